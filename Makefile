@@ -1,0 +1,43 @@
+# msr: `make pipeline` sets up, builds and runs every stage whose inputs changed;
+# `make test` runs the test suite. Stages are file targets, so up-to-date ones are skipped.
+SHELL := /bin/bash
+BIN := .build/release
+SOURCES := Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap')
+STAGES := msr-ingest msr-validate msr-transform
+CONFIG := config.yaml params.yaml schema.yaml
+
+# A stage that fails leaves no stale target behind (msr-validate writes its status file even
+# when the data is invalid; make must not take it as up to date).
+.DELETE_ON_ERROR:
+.PHONY: all setup build pipeline test bench clean
+
+all: pipeline
+
+setup:
+	@scripts/setup
+
+$(BIN)/.built: $(SOURCES) | setup
+	swift build -c release
+	@touch $@
+
+build: $(BIN)/.built
+
+data/raw/song_df.csv: data/raw/dataset.zip $(CONFIG) $(BIN)/.built
+	$(BIN)/msr-ingest
+
+data/status.txt data/validation.json &: data/raw/song_df.csv schema.yaml params.yaml config.yaml $(BIN)/.built
+	$(BIN)/msr-validate
+
+data/to_rec/genres.txt data/processed/X_train.csv &: data/raw/song_df.csv data/status.txt params.yaml config.yaml $(BIN)/.built
+	$(BIN)/msr-transform
+
+pipeline: setup data/to_rec/genres.txt
+
+test: setup
+	swift test
+
+bench: build
+	scripts/bench-data
+
+clean:
+	rm -rf data/processed data/to_rec data/raw/song_df.csv data/status.txt data/validation.json

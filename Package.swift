@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "msr",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "MSRCore", targets: ["MSRCore"]),
+        .executable(name: "msr-ingest", targets: ["msr-ingest"]),
+        .executable(name: "msr-validate", targets: ["msr-validate"]),
+        .executable(name: "msr-transform", targets: ["msr-transform"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibYAML",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(
+            name: "MSRCore",
+            dependencies: [
+                "CLibYAML",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+        .target(
+            name: "MSRCLI",
+            dependencies: [
+                "MSRCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "msr-ingest", dependencies: ["MSRCLI"]),
+        .executableTarget(name: "msr-validate", dependencies: ["MSRCLI"]),
+        .executableTarget(name: "msr-transform", dependencies: ["MSRCLI"]),
+        .testTarget(
+            name: "MSRCoreTests",
+            dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "MSRCore", "msr-ingest", "msr-validate", "msr-transform",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

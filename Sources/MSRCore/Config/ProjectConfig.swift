@@ -1,0 +1,71 @@
+/// config.yaml: where each stage reads and writes. Relative paths are kept as written and so
+/// resolve against the working directory.
+public struct ProjectConfig: Sendable, Equatable {
+    /// The schema of the song base (schema.yaml).
+    public var schema: String
+    public var ingestion: Ingestion
+    public var validation: Validation
+    public var transformation: Transformation
+
+    /// `data_ingestion`: where the dataset comes from and where the song base goes.
+    public struct Ingestion: Sendable, Equatable {
+        /// http(s)://, file:// URL or a path to fetch dataset.zip from when it is absent.
+        public var sourceURL: String
+        /// The local copy of the dataset archive.
+        public var datasetZip: String
+        /// The song base written by ingest.
+        public var songBase: String
+        /// The most the CSV inside the archive may inflate to, in bytes.
+        public var maxUncompressedBytes: Int
+    }
+
+    /// `data_validation`: the song base checked, and where the verdict goes.
+    public struct Validation: Sendable, Equatable {
+        public var songBase: String
+        /// `Validation status: True` or `False`.
+        public var status: String
+        /// Every problem found, as JSON.
+        public var report: String
+    }
+
+    /// `data_transformation`: the song base read and the folders written.
+    public struct Transformation: Sendable, Equatable {
+        public var songBase: String
+        /// X/y train/test CSVs, labels.json and scaler.json.
+        public var processedDir: String
+        /// One `to_rec_<label>.csv` per genre, and genres.txt.
+        public var toRecDir: String
+    }
+
+    /// Loads and checks config.yaml; unknown and missing keys are errors.
+    public static func load(path: String) throws -> ProjectConfig {
+        var root = try ConfigValue.load(path: path).mapping()
+        let schema = try root.required("schema").string()
+
+        var ingest = try root.required("data_ingestion").mapping()
+        let ingestion = Ingestion(
+            sourceURL: try ingest.required("source_url").string(),
+            datasetZip: try ingest.required("dataset_zip").string(),
+            songBase: try ingest.required("song_base").string(),
+            maxUncompressedBytes: try ingest.required("max_uncompressed_mb").int(min: 1, max: 1 << 20) << 20)
+        try ingest.finish()
+
+        var validate = try root.required("data_validation").mapping()
+        let validation = Validation(
+            songBase: try validate.required("song_base").string(),
+            status: try validate.required("status").string(),
+            report: try validate.required("report").string())
+        try validate.finish()
+
+        var transform = try root.required("data_transformation").mapping()
+        let transformation = Transformation(
+            songBase: try transform.required("song_base").string(),
+            processedDir: try transform.required("processed_dir").string(),
+            toRecDir: try transform.required("to_rec_dir").string())
+        try transform.finish()
+
+        try root.finish()
+        return ProjectConfig(schema: schema, ingestion: ingestion, validation: validation,
+                             transformation: transformation)
+    }
+}

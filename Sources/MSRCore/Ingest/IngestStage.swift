@@ -1,0 +1,25 @@
+import Foundation
+
+/// msr-ingest: fetches the dataset archive when absent, reads its CSV, writes the song base.
+public enum IngestStage {
+    /// Runs the stage; returns the summary line it prints.
+    public static func run(config: ProjectConfig, params: Params, schema: Schema, force: Bool) throws -> String {
+        let paths = config.ingestion
+        if force || !FileManager.default.fileExists(atPath: paths.datasetZip) {
+            try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip)
+        }
+        let (entryName, bytes) = try DatasetArchive.readCSV(zipPath: paths.datasetZip,
+                                                            maxBytes: paths.maxUncompressedBytes)
+        let builder = SongBaseBuilder(schema: schema, genres: params.ingest.genres)
+        let (table, counts) = try builder.build(csv: bytes, file: "\(paths.datasetZip)/\(entryName)")
+        guard counts.kept > 0 else {
+            throw MSRError.badData(file: "\(paths.datasetZip)/\(entryName)",
+                                   "no row left after filtering (do ingest.genres match the dataset's genres?)")
+        }
+        try AtomicFile.write(table.csv(idName: schema.id, targetName: schema.target), to: paths.songBase)
+        let genresFound = Set(table.genres.codes).count
+        return "read \(counts.read) rows, kept \(counts.kept) in \(genresFound) genres "
+            + "(dropped \(counts.otherGenre) of other genres, \(counts.missingValue) with a missing value, "
+            + "\(counts.duplicate) duplicate tracks) -> \(paths.songBase)"
+    }
+}

@@ -1,0 +1,77 @@
+/// Turns a dataset CSV into the song base: the configured genres only, no row with a missing
+/// value, no track twice (the first occurrence wins, as pandas' `drop_duplicates` keeps it).
+///
+/// Reads the Kaggle "Spotify tracks dataset" layout (`track_id`, `track_genre`, an unnamed index
+/// column and text columns, all ignored but the features) as well as the song-base layout
+/// (`uri`, `genre`).
+public struct SongBaseBuilder {
+    public let schema: Schema
+    public let genres: [String]
+
+    /// How many rows went where.
+    public struct Counts: Sendable, Equatable {
+        public var read = 0
+        public var otherGenre = 0
+        public var missingValue = 0
+        public var duplicate = 0
+        public var kept = 0
+    }
+
+    public init(schema: Schema, genres: [String]) {
+        self.schema = schema
+        self.genres = genres
+    }
+
+    /// The column that holds `name` in this header: the schema's name, or its Kaggle alias.
+    static func column(for name: String, alias: String, in header: [String]) -> String {
+        header.contains(name) || !header.contains(alias) ? name : alias
+    }
+
+    /// Builds the song base from CSV bytes; `file` names the CSV in messages.
+    public func build(csv bytes: [UInt8], file: String) throws -> (table: SongTable, counts: Counts) {
+        let reader = CSVReader(bytes: bytes, file: file)
+        let header = try reader.header()
+        let idColumn = Self.column(for: schema.id, alias: "track_id", in: header)
+        let targetColumn = Self.column(for: schema.target, alias: "track_genre", in: header)
+        var request: [(name: String, kind: CSVColumnKind)] = [(idColumn, .text), (targetColumn, .category)]
+        request += schema.features.map { ($0.name, .number) }
+        let columns = try reader.read(request)
+
+        let uris = columns.texts[idColumn]!
+        let genreColumn = columns.categories[targetColumn]!
+        let features = schema.features.map { columns.numbers[$0.name]! }
+
+        // Codes of the dataset's genre names, mapped to the configured order (-1: not kept).
+        let keptCode: [Int32] = genreColumn.names.map { name in
+            genres.firstIndex(of: name).map(Int32.init) ?? -1
+        }
+        var counts = Counts()
+        counts.read = columns.rowCount
+        var seen = ByteStringTable(capacity: min(columns.rowCount, 1 << 20))
+        var kept: [Int] = []
+        kept.reserveCapacity(columns.rowCount)
+        uris.bytes.withUnsafeBufferPointer { uriBytes in
+            let base = uriBytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            for i in 0..<columns.rowCount {
+                guard keptCode[Int(genreColumn.codes[i])] >= 0 else { counts.otherGenre += 1; continue }
+                let range = uris.range(i)
+                var missing = range.isEmpty
+                for j in 0..<features.count where features[j][i].isNaN { missing = true; break }
+                guard !missing else { counts.missingValue += 1; continue }
+                guard seen.insert(base + range.lowerBound, count: range.count).inserted else {
+                    counts.duplicate += 1
+                    continue
+                }
+                kept.append(i)
+            }
+        }
+        counts.kept = kept.count
+        let table = SongTable(
+            uris: uris.gathering(kept),
+            genres: CategoryColumn(names: genres, codes: kept.map { keptCode[Int(genreColumn.codes[$0])] }),
+            features: features.map { column in kept.map { column[$0] } },
+            featureColumns: schema.features,
+            lines: kept.map { columns.lines[$0] })
+        return (table, counts)
+    }
+}

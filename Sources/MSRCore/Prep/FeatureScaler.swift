@@ -1,0 +1,59 @@
+import Foundation
+
+/// Per-feature statistics of the training rows: what a min-max or a standard scaler needs.
+///
+/// `std` is the population standard deviation (ddof 0), as scikit-learn's `StandardScaler`
+/// computes it; a constant feature has std 0 and `standardize` leaves it centred at 0.
+public struct FeatureScaler: Sendable, Equatable {
+    public var features: [String]
+    public var min: [Double]
+    public var max: [Double]
+    public var mean: [Double]
+    public var std: [Double]
+
+    /// Fits on the given rows of each feature column.
+    public init(features: [String], columns: [[Double]], rows: [Int]) {
+        self.features = features
+        var minimum: [Double] = [], maximum: [Double] = [], mean: [Double] = [], std: [Double] = []
+        for column in columns {
+            var low = Double.infinity, high = -Double.infinity, sum = 0.0
+            for row in rows {
+                let value = column[row]
+                low = Swift.min(low, value)
+                high = Swift.max(high, value)
+                sum += value
+            }
+            let average = sum / Double(rows.count)
+            var squares = 0.0
+            for row in rows {
+                let delta = column[row] - average
+                squares += delta * delta
+            }
+            minimum.append(low)
+            maximum.append(high)
+            mean.append(average)
+            std.append((squares / Double(rows.count)).squareRoot())
+        }
+        self.min = minimum
+        self.max = maximum
+        self.mean = mean
+        self.std = std
+    }
+
+    /// `(value - mean) / std` for feature `j` (std 0 counts as 1).
+    @inline(__always)
+    public func standardize(_ value: Double, feature j: Int) -> Double {
+        (value - mean[j]) / (std[j] == 0 ? 1 : std[j])
+    }
+
+    /// scaler.json: the features in order, and one array per statistic.
+    public var json: JSONValue {
+        .object([
+            "features": .array(features.map(JSONValue.string)),
+            "min": .array(min.map(JSONValue.double)),
+            "max": .array(max.map(JSONValue.double)),
+            "mean": .array(mean.map(JSONValue.double)),
+            "std": .array(std.map(JSONValue.double)),
+        ])
+    }
+}

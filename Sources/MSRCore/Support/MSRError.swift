@@ -1,0 +1,68 @@
+/// An error a stage reports to its user: one line naming the file, the place and what was expected.
+///
+/// The kind decides the process exit code, following `sysexits.h` as DESIGN.md fixes it:
+/// bad data 65, a missing input 66, an I/O failure 74.
+public struct MSRError: Error, CustomStringConvertible, Equatable {
+    /// What went wrong, which decides the exit code.
+    public enum Kind: Sendable, Equatable {
+        /// The input exists but is not what was expected (parse error, validation failure, bad params).
+        case badData
+        /// An input file or URL that is not there.
+        case missingInput
+        /// Reading or writing failed for a reason that is not the data's fault.
+        case io
+    }
+
+    public var kind: Kind
+    /// The whole message, already prefixed with its location (`file:line:column: `) when there is one.
+    public var message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    /// A bad-data error located in a file, at a line and optionally a column (both 1-based).
+    public static func badData(file: String, line: Int? = nil, column: Int? = nil, _ message: String) -> MSRError {
+        MSRError(.badData, Location(file: file, line: line, column: column).prefix + message)
+    }
+
+    /// A missing input, named by its path.
+    public static func missing(_ path: String, _ what: String) -> MSRError {
+        MSRError(.missingInput, "\(path): \(what) not found")
+    }
+
+    /// The process exit code for this error.
+    public var exitCode: Int32 {
+        switch kind {
+        case .badData: return 65
+        case .missingInput: return 66
+        case .io: return 74
+        }
+    }
+
+    public var description: String { message }
+}
+
+/// A place in an input file, printed `file:line:column: ` as compilers do.
+public struct Location: Sendable, Equatable {
+    public var file: String
+    public var line: Int?
+    public var column: Int?
+
+    public init(file: String, line: Int? = nil, column: Int? = nil) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    /// `file:line:column: `, leaving out what is unknown.
+    public var prefix: String {
+        var text = file
+        if let line {
+            text += ":\(line)"
+            if let column { text += ":\(column)" }
+        }
+        return text + ": "
+    }
+}

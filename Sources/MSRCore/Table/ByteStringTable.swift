@@ -1,0 +1,99 @@
+import Foundation
+
+/// An open-addressing hash table from byte strings to dense ids (0, 1, 2, ... in first-seen
+/// order), hashing bytes in place: interning a CSV cell or testing a uri for a duplicate
+/// allocates nothing.
+public struct ByteStringTable: Sendable {
+    /// The distinct keys in id order.
+    public private(set) var keys = TextColumn()
+    private var slots: [Int32]
+    private var mask: Int
+
+    public init(capacity: Int = 16) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+    }
+
+    public var count: Int { keys.count }
+
+    /// The id of the bytes, inserting them when new; `inserted` tells which.
+    @inline(__always)
+    public mutating func insert(_ pointer: UnsafePointer<UInt8>, count: Int) -> (id: Int, inserted: Bool) {
+        let hash = Self.hash(pointer, count)
+        var slot = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let id = slots[slot]
+            if id < 0 { break }
+            if equals(Int(id), pointer, count) { return (Int(id), false) }
+            slot = (slot + 1) & mask
+        }
+        let id = keys.count
+        keys.append(pointer, count: count)
+        slots[slot] = Int32(id)
+        if keys.count * 2 > slots.count { grow() }
+        return (id, true)
+    }
+
+    /// The id of the bytes, or `nil` when absent.
+    @inline(__always)
+    public func find(_ pointer: UnsafePointer<UInt8>, count: Int) -> Int? {
+        var slot = Int(truncatingIfNeeded: Self.hash(pointer, count)) & mask
+        while true {
+            let id = slots[slot]
+            if id < 0 { return nil }
+            if equals(Int(id), pointer, count) { return Int(id) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// Inserts a `String` key; returns its id.
+    @discardableResult
+    public mutating func insert(_ key: String) -> Int {
+        var copy = key
+        return copy.withUTF8 { insert($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count).id }
+    }
+
+    /// The id of a `String` key, or `nil`.
+    public func find(_ key: String) -> Int? {
+        var copy = key
+        return copy.withUTF8 { find($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
+    }
+
+    @inline(__always)
+    private func equals(_ id: Int, _ pointer: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let range = keys.range(id)
+        guard range.count == count else { return false }
+        return keys.bytes.withUnsafeBufferPointer { stored in
+            memcmp(stored.baseAddress! + range.lowerBound, pointer, count) == 0
+        }
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        slots = Array(repeating: -1, count: size)
+        mask = size - 1
+        keys.bytes.withUnsafeBufferPointer { stored in
+            for id in 0..<keys.count {
+                let range = keys.range(id)
+                var slot = Int(truncatingIfNeeded: Self.hash(stored.baseAddress! + range.lowerBound, range.count)) & mask
+                while slots[slot] >= 0 { slot = (slot + 1) & mask }
+                slots[slot] = Int32(id)
+            }
+        }
+    }
+
+    /// FNV-1a over the bytes, then a final mix so that linear probing spreads well.
+    @inline(__always)
+    static func hash(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for k in 0..<count {
+            hash = (hash ^ UInt64(pointer[k])) &* 0x0000_0100_0000_01b3
+        }
+        hash ^= hash >> 33
+        hash = hash &* 0xff51_afd7_ed55_8ccd
+        hash ^= hash >> 33
+        return hash
+    }
+}

@@ -1,0 +1,46 @@
+/// What `CSVReader` asks of a column.
+public enum CSVColumnKind: Sendable {
+    /// Parsed into `[Double]`; missing markers become NaN.
+    case number
+    /// Kept as bytes in a `TextColumn`.
+    case text
+    /// Interned into a `CategoryColumn`: small codes and a list of the distinct values.
+    case category
+}
+
+/// A column of few distinct strings, as codes into `names` (in first-seen order).
+public struct CategoryColumn: Sendable, Equatable {
+    public var names: [String]
+    public var codes: [Int32]
+
+    public init(names: [String], codes: [Int32]) {
+        self.names = names
+        self.codes = codes
+    }
+
+    /// The value of row `i`.
+    public subscript(i: Int) -> String { names[Int(codes[i])] }
+}
+
+/// A cell that was not what its column expected, kept when the reader collects such cells.
+public struct BadCell: Sendable, Equatable {
+    /// The row's 0-based index among the data rows.
+    public var row: Int
+    /// The 1-based line of the file where the row starts.
+    public var line: Int
+    public var column: String
+    public var value: String
+}
+
+/// The columns one read produced, by name, each with `rowCount` values.
+public struct CSVColumns: Sendable {
+    public var header: [String]
+    public var rowCount: Int = 0
+    /// The 1-based file line at which each row starts (quoted newlines make it differ from the row).
+    public var lines: [Int32] = []
+    public var numbers: [String: [Double]] = [:]
+    public var texts: [String: TextColumn] = [:]
+    public var categories: [String: CategoryColumn] = [:]
+    /// Cells of number columns that did not parse, when the reader was asked to collect them.
+    public var badCells: [BadCell] = []
+}

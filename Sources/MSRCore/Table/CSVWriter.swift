@@ -1,0 +1,77 @@
+/// Builds CSV bytes row by row: text quoted only when it must be (RFC 4180), numbers in their
+/// shortest round-trip form, LF line ends.
+public struct CSVWriter {
+    public private(set) var bytes: [UInt8] = []
+    private var atRowStart = true
+
+    public init(reservingCapacity capacity: Int = 0) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    @inline(__always)
+    private mutating func separate() {
+        if atRowStart { atRowStart = false } else { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// Writes a header row.
+    public mutating func row(_ fields: [String]) {
+        for field in fields { text(field) }
+        endRow()
+    }
+
+    /// Writes a text field, quoting it when it holds a comma, a quote or a line end.
+    @inline(__always)
+    public mutating func text(_ pointer: UnsafePointer<UInt8>, count: Int) {
+        separate()
+        var needsQuotes = false
+        for k in 0..<count {
+            let byte = pointer[k]
+            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                needsQuotes = true
+                break
+            }
+        }
+        guard needsQuotes else {
+            bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: count))
+            return
+        }
+        bytes.append(UInt8(ascii: "\""))
+        for k in 0..<count {
+            if pointer[k] == UInt8(ascii: "\"") { bytes.append(UInt8(ascii: "\"")) }
+            bytes.append(pointer[k])
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    public mutating func text(_ value: String) {
+        var copy = value
+        copy.withUTF8 { text($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
+    }
+
+    /// Writes value `i` of a text column.
+    @inline(__always)
+    public mutating func text(_ column: TextColumn, _ i: Int) {
+        let range = column.range(i)
+        column.bytes.withUnsafeBufferPointer { text($0.baseAddress! + range.lowerBound, count: range.count) }
+    }
+
+    /// Writes a number; NaN is written as an empty field, as pandas writes a missing value.
+    @inline(__always)
+    public mutating func number(_ value: Double) {
+        separate()
+        if !value.isNaN { NumberFormat.append(value, to: &bytes) }
+    }
+
+    /// Writes a whole number.
+    @inline(__always)
+    public mutating func integer(_ value: Int) {
+        separate()
+        NumberFormat.append(value, to: &bytes)
+    }
+
+    @inline(__always)
+    public mutating func endRow() {
+        bytes.append(UInt8(ascii: "\n"))
+        atRowStart = true
+    }
+}

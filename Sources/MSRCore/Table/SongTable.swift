@@ -1,0 +1,90 @@
+/// The song base in memory: one row per track, identifiers as byte arenas, genres as codes,
+/// and each feature in its own contiguous `[Double]` (column-major).
+public struct SongTable: Sendable {
+    public var uris: TextColumn
+    public var genres: CategoryColumn
+    /// Feature columns in schema order; `features[j][i]` is feature `j` of row `i`.
+    public var features: [[Double]]
+    public var featureColumns: [Schema.Column]
+    /// The 1-based line each row came from in its file (for messages).
+    public var lines: [Int32]
+
+    public init(uris: TextColumn, genres: CategoryColumn, features: [[Double]],
+                featureColumns: [Schema.Column], lines: [Int32]) {
+        self.uris = uris
+        self.genres = genres
+        self.features = features
+        self.featureColumns = featureColumns
+        self.lines = lines
+    }
+
+    public var count: Int { uris.count }
+
+    /// Reads a song base CSV (id, target and feature columns as the schema names them); any
+    /// cell that is not a number, or a missing value, is an error naming its line and column.
+    public static func read(path: String, schema: Schema) throws -> SongTable {
+        let reader = try CSVReader(path: path)
+        var request: [(name: String, kind: CSVColumnKind)] = [(schema.id, .text), (schema.target, .category)]
+        request += schema.features.map { ($0.name, .number) }
+        let columns = try reader.read(request)
+        let table = SongTable(uris: columns.texts[schema.id]!, genres: columns.categories[schema.target]!,
+                              features: schema.features.map { columns.numbers[$0.name]! },
+                              featureColumns: schema.features, lines: columns.lines)
+        for (j, column) in table.featureColumns.enumerated() {
+            if let row = table.features[j].firstIndex(where: \.isNaN) {
+                throw MSRError.badData(file: path, line: Int(table.lines[row]),
+                                       "column '\(column.name)': missing value (expected a number)")
+            }
+        }
+        if let row = (0..<table.count).first(where: table.uris.isEmpty) {
+            throw MSRError.badData(file: path, line: Int(table.lines[row]), "column '\(schema.id)': missing value")
+        }
+        return table
+    }
+
+    /// The rows at `indices`, in that order.
+    public func selecting(_ indices: [Int]) -> SongTable {
+        SongTable(uris: uris.gathering(indices),
+                  genres: CategoryColumn(names: genres.names, codes: indices.map { genres.codes[$0] }),
+                  features: features.map { column in indices.map { column[$0] } },
+                  featureColumns: featureColumns,
+                  lines: indices.map { lines[$0] })
+    }
+
+    /// CSV bytes of the song base: id, target, then the features (int64 ones as integers).
+    public func csv(idName: String, targetName: String) -> [UInt8] {
+        var writer = CSVWriter(reservingCapacity: count * (32 + 10 * features.count))
+        writer.row([idName, targetName] + featureColumns.map(\.name))
+        let genreBytes = TextColumn(genres.names)
+        for i in 0..<count {
+            writer.text(uris, i)
+            writer.text(genreBytes, Int(genres.codes[i]))
+            writeFeatures(of: i, to: &writer)
+            writer.endRow()
+        }
+        return writer.bytes
+    }
+
+    /// CSV bytes of the feature columns only (a model's X).
+    public func featureCSV() -> [UInt8] {
+        var writer = CSVWriter(reservingCapacity: count * 10 * features.count)
+        writer.row(featureColumns.map(\.name))
+        for i in 0..<count {
+            writeFeatures(of: i, to: &writer)
+            writer.endRow()
+        }
+        return writer.bytes
+    }
+
+    @inline(__always)
+    private func writeFeatures(of i: Int, to writer: inout CSVWriter) {
+        for j in 0..<features.count {
+            let value = features[j][i]
+            if featureColumns[j].type == .int64, let whole = Int(exactly: value) {
+                writer.integer(whole)
+            } else {
+                writer.number(value)
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+/// Checks a song base CSV against the schema: columns present and expected, cell types,
+/// bounds, missing values, unique identifiers, and genres from the configured list.
+public struct SchemaValidator {
+    public let schema: Schema
+    public let genres: [String]
+
+    public init(schema: Schema, genres: [String]) {
+        self.schema = schema
+        self.genres = genres
+    }
+
+    /// Every problem found in the file, in file order within each check.
+    public func problems(in reader: CSVReader) throws -> (rows: Int, problems: [ValidationProblem]) {
+        let header = try reader.header()
+        var problems: [ValidationProblem] = []
+        for column in schema.columns where !header.contains(column.name) {
+            problems.append(ValidationProblem(row: nil, line: 1, column: column.name, value: "",
+                                              rule: .missingColumn, expected: "a column '\(column.name)'"))
+        }
+        for name in header where !schema.columns.contains(where: { $0.name == name }) {
+            problems.append(ValidationProblem(row: nil, line: 1, column: name, value: name,
+                                              rule: .unexpectedColumn, expected: "only the schema's columns"))
+        }
+        let present = schema.columns.filter { header.contains($0.name) }
+        let request: [(name: String, kind: CSVColumnKind)] = present.map {
+            ($0.name, $0.type == .string ? .text : .number)
+        }
+        let columns = try reader.read(request, badCells: .collect)
+        let line = { (row: Int) in Int(columns.lines[row]) }
+
+        var badByColumn: [String: [BadCell]] = [:]
+        for cell in columns.badCells { badByColumn[cell.column, default: []].append(cell) }
+
+        for column in present {
+            if let values = columns.numbers[column.name] {
+                problems += numberProblems(column, values, bad: badByColumn[column.name] ?? [], line: line)
+            } else if let texts = columns.texts[column.name] {
+                problems += textProblems(column, texts, line: line)
+            }
+        }
+        return (columns.rowCount, problems)
+    }
+
+    private func numberProblems(_ column: Schema.Column, _ values: [Double], bad: [BadCell],
+                                line: (Int) -> Int) -> [ValidationProblem] {
+        var problems: [ValidationProblem] = []
+        var badIndex = 0
+        for (row, value) in values.enumerated() {
+            func problem(_ rule: ValidationProblem.Rule, _ text: String, _ expected: String) {
+                problems.append(ValidationProblem(row: row, line: line(row), column: column.name, value: text,
+                                                  rule: rule, expected: expected))
+            }
+            if value.isNaN {
+                if badIndex < bad.count, bad[badIndex].row == row {
+                    problem(.type, bad[badIndex].value, "a \(column.type.rawValue) number")
+                    badIndex += 1
+                } else {
+                    problem(.missing, "", "a \(column.type.rawValue) number")
+                }
+                continue
+            }
+            if column.type == .int64, value.rounded() != value {
+                problem(.type, NumberFormat.shortest(value), "a whole number (int64)")
+            }
+            if let min = column.min, value < min {
+                problem(.min, NumberFormat.shortest(value), "a value >= \(NumberFormat.compact(min))")
+            }
+            if let max = column.max, value > max {
+                problem(.max, NumberFormat.shortest(value), "a value <= \(NumberFormat.compact(max))")
+            }
+        }
+        return problems
+    }
+
+    /// Missing strings; for the id column, duplicates; for the target, genres not configured.
+    private func textProblems(_ column: Schema.Column, _ texts: TextColumn,
+                              line: (Int) -> Int) -> [ValidationProblem] {
+        var problems: [ValidationProblem] = []
+        // Distinct values seen so far, with the row each was first seen on.
+        var seen = ByteStringTable(capacity: column.name == schema.id ? texts.count : 16)
+        var firstRow: [Int] = []
+        texts.bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            for row in 0..<texts.count {
+                let range = texts.range(row)
+                func problem(_ rule: ValidationProblem.Rule, _ expected: String) {
+                    problems.append(ValidationProblem(row: row, line: line(row), column: column.name,
+                                                      value: texts[row], rule: rule, expected: expected))
+                }
+                if range.isEmpty {
+                    problem(.missing, "a non-empty string")
+                    continue
+                }
+                let (id, inserted) = seen.insert(base + range.lowerBound, count: range.count)
+                if inserted { firstRow.append(row) }
+                if column.name == schema.id, !inserted {
+                    problem(.duplicate, "a unique \(column.name) (first seen on line \(line(firstRow[id])))")
+                }
+                if column.name == schema.target, !genres.contains(seen.keys[id]) {
+                    problem(.genre, "one of ingest.genres (\(genres.joined(separator: ", ")))")
+                }
+            }
+        }
+        return problems
+    }
+}

@@ -1,0 +1,34 @@
+/// msr-validate: checks the song base against schema.yaml and writes the verdict.
+public enum ValidateStage {
+    /// The most problems listed one by one in the report; all are counted.
+    public static let reportedProblems = 1000
+
+    /// Runs the stage; returns the summary line, or throws a bad-data error naming the first
+    /// problem once the status file and the report are written.
+    public static func run(config: ProjectConfig, params: Params, schema: Schema) throws -> String {
+        let paths = config.validation
+        let reader = try CSVReader(path: paths.songBase)
+        let validator = SchemaValidator(schema: schema, genres: params.ingest.genres)
+        let (rows, problems) = try validator.problems(in: reader)
+        let valid = problems.isEmpty
+
+        var byRule: [String: Int] = [:]
+        for problem in problems { byRule[problem.rule.rawValue, default: 0] += 1 }
+        let report = JSONValue.object([
+            "file": .string(paths.songBase),
+            "valid": .bool(valid),
+            "rows": .int(rows),
+            "problem_count": .int(problems.count),
+            "problems_by_rule": .object(byRule.mapValues { .int($0) }),
+            "problems": .array(problems.prefix(reportedProblems).map(\.json)),
+        ])
+        try report.write(to: paths.report)
+        try AtomicFile.write("Validation status: \(valid ? "True" : "False")\n", to: paths.status)
+
+        if let first = problems.first {
+            let more = problems.count > 1 ? " (\(problems.count) problems in all, see \(paths.report))" : " (see \(paths.report))"
+            throw MSRError.badData(file: paths.songBase, line: first.line, first.message + more)
+        }
+        return "\(rows) rows, \(schema.columns.count) columns: valid -> \(paths.status), \(paths.report)"
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import MSRCLI
+import MSRCore
+
+@main
+struct Ingest: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "msr-ingest",
+        abstract: "Fetch dataset.zip if absent, unzip it and write the song base (configured genres, complete rows, unique tracks).")
+
+    @OptionGroup var stage: StageOptions
+
+    @Flag(help: "Fetch dataset.zip from data_ingestion.source_url even when it is already there.")
+    var force = false
+
+    func run() throws {
+        try StageRunner.run("msr-ingest") {
+            let config = try stage.loadConfig()
+            return try IngestStage.run(config: config, params: try stage.loadParams(),
+                                       schema: try Schema.load(path: config.schema), force: force)
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import MSRCLI
+import MSRCore
+
+@main
+struct Transform: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "msr-transform",
+        abstract: "Label-encode genres, split train/test with a seed, write scaling statistics and per-genre song files.")
+
+    @OptionGroup var stage: StageOptions
+
+    func run() throws {
+        try StageRunner.run("msr-transform") {
+            let config = try stage.loadConfig()
+            return try TransformStage.run(config: config, params: try stage.loadParams(),
+                                          schema: try Schema.load(path: config.schema))
+        }
+    }
+}
