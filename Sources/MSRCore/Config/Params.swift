@@ -1,12 +1,14 @@
 /// params.yaml: one section per stage, so that dvc.yaml can list exactly the keys a stage reads.
 public struct Params: Sendable, Equatable {
+    /// The file the params came from, for messages about their values.
+    public var file: String
     public var ingest: IngestParams
     public var transform: TransformParams
 
     /// Loads and checks params.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> Params {
         var root = try ConfigValue.load(path: path).mapping()
-        let params = Params(ingest: try IngestParams(try root.required("ingest")),
+        let params = Params(file: path, ingest: try IngestParams(try root.required("ingest")),
                             transform: try TransformParams(try root.required("transform")))
         try root.finish()
         return params

@@ -45,6 +45,11 @@ public struct SongBaseBuilder {
         let keptCode: [Int32] = genreColumn.names.map { name in
             genres.firstIndex(of: name).map(Int32.init) ?? -1
         }
+        if let absent = genres.first(where: { !genreColumn.names.contains($0) }) {
+            throw MSRError.badData(file: file, "column '\(targetColumn)': no track of genre '\(absent)' "
+                + "(listed in ingest.genres; the file has \(genreColumn.names.count) genres: "
+                + "\(genreColumn.names.sorted().prefix(12).joined(separator: ", "))\(genreColumn.names.count > 12 ? ", ..." : ""))")
+        }
         var counts = Counts()
         counts.read = columns.rowCount
         var seen = ByteStringTable(capacity: min(columns.rowCount, 1 << 20))

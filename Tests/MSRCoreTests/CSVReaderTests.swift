@@ -1,0 +1,110 @@
+import XCTest
+@testable import MSRCore
+
+final class CSVReaderTests: XCTestCase {
+    func read(_ text: String, _ request: [(name: String, kind: CSVColumnKind)],
+              badCells: CSVReader.BadCellPolicy = .fail) throws -> CSVColumns {
+        try CSVReader(bytes: Array(text.utf8), file: "t.csv").read(request, badCells: badCells)
+    }
+
+    func testQuotedFieldsWithCommasQuotesAndNewlines() throws {
+        let text = "id,name,x\n1,\"a, b\",1.5\n2,\"say \"\"hi\"\"\",2\n3,\"two\nlines\",3\n4,,4\n"
+        let columns = try read(text, [("name", .text), ("x", .number)])
+        XCTAssertEqual(columns.texts["name"]!.strings, ["a, b", "say \"hi\"", "two\nlines", ""])
+        XCTAssertEqual(columns.numbers["x"]!, [1.5, 2, 3, 4])
+        XCTAssertEqual(columns.lines, [2, 3, 4, 6], "a quoted newline moves the next row's line")
+    }
+
+    func testCRLFAndCRLineEndsAndBOM() throws {
+        let crlf = try read("\u{FEFF}a,b\r\n1,x\r\n2,y\r\n", [("a", .number), ("b", .text)])
+        XCTAssertEqual(crlf.header, ["a", "b"], "the byte order mark is not part of the first name")
+        XCTAssertEqual(crlf.numbers["a"]!, [1, 2])
+        XCTAssertEqual(crlf.texts["b"]!.strings, ["x", "y"])
+        let cr = try read("a,b\r1,x\r2,y", [("a", .number), ("b", .text)])
+        XCTAssertEqual(cr.texts["b"]!.strings, ["x", "y"])
+        XCTAssertEqual(cr.lines, [2, 3])
+    }
+
+    func testUnnamedFirstColumnAndNoFinalNewline() throws {
+        let columns = try read(",track_id,tempo\n0,abc,120.5\n1,def,99", [("track_id", .text), ("tempo", .number)])
+        XCTAssertEqual(columns.header, ["", "track_id", "tempo"])
+        XCTAssertEqual(columns.texts["track_id"]!.strings, ["abc", "def"])
+        XCTAssertEqual(columns.numbers["tempo"]!, [120.5, 99])
+    }
+
+    func testBlankLinesAreSkipped() throws {
+        let columns = try read("a\n1\n\n2\n\n", [("a", .number)])
+        XCTAssertEqual(columns.numbers["a"]!, [1, 2])
+        XCTAssertEqual(columns.lines, [2, 4])
+    }
+
+    func testCategoriesInternInFirstSeenOrder() throws {
+        let columns = try read("g\npop\nrock\npop\n\"rock\"\n", [("g", .category)])
+        XCTAssertEqual(columns.categories["g"]!.names, ["pop", "rock"])
+        XCTAssertEqual(columns.categories["g"]!.codes, [0, 1, 0, 1])
+    }
+
+    func testMissingMarkersBecomeNaN() throws {
+        let columns = try read("x\n\nNaN\nNA\n1\n", [("x", .number)])
+        XCTAssertEqual(columns.numbers["x"]!.count, 3, "a blank line is no row")
+        let values = try read("x,y\n,1\nNaN,1\nNA,1\n1,1\n", [("x", .number)]).numbers["x"]!
+        XCTAssertEqual(values.map(\.isNaN), [true, true, true, false])
+    }
+
+    func testBadNumberNamesFileLineAndColumn() {
+        XCTAssertEqual(errorMessage { _ = try self.read("a,energy\n1,0.5\n2,\"x\ny\"\n3,loud\n", [("energy", .number)]) },
+                       "t.csv:3: column 'energy': expected a number, got \"x\ny\"")
+        XCTAssertEqual(errorMessage { _ = try self.read("a,energy\n1,0.5\n3,loud\n", [("energy", .number)]) },
+                       "t.csv:3: column 'energy': expected a number, got \"loud\"")
+    }
+
+    func testBadNumbersCanBeCollected() throws {
+        let columns = try read("a\n1\nabc\n3\n", [("a", .number)], badCells: .collect)
+        XCTAssertEqual(columns.badCells, [BadCell(row: 1, line: 3, column: "a", value: "abc")])
+        XCTAssertTrue(columns.numbers["a"]![1].isNaN)
+    }
+
+    func testWrongFieldCountIsAnError() {
+        XCTAssertEqual(errorMessage { _ = try self.read("a,b\n1,2\n3\n", [("a", .number)]) },
+                       "t.csv:3: expected 2 fields as in the header, got 1")
+        XCTAssertEqual(errorMessage { _ = try self.read("a,b\n1,2,3\n", [("a", .number)]) },
+                       "t.csv:2: expected 2 fields as in the header, got 3")
+    }
+
+    func testUnclosedQuoteAndStrayQuote() {
+        XCTAssertEqual(errorMessage { _ = try self.read("a,b\n1,\"open\n2,3\n", [("a", .number)]) },
+                       "t.csv:2: a quoted field is never closed")
+        XCTAssertTrue(errorMessage { _ = try self.read("a,b\n1,\"x\"y\n", [("a", .number)]) }
+            .hasPrefix("t.csv:2: unexpected character after a closing quote"))
+    }
+
+    func testMissingColumnListsTheHeader() {
+        XCTAssertEqual(errorMessage { _ = try self.read("a,b\n1,2\n", [("energy", .number)]) },
+                       "t.csv:1: missing column 'energy' (the header has: a, b)")
+    }
+
+    func testEmptyFileHasNoHeader() {
+        XCTAssertEqual(errorMessage { _ = try self.read("", [("a", .number)]) },
+                       "t.csv:1: the file is empty (expected a header)")
+    }
+
+    func testWriterQuotesOnlyWhenItMustAndRoundTrips() throws {
+        var writer = CSVWriter()
+        writer.row(["name", "x", "k"])
+        for (name, x, k) in [("plain", 0.1, 3), ("a, b", 2.07e-05, -1), ("say \"hi\"", 1e16, 0), ("two\nlines", -0.0, 10)] {
+            writer.text(name)
+            writer.number(x)
+            writer.integer(k)
+            writer.endRow()
+        }
+        writer.text("missing")
+        writer.number(.nan)
+        writer.integer(1)
+        writer.endRow()
+        let text = String(decoding: writer.bytes, as: UTF8.self)
+        XCTAssertEqual(text, "name,x,k\nplain,0.1,3\n\"a, b\",2.07e-05,-1\n\"say \"\"hi\"\"\",1e+16,0\n\"two\nlines\",-0.0,10\nmissing,,1\n")
+        let back = try read(text, [("name", .text), ("x", .number), ("k", .number)])
+        XCTAssertEqual(back.texts["name"]!.strings, ["plain", "a, b", "say \"hi\"", "two\nlines", "missing"])
+        XCTAssertEqual(back.numbers["x"]!.prefix(4).map(\.bitPattern), [0.1, 2.07e-05, 1e16, -0.0].map(\.bitPattern))
+    }
+}

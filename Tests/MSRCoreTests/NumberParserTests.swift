@@ -1,0 +1,38 @@
+import XCTest
+@testable import MSRCore
+
+final class NumberParserTests: XCTestCase {
+    func testFormsPandasWrites() {
+        let cases: [(String, Double)] = [
+            ("0", 0), ("-0.5", -0.5), ("+3", 3), ("85.012", 85.012), ("2.07e-05", 2.07e-05), ("1E3", 1000),
+            (".5", 0.5), ("5.", 5), ("1e+16", 1e16), ("-41.531", -41.531), ("0.000417", 0.000417),
+            ("12345678901234567890123", 12345678901234567890123), ("1e-320", 1e-320), ("1.7976931348623157e308", .greatestFiniteMagnitude),
+        ]
+        for (text, expected) in cases {
+            XCTAssertEqual(NumberParser.parseDouble(text)?.bitPattern, expected.bitPattern, text)
+        }
+    }
+
+    func testNonNumbers() {
+        for text in ["", "-", ".", "e5", "1e", "1.2.3", "abc", "1,5", " 1", "1 ", "nan", "inf", "0x10"] {
+            XCTAssertNil(NumberParser.parseDouble(text), text)
+        }
+    }
+
+    /// Every value parses back to itself from its shortest form, as strtod would parse it.
+    func testRoundTripsAgainstStrtod() {
+        var generator = SplitMix64(seed: 7)
+        for _ in 0..<50_000 {
+            let value: Double
+            switch generator.below(3) {
+            case 0: value = Double(bitPattern: generator.next())
+            case 1: value = Double(Int(generator.below(1_000_000))) / 1000
+            default: value = (generator.unit() - 0.5) * pow(10, Double(generator.below(40)) - 20)
+            }
+            guard value.isFinite else { continue }
+            let text = NumberFormat.shortest(value)
+            XCTAssertEqual(NumberParser.parseDouble(text)?.bitPattern, value.bitPattern, text)
+            XCTAssertEqual(NumberParser.parseDouble(text)?.bitPattern, strtod(text, nil).bitPattern, text)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import XCTest
+@testable import MSRCore
+
+/// The YAML files the repository ships load, and carry DESIGN.md's defaults.
+final class ProjectFilesTests: XCTestCase {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    func testParamsCarryTheReferenceDefaults() throws {
+        let params = try Params.load(path: "\(Self.root)/params.yaml")
+        XCTAssertEqual(params.ingest.genres, ["alternative", "classical", "country", "edm", "hip-hop",
+                                              "jazz", "latin", "pop", "r-n-b", "rock"])
+        XCTAssertEqual(params.transform, TransformParams(testSize: 0.2, randomState: 42, stratify: false))
+    }
+
+    func testSchemaListsTheNineFeaturesInOrder() throws {
+        let schema = try Schema.load(path: "\(Self.root)/schema.yaml")
+        XCTAssertEqual(schema.id, "uri")
+        XCTAssertEqual(schema.target, "genre")
+        XCTAssertEqual(schema.features.map(\.name), ["key", "acousticness", "danceability", "energy",
+                                                     "instrumentalness", "loudness", "speechiness", "valence", "tempo"])
+        XCTAssertEqual(schema.features.first, Schema.Column(name: "key", type: .int64, min: -1, max: 11))
+    }
+
+    func testConfigNamesEveryStagesPaths() throws {
+        let config = try ProjectConfig.load(path: "\(Self.root)/config.yaml")
+        XCTAssertEqual(config.ingestion.datasetZip, "data/raw/dataset.zip")
+        XCTAssertEqual(config.ingestion.songBase, "data/raw/song_df.csv")
+        XCTAssertEqual(config.validation.status, "data/status.txt")
+        XCTAssertEqual(config.transformation.processedDir, "data/processed")
+    }
+
+    func testSchemaErrors() throws {
+        func error(_ text: String) -> String { loadError(text, as: "s.yaml") { _ = try Schema.load(path: $0) } }
+        XCTAssertEqual(error("id: uri\ntarget: genre\ncolumns:\n  uri: {type: str}\n  genre: {type: text}\n"),
+                       "s.yaml:5:17: columns.genre.type: expected one of str, float64, int64, got \"text\"")
+        XCTAssertEqual(error("id: id\ntarget: genre\ncolumns:\n  uri: {type: str}\n  genre: {type: str}\n  x: {type: float64}\n"),
+                       "s.yaml:1:5: id: 'id' is not one of the columns")
+        XCTAssertEqual(error("id: uri\ntarget: genre\ncolumns:\n  uri: {type: str}\n  genre: {type: str}\n  x: {type: float64, min: 2, max: 1}\n"),
+                       "s.yaml:6:6: columns.x: min 2.0 is above max 1.0")
+    }
+
+    func testParamsErrors() throws {
+        func error(_ text: String) -> String { loadError(text, as: "p.yaml") { _ = try Params.load(path: $0) } }
+        let transform = "transform:\n  test_size: 0.2\n  random_state: 42\n"
+        XCTAssertEqual(error("ingest:\n  genres: [pop, pop]\n" + transform),
+                       "p.yaml:2:17: ingest.genres[1]: genre 'pop' is listed twice")
+        XCTAssertEqual(error("ingest:\n  genres: [pop]\n" + transform),
+                       "p.yaml:2:11: ingest.genres: expected at least two genres, got 1")
+        XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\n" + transform + "  stratify: maybe\n"),
+                       "p.yaml:6:13: transform.stratify: expected true or false, got \"maybe\"")
+        XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\n" + transform + "trian: {}\n"),
+                       "p.yaml:6:1: trian: unknown key (expected one of: ingest, transform)")
+        XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\ntransform:\n  test_size: 1\n  random_state: 42\n"),
+                       "p.yaml:4:14: transform.test_size: expected a number in (0, 1), got \"1\"")
+    }
+}

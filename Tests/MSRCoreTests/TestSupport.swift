@@ -1,0 +1,32 @@
+import Foundation
+@testable import MSRCore
+
+/// The message of the `MSRError` the body throws, "no error" when it throws none.
+func errorMessage(_ body: () throws -> Void) -> String {
+    do {
+        try body()
+        return "no error"
+    } catch let error as MSRError {
+        return error.message
+    } catch {
+        return "\(error)"
+    }
+}
+
+/// A fresh temporary folder, removed after the body.
+func withTemporaryFolder<T>(_ body: (String) throws -> T) rethrows -> T {
+    let folder = NSTemporaryDirectory() + "msr-test-\(UUID().uuidString)"
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    return try body(folder)
+}
+
+/// The message of the error loading `text` from a file named `name` throws; the temporary
+/// path is replaced by `name` in the message.
+func loadError(_ text: String, as name: String, _ load: (String) throws -> Void) -> String {
+    withTemporaryFolder { folder in
+        let path = "\(folder)/\(name)"
+        try? Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return errorMessage { try load(path) }.replacingOccurrences(of: path, with: name)
+    }
+}
