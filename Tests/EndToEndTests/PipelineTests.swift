@@ -1,0 +1,81 @@
+import XCTest
+@testable import MSRCore
+
+/// The data stages on the embedded dataset, as `make pipeline` runs them.
+final class PipelineTests: XCTestCase {
+    func testEmbeddedDatasetGivesTheSongBaseSplitAndGenreFiles() throws {
+        let workspace = try Workspace()
+        let ingest = try workspace.run("ingest")
+        XCTAssertEqual(ingest.status, 0, ingest.stderr)
+        XCTAssertEqual(ingest.stdout, "msr-ingest: read 10674 rows, kept 10674 in 10 genres (dropped 0 of other genres, "
+            + "0 with a missing value, 0 duplicate tracks) -> data/raw/song_df.csv\n")
+
+        let songBase = try XCTUnwrap(workspace.read("data/raw/song_df.csv")).split(separator: "\n")
+        XCTAssertEqual(songBase.count, 10_675)
+        XCTAssertEqual(songBase[0], "uri,genre,key,acousticness,danceability,energy,instrumentalness,loudness,speechiness,valence,tempo")
+        XCTAssertEqual(songBase[1], "5E30LdtzQTGqRvNd7l6kG5,alternative,10,0.0678,0.588,0.521,0.149,-9.461,0.0329,0.337,85.012")
+        XCTAssertEqual(Set(songBase.dropFirst().map { $0.split(separator: ",")[1] }).count, 10)
+
+        let validate = try workspace.run("validate")
+        XCTAssertEqual(validate.status, 0, validate.stderr)
+        XCTAssertEqual(workspace.read("data/status.txt"), "Validation status: True\n")
+        XCTAssertTrue(try XCTUnwrap(workspace.read("data/validation.json")).contains("\"valid\": true"))
+
+        let transform = try workspace.run("transform")
+        XCTAssertEqual(transform.status, 0, transform.stderr)
+        XCTAssertEqual(transform.stdout, "msr-transform: 10674 songs in 10 genres: 8539 train, 2135 test rows -> data/processed, data/to_rec\n")
+        func rows(_ file: String) -> Int { (workspace.read(file) ?? "").split(separator: "\n").count - 1 }
+        XCTAssertEqual(rows("data/processed/X_test.csv"), 2_135)
+        XCTAssertEqual(rows("data/processed/y_test.csv"), 2_135)
+        XCTAssertEqual(rows("data/processed/X_train.csv"), 8_539)
+        XCTAssertEqual(rows("data/processed/y_train.csv"), 8_539)
+        XCTAssertEqual(workspace.read("data/to_rec/genres.txt"),
+                       "alternative\nclassical\ncountry\nedm\nhip-hop\njazz\nlatin\npop\nr-n-b\nrock\n")
+        let perGenre = (0..<10).map { rows("data/to_rec/to_rec_\($0).csv") }
+        XCTAssertEqual(perGenre, [1174, 1098, 1163, 1089, 1149, 1136, 946, 915, 1122, 882])
+        XCTAssertTrue(try XCTUnwrap(workspace.read("data/to_rec/to_rec_7.csv")).split(separator: "\n").dropFirst()
+            .allSatisfy { $0.split(separator: ",")[1] == "pop" })
+
+        let labels = try XCTUnwrap(workspace.read("data/processed/labels.json"))
+        XCTAssertEqual(labels, "{\n  \"classes\": [\"alternative\", \"classical\", \"country\", \"edm\", \"hip-hop\", \"jazz\", "
+            + "\"latin\", \"pop\", \"r-n-b\", \"rock\"]\n}\n")
+        let scaler = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("data/processed/scaler.json"))) as? [String: Any]
+        XCTAssertEqual((scaler?["features"] as? [String])?.count, 9)
+        XCTAssertEqual((scaler?["max"] as? [Double])?.first, 11, "key's maximum over the training rows")
+        XCTAssertFalse(workspace.files().contains { $0.contains(".tmp-") }, "no temporary file is left")
+    }
+
+    func testOutputsAreByteIdenticalAcrossRuns() throws {
+        let first = try Workspace(), second = try Workspace()
+        try first.runPipeline()
+        try second.runPipeline()
+        try second.runPipeline()
+        let files = first.files(under: "data")
+        XCTAssertEqual(files, second.files(under: "data"))
+        XCTAssertGreaterThan(files.count, 15)
+        for file in files {
+            XCTAssertEqual(first.bytes("data/\(file)"), second.bytes("data/\(file)"), file)
+        }
+    }
+
+    func testTrainingRowsComeFromTheSongBase() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        let base = Set(try XCTUnwrap(workspace.read("data/raw/song_df.csv")).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: ",").dropFirst(2).joined(separator: ",") })
+        let test = try XCTUnwrap(workspace.read("data/processed/X_test.csv")).split(separator: "\n").dropFirst()
+        XCTAssertTrue(test.allSatisfy { base.contains(String($0)) })
+    }
+
+    func testStratifiedSplitKeepsGenreShares() throws {
+        let workspace = try Workspace()
+        let params = try XCTUnwrap(workspace.read("params.yaml")).replacingOccurrences(of: "stratify: false", with: "stratify: true")
+        try workspace.write(params, to: "params.yaml")
+        try workspace.runPipeline()
+        let labels = try XCTUnwrap(workspace.read("data/processed/y_test.csv")).split(separator: "\n").dropFirst()
+        var counts = [Int](repeating: 0, count: 10)
+        for label in labels { counts[Int(label)!] += 1 }
+        // Each genre's share of 2135 test rows from 10674: e.g. alternative 1174 * 0.2 = 234.8.
+        XCTAssertEqual(counts, [235, 220, 233, 218, 230, 227, 189, 183, 224, 176])
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import XCTest
+
+/// A temporary project folder holding copies of the repository's config.yaml, params.yaml,
+/// schema.yaml and embedded dataset, where the built executables run as a user runs them.
+final class Workspace {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The folder of the built executables (beside the test bundle).
+    static let binaries: String = {
+        var url = Bundle.main.bundleURL
+        for _ in 0..<3 {
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("msr-ingest").path) { return url.path }
+            url = url.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL.path
+    }()
+
+    let path: String
+
+    init() throws {
+        path = NSTemporaryDirectory() + "msr-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: "\(path)/data/raw", withIntermediateDirectories: true)
+        for file in ["config.yaml", "params.yaml", "schema.yaml", "data/raw/dataset.zip"] {
+            try FileManager.default.copyItem(atPath: "\(Self.repository)/\(file)", toPath: "\(path)/\(file)")
+        }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    /// What a run printed and how it exited.
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs `msr-<stage>` in the workspace.
+    @discardableResult
+    func run(_ stage: String, _ arguments: String...) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(Self.binaries)/msr-\(stage)")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: path)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                      stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs the three data stages, failing the test if one fails.
+    func runPipeline(file: StaticString = #filePath, line: UInt = #line) throws {
+        for stage in ["ingest", "validate", "transform"] {
+            let result = try run(stage)
+            XCTAssertEqual(result.status, 0, "msr-\(stage): \(result.stderr)", file: file, line: line)
+        }
+    }
+
+    func read(_ file: String) -> String? {
+        FileManager.default.contents(atPath: "\(path)/\(file)").map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    func bytes(_ file: String) -> Data? {
+        FileManager.default.contents(atPath: "\(path)/\(file)")
+    }
+
+    func write(_ text: String, to file: String) throws {
+        let url = URL(fileURLWithPath: "\(path)/\(file)")
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    func exists(_ file: String) -> Bool {
+        FileManager.default.fileExists(atPath: "\(path)/\(file)")
+    }
+
+    /// Every file under the workspace, relative, sorted: to show nothing partial was left.
+    func files(under folder: String = "") -> [String] {
+        let root = folder.isEmpty ? path : "\(path)/\(folder)"
+        return (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? [])
+            .filter { !isDirectory("\(root)/\($0)") }.sorted()
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var directory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &directory) && directory.boolValue
+    }
+}
+
+/// Asserts a run failed with `status` and exactly one stderr line equal to `message`.
+func XCTAssertFails(_ result: Workspace.Result, status: Int32, _ message: String,
+                    file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(result.status, status, result.stderr, file: file, line: line)
+    XCTAssertEqual(result.stderr, message + "\n", file: file, line: line)
+}

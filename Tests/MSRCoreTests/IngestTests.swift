@@ -1,0 +1,121 @@
+import XCTest
+@testable import MSRCore
+
+final class IngestTests: XCTestCase {
+    let schema = Schema(columns: [
+        .init(name: "uri", type: .string), .init(name: "genre", type: .string),
+        .init(name: "key", type: .int64), .init(name: "energy", type: .float64),
+    ], id: "uri", target: "genre")
+
+    /// Kaggle layout: unnamed index, quoted text with commas and quotes, extra columns.
+    let kaggle = #"""
+    ,track_id,artists,track_name,key,energy,track_genre
+    0,a1,"Smith, Jo","Say ""Hi""",5,0.5,pop
+    1,a2,X,Y,3,0.25,rock
+    2,a3,X,"Line
+    break",1,,pop
+    3,a1,X,dup of a1,2,0.9,rock
+    4,a4,X,Y,7,0.75,jazz
+    5,,X,Y,7,0.75,pop
+    6,a5,X,Y,11,1,rock
+
+    """#
+
+    func testBuilderFiltersDropsMissingAndDuplicates() throws {
+        let builder = SongBaseBuilder(schema: schema, genres: ["pop", "rock"])
+        let (table, counts) = try builder.build(csv: Array(kaggle.utf8), file: "d.csv")
+        XCTAssertEqual(counts, .init(read: 7, otherGenre: 1, missingValue: 2, duplicate: 1, kept: 3))
+        XCTAssertEqual(table.uris.strings, ["a1", "a2", "a5"])
+        XCTAssertEqual(table.genres.names, ["pop", "rock"])
+        XCTAssertEqual(table.genres.codes, [0, 1, 1])
+        XCTAssertEqual(String(decoding: table.csv(idName: "uri", targetName: "genre"), as: UTF8.self),
+                       "uri,genre,key,energy\na1,pop,5,0.5\na2,rock,3,0.25\na5,rock,11,1.0\n")
+    }
+
+    func testBuilderReadsTheSongBaseLayoutToo() throws {
+        let csv = "uri,genre,key,energy\nb1,pop,1,0.5\nb2,rock,2,0.6\n"
+        let (table, _) = try SongBaseBuilder(schema: schema, genres: ["pop", "rock"]).build(csv: Array(csv.utf8), file: "s.csv")
+        XCTAssertEqual(table.uris.strings, ["b1", "b2"])
+    }
+
+    func testBuilderRefusesAConfiguredGenreTheDataLacks() {
+        XCTAssertEqual(errorMessage {
+            _ = try SongBaseBuilder(schema: self.schema, genres: ["pop", "polka"]).build(csv: Array(self.kaggle.utf8), file: "d.csv")
+        }, "d.csv: column 'track_genre': no track of genre 'polka' (listed in ingest.genres; the file has 3 genres: jazz, pop, rock)")
+    }
+
+    func testBuilderNamesABadCell() {
+        let csv = "uri,genre,key,energy\nb1,pop,1,0.5\nb2,rock,2,high\n"
+        XCTAssertEqual(errorMessage {
+            _ = try SongBaseBuilder(schema: self.schema, genres: ["pop", "rock"]).build(csv: Array(csv.utf8), file: "s.csv")
+        }, "s.csv:3: column 'energy': expected a number, got \"high\"")
+    }
+
+    func testArchiveReadsDatasetCSV() throws {
+        try withTemporaryFolder { folder in
+            try makeZip(at: "\(folder)/d.zip", [("readme.txt", "hi"), ("dataset.csv", "a\n1\n")])
+            let (name, bytes) = try DatasetArchive.readCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 20)
+            XCTAssertEqual(name, "dataset.csv")
+            XCTAssertEqual(bytes, Array("a\n1\n".utf8))
+        }
+    }
+
+    func testArchiveTakesTheOnlyCSVWhateverItsName() throws {
+        try withTemporaryFolder { folder in
+            try makeZip(at: "\(folder)/d.zip", [("tracks/spotify.csv", "a\n1\n")])
+            XCTAssertEqual(try DatasetArchive.readCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 20).name, "tracks/spotify.csv")
+        }
+    }
+
+    func testArchiveRefusesHostilePaths() throws {
+        try withTemporaryFolder { folder in
+            for hostile in ["../evil.csv", "data/../../evil.csv", "/etc/evil.csv", "..\\evil.csv"] {
+                try makeZip(at: "\(folder)/d.zip", [("dataset.csv", "a\n1\n"), (hostile, "x")])
+                let message = errorMessage { _ = try DatasetArchive.readCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 20) }
+                XCTAssertTrue(message.hasPrefix("\(folder)/d.zip: entry '\(hostile)' "), message)
+                XCTAssertTrue(message.hasSuffix("; refusing the archive"), message)
+            }
+        }
+    }
+
+    func testArchiveCapsTheInflatedSize() throws {
+        try withTemporaryFolder { folder in
+            try makeZip(at: "\(folder)/d.zip", [("dataset.csv", String(repeating: "0", count: 3 << 20))])
+            XCTAssertEqual(errorMessage { _ = try DatasetArchive.readCSV(zipPath: "\(folder)/d.zip", maxBytes: 2 << 20) },
+                           "\(folder)/d.zip: entry 'dataset.csv' inflates beyond 2 MiB (data_ingestion.max_uncompressed_mb)")
+        }
+    }
+
+    func testNotAZipAndMissingZip() throws {
+        try withTemporaryFolder { folder in
+            try Data("uri,genre\n".utf8).write(to: URL(fileURLWithPath: "\(folder)/d.zip"))
+            XCTAssertEqual(errorMessage { _ = try DatasetArchive.readCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 20) },
+                           "\(folder)/d.zip: not a zip archive (expected a zip holding dataset.csv)")
+            XCTAssertEqual(errorMessage { _ = try DatasetArchive.readCSV(zipPath: "\(folder)/none.zip", maxBytes: 1 << 20) },
+                           "\(folder)/none.zip: dataset archive not found")
+        }
+    }
+
+    func testFetcherCopiesPathsAndFileURLsAndRefusesMissingOnes() throws {
+        try withTemporaryFolder { folder in
+            try Data("zip".utf8).write(to: URL(fileURLWithPath: "\(folder)/src.zip"))
+            try DatasetFetcher.fetch("\(folder)/src.zip", to: "\(folder)/raw/a.zip")
+            try DatasetFetcher.fetch("file://\(folder)/src.zip", to: "\(folder)/raw/b.zip")
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/a.zip"), Data("zip".utf8))
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/b.zip"), Data("zip".utf8))
+            let error = errorMessage { try DatasetFetcher.fetch("\(folder)/absent.zip", to: "\(folder)/raw/c.zip") }
+            XCTAssertEqual(error, "\(folder)/absent.zip: dataset (data_ingestion.source_url) not found")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/raw").sorted(), ["a.zip", "b.zip"],
+                           "no temporary file is left behind")
+        }
+    }
+
+    func testFetcherReportsAnUnreachableURL() throws {
+        try withTemporaryFolder { folder in
+            // Port 9 on loopback: nothing listens, the connection is refused at once.
+            let error = errorMessage { try DatasetFetcher.fetch("http://127.0.0.1:9/dataset.zip", to: "\(folder)/d.zip") }
+            XCTAssertTrue(error.hasPrefix("http://127.0.0.1:9/dataset.zip: download failed: "), error)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: "\(folder)/d.zip"))
+        }
+    }
+}
