@@ -34,9 +34,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "msr-ingest", dependencies: ["MSRCLI"]),
-        .executableTarget(name: "msr-validate", dependencies: ["MSRCLI"]),
-        .executableTarget(name: "msr-transform", dependencies: ["MSRCLI"]),
+        .executableTarget(name: "msr-ingest", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-validate", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-transform", dependencies: ["MSRCLI", "MSRCore"]),
         .testTarget(
             name: "MSRCoreTests",
             dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
