@@ -36,3 +36,33 @@ final class NumberParserTests: XCTestCase {
         }
     }
 }
+
+final class NumberFormatTests: XCTestCase {
+    /// The fast path writes exactly what the standard library's shortest form writes.
+    func testMatchesDescriptionEverywhere() {
+        var generator = SplitMix64(seed: 11)
+        var fast = 0
+        for n in 0..<300_000 {
+            let value: Double
+            switch n % 4 {
+            case 0: value = Double(bitPattern: generator.next())
+            case 1: value = Double(Int(generator.below(2_000_000)) - 1_000_000) / pow(10, Double(generator.below(8)))
+            case 2: value = (generator.unit() - 0.5) * pow(10, Double(generator.below(24)) - 6)
+            default: value = Double(Int(generator.below(100_000))) * pow(10, Double(generator.below(30)) - 15)
+            }
+            guard value.isFinite else { continue }
+            var bytes: [UInt8] = []
+            if NumberFormat.appendFewDigits(value, to: &bytes) { fast += 1 }
+            XCTAssertEqual(NumberFormat.shortest(value), value.description, "\(value.bitPattern)")
+        }
+        XCTAssertGreaterThan(fast, 100_000, "most values of few digits take the fast path")
+    }
+
+    func testEdgeValues() {
+        for value in [0.0, -0.0, 1e-4, 9.999999999999999e-05, 0.0001000000000000001, 1e16, 9999999999999998.0, 1e15,
+                      123456789012345.0, 0.1, 0.2, 0.3, 1.0, 10.0, 100.0, -41.531, 2.07e-05, 85.012, 0.000417,
+                      5e-324, .greatestFiniteMagnitude, 1.5, 999999999999999.9, 0.30000000000000004] {
+            XCTAssertEqual(NumberFormat.shortest(value), value.description, "\(value)")
+        }
+    }
+}

@@ -2,18 +2,17 @@ import Foundation
 
 /// Writes artifacts all at once or not at all: to a temporary file in the same folder, then
 /// renamed over the target, so a reader (or DVC) never sees half a file.
-public enum AtomicFile {
-    /// Writes `bytes` to `path`, creating the parent folders.
-    public static func write(_ bytes: [UInt8], to path: String) throws {
-        try bytes.withUnsafeBufferPointer { try write(UnsafeRawBufferPointer($0), to: path) }
-    }
+///
+/// Open one, `write` as many pieces as needed, then `commit()`; one dropped without a commit
+/// removes its temporary file.
+public final class AtomicFile {
+    public let path: String
+    private let temporary: String
+    private var descriptor: Int32
 
-    /// Writes a string's UTF-8 to `path`.
-    public static func write(_ text: String, to path: String) throws {
-        try write(Array(text.utf8), to: path)
-    }
-
-    public static func write(_ buffer: UnsafeRawBufferPointer, to path: String) throws {
+    /// Creates the parent folders and the temporary file beside `path`.
+    public init(path: String) throws {
+        self.path = path
         let url = URL(fileURLWithPath: path)
         let folder = url.deletingLastPathComponent().path
         do {
@@ -21,31 +20,61 @@ public enum AtomicFile {
         } catch {
             throw MSRError(.io, "\(path): cannot create the folder \(folder)")
         }
-        let temporary = "\(folder)/.\(url.lastPathComponent).tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw ioError(path, "cannot create a temporary file") }
+        temporary = "\(folder)/.\(url.lastPathComponent).tmp-\(getpid())"
+        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw Self.ioError(path, "cannot create a temporary file") }
+    }
+
+    deinit {
+        if descriptor >= 0 {
+            close(descriptor)
+            unlink(temporary)
+        }
+    }
+
+    /// Appends bytes to the temporary file.
+    public func write(_ buffer: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < buffer.count {
             let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
-                let error = ioError(path, "cannot write")
-                close(descriptor)
-                unlink(temporary)
-                throw error
+                throw Self.ioError(path, "cannot write")
             }
             offset += written
         }
-        guard close(descriptor) == 0 else {
-            let error = ioError(path, "cannot write")
+    }
+
+    public func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// Closes the temporary file and renames it over `path`.
+    public func commit() throws {
+        let result = close(descriptor)
+        descriptor = -1
+        guard result == 0 else {
+            let error = Self.ioError(path, "cannot write")
             unlink(temporary)
             throw error
         }
         guard rename(temporary, path) == 0 else {
-            let error = ioError(path, "cannot rename the temporary file into place")
+            let error = Self.ioError(path, "cannot rename the temporary file into place")
             unlink(temporary)
             throw error
         }
+    }
+
+    /// Writes `bytes` to `path` atomically.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let file = try AtomicFile(path: path)
+        try file.write(bytes)
+        try file.commit()
+    }
+
+    /// Writes a string's UTF-8 to `path` atomically.
+    public static func write(_ text: String, to path: String) throws {
+        try write(Array(text.utf8), to: path)
     }
 
     /// Moves a finished file (a download) over `path` in one rename; both in the same folder.

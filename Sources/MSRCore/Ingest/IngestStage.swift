@@ -11,12 +11,12 @@ public enum IngestStage {
         let (entryName, bytes) = try DatasetArchive.readCSV(zipPath: paths.datasetZip,
                                                             maxBytes: paths.maxUncompressedBytes)
         let builder = SongBaseBuilder(schema: schema, genres: params.ingest.genres)
-        let (table, counts) = try builder.build(csv: bytes, file: "\(paths.datasetZip)/\(entryName)")
+        let (table, counts) = try builder.build(csv: consume bytes, file: "\(paths.datasetZip)/\(entryName)")
         guard counts.kept > 0 else {
             throw MSRError.badData(file: "\(paths.datasetZip)/\(entryName)",
                                    "no row left after filtering (do ingest.genres match the dataset's genres?)")
         }
-        try AtomicFile.write(table.csv(idName: schema.id, targetName: schema.target), to: paths.songBase)
+        try table.writeCSV(to: paths.songBase, idName: schema.id, targetName: schema.target)
         let genresFound = Set(table.genres.codes).count
         return "read \(counts.read) rows, kept \(counts.kept) in \(genresFound) genres "
             + "(dropped \(counts.otherGenre) of other genres, \(counts.missingValue) with a missing value, "

@@ -27,19 +27,22 @@ public struct SongBaseBuilder {
         header.contains(name) || !header.contains(alias) ? name : alias
     }
 
-    /// Builds the song base from CSV bytes; `file` names the CSV in messages.
-    public func build(csv bytes: [UInt8], file: String) throws -> (table: SongTable, counts: Counts) {
+    /// Builds the song base from CSV bytes, which it consumes (they are freed once parsed, and
+    /// rows are dropped in place, so memory peaks at the CSV plus its parsed columns); `file`
+    /// names the CSV in messages.
+    public func build(csv bytes: consuming [UInt8], file: String) throws -> (table: SongTable, counts: Counts) {
         let reader = CSVReader(bytes: bytes, file: file)
         let header = try reader.header()
         let idColumn = Self.column(for: schema.id, alias: "track_id", in: header)
         let targetColumn = Self.column(for: schema.target, alias: "track_genre", in: header)
         var request: [(name: String, kind: CSVColumnKind)] = [(idColumn, .text), (targetColumn, .category)]
         request += schema.features.map { ($0.name, .number) }
-        let columns = try reader.read(request)
+        var columns = try reader.read(request)
+        _ = consume reader
 
-        let uris = columns.texts[idColumn]!
+        var uris = columns.texts.removeValue(forKey: idColumn)!
         let genreColumn = columns.categories[targetColumn]!
-        let features = schema.features.map { columns.numbers[$0.name]! }
+        var features = schema.features.map { columns.numbers.removeValue(forKey: $0.name)! }
 
         // Codes of the dataset's genre names, mapped to the configured order (-1: not kept).
         let keptCode: [Int32] = genreColumn.names.map { name in
@@ -71,12 +74,15 @@ public struct SongBaseBuilder {
             }
         }
         counts.kept = kept.count
+        uris.retain(sortedRows: kept)
+        for j in features.indices { features[j].retain(sortedRows: kept) }
+        var lines = columns.lines
+        columns.lines = []
+        lines.retain(sortedRows: kept)
         let table = SongTable(
-            uris: uris.gathering(kept),
+            uris: uris,
             genres: CategoryColumn(names: genres, codes: kept.map { keptCode[Int(genreColumn.codes[$0])] }),
-            features: features.map { column in kept.map { column[$0] } },
-            featureColumns: schema.features,
-            lines: kept.map { columns.lines[$0] })
+            features: features, featureColumns: schema.features, lines: lines)
         return (table, counts)
     }
 }

@@ -16,31 +16,23 @@ public enum TransformStage {
                                        strata: params.transform.stratify ? labels : nil)
         let scaler = FeatureScaler(features: schema.features.map(\.name), columns: songs.features, rows: split.train)
 
-        var files: [(path: String, bytes: [UInt8])] = []
-        let processed = paths.processedDir
-        for (name, rows) in [("train", split.train), ("test", split.test)] {
-            files.append(("\(processed)/X_\(name).csv", songs.selecting(rows).featureCSV()))
-            var writer = CSVWriter(reservingCapacity: rows.count * 3 + 8)
-            writer.row([schema.target])
-            for row in rows {
-                writer.integer(Int(labels[row]))
-                writer.endRow()
-            }
-            files.append(("\(processed)/y_\(name).csv", writer.bytes))
-        }
-        files.append(("\(processed)/labels.json", Array(encoder.json.serialized().utf8)))
-        files.append(("\(processed)/scaler.json", Array(scaler.json.serialized().utf8)))
-
         var rowsOfLabel = [[Int]](repeating: [], count: encoder.classes.count)
         for (row, label) in labels.enumerated() { rowsOfLabel[Int(label)].append(row) }
-        for (label, rows) in rowsOfLabel.enumerated() {
-            files.append(("\(paths.toRecDir)/to_rec_\(label).csv",
-                          songs.selecting(rows).csv(idName: schema.id, targetName: schema.target)))
-        }
-        files.append(("\(paths.toRecDir)/genres.txt",
-                      Array(encoder.classes.map { $0 + "\n" }.joined().utf8)))
 
-        for file in files { try AtomicFile.write(file.bytes, to: file.path) }
+        let processed = paths.processedDir
+        for (name, rows) in [("train", split.train), ("test", split.test)] {
+            try songs.writeFeatureCSV(to: "\(processed)/X_\(name).csv", rows: rows)
+            try CSVFileWriter.write(to: "\(processed)/y_\(name).csv", header: [schema.target], rowCount: rows.count) { writer, k in
+                writer.integer(Int(labels[rows[k]]))
+                writer.endRow()
+            }
+        }
+        try encoder.json.write(to: "\(processed)/labels.json")
+        try scaler.json.write(to: "\(processed)/scaler.json")
+        for (label, rows) in rowsOfLabel.enumerated() {
+            try songs.writeCSV(to: "\(paths.toRecDir)/to_rec_\(label).csv", rows: rows, idName: schema.id, targetName: schema.target)
+        }
+        try AtomicFile.write(encoder.classes.map { $0 + "\n" }.joined(), to: "\(paths.toRecDir)/genres.txt")
         return "\(songs.count) songs in \(encoder.classes.count) genres: \(split.train.count) train, "
             + "\(split.test.count) test rows -> \(processed), \(paths.toRecDir)"
     }

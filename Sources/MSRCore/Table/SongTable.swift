@@ -51,29 +51,26 @@ public struct SongTable: Sendable {
                   lines: indices.map { lines[$0] })
     }
 
-    /// CSV bytes of the song base: id, target, then the features (int64 ones as integers).
-    public func csv(idName: String, targetName: String) -> [UInt8] {
-        var writer = CSVWriter(reservingCapacity: count * (32 + 10 * features.count))
-        writer.row([idName, targetName] + featureColumns.map(\.name))
-        let genreBytes = TextColumn(genres.names)
-        for i in 0..<count {
+    /// Writes the song base CSV atomically: id, target, then the features (int64 ones as
+    /// integers); only `rows`, in that order, when given.
+    public func writeCSV(to path: String, rows: [Int]? = nil, idName: String, targetName: String) throws {
+        let genreNames = TextColumn(genres.names)
+        try CSVFileWriter.write(to: path, header: [idName, targetName] + featureColumns.map(\.name),
+                                rowCount: rows?.count ?? count) { writer, k in
+            let i = rows?[k] ?? k
             writer.text(uris, i)
-            writer.text(genreBytes, Int(genres.codes[i]))
+            writer.text(genreNames, Int(genres.codes[i]))
             writeFeatures(of: i, to: &writer)
             writer.endRow()
         }
-        return writer.bytes
     }
 
-    /// CSV bytes of the feature columns only (a model's X).
-    public func featureCSV() -> [UInt8] {
-        var writer = CSVWriter(reservingCapacity: count * 10 * features.count)
-        writer.row(featureColumns.map(\.name))
-        for i in 0..<count {
-            writeFeatures(of: i, to: &writer)
+    /// Writes the feature columns of `rows` (a model's X) atomically.
+    public func writeFeatureCSV(to path: String, rows: [Int]) throws {
+        try CSVFileWriter.write(to: path, header: featureColumns.map(\.name), rowCount: rows.count) { writer, k in
+            writeFeatures(of: rows[k], to: &writer)
             writer.endRow()
         }
-        return writer.bytes
     }
 
     @inline(__always)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A column of strings kept as one byte arena and end offsets: no allocation per cell.
 public struct TextColumn: Sendable, Equatable {
     /// Every value's UTF-8 bytes, one after the other.
@@ -62,4 +64,35 @@ public struct TextColumn: Sendable, Equatable {
 
     /// All values as `String`s.
     public var strings: [String] { (0..<count).map { self[$0] } }
+}
+
+extension TextColumn {
+    /// Keeps only the values at `rows` (increasing), in place: no second copy of the arena.
+    public mutating func retain(sortedRows rows: [Int]) {
+        var write = 0
+        var newEnds: [Int] = []
+        newEnds.reserveCapacity(rows.count)
+        let oldEnds = ends
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            for i in rows {
+                let range = (i == 0 ? 0 : oldEnds[i - 1])..<oldEnds[i]
+                if range.lowerBound != write {
+                    let base = buffer.baseAddress!
+                    memmove(base + write, base + range.lowerBound, range.count)
+                }
+                write += range.count
+                newEnds.append(write)
+            }
+        }
+        bytes.removeLast(bytes.count - write)
+        ends = newEnds
+    }
+}
+
+extension Array {
+    /// Keeps only the elements at `rows` (increasing), in place.
+    public mutating func retain(sortedRows rows: [Int]) {
+        for (write, read) in rows.enumerated() where write != read { self[write] = self[read] }
+        removeLast(count - rows.count)
+    }
 }
