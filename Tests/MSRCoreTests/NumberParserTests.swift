@@ -51,8 +51,8 @@ final class NumberFormatTests: XCTestCase {
             default: value = Double(Int(generator.below(100_000))) * pow(10, Double(generator.below(30)) - 15)
             }
             guard value.isFinite else { continue }
-            var bytes: [UInt8] = []
-            if NumberFormat.appendFewDigits(value, to: &bytes) { fast += 1 }
+            var scratch = [UInt8](repeating: 0, count: NumberFormat.maxLength)
+            if scratch.withUnsafeMutableBufferPointer({ NumberFormat.writeFewDigits(value, to: $0.baseAddress!) }) > 0 { fast += 1 }
             XCTAssertEqual(NumberFormat.shortest(value), value.description, "\(value.bitPattern)")
         }
         XCTAssertGreaterThan(fast, 100_000, "most values of few digits take the fast path")
@@ -63,6 +63,12 @@ final class NumberFormatTests: XCTestCase {
                       123456789012345.0, 0.1, 0.2, 0.3, 1.0, 10.0, 100.0, -41.531, 2.07e-05, 85.012, 0.000417,
                       5e-324, .greatestFiniteMagnitude, 1.5, 999999999999999.9, 0.30000000000000004] {
             XCTAssertEqual(NumberFormat.shortest(value), value.description, "\(value)")
+        }
+        for value in [0, 7, -7, 10, 123_456_789, Int.max, Int.min] {
+            let text = [UInt8](unsafeUninitializedCapacity: 21) { buffer, count in
+                count = NumberFormat.write(value, to: buffer.baseAddress!)
+            }
+            XCTAssertEqual(String(decoding: text, as: UTF8.self), String(value))
         }
     }
 }

@@ -14,7 +14,7 @@ public enum CSVFileWriter {
         let file = try AtomicFile(path: path)
         var head = CSVWriter()
         head.row(header)
-        try file.write(head.bytes)
+        try head.buffer.withBytes { try file.write($0) }
         let blocks = (rowCount + blockRows - 1) / blockRows
         let width = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
         let results = BlockBuffers(count: width)
@@ -27,33 +27,33 @@ public enum CSVFileWriter {
                 let upper = Swift.min(rowCount, lower + blockRows)
                 var writer = CSVWriter(reservingCapacity: (upper - lower) * 96)
                 for i in lower..<upper { row(&writer, i) }
-                results.set(k, writer.bytes)
+                results.set(k, writer.buffer)
             }
-            for k in 0..<count { try file.write(results.take(k)) }
+            for k in 0..<count { try results.take(k).withBytes { try file.write($0) } }
             first += count
         }
         try file.commit()
     }
 
-    /// One buffer per concurrent block; each iteration writes only its own slot.
+    /// One buffer per concurrent block; each iteration fills only its own slot.
     private final class BlockBuffers: @unchecked Sendable {
-        private var buffers: [[UInt8]]
+        private var buffers: [ByteBuffer?]
         private let lock = NSLock()
 
-        init(count: Int) { buffers = Array(repeating: [], count: count) }
+        init(count: Int) { buffers = Array(repeating: nil, count: count) }
 
-        func set(_ k: Int, _ bytes: [UInt8]) {
+        func set(_ k: Int, _ buffer: ByteBuffer) {
             lock.lock()
-            buffers[k] = bytes
+            buffers[k] = buffer
             lock.unlock()
         }
 
-        func take(_ k: Int) -> [UInt8] {
+        func take(_ k: Int) -> ByteBuffer {
             lock.lock()
             defer { lock.unlock() }
-            let bytes = buffers[k]
-            buffers[k] = []
-            return bytes
+            let buffer = buffers[k]!
+            buffers[k] = nil
+            return buffer
         }
     }
 }

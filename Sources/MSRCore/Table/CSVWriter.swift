@@ -1,19 +1,23 @@
 /// Builds CSV bytes row by row: text quoted only when it must be (RFC 4180), numbers in their
 /// shortest round-trip form, LF line ends.
 public struct CSVWriter {
-    public private(set) var bytes: [UInt8] = []
+    /// The bytes written so far.
+    public let buffer: ByteBuffer
     private var atRowStart = true
 
-    public init(reservingCapacity capacity: Int = 0) {
-        bytes.reserveCapacity(capacity)
+    public init(reservingCapacity capacity: Int = 4096) {
+        buffer = ByteBuffer(capacity: capacity)
     }
+
+    /// A copy of the bytes written so far.
+    public var bytes: [UInt8] { buffer.array }
 
     @inline(__always)
     private mutating func separate() {
-        if atRowStart { atRowStart = false } else { bytes.append(UInt8(ascii: ",")) }
+        if atRowStart { atRowStart = false } else { buffer.put(UInt8(ascii: ",")) }
     }
 
-    /// Writes a header row.
+    /// Writes a whole row of text fields (a header).
     public mutating func row(_ fields: [String]) {
         for field in fields { text(field) }
         endRow()
@@ -22,6 +26,7 @@ public struct CSVWriter {
     /// Writes a text field, quoting it when it holds a comma, a quote or a line end.
     @inline(__always)
     public mutating func text(_ pointer: UnsafePointer<UInt8>, count: Int) {
+        buffer.reserve(2 * count + 3)
         separate()
         var needsQuotes = false
         for k in 0..<count {
@@ -32,15 +37,16 @@ public struct CSVWriter {
             }
         }
         guard needsQuotes else {
-            bytes.append(contentsOf: UnsafeBufferPointer(start: pointer, count: count))
+            buffer.end.update(from: pointer, count: count)
+            buffer.advance(count)
             return
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.put(UInt8(ascii: "\""))
         for k in 0..<count {
-            if pointer[k] == UInt8(ascii: "\"") { bytes.append(UInt8(ascii: "\"")) }
-            bytes.append(pointer[k])
+            if pointer[k] == UInt8(ascii: "\"") { buffer.put(UInt8(ascii: "\"")) }
+            buffer.put(pointer[k])
         }
-        bytes.append(UInt8(ascii: "\""))
+        buffer.put(UInt8(ascii: "\""))
     }
 
     public mutating func text(_ value: String) {
@@ -58,20 +64,23 @@ public struct CSVWriter {
     /// Writes a number; NaN is written as an empty field, as pandas writes a missing value.
     @inline(__always)
     public mutating func number(_ value: Double) {
+        buffer.reserve(NumberFormat.maxLength + 1)
         separate()
-        if !value.isNaN { NumberFormat.append(value, to: &bytes) }
+        if !value.isNaN { buffer.advance(NumberFormat.write(value, to: buffer.end)) }
     }
 
     /// Writes a whole number.
     @inline(__always)
     public mutating func integer(_ value: Int) {
+        buffer.reserve(21)
         separate()
-        NumberFormat.append(value, to: &bytes)
+        buffer.advance(NumberFormat.write(value, to: buffer.end))
     }
 
     @inline(__always)
     public mutating func endRow() {
-        bytes.append(UInt8(ascii: "\n"))
+        buffer.reserve(1)
+        buffer.put(UInt8(ascii: "\n"))
         atRowStart = true
     }
 }

@@ -1,11 +1,15 @@
 /// Number formatting for artifacts: the shortest text that reads back to the same value.
 public enum NumberFormat {
-    /// The shortest round-trip form, as Python's `repr` writes it (`0.1`, `1.0`, `2.07e-05`,
-    /// `1e+16`): what pandas writes, so CSVs compare equal with the peers'.
+    /// The most bytes `write` produces for one value.
+    public static let maxLength = 32
+
+    /// The shortest round-trip form, as the standard library's `description` writes it (`0.1`,
+    /// `1.0`, `2.07e-05`): Python's `repr` too below 2^53, so CSVs compare equal with pandas'.
     public static func shortest(_ value: Double) -> String {
-        var bytes: [UInt8] = []
-        append(value, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        let buffer = ByteBuffer(capacity: maxLength)
+        buffer.reserve(maxLength)
+        buffer.advance(write(value, to: buffer.end))
+        return buffer.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Like `shortest`, without a trailing `.0` on whole numbers: for messages.
@@ -14,94 +18,150 @@ public enum NumberFormat {
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
 
-    private static let powersOfTen: [Double] = (0...22).map { Double("1e\($0)")! }
-    /// 1e-4 ... 1e16, nearest doubles: `decades[k]` is 10^(k - 4).
-    private static let decades: [Double] = (-4...16).map { Double("1e\($0)")! }
-
-    /// Appends the shortest round-trip form of `value` to `buffer`.
+    /// Writes the shortest round-trip form of `value` at `out` (room for `maxLength` bytes);
+    /// returns the number of bytes written.
     ///
     /// Values in [1e-4, 2^53) whose shortest form has at most 15 significant digits (every
-    /// value read from a CSV of real data) take a fast path; the rest go through the standard
-    /// library's `description`, which the fast path reproduces byte for byte.
+    /// value read from a CSV of real data) take a fast path; the rest go through `description`,
+    /// which the fast path reproduces byte for byte.
     @inline(__always)
-    public static func append(_ value: Double, to buffer: inout [UInt8]) {
-        if !appendFewDigits(value, to: &buffer) {
-            var text = value.description
-            text.withUTF8 { buffer.append(contentsOf: $0) }
+    public static func write(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let written = writeFewDigits(value, to: out)
+        if written > 0 { return written }
+        var text = value.description
+        return text.withUTF8 { utf8 in
+            out.update(from: utf8.baseAddress!, count: utf8.count)
+            return utf8.count
         }
     }
 
-    /// The fast path: false when `value` is outside it, having written nothing.
+    /// 10^k for k in 0...22, all exact doubles.
+    @inline(__always)
+    static func power(_ k: Int) -> Double {
+        switch k {
+        case 0: return 1
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
+    }
+
+    /// The nearest double to 10^k for k in -4...16.
+    @inline(__always)
+    static func decade(_ k: Int) -> Double {
+        switch k {
+        case -4: return 1e-4
+        case -3: return 1e-3
+        case -2: return 1e-2
+        case -1: return 1e-1
+        default: return power(k)
+        }
+    }
+
+    /// The fast path: 0 when `value` is outside it, having written nothing.
     ///
     /// Rounding `value` to 15 significant digits lands exactly on its shortest form whenever that
     /// form has 15 digits or fewer (the 15-digit grid is coarser than a double's spacing), so
     /// the rounded digits with trailing zeros stripped are the answer if they read back to
     /// `value`; the read-back is exact since the digits fit in 2^53 and the power in 10^22.
+    /// A digit off by a rounding error cannot read back, and falls to the slow path.
     @inline(__always)
-    static func appendFewDigits(_ value: Double, to buffer: inout [UInt8]) -> Bool {
+    static func writeFewDigits(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let magnitude = abs(value)
-        guard magnitude >= 1e-4, magnitude < 9_007_199_254_740_992 else {  // 2^53: description goes exponential there
-            guard value == 0 else { return false }
-            buffer.append(contentsOf: value.sign == .minus ? [45, 48, 46, 48] : [48, 46, 48])  // -0.0, 0.0
-            return true
+        guard magnitude >= 1e-4, magnitude < 9_007_199_254_740_992 else {  // 2^53: description goes exponential
+            guard value == 0 else { return 0 }
+            var n = 0
+            if value.sign == .minus { out[0] = 45; n = 1 }
+            out[n] = 48; out[n + 1] = 46; out[n + 2] = 48
+            return n + 3
         }
-        // exponent10 = floor(log10(magnitude)); a miss by one at a decade's edge yields digits
-        // out of range below, and the slow path.
-        var exponent10 = -4
-        while exponent10 < 15 && magnitude >= decades[exponent10 + 5] { exponent10 += 1 }
+        var exponent10 = -4  // floor(log10(magnitude)), give or take one at a decade's edge
+        while exponent10 < 15 && magnitude >= decade(exponent10 + 1) { exponent10 += 1 }
         let scale = 14 - exponent10  // in -1...18
-        let scaled = scale >= 0 ? magnitude * powersOfTen[scale] : magnitude / powersOfTen[-scale]
-        var digits = UInt64(scaled.rounded())
-        guard digits >= 100_000_000_000_000, digits < 1_000_000_000_000_000 else { return false }
-        var decimals = scale  // value = digits / 10^decimals
+        let scaled = scale >= 0 ? magnitude * power(scale) : magnitude / power(-scale)
+        var digits = UInt64(scaled + 0.5)
+        guard digits >= 100_000_000_000_000, digits < 1_000_000_000_000_000 else { return 0 }
+        var decimals = scale  // magnitude = digits / 10^decimals
         while decimals > 0 && digits % 10 == 0 {
             digits /= 10
             decimals -= 1
         }
-        let back = decimals >= 0 ? Double(digits) / powersOfTen[decimals] : Double(digits) * powersOfTen[-decimals]
-        guard back == magnitude else { return false }
+        let back = decimals >= 0 ? Double(digits) / power(decimals) : Double(digits) * power(-decimals)
+        guard back == magnitude else { return 0 }
 
-        // Digits of the integer, least significant first.
-        var text: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch on the stack
-        return withUnsafeMutableBytes(of: &text) { raw -> Bool in
-            let scratch = raw.bindMemory(to: UInt8.self)
-            var count = 0
-            var rest = digits
-            repeat {
-                scratch[count] = UInt8(48 + rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            if value < 0 { buffer.append(45) }
-            if decimals <= 0 {
-                // Whole number: digits, the zeros the scale dropped, then ".0".
-                for k in stride(from: count - 1, through: 0, by: -1) { buffer.append(scratch[k]) }
-                for _ in 0..<(-decimals) { buffer.append(48) }
-                buffer.append(46)
-                buffer.append(48)
-            } else if decimals >= count {
-                // 0.000ddd
-                buffer.append(48)
-                buffer.append(46)
-                for _ in 0..<(decimals - count) { buffer.append(48) }
-                for k in stride(from: count - 1, through: 0, by: -1) { buffer.append(scratch[k]) }
-            } else {
-                for k in stride(from: count - 1, through: decimals, by: -1) { buffer.append(scratch[k]) }
-                buffer.append(46)
-                for k in stride(from: decimals - 1, through: 0, by: -1) { buffer.append(scratch[k]) }
-            }
-            return true
+        var length = 0  // decimal digits of `digits`
+        var probe = digits
+        repeat { length += 1; probe /= 10 } while probe > 0
+        var n = 0
+        if value < 0 { out[0] = 45; n = 1 }
+        if decimals <= 0 {
+            // A whole number: its digits, the zeros the scale dropped, then ".0".
+            writeDigits(digits, length, to: out + n)
+            n += length
+            for _ in 0..<(-decimals) { out[n] = 48; n += 1 }
+            out[n] = 46; out[n + 1] = 48
+            return n + 2
+        }
+        if decimals >= length {
+            // 0.000ddd
+            out[n] = 48; out[n + 1] = 46; n += 2
+            for _ in 0..<(decimals - length) { out[n] = 48; n += 1 }
+            writeDigits(digits, length, to: out + n)
+            return n + length
+        }
+        // ddd.ddd: the digits with a point before the last `decimals` of them.
+        writeDigits(digits, length, to: out + n + 1)
+        let whole = length - decimals
+        for k in 0..<whole { out[n + k] = out[n + k + 1] }
+        out[n + whole] = 46
+        return n + length + 1
+    }
+
+    @inline(__always)
+    private static func writeDigits(_ value: UInt64, _ length: Int, to out: UnsafeMutablePointer<UInt8>) {
+        var rest = value
+        var k = length - 1
+        while k >= 0 {
+            out[k] = UInt8(truncatingIfNeeded: 48 + rest % 10)
+            rest /= 10
+            k -= 1
         }
     }
 
-    /// Appends a whole number to `buffer`.
+    /// Writes a whole number at `out` (room for 20 bytes); returns the bytes written.
     @inline(__always)
-    public static func append(_ value: Int, to buffer: inout [UInt8]) {
-        if value >= 0 && value < 10 {
-            buffer.append(UInt8(48 + value))
-            return
-        }
-        var text = String(value)
-        text.withUTF8 { buffer.append(contentsOf: $0) }
+    public static func write(_ value: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        var n = 0
+        var magnitude = value.magnitude
+        if value < 0 { out[0] = 45; n = 1 }
+        var length = 0
+        var probe = magnitude
+        repeat { length += 1; probe /= 10 } while probe > 0
+        var k = n + length - 1
+        repeat {
+            out[k] = UInt8(truncatingIfNeeded: 48 + magnitude % 10)
+            magnitude /= 10
+            k -= 1
+        } while magnitude > 0
+        return n + length
     }
 }
