@@ -108,3 +108,64 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(back.numbers["x"]!.prefix(4).map(\.bitPattern), [0.1, 2.07e-05, 1e16, -0.0].map(\.bitPattern))
     }
 }
+
+/// The parallel read gives exactly the sequential result, wherever the cuts fall.
+final class CSVParallelReadTests: XCTestCase {
+    /// A file with every hard case: quoted newlines and commas, escaped quotes, CRLF, blank
+    /// lines, missing values, many categories.
+    func messyCSV(rows: Int, seed: UInt64) -> String {
+        var generator = SplitMix64(seed: seed)
+        var text = ",id,name,g,x\r\n"
+        for row in 0..<rows {
+            let name: String
+            switch generator.below(6) {
+            case 0: name = "\"multi\nline \(row)\""
+            case 1: name = "\"comma, \"\"quoted\"\" \(row)\""
+            case 2: name = "\"\""
+            default: name = "plain\(row)"
+            }
+            let x = generator.below(10) == 0 ? "" : NumberFormat.shortest(generator.unit() * 100)
+            text += "\(row),id\(row),\(name),g\(generator.below(7)),\(x)"
+            text += generator.below(2) == 0 ? "\r\n" : "\n"
+            if generator.below(20) == 0 { text += "\n" }
+        }
+        return text
+    }
+
+    func testPartsJoinToTheSequentialResult() throws {
+        let request: [(name: String, kind: CSVColumnKind)] = [("id", .text), ("name", .text), ("g", .category), ("x", .number)]
+        for seed: UInt64 in 1...4 {
+            let reader = CSVReader(bytes: Array(messyCSV(rows: 500, seed: seed).utf8), file: "m.csv")
+            let one = try reader.read(request, parts: 1)
+            XCTAssertEqual(one.rowCount, 500)
+            for parts in [2, 3, 7, 16] {
+                let many = try reader.read(request, parts: parts)
+                XCTAssertEqual(many.rowCount, one.rowCount)
+                XCTAssertEqual(many.lines, one.lines, "parts \(parts)")
+                XCTAssertEqual(many.texts["id"], one.texts["id"])
+                XCTAssertEqual(many.texts["name"], one.texts["name"])
+                XCTAssertEqual(many.categories["g"], one.categories["g"])
+                XCTAssertEqual(many.numbers["x"]!.map(\.bitPattern), one.numbers["x"]!.map(\.bitPattern))
+            }
+        }
+    }
+
+    func testBadCellsAndErrorsKeepTheirLinesAcrossParts() throws {
+        var text = "a,b\n"
+        for row in 0..<300 { text += row == 250 ? "\(row),oops\n" : "\(row),\"two\nlines\"\n" }
+        let reader = CSVReader(bytes: Array(text.utf8), file: "e.csv")
+        for parts in [1, 2, 5] {
+            let collected = try reader.read([("a", .number), ("b", .number)], badCells: .collect, parts: parts)
+            XCTAssertEqual(collected.badCells.count, 300)
+            XCTAssertEqual(collected.badCells[250], BadCell(row: 250, line: 502, column: "b", value: "oops"))
+            XCTAssertEqual(errorMessage { _ = try reader.read([("b", .number)], parts: parts) },
+                           "e.csv:2: column 'b': expected a number, got \"two\nlines\"")
+            XCTAssertEqual(errorMessage { _ = try reader.read([("a", .number), ("b", .text)], parts: parts) }, "no error")
+        }
+        let broken = CSVReader(bytes: Array((text + "1,2,3\n").utf8), file: "e.csv")
+        for parts in [1, 3] {
+            XCTAssertEqual(errorMessage { _ = try broken.read([("a", .number)], parts: parts) },
+                           "e.csv:601: expected 2 fields as in the header, got 3")
+        }
+    }
+}

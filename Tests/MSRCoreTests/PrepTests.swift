@@ -72,7 +72,8 @@ final class PrepTests: XCTestCase {
 
     func testScalerStatisticsOnTrainingRowsOnly() {
         let columns: [[Double]] = [[1, 2, 3, 100], [5, 5, 5, -7]]
-        let scaler = FeatureScaler(features: ["a", "b"], columns: columns, rows: [0, 1, 2])
+        var consumed = columns
+        let scaler = FeatureScaler(features: ["a", "b"], matrix: FeatureMatrix(consuming: &consumed), rows: [0, 1, 2])
         XCTAssertEqual(scaler.min, [1, 5])
         XCTAssertEqual(scaler.max, [3, 5])
         XCTAssertEqual(scaler.mean, [2, 5])

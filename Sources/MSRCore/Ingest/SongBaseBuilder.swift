@@ -76,13 +76,14 @@ public struct SongBaseBuilder {
         counts.kept = kept.count
         uris.retain(sortedRows: kept)
         for j in features.indices { features[j].retain(sortedRows: kept) }
+        let matrix = FeatureMatrix(consuming: &features)
         var lines = columns.lines
         columns.lines = []
         lines.retain(sortedRows: kept)
         let table = SongTable(
             uris: uris,
             genres: CategoryColumn(names: genres, codes: kept.map { keptCode[Int(genreColumn.codes[$0])] }),
-            features: features, featureColumns: schema.features, lines: lines)
+            features: matrix, featureColumns: schema.features, lines: lines)
         return (table, counts)
     }
 }

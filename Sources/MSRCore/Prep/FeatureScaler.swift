@@ -12,13 +12,14 @@ public struct FeatureScaler: Sendable, Equatable {
     public var std: [Double]
 
     /// Fits on the given rows of each feature column.
-    public init(features: [String], columns: [[Double]], rows: [Int]) {
+    public init(features: [String], matrix: FeatureMatrix, rows: [Int]) {
         self.features = features
         var minimum: [Double] = [], maximum: [Double] = [], mean: [Double] = [], std: [Double] = []
-        for column in columns {
+        for j in 0..<matrix.columnCount {
+            let column = matrix.column(j)
             var low = Double.infinity, high = -Double.infinity, sum = 0.0
             for row in rows {
-                let value = column[row]
+                let value = column[column.startIndex + row]
                 low = Swift.min(low, value)
                 high = Swift.max(high, value)
                 sum += value
@@ -26,7 +27,7 @@ public struct FeatureScaler: Sendable, Equatable {
             let average = sum / Double(rows.count)
             var squares = 0.0
             for row in rows {
-                let delta = column[row] - average
+                let delta = column[column.startIndex + row] - average
                 squares += delta * delta
             }
             minimum.append(low)

@@ -14,7 +14,7 @@ public enum TransformStage {
         let split = try TrainTestSplit(count: songs.count, testSize: params.transform.testSize,
                                        seed: params.transform.randomState,
                                        strata: params.transform.stratify ? labels : nil)
-        let scaler = FeatureScaler(features: schema.features.map(\.name), columns: songs.features, rows: split.train)
+        let scaler = FeatureScaler(features: schema.features.map(\.name), matrix: songs.features, rows: split.train)
 
         var rowsOfLabel = [[Int]](repeating: [], count: encoder.classes.count)
         for (row, label) in labels.enumerated() { rowsOfLabel[Int(label)].append(row) }
@@ -22,9 +22,11 @@ public enum TransformStage {
         let processed = paths.processedDir
         for (name, rows) in [("train", split.train), ("test", split.test)] {
             try songs.writeFeatureCSV(to: "\(processed)/X_\(name).csv", rows: rows)
-            try CSVFileWriter.write(to: "\(processed)/y_\(name).csv", header: [schema.target], rowCount: rows.count) { writer, k in
-                writer.integer(Int(labels[rows[k]]))
-                writer.endRow()
+            try CSVFileWriter.write(to: "\(processed)/y_\(name).csv", header: [schema.target], rowCount: rows.count) { writer, block in
+                for k in block {
+                    writer.integer(Int(labels[rows[k]]))
+                    writer.endRow()
+                }
             }
         }
         try encoder.json.write(to: "\(processed)/labels.json")

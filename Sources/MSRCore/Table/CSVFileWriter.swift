@@ -8,13 +8,14 @@ public enum CSVFileWriter {
     /// Rows per block: large enough to amortise the hand-off, small enough to bound memory.
     static let blockRows = 16_384
 
-    /// Writes `header`, then rows `0..<rowCount`, each written by `row` into the writer given.
+    /// Writes `header`, then rows `0..<rowCount`, written block by block by `rows` into the
+    /// writer given (the block's rows, in order, and nothing else).
     public static func write(to path: String, header: [String], rowCount: Int,
-                             row: @escaping @Sendable (inout CSVWriter, Int) -> Void) throws {
+                             rows: @escaping @Sendable (inout CSVWriter, Range<Int>) -> Void) throws {
         let file = try AtomicFile(path: path)
         var head = CSVWriter()
         head.row(header)
-        try head.buffer.withBytes { try file.write($0) }
+        try head.withBytes { try file.write($0) }
         let blocks = (rowCount + blockRows - 1) / blockRows
         let width = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
         let results = BlockBuffers(count: width)
@@ -26,8 +27,8 @@ public enum CSVFileWriter {
                 let lower = (start + k) * blockRows
                 let upper = Swift.min(rowCount, lower + blockRows)
                 var writer = CSVWriter(reservingCapacity: (upper - lower) * 96)
-                for i in lower..<upper { row(&writer, i) }
-                results.set(k, writer.buffer)
+                rows(&writer, lower..<upper)
+                results.set(k, writer)
             }
             for k in 0..<count { try results.take(k).withBytes { try file.write($0) } }
             first += count
@@ -37,18 +38,18 @@ public enum CSVFileWriter {
 
     /// One buffer per concurrent block; each iteration fills only its own slot.
     private final class BlockBuffers: @unchecked Sendable {
-        private var buffers: [ByteBuffer?]
+        private var buffers: [CSVWriter?]
         private let lock = NSLock()
 
         init(count: Int) { buffers = Array(repeating: nil, count: count) }
 
-        func set(_ k: Int, _ buffer: ByteBuffer) {
+        func set(_ k: Int, _ buffer: CSVWriter) {
             lock.lock()
             buffers[k] = buffer
             lock.unlock()
         }
 
-        func take(_ k: Int) -> ByteBuffer {
+        func take(_ k: Int) -> CSVWriter {
             lock.lock()
             defer { lock.unlock() }
             let buffer = buffers[k]!

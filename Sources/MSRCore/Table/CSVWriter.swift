@@ -1,20 +1,60 @@
 /// Builds CSV bytes row by row: text quoted only when it must be (RFC 4180), numbers in their
 /// shortest round-trip form, LF line ends.
+///
+/// The bytes live in one growable allocation written through a raw pointer, with one capacity
+/// check per field. The pointer and count are the struct's own fields (a class's would cost a
+/// runtime exclusivity check on every byte); the allocation is owned by a small class so it
+/// is freed with the last copy. A writer is filled through one variable: copies share bytes.
 public struct CSVWriter {
-    /// The bytes written so far.
-    public let buffer: ByteBuffer
+    private final class Storage {
+        var pointer: UnsafeMutablePointer<UInt8>
+        init(capacity: Int) { pointer = .allocate(capacity: capacity) }
+        deinit { pointer.deallocate() }
+    }
+
+    private var storage: Storage
+    private var base: UnsafeMutablePointer<UInt8>
+    /// The number of bytes written.
+    public private(set) var count = 0
+    private var capacity: Int
     private var atRowStart = true
 
     public init(reservingCapacity capacity: Int = 4096) {
-        buffer = ByteBuffer(capacity: capacity)
+        self.capacity = Swift.max(64, capacity)
+        storage = Storage(capacity: self.capacity)
+        base = storage.pointer
+    }
+
+    /// Calls `body` with the bytes written so far.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(storage) { try body(UnsafeRawBufferPointer(start: base, count: count)) }
     }
 
     /// A copy of the bytes written so far.
-    public var bytes: [UInt8] { buffer.array }
+    public var bytes: [UInt8] { withBytes { Array($0) } }
+
+    @inline(__always)
+    private mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        capacity = Swift.max(needed, capacity * 2)
+        let larger = Storage(capacity: capacity)
+        larger.pointer.update(from: base, count: count)
+        storage = larger
+        base = larger.pointer
+    }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
 
     @inline(__always)
     private mutating func separate() {
-        if atRowStart { atRowStart = false } else { buffer.put(UInt8(ascii: ",")) }
+        if atRowStart { atRowStart = false } else { put(UInt8(ascii: ",")) }
     }
 
     /// Writes a whole row of text fields (a header).
@@ -25,11 +65,11 @@ public struct CSVWriter {
 
     /// Writes a text field, quoting it when it holds a comma, a quote or a line end.
     @inline(__always)
-    public mutating func text(_ pointer: UnsafePointer<UInt8>, count: Int) {
-        buffer.reserve(2 * count + 3)
+    public mutating func text(_ pointer: UnsafePointer<UInt8>, count length: Int) {
+        reserve(2 * length + 3)
         separate()
         var needsQuotes = false
-        for k in 0..<count {
+        for k in 0..<length {
             let byte = pointer[k]
             if byte == UInt8(ascii: ",") || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
                 needsQuotes = true
@@ -37,16 +77,16 @@ public struct CSVWriter {
             }
         }
         guard needsQuotes else {
-            buffer.end.update(from: pointer, count: count)
-            buffer.advance(count)
+            (base + count).update(from: pointer, count: length)
+            count += length
             return
         }
-        buffer.put(UInt8(ascii: "\""))
-        for k in 0..<count {
-            if pointer[k] == UInt8(ascii: "\"") { buffer.put(UInt8(ascii: "\"")) }
-            buffer.put(pointer[k])
+        put(UInt8(ascii: "\""))
+        for k in 0..<length {
+            if pointer[k] == UInt8(ascii: "\"") { put(UInt8(ascii: "\"")) }
+            put(pointer[k])
         }
-        buffer.put(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 
     public mutating func text(_ value: String) {
@@ -64,23 +104,23 @@ public struct CSVWriter {
     /// Writes a number; NaN is written as an empty field, as pandas writes a missing value.
     @inline(__always)
     public mutating func number(_ value: Double) {
-        buffer.reserve(NumberFormat.maxLength + 1)
+        reserve(NumberFormat.maxLength + 1)
         separate()
-        if !value.isNaN { buffer.advance(NumberFormat.write(value, to: buffer.end)) }
+        if !value.isNaN { count += NumberFormat.write(value, to: base + count) }
     }
 
     /// Writes a whole number.
     @inline(__always)
     public mutating func integer(_ value: Int) {
-        buffer.reserve(21)
+        reserve(21)
         separate()
-        buffer.advance(NumberFormat.write(value, to: buffer.end))
+        count += NumberFormat.write(value, to: base + count)
     }
 
     @inline(__always)
     public mutating func endRow() {
-        buffer.reserve(1)
-        buffer.put(UInt8(ascii: "\n"))
+        reserve(1)
+        put(UInt8(ascii: "\n"))
         atRowStart = true
     }
 }

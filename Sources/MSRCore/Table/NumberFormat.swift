@@ -6,10 +6,10 @@ public enum NumberFormat {
     /// The shortest round-trip form, as the standard library's `description` writes it (`0.1`,
     /// `1.0`, `2.07e-05`): Python's `repr` too below 2^53, so CSVs compare equal with pandas'.
     public static func shortest(_ value: Double) -> String {
-        let buffer = ByteBuffer(capacity: maxLength)
-        buffer.reserve(maxLength)
-        buffer.advance(write(value, to: buffer.end))
-        return buffer.withBytes { String(decoding: $0, as: UTF8.self) }
+        let text = [UInt8](unsafeUninitializedCapacity: maxLength) { buffer, count in
+            count = write(value, to: buffer.baseAddress!)
+        }
+        return String(decoding: text, as: UTF8.self)
     }
 
     /// Like `shortest`, without a trailing `.0` on whole numbers: for messages.
@@ -94,13 +94,18 @@ public enum NumberFormat {
             out[n] = 48; out[n + 1] = 46; out[n + 2] = 48
             return n + 3
         }
-        var exponent10 = -4  // floor(log10(magnitude)), give or take one at a decade's edge
-        while exponent10 < 15 && magnitude >= decade(exponent10 + 1) { exponent10 += 1 }
+        // floor(log10(magnitude)) from the binary exponent (log10(2) ~ 78913 / 2^18), then one
+        // correction; a miss at a decade's edge yields digits out of range below.
+        var exponent10 = (Int(magnitude.exponent) * 78913) >> 18
+        if exponent10 < 15 && magnitude >= decade(exponent10 + 1) { exponent10 += 1 }
         let scale = 14 - exponent10  // in -1...18
         let scaled = scale >= 0 ? magnitude * power(scale) : magnitude / power(-scale)
         var digits = UInt64(scaled + 0.5)
         guard digits >= 100_000_000_000_000, digits < 1_000_000_000_000_000 else { return 0 }
         var decimals = scale  // magnitude = digits / 10^decimals
+        if decimals >= 8 && digits % 100_000_000 == 0 { digits /= 100_000_000; decimals -= 8 }
+        if decimals >= 4 && digits % 10_000 == 0 { digits /= 10_000; decimals -= 4 }
+        if decimals >= 2 && digits % 100 == 0 { digits /= 100; decimals -= 2 }
         while decimals > 0 && digits % 10 == 0 {
             digits /= 10
             decimals -= 1

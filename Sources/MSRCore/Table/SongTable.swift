@@ -3,13 +3,13 @@
 public struct SongTable: Sendable {
     public var uris: TextColumn
     public var genres: CategoryColumn
-    /// Feature columns in schema order; `features[j][i]` is feature `j` of row `i`.
-    public var features: [[Double]]
+    /// Feature columns in schema order; `features[i, j]` is feature `j` of row `i`.
+    public var features: FeatureMatrix
     public var featureColumns: [Schema.Column]
     /// The 1-based line each row came from in its file (for messages).
     public var lines: [Int32]
 
-    public init(uris: TextColumn, genres: CategoryColumn, features: [[Double]],
+    public init(uris: TextColumn, genres: CategoryColumn, features: FeatureMatrix,
                 featureColumns: [Schema.Column], lines: [Int32]) {
         self.uris = uris
         self.genres = genres
@@ -26,12 +26,14 @@ public struct SongTable: Sendable {
         let reader = try CSVReader(path: path)
         var request: [(name: String, kind: CSVColumnKind)] = [(schema.id, .text), (schema.target, .category)]
         request += schema.features.map { ($0.name, .number) }
-        let columns = try reader.read(request)
+        var columns = try reader.read(request)
+        var numbers = schema.features.map { columns.numbers.removeValue(forKey: $0.name)! }
         let table = SongTable(uris: columns.texts[schema.id]!, genres: columns.categories[schema.target]!,
-                              features: schema.features.map { columns.numbers[$0.name]! },
+                              features: FeatureMatrix(consuming: &numbers),
                               featureColumns: schema.features, lines: columns.lines)
         for (j, column) in table.featureColumns.enumerated() {
-            if let row = table.features[j].firstIndex(where: \.isNaN) {
+            if let index = table.features.column(j).firstIndex(where: \.isNaN) {
+                let row = index - j * table.count
                 throw MSRError.badData(file: path, line: Int(table.lines[row]),
                                        "column '\(column.name)': missing value (expected a number)")
             }
@@ -42,41 +44,44 @@ public struct SongTable: Sendable {
         return table
     }
 
-    /// The rows at `indices`, in that order.
-    public func selecting(_ indices: [Int]) -> SongTable {
-        SongTable(uris: uris.gathering(indices),
-                  genres: CategoryColumn(names: genres.names, codes: indices.map { genres.codes[$0] }),
-                  features: features.map { column in indices.map { column[$0] } },
-                  featureColumns: featureColumns,
-                  lines: indices.map { lines[$0] })
-    }
-
     /// Writes the song base CSV atomically: id, target, then the features (int64 ones as
     /// integers); only `rows`, in that order, when given.
     public func writeCSV(to path: String, rows: [Int]? = nil, idName: String, targetName: String) throws {
         let genreNames = TextColumn(genres.names)
         try CSVFileWriter.write(to: path, header: [idName, targetName] + featureColumns.map(\.name),
-                                rowCount: rows?.count ?? count) { writer, k in
-            let i = rows?[k] ?? k
-            writer.text(uris, i)
-            writer.text(genreNames, Int(genres.codes[i]))
-            writeFeatures(of: i, to: &writer)
-            writer.endRow()
+                                rowCount: rows?.count ?? count) { writer, block in
+            uris.bytes.withUnsafeBufferPointer { uriBytes in
+                features.values.withUnsafeBufferPointer { values in
+                    for k in block {
+                        let i = rows?[k] ?? k
+                        let range = uris.range(i)
+                        writer.text(uriBytes.baseAddress! + range.lowerBound, count: range.count)
+                        writer.text(genreNames, Int(genres.codes[i]))
+                        writeFeatures(of: i, from: values, to: &writer)
+                        writer.endRow()
+                    }
+                }
+            }
         }
     }
 
     /// Writes the feature columns of `rows` (a model's X) atomically.
     public func writeFeatureCSV(to path: String, rows: [Int]) throws {
-        try CSVFileWriter.write(to: path, header: featureColumns.map(\.name), rowCount: rows.count) { writer, k in
-            writeFeatures(of: rows[k], to: &writer)
-            writer.endRow()
+        try CSVFileWriter.write(to: path, header: featureColumns.map(\.name), rowCount: rows.count) { writer, block in
+            features.values.withUnsafeBufferPointer { values in
+                for k in block {
+                    writeFeatures(of: rows[k], from: values, to: &writer)
+                    writer.endRow()
+                }
+            }
         }
     }
 
     @inline(__always)
-    private func writeFeatures(of i: Int, to writer: inout CSVWriter) {
-        for j in 0..<features.count {
-            let value = features[j][i]
+    private func writeFeatures(of i: Int, from values: UnsafeBufferPointer<Double>, to writer: inout CSVWriter) {
+        let n = count
+        for j in 0..<featureColumns.count {
+            let value = values[j * n + i]
             if featureColumns[j].type == .int64, let whole = Int(exactly: value) {
                 writer.integer(whole)
             } else {

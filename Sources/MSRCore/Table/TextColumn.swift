@@ -96,3 +96,12 @@ extension Array {
         removeLast(count - rows.count)
     }
 }
+
+extension TextColumn {
+    /// Appends every value of another column.
+    public mutating func append(contentsOf other: TextColumn) {
+        let shift = bytes.count
+        bytes += other.bytes
+        ends += other.ends.map { $0 + shift }
+    }
+}

@@ -1,0 +1,306 @@
+/// A scan error, its line counted from wherever the scanner started.
+struct CSVScanError: Error {
+    var line: Int
+    var message: String
+}
+
+/// Where each header column goes: skipped, or into the k-th column of its kind.
+struct CSVRowLayout: Sendable {
+    enum Slot: Sendable {
+        case skip
+        case number(Int)
+        case text(Int)
+        case category(Int)
+    }
+
+    var header: [String]
+    var slots: [Slot]
+    var numberNames: [String] = [], textNames: [String] = [], categoryNames: [String] = []
+
+    init(header: [String], request: [(name: String, kind: CSVColumnKind)], file: String) throws {
+        self.header = header
+        slots = [Slot](repeating: .skip, count: header.count)
+        for (name, kind) in request {
+            guard let index = header.firstIndex(of: name) else {
+                throw MSRError.badData(file: file, line: 1,
+                                       "missing column '\(name)' (the header has: \(header.joined(separator: ", ")))")
+            }
+            switch kind {
+            case .number: slots[index] = .number(numberNames.count); numberNames.append(name)
+            case .text: slots[index] = .text(textNames.count); textNames.append(name)
+            case .category: slots[index] = .category(categoryNames.count); categoryNames.append(name)
+            }
+        }
+    }
+}
+
+/// The rows of one part of a file, lines counted from 0 at the part's start.
+struct CSVPart {
+    var numbers: [[Double]]
+    var texts: [TextColumn]
+    var tables: [ByteStringTable]
+    var codes: [[Int32]]
+    var lines: [Int32] = []
+    var badCells: [BadCell] = []
+    var rowCount = 0
+    /// Where the part's last row ended.
+    var end = 0
+    var linesConsumed = 0
+    /// The first error met; the part stops there.
+    var error: CSVScanError?
+}
+
+/// The field scanner: a position in the buffer and the current line.
+struct CSVScanner {
+    let base: UnsafePointer<UInt8>
+    let end: Int
+    var position: Int
+    var line: Int
+    /// Unescaped bytes of the last field when it was quoted with doubled quotes inside.
+    let scratch = ScratchBuffer()
+
+    static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+
+    /// A scanner at `start` (past a byte order mark at 0), counting lines from `line`.
+    init(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, line: Int) {
+        base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+        end = buffer.count
+        position = start
+        self.line = line
+        if start == 0, end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { position = 3 }
+    }
+
+    /// Skips blank lines; false at the end of the input.
+    mutating func skipBlankLines() -> Bool {
+        while position < end {
+            let byte = base[position]
+            if byte == Self.lf { position += 1; line += 1 }
+            else if byte == Self.cr {
+                position += 1
+                if position < end, base[position] == Self.lf { position += 1 }
+                line += 1
+            } else { return true }
+        }
+        return false
+    }
+
+    /// Scans one field: its bytes (in the buffer, or in `scratch` when it had to be unescaped)
+    /// and whether the row ended after it.
+    @inline(__always)
+    mutating func field() throws -> (pointer: UnsafePointer<UInt8>, count: Int, endOfRow: Bool) {
+        var pointer: UnsafePointer<UInt8>
+        var count: Int
+        if position < end, base[position] == Self.quote {
+            let openLine = line
+            position += 1
+            let start = position
+            var escaped = false
+            while true {
+                guard position < end else {
+                    throw CSVScanError(line: openLine, message: "a quoted field is never closed")
+                }
+                let byte = base[position]
+                if byte == Self.quote {
+                    if position + 1 < end, base[position + 1] == Self.quote {
+                        escaped = true
+                        position += 2
+                        continue
+                    }
+                    break
+                }
+                if byte == Self.lf || (byte == Self.cr && !(position + 1 < end && base[position + 1] == Self.lf)) {
+                    line += 1
+                }
+                position += 1
+            }
+            pointer = base + start
+            count = position - start
+            position += 1  // closing quote
+            if escaped {
+                let target = scratch.reserve(count)
+                var k = start
+                var written = 0
+                while k < start + count {
+                    target[written] = base[k]
+                    written += 1
+                    k += base[k] == Self.quote ? 2 : 1
+                }
+                pointer = UnsafePointer(target)
+                count = written
+            }
+            if position < end {
+                let byte = base[position]
+                if byte != Self.comma && byte != Self.lf && byte != Self.cr {
+                    throw CSVScanError(line: line, message:
+                        "unexpected character after a closing quote (a quote inside a field must be doubled)")
+                }
+            }
+        } else {
+            let start = position
+            while position < end {
+                let byte = base[position]
+                if byte == Self.comma || byte == Self.lf || byte == Self.cr { break }
+                position += 1
+            }
+            pointer = base + start
+            count = position - start
+        }
+        if position < end, base[position] == Self.comma {
+            position += 1
+            return (pointer, count, false)
+        }
+        if position < end {
+            if base[position] == Self.cr, position + 1 < end, base[position + 1] == Self.lf { position += 1 }
+            position += 1
+        }
+        line += 1
+        return (pointer, count, true)
+    }
+
+    mutating func header() throws -> [String] {
+        guard skipBlankLines() else { throw CSVScanError(line: line, message: "the file is empty (expected a header)") }
+        var names: [String] = []
+        while true {
+            let (pointer, count, endOfRow) = try field()
+            names.append(String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self))
+            if endOfRow { break }
+        }
+        return names
+    }
+
+    /// Parses the rows that start before `stop` into a part; an error ends the part.
+    mutating func part(layout: CSVRowLayout, policy: CSVReader.BadCellPolicy, stop: Int) -> CSVPart {
+        let slots = layout.slots
+        let estimatedRows = Swift.max(16, (stop - position) / Swift.max(8, slots.count * 6))
+        var part = CSVPart(numbers: Array(repeating: [], count: layout.numberNames.count),
+                           texts: Array(repeating: TextColumn(), count: layout.textNames.count),
+                           tables: Array(repeating: ByteStringTable(), count: layout.categoryNames.count),
+                           codes: Array(repeating: [], count: layout.categoryNames.count))
+        for k in part.numbers.indices { part.numbers[k].reserveCapacity(estimatedRows) }
+        for k in part.texts.indices { part.texts[k].reserve(values: estimatedRows, bytes: estimatedRows * 24) }
+        for k in part.codes.indices { part.codes[k].reserveCapacity(estimatedRows) }
+        part.lines.reserveCapacity(estimatedRows)
+        do {
+            while position < stop && skipBlankLines() {
+                let rowLine = line
+                var column = 0
+                while true {
+                    let (pointer, count, endOfRow) = try field()
+                    if column < slots.count {
+                        switch slots[column] {
+                        case .skip:
+                            break
+                        case .number(let k):
+                            if let value = NumberParser.parseDouble(pointer, 0, count) {
+                                part.numbers[k].append(value)
+                            } else if NumberParser.isMissingMarker(pointer, 0, count) {
+                                part.numbers[k].append(.nan)
+                            } else {
+                                let text = String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+                                if policy == .fail {
+                                    throw CSVScanError(line: rowLine, message:
+                                        "column '\(layout.header[column])': expected a number, got \"\(text)\"")
+                                }
+                                part.badCells.append(BadCell(row: part.rowCount, line: rowLine,
+                                                             column: layout.header[column], value: text))
+                                part.numbers[k].append(.nan)
+                            }
+                        case .text(let k):
+                            part.texts[k].append(pointer, count: count)
+                        case .category(let k):
+                            part.codes[k].append(Int32(part.tables[k].insert(pointer, count: count).id))
+                        }
+                    }
+                    column += 1
+                    if endOfRow { break }
+                }
+                guard column == slots.count else {
+                    throw CSVScanError(line: rowLine, message: "expected \(slots.count) fields as in the header, got \(column)")
+                }
+                part.lines.append(Int32(truncatingIfNeeded: rowLine))
+                part.rowCount += 1
+            }
+        } catch let error as CSVScanError {
+            part.error = error
+        } catch {
+            part.error = CSVScanError(line: line, message: "\(error)")
+        }
+        part.end = position
+        part.linesConsumed = line
+        return part
+    }
+}
+
+extension CSVColumns {
+    /// Joins parsed parts in order: lines made absolute, rows renumbered, category codes mapped
+    /// onto one table. Each part's columns are released as soon as they are copied.
+    init(joining parts: [CSVPart], layout: CSVRowLayout, header: [String], firstLine: Int) {
+        var parts = parts
+        self.init(header: header)
+        rowCount = parts.reduce(0) { $0 + $1.rowCount }
+        var lineBase = firstLine
+        var rowBase = 0
+        lines.reserveCapacity(rowCount)
+        for k in parts.indices {
+            let shift = Int32(truncatingIfNeeded: lineBase)
+            lines += parts[k].lines.map { $0 + shift }
+            badCells += parts[k].badCells.map {
+                BadCell(row: $0.row + rowBase, line: $0.line + lineBase, column: $0.column, value: $0.value)
+            }
+            lineBase += parts[k].linesConsumed
+            rowBase += parts[k].rowCount
+        }
+        for (j, name) in layout.numberNames.enumerated() {
+            var joined = parts[0].numbers[j]
+            parts[0].numbers[j] = []
+            joined.reserveCapacity(rowCount)
+            for k in parts.indices.dropFirst() {
+                joined += parts[k].numbers[j]
+                parts[k].numbers[j] = []
+            }
+            numbers[name] = joined
+        }
+        for (j, name) in layout.textNames.enumerated() {
+            var joined = parts[0].texts[j]
+            parts[0].texts[j] = TextColumn()
+            for k in parts.indices.dropFirst() {
+                joined.append(contentsOf: parts[k].texts[j])
+                parts[k].texts[j] = TextColumn()
+            }
+            texts[name] = joined
+        }
+        for (j, name) in layout.categoryNames.enumerated() {
+            var table = parts[0].tables[j]
+            var codes = parts[0].codes[j]
+            for k in parts.indices.dropFirst() {
+                let keys = parts[k].tables[j].keys
+                let map: [Int32] = keys.bytes.withUnsafeBufferPointer { stored in
+                    (0..<keys.count).map { id in
+                        let range = keys.range(id)
+                        return Int32(table.insert(stored.baseAddress! + range.lowerBound, count: range.count).id)
+                    }
+                }
+                codes += parts[k].codes[j].map { map[Int($0)] }
+            }
+            categories[name] = CategoryColumn(names: table.keys.strings, codes: codes)
+        }
+    }
+}
+
+/// A growable byte buffer whose address stays valid until the next `reserve`: the place an
+/// escaped field is unescaped into.
+final class ScratchBuffer {
+    private var pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    private var capacity = 256
+
+    func reserve(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if count > capacity {
+            pointer.deallocate()
+            capacity = Swift.max(count, capacity * 2)
+            pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        }
+        return pointer
+    }
+
+    deinit { pointer.deallocate() }
+}
