@@ -30,7 +30,7 @@ final class IngestTests: XCTestCase {
         XCTAssertEqual(table.genres.codes, [0, 1, 1])
         XCTAssertEqual(table.lines, [2, 3, 9])
         try withTemporaryFolder { folder in
-            try table.writeCSV(to: "\(folder)/s.csv", idName: "uri", targetName: "genre")
+            try table.writeCSV(to: "\(folder)/s.csv", featureText: table.featureText(), idName: "uri", targetName: "genre")
             XCTAssertEqual(try String(contentsOfFile: "\(folder)/s.csv", encoding: .utf8),
                            "uri,genre,key,energy\na1,pop,5,0.5\na2,rock,3,0.25\na5,rock,11,1.0\n")
         }

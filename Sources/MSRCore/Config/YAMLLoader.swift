@@ -10,12 +10,7 @@ public enum YAMLLoader {
     ///
     /// Errors name the file as given, with libyaml's line and column.
     public static func load(path: String) throws -> YAMLNode? {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileManager.default.fileExists(atPath: path)
-                ? MSRError(.io, "\(path): cannot read the file")
-                : MSRError.missing(path, "YAML file")
-        }
-        return try parse([UInt8](data), file: path)
+        try parse(try FileBytes.read(path, what: "YAML file"), file: path)
     }
 
     /// Parses YAML text; `file` is the name used in error messages.

@@ -8,15 +8,19 @@ public enum IngestStage {
         if force || !FileManager.default.fileExists(atPath: paths.datasetZip) {
             try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip)
         }
+        var timer = PhaseTimer()
         let (entryName, bytes) = try DatasetArchive.readCSV(zipPath: paths.datasetZip,
                                                             maxBytes: paths.maxUncompressedBytes)
+        timer.mark("inflate")
         let builder = SongBaseBuilder(schema: schema, genres: params.ingest.genres)
         let (table, counts) = try builder.build(csv: consume bytes, file: "\(paths.datasetZip)/\(entryName)")
+        timer.mark("parse, filter")
         guard counts.kept > 0 else {
             throw MSRError.badData(file: "\(paths.datasetZip)/\(entryName)",
                                    "no row left after filtering (do ingest.genres match the dataset's genres?)")
         }
-        try table.writeCSV(to: paths.songBase, idName: schema.id, targetName: schema.target)
+        try table.writeCSV(to: paths.songBase, featureText: table.featureText(), idName: schema.id, targetName: schema.target)
+        timer.mark("write song base")
         let genresFound = Set(table.genres.codes).count
         return "read \(counts.read) rows, kept \(counts.kept) in \(genresFound) genres "
             + "(dropped \(counts.otherGenre) of other genres, \(counts.missingValue) with a missing value, "

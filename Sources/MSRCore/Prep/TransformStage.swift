@@ -5,7 +5,9 @@ public enum TransformStage {
     /// Runs the stage; returns its summary line. Everything is computed before the first write.
     public static func run(config: ProjectConfig, params: Params, schema: Schema) throws -> String {
         let paths = config.transformation
+        var timer = PhaseTimer()
         let songs = try SongTable.read(path: paths.songBase, schema: schema)
+        timer.mark("read song base")
         guard songs.count >= 2 else {
             throw MSRError.badData(file: paths.songBase, "expected at least 2 songs to split, got \(songs.count)")
         }
@@ -16,12 +18,15 @@ public enum TransformStage {
                                        strata: params.transform.stratify ? labels : nil)
         let scaler = FeatureScaler(features: schema.features.map(\.name), matrix: songs.features, rows: split.train)
 
+        timer.mark("encode, split, scale")
         var rowsOfLabel = [[Int]](repeating: [], count: encoder.classes.count)
         for (row, label) in labels.enumerated() { rowsOfLabel[Int(label)].append(row) }
 
+        let featureText = songs.featureText()
+        timer.mark("format features")
         let processed = paths.processedDir
         for (name, rows) in [("train", split.train), ("test", split.test)] {
-            try songs.writeFeatureCSV(to: "\(processed)/X_\(name).csv", rows: rows)
+            try songs.writeFeatureCSV(to: "\(processed)/X_\(name).csv", rows: rows, featureText: featureText)
             try CSVFileWriter.write(to: "\(processed)/y_\(name).csv", header: [schema.target], rowCount: rows.count) { writer, block in
                 for k in block {
                     writer.integer(Int(labels[rows[k]]))
@@ -29,11 +34,14 @@ public enum TransformStage {
                 }
             }
         }
+        timer.mark("write X, y")
         try encoder.json.write(to: "\(processed)/labels.json")
         try scaler.json.write(to: "\(processed)/scaler.json")
         for (label, rows) in rowsOfLabel.enumerated() {
-            try songs.writeCSV(to: "\(paths.toRecDir)/to_rec_\(label).csv", rows: rows, idName: schema.id, targetName: schema.target)
+            try songs.writeCSV(to: "\(paths.toRecDir)/to_rec_\(label).csv", rows: rows, featureText: featureText,
+                               idName: schema.id, targetName: schema.target)
         }
+        timer.mark("write per-genre files")
         try AtomicFile.write(encoder.classes.map { $0 + "\n" }.joined(), to: "\(paths.toRecDir)/genres.txt")
         return "\(songs.count) songs in \(encoder.classes.count) genres: \(split.train.count) train, "
             + "\(split.test.count) test rows -> \(processed), \(paths.toRecDir)"

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Writes a CSV file atomically, formatting its rows in blocks on every core.
 ///
 /// Blocks of rows are formatted concurrently into their own buffers, then written in order, so
@@ -16,45 +14,19 @@ public enum CSVFileWriter {
         var head = CSVWriter()
         head.row(header)
         try head.withBytes { try file.write($0) }
-        let blocks = (rowCount + blockRows - 1) / blockRows
-        let width = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let results = BlockBuffers(count: width)
+        // Windows of one block per core: formatted together, written in order.
+        let window = blockRows * Parallel.width
         var first = 0
-        while first < blocks {
-            let count = Swift.min(width, blocks - first)
-            let start = first
-            DispatchQueue.concurrentPerform(iterations: count) { k in
-                let lower = (start + k) * blockRows
-                let upper = Swift.min(rowCount, lower + blockRows)
-                var writer = CSVWriter(reservingCapacity: (upper - lower) * 96)
-                rows(&writer, lower..<upper)
-                results.set(k, writer)
+        while first < rowCount {
+            let start = first, count = Swift.min(window, rowCount - first)
+            let buffers = Parallel.blocks(count, size: blockRows) { block in
+                var writer = CSVWriter(reservingCapacity: block.count * 96)
+                rows(&writer, (start + block.lowerBound) ..< (start + block.upperBound))
+                return writer
             }
-            for k in 0..<count { try results.take(k).withBytes { try file.write($0) } }
+            for buffer in buffers { try buffer.withBytes { try file.write($0) } }
             first += count
         }
         try file.commit()
-    }
-
-    /// One buffer per concurrent block; each iteration fills only its own slot.
-    private final class BlockBuffers: @unchecked Sendable {
-        private var buffers: [CSVWriter?]
-        private let lock = NSLock()
-
-        init(count: Int) { buffers = Array(repeating: nil, count: count) }
-
-        func set(_ k: Int, _ buffer: CSVWriter) {
-            lock.lock()
-            buffers[k] = buffer
-            lock.unlock()
-        }
-
-        func take(_ k: Int) -> CSVWriter {
-            lock.lock()
-            defer { lock.unlock() }
-            let buffer = buffers[k]!
-            buffers[k] = nil
-            return buffer
-        }
     }
 }

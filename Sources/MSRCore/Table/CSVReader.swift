@@ -34,12 +34,7 @@ public struct CSVReader {
 
     /// Reads the file at `path`; a missing file is `MSRError.missingInput`.
     public init(path: String, displayName: String? = nil) throws {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw FileManager.default.fileExists(atPath: path)
-                ? MSRError(.io, "\(path): cannot read the file")
-                : MSRError.missing(path, "CSV file")
-        }
-        self.init(bytes: [UInt8](data), file: displayName ?? path)
+        self.init(bytes: try FileBytes.read(path, what: "CSV file"), file: displayName ?? path)
     }
 
     /// The header's column names.

@@ -101,6 +101,16 @@ public struct CSVWriter {
         column.bytes.withUnsafeBufferPointer { text($0.baseAddress! + range.lowerBound, count: range.count) }
     }
 
+    /// Writes value `i` of a text column as already-formatted CSV (one or more fields).
+    @inline(__always)
+    public mutating func raw(_ column: TextColumn, _ i: Int) {
+        let range = column.range(i)
+        reserve(range.count + 1)
+        separate()
+        column.bytes.withUnsafeBufferPointer { (base + count).update(from: $0.baseAddress! + range.lowerBound, count: range.count) }
+        count += range.count
+    }
+
     /// Writes a number; NaN is written as an empty field, as pandas writes a missing value.
     @inline(__always)
     public mutating func number(_ value: Double) {

@@ -44,35 +44,62 @@ public struct SongTable: Sendable {
         return table
     }
 
-    /// Writes the song base CSV atomically: id, target, then the features (int64 ones as
-    /// integers); only `rows`, in that order, when given.
-    public func writeCSV(to path: String, rows: [Int]? = nil, idName: String, targetName: String) throws {
+    /// Each row's features as CSV text (`5,0.541,0.712,...`, int64 columns as integers),
+    /// formatted once on every core: the song base, X files and per-genre files then copy it.
+    public func featureText() -> TextColumn {
+        let parts = Parallel.blocks(count, size: 32_768) { block -> TextColumn in
+            var writer = CSVWriter(reservingCapacity: block.count * 10 * featureColumns.count)
+            var ends: [Int] = []
+            ends.reserveCapacity(block.count)
+            features.values.withUnsafeBufferPointer { values in
+                for i in block {
+                    writeFeatures(of: i, from: values, to: &writer)
+                    ends.append(writer.count)
+                    writer.endRow()
+                }
+            }
+            // The writer put a line end after each row; the text column keeps the fields only.
+            var column = TextColumn()
+            column.reserve(values: block.count, bytes: writer.count)
+            writer.withBytes { bytes in
+                let base = bytes.bindMemory(to: UInt8.self).baseAddress!
+                var start = 0
+                for end in ends {
+                    column.append(base + start, count: end - start)
+                    start = end + 1
+                }
+            }
+            return column
+        }
+        var joined = TextColumn()
+        joined.reserve(values: count, bytes: parts.reduce(0) { $0 + $1.bytes.count })
+        for part in parts { joined.append(contentsOf: part) }
+        return joined
+    }
+
+    /// Writes the song base CSV atomically: id, target, then the features (`featureText()`);
+    /// only `rows`, in that order, when given.
+    public func writeCSV(to path: String, rows: [Int]? = nil, featureText: TextColumn,
+                         idName: String, targetName: String) throws {
         let genreNames = TextColumn(genres.names)
         try CSVFileWriter.write(to: path, header: [idName, targetName] + featureColumns.map(\.name),
                                 rowCount: rows?.count ?? count) { writer, block in
-            uris.bytes.withUnsafeBufferPointer { uriBytes in
-                features.values.withUnsafeBufferPointer { values in
-                    for k in block {
-                        let i = rows?[k] ?? k
-                        let range = uris.range(i)
-                        writer.text(uriBytes.baseAddress! + range.lowerBound, count: range.count)
-                        writer.text(genreNames, Int(genres.codes[i]))
-                        writeFeatures(of: i, from: values, to: &writer)
-                        writer.endRow()
-                    }
-                }
+            for k in block {
+                let i = rows?[k] ?? k
+                writer.text(uris, i)
+                writer.text(genreNames, Int(genres.codes[i]))
+                writer.raw(featureText, i)
+                writer.endRow()
             }
         }
     }
 
-    /// Writes the feature columns of `rows` (a model's X) atomically.
-    public func writeFeatureCSV(to path: String, rows: [Int]) throws {
+    /// Writes the features of `rows` (a model's X) atomically, from `featureText()`.
+    public func writeFeatureCSV(to path: String, rows: [Int], featureText: TextColumn) throws {
         try CSVFileWriter.write(to: path, header: featureColumns.map(\.name), rowCount: rows.count) { writer, block in
-            features.values.withUnsafeBufferPointer { values in
-                for k in block {
-                    writeFeatures(of: rows[k], from: values, to: &writer)
-                    writer.endRow()
-                }
+            for k in block {
+                writer.raw(featureText, rows[k])
+                writer.endRow()
             }
         }
     }

@@ -7,9 +7,11 @@ public enum ValidateStage {
     /// problem once the status file and the report are written.
     public static func run(config: ProjectConfig, params: Params, schema: Schema) throws -> String {
         let paths = config.validation
+        var timer = PhaseTimer()
         let reader = try CSVReader(path: paths.songBase)
+        timer.mark("read file")
         let validator = SchemaValidator(schema: schema, genres: params.ingest.genres)
-        let (rows, problems) = try validator.problems(in: reader)
+        let (rows, problems) = try validator.problems(in: reader, timer: &timer)
         let valid = problems.isEmpty
 
         var byRule: [String: Int] = [:]

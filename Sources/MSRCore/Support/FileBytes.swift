@@ -1,0 +1,33 @@
+import Foundation
+
+/// Reads whole files straight into `[UInt8]`, with no intermediate `Data` copy.
+public enum FileBytes {
+    /// The bytes of the file at `path`; `what` names it in the missing-file error.
+    public static func read(_ path: String, what: String) throws -> [UInt8] {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw errno == ENOENT ? MSRError.missing(path, what) : AtomicFile.ioError(path, "cannot open the file")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw AtomicFile.ioError(path, "cannot read the file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw MSRError(.io, "\(path): not a regular file") }
+        let size = Int(info.st_size)
+        var failure: MSRError?
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = 0
+            while count < size {
+                let got = Foundation.read(descriptor, buffer.baseAddress! + count, size - count)
+                if got < 0 && errno == EINTR { continue }
+                guard got > 0 else {
+                    failure = got < 0 ? AtomicFile.ioError(path, "cannot read the file")
+                                      : MSRError(.io, "\(path): the file shrank while being read")
+                    return
+                }
+                count += got
+            }
+        }
+        if let failure { throw failure }
+        return bytes
+    }
+}

@@ -1,0 +1,40 @@
+import Foundation
+
+/// Runs work on every core and hands back the results in order.
+public enum Parallel {
+    /// The cores work is spread over.
+    public static var width: Int { Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) }
+
+    /// `body(k)` for k in `0..<count`, run concurrently; the results in index order.
+    public static func map<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        let results = Results<T>(count: count)
+        DispatchQueue.concurrentPerform(iterations: count) { k in results.set(k, body(k)) }
+        return results.values
+    }
+
+    /// `body` over consecutive blocks of `0..<count` of at most `block` items; results in order.
+    public static func blocks<T>(_ count: Int, size block: Int, _ body: @Sendable (Range<Int>) -> T) -> [T] {
+        let blocks = (count + block - 1) / block
+        return map(blocks) { k in body(k * block ..< Swift.min(count, (k + 1) * block)) }
+    }
+
+    /// One slot per task; each task fills only its own.
+    private final class Results<T>: @unchecked Sendable {
+        private var slots: [T?]
+        private let lock = NSLock()
+
+        init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+        func set(_ k: Int, _ value: T) {
+            lock.lock()
+            slots[k] = value
+            lock.unlock()
+        }
+
+        var values: [T] {
+            lock.lock()
+            defer { lock.unlock() }
+            return slots.map { $0! }
+        }
+    }
+}
