@@ -12,22 +12,26 @@ public struct FeatureScaler: Sendable, Equatable {
     public var std: [Double]
 
     /// Fits on the given rows of each feature column.
+    ///
+    /// The rows are visited in file order whatever order `rows` has (a shuffled split), which
+    /// keeps the column scans sequential in memory.
     public init(features: [String], matrix: FeatureMatrix, rows: [Int]) {
         self.features = features
+        var selected = [Bool](repeating: false, count: matrix.rowCount)
+        for row in rows { selected[row] = true }
         var minimum: [Double] = [], maximum: [Double] = [], mean: [Double] = [], std: [Double] = []
         for j in 0..<matrix.columnCount {
             let column = matrix.column(j)
             var low = Double.infinity, high = -Double.infinity, sum = 0.0
-            for row in rows {
-                let value = column[column.startIndex + row]
+            for (value, keep) in zip(column, selected) where keep {
                 low = Swift.min(low, value)
                 high = Swift.max(high, value)
                 sum += value
             }
             let average = sum / Double(rows.count)
             var squares = 0.0
-            for row in rows {
-                let delta = column[column.startIndex + row] - average
+            for (value, keep) in zip(column, selected) where keep {
+                let delta = value - average
                 squares += delta * delta
             }
             minimum.append(low)

@@ -37,10 +37,19 @@ public enum TransformStage {
         timer.mark("write X, y")
         try encoder.json.write(to: "\(processed)/labels.json")
         try scaler.json.write(to: "\(processed)/scaler.json")
-        for (label, rows) in rowsOfLabel.enumerated() {
-            try songs.writeCSV(to: "\(paths.toRecDir)/to_rec_\(label).csv", rows: rows, featureText: featureText,
-                               idName: schema.id, targetName: schema.target)
+        // One file per genre, written concurrently.
+        let toRec = paths.toRecDir
+        let genreRows = rowsOfLabel
+        let failures = Parallel.map(genreRows.count) { label -> MSRError? in
+            do {
+                try songs.writeCSV(to: "\(toRec)/to_rec_\(label).csv", rows: genreRows[label], featureText: featureText,
+                                   idName: schema.id, targetName: schema.target)
+                return nil
+            } catch {
+                return error as? MSRError ?? MSRError(.io, "\(toRec)/to_rec_\(label).csv: \(error)")
+            }
         }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
         timer.mark("write per-genre files")
         try AtomicFile.write(encoder.classes.map { $0 + "\n" }.joined(), to: "\(paths.toRecDir)/genres.txt")
         return "\(songs.count) songs in \(encoder.classes.count) genres: \(split.train.count) train, "
