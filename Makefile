@@ -33,8 +33,10 @@ data/to_rec/genres.txt data/processed/X_train.csv &: data/raw/song_df.csv data/s
 
 pipeline: setup data/to_rec/genres.txt
 
+# The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc).
 test: setup
 	swift test
+	scripts/check-dvc
 
 bench: build
 	scripts/bench-data
