@@ -35,7 +35,7 @@ pipeline: setup data/to_rec/genres.txt
 
 # The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc).
 test: setup
-	swift test
+	swift test --disable-swift-testing
 	scripts/check-dvc
 
 bench: build

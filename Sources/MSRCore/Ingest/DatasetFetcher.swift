@@ -65,7 +65,16 @@ public enum DatasetFetcher {
             }
         }
         task.resume()
-        done.wait()
+        // On a terminal, the bytes received so far, twice a second.
+        let showProgress = isatty(STDERR_FILENO) != 0
+        while done.wait(timeout: .now() + 0.5) == .timedOut {
+            guard showProgress else { continue }
+            let received = Double(task.countOfBytesReceived) / 1_048_576
+            let expected = task.countOfBytesExpectedToReceive
+            let total = expected > 0 ? String(format: " of %.1f", Double(expected) / 1_048_576) : ""
+            FileHandle.standardError.write(Data(String(format: "\rdownloading %@: %.1f%@ MiB", source, received, total).utf8))
+        }
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
         if let error = outcome.error {
             try? FileManager.default.removeItem(atPath: temporary)
             throw error
