@@ -37,16 +37,15 @@ let package = Package(
         .executableTarget(name: "msr-ingest", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-validate", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-transform", dependencies: ["MSRCLI", "MSRCore"]),
-        .testTarget(
-            name: "MSRCoreTests",
-            dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        .target(
+            name: "MSRTestSupport",
+            dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            path: "Tests/TestSupport"
         ),
+        .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: [
-                "MSRCore", "msr-ingest", "msr-validate", "msr-transform",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform"]
         ),
     ],
     swiftLanguageModes: [.v6]

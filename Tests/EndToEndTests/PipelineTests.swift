@@ -1,3 +1,4 @@
+import MSRTestSupport
 import XCTest
 @testable import MSRCore
 
@@ -69,8 +70,7 @@ final class PipelineTests: XCTestCase {
 
     func testStratifiedSplitKeepsGenreShares() throws {
         let workspace = try Workspace()
-        let params = try XCTUnwrap(workspace.read("params.yaml")).replacingOccurrences(of: "stratify: false", with: "stratify: true")
-        try workspace.write(params, to: "params.yaml")
+        try workspace.edit("params.yaml", "stratify: false", "stratify: true")
         try workspace.runPipeline()
         let labels = try XCTUnwrap(workspace.read("data/processed/y_test.csv")).split(separator: "\n").dropFirst()
         var counts = [Int](repeating: 0, count: 10)

@@ -1,4 +1,5 @@
 import Foundation
+import MSRTestSupport
 import XCTest
 
 /// A temporary project folder holding copies of the repository's config.yaml, params.yaml,
@@ -74,6 +75,19 @@ final class Workspace {
         let url = URL(fileURLWithPath: "\(path)/\(file)")
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
+    }
+
+    /// Rewrites `file` in place, replacing every match of the regular expression `pattern`.
+    func edit(_ file: String, _ pattern: String, _ replacement: String) throws {
+        let text = try XCTUnwrap(read(file), "\(file) is missing")
+        let edited = text.replacingOccurrences(of: pattern, with: replacement, options: .regularExpression)
+        XCTAssertNotEqual(edited, text, "\(pattern) does not occur in \(file)")
+        try write(edited, to: file)
+    }
+
+    /// Points config.yaml's `data_ingestion.source_url` at `source`.
+    func setSourceURL(_ source: String) throws {
+        try edit("config.yaml", #"source_url: [^\n]*"#, "source_url: \(source)")
     }
 
     func exists(_ file: String) -> Bool {

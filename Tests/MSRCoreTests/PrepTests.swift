@@ -1,3 +1,4 @@
+import MSRTestSupport
 import XCTest
 @testable import MSRCore
 

@@ -90,12 +90,10 @@ public struct CSVReader {
         starts.append(buffer.count)
         let cuts = starts
         let shared = SharedBuffer(buffer: buffer)
-        let results = PartResults(count: count)
-        DispatchQueue.concurrentPerform(iterations: count) { k in
+        var parts = Parallel.map(count) { k in
             var scanner = CSVScanner(shared.buffer, from: cuts[k], line: 0)
-            results.set(k, scanner.part(layout: layout, policy: policy, stop: cuts[k + 1]))
+            return scanner.part(layout: layout, policy: policy, stop: cuts[k + 1])
         }
-        var parts = (0..<count).map { results.take($0) }
         // A part whose predecessor ended elsewhere than at its start began inside a quoted
         // field: parse its range again from where the predecessor really ended.
         for k in 1..<count where parts[k - 1].error == nil && parts[k - 1].end != starts[k] {
@@ -109,26 +107,5 @@ public struct CSVReader {
     /// The file's bytes, handed to the parsing threads (read-only while they run).
     private struct SharedBuffer: @unchecked Sendable {
         let buffer: UnsafeBufferPointer<UInt8>
-    }
-
-    private final class PartResults: @unchecked Sendable {
-        private var parts: [CSVPart?]
-        private let lock = NSLock()
-
-        init(count: Int) { parts = Array(repeating: nil, count: count) }
-
-        func set(_ k: Int, _ part: CSVPart) {
-            lock.lock()
-            parts[k] = part
-            lock.unlock()
-        }
-
-        func take(_ k: Int) -> CSVPart {
-            lock.lock()
-            defer { lock.unlock() }
-            let part = parts[k]!
-            parts[k] = nil
-            return part
-        }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
-@testable import MSRCore
+import MSRCore
+import ZIPFoundation
 
 /// The message of the `MSRError` the body throws, "no error" when it throws none.
-func errorMessage(_ body: () throws -> Void) -> String {
+public func errorMessage(_ body: () throws -> Void) -> String {
     do {
         try body()
         return "no error"
@@ -14,7 +15,7 @@ func errorMessage(_ body: () throws -> Void) -> String {
 }
 
 /// A fresh temporary folder, removed after the body.
-func withTemporaryFolder<T>(_ body: (String) throws -> T) rethrows -> T {
+public func withTemporaryFolder<T>(_ body: (String) throws -> T) rethrows -> T {
     let folder = NSTemporaryDirectory() + "msr-test-\(UUID().uuidString)"
     try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -23,7 +24,7 @@ func withTemporaryFolder<T>(_ body: (String) throws -> T) rethrows -> T {
 
 /// The message of the error loading `text` from a file named `name` throws; the temporary
 /// path is replaced by `name` in the message.
-func loadError(_ text: String, as name: String, _ load: (String) throws -> Void) -> String {
+public func loadError(_ text: String, as name: String, _ load: (String) throws -> Void) -> String {
     withTemporaryFolder { folder in
         let path = "\(folder)/\(name)"
         try? Data(text.utf8).write(to: URL(fileURLWithPath: path))
@@ -31,10 +32,8 @@ func loadError(_ text: String, as name: String, _ load: (String) throws -> Void)
     }
 }
 
-import ZIPFoundation
-
 /// Writes a zip archive holding `entries` (name, text), deflated.
-func makeZip(at path: String, _ entries: [(name: String, text: String)]) throws {
+public func makeZip(at path: String, _ entries: [(name: String, text: String)]) throws {
     try? FileManager.default.removeItem(atPath: path)
     let archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .create)
     for (name, text) in entries {
