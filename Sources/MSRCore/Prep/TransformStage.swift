@@ -19,8 +19,6 @@ public enum TransformStage {
         let scaler = FeatureScaler(features: schema.features.map(\.name), matrix: songs.features, rows: split.train)
 
         timer.mark("encode, split, scale")
-        var rowsOfLabel = [[Int]](repeating: [], count: encoder.classes.count)
-        for (row, label) in labels.enumerated() { rowsOfLabel[Int(label)].append(row) }
 
         let featureText = songs.featureText()
         timer.mark("format features")
@@ -39,20 +37,24 @@ public enum TransformStage {
         try scaler.json.write(to: "\(processed)/scaler.json")
         // One file per genre, written concurrently.
         let toRec = paths.toRecDir
-        let genreRows = rowsOfLabel
-        let failures = Parallel.map(genreRows.count) { label -> MSRError? in
-            do {
+        let genreRows = rowsByLabel(labels, classCount: encoder.classes.count)
+        let outcomes = Parallel.map(genreRows.count) { label in
+            Result {
                 try songs.writeCSV(to: "\(toRec)/to_rec_\(label).csv", rows: genreRows[label], featureText: featureText,
                                    idName: schema.id, targetName: schema.target)
-                return nil
-            } catch {
-                return error as? MSRError ?? MSRError(.io, "\(toRec)/to_rec_\(label).csv: \(error)")
             }
         }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        for outcome in outcomes { try outcome.get() }
         timer.mark("write per-genre files")
         try AtomicFile.write(encoder.classes.map { $0 + "\n" }.joined(), to: "\(paths.toRecDir)/genres.txt")
         return "\(songs.count) songs in \(encoder.classes.count) genres: \(split.train.count) train, "
             + "\(split.test.count) test rows -> \(processed), \(paths.toRecDir)"
+    }
+
+    /// The rows of each label, in file order.
+    static func rowsByLabel(_ labels: [Int32], classCount: Int) -> [[Int]] {
+        var rows = [[Int]](repeating: [], count: classCount)
+        for (row, label) in labels.enumerated() { rows[Int(label)].append(row) }
+        return rows
     }
 }
