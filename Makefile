@@ -3,7 +3,6 @@
 SHELL := /bin/bash
 BIN := .build/release
 SOURCES := Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap')
-STAGES := msr-ingest msr-validate msr-transform
 CONFIG := config.yaml params.yaml schema.yaml
 
 # A stage that fails leaves no stale target behind (msr-validate writes its status file even
@@ -31,7 +30,13 @@ data/status.txt data/validation.json &: data/raw/song_df.csv schema.yaml params.
 data/to_rec/genres.txt data/processed/X_train.csv &: data/raw/song_df.csv data/status.txt params.yaml config.yaml $(BIN)/.built
 	$(BIN)/msr-transform
 
-pipeline: setup data/to_rec/genres.txt
+models/classifier.msrgb models/feature_importance.json &: data/processed/X_train.csv data/to_rec/genres.txt params.yaml config.yaml $(BIN)/.built
+	$(BIN)/msr-train
+
+metrics/metrics.json metrics/confusion.json &: models/classifier.msrgb data/processed/X_train.csv config.yaml $(BIN)/.built
+	$(BIN)/msr-evaluate
+
+pipeline: setup metrics/metrics.json
 
 # The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc).
 test: setup
@@ -42,4 +47,4 @@ bench: build
 	scripts/bench-data
 
 clean:
-	rm -rf data/processed data/to_rec data/raw/song_df.csv data/status.txt data/validation.json
+	rm -rf data/processed data/to_rec data/raw/song_df.csv data/status.txt data/validation.json models metrics

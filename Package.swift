@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "msr-ingest", targets: ["msr-ingest"]),
         .executable(name: "msr-validate", targets: ["msr-validate"]),
         .executable(name: "msr-transform", targets: ["msr-transform"]),
+        .executable(name: "msr-train", targets: ["msr-train"]),
+        .executable(name: "msr-evaluate", targets: ["msr-evaluate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -37,6 +39,8 @@ let package = Package(
         .executableTarget(name: "msr-ingest", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-validate", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-transform", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-train", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-evaluate", dependencies: ["MSRCLI", "MSRCore"]),
         .target(
             name: "MSRTestSupport",
             dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -45,7 +49,7 @@ let package = Package(
         .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform"]
+            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -6,6 +6,8 @@ public struct ProjectConfig: Sendable, Equatable {
     public var ingestion: Ingestion
     public var validation: Validation
     public var transformation: Transformation
+    public var training: Training
+    public var evaluation: Evaluation
 
     /// `data_ingestion`: where the dataset comes from and where the song base goes.
     public struct Ingestion: Sendable, Equatable {
@@ -37,6 +39,29 @@ public struct ProjectConfig: Sendable, Equatable {
         public var toRecDir: String
     }
 
+    /// `model_training`: the training split read and the model written.
+    public struct Training: Sendable, Equatable {
+        public var xTrain: String
+        public var yTrain: String
+        /// labels.json: the genre of each class code.
+        public var labels: String
+        /// The boosted-trees model file.
+        public var model: String
+        /// Gain-based feature importance, as JSON.
+        public var importance: String
+    }
+
+    /// `model_evaluation`: the model and test split read, the metrics written.
+    public struct Evaluation: Sendable, Equatable {
+        public var model: String
+        public var xTest: String
+        public var yTest: String
+        /// DVC metrics: accuracy, F1, log loss, per-class report, prediction time.
+        public var metrics: String
+        /// DVC's confusion template: one `{actual, predicted}` per test row.
+        public var confusion: String
+    }
+
     /// Loads and checks config.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> ProjectConfig {
         var root = try ConfigValue.load(path: path).mapping()
@@ -64,8 +89,26 @@ public struct ProjectConfig: Sendable, Equatable {
             toRecDir: try transform.required("to_rec_dir").string())
         try transform.finish()
 
+        var train = try root.required("model_training").mapping()
+        let training = Training(
+            xTrain: try train.required("x_train").string(),
+            yTrain: try train.required("y_train").string(),
+            labels: try train.required("labels").string(),
+            model: try train.required("model").string(),
+            importance: try train.required("importance").string())
+        try train.finish()
+
+        var evaluate = try root.required("model_evaluation").mapping()
+        let evaluation = Evaluation(
+            model: try evaluate.required("model").string(),
+            xTest: try evaluate.required("x_test").string(),
+            yTest: try evaluate.required("y_test").string(),
+            metrics: try evaluate.required("metrics").string(),
+            confusion: try evaluate.required("confusion").string())
+        try evaluate.finish()
+
         try root.finish()
         return ProjectConfig(schema: schema, ingestion: ingestion, validation: validation,
-                             transformation: transformation)
+                             transformation: transformation, training: training, evaluation: evaluation)
     }
 }

@@ -1,0 +1,95 @@
+/// Little-endian binary encoding for model files: fixed-width numbers and length-prefixed
+/// strings, written and read with bounds checks.
+public struct BinaryWriter {
+    public private(set) var bytes: [UInt8] = []
+
+    public init() {}
+
+    public mutating func raw(_ data: [UInt8]) { bytes += data }
+
+    public mutating func uint32(_ value: UInt32) {
+        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+    }
+
+    public mutating func int32(_ value: Int32) {
+        withUnsafeBytes(of: value.littleEndian) { bytes += $0 }
+    }
+
+    public mutating func double(_ value: Double) {
+        withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes += $0 }
+    }
+
+    public mutating func string(_ value: String) {
+        uint32(UInt32(value.utf8.count))
+        bytes += value.utf8
+    }
+
+    public mutating func doubles(_ values: [Double]) { for value in values { double(value) } }
+    public mutating func int32s(_ values: [Int32]) { for value in values { int32(value) } }
+}
+
+/// Reads what `BinaryWriter` wrote; running past the end is a bad-data error naming the file.
+public struct BinaryReader {
+    let bytes: [UInt8]
+    let file: String
+    public private(set) var offset = 0
+
+    public init(bytes: [UInt8], file: String) {
+        self.bytes = bytes
+        self.file = file
+    }
+
+    private mutating func take(_ count: Int) throws -> Int {
+        guard count >= 0, offset + count <= bytes.count else {
+            throw MSRError.badData(file: file, "truncated at byte \(offset) (the file is damaged or not an msr model)")
+        }
+        defer { offset += count }
+        return offset
+    }
+
+    public mutating func raw(_ count: Int) throws -> [UInt8] {
+        let start = try take(count)
+        return Array(bytes[start..<(start + count)])
+    }
+
+    public mutating func uint32() throws -> UInt32 {
+        let start = try take(4)
+        return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self)) }
+    }
+
+    public mutating func int32() throws -> Int32 {
+        Int32(bitPattern: try uint32())
+    }
+
+    public mutating func double() throws -> Double {
+        let start = try take(8)
+        return bytes.withUnsafeBytes { Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt64.self))) }
+    }
+
+    public mutating func string() throws -> String {
+        let count = Int(try uint32())
+        return String(decoding: try raw(count), as: UTF8.self)
+    }
+
+    /// A count read from the file, refused beyond `limit` so a damaged file cannot ask for
+    /// absurd allocations.
+    public mutating func count(limit: Int, what: String) throws -> Int {
+        let value = Int(try uint32())
+        guard value <= limit else { throw MSRError.badData(file: file, "\(what) count \(value) exceeds \(limit): a damaged model") }
+        return value
+    }
+
+    public mutating func doubles(_ count: Int) throws -> [Double] {
+        _ = try take(count * 8)
+        offset -= count * 8
+        return try (0..<count).map { _ in try double() }
+    }
+
+    public mutating func int32s(_ count: Int) throws -> [Int32] {
+        _ = try take(count * 4)
+        offset -= count * 4
+        return try (0..<count).map { _ in try int32() }
+    }
+
+    public var atEnd: Bool { offset == bytes.count }
+}

@@ -1,0 +1,189 @@
+import Foundation
+
+/// A multi-class gradient-boosted trees classifier on histograms (LightGBM's and scikit-learn's
+/// HistGradientBoosting design): features binned to UInt8, one regression tree per class per
+/// round fitted to the softmax loss's gradients, leaves grown best first.
+///
+/// The trees of a round are independent given the round's gradients, so they grow concurrently,
+/// one class per core; scores are updated once the round is complete, so the result does not
+/// depend on the number of cores.
+public struct GradientBoostingClassifier: Sendable, Equatable {
+    public var classes: [String]
+    public var featureNames: [String]
+    /// The raw score every row starts from: the log of each class's share of the training rows.
+    public var baseline: [Double]
+    /// `trees[round * classes.count + k]` adds to class `k`'s raw score.
+    public var trees: [RegressionTree]
+    /// Total gain of the splits on each feature.
+    public var importance: [Double]
+    /// Validation loss after each round, when early stopping held rows out.
+    public var validationLoss: [Double] = []
+
+    public var rounds: Int { trees.count / max(classes.count, 1) }
+
+    public init(classes: [String], featureNames: [String], baseline: [Double], trees: [RegressionTree],
+                importance: [Double]) {
+        self.classes = classes
+        self.featureNames = featureNames
+        self.baseline = baseline
+        self.trees = trees
+        self.importance = importance
+    }
+
+    /// Fits on `matrix` with class codes `labels` (0..<classes.count).
+    ///
+    /// `progress(round, rounds)` is called after each round.
+    public static func fit(_ matrix: FeatureMatrix, labels: [Int32], classes: [String], featureNames: [String],
+                           params: BoostingParams, progress: ((Int, Int) -> Void)? = nil) throws -> GradientBoostingClassifier {
+        let n = matrix.rowCount, classCount = classes.count, features = matrix.columnCount
+        guard n >= 2, classCount >= 2 else {
+            throw MSRError(.badData, "training needs at least 2 rows and 2 classes, got \(n) rows and \(classCount) classes")
+        }
+        // Rows fitted on, and rows held out for early stopping.
+        var fitRows = Array(0..<n), heldOut: [Int] = []
+        if params.earlyStopping {
+            let split = try TrainTestSplit(count: n, testSize: params.validationFraction, seed: params.randomState, strata: labels)
+            fitRows = split.train.sorted()
+            heldOut = split.test.sorted()
+        }
+        let binner = FeatureBinner(matrix: matrix, rows: fitRows, maxBins: params.maxBins)
+        let bins = binner.transform(matrix)
+        let layout = Histogram.Layout(binCounts: (0..<features).map(binner.binCount))
+
+        var classCounts = [Double](repeating: 0, count: classCount)
+        for row in fitRows { classCounts[Int(labels[row])] += 1 }
+        let baseline = classCounts.map { log(max($0, 1e-3) / Double(fitRows.count)) }
+        var scores = [Double](repeating: 0, count: n * classCount)
+        for i in 0..<n { for k in 0..<classCount { scores[i * classCount + k] = baseline[k] } }
+
+        var gradient = [Double](repeating: 0, count: n * classCount)
+        var hessian = [Double](repeating: 0, count: n * classCount)
+        var trees: [RegressionTree] = []
+        var importance = [Double](repeating: 0, count: features)
+        var validationLoss: [Double] = []
+        var bestLoss = Double.infinity, roundsWithoutGain = 0
+        var generator = SplitMix64(seed: params.randomState)
+        let finder = SplitFinder(l2: params.l2Regularization, minSamplesLeaf: params.minSamplesLeaf, minHessian: 1e-3)
+        let bagSize = max(1, Int((Double(fitRows.count) * params.subsample).rounded()))
+
+        for round in 0..<params.nEstimators {
+            SoftmaxLoss.gradients(scores: scores, labels: labels, classes: classCount, gradient: &gradient, hessian: &hessian)
+            var bag = fitRows
+            if bagSize < fitRows.count {
+                // A seeded sample without replacement, in row order for memory locality.
+                for k in 0..<bagSize { bag.swapAt(k, k + generator.below(bag.count - k)) }
+                bag = Array(bag[..<bagSize]).sorted()
+            }
+            let inBag = bag.map(Int32.init)
+            // Grow the round's trees concurrently; each also records its value for every row.
+            let grown: [(tree: RegressionTree, delta: [Double], gains: [Double])] = bins.withUnsafeBufferPointer { binBuffer in
+                gradient.withUnsafeBufferPointer { g in
+                    hessian.withUnsafeBufferPointer { h in
+                        let shared = SharedInputs(bins: binBuffer, gradient: g, hessian: h)
+                        return Parallel.map(classCount) { k in
+                            let grower = TreeGrower(bins: shared.bins.baseAddress!, features: features, layout: layout,
+                                                    edges: binner.edges, finder: finder, maxLeaves: params.maxLeaves,
+                                                    maxDepth: params.maxDepth, learningRate: params.learningRate)
+                            var indices = inBag
+                            var delta = [Double](repeating: .nan, count: n)
+                            var gains = [Double](repeating: 0, count: features)
+                            let tree = indices.withUnsafeMutableBufferPointer { rows in
+                                grower.grow(indices: rows,
+                                            gradient: UnsafeBufferPointer(rebasing: shared.gradient[(k * n)..<((k + 1) * n)]),
+                                            hessian: UnsafeBufferPointer(rebasing: shared.hessian[(k * n)..<((k + 1) * n)]),
+                                            importance: &gains) { value, leafRows in
+                                    for row in leafRows { delta[Int(row)] = value }
+                                }
+                            }
+                            // Rows outside the bag (and held-out rows) go down the tree.
+                            if inBag.count < n {
+                                for i in 0..<n where delta[i].isNaN {
+                                    delta[i] = tree.predictBinned(shared.bins.baseAddress! + i * features)
+                                }
+                            }
+                            return (tree, delta, gains)
+                        }
+                    }
+                }
+            }
+            for k in 0..<classCount {
+                trees.append(grown[k].tree)
+                for j in 0..<features { importance[j] += grown[k].gains[j] }
+                let delta = grown[k].delta
+                for i in 0..<n { scores[i * classCount + k] += delta[i] }
+            }
+            progress?(round + 1, params.nEstimators)
+
+            if !heldOut.isEmpty {
+                let loss = heldOutLoss(scores: scores, rows: heldOut, labels: labels, classes: classCount)
+                validationLoss.append(loss)
+                if loss < bestLoss - params.tol {
+                    bestLoss = loss
+                    roundsWithoutGain = 0
+                } else {
+                    roundsWithoutGain += 1
+                    if roundsWithoutGain >= params.nIterNoChange { break }
+                }
+            }
+        }
+        var model = GradientBoostingClassifier(classes: classes, featureNames: featureNames, baseline: baseline,
+                                               trees: trees, importance: importance)
+        model.validationLoss = validationLoss
+        return model
+    }
+
+    private struct SharedInputs: @unchecked Sendable {
+        let bins: UnsafeBufferPointer<UInt8>
+        let gradient: UnsafeBufferPointer<Double>
+        let hessian: UnsafeBufferPointer<Double>
+    }
+
+    private static func heldOutLoss(scores: [Double], rows: [Int], labels: [Int32], classes: Int) -> Double {
+        var probabilities: [Double] = []
+        probabilities.reserveCapacity(rows.count * classes)
+        for row in rows { probabilities += scores[(row * classes)..<((row + 1) * classes)] }
+        probabilities.withUnsafeMutableBufferPointer { p in
+            for r in 0..<rows.count { SoftmaxLoss.softmax(p.baseAddress! + r * classes, classes: classes) }
+        }
+        return SoftmaxLoss.logLoss(probabilities: probabilities, labels: rows.map { labels[$0] }, classes: classes)
+    }
+
+    /// Class probabilities, row-major (`result[i * classes.count + k]`).
+    public func predictProbabilities(_ matrix: FeatureMatrix) -> [Double] {
+        let n = matrix.rowCount, classCount = classes.count, features = matrix.columnCount
+        var result = [Double](repeating: 0, count: n * classCount)
+        var row = [Double](repeating: 0, count: features)
+        matrix.values.withUnsafeBufferPointer { values in
+            result.withUnsafeMutableBufferPointer { out in
+                row.withUnsafeMutableBufferPointer { row in
+                    for i in 0..<n {
+                        for j in 0..<features { row[j] = values[j * n + i] }
+                        let scores = out.baseAddress! + i * classCount
+                        for k in 0..<classCount { scores[k] = baseline[k] }
+                        var k = 0
+                        for tree in trees {
+                            scores[k] += tree.predict(row.baseAddress!)
+                            k = k + 1 == classCount ? 0 : k + 1
+                        }
+                        SoftmaxLoss.softmax(scores, classes: classCount)
+                    }
+                }
+            }
+        }
+        return result
+    }
+
+    /// The most probable class code of each row (the first on ties, as numpy's argmax).
+    public func predict(_ matrix: FeatureMatrix) -> [Int32] {
+        Self.argmax(predictProbabilities(matrix), classes: classes.count)
+    }
+
+    /// The index of the largest of each row's `classes` values (the first on ties).
+    public static func argmax(_ values: [Double], classes: Int) -> [Int32] {
+        (0..<(values.count / classes)).map { i in
+            var best = 0
+            for k in 1..<classes where values[i * classes + k] > values[i * classes + best] { best = k }
+            return Int32(best)
+        }
+    }
+}

@@ -1,0 +1,143 @@
+/// Grows one regression tree on gradients and hessians, best leaf first (LightGBM's leaf-wise
+/// growth): the leaf whose split gains most is split next, until `maxLeaves` leaves, `maxDepth`,
+/// or no split gains.
+///
+/// Rows are index ranges of one array, partitioned in place as nodes split. Each split builds
+/// the histogram of its smaller child and gets the larger one by subtraction from the parent.
+/// Bins are row-major (`bins[i * features + j]`), so one row's bins share a cache line.
+struct TreeGrower {
+    let bins: UnsafePointer<UInt8>
+    let features: Int
+    let layout: Histogram.Layout
+    let edges: [[Double]]
+    let finder: SplitFinder
+    let maxLeaves: Int
+    let maxDepth: Int
+    let learningRate: Double
+
+    /// A leaf that may still be split.
+    private struct Candidate {
+        var node: Int
+        var start: Int, end: Int
+        var depth: Int
+        var histogram: Histogram
+        var gradient: Double, hessian: Double
+        var split: SplitInfo
+    }
+
+    /// Grows a tree on the rows in `indices` (reordered in place); calls `leaf` with each leaf's
+    /// value and rows so the caller can update scores without walking the tree.
+    /// `importance[j]` accumulates the gain of the splits on feature `j`.
+    func grow(indices: UnsafeMutableBufferPointer<Int32>, gradient: UnsafeBufferPointer<Double>,
+              hessian: UnsafeBufferPointer<Double>, importance: inout [Double],
+              leaf: (_ value: Double, _ rows: UnsafeMutableBufferPointer<Int32>) -> Void) -> RegressionTree {
+        var tree = RegressionTree()
+        // Gradients gathered in the order of `indices`, kept in step with its partitions.
+        var orderedG = [Double](repeating: 0, count: indices.count)
+        var orderedH = [Double](repeating: 0, count: indices.count)
+        var totalG = 0.0, totalH = 0.0
+        for (k, index) in indices.enumerated() {
+            orderedG[k] = gradient[Int(index)]
+            orderedH[k] = hessian[Int(index)]
+            totalG += orderedG[k]
+            totalH += orderedH[k]
+        }
+        var open: [Candidate] = []
+        var finished: [(node: Int, start: Int, end: Int)] = []
+        orderedG.withUnsafeMutableBufferPointer { og in
+            orderedH.withUnsafeMutableBufferPointer { oh in
+                func histogram(_ start: Int, _ end: Int) -> Histogram {
+                    var result = Histogram(layout: layout)
+                    result.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
+                                 orderedGradient: og.baseAddress! + start, orderedHessian: oh.baseAddress! + start)
+                    return result
+                }
+                func consider(_ candidate: Candidate) {
+                    var candidate = candidate
+                    if candidate.depth < maxDepth {
+                        candidate.split = finder.best(candidate.histogram, layout: layout, gradient: candidate.gradient,
+                                                      hessian: candidate.hessian, count: candidate.end - candidate.start)
+                    }
+                    if candidate.split.gain > 0 { open.append(candidate) } else {
+                        finished.append((candidate.node, candidate.start, candidate.end))
+                    }
+                }
+                let root = tree.addLeaf(leafValue(totalG, totalH))
+                consider(Candidate(node: root, start: 0, end: indices.count, depth: 0, histogram: histogram(0, indices.count),
+                                   gradient: totalG, hessian: totalH, split: .none))
+                var leaves = 1
+                while leaves < maxLeaves, !open.isEmpty {
+                    // The open leaf with the largest gain (the first on ties: deterministic).
+                    var bestIndex = 0
+                    for k in 1..<open.count where open[k].split.gain > open[bestIndex].split.gain { bestIndex = k }
+                    let parent = open.remove(at: bestIndex)
+                    let split = parent.split
+                    let middle = partition(indices, og, oh, parent.start, parent.end, feature: split.feature, bin: split.bin)
+                    let leftNode = tree.addLeaf(leafValue(split.leftGradient, split.leftHessian))
+                    let rightNode = tree.addLeaf(leafValue(split.rightGradient, split.rightHessian))
+                    tree.split(parent.node, feature: split.feature, threshold: edges[split.feature][split.bin],
+                               bin: split.bin, left: leftNode, right: rightNode)
+                    importance[split.feature] += split.gain
+                    leaves += 1
+
+                    let leftIsSmaller = middle - parent.start <= parent.end - middle
+                    let small = leftIsSmaller ? histogram(parent.start, middle) : histogram(middle, parent.end)
+                    // Subtracting costs a pass over every bin; for a small node, summing the
+                    // larger child's rows is cheaper.
+                    let large = (parent.end - parent.start) * features < layout.totalBins
+                        ? (leftIsSmaller ? histogram(middle, parent.end) : histogram(parent.start, middle))
+                        : small.sibling(of: parent.histogram)
+                    consider(Candidate(node: leftNode, start: parent.start, end: middle, depth: parent.depth + 1,
+                                       histogram: leftIsSmaller ? small : large,
+                                       gradient: split.leftGradient, hessian: split.leftHessian, split: .none))
+                    consider(Candidate(node: rightNode, start: middle, end: parent.end, depth: parent.depth + 1,
+                                       histogram: leftIsSmaller ? large : small,
+                                       gradient: split.rightGradient, hessian: split.rightHessian, split: .none))
+                }
+            }
+        }
+        for candidate in open { finished.append((candidate.node, candidate.start, candidate.end)) }
+        for (node, start, end) in finished {
+            leaf(tree.value[node], UnsafeMutableBufferPointer(rebasing: indices[start..<end]))
+        }
+        return tree
+    }
+
+    /// Newton step for a leaf, shrunk by the learning rate.
+    @inline(__always)
+    private func leafValue(_ gradient: Double, _ hessian: Double) -> Double {
+        -learningRate * gradient / (hessian + finder.l2)
+    }
+
+    /// Moves the rows of `start..<end` whose bin is at or below `bin` to the front, with their
+    /// ordered gradients, keeping the order within each side (a stable partition); returns where
+    /// the right side starts.
+    private func partition(_ indices: UnsafeMutableBufferPointer<Int32>, _ og: UnsafeMutableBufferPointer<Double>,
+                           _ oh: UnsafeMutableBufferPointer<Double>, _ start: Int, _ end: Int,
+                           feature j: Int, bin: Int) -> Int {
+        var rightRows: [Int32] = [], rightG: [Double] = [], rightH: [Double] = []
+        rightRows.reserveCapacity(end - start)
+        rightG.reserveCapacity(end - start)
+        rightH.reserveCapacity(end - start)
+        var write = start
+        for k in start..<end {
+            let index = indices[k]
+            if Int(bins[Int(index) * features + j]) <= bin {
+                indices[write] = index
+                og[write] = og[k]
+                oh[write] = oh[k]
+                write += 1
+            } else {
+                rightRows.append(index)
+                rightG.append(og[k])
+                rightH.append(oh[k])
+            }
+        }
+        for k in 0..<rightRows.count {
+            indices[write + k] = rightRows[k]
+            og[write + k] = rightG[k]
+            oh[write + k] = rightH[k]
+        }
+        return write
+    }
+}

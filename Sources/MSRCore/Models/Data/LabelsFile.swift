@@ -1,0 +1,23 @@
+import Foundation
+
+/// labels.json as msr-transform writes it: `{"classes": [...]}`, the genre of each code.
+public enum LabelsFile {
+    public static func read(_ path: String) throws -> [String] {
+        let object = try JSONFile.read(path, what: "labels file")
+        guard let classes = object["classes"] as? [String], classes.count >= 2 else {
+            throw MSRError.badData(file: path, "expected {\"classes\": [at least two genre names]}")
+        }
+        return classes
+    }
+}
+
+/// Reads a JSON object from a file, with msr's errors.
+public enum JSONFile {
+    public static func read(_ path: String, what: String) throws -> [String: Any] {
+        let bytes = try FileBytes.read(path, what: what)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+            throw MSRError.badData(file: path, "not a JSON object")
+        }
+        return object
+    }
+}

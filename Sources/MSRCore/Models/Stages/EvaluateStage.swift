@@ -1,0 +1,50 @@
+import Foundation
+
+/// msr-evaluate: scores the classifier on the test split; DVC metrics and confusion plot.
+public enum EvaluateStage {
+    /// Runs the stage; returns the classification report and the summary line.
+    public static func run(config: ProjectConfig, schema: Schema) throws -> StageOutput {
+        let paths = config.evaluation
+        let model = try GradientBoostingClassifier.read(paths.model)
+        let data = try LabeledData.load(x: paths.xTest, y: paths.yTest, schema: schema, classCount: model.classes.count)
+        guard model.featureNames == schema.features.map(\.name) else {
+            throw MSRError.badData(file: paths.model, "was trained on features \(model.featureNames.joined(separator: ", ")); "
+                + "schema.yaml has \(schema.features.map(\.name).joined(separator: ", ")) (train again)")
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let probabilities = model.predictProbabilities(data.features)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let predicted = GradientBoostingClassifier.argmax(probabilities, classes: model.classes.count)
+        let report = ClassificationReport(actual: data.labels, predicted: predicted, classes: model.classes)
+        let logLoss = SoftmaxLoss.logLoss(probabilities: probabilities, labels: data.labels, classes: model.classes.count)
+
+        try metricsJSON(report, logLoss: logLoss, seconds: seconds).write(to: paths.metrics)
+        let confusion = zip(data.labels, predicted).map { actual, guess in
+            JSONValue.object(["actual": .string(model.classes[Int(actual)]), "predicted": .string(model.classes[Int(guess)])])
+        }
+        try JSONValue.array(confusion).write(to: paths.confusion)
+        return StageOutput(report: report.text + "\n", summary: "accuracy \(String(format: "%.4f", report.accuracy)), macro F1 "
+            + "\(String(format: "%.4f", report.macro.f1)), log loss \(String(format: "%.4f", logLoss)) on "
+            + "\(data.labels.count) test rows -> \(paths.metrics), \(paths.confusion)")
+    }
+
+    /// metrics.json. `time_predict` (seconds to score the test rows) is the one figure that
+    /// varies between runs: dvc.yaml declares the metrics file uncached.
+    static func metricsJSON(_ report: ClassificationReport, logLoss: Double, seconds: Double) -> JSONValue {
+        func scores(_ s: ClassificationReport.ClassScores) -> JSONValue {
+            .object(["precision": .double(s.precision), "recall": .double(s.recall), "f1": .double(s.f1), "support": .int(s.support)])
+        }
+        var perClass: [String: JSONValue] = [:]
+        for (name, s) in zip(report.classes, report.perClass) { perClass[name] = scores(s) }
+        return .object([
+            "accuracy": .double(report.accuracy),
+            "macro_f1": .double(report.macro.f1),
+            "weighted_f1": .double(report.weighted.f1),
+            "log_loss": .double(logLoss),
+            "time_predict": .double(seconds),
+            "macro_avg": scores(report.macro),
+            "weighted_avg": scores(report.weighted),
+            "per_class": .object(perClass),
+        ])
+    }
+}

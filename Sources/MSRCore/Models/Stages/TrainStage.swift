@@ -1,0 +1,33 @@
+import Foundation
+
+/// msr-train: fits the boosted-trees genre classifier on the training split.
+public enum TrainStage {
+    /// Runs the stage; returns its summary line.
+    public static func run(config: ProjectConfig, params: Params, schema: Schema) throws -> String {
+        let paths = config.training
+        let classes = try LabelsFile.read(paths.labels)
+        let data = try LabeledData.load(x: paths.xTrain, y: paths.yTrain, schema: schema, classCount: classes.count)
+        let progress = ProgressLine(label: "msr-train")
+        let start = DispatchTime.now().uptimeNanoseconds
+        let model = try GradientBoostingClassifier.fit(
+            data.features, labels: data.labels, classes: classes, featureNames: schema.features.map(\.name),
+            params: params.train) { round, rounds in progress.update("round \(round)/\(rounds)") }
+        progress.finish()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        try model.write(to: paths.model)
+        try importanceJSON(model).write(to: paths.importance)
+        return "\(model.rounds) rounds x \(classes.count) classes = \(model.trees.count) trees on \(data.labels.count) rows "
+            + "in \(String(format: "%.2f", seconds)) s -> \(paths.model)"
+    }
+
+    /// Feature importance: each feature's share of the total split gain, and the raw gain.
+    static func importanceJSON(_ model: GradientBoostingClassifier) -> JSONValue {
+        let total = model.importance.reduce(0, +)
+        var shares: [String: JSONValue] = [:], gains: [String: JSONValue] = [:]
+        for (name, gain) in zip(model.featureNames, model.importance) {
+            shares[name] = .double(total > 0 ? gain / total : 0)
+            gains[name] = .double(gain)
+        }
+        return .object(["importance": .object(shares), "gain": .object(gains), "type": .string("gain")])
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import MSRCLI
+import MSRCore
+
+@main
+struct Train: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "msr-train",
+        abstract: "Fit the gradient-boosted trees genre classifier on the training split (params: train).")
+
+    @OptionGroup var stage: StageOptions
+
+    func run() throws {
+        try StageRunner.run("msr-train") {
+            let config = try stage.loadConfig()
+            return try TrainStage.run(config: config, params: try stage.loadParams(),
+                                      schema: try Schema.load(path: config.schema))
+        }
+    }
+}
