@@ -103,10 +103,18 @@ struct TreeGrower {
         return tree
     }
 
-    /// Newton step for a leaf, shrunk by the learning rate.
+    /// The largest Newton step a leaf may take, in raw-score units, before shrinkage.
+    ///
+    /// A row the model is confidently wrong about has gradient near -1 and hessian near 0, so
+    /// a leaf made mostly of such rows would step without bound (XGBoost's `max_delta_step`
+    /// exists for the same reason). Ten is far beyond any step on well-behaved data.
+    static let maxStep = 10.0
+
+    /// Newton step for a leaf, bounded, shrunk by the learning rate.
     @inline(__always)
     private func leafValue(_ gradient: Double, _ hessian: Double) -> Double {
-        -learningRate * gradient / (hessian + finder.l2)
+        let step = -gradient / (hessian + finder.l2)
+        return learningRate * min(max(step, -Self.maxStep), Self.maxStep)
     }
 
     /// Moves the rows of `start..<end` whose bin is at or below `bin` to the front, with their

@@ -1,0 +1,206 @@
+import MSRTestSupport
+import XCTest
+@testable import MSRCore
+
+final class BoostingTests: XCTestCase {
+    /// A small random problem: `n` rows, 3 features, labels from a rule on the first two.
+    func problem(_ n: Int, seed: UInt64) -> (FeatureMatrix, [Int32]) {
+        var generator = SplitMix64(seed: seed)
+        var columns = [[Double]](repeating: [], count: 3)
+        var labels: [Int32] = []
+        for _ in 0..<n {
+            let a = generator.unit(), b = generator.unit(), c = Double(generator.below(5))
+            columns[0].append(a)
+            columns[1].append(b)
+            columns[2].append(c)
+            labels.append(a < 0.5 ? 0 : (b < 0.3 ? 1 : 2))
+        }
+        return (FeatureMatrix(consuming: &columns), labels)
+    }
+
+    func testBinnerKeepsDistinctValuesAndCutsQuantiles() {
+        var columns: [[Double]] = [[1, 2, 2, 3, 3, 3], [0, 1, 2, 3, 4, 5]]
+        let matrix = FeatureMatrix(consuming: &columns)
+        let few = FeatureBinner(matrix: matrix, rows: Array(0..<6), maxBins: 255)
+        XCTAssertEqual(few.edges[0], [1.5, 2.5, .infinity])
+        XCTAssertEqual(few.bin(2, feature: 0), 1)
+        XCTAssertEqual(few.bin(2.5, feature: 0), 1, "a value on an edge goes to the lower bin")
+        XCTAssertEqual(few.bin(99, feature: 0), 2)
+        let coarse = FeatureBinner(matrix: matrix, rows: Array(0..<6), maxBins: 3)
+        XCTAssertEqual(coarse.edges[1], [1.5, 3.5, .infinity], "three bins of two values")
+    }
+
+    func testHistogramBySubtractionEqualsBruteForce() {
+        let (matrix, _) = problem(500, seed: 3)
+        let binner = FeatureBinner(matrix: matrix, rows: Array(0..<500), maxBins: 16)
+        let bins = binner.transform(matrix)
+        let layout = Histogram.Layout(binCounts: (0..<3).map(binner.binCount))
+        var generator = SplitMix64(seed: 4)
+        let gradient = (0..<500).map { _ in generator.unit() - 0.5 }
+        let hessian = (0..<500).map { _ in generator.unit() }
+        func build(_ rows: [Int32]) -> Histogram {
+            var histogram = Histogram(layout: layout)
+            let g = rows.map { gradient[Int($0)] }, h = rows.map { hessian[Int($0)] }
+            bins.withUnsafeBufferPointer { b in
+                rows.withUnsafeBufferPointer { r in
+                    histogram.build(bins: b.baseAddress!, layout: layout, indices: r, orderedGradient: g, orderedHessian: h)
+                }
+            }
+            return histogram
+        }
+        let all = (0..<500).map(Int32.init)
+        let left = all.filter { $0 % 3 == 0 }, right = all.filter { $0 % 3 != 0 }
+        let bySubtraction = build(left).sibling(of: build(all))
+        let direct = build(right)
+        for (a, b) in zip(bySubtraction.sums, direct.sums) { XCTAssertEqual(a, b, accuracy: 1e-9) }
+        // Brute force: the count in each slot is the number of rows with that bin.
+        for j in 0..<3 {
+            for b in 0..<layout.binCounts[j] {
+                let count = right.filter { Int(bins[Int($0) * 3 + j]) == b }.count
+                XCTAssertEqual(direct.sums[3 * (layout.offsets[j] + b) + 2], Double(count))
+            }
+        }
+    }
+
+    func testTreeSplitsWhereTheDataChanges() {
+        // Feature 0 is noise; feature 1 jumps at 10: the root must split feature 1 between 9 and 10.
+        var columns: [[Double]] = [(0..<40).map { Double(($0 * 7) % 13) }, (0..<40).map { Double($0 / 2) }]
+        let matrix = FeatureMatrix(consuming: &columns)
+        let gradient: [Double] = (0..<40).map { $0 / 2 < 10 ? -1 : 1 }
+        let hessian = [Double](repeating: 1, count: 40)
+        let binner = FeatureBinner(matrix: matrix, rows: Array(0..<40), maxBins: 255)
+        let bins = binner.transform(matrix)
+        let grower = bins.withUnsafeBufferPointer { b in
+            TreeGrower(bins: b.baseAddress!, features: 2, layout: Histogram.Layout(binCounts: [binner.binCount(0), binner.binCount(1)]),
+                       edges: binner.edges, finder: SplitFinder(l2: 0, minSamplesLeaf: 5, minHessian: 1e-3),
+                       maxLeaves: 2, maxDepth: 3, learningRate: 1)
+        }
+        var indices = (0..<40).map(Int32.init)
+        var importance = [0.0, 0.0]
+        var leaves: [(Double, Int)] = []
+        let tree = bins.withUnsafeBufferPointer { _ in
+            indices.withUnsafeMutableBufferPointer { rows in
+                gradient.withUnsafeBufferPointer { g in
+                    hessian.withUnsafeBufferPointer { h in
+                        grower.grow(indices: rows, gradient: g, hessian: h, importance: &importance) { value, rows in
+                            leaves.append((value, rows.count))
+                        }
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(tree.nodeCount, 3)
+        XCTAssertEqual(tree.feature[0], 1)
+        XCTAssertEqual(tree.threshold[0], 9.5)
+        XCTAssertEqual(tree.value[Int(tree.left[0])], 1, "the Newton step -G/H of the left rows")
+        XCTAssertEqual(tree.value[Int(tree.right[0])], -1)
+        XCTAssertEqual(leaves.map(\.1).sorted(), [20, 20])
+        XCTAssertEqual(importance[0], 0)
+        XCTAssertEqual(importance[1], 40, "gain: 20^2/20 + 20^2/20 - 0^2/40")
+    }
+
+    func testSoftmaxGradientsMatchNumericalDerivatives() {
+        let scores: [Double] = [0.3, -1.2, 2.0, 0.1, 0.0, -0.5]  // two rows, three classes
+        let labels: [Int32] = [2, 0]
+        var gradient = [Double](repeating: 0, count: 6), hessian = gradient
+        SoftmaxLoss.gradients(scores: scores, labels: labels, classes: 3, gradient: &gradient, hessian: &hessian)
+        func loss(_ s: [Double], row: Int) -> Double {
+            var p = Array(s[(row * 3)..<(row * 3 + 3)])
+            p.withUnsafeMutableBufferPointer { SoftmaxLoss.softmax($0.baseAddress!, classes: 3) }
+            return -log(p[Int(labels[row])])
+        }
+        let step = 1e-5
+        for row in 0..<2 {
+            for k in 0..<3 {
+                var up = scores, down = scores
+                up[row * 3 + k] += step
+                down[row * 3 + k] -= step
+                let numeric = (loss(up, row: row) - loss(down, row: row)) / (2 * step)
+                XCTAssertEqual(gradient[k * 2 + row], numeric, accuracy: 1e-6)
+                let second = (loss(up, row: row) - 2 * loss(scores, row: row) + loss(down, row: row)) / (step * step)
+                XCTAssertEqual(hessian[k * 2 + row], second, accuracy: 1e-4)
+            }
+        }
+    }
+
+    func testLearnsARuleAndIsDeterministic() throws {
+        let (matrix, labels) = problem(2000, seed: 1)
+        var params = BoostingParams()
+        params.nEstimators = 30
+        params.learningRate = 0.3
+        let model = try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
+                                                       featureNames: ["x", "y", "z"], params: params)
+        let (test, truth) = problem(1000, seed: 2)
+        let accuracy = Double(zip(model.predict(test), truth).filter { $0 == $1 }.count) / 1000
+        XCTAssertGreaterThan(accuracy, 0.97)
+        XCTAssertLessThan(model.importance[2], model.importance[0] / 100, "the noise feature barely splits")
+        let again = try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
+                                                       featureNames: ["x", "y", "z"], params: params)
+        XCTAssertEqual(again.encoded(), model.encoded())
+    }
+
+    func testSubsampleAndEarlyStopping() throws {
+        let (matrix, labels) = problem(2000, seed: 5)
+        var params = BoostingParams()
+        params.nEstimators = 500
+        params.learningRate = 0.5
+        params.subsample = 0.5
+        params.earlyStopping = true
+        params.nIterNoChange = 5
+        let model = try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
+                                                       featureNames: ["x", "y", "z"], params: params)
+        XCTAssertLessThan(model.rounds, 500, "stops once the held-out loss stalls")
+        XCTAssertEqual(model.validationLoss.count, model.rounds)
+        let (test, truth) = problem(1000, seed: 6)
+        XCTAssertGreaterThan(Double(zip(model.predict(test), truth).filter { $0 == $1 }.count) / 1000, 0.95)
+    }
+
+    func testModelFileRoundTripsAndRefusesDamage() throws {
+        let (matrix, labels) = problem(300, seed: 7)
+        var params = BoostingParams()
+        params.nEstimators = 5
+        let model = try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
+                                                       featureNames: ["x", "y", "z"], params: params)
+        let bytes = model.encoded()
+        let loaded = try GradientBoostingClassifier.decode(bytes, file: "m")
+        XCTAssertEqual(loaded.encoded(), bytes)
+        XCTAssertEqual(loaded.predictProbabilities(matrix), model.predictProbabilities(matrix))
+        let truncated = errorMessage { _ = try GradientBoostingClassifier.decode(Array(bytes.dropLast(3)), file: "m") }
+        XCTAssertTrue(truncated.hasPrefix("m: truncated at byte "), truncated)
+        XCTAssertTrue(truncated.hasSuffix(" (the file is damaged or not an msr model)"), truncated)
+        XCTAssertEqual(errorMessage { _ = try GradientBoostingClassifier.decode(Array("hello".utf8), file: "m") },
+                       "m: not an msr boosted-trees model (expected the MSRGBDT1 header)")
+    }
+
+    func testClassificationReportByHand() {
+        // actual:    0 0 0 1 1 2
+        // predicted: 0 0 1 1 2 2
+        let report = ClassificationReport(actual: [0, 0, 0, 1, 1, 2], predicted: [0, 0, 1, 1, 2, 2], classes: ["a", "b", "c"])
+        XCTAssertEqual(report.accuracy, 4.0 / 6)
+        XCTAssertEqual(report.perClass[0], .init(precision: 1, recall: 2.0 / 3, f1: 0.8, support: 3))
+        XCTAssertEqual(report.perClass[1].precision, 0.5)
+        XCTAssertEqual(report.perClass[1].recall, 0.5)
+        XCTAssertEqual(report.perClass[2].precision, 0.5)
+        XCTAssertEqual(report.perClass[2].recall, 1)
+        XCTAssertEqual(report.macro.f1, (0.8 + 0.5 + 2.0 / 3) / 3, accuracy: 1e-12)
+        XCTAssertEqual(report.weighted.f1, (0.8 * 3 + 0.5 * 2 + 2.0 / 3) / 6, accuracy: 1e-12)
+        XCTAssertEqual(report.confusion, [[2, 1, 0], [0, 1, 1], [0, 0, 1]])
+        XCTAssertTrue(report.text.contains("           a       1.00      0.67      0.80         3\n"), report.text)
+        XCTAssertTrue(report.text.contains("    accuracy                           0.67         6\n"), report.text)
+    }
+
+    func testTrainParamsErrorsNameTheKey() {
+        func error(_ train: String) -> String {
+            loadError("ingest:\n  genres: [a, b]\ntransform:\n  test_size: 0.2\n  random_state: 1\ntrain:\n" + train,
+                      as: "p.yaml") { _ = try Params.load(path: $0) }
+        }
+        let base = "  learning_rate: 0.1\n  n_estimators: 10\n  random_state: 1\n"
+        XCTAssertEqual(error(base + "  max_depth: 0\n"), "p.yaml:10:14: train.max_depth: expected an integer in [1, 64], got \"0\"")
+        XCTAssertEqual(error("  learning_rate: -1\n  n_estimators: 10\n  random_state: 1\n  max_depth: 3\n"),
+                       "p.yaml:7:18: train.learning_rate: expected a number > 0, got \"-1\"")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  max_bins: 300\n"),
+                       "p.yaml:11:13: train.max_bins: expected an integer in [2, 255], got \"300\"")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  subsample: 0\n"),
+                       "p.yaml:11:14: train.subsample: expected a number in (0, 1], got \"0\"")
+    }
+}
