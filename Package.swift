@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "msr-transform", targets: ["msr-transform"]),
         .executable(name: "msr-train", targets: ["msr-train"]),
         .executable(name: "msr-evaluate", targets: ["msr-evaluate"]),
+        .executable(name: "msr-cluster", targets: ["msr-cluster"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -41,6 +42,7 @@ let package = Package(
         .executableTarget(name: "msr-transform", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-train", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-evaluate", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-cluster", dependencies: ["MSRCLI", "MSRCore"]),
         .target(
             name: "MSRTestSupport",
             dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -49,7 +51,7 @@ let package = Package(
         .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate"]
+            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster"]
         ),
     ],
     swiftLanguageModes: [.v6]

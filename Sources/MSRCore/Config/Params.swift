@@ -5,13 +5,15 @@ public struct Params: Sendable, Equatable {
     public var ingest: IngestParams
     public var transform: TransformParams
     public var train: BoostingParams
+    public var cluster: MixtureParams
 
     /// Loads and checks params.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> Params {
         var root = try ConfigValue.load(path: path).mapping()
         let params = Params(file: path, ingest: try IngestParams(try root.required("ingest")),
                             transform: try TransformParams(try root.required("transform")),
-                            train: try BoostingParams(try root.required("train")))
+                            train: try BoostingParams(try root.required("train")),
+                            cluster: try MixtureParams(try root.required("cluster")))
         try root.finish()
         return params
     }

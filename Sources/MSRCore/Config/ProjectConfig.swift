@@ -8,6 +8,7 @@ public struct ProjectConfig: Sendable, Equatable {
     public var transformation: Transformation
     public var training: Training
     public var evaluation: Evaluation
+    public var clustering: Clustering
 
     /// `data_ingestion`: where the dataset comes from and where the song base goes.
     public struct Ingestion: Sendable, Equatable {
@@ -62,6 +63,18 @@ public struct ProjectConfig: Sendable, Equatable {
         public var confusion: String
     }
 
+    /// `clustering`: the per-genre song files and scaling read, the mixtures and scores written.
+    public struct Clustering: Sendable, Equatable {
+        /// Holds `to_rec_<label>.csv` and genres.txt.
+        public var toRecDir: String
+        /// scaler.json: the features are standardised with its mean and std before clustering.
+        public var scaler: String
+        /// Receives `mixture_<label>.json`.
+        public var modelsDir: String
+        /// Receives `uns_metrics_<label>.json`.
+        public var metricsDir: String
+    }
+
     /// Loads and checks config.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> ProjectConfig {
         var root = try ConfigValue.load(path: path).mapping()
@@ -107,8 +120,17 @@ public struct ProjectConfig: Sendable, Equatable {
             confusion: try evaluate.required("confusion").string())
         try evaluate.finish()
 
+        var cluster = try root.required("clustering").mapping()
+        let clustering = Clustering(
+            toRecDir: try cluster.required("to_rec_dir").string(),
+            scaler: try cluster.required("scaler").string(),
+            modelsDir: try cluster.required("models_dir").string(),
+            metricsDir: try cluster.required("metrics_dir").string())
+        try cluster.finish()
+
         try root.finish()
         return ProjectConfig(schema: schema, ingestion: ingestion, validation: validation,
-                             transformation: transformation, training: training, evaluation: evaluation)
+                             transformation: transformation, training: training, evaluation: evaluation,
+                             clustering: clustering)
     }
 }

@@ -45,6 +45,26 @@ public struct FeatureScaler: Sendable, Equatable {
         self.std = std
     }
 
+    public init(features: [String], min: [Double], max: [Double], mean: [Double], std: [Double]) {
+        self.features = features
+        self.min = min
+        self.max = max
+        self.mean = mean
+        self.std = std
+    }
+
+    /// Reads scaler.json as msr-transform writes it.
+    public static func read(_ path: String) throws -> FeatureScaler {
+        let object = try JSONFile.read(path, what: "scaler file")
+        guard let features = object["features"] as? [String],
+              let min = object["min"] as? [Double], let max = object["max"] as? [Double],
+              let mean = object["mean"] as? [Double], let std = object["std"] as? [Double],
+              [min.count, max.count, mean.count, std.count].allSatisfy({ $0 == features.count }) else {
+            throw MSRError.badData(file: path, "expected features, min, max, mean and std lists of one length")
+        }
+        return FeatureScaler(features: features, min: min, max: max, mean: mean, std: std)
+    }
+
     /// `(value - mean) / std` for feature `j` (std 0 counts as 1).
     @inline(__always)
     public func standardize(_ value: Double, feature j: Int) -> Double {

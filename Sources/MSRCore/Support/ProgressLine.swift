@@ -7,6 +7,7 @@ public final class ProgressLine: @unchecked Sendable {
     private let enabled = isatty(STDERR_FILENO) != 0
     private var last: UInt64 = 0
     private var shown = false
+    private let lock = NSLock()
 
     public init(label: String) {
         self.label = label
@@ -14,6 +15,8 @@ public final class ProgressLine: @unchecked Sendable {
 
     public func update(_ text: @autoclosure () -> String) {
         guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
         let now = DispatchTime.now().uptimeNanoseconds
         guard now - last > 100_000_000 else { return }
         last = now

@@ -1,0 +1,155 @@
+import Foundation
+
+extension GaussianMixture {
+    /// Fits by expectation-maximisation: `params.nInit` starts from k-means++ seeds, each up
+    /// to `params.maxIter` iterations until the lower bound moves less than `params.tol`; the
+    /// start with the best lower bound is kept. `converged` tells whether it met the tolerance.
+    public static func fit(_ points: [Double], dimension d: Int, components k: Int,
+                           params: MixtureParams) throws -> GaussianMixture {
+        let n = points.count / d
+        guard n >= k, n >= 2 else { throw MixtureError.tooFewPoints(points: n, components: k) }
+        var generator = SplitMix64(seed: params.randomState)
+        var best: GaussianMixture?
+        for _ in 0..<params.nInit {
+            var responsibilities = kMeansPlusPlusResponsibilities(points, dimension: d, components: k, generator: &generator)
+            var model = try maximisation(points, dimension: d, responsibilities: responsibilities, components: k, params: params)
+            var lowerBound = -Double.infinity
+            for iteration in 1...params.maxIter {
+                let previous = lowerBound
+                var weighted = try model.weightedLogProbabilities(points)
+                let logLikelihood = normalise(&weighted, components: k)
+                lowerBound = logLikelihood.reduce(0, +) / Double(n)
+                for index in weighted.indices { responsibilities[index] = exp(weighted[index]) }
+                model = try maximisation(points, dimension: d, responsibilities: responsibilities, components: k, params: params)
+                model.iterations = iteration
+                if abs(lowerBound - previous) < params.tol {
+                    model.converged = true
+                    break
+                }
+            }
+            model.lowerBound = lowerBound
+            if best == nil || lowerBound > best!.lowerBound { best = model }
+        }
+        return best!
+    }
+
+    /// k-means++ seeding (D^2 sampling), then each point assigned to its nearest seed.
+    static func kMeansPlusPlusResponsibilities(_ points: [Double], dimension d: Int, components k: Int,
+                                               generator: inout SplitMix64) -> [Double] {
+        let n = points.count / d
+        func distance(_ i: Int, _ center: Int) -> Double {
+            var sum = 0.0
+            for j in 0..<d {
+                let delta = points[i * d + j] - points[center * d + j]
+                sum += delta * delta
+            }
+            return sum
+        }
+        var centers = [generator.below(n)]
+        var nearest = (0..<n).map { distance($0, centers[0]) }
+        while centers.count < k {
+            let total = nearest.reduce(0, +)
+            var pick = n - 1
+            if total > 0 {
+                var target = generator.unit() * total
+                for i in 0..<n {
+                    target -= nearest[i]
+                    if target < 0 { pick = i; break }
+                }
+            } else {
+                pick = generator.below(n)
+            }
+            centers.append(pick)
+            for i in 0..<n { nearest[i] = min(nearest[i], distance(i, pick)) }
+        }
+        var responsibilities = [Double](repeating: 0, count: n * k)
+        for i in 0..<n {
+            var bestCenter = 0, bestDistance = Double.infinity
+            for (c, center) in centers.enumerated() {
+                let value = distance(i, center)
+                if value < bestDistance { bestDistance = value; bestCenter = c }
+            }
+            responsibilities[i * k + bestCenter] = 1
+        }
+        return responsibilities
+    }
+
+    /// The M-step: weights, means and covariances from responsibilities (`n x k`).
+    static func maximisation(_ points: [Double], dimension d: Int, responsibilities: [Double], components k: Int,
+                             params: MixtureParams) throws -> GaussianMixture {
+        let n = points.count / d
+        var counts = [Double](repeating: 10 * Double.ulpOfOne, count: k)
+        var means = [Double](repeating: 0, count: k * d)
+        for i in 0..<n {
+            for c in 0..<k {
+                let r = responsibilities[i * k + c]
+                guard r != 0 else { continue }
+                counts[c] += r
+                for j in 0..<d { means[c * d + j] += r * points[i * d + j] }
+            }
+        }
+        for c in 0..<k { for j in 0..<d { means[c * d + j] /= counts[c] } }
+
+        var covariances: [Double]
+        switch params.covarianceType {
+        case .full, .tied:
+            var full = [Double](repeating: 0, count: k * d * d)
+            var centred = [Double](repeating: 0, count: d)
+            for i in 0..<n {
+                for c in 0..<k {
+                    let r = responsibilities[i * k + c]
+                    guard r != 0 else { continue }
+                    for j in 0..<d { centred[j] = points[i * d + j] - means[c * d + j] }
+                    for a in 0..<d { for b in 0...a { full[c * d * d + a * d + b] += r * centred[a] * centred[b] } }
+                }
+            }
+            if params.covarianceType == .full {
+                for c in 0..<k {
+                    for a in 0..<d {
+                        for b in 0...a {
+                            let value = full[c * d * d + a * d + b] / counts[c]
+                            full[c * d * d + a * d + b] = value
+                            full[c * d * d + b * d + a] = value
+                        }
+                        full[c * d * d + a * d + a] += params.regCovar
+                    }
+                }
+                covariances = full
+            } else {
+                var tied = [Double](repeating: 0, count: d * d)
+                let total = counts.reduce(0, +)
+                for a in 0..<d {
+                    for b in 0...a {
+                        let value = (0..<k).reduce(0) { $0 + full[$1 * d * d + a * d + b] } / total
+                        tied[a * d + b] = value
+                        tied[b * d + a] = value
+                    }
+                    tied[a * d + a] += params.regCovar
+                }
+                covariances = tied
+            }
+        case .diag, .spherical:
+            var diag = [Double](repeating: 0, count: k * d)
+            for i in 0..<n {
+                for c in 0..<k {
+                    let r = responsibilities[i * k + c]
+                    guard r != 0 else { continue }
+                    for j in 0..<d {
+                        let delta = points[i * d + j] - means[c * d + j]
+                        diag[c * d + j] += r * delta * delta
+                    }
+                }
+            }
+            for c in 0..<k { for j in 0..<d { diag[c * d + j] = diag[c * d + j] / counts[c] + params.regCovar } }
+            if params.covarianceType == .diag {
+                covariances = diag
+            } else {
+                covariances = (0..<k).map { c in (0..<d).reduce(0) { $0 + diag[c * d + $1] } / Double(d) }
+            }
+        }
+        if covariances.contains(where: { !$0.isFinite }) { throw MixtureError.notPositiveDefinite(0) }
+        let weights = counts.map { $0 / Double(n) }
+        return GaussianMixture(covarianceType: params.covarianceType, dimension: d, weights: weights, means: means,
+                               covariances: covariances)
+    }
+}

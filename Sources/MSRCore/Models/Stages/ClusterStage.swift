@@ -1,0 +1,129 @@
+import Foundation
+
+/// msr-cluster: a Gaussian mixture per genre on the standardised features, with its scores.
+///
+/// Features are standardised with scaler.json (the training rows' mean and std) because a
+/// mixture's distances weigh every feature alike: unscaled, tempo (around 120) and loudness
+/// (around -8) would decide every cluster on their own. msr-predict measures similarity in the
+/// same space.
+public enum ClusterStage {
+    /// Runs the stage; returns the per-genre table and the summary line. Genres are fitted
+    /// concurrently; a genre that does not converge gets a warning on stderr.
+    public static func run(config: ProjectConfig, params: Params, schema: Schema) throws -> StageOutput {
+        let paths = config.clustering
+        let genresPath = "\(paths.toRecDir)/genres.txt"
+        let genres = String(decoding: try FileBytes.read(genresPath, what: "genre list"), as: UTF8.self)
+            .split(separator: "\n").map(String.init)
+        let settings = params.cluster
+        guard settings.nComponents.count == 1 || settings.nComponents.count == genres.count else {
+            throw MSRError.badData(file: params.file, "cluster.n_components: \(settings.nComponents.count) values for "
+                + "\(genres.count) genres (\(genresPath)): give one value, or one per genre")
+        }
+        let scaler = try FeatureScaler.read(paths.scaler)
+        guard scaler.features == schema.features.map(\.name) else {
+            throw MSRError.badData(file: paths.scaler, "scales \(scaler.features.joined(separator: ", ")); schema.yaml's "
+                + "features are \(schema.features.map(\.name).joined(separator: ", ")) (run msr-transform again)")
+        }
+        let progress = ProgressLine(label: "msr-cluster")
+        let done = Counter()
+        let outcomes = Parallel.map(genres.count) { label in
+            Result { () throws -> GenreClusters in
+                let result = try cluster(label: label, genre: genres[label], paths: paths, schema: schema,
+                                         scaler: scaler, params: settings)
+                progress.update("\(done.increment())/\(genres.count) genres")
+                return result
+            }
+        }
+        progress.finish()
+        var rows: [GenreClusters] = []
+        for outcome in outcomes { rows.append(try outcome.get()) }
+        for row in rows where !row.model.converged {
+            FileHandle.standardError.write(Data(("msr-cluster: warning: genre '\(row.genre)' did not converge in "
+                + "\(settings.maxIter) iterations (increase cluster.max_iter or cluster.tol)\n").utf8))
+        }
+        var report = "genre".padding(toLength: 14, withPad: " ", startingAt: 0) + "  songs  silhouette  calinski-harabasz  davies-bouldin\n"
+        for row in rows {
+            report += row.genre.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + String(format: "  %5d  %10.4f  %17.2f  %14.4f\n", row.songs, row.silhouette, row.calinskiHarabasz, row.daviesBouldin)
+        }
+        let meanSilhouette = rows.map(\.silhouette).reduce(0, +) / Double(rows.count)
+        let components = settings.nComponents.count == 1 ? "\(settings.nComponents[0])" : "per-genre"
+        return StageOutput(report: report, summary: "\(genres.count) genres, \(components) \(settings.covarianceType.rawValue) "
+            + "components each, mean silhouette \(String(format: "%.4f", meanSilhouette)) -> "
+            + "\(paths.modelsDir)/mixture_<i>.json, \(paths.metricsDir)/uns_metrics_<i>.json")
+    }
+
+    struct GenreClusters: Sendable {
+        var genre: String
+        var songs: Int
+        var model: GaussianMixture
+        var silhouette: Double, calinskiHarabasz: Double, daviesBouldin: Double
+    }
+
+    /// Fits one genre's mixture and writes its model and scores.
+    static func cluster(label: Int, genre: String, paths: ProjectConfig.Clustering, schema: Schema,
+                        scaler: FeatureScaler, params: MixtureParams) throws -> GenreClusters {
+        let file = "\(paths.toRecDir)/to_rec_\(label).csv"
+        let songs = try SongTable.read(path: file, schema: schema)
+        let d = songs.features.columnCount, n = songs.count
+        var points = [Double](repeating: 0, count: n * d)
+        for j in 0..<d {
+            let column = songs.features.column(j)
+            var i = 0
+            for value in column {
+                points[i * d + j] = scaler.standardize(value, feature: j)
+                i += 1
+            }
+        }
+        let model: GaussianMixture
+        do {
+            model = try GaussianMixture.fit(points, dimension: d, components: params.components(forLabel: label), params: params)
+        } catch let error as MixtureError {
+            throw MSRError.badData(file: file, "genre '\(genre)': \(error.message)")
+        }
+        let start = DispatchTime.now().uptimeNanoseconds
+        let labels = try model.predict(points)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        var sample = Array(0..<n)
+        if n > params.silhouetteSampleSize {
+            var generator = SplitMix64(seed: params.randomState)
+            generator.shuffle(&sample)
+            sample = Array(sample[..<params.silhouetteSampleSize]).sorted()
+        }
+        let samplePoints = sample.flatMap { points[($0 * d)..<(($0 + 1) * d)] }
+        let silhouette = ClusterScores.silhouette(samplePoints, dimension: d, labels: sample.map { labels[$0] })
+        let calinski = ClusterScores.calinskiHarabasz(points, dimension: d, labels: labels)
+        let davies = ClusterScores.daviesBouldin(points, dimension: d, labels: labels)
+        let bic = try model.bic(points), aic = try model.aic(points)
+
+        try model.json(genre: genre, features: scaler.features).write(to: "\(paths.modelsDir)/mixture_\(label).json")
+        try JSONValue.object([
+            "genre": .string(genre),
+            "n_samples": .int(n),
+            "n_components": .int(model.componentCount),
+            "silhouette_score": .double(silhouette),
+            "calinski_harabasz_score": .double(calinski),
+            "davies_bouldin_score": .double(davies),
+            "bic": .double(bic),
+            "aic": .double(aic),
+            "converged": .bool(model.converged),
+            "n_iter": .int(model.iterations),
+            "time_predict": .double(seconds),
+        ]).write(to: "\(paths.metricsDir)/uns_metrics_\(label).json")
+        return GenreClusters(genre: genre, songs: n, model: model, silhouette: silhouette,
+                             calinskiHarabasz: calinski, daviesBouldin: davies)
+    }
+
+    /// Counts finished tasks across threads.
+    final class Counter: @unchecked Sendable {
+        private var value = 0
+        private let lock = NSLock()
+
+        func increment() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            value += 1
+            return value
+        }
+    }
+}
