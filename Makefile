@@ -36,7 +36,10 @@ models/classifier.msrgb models/feature_importance.json &: data/processed/X_train
 metrics/metrics.json metrics/confusion.json &: models/classifier.msrgb data/processed/X_train.csv config.yaml $(BIN)/.built
 	$(BIN)/msr-evaluate
 
-pipeline: setup metrics/metrics.json
+models/mixture_0.json metrics/uns_metrics_0.json &: data/to_rec/genres.txt data/processed/X_train.csv params.yaml config.yaml $(BIN)/.built
+	$(BIN)/msr-cluster
+
+pipeline: setup metrics/metrics.json models/mixture_0.json
 
 # The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc).
 test: setup
