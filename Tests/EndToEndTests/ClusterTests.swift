@@ -1,0 +1,38 @@
+import MSRTestSupport
+import XCTest
+
+/// msr-cluster on the embedded data.
+final class ClusterTests: XCTestCase {
+    func testAMixturePerGenreWithScores() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        let result = try workspace.run("cluster")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("msr-cluster: 10 genres, 3 spherical components each, mean silhouette "), result.stdout)
+        for label in 0..<10 {
+            let metrics = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("metrics/uns_metrics_\(label).json"))) as? [String: Any]
+            let silhouette = try XCTUnwrap(metrics?["silhouette_score"] as? Double)
+            XCTAssertTrue((-1...1).contains(silhouette))
+            XCTAssertGreaterThan(try XCTUnwrap(metrics?["calinski_harabasz_score"] as? Double), 0)
+            XCTAssertGreaterThan(try XCTUnwrap(metrics?["davies_bouldin_score"] as? Double), 0)
+            XCTAssertNotNil(metrics?["bic"] as? Double)
+            XCTAssertNotNil(metrics?["time_predict"] as? Double)
+            let model = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("models/mixture_\(label).json"))) as? [String: Any]
+            XCTAssertEqual((model?["weights"] as? [Double])?.count, 3)
+            XCTAssertEqual((model?["means"] as? [[Double]])?.first?.count, 9)
+        }
+        let first = workspace.bytes("models/mixture_7.json")
+        XCTAssertEqual(try workspace.run("cluster").status, 0)
+        XCTAssertEqual(workspace.bytes("models/mixture_7.json"), first, "same data and seed: same mixture")
+    }
+
+    func testMoreComponentListsThanGenresIsRefused() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        try workspace.edit("params.yaml", "n_components: 3 ", "n_components: [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3] ")
+        XCTAssertFails(try workspace.run("cluster"), status: 65,
+                       "msr-cluster: params.yaml: cluster.n_components: 11 values for 10 genres (data/to_rec/genres.txt): "
+                       + "give one value, or one per genre")
+        XCTAssertFalse(workspace.exists("models"))
+    }
+}

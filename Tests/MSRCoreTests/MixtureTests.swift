@@ -1,0 +1,102 @@
+import MSRTestSupport
+import XCTest
+@testable import MSRCore
+
+final class MixtureTests: XCTestCase {
+    /// Three well-separated 2-D blobs of 200 points around (0, 0), (10, 0) and (0, 10).
+    func blobs() -> [Double] {
+        var generator = SplitMix64(seed: 8)
+        var points: [Double] = []
+        for center in [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0)] {
+            for _ in 0..<200 {
+                // Sum of uniforms: roughly normal, spread about 0.5.
+                let dx = (0..<4).reduce(0.0) { s, _ in s + generator.unit() } - 2
+                let dy = (0..<4).reduce(0.0) { s, _ in s + generator.unit() } - 2
+                points += [center.0 + dx, center.1 + dy]
+            }
+        }
+        return points
+    }
+
+    func testEveryCovarianceTypeRecoversTheMeans() throws {
+        let points = blobs()
+        for type in MixtureParams.CovarianceType.allCases {
+            var params = MixtureParams()
+            params.covarianceType = type
+            params.nInit = 2
+            let model = try GaussianMixture.fit(points, dimension: 2, components: 3, params: params)
+            XCTAssertTrue(model.converged, "\(type)")
+            let means = (0..<3).map { (model.means[$0 * 2], model.means[$0 * 2 + 1]) }
+            for expected in [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0)] {
+                XCTAssertTrue(means.contains { abs($0.0 - expected.0) < 0.2 && abs($0.1 - expected.1) < 0.2 },
+                              "\(type): no mean near \(expected) in \(means)")
+            }
+            for weight in model.weights { XCTAssertEqual(weight, 1.0 / 3, accuracy: 0.01) }
+            let labels = try model.predict(points)
+            XCTAssertEqual(Set(labels[0..<200]).count, 1, "\(type): one blob, one component")
+            XCTAssertNotEqual(labels[0], labels[200])
+            let probabilities = try model.predictProbabilities(points)
+            XCTAssertEqual(probabilities[0..<3].reduce(0, +), 1, accuracy: 1e-12)
+        }
+    }
+
+    func testLogDensityOfAKnownGaussian() throws {
+        // One spherical component at the origin, variance 4, in 2-D: log N(x) = -log(2 pi 4) - |x|^2 / 8.
+        let model = GaussianMixture(covarianceType: .spherical, dimension: 2, weights: [1], means: [0, 0], covariances: [4])
+        let scores = try model.scoreSamples([0, 0, 2, 2])
+        XCTAssertEqual(scores[0], -log(8 * Double.pi), accuracy: 1e-12)
+        XCTAssertEqual(scores[1], -log(8 * Double.pi) - 1, accuracy: 1e-12)
+        let full = GaussianMixture(covarianceType: .full, dimension: 2, weights: [1], means: [0, 0], covariances: [4, 0, 0, 4])
+        XCTAssertEqual(try full.scoreSamples([2, 2])[0], scores[1], accuracy: 1e-12)
+        XCTAssertEqual(model.parameterCount, 2 + 1 + 0)
+        XCTAssertEqual(try model.bic([0, 0, 2, 2]), -2 * (scores[0] + scores[1]) + 3 * log(2), accuracy: 1e-9)
+    }
+
+    func testSameSeedSameMixture() throws {
+        let points = blobs()
+        let a = try GaussianMixture.fit(points, dimension: 2, components: 3, params: MixtureParams())
+        let b = try GaussianMixture.fit(points, dimension: 2, components: 3, params: MixtureParams())
+        XCTAssertEqual(a, b)
+    }
+
+    func testTooFewPointsAndADegenerateCovariance() {
+        var params = MixtureParams()
+        XCTAssertThrowsError(try GaussianMixture.fit([1, 2], dimension: 2, components: 3, params: params)) {
+            XCTAssertEqual($0 as? MixtureError, .tooFewPoints(points: 1, components: 3))
+        }
+        params.covarianceType = .full
+        params.regCovar = 0
+        // All points equal: the covariance is zero, not positive definite.
+        let line = [Double](repeating: 1, count: 40)
+        XCTAssertThrowsError(try GaussianMixture.fit(line, dimension: 2, components: 1, params: params)) {
+            XCTAssertEqual(($0 as? MixtureError)?.message.hasSuffix("decrease cluster.n_components, increase cluster.reg_covar, or scale the input data"), true)
+        }
+    }
+
+    func testClusterScoresByHand() {
+        // Two clusters on a line: {0, 1} and {10, 11}.
+        let points: [Double] = [0, 1, 10, 11]
+        let labels: [Int32] = [0, 0, 1, 1]
+        // Point 0: a = 1, b = (10 + 11) / 2 = 10.5: s = 9.5 / 10.5; point 1: a = 1, b = 9.5: s = 8.5 / 9.5; symmetric.
+        let expected = (9.5 / 10.5 + 8.5 / 9.5) / 2
+        XCTAssertEqual(ClusterScores.silhouette(points, dimension: 1, labels: labels), expected, accuracy: 1e-12)
+        // Centroids 0.5 and 10.5, mean 5.5: between = 2 * 25 * 2 = 100, within = 4 * 0.25 = 1, times (4 - 2) / (2 - 1).
+        XCTAssertEqual(ClusterScores.calinskiHarabasz(points, dimension: 1, labels: labels), 200, accuracy: 1e-9)
+        // Scatter 0.5 each, centroid distance 10: (0.5 + 0.5) / 10.
+        XCTAssertEqual(ClusterScores.daviesBouldin(points, dimension: 1, labels: labels), 0.1, accuracy: 1e-12)
+        XCTAssertTrue(ClusterScores.silhouette(points, dimension: 1, labels: [0, 0, 0, 0]).isNaN)
+    }
+
+    func testClusterParamsErrors() {
+        func error(_ cluster: String) -> String {
+            loadError("ingest:\n  genres: [a, b]\ntransform:\n  test_size: 0.2\n  random_state: 1\n"
+                + "train:\n  learning_rate: 0.1\n  n_estimators: 1\n  random_state: 1\n  max_depth: 2\ncluster:\n" + cluster,
+                      as: "p.yaml") { _ = try Params.load(path: $0) }
+        }
+        XCTAssertEqual(error("  n_components: 3\n  covariance_type: round\n  random_state: 1\n"),
+                       "p.yaml:13:20: cluster.covariance_type: expected one of spherical, diag, tied, full, got \"round\"")
+        XCTAssertEqual(error("  n_components: [3, 0]\n  covariance_type: full\n  random_state: 1\n"),
+                       "p.yaml:12:21: cluster.n_components[1]: expected an integer in [1, 1000], got \"0\"")
+        XCTAssertEqual(error("  n_components: 3\n  covariance_type: full\n  random_state: 1\n"), "no error")
+    }
+}
