@@ -76,11 +76,13 @@ public enum ClusterStage {
             }
         }
         let model: GaussianMixture
+        let fitStart = DispatchTime.now().uptimeNanoseconds
         do {
             model = try GaussianMixture.fit(points, dimension: d, components: params.components(forLabel: label), params: params)
         } catch let error as MixtureError {
             throw MSRError.badData(file: file, "genre '\(genre)': \(error.message)")
         }
+        let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitStart) / 1e9
         let start = DispatchTime.now().uptimeNanoseconds
         let labels = try model.predict(points)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
@@ -109,6 +111,7 @@ public enum ClusterStage {
             "converged": .bool(model.converged),
             "n_iter": .int(model.iterations),
             "time_predict": .double(seconds),
+            "time_fit": .double(fitSeconds),
         ]).write(to: "\(paths.metricsDir)/uns_metrics_\(label).json")
         return GenreClusters(genre: genre, songs: n, model: model, silhouette: silhouette,
                              calinskiHarabasz: calinski, daviesBouldin: davies)

@@ -1,0 +1,34 @@
+"""Writes a synthetic song base of N rows (song-base layout) drawn from per-genre Gaussians
+fitted to the real tracks: each genre keeps its share, mean and covariance; key is rounded and
+clipped to 0..11, the [0, 1] features clipped to [0, 1].
+
+usage: make_gaussian_songs.py REAL_CSV ROWS OUT_CSV
+"""
+import sys
+
+import numpy as np
+import pandas as pd
+
+real_csv, rows, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+features = ["key", "acousticness", "danceability", "energy", "instrumentalness", "loudness", "speechiness",
+            "valence", "tempo"]
+real = pd.read_csv(real_csv)
+rng = np.random.default_rng(42)
+parts = []
+shares = real["track_genre"].value_counts(normalize=True).sort_index()
+for genre, share in shares.items():
+    group = real[real["track_genre"] == genre][features].to_numpy()
+    n = int(round(rows * share))
+    values = rng.multivariate_normal(group.mean(axis=0), np.cov(group, rowvar=False), n)
+    frame = pd.DataFrame(values, columns=features)
+    frame["key"] = frame["key"].round().clip(0, 11).astype(int)
+    for name in ["acousticness", "danceability", "energy", "instrumentalness", "speechiness", "valence"]:
+        frame[name] = frame[name].clip(0, 1).round(4)
+    frame["loudness"] = frame["loudness"].clip(-60, 5).round(3)
+    frame["tempo"] = frame["tempo"].clip(0, 300).round(3)
+    frame.insert(0, "genre", genre)
+    parts.append(frame)
+songs = pd.concat(parts).sample(frac=1, random_state=42).reset_index(drop=True)
+songs.insert(0, "uri", [f"syn{k:019d}" for k in range(len(songs))])
+songs.to_csv(out, index=False)
+print(f"{out}: {len(songs)} songs")
