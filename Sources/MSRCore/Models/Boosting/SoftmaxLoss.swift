@@ -20,23 +20,43 @@ public enum SoftmaxLoss {
     }
 
     /// Gradients and hessians of every class, class-major (`gradient[k * n + i]`), from the
-    /// row-major raw scores `scores[i * classes + k]` and the labels.
+    /// row-major raw scores `scores[i * classes + k]` and the labels; rows in blocks on every core.
     public static func gradients(scores: [Double], labels: [Int32], classes: Int,
                                  gradient: inout [Double], hessian: inout [Double]) {
         let n = labels.count
-        var probabilities = [Double](repeating: 0, count: classes)
-        probabilities.withUnsafeMutableBufferPointer { p in
-            for i in 0..<n {
-                for k in 0..<classes { p[k] = scores[i * classes + k] }
-                softmax(p.baseAddress!, classes: classes)
-                let label = Int(labels[i])
-                for k in 0..<classes {
-                    let probability = p[k]
-                    gradient[k * n + i] = probability - (k == label ? 1 : 0)
-                    hessian[k * n + i] = max(probability * (1 - probability), 1e-16)
+        scores.withUnsafeBufferPointer { scores in
+            labels.withUnsafeBufferPointer { labels in
+                gradient.withUnsafeMutableBufferPointer { gradient in
+                    hessian.withUnsafeMutableBufferPointer { hessian in
+                        let shared = Buffers(scores: scores, labels: labels, gradient: gradient, hessian: hessian)
+                        _ = Parallel.blocks(n, size: 16_384) { block in
+                            var probabilities = [Double](repeating: 0, count: classes)
+                            probabilities.withUnsafeMutableBufferPointer { p in
+                                for i in block {
+                                    for k in 0..<classes { p[k] = shared.scores[i * classes + k] }
+                                    softmax(p.baseAddress!, classes: classes)
+                                    let label = Int(shared.labels[i])
+                                    for k in 0..<classes {
+                                        let probability = p[k]
+                                        shared.gradient[k * n + i] = probability - (k == label ? 1 : 0)
+                                        shared.hessian[k * n + i] = max(probability * (1 - probability), 1e-16)
+                                    }
+                                }
+                            }
+                            return 0
+                        }
+                    }
                 }
             }
         }
+    }
+
+    /// The buffers the row blocks share; each block writes only its own rows.
+    private struct Buffers: @unchecked Sendable {
+        let scores: UnsafeBufferPointer<Double>
+        let labels: UnsafeBufferPointer<Int32>
+        let gradient: UnsafeMutableBufferPointer<Double>
+        let hessian: UnsafeMutableBufferPointer<Double>
     }
 
     /// Mean negative log-likelihood of the labels under row-major probabilities, each clipped

@@ -119,33 +119,37 @@ struct TreeGrower {
 
     /// Moves the rows of `start..<end` whose bin is at or below `bin` to the front, with their
     /// ordered gradients, keeping the order within each side (a stable partition); returns where
-    /// the right side starts.
+    /// the right side starts. Branch-free: each row is written to both sides' cursors and only
+    /// one cursor advances, so the unpredictable comparison costs no mispredictions.
     private func partition(_ indices: UnsafeMutableBufferPointer<Int32>, _ og: UnsafeMutableBufferPointer<Double>,
                            _ oh: UnsafeMutableBufferPointer<Double>, _ start: Int, _ end: Int,
                            feature j: Int, bin: Int) -> Int {
-        var rightRows: [Int32] = [], rightG: [Double] = [], rightH: [Double] = []
-        rightRows.reserveCapacity(end - start)
-        rightG.reserveCapacity(end - start)
-        rightH.reserveCapacity(end - start)
-        var write = start
+        let count = end - start
+        let rightRows = UnsafeMutablePointer<Int32>.allocate(capacity: count + 1)
+        let rightG = UnsafeMutablePointer<Double>.allocate(capacity: count + 1)
+        let rightH = UnsafeMutablePointer<Double>.allocate(capacity: count + 1)
+        defer {
+            rightRows.deallocate()
+            rightG.deallocate()
+            rightH.deallocate()
+        }
+        let threshold = UInt8(bin)
+        var write = start, right = 0
         for k in start..<end {
-            let index = indices[k]
-            if Int(bins[Int(index) * features + j]) <= bin {
-                indices[write] = index
-                og[write] = og[k]
-                oh[write] = oh[k]
-                write += 1
-            } else {
-                rightRows.append(index)
-                rightG.append(og[k])
-                rightH.append(oh[k])
-            }
+            let index = indices[k], g = og[k], h = oh[k]
+            let left = bins[Int(index) &* features &+ j] <= threshold ? 1 : 0
+            indices[write] = index
+            og[write] = g
+            oh[write] = h
+            rightRows[right] = index
+            rightG[right] = g
+            rightH[right] = h
+            write &+= left
+            right &+= 1 &- left
         }
-        for k in 0..<rightRows.count {
-            indices[write + k] = rightRows[k]
-            og[write + k] = rightG[k]
-            oh[write + k] = rightH[k]
-        }
+        (indices.baseAddress! + write).update(from: rightRows, count: right)
+        (og.baseAddress! + write).update(from: rightG, count: right)
+        (oh.baseAddress! + write).update(from: rightH, count: right)
         return write
     }
 }
