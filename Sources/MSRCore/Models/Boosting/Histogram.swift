@@ -37,15 +37,19 @@ public struct Histogram: Sendable, Equatable {
         let features = layout.offsets.count
         layout.offsets.withUnsafeBufferPointer { offsets in
             sums.withUnsafeMutableBufferPointer { sums in
+                // Slot pointers per feature, so the inner loop is one add per feature.
                 let out = sums.baseAddress!
-                for (k, index) in indices.enumerated() {
-                    let row = bins + Int(index) * features
-                    let g = orderedGradient[k], h = orderedHessian[k]
-                    for j in 0..<features {
-                        let slot = 3 * (offsets[j] + Int(row[j]))
-                        out[slot] += g
-                        out[slot + 1] += h
-                        out[slot + 2] += 1
+                withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Double>.self, capacity: features) { starts in
+                    for j in 0..<features { starts[j] = out + 3 &* offsets[j] }
+                    for k in 0..<indices.count {
+                        let row = bins + Int(indices[k]) &* features
+                        let g = orderedGradient[k], h = orderedHessian[k]
+                        for j in 0..<features {
+                            let slot = starts[j] + 3 &* Int(row[j])
+                            slot[0] += g
+                            slot[1] += h
+                            slot[2] += 1
+                        }
                     }
                 }
             }
