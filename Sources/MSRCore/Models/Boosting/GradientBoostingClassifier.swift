@@ -53,8 +53,10 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         var classCounts = [Double](repeating: 0, count: classCount)
         for row in fitRows { classCounts[Int(labels[row])] += 1 }
         let baseline = classCounts.map { log(max($0, 1e-3) / Double(fitRows.count)) }
+        // Raw scores, class-major (`scores[k * n + i]`): each class's trees update a region of
+        // their own, so the classes of a round grow concurrently without sharing a cache line.
         var scores = [Double](repeating: 0, count: n * classCount)
-        for i in 0..<n { for k in 0..<classCount { scores[i * classCount + k] = baseline[k] } }
+        for k in 0..<classCount { for i in 0..<n { scores[k * n + i] = baseline[k] } }
 
         var gradient = [Double](repeating: 0, count: n * classCount)
         var hessian = [Double](repeating: 0, count: n * classCount)
@@ -65,6 +67,13 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         var generator = SplitMix64(seed: params.randomState)
         let finder = SplitFinder(l2: params.l2Regularization, minSamplesLeaf: params.minSamplesLeaf, minHessian: 1e-3)
         let bagSize = max(1, Int((Double(fitRows.count) * params.subsample).rounded()))
+        let grower = bins.withUnsafeBufferPointer { binBuffer in
+            TreeGrower(bins: binBuffer.baseAddress!, features: features, layout: layout, edges: binner.edges, finder: finder,
+                       maxLeaves: params.maxLeaves, maxDepth: params.maxDepth, learningRate: params.learningRate)
+        }
+        // One worker per core, each with its own buffers, taking every width-th class.
+        let width = min(Parallel.width, classCount)
+        let workspaces = (0..<width).map { _ in TreeWorkspace(capacity: bagSize) }
 
         for round in 0..<params.nEstimators {
             SoftmaxLoss.gradients(scores: scores, labels: labels, classes: classCount, gradient: &gradient, hessian: &hessian)
@@ -74,43 +83,50 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
                 for k in 0..<bagSize { bag.swapAt(k, k + generator.below(bag.count - k)) }
                 bag = Array(bag[..<bagSize]).sorted()
             }
-            let inBag = bag.map(Int32.init)
-            // Grow the round's trees concurrently; each also records its value for every row.
-            let grown: [(tree: RegressionTree, delta: [Double], gains: [Double])] = bins.withUnsafeBufferPointer { binBuffer in
+            // Rows the round's trees are not grown on (bagged out, held out): scored by walking.
+            let outside: [Int]
+            if bag.count < n {
+                var inBag = [Bool](repeating: false, count: n)
+                for row in bag { inBag[row] = true }
+                outside = (0..<n).filter { !inBag[$0] }
+            } else {
+                outside = []
+            }
+            let bagRows = bag.map(Int32.init)
+            let grown: [[(tree: RegressionTree, gains: [Double])]] = bins.withUnsafeBufferPointer { binBuffer in
                 gradient.withUnsafeBufferPointer { g in
                     hessian.withUnsafeBufferPointer { h in
-                        let shared = SharedInputs(bins: binBuffer, gradient: g, hessian: h)
-                        return Parallel.map(classCount) { k in
-                            let grower = TreeGrower(bins: shared.bins.baseAddress!, features: features, layout: layout,
-                                                    edges: binner.edges, finder: finder, maxLeaves: params.maxLeaves,
-                                                    maxDepth: params.maxDepth, learningRate: params.learningRate)
-                            var indices = inBag
-                            var delta = [Double](repeating: .nan, count: n)
-                            var gains = [Double](repeating: 0, count: features)
-                            let tree = indices.withUnsafeMutableBufferPointer { rows in
-                                grower.grow(indices: rows,
-                                            gradient: UnsafeBufferPointer(rebasing: shared.gradient[(k * n)..<((k + 1) * n)]),
-                                            hessian: UnsafeBufferPointer(rebasing: shared.hessian[(k * n)..<((k + 1) * n)]),
-                                            importance: &gains) { value, leafRows in
-                                    for row in leafRows { delta[Int(row)] = value }
+                        scores.withUnsafeMutableBufferPointer { s in
+                            let shared = SharedInputs(bins: binBuffer, gradient: g, hessian: h, scores: s)
+                            return Parallel.map(width) { worker in
+                                let workspace = workspaces[worker]
+                                return stride(from: worker, to: classCount, by: width).map { k in
+                                    let rows = UnsafeMutableBufferPointer(start: workspace.indices, count: bagRows.count)
+                                    _ = rows.initialize(from: bagRows)
+                                    let classScores = shared.scores.baseAddress! + k * n
+                                    var gains = [Double](repeating: 0, count: features)
+                                    let tree = grower.grow(
+                                        indices: rows,
+                                        gradient: UnsafeBufferPointer(rebasing: shared.gradient[(k * n)..<((k + 1) * n)]),
+                                        hessian: UnsafeBufferPointer(rebasing: shared.hessian[(k * n)..<((k + 1) * n)]),
+                                        workspace: workspace, importance: &gains) { value, leafRows in
+                                        for row in leafRows { classScores[Int(row)] += value }
+                                    }
+                                    for i in outside {
+                                        classScores[i] += tree.predictBinned(shared.bins.baseAddress! + i * features)
+                                    }
+                                    return (tree, gains)
                                 }
                             }
-                            // Rows outside the bag (and held-out rows) go down the tree.
-                            if inBag.count < n {
-                                for i in 0..<n where delta[i].isNaN {
-                                    delta[i] = tree.predictBinned(shared.bins.baseAddress! + i * features)
-                                }
-                            }
-                            return (tree, delta, gains)
                         }
                     }
                 }
             }
+            // Trees in class order, whatever worker grew them.
             for k in 0..<classCount {
-                trees.append(grown[k].tree)
-                for j in 0..<features { importance[j] += grown[k].gains[j] }
-                let delta = grown[k].delta
-                for i in 0..<n { scores[i * classCount + k] += delta[i] }
+                let (tree, gains) = grown[k % width][k / width]
+                trees.append(tree)
+                for j in 0..<features { importance[j] += gains[j] }
             }
             progress?(round + 1, params.nEstimators)
 
@@ -132,16 +148,21 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         return model
     }
 
+    /// What the round's workers share: read-only inputs, and the scores, of which each worker
+    /// writes only its own classes' regions.
     private struct SharedInputs: @unchecked Sendable {
         let bins: UnsafeBufferPointer<UInt8>
         let gradient: UnsafeBufferPointer<Double>
         let hessian: UnsafeBufferPointer<Double>
+        let scores: UnsafeMutableBufferPointer<Double>
     }
 
+    /// Log loss of the held-out rows under class-major scores.
     private static func heldOutLoss(scores: [Double], rows: [Int], labels: [Int32], classes: Int) -> Double {
+        let n = labels.count
         var probabilities: [Double] = []
         probabilities.reserveCapacity(rows.count * classes)
-        for row in rows { probabilities += scores[(row * classes)..<((row + 1) * classes)] }
+        for row in rows { for k in 0..<classes { probabilities.append(scores[k * n + row]) } }
         probabilities.withUnsafeMutableBufferPointer { p in
             for r in 0..<rows.count { SoftmaxLoss.softmax(p.baseAddress! + r * classes, classes: classes) }
         }

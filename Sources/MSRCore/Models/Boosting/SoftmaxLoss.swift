@@ -20,7 +20,7 @@ public enum SoftmaxLoss {
     }
 
     /// Gradients and hessians of every class, class-major (`gradient[k * n + i]`), from the
-    /// row-major raw scores `scores[i * classes + k]` and the labels; rows in blocks on every core.
+    /// class-major raw scores `scores[k * n + i]` and the labels; rows in blocks on every core.
     public static func gradients(scores: [Double], labels: [Int32], classes: Int,
                                  gradient: inout [Double], hessian: inout [Double]) {
         let n = labels.count
@@ -33,7 +33,7 @@ public enum SoftmaxLoss {
                             var probabilities = [Double](repeating: 0, count: classes)
                             probabilities.withUnsafeMutableBufferPointer { p in
                                 for i in block {
-                                    for k in 0..<classes { p[k] = shared.scores[i * classes + k] }
+                                    for k in 0..<classes { p[k] = shared.scores[k * n + i] }
                                     softmax(p.baseAddress!, classes: classes)
                                     let label = Int(shared.labels[i])
                                     for k in 0..<classes {

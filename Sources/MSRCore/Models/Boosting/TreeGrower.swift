@@ -5,7 +5,7 @@
 /// Rows are index ranges of one array, partitioned in place as nodes split. Each split builds
 /// the histogram of its smaller child and gets the larger one by subtraction from the parent.
 /// Bins are row-major (`bins[i * features + j]`), so one row's bins share a cache line.
-struct TreeGrower {
+struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees grow
     let bins: UnsafePointer<UInt8>
     let features: Int
     let layout: Histogram.Layout
@@ -27,25 +27,26 @@ struct TreeGrower {
 
     /// Grows a tree on the rows in `indices` (reordered in place); calls `leaf` with each leaf's
     /// value and rows so the caller can update scores without walking the tree.
-    /// `importance[j]` accumulates the gain of the splits on feature `j`.
+    /// `importance[j]` accumulates the gain of the splits on feature `j`. The workspace holds
+    /// the gradients in the order of `indices` and the partition's scratch, reused across trees.
     func grow(indices: UnsafeMutableBufferPointer<Int32>, gradient: UnsafeBufferPointer<Double>,
-              hessian: UnsafeBufferPointer<Double>, importance: inout [Double],
+              hessian: UnsafeBufferPointer<Double>, workspace: TreeWorkspace, importance: inout [Double],
               leaf: (_ value: Double, _ rows: UnsafeMutableBufferPointer<Int32>) -> Void) -> RegressionTree {
         var tree = RegressionTree()
-        // Gradients gathered in the order of `indices`, kept in step with its partitions.
-        var orderedG = [Double](repeating: 0, count: indices.count)
-        var orderedH = [Double](repeating: 0, count: indices.count)
+        precondition(workspace.capacity >= indices.count)
+        let og = UnsafeMutableBufferPointer(start: workspace.orderedGradient, count: indices.count)
+        let oh = UnsafeMutableBufferPointer(start: workspace.orderedHessian, count: indices.count)
         var totalG = 0.0, totalH = 0.0
         for (k, index) in indices.enumerated() {
-            orderedG[k] = gradient[Int(index)]
-            orderedH[k] = hessian[Int(index)]
-            totalG += orderedG[k]
-            totalH += orderedH[k]
+            og[k] = gradient[Int(index)]
+            oh[k] = hessian[Int(index)]
+            totalG += og[k]
+            totalH += oh[k]
         }
         var open: [Candidate] = []
         var finished: [(node: Int, start: Int, end: Int)] = []
-        orderedG.withUnsafeMutableBufferPointer { og in
-            orderedH.withUnsafeMutableBufferPointer { oh in
+        do {
+            do {
                 func histogram(_ start: Int, _ end: Int) -> Histogram {
                     var result = Histogram(layout: layout)
                     result.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
@@ -72,7 +73,7 @@ struct TreeGrower {
                     for k in 1..<open.count where open[k].split.gain > open[bestIndex].split.gain { bestIndex = k }
                     let parent = open.remove(at: bestIndex)
                     let split = parent.split
-                    let middle = partition(indices, og, oh, parent.start, parent.end, feature: split.feature, bin: split.bin)
+                    let middle = partition(indices, og, oh, workspace, parent.start, parent.end, feature: split.feature, bin: split.bin)
                     let leftNode = tree.addLeaf(leafValue(split.leftGradient, split.leftHessian))
                     let rightNode = tree.addLeaf(leafValue(split.rightGradient, split.rightHessian))
                     tree.split(parent.node, feature: split.feature, threshold: edges[split.feature][split.bin],
@@ -122,17 +123,9 @@ struct TreeGrower {
     /// the right side starts. Branch-free: each row is written to both sides' cursors and only
     /// one cursor advances, so the unpredictable comparison costs no mispredictions.
     private func partition(_ indices: UnsafeMutableBufferPointer<Int32>, _ og: UnsafeMutableBufferPointer<Double>,
-                           _ oh: UnsafeMutableBufferPointer<Double>, _ start: Int, _ end: Int,
+                           _ oh: UnsafeMutableBufferPointer<Double>, _ workspace: TreeWorkspace, _ start: Int, _ end: Int,
                            feature j: Int, bin: Int) -> Int {
-        let count = end - start
-        let rightRows = UnsafeMutablePointer<Int32>.allocate(capacity: count + 1)
-        let rightG = UnsafeMutablePointer<Double>.allocate(capacity: count + 1)
-        let rightH = UnsafeMutablePointer<Double>.allocate(capacity: count + 1)
-        defer {
-            rightRows.deallocate()
-            rightG.deallocate()
-            rightH.deallocate()
-        }
+        let rightRows = workspace.rightRows, rightG = workspace.rightGradient, rightH = workspace.rightHessian
         let threshold = UInt8(bin)
         var write = start, right = 0
         for k in start..<end {
@@ -151,5 +144,36 @@ struct TreeGrower {
         (og.baseAddress! + write).update(from: rightG, count: right)
         (oh.baseAddress! + write).update(from: rightH, count: right)
         return write
+    }
+}
+
+/// A tree grower's reusable buffers, sized for the most rows a tree sees: one per worker, so
+/// growing thousands of trees allocates nothing per tree.
+final class TreeWorkspace: @unchecked Sendable {
+    let capacity: Int
+    let indices: UnsafeMutablePointer<Int32>
+    let orderedGradient: UnsafeMutablePointer<Double>
+    let orderedHessian: UnsafeMutablePointer<Double>
+    let rightRows: UnsafeMutablePointer<Int32>
+    let rightGradient: UnsafeMutablePointer<Double>
+    let rightHessian: UnsafeMutablePointer<Double>
+
+    init(capacity: Int) {
+        self.capacity = capacity
+        indices = .allocate(capacity: capacity)
+        orderedGradient = .allocate(capacity: capacity)
+        orderedHessian = .allocate(capacity: capacity)
+        rightRows = .allocate(capacity: capacity)
+        rightGradient = .allocate(capacity: capacity)
+        rightHessian = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        indices.deallocate()
+        orderedGradient.deallocate()
+        orderedHessian.deallocate()
+        rightRows.deallocate()
+        rightGradient.deallocate()
+        rightHessian.deallocate()
     }
 }
