@@ -82,7 +82,8 @@ final class BoostingTests: XCTestCase {
             indices.withUnsafeMutableBufferPointer { rows in
                 gradient.withUnsafeBufferPointer { g in
                     hessian.withUnsafeBufferPointer { h in
-                        grower.grow(indices: rows, gradient: g, hessian: h, importance: &importance) { value, rows in
+                        grower.grow(indices: rows, gradient: g, hessian: h, workspace: TreeWorkspace(capacity: 40),
+                                    importance: &importance) { value, rows in
                             leaves.append((value, rows.count))
                         }
                     }
@@ -100,12 +101,13 @@ final class BoostingTests: XCTestCase {
     }
 
     func testSoftmaxGradientsMatchNumericalDerivatives() {
-        let scores: [Double] = [0.3, -1.2, 2.0, 0.1, 0.0, -0.5]  // two rows, three classes
+        // Two rows, three classes, class-major: scores[k * 2 + row].
+        let scores: [Double] = [0.3, 0.1, -1.2, 0.0, 2.0, -0.5]
         let labels: [Int32] = [2, 0]
         var gradient = [Double](repeating: 0, count: 6), hessian = gradient
         SoftmaxLoss.gradients(scores: scores, labels: labels, classes: 3, gradient: &gradient, hessian: &hessian)
         func loss(_ s: [Double], row: Int) -> Double {
-            var p = Array(s[(row * 3)..<(row * 3 + 3)])
+            var p = (0..<3).map { s[$0 * 2 + row] }
             p.withUnsafeMutableBufferPointer { SoftmaxLoss.softmax($0.baseAddress!, classes: 3) }
             return -log(p[Int(labels[row])])
         }
@@ -113,8 +115,8 @@ final class BoostingTests: XCTestCase {
         for row in 0..<2 {
             for k in 0..<3 {
                 var up = scores, down = scores
-                up[row * 3 + k] += step
-                down[row * 3 + k] -= step
+                up[k * 2 + row] += step
+                down[k * 2 + row] -= step
                 let numeric = (loss(up, row: row) - loss(down, row: row)) / (2 * step)
                 XCTAssertEqual(gradient[k * 2 + row], numeric, accuracy: 1e-6)
                 let second = (loss(up, row: row) - 2 * loss(scores, row: row) + loss(down, row: row)) / (step * step)

@@ -12,6 +12,13 @@ final class ProjectFilesTests: XCTestCase {
         XCTAssertEqual(params.ingest.genres, ["alternative", "classical", "country", "edm", "hip-hop",
                                               "jazz", "latin", "pop", "r-n-b", "rock"])
         XCTAssertEqual(params.transform, TransformParams(testSize: 0.2, randomState: 42, stratify: false))
+        XCTAssertEqual([params.train.learningRate], [0.008])
+        XCTAssertEqual([params.train.maxDepth, params.train.nEstimators, params.train.minSamplesLeaf], [5, 250, 1])
+        XCTAssertEqual(params.train.randomState, 42)
+        XCTAssertEqual(params.cluster.nComponents, [3])
+        XCTAssertEqual(params.cluster.covarianceType, .spherical)
+        XCTAssertEqual(params.cluster.randomState, 42)
+        XCTAssertNoThrow(try Params.load(path: "\(Self.root)/scripts/presets/tuned-params.yaml"))
     }
 
     func testSchemaListsTheNineFeaturesInOrder() throws {
@@ -43,16 +50,18 @@ final class ProjectFilesTests: XCTestCase {
 
     func testParamsErrors() throws {
         func error(_ text: String) -> String { loadError(text, as: "p.yaml") { _ = try Params.load(path: $0) } }
+        let models = "train:\n  learning_rate: 0.1\n  n_estimators: 5\n  random_state: 1\n  max_depth: 3\n"
+            + "cluster:\n  n_components: 3\n  covariance_type: diag\n  random_state: 1\n"
         let transform = "transform:\n  test_size: 0.2\n  random_state: 42\n"
-        XCTAssertEqual(error("ingest:\n  genres: [pop, pop]\n" + transform),
+        XCTAssertEqual(error("ingest:\n  genres: [pop, pop]\n" + transform + models),
                        "p.yaml:2:17: ingest.genres[1]: genre 'pop' is listed twice")
-        XCTAssertEqual(error("ingest:\n  genres: [pop]\n" + transform),
+        XCTAssertEqual(error("ingest:\n  genres: [pop]\n" + transform + models),
                        "p.yaml:2:11: ingest.genres: expected at least two genres, got 1")
-        XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\n" + transform + "  stratify: maybe\n"),
+        XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\n" + transform + "  stratify: maybe\n" + models),
                        "p.yaml:6:13: transform.stratify: expected true or false, got \"maybe\"")
-        XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\n" + transform + "trian: {}\n"),
-                       "p.yaml:6:1: trian: unknown key (expected one of: ingest, transform)")
-        XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\ntransform:\n  test_size: 1\n  random_state: 42\n"),
+        XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\n" + transform + models + "trian: {}\n"),
+                       "p.yaml:15:1: trian: unknown key (expected one of: ingest, transform, train, cluster)")
+        XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\ntransform:\n  test_size: 1\n  random_state: 42\n" + models),
                        "p.yaml:4:14: transform.test_size: expected a number in (0, 1), got \"1\"")
     }
 }
