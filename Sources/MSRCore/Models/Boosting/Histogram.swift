@@ -1,6 +1,6 @@
-/// Per-bin sums of gradients, hessians and row counts for one node of a tree, every feature's
-/// bins one after the other (feature `j` starts at `layout.offsets[j]`), each bin's three sums
-/// adjacent in memory: building touches one cache line per row and feature.
+/// Per-bin sums of gradients and hessians, and row counts, for one node of a tree, every
+/// feature's bins one after the other (feature `j` starts at `layout.offsets[j]`). A bin's
+/// gradient and hessian sums are one `SIMD2<Double>`, so adding a row to a bin is one vector add.
 ///
 /// A child's histogram is its parent's minus its sibling's, so only the smaller child of a split
 /// is built from its rows.
@@ -23,11 +23,14 @@ public struct Histogram: Sendable, Equatable {
         }
     }
 
-    /// `sums[3 * slot]` gradient, `+ 1` hessian, `+ 2` count, for slot `offsets[j] + bin`.
-    public var sums: [Double]
+    /// `(gradient, hessian)` sums for slot `offsets[j] + bin`.
+    public var sums: [SIMD2<Double>]
+    /// Rows in each slot.
+    public var counts: [Int32]
 
     public init(layout: Layout) {
-        sums = Array(repeating: 0, count: 3 * layout.totalBins)
+        sums = Array(repeating: .zero, count: layout.totalBins)
+        counts = Array(repeating: 0, count: layout.totalBins)
     }
 
     /// Sums the rows `indices` into the bins of every feature, from row-major bins
@@ -37,18 +40,19 @@ public struct Histogram: Sendable, Equatable {
         let features = layout.offsets.count
         layout.offsets.withUnsafeBufferPointer { offsets in
             sums.withUnsafeMutableBufferPointer { sums in
-                // Slot pointers per feature, so the inner loop is one add per feature.
-                let out = sums.baseAddress!
-                withUnsafeTemporaryAllocation(of: UnsafeMutablePointer<Double>.self, capacity: features) { starts in
-                    for j in 0..<features { starts[j] = out + 3 &* offsets[j] }
-                    for k in 0..<indices.count {
-                        let row = bins + Int(indices[k]) &* features
-                        let g = orderedGradient[k], h = orderedHessian[k]
-                        for j in 0..<features {
-                            let slot = starts[j] + 3 &* Int(row[j])
-                            slot[0] += g
-                            slot[1] += h
-                            slot[2] += 1
+                counts.withUnsafeMutableBufferPointer { counts in
+                    // Slot pointers per feature, so the inner loop is two adds per feature.
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: features) { starts in
+                        for j in 0..<features { starts[j] = offsets[j] }
+                        let sum = sums.baseAddress!, count = counts.baseAddress!
+                        for k in 0..<indices.count {
+                            let row = bins + Int(indices[k]) &* features
+                            let pair = SIMD2(orderedGradient[k], orderedHessian[k])
+                            for j in 0..<features {
+                                let slot = starts[j] &+ Int(row[j])
+                                sum[slot] += pair
+                                count[slot] &+= 1
+                            }
                         }
                     }
                 }
@@ -62,6 +66,11 @@ public struct Histogram: Sendable, Equatable {
         result.sums.withUnsafeMutableBufferPointer { out in
             sums.withUnsafeBufferPointer { mine in
                 for k in 0..<out.count { out[k] -= mine[k] }
+            }
+        }
+        result.counts.withUnsafeMutableBufferPointer { out in
+            counts.withUnsafeBufferPointer { mine in
+                for k in 0..<out.count { out[k] &-= mine[k] }
             }
         }
         return result

@@ -32,16 +32,17 @@ public struct SplitFinder: Sendable {
         var best = SplitInfo.none
         let parentScore = score(gradient, hessian)
         histogram.sums.withUnsafeBufferPointer { sums in
+          histogram.counts.withUnsafeBufferPointer { counts in
             for j in 0..<layout.binCounts.count {
                 let offset = layout.offsets[j]
                 var leftG = 0.0, leftH = 0.0, leftC = 0
                 for b in 0..<(layout.binCounts[j] - 1) {
-                    let slot = 3 * (offset + b)
+                    let slot = offset + b
                     // An empty bin moves nothing across: same split as the bin before it.
-                    if sums[slot + 2] == 0 { continue }
-                    leftG += sums[slot]
-                    leftH += sums[slot + 1]
-                    leftC += Int(sums[slot + 2])
+                    if counts[slot] == 0 { continue }
+                    leftG += sums[slot].x
+                    leftH += sums[slot].y
+                    leftC += Int(counts[slot])
                     if leftC < minSamplesLeaf || leftH < minHessian { continue }
                     let rightC = count - leftC
                     if rightC < minSamplesLeaf { break }
@@ -55,6 +56,7 @@ public struct SplitFinder: Sendable {
                     }
                 }
             }
+          }
         }
         return best
     }
