@@ -52,12 +52,19 @@ final class BoostingTests: XCTestCase {
         let left = all.filter { $0 % 3 == 0 }, right = all.filter { $0 % 3 != 0 }
         let bySubtraction = build(left).sibling(of: build(all))
         let direct = build(right)
-        for (a, b) in zip(bySubtraction.sums, direct.sums) { XCTAssertEqual(a, b, accuracy: 1e-9) }
-        // Brute force: the count in each slot is the number of rows with that bin.
+        for (a, b) in zip(bySubtraction.sums, direct.sums) {
+            XCTAssertEqual(a.x, b.x, accuracy: 1e-9)
+            XCTAssertEqual(a.y, b.y, accuracy: 1e-9)
+        }
+        XCTAssertEqual(bySubtraction.counts, direct.counts)
+        // Brute force: each slot holds the rows with that bin, their gradient and hessian sums.
         for j in 0..<3 {
             for b in 0..<layout.binCounts[j] {
-                let count = right.filter { Int(bins[Int($0) * 3 + j]) == b }.count
-                XCTAssertEqual(direct.sums[3 * (layout.offsets[j] + b) + 2], Double(count))
+                let members = right.filter { Int(bins[Int($0) * 3 + j]) == b }.map(Int.init)
+                let slot = layout.offsets[j] + b
+                XCTAssertEqual(direct.counts[slot], Int32(members.count))
+                XCTAssertEqual(direct.sums[slot].x, members.reduce(0) { $0 + gradient[$1] }, accuracy: 1e-9)
+                XCTAssertEqual(direct.sums[slot].y, members.reduce(0) { $0 + hessian[$1] }, accuracy: 1e-9)
             }
         }
     }
