@@ -65,6 +65,20 @@ public struct FeatureBinner: Sendable, Equatable {
         return UInt8(low)
     }
 
+    /// The binned matrix, column-major like the input (`columns[j * n + i]`).
+    public func transformColumns(_ matrix: FeatureMatrix) -> [UInt8] {
+        let n = matrix.rowCount
+        var bins = [UInt8](repeating: 0, count: n * matrix.columnCount)
+        for j in 0..<matrix.columnCount {
+            var i = j * n
+            for value in matrix.column(j) {
+                bins[i] = bin(value, feature: j)
+                i += 1
+            }
+        }
+        return bins
+    }
+
     /// The binned matrix, row-major (`bins[i * features + j]`): a row's bins share a cache line,
     /// which is what building histograms wants.
     public func transform(_ matrix: FeatureMatrix) -> [UInt8] {

@@ -48,6 +48,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         }
         let binner = FeatureBinner(matrix: matrix, rows: fitRows, maxBins: params.maxBins)
         let bins = binner.transform(matrix)
+        let columns = binner.transformColumns(matrix)
         let layout = Histogram.Layout(binCounts: (0..<features).map(binner.binCount))
 
         var classCounts = [Double](repeating: 0, count: classCount)
@@ -67,9 +68,15 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         var generator = SplitMix64(seed: params.randomState)
         let finder = SplitFinder(l2: params.l2Regularization, minSamplesLeaf: params.minSamplesLeaf, minHessian: 1e-3)
         let bagSize = max(1, Int((Double(fitRows.count) * params.subsample).rounded()))
+        // The grower keeps pointers into `bins` and `columns`: both must live, unchanged, until
+        // fit returns (Swift may otherwise free an array after its last use).
+        defer { withExtendedLifetime(bins) {}; withExtendedLifetime(columns) {} }
         let grower = bins.withUnsafeBufferPointer { binBuffer in
-            TreeGrower(bins: binBuffer.baseAddress!, features: features, layout: layout, edges: binner.edges, finder: finder,
-                       maxLeaves: params.maxLeaves, maxDepth: params.maxDepth, learningRate: params.learningRate)
+            columns.withUnsafeBufferPointer { columnBuffer in
+                TreeGrower(bins: binBuffer.baseAddress!, columns: columnBuffer.baseAddress!, rowCount: n, features: features,
+                           layout: layout, edges: binner.edges, finder: finder, maxLeaves: params.maxLeaves,
+                           maxDepth: params.maxDepth, learningRate: params.learningRate)
+            }
         }
         // One worker per core, each with its own buffers, taking every width-th class.
         let width = min(Parallel.width, classCount)

@@ -4,9 +4,13 @@
 ///
 /// Rows are index ranges of one array, partitioned in place as nodes split. Each split builds
 /// the histogram of its smaller child and gets the larger one by subtraction from the parent.
-/// Bins are row-major (`bins[i * features + j]`), so one row's bins share a cache line.
+/// Bins come twice: row-major (`bins[i * features + j]`), so building a histogram reads one
+/// cache line per row, and column-major (`columns[j * rowCount + i]`), so a partition reads one
+/// feature's bytes, a column small enough to stay in cache.
 struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees grow
     let bins: UnsafePointer<UInt8>
+    let columns: UnsafePointer<UInt8>
+    let rowCount: Int
     let features: Int
     let layout: Histogram.Layout
     let edges: [[Double]]
@@ -127,10 +131,11 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
                            feature j: Int, bin: Int) -> Int {
         let rightRows = workspace.rightRows, rightG = workspace.rightGradient, rightH = workspace.rightHessian
         let threshold = UInt8(bin)
+        let column = columns + j &* rowCount
         var write = start, right = 0
         for k in start..<end {
             let index = indices[k], g = og[k], h = oh[k]
-            let left = bins[Int(index) &* features &+ j] <= threshold ? 1 : 0
+            let left = column[Int(index)] <= threshold ? 1 : 0
             indices[write] = index
             og[write] = g
             oh[write] = h
