@@ -77,10 +77,10 @@ final class BoostingTests: XCTestCase {
         let hessian = [Double](repeating: 1, count: 40)
         let binner = FeatureBinner(matrix: matrix, rows: Array(0..<40), maxBins: 255)
         let bins = binner.transform(matrix)
-        let columns = binner.transformColumns(matrix)
-        defer { withExtendedLifetime(columns) {} }
+        let binColumns = binner.transformColumns(matrix)
+        defer { withExtendedLifetime(binColumns) {} }
         let grower = bins.withUnsafeBufferPointer { b in
-            TreeGrower(bins: b.baseAddress!, columns: columns.withUnsafeBufferPointer { $0.baseAddress! }, rowCount: 40, features: 2, layout: Histogram.Layout(binCounts: [binner.binCount(0), binner.binCount(1)]),
+            TreeGrower(bins: b.baseAddress!, columns: binColumns.withUnsafeBufferPointer { $0.baseAddress! }, rowCount: 40, features: 2, layout: Histogram.Layout(binCounts: [binner.binCount(0), binner.binCount(1)]),
                        edges: binner.edges, finder: SplitFinder(l2: 0, minSamplesLeaf: 5, minHessian: 1e-3),
                        maxLeaves: 2, maxDepth: 3, learningRate: 1)
         }
