@@ -23,10 +23,12 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .target(name: "CMemory"),
         .target(
             name: "MSRCore",
             dependencies: [
                 "CLibYAML",
+                "CMemory",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),

@@ -1,3 +1,5 @@
+import CMemory
+
 /// Per-bin sums of gradients and hessians, and row counts, for one node of a tree, every
 /// feature's bins one after the other (feature `j` starts at `layout.offsets[j]`). A bin's
 /// gradient and hessian sums are one `SIMD2<Double>`, so adding a row to a bin is one vector add.
@@ -44,14 +46,17 @@ public struct Histogram: Sendable, Equatable {
                     // Slot pointers per feature, so the inner loop is two adds per feature.
                     withUnsafeTemporaryAllocation(of: Int.self, capacity: features) { starts in
                         for j in 0..<features { starts[j] = offsets[j] }
-                        let sum = sums.baseAddress!, count = counts.baseAddress!
-                        for k in 0..<indices.count {
+                        let sum = sums.baseAddress!, rowsIn = counts.baseAddress!
+                        let count = indices.count, ahead = 16
+                        for k in 0..<count {
+                            // Rows are scattered in memory: start loading one a few rows ahead.
+                            if k &+ ahead < count { msr_prefetch(bins + Int(indices[k &+ ahead]) &* features) }
                             let row = bins + Int(indices[k]) &* features
                             let pair = SIMD2(orderedGradient[k], orderedHessian[k])
                             for j in 0..<features {
                                 let slot = starts[j] &+ Int(row[j])
                                 sum[slot] += pair
-                                count[slot] &+= 1
+                                rowsIn[slot] &+= 1
                             }
                         }
                     }

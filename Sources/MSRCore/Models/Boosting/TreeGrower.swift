@@ -1,3 +1,5 @@
+import CMemory
+
 /// Grows one regression tree on gradients and hessians, best leaf first (LightGBM's leaf-wise
 /// growth): the leaf whose split gains most is split next, until `maxLeaves` leaves, `maxDepth`,
 /// or no split gains.
@@ -49,57 +51,53 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         }
         var open: [Candidate] = []
         var finished: [(node: Int, start: Int, end: Int)] = []
-        do {
-            do {
-                func histogram(_ start: Int, _ end: Int) -> Histogram {
-                    var result = Histogram(layout: layout)
-                    result.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
-                                 orderedGradient: og.baseAddress! + start, orderedHessian: oh.baseAddress! + start)
-                    return result
-                }
-                func consider(_ candidate: Candidate) {
-                    var candidate = candidate
-                    if candidate.depth < maxDepth {
-                        candidate.split = finder.best(candidate.histogram, layout: layout, gradient: candidate.gradient,
-                                                      hessian: candidate.hessian, count: candidate.end - candidate.start)
-                    }
-                    if candidate.split.gain > 0 { open.append(candidate) } else {
-                        finished.append((candidate.node, candidate.start, candidate.end))
-                    }
-                }
-                let root = tree.addLeaf(leafValue(totalG, totalH))
-                consider(Candidate(node: root, start: 0, end: indices.count, depth: 0, histogram: histogram(0, indices.count),
-                                   gradient: totalG, hessian: totalH, split: .none))
-                var leaves = 1
-                while leaves < maxLeaves, !open.isEmpty {
-                    // The open leaf with the largest gain (the first on ties: deterministic).
-                    var bestIndex = 0
-                    for k in 1..<open.count where open[k].split.gain > open[bestIndex].split.gain { bestIndex = k }
-                    let parent = open.remove(at: bestIndex)
-                    let split = parent.split
-                    let middle = partition(indices, og, oh, workspace, parent.start, parent.end, feature: split.feature, bin: split.bin)
-                    let leftNode = tree.addLeaf(leafValue(split.leftGradient, split.leftHessian))
-                    let rightNode = tree.addLeaf(leafValue(split.rightGradient, split.rightHessian))
-                    tree.split(parent.node, feature: split.feature, threshold: edges[split.feature][split.bin],
-                               bin: split.bin, left: leftNode, right: rightNode)
-                    importance[split.feature] += split.gain
-                    leaves += 1
-
-                    let leftIsSmaller = middle - parent.start <= parent.end - middle
-                    let small = leftIsSmaller ? histogram(parent.start, middle) : histogram(middle, parent.end)
-                    // Subtracting costs a pass over every bin; for a small node, summing the
-                    // larger child's rows is cheaper.
-                    let large = (parent.end - parent.start) * features < layout.totalBins
-                        ? (leftIsSmaller ? histogram(middle, parent.end) : histogram(parent.start, middle))
-                        : small.sibling(of: parent.histogram)
-                    consider(Candidate(node: leftNode, start: parent.start, end: middle, depth: parent.depth + 1,
-                                       histogram: leftIsSmaller ? small : large,
-                                       gradient: split.leftGradient, hessian: split.leftHessian, split: .none))
-                    consider(Candidate(node: rightNode, start: middle, end: parent.end, depth: parent.depth + 1,
-                                       histogram: leftIsSmaller ? large : small,
-                                       gradient: split.rightGradient, hessian: split.rightHessian, split: .none))
-                }
+        func histogram(_ start: Int, _ end: Int) -> Histogram {
+            var result = Histogram(layout: layout)
+            result.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
+                         orderedGradient: og.baseAddress! + start, orderedHessian: oh.baseAddress! + start)
+            return result
+        }
+        func consider(_ candidate: Candidate) {
+            var candidate = candidate
+            if candidate.depth < maxDepth {
+                candidate.split = finder.best(candidate.histogram, layout: layout, gradient: candidate.gradient,
+                                              hessian: candidate.hessian, count: candidate.end - candidate.start)
             }
+            if candidate.split.gain > 0 { open.append(candidate) } else {
+                finished.append((candidate.node, candidate.start, candidate.end))
+            }
+        }
+        let root = tree.addLeaf(leafValue(totalG, totalH))
+        consider(Candidate(node: root, start: 0, end: indices.count, depth: 0, histogram: histogram(0, indices.count),
+                           gradient: totalG, hessian: totalH, split: .none))
+        var leaves = 1
+        while leaves < maxLeaves, !open.isEmpty {
+            // The open leaf with the largest gain (the first on ties: deterministic).
+            var bestIndex = 0
+            for k in 1..<open.count where open[k].split.gain > open[bestIndex].split.gain { bestIndex = k }
+            let parent = open.remove(at: bestIndex)
+            let split = parent.split
+            let middle = partition(indices, og, oh, workspace, parent.start, parent.end, feature: split.feature, bin: split.bin)
+            let leftNode = tree.addLeaf(leafValue(split.leftGradient, split.leftHessian))
+            let rightNode = tree.addLeaf(leafValue(split.rightGradient, split.rightHessian))
+            tree.split(parent.node, feature: split.feature, threshold: edges[split.feature][split.bin],
+                       bin: split.bin, left: leftNode, right: rightNode)
+            importance[split.feature] += split.gain
+            leaves += 1
+
+            let leftIsSmaller = middle - parent.start <= parent.end - middle
+            let small = leftIsSmaller ? histogram(parent.start, middle) : histogram(middle, parent.end)
+            // Subtracting costs a pass over every bin; for a small node, summing the
+            // larger child's rows is cheaper.
+            let large = (parent.end - parent.start) * features < layout.totalBins
+                ? (leftIsSmaller ? histogram(middle, parent.end) : histogram(parent.start, middle))
+                : small.sibling(of: parent.histogram)
+            consider(Candidate(node: leftNode, start: parent.start, end: middle, depth: parent.depth + 1,
+                               histogram: leftIsSmaller ? small : large,
+                               gradient: split.leftGradient, hessian: split.leftHessian, split: .none))
+            consider(Candidate(node: rightNode, start: middle, end: parent.end, depth: parent.depth + 1,
+                               histogram: leftIsSmaller ? large : small,
+                               gradient: split.rightGradient, hessian: split.rightHessian, split: .none))
         }
         for candidate in open { finished.append((candidate.node, candidate.start, candidate.end)) }
         for (node, start, end) in finished {
@@ -134,6 +132,7 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         let column = columns + j &* rowCount
         var write = start, right = 0
         for k in start..<end {
+            if k &+ 16 < end { msr_prefetch(column + Int(indices[k &+ 16])) }
             let index = indices[k], g = og[k], h = oh[k]
             let left = column[Int(index)] <= threshold ? 1 : 0
             indices[write] = index

@@ -1,0 +1,2 @@
+// CMemory's one function is inline in include/CMemory.h; SwiftPM wants a source file per C target.
+#include "CMemory.h"
