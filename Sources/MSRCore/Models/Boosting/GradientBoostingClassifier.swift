@@ -176,29 +176,33 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         return SoftmaxLoss.logLoss(probabilities: probabilities, labels: rows.map { labels[$0] }, classes: classes)
     }
 
-    /// Class probabilities, row-major (`result[i * classes.count + k]`).
+    /// Class probabilities, row-major (`result[i * classes.count + k]`); rows in blocks on
+    /// every core.
     public func predictProbabilities(_ matrix: FeatureMatrix) -> [Double] {
         let n = matrix.rowCount, classCount = classes.count, features = matrix.columnCount
-        var result = [Double](repeating: 0, count: n * classCount)
-        var row = [Double](repeating: 0, count: features)
-        matrix.values.withUnsafeBufferPointer { values in
-            result.withUnsafeMutableBufferPointer { out in
-                row.withUnsafeMutableBufferPointer { row in
-                    for i in 0..<n {
-                        for j in 0..<features { row[j] = values[j * n + i] }
-                        let scores = out.baseAddress! + i * classCount
-                        for k in 0..<classCount { scores[k] = baseline[k] }
-                        var k = 0
-                        for tree in trees {
-                            scores[k] += tree.predict(row.baseAddress!)
-                            k = k + 1 == classCount ? 0 : k + 1
+        let blocks = Parallel.blocks(n, size: 1024) { block -> [Double] in
+            var result = [Double](repeating: 0, count: block.count * classCount)
+            var row = [Double](repeating: 0, count: features)
+            matrix.values.withUnsafeBufferPointer { values in
+                result.withUnsafeMutableBufferPointer { out in
+                    row.withUnsafeMutableBufferPointer { row in
+                        for (r, i) in block.enumerated() {
+                            for j in 0..<features { row[j] = values[j * n + i] }
+                            let scores = out.baseAddress! + r * classCount
+                            for k in 0..<classCount { scores[k] = baseline[k] }
+                            var k = 0
+                            for tree in trees {
+                                scores[k] += tree.predict(row.baseAddress!)
+                                k = k + 1 == classCount ? 0 : k + 1
+                            }
+                            SoftmaxLoss.softmax(scores, classes: classCount)
                         }
-                        SoftmaxLoss.softmax(scores, classes: classCount)
                     }
                 }
             }
+            return result
         }
-        return result
+        return Array(blocks.joined())
     }
 
     /// The most probable class code of each row (the first on ties, as numpy's argmax).

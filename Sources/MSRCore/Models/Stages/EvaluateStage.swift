@@ -5,7 +5,9 @@ public enum EvaluateStage {
     /// Runs the stage; returns the classification report and the summary line.
     public static func run(config: ProjectConfig, schema: Schema) throws -> StageOutput {
         let paths = config.evaluation
+        var timer = PhaseTimer()
         let model = try GradientBoostingClassifier.read(paths.model)
+        timer.mark("load model")
         let data = try LabeledData.load(x: paths.xTest, y: paths.yTest, schema: schema, classCount: model.classes.count)
         guard model.featureNames == schema.features.map(\.name) else {
             throw MSRError.badData(file: paths.model, "was trained on features \(model.featureNames.joined(separator: ", ")); "
@@ -14,6 +16,7 @@ public enum EvaluateStage {
         let start = DispatchTime.now().uptimeNanoseconds
         let probabilities = model.predictProbabilities(data.features)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        timer.mark("read test split, predict")
         let predicted = GradientBoostingClassifier.argmax(probabilities, classes: model.classes.count)
         let report = ClassificationReport(actual: data.labels, predicted: predicted, classes: model.classes)
         let logLoss = SoftmaxLoss.logLoss(probabilities: probabilities, labels: data.labels, classes: model.classes.count)
