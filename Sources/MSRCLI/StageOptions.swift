@@ -11,9 +11,6 @@ public struct StageOptions: ParsableArguments {
 
     public init() {}
 
-    /// Loads config.yaml.
-    public func loadConfig() throws -> ProjectConfig { try ProjectConfig.load(path: config) }
-
-    /// Loads params.yaml.
-    public func loadParams() throws -> Params { try Params.load(path: params) }
+    /// Loads config.yaml, params.yaml and the schema.
+    public func load() throws -> StageInputs { try StageInputs.load(config: config, params: params) }
 }

@@ -12,9 +12,7 @@ struct Cluster: ParsableCommand {
 
     func run() throws {
         try StageRunner.run("msr-cluster") {
-            let config = try stage.loadConfig()
-            return try ClusterStage.run(config: config, params: try stage.loadParams(),
-                                        schema: try Schema.load(path: config.schema))
+            try ClusterStage.run(try stage.load())
         }
     }
 }

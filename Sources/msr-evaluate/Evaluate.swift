@@ -12,8 +12,7 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         try StageRunner.run("msr-evaluate") {
-            let config = try stage.loadConfig()
-            return try EvaluateStage.run(config: config, schema: try Schema.load(path: config.schema))
+            try EvaluateStage.run(try stage.load())
         }
     }
 }

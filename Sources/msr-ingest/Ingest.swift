@@ -15,9 +15,7 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         try StageRunner.run("msr-ingest") {
-            let config = try stage.loadConfig()
-            return try IngestStage.run(config: config, params: try stage.loadParams(),
-                                       schema: try Schema.load(path: config.schema), force: force)
+            try IngestStage.run(try stage.load(), force: force)
         }
     }
 }

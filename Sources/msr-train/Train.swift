@@ -12,9 +12,7 @@ struct Train: ParsableCommand {
 
     func run() throws {
         try StageRunner.run("msr-train") {
-            let config = try stage.loadConfig()
-            return try TrainStage.run(config: config, params: try stage.loadParams(),
-                                      schema: try Schema.load(path: config.schema))
+            try TrainStage.run(try stage.load())
         }
     }
 }

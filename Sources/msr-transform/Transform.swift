@@ -12,9 +12,7 @@ struct Transform: ParsableCommand {
 
     func run() throws {
         try StageRunner.run("msr-transform") {
-            let config = try stage.loadConfig()
-            return try TransformStage.run(config: config, params: try stage.loadParams(),
-                                          schema: try Schema.load(path: config.schema))
+            try TransformStage.run(try stage.load())
         }
     }
 }

@@ -12,9 +12,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         try StageRunner.run("msr-validate") {
-            let config = try stage.loadConfig()
-            return try ValidateStage.run(config: config, params: try stage.loadParams(),
-                                         schema: try Schema.load(path: config.schema))
+            try ValidateStage.run(try stage.load())
         }
     }
 }

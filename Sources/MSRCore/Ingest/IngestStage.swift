@@ -3,7 +3,8 @@ import Foundation
 /// msr-ingest: fetches the dataset archive when absent, reads its CSV, writes the song base.
 public enum IngestStage {
     /// Runs the stage; returns the summary line it prints.
-    public static func run(config: ProjectConfig, params: Params, schema: Schema, force: Bool) throws -> String {
+    public static func run(_ inputs: StageInputs, force: Bool) throws -> String {
+        let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.ingestion
         if force || !FileManager.default.fileExists(atPath: paths.datasetZip) {
             try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip)

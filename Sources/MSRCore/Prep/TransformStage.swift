@@ -3,7 +3,8 @@ import Foundation
 /// msr-transform: label encoding, the seeded split, scaling statistics and per-genre song files.
 public enum TransformStage {
     /// Runs the stage; returns its summary line. Everything is computed before the first write.
-    public static func run(config: ProjectConfig, params: Params, schema: Schema) throws -> String {
+    public static func run(_ inputs: StageInputs) throws -> String {
+        let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.transformation
         var timer = PhaseTimer()
         let songs = try SongTable.read(path: paths.songBase, schema: schema)

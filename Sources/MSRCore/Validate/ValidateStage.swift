@@ -5,7 +5,8 @@ public enum ValidateStage {
 
     /// Runs the stage; returns the summary line, or throws a bad-data error naming the first
     /// problem once the status file and the report are written.
-    public static func run(config: ProjectConfig, params: Params, schema: Schema) throws -> String {
+    public static func run(_ inputs: StageInputs) throws -> String {
+        let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.validation
         var timer = PhaseTimer()
         let reader = try CSVReader(path: paths.songBase)

@@ -9,7 +9,8 @@ import Foundation
 public enum ClusterStage {
     /// Runs the stage; returns the per-genre table and the summary line. Genres are fitted
     /// concurrently; a genre that does not converge gets a warning on stderr.
-    public static func run(config: ProjectConfig, params: Params, schema: Schema) throws -> StageOutput {
+    public static func run(_ inputs: StageInputs) throws -> StageOutput {
+        let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.clustering
         let genresPath = "\(paths.toRecDir)/genres.txt"
         let genres = String(decoding: try FileBytes.read(genresPath, what: "genre list"), as: UTF8.self)

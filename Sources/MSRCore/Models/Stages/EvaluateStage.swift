@@ -3,7 +3,8 @@ import Foundation
 /// msr-evaluate: scores the classifier on the test split; DVC metrics and confusion plot.
 public enum EvaluateStage {
     /// Runs the stage; returns the classification report and the summary line.
-    public static func run(config: ProjectConfig, schema: Schema) throws -> StageOutput {
+    public static func run(_ inputs: StageInputs) throws -> StageOutput {
+        let (config, schema) = (inputs.config, inputs.schema)
         let paths = config.evaluation
         var timer = PhaseTimer()
         let model = try GradientBoostingClassifier.read(paths.model)

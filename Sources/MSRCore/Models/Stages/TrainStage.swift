@@ -3,7 +3,8 @@ import Foundation
 /// msr-train: fits the boosted-trees genre classifier on the training split.
 public enum TrainStage {
     /// Runs the stage; returns its summary line.
-    public static func run(config: ProjectConfig, params: Params, schema: Schema) throws -> String {
+    public static func run(_ inputs: StageInputs) throws -> String {
+        let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.training
         let classes = try LabelsFile.read(paths.labels)
         let data = try LabeledData.load(x: paths.xTrain, y: paths.yTrain, schema: schema, classCount: classes.count)
