@@ -42,24 +42,9 @@ public struct TextColumn: Sendable, Equatable {
         ends.append(bytes.count)
     }
 
-    /// Appends value `i` of another column.
-    @inline(__always)
-    public mutating func append(from other: TextColumn, _ i: Int) {
-        bytes.append(contentsOf: other.bytes[other.range(i)])
-        ends.append(bytes.count)
-    }
-
     public mutating func reserve(values: Int, bytes byteCount: Int) {
         ends.reserveCapacity(values)
         bytes.reserveCapacity(byteCount)
-    }
-
-    /// The values at `indices`, in that order.
-    public func gathering(_ indices: [Int]) -> TextColumn {
-        var result = TextColumn()
-        result.reserve(values: indices.count, bytes: indices.count * (bytes.count / Swift.max(count, 1) + 1))
-        for i in indices { result.append(from: self, i) }
-        return result
     }
 
     /// All values as `String`s.

@@ -48,10 +48,6 @@ public struct FeatureBinner: Sendable, Equatable {
         self.edges = edges
     }
 
-    public init(edges: [[Double]]) {
-        self.edges = edges
-    }
-
     /// The bin of `value` for feature `j`: the first edge at or above it (NaN: the last bin).
     @inline(__always)
     public func bin(_ value: Double, feature j: Int) -> UInt8 {
