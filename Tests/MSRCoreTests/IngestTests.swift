@@ -115,8 +115,8 @@ final class IngestTests: XCTestCase {
         }
     }
 
-    func testFetcherReportsAnUnreachableURL() throws {
-        try withTemporaryFolder { folder in
+    func testFetcherReportsAnUnreachableURL() {
+        withTemporaryFolder { folder in
             // Port 9 on loopback: nothing listens, the connection is refused at once.
             let error = errorMessage { try DatasetFetcher.fetch("http://127.0.0.1:9/dataset.zip", to: "\(folder)/d.zip") }
             XCTAssertTrue(error.hasPrefix("http://127.0.0.1:9/dataset.zip: download failed: "), error)

@@ -1,5 +1,5 @@
 /// The song base in memory: one row per track, identifiers as byte arenas, genres as codes,
-/// and each feature in its own contiguous `[Double]` (column-major).
+/// and the features in one contiguous column-major matrix.
 public struct SongTable: Sendable {
     public var uris: TextColumn
     public var genres: CategoryColumn

@@ -1,0 +1,64 @@
+import MSRTestSupport
+import XCTest
+@testable import MSRCore
+
+final class PlaylistReaderTests: XCTestCase {
+    let reader = PlaylistReader(file: "p.json", featureNames: ["energy", "tempo"])
+
+    func parse(_ text: String) throws -> [Playlist] {
+        try reader.parse(Array(text.utf8))
+    }
+
+    func testTrackIDForms() {
+        let id = "04Rwlix3S6i0JeprqsC8Cx"
+        XCTAssertEqual(Playlist.trackID(id), id)
+        XCTAssertEqual(Playlist.trackID("spotify:track:\(id)"), id)
+        XCTAssertEqual(Playlist.trackID("https://open.spotify.com/track/\(id)?si=abc"), id)
+        XCTAssertEqual(Playlist.trackID("https://open.spotify.com/intl-fr/track/\(id)"), id)
+        XCTAssertNil(Playlist.trackID("spotify:album:\(id)"))
+        XCTAssertNil(Playlist.trackID("https://example.com/track/\(id)"))
+        XCTAssertNil(Playlist.trackID("short"))
+        XCTAssertNil(Playlist.trackID("04Rwlix3S6i0JeprqsC8C!"))
+    }
+
+    func testMillionPlaylistDatasetPlaylistAndSlice() throws {
+        let one = try parse(#"{"name": "road", "pid": 834024, "tracks": [{"pos": 0, "track_uri": "spotify:track:04Rwlix3S6i0JeprqsC8Cx"}]}"#)
+        XCTAssertEqual(one, [Playlist(name: "road", pid: 834024,
+                                      tracks: [.init(id: "04Rwlix3S6i0JeprqsC8Cx", given: "spotify:track:04Rwlix3S6i0JeprqsC8Cx")])])
+        let slice = try parse(#"{"info": {}, "playlists": [{"name": "a", "pid": 1, "tracks": []}, {"name": "b", "pid": 2, "tracks": ["5E30LdtzQTGqRvNd7l6kG5"]}]}"#)
+        XCTAssertEqual(slice.map(\.pid), [1, 2])
+        XCTAssertEqual(slice[1].tracks.map(\.id), ["5E30LdtzQTGqRvNd7l6kG5"])
+    }
+
+    func testWebAPIPlaylistObject() throws {
+        let text = #"{"name": "mix", "tracks": {"items": [{"track": {"uri": "spotify:track:04Rwlix3S6i0JeprqsC8Cx", "name": "x"}}]}}"#
+        XCTAssertEqual(try parse(text).first?.tracks.map(\.id), ["04Rwlix3S6i0JeprqsC8Cx"])
+        XCTAssertEqual(try parse(text).first?.name, "mix")
+    }
+
+    func testPlainArrayAndInlineFeatures() throws {
+        let text = #"["04Rwlix3S6i0JeprqsC8Cx", "https://open.spotify.com/track/5E30LdtzQTGqRvNd7l6kG5", {"id": "09gysnJpfQ3ublBmJDfcEC", "energy": 0.5, "tempo": 120}]"#
+        let tracks = try parse(text)[0].tracks
+        XCTAssertEqual(tracks.map(\.id), ["04Rwlix3S6i0JeprqsC8Cx", "5E30LdtzQTGqRvNd7l6kG5", "09gysnJpfQ3ublBmJDfcEC"])
+        XCTAssertEqual(tracks[2].features, ["energy": 0.5, "tempo": 120])
+        XCTAssertEqual(tracks[0].features, [:])
+    }
+
+    func testErrorsNameTheJSONPath() {
+        XCTAssertEqual(errorMessage { _ = try self.parse("{\"tracks\": [") }.hasPrefix("p.json: not valid JSON ("), true)
+        XCTAssertEqual(errorMessage { _ = try self.parse(#"{"tracks": ["nope"]}"#) },
+                       "p.json: tracks[0]: expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got \"nope\"")
+        XCTAssertEqual(errorMessage { _ = try self.parse(#"{"playlists": [{"tracks": [{"track_uri": 5}]}]}"#) },
+                       "p.json: playlists[0].tracks[0]: expected one of track_uri, uri, id, track_id")
+        XCTAssertEqual(errorMessage { _ = try self.parse(#"[{"id": "04Rwlix3S6i0JeprqsC8Cx", "energy": true}]"#) },
+                       "p.json: [0].energy: expected a number, got true")
+        XCTAssertEqual(errorMessage { _ = try self.parse(#"{"songs": []}"#) },
+                       "p.json: expected \"tracks\" (a playlist), \"playlists\" (a Million Playlist Dataset slice), or an array of tracks")
+        XCTAssertEqual(errorMessage { _ = try self.parse("42") }, "p.json: expected a playlist object or an array of tracks")
+    }
+
+    func testInlineFeatureZeroAndOneAreNumbers() throws {
+        let tracks = try parse(#"[{"id": "04Rwlix3S6i0JeprqsC8Cx", "energy": 1, "tempo": 0}]"#)[0].tracks
+        XCTAssertEqual(tracks[0].features, ["energy": 1, "tempo": 0])
+    }
+}
