@@ -31,3 +31,27 @@ final class JSONValueTests: XCTestCase {
         XCTAssertEqual(JSONValue.string("\u{1}").serialized(), "\"\\u0001\"\n")
     }
 }
+
+final class JSONParserTests: XCTestCase {
+    func testParsesWhatTheWriterWritesExactly() throws {
+        var generator = SplitMix64(seed: 3)
+        let doubles = (0..<2000).map { _ in (generator.unit() - 0.5) * pow(10, Double(generator.below(30)) - 15) }
+        let value = JSONValue.object([
+            "d": .array(doubles.map(JSONValue.double)), "i": .int(-42), "s": .string("a\"b\\c\n\u{1}é"),
+            "b": .bool(false), "n": .null, "nested": .array([.object([:]), .array([])]),
+        ])
+        XCTAssertEqual(try JSONParser.parse(Array(value.serialized().utf8)), value)
+    }
+
+    func testUnicodeEscapesAndErrors() throws {
+        XCTAssertEqual(try JSONParser.parse(Array(#"["\u00e9\ud83c\udfb5"]"#.utf8)), .array([.string("é🎵")]))
+        XCTAssertEqual(try JSONParser.parse(Array(" 1e2 ".utf8)), .double(100))
+        for (text, message) in [("[1, 2", "unexpected end of input at byte 5"), ("{\"a\" 1}", "expected : at byte 5"),
+                                ("[1] x", "unexpected text after the JSON value at byte 4"), ("tru", "expected true at byte 0"),
+                                ("[-]", "expected a value at byte 1")] {
+            XCTAssertThrowsError(try JSONParser.parse(Array(text.utf8)), text) {
+                XCTAssertEqual(($0 as? JSONParser.ParseError)?.message, message, text)
+            }
+        }
+    }
+}

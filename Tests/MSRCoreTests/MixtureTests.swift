@@ -2,24 +2,24 @@ import MSRTestSupport
 import XCTest
 @testable import MSRCore
 
-final class MixtureTests: XCTestCase {
-    /// Three well-separated 2-D blobs of 200 points around (0, 0), (10, 0) and (0, 10).
-    func blobs() -> [Double] {
-        var generator = SplitMix64(seed: 8)
-        var points: [Double] = []
-        for center in [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0)] {
-            for _ in 0..<200 {
-                // Sum of uniforms: roughly normal, spread about 0.5.
-                let dx = (0..<4).reduce(0.0) { s, _ in s + generator.unit() } - 2
-                let dy = (0..<4).reduce(0.0) { s, _ in s + generator.unit() } - 2
-                points += [center.0 + dx, center.1 + dy]
-            }
+/// Three well-separated 2-D blobs of 200 points around (0, 0), (10, 0) and (0, 10).
+func threeBlobs() -> [Double] {
+    var generator = SplitMix64(seed: 8)
+    var points: [Double] = []
+    for center in [(0.0, 0.0), (10.0, 0.0), (0.0, 10.0)] {
+        for _ in 0..<200 {
+            // Sum of uniforms: roughly normal, spread about 0.5.
+            let dx = (0..<4).reduce(0.0) { s, _ in s + generator.unit() } - 2
+            let dy = (0..<4).reduce(0.0) { s, _ in s + generator.unit() } - 2
+            points += [center.0 + dx, center.1 + dy]
         }
-        return points
     }
+    return points
+}
 
+final class MixtureTests: XCTestCase {
     func testEveryCovarianceTypeRecoversTheMeans() throws {
-        let points = blobs()
+        let points = threeBlobs()
         for type in MixtureParams.CovarianceType.allCases {
             var params = MixtureParams()
             params.covarianceType = type
@@ -53,7 +53,7 @@ final class MixtureTests: XCTestCase {
     }
 
     func testSameSeedSameMixture() throws {
-        let points = blobs()
+        let points = threeBlobs()
         let a = try GaussianMixture.fit(points, dimension: 2, components: 3, params: MixtureParams())
         let b = try GaussianMixture.fit(points, dimension: 2, components: 3, params: MixtureParams())
         XCTAssertEqual(a, b)
@@ -98,5 +98,25 @@ final class MixtureTests: XCTestCase {
         XCTAssertEqual(error("  n_components: [3, 0]\n  covariance_type: full\n  random_state: 1\n"),
                        "p.yaml:12:21: cluster.n_components[1]: expected an integer in [1, 1000], got \"0\"")
         XCTAssertEqual(error("  n_components: 3\n  covariance_type: full\n  random_state: 1\n"), "no error")
+    }
+}
+
+final class MixtureFileTests: XCTestCase {
+    func testEveryCovarianceTypeRoundTrips() throws {
+        let points = threeBlobs()
+        for type in MixtureParams.CovarianceType.allCases {
+            var params = MixtureParams()
+            params.covarianceType = type
+            let model = try GaussianMixture.fit(points, dimension: 2, components: 3, params: params)
+            try withTemporaryFolder { folder in
+                try model.json(genre: "pop", features: ["a", "b"]).write(to: "\(folder)/m.json")
+                let (back, genre) = try GaussianMixture.read("\(folder)/m.json", dimension: 2)
+                XCTAssertEqual(genre, "pop")
+                XCTAssertEqual(back, model, "\(type)")
+                XCTAssertEqual(try back.predict(points), try model.predict(points))
+                XCTAssertEqual(errorMessage { _ = try GaussianMixture.read("\(folder)/m.json", dimension: 3) },
+                               "\(folder)/m.json: expected genre, covariance_type, weights and 3-feature means (run msr-cluster again)")
+            }
+        }
     }
 }

@@ -25,9 +25,9 @@ public struct PlaylistReader {
     public func parse(_ bytes: [UInt8]) throws -> [Playlist] {
         let root: Any
         do {
-            root = try JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
-        } catch {
-            throw MSRError.badData(file: file, "not valid JSON (\(Self.reason(error)))")
+            root = try JSONParser.parse(bytes).foundationValue
+        } catch let error as JSONParser.ParseError {
+            throw MSRError.badData(file: file, "not valid JSON (\(error.message))")
         }
         if let list = root as? [Any] {
             return [Playlist(tracks: try list.enumerated().map { try track($1, path: "[\($0)]") })]
@@ -52,7 +52,7 @@ public struct PlaylistReader {
     private func mpdPlaylist(_ object: [String: Any], path: String) throws -> Playlist {
         let prefix = path.isEmpty ? "" : path + "."
         guard let tracks = object["tracks"] as? [Any] else { throw fail(prefix + "tracks", "expected a list of tracks") }
-        return Playlist(name: object["name"] as? String, pid: (object["pid"] as? NSNumber)?.intValue,
+        return Playlist(name: object["name"] as? String, pid: object["pid"] as? Int,
                         tracks: try tracks.enumerated().map { try track($1, path: "\(prefix)tracks[\($0)]") })
     }
 
@@ -83,11 +83,10 @@ public struct PlaylistReader {
         var features: [String: Double] = [:]
         for name in featureNames {
             guard let raw = object[name] else { continue }
-            guard !Self.isBoolean(raw), let number = raw as? NSNumber, number.doubleValue.isFinite else {
-                let shown = Self.isBoolean(raw) ? ((raw as? NSNumber)?.boolValue == true ? "true" : "false") : "\(raw)"
-                throw fail("\(path).\(name)", "expected a number, got \(shown)")
+            guard let number = raw as? Double ?? (raw as? Int).map(Double.init) else {
+                throw fail("\(path).\(name)", "expected a number, got \(raw)")
             }
-            features[name] = number.doubleValue
+            features[name] = number
         }
         return Playlist.Track(id: id, given: text, features: features)
     }
@@ -100,14 +99,4 @@ public struct PlaylistReader {
         MSRError.badData(file: file, (path.isEmpty ? "" : path + ": ") + message)
     }
 
-    /// Whether a JSONSerialization value was `true` or `false` (on Linux a JSON 0 or 1 also
-    /// answers `is Bool`; only the boolean's own class tells them apart).
-    static func isBoolean(_ value: Any) -> Bool {
-        type(of: value as AnyObject) == type(of: NSNumber(value: true) as AnyObject)
-    }
-
-    private static func reason(_ error: Error) -> String {
-        let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
-        return text.split(separator: "\n").first.map(String.init) ?? text
-    }
 }

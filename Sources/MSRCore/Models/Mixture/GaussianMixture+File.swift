@@ -39,3 +39,44 @@ extension GaussianMixture {
         ])
     }
 }
+
+extension GaussianMixture {
+    /// Reads a mixture file; returns the mixture and its genre. A file that is not a mixture of
+    /// `dimension` features is a bad-data error naming it.
+    public static func read(_ path: String, dimension d: Int) throws -> (mixture: GaussianMixture, genre: String) {
+        let object = try JSONFile.read(path, what: "mixture file")
+        func fail(_ what: String) -> MSRError { MSRError.badData(file: path, "\(what) (run msr-cluster again)") }
+        guard object["format"] as? String == "msr-gaussian-mixture", object["version"] as? Int == 1 else {
+            throw fail("not an msr Gaussian mixture, version 1")
+        }
+        guard let genre = object["genre"] as? String,
+              let typeName = object["covariance_type"] as? String,
+              let type = MixtureParams.CovarianceType(rawValue: typeName),
+              let weights = object["weights"] as? [Double], !weights.isEmpty,
+              let means = object["means"] as? [[Double]], means.count == weights.count, means.allSatisfy({ $0.count == d })
+        else { throw fail("expected genre, covariance_type, weights and \(d)-feature means") }
+        let k = weights.count
+        let covariances: [Double]?
+        switch type {
+        case .spherical:
+            covariances = (object["covariances"] as? [Double]).flatMap { $0.count == k ? $0 : nil }
+        case .diag, .tied:
+            let rows = object["covariances"] as? [[Double]]
+            let expected = type == .diag ? k : d
+            covariances = rows.flatMap { $0.count == expected && $0.allSatisfy({ $0.count == d }) ? $0.flatMap { $0 } : nil }
+        case .full:
+            let blocks = object["covariances"] as? [[[Double]]]
+            covariances = blocks.flatMap { blocks in
+                blocks.count == k && blocks.allSatisfy({ $0.count == d && $0.allSatisfy({ $0.count == d }) })
+                    ? blocks.flatMap { $0.flatMap { $0 } } : nil
+            }
+        }
+        guard let covariances else { throw fail("covariances do not fit \(typeName) with \(k) components of \(d) features") }
+        var mixture = GaussianMixture(covarianceType: type, dimension: d, weights: weights, means: means.flatMap { $0 },
+                                      covariances: covariances)
+        mixture.converged = object["converged"] as? Bool ?? false
+        mixture.iterations = object["n_iter"] as? Int ?? 0
+        mixture.lowerBound = object["lower_bound"] as? Double ?? -.infinity
+        return (mixture, genre)
+    }
+}
