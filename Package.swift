@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "msr-train", targets: ["msr-train"]),
         .executable(name: "msr-evaluate", targets: ["msr-evaluate"]),
         .executable(name: "msr-cluster", targets: ["msr-cluster"]),
+        .executable(name: "msr-predict", targets: ["msr-predict"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -45,6 +46,7 @@ let package = Package(
         .executableTarget(name: "msr-train", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-evaluate", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-cluster", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-predict", dependencies: ["MSRCLI", "MSRCore"]),
         .target(
             name: "MSRTestSupport",
             dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -53,7 +55,7 @@ let package = Package(
         .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster"]
+            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-predict"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -13,7 +13,7 @@ public enum StageRunner {
     public static func run(_ command: String, _ work: () throws -> StageOutput) throws {
         do {
             let output = try work()
-            print(output.report + "\(command): \(output.summary)")
+            print(output.report + (output.summary.isEmpty ? "" : "\(command): \(output.summary)\n"), terminator: "")
         } catch let error as MSRError {
             FileHandle.standardError.write(Data("\(command): \(error.message)\n".utf8))
             throw ExitCode(error.exitCode)

@@ -20,6 +20,21 @@ public enum JSONValue: Sendable, Equatable {
         return out
     }
 
+    /// The value on one line, keys sorted, no trailing newline: for JSON Lines.
+    public func compact() -> String {
+        switch self {
+        case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
+        case .object(let members):
+            return "{" + members.keys.sorted().map { key in
+                JSONValue.string(key).compact() + ":" + members[key]!.compact()
+            }.joined(separator: ",") + "}"
+        default:
+            var out = ""
+            write(to: &out, indent: 0)
+            return out
+        }
+    }
+
     private var isScalar: Bool {
         switch self {
         case .array, .object: return false

@@ -9,6 +9,7 @@ public struct ProjectConfig: Sendable, Equatable {
     public var training: Training
     public var evaluation: Evaluation
     public var clustering: Clustering
+    public var prediction: Prediction
 
     /// `data_ingestion`: where the dataset comes from and where the song base goes.
     public struct Ingestion: Sendable, Equatable {
@@ -75,6 +76,17 @@ public struct ProjectConfig: Sendable, Equatable {
         public var metricsDir: String
     }
 
+    /// `prediction`: what msr-predict loads, and its log.
+    public struct Prediction: Sendable, Equatable {
+        public var songBase: String
+        public var model: String
+        public var scaler: String
+        /// Holds `mixture_<label>.json`.
+        public var mixturesDir: String
+        /// One JSON line per recommended playlist is appended here.
+        public var log: String
+    }
+
     /// Loads and checks config.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> ProjectConfig {
         var root = try ConfigValue.load(path: path).mapping()
@@ -128,9 +140,18 @@ public struct ProjectConfig: Sendable, Equatable {
             metricsDir: try cluster.required("metrics_dir").string())
         try cluster.finish()
 
+        var predict = try root.required("prediction").mapping()
+        let prediction = Prediction(
+            songBase: try predict.required("song_base").string(),
+            model: try predict.required("model").string(),
+            scaler: try predict.required("scaler").string(),
+            mixturesDir: try predict.required("mixtures_dir").string(),
+            log: try predict.required("log").string())
+        try predict.finish()
+
         try root.finish()
         return ProjectConfig(schema: schema, ingestion: ingestion, validation: validation,
                              transformation: transformation, training: training, evaluation: evaluation,
-                             clustering: clustering)
+                             clustering: clustering, prediction: prediction)
     }
 }

@@ -3,6 +3,8 @@
 public struct StageOutput: Sendable, Equatable {
     /// Printed as is before the summary; empty or ending with a newline.
     public var report: String
+    /// Printed as `command: summary`; an empty summary prints nothing (msr-predict's stdout is
+    /// its JSON alone).
     public var summary: String
 
     public init(report: String = "", summary: String) {

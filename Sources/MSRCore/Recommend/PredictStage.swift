@@ -1,0 +1,110 @@
+import Foundation
+
+/// msr-predict: recommendations for the playlists of a file, as JSON (one object per playlist,
+/// JSON Lines for several) or a table, each logged as one line for monitoring.
+public enum PredictStage {
+    /// How the results are printed.
+    public enum Format: String, Sendable, CaseIterable {
+        case json, table
+    }
+
+    /// What the command line asks.
+    public struct Request: Sendable {
+        public var playlistFile: String?
+        public var similarTo: String?
+        public var k = 10
+        public var pid: Int?
+        public var log = true
+        public var format = Format.json
+
+        public init() {}
+    }
+
+    public static func run(_ inputs: StageInputs, _ request: Request) throws -> StageOutput {
+        let paths = inputs.config.prediction
+        var playlists: [Playlist]
+        if let track = request.similarTo {
+            guard let id = Playlist.trackID(track) else {
+                throw MSRError(.badData, "--similar-to: expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got \"\(track)\"")
+            }
+            playlists = [Playlist(name: "similar to \(track)", tracks: [.init(id: id, given: track)])]
+        } else if let file = request.playlistFile {
+            playlists = try PlaylistReader(file: file, featureNames: inputs.schema.features.map(\.name)).read()
+            if let pid = request.pid {
+                playlists = playlists.filter { $0.pid == pid }
+                guard !playlists.isEmpty else { throw MSRError.badData(file: file, "no playlist with pid \(pid)") }
+            }
+        } else {
+            throw MSRError(.badData, "give a playlist file, or --similar-to TRACK")
+        }
+        let recommender = try load(paths, schema: inputs.schema)
+        if let track = request.similarTo, recommender.row(of: playlists[0].tracks[0].id) == nil {
+            throw MSRError(.badData, "--similar-to: track \(track) is not in the song base (\(paths.songBase))")
+        }
+        let results = try playlists.map { try recommender.recommend($0, k: request.k) }
+        if request.log { try appendLog(results, to: paths.log) }
+        switch request.format {
+        case .json:
+            // One line per playlist (JSON Lines) when there are several; pretty for one.
+            let text = results.count == 1 ? results[0].json.serialized()
+                : results.map { $0.json.compact() + "\n" }.joined()
+            return StageOutput(report: text, summary: "")
+        case .table:
+            return StageOutput(report: results.map(table).joined(separator: "\n"), summary: "")
+        }
+    }
+
+    /// Loads the classifier, the mixtures, the song base and the scaler.
+    static func load(_ paths: ProjectConfig.Prediction, schema: Schema) throws -> Recommender {
+        let classifier = try GradientBoostingClassifier.read(paths.model)
+        let d = schema.features.count
+        let mixtures = try classifier.classes.enumerated().map { label, genre in
+            let path = "\(paths.mixturesDir)/mixture_\(label).json"
+            let (mixture, fileGenre) = try GaussianMixture.read(path, dimension: d)
+            guard fileGenre == genre else {
+                throw MSRError.badData(file: path, "is genre '\(fileGenre)', the classifier's class \(label) is '\(genre)' (run msr-cluster again)")
+            }
+            return mixture
+        }
+        return try Recommender(classifier: classifier, mixtures: mixtures,
+                               catalog: try SongTable.read(path: paths.songBase, schema: schema),
+                               scaler: try FeatureScaler.read(paths.scaler))
+    }
+
+    /// Appends one JSON line per result in a single write with O_APPEND, so concurrent calls
+    /// never interleave within a line.
+    static func appendLog(_ results: [Recommender.Result], to path: String) throws {
+        let time = ISO8601DateFormatter().string(from: Date())
+        let lines = results.map { result -> String in
+            var record: [String: JSONValue] = [
+                "time": .string(time),
+                "predicted_genre": .string(result.genre),
+                "similarity": .double(result.similarity),
+                "recommendations": .array(result.picks.map { .string($0.uri) }),
+            ]
+            if let pid = result.playlist.pid { record["pid"] = .int(pid) }
+            if let name = result.playlist.name { record["name"] = .string(name) }
+            return JSONValue.object(record).compact() + "\n"
+        }.joined()
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the log") }
+        defer { close(descriptor) }
+        let bytes = Array(lines.utf8)
+        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress!, $0.count) }
+        guard written == bytes.count else { throw AtomicFile.ioError(path, "cannot append to the log") }
+    }
+
+    static func table(_ result: Recommender.Result) -> String {
+        var out = "\(result.playlist.name ?? "playlist"): \(result.knownTracks) of \(result.playlist.tracks.count) tracks known, "
+            + "genre \(result.genre), similarity \(String(format: "%.3f", result.similarity))\n"
+        out += "  #  uri                     genre         score\n"
+        for (n, pick) in result.picks.enumerated() {
+            out += String(format: "%3d  ", n + 1) + pick.uri.padding(toLength: 24, withPad: " ", startingAt: 0)
+                + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.3f\n", pick.score)
+        }
+        if !result.unknownTracks.isEmpty { out += "  unknown: \(result.unknownTracks.joined(separator: ", "))\n" }
+        return out
+    }
+}

@@ -1,0 +1,72 @@
+import MSRTestSupport
+import XCTest
+
+/// msr-predict on the embedded data's models.
+final class PredictTests: XCTestCase {
+    /// A workspace whose whole pipeline has run (shared: training takes seconds).
+    nonisolated(unsafe) static var trained: Workspace?
+
+    func workspace() throws -> Workspace {
+        if let ready = Self.trained { return ready }
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        for stage in ["train", "cluster"] { XCTAssertEqual(try workspace.run(stage).status, 0) }
+        Self.trained = workspace
+        return workspace
+    }
+
+    let playlist = #"{"name": "mix", "pid": 7, "tracks": [{"track_uri": "spotify:track:5E30LdtzQTGqRvNd7l6kG5"}, "#
+        + #"{"track_uri": "09gysnJpfQ3ublBmJDfcEC"}, {"track_uri": "https://open.spotify.com/track/2K7xn816oNHJZ0aVqdQsha"}, "#
+        + #"{"track_uri": "spotify:track:0000000000000000000000"}]}"#
+
+    func testRecommendsTenNewSongsAndLogsTheCall() throws {
+        let workspace = try workspace()
+        try workspace.write(playlist, to: "playlist.json")
+        let result = try workspace.run("predict", "playlist.json")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let output = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let picks = try XCTUnwrap(output?["recommendations"] as? [[String: Any]])
+        XCTAssertEqual(picks.count, 10)
+        let uris = picks.compactMap { $0["uri"] as? String }
+        XCTAssertEqual(Set(uris).count, 10)
+        XCTAssertTrue(Set(uris).isDisjoint(with: ["5E30LdtzQTGqRvNd7l6kG5", "09gysnJpfQ3ublBmJDfcEC", "2K7xn816oNHJZ0aVqdQsha"]))
+        let scores = picks.compactMap { $0["score"] as? Double }
+        XCTAssertEqual(scores, scores.sorted(by: >), "best first")
+        XCTAssertEqual(output?["unknown_tracks"] as? [String], ["spotify:track:0000000000000000000000"])
+        XCTAssertEqual((output?["playlist"] as? [String: Any])?["known_tracks"] as? Int, 3)
+        XCTAssertNotNil(output?["predicted_genre"] as? String)
+        XCTAssertGreaterThan(try XCTUnwrap(output?["similarity"] as? Double), 0.5)
+
+        let before = workspace.read("data/reco/recommendations.jsonl") ?? ""
+        XCTAssertEqual(try workspace.run("predict", "playlist.json").stdout, result.stdout, "deterministic")
+        let log = try XCTUnwrap(workspace.read("data/reco/recommendations.jsonl"))
+        XCTAssertEqual(log.split(separator: "\n").count, before.split(separator: "\n").count + 1)
+        let line = try JSONSerialization.jsonObject(with: Data(log.split(separator: "\n").last!.utf8)) as? [String: Any]
+        XCTAssertEqual(line?["pid"] as? Int, 7)
+        XCTAssertEqual(line?["recommendations"] as? [String], uris)
+        XCTAssertEqual(try workspace.run("predict", "playlist.json", "--no-log", "-k", "25").status, 0)
+        XCTAssertEqual(workspace.read("data/reco/recommendations.jsonl"), log, "--no-log appends nothing")
+    }
+
+    func testSliceWithPidAndAPlaylistOfUnknownTracks() throws {
+        let workspace = try workspace()
+        try workspace.write(#"{"info": {}, "playlists": [{"pid": 1, "tracks": ["5E30LdtzQTGqRvNd7l6kG5"]}, "#
+            + #"{"pid": 2, "tracks": ["0000000000000000000000"]}]}"#, to: "slice.json")
+        let one = try workspace.run("predict", "slice.json", "--pid", "1", "--no-log", "-k", "3")
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertTrue(one.stdout.contains("\"pid\": 1"))
+        XCTAssertFails(try workspace.run("predict", "slice.json", "--no-log"), status: 65,
+                       "msr-predict: playlist: none of its 1 tracks is in the song base or carries its audio features")
+        XCTAssertFails(try workspace.run("predict", "slice.json", "--pid", "9"), status: 65,
+                       "msr-predict: slice.json: no playlist with pid 9")
+        XCTAssertFails(try workspace.run("predict", "missing.json"), status: 66, "msr-predict: missing.json: playlist file not found")
+    }
+
+    func testSimilarToOneTrackAndTheTable() throws {
+        let workspace = try workspace()
+        let similar = try workspace.run("predict", "--similar-to", "5E30LdtzQTGqRvNd7l6kG5", "-k", "5", "--format", "table", "--no-log")
+        XCTAssertEqual(similar.status, 0, similar.stderr)
+        XCTAssertEqual(similar.stdout.split(separator: "\n").count, 7, similar.stdout)
+        XCTAssertFalse(similar.stdout.contains("5E30LdtzQTGqRvNd7l6kG5  "), "the track itself is not recommended")
+    }
+}
