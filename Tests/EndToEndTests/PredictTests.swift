@@ -60,6 +60,10 @@ final class PredictTests: XCTestCase {
         XCTAssertFails(try workspace.run("predict", "slice.json", "--pid", "9"), status: 65,
                        "msr-predict: slice.json: no playlist with pid 9")
         XCTAssertFails(try workspace.run("predict", "missing.json"), status: 66, "msr-predict: missing.json: playlist file not found")
+        try workspace.write("[]", to: "empty.json")
+        let log = workspace.read("data/reco/recommendations.jsonl")
+        XCTAssertFails(try workspace.run("predict", "empty.json"), status: 65, "msr-predict: playlist has no tracks")
+        XCTAssertEqual(workspace.read("data/reco/recommendations.jsonl"), log, "a refused playlist logs nothing")
     }
 
     func testSimilarToOneTrackAndTheTable() throws {
@@ -68,5 +72,30 @@ final class PredictTests: XCTestCase {
         XCTAssertEqual(similar.status, 0, similar.stderr)
         XCTAssertEqual(similar.stdout.split(separator: "\n").count, 7, similar.stdout)
         XCTAssertFalse(similar.stdout.contains("5E30LdtzQTGqRvNd7l6kG5  "), "the track itself is not recommended")
+    }
+
+    func testWholeSmallestGenreAndKBeyondAnyCluster() throws {
+        let workspace = try workspace()
+        // Every rock song (the smallest genre, 882) in one playlist: still k results, all new.
+        let rock = try XCTUnwrap(workspace.read("data/to_rec/to_rec_9.csv")).split(separator: "\n").dropFirst()
+            .map { String($0.split(separator: ",")[0]) }
+        XCTAssertEqual(rock.count, 882)
+        try workspace.write("[" + rock.map { "\"\($0)\"" }.joined(separator: ",") + "]", to: "rock.json")
+        let all = try workspace.run("predict", "rock.json", "--no-log")
+        XCTAssertEqual(all.status, 0, all.stderr)
+        let output = try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [String: Any]
+        let uris = (output?["recommendations"] as? [[String: Any]])?.compactMap { $0["uri"] as? String } ?? []
+        XCTAssertEqual(uris.count, 10)
+        XCTAssertTrue(Set(uris).isDisjoint(with: rock))
+
+        // k beyond any genre's size: widened to the catalogue, no duplicates.
+        try workspace.write(#"["5E30LdtzQTGqRvNd7l6kG5"]"#, to: "one.json")
+        let many = try workspace.run("predict", "one.json", "--no-log", "-k", "1500")
+        XCTAssertEqual(many.status, 0, many.stderr)
+        let big = try JSONSerialization.jsonObject(with: Data(many.stdout.utf8)) as? [String: Any]
+        let picked = (big?["recommendations"] as? [[String: Any]])?.compactMap { $0["uri"] as? String } ?? []
+        XCTAssertEqual(picked.count, 1500)
+        XCTAssertEqual(Set(picked).count, 1500)
+        XCTAssertFalse(picked.contains("5E30LdtzQTGqRvNd7l6kG5"))
     }
 }

@@ -104,8 +104,9 @@ public struct Recommender {
             }
         }
         guard !raw.isEmpty else {
-            throw MSRError(.badData, "playlist\(playlist.name.map { " '\($0)'" } ?? ""): none of its \(playlist.tracks.count) "
-                + "tracks is in the song base or carries its audio features")
+            let name = "playlist\(playlist.name.map { " '\($0)'" } ?? "")"
+            throw MSRError(.badData, playlist.tracks.isEmpty ? "\(name) has no tracks"
+                : "\(name): none of its \(playlist.tracks.count) tracks is in the song base or carries its audio features")
         }
         var columns = (0..<d).map { j in raw.map { $0[j] } }
         let probabilities = classifier.predictProbabilities(FeatureMatrix(consuming: &columns))
