@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "msr-evaluate", targets: ["msr-evaluate"]),
         .executable(name: "msr-cluster", targets: ["msr-cluster"]),
         .executable(name: "msr-predict", targets: ["msr-predict"]),
+        .executable(name: "msr-monitor", targets: ["msr-monitor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,6 +48,7 @@ let package = Package(
         .executableTarget(name: "msr-evaluate", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-cluster", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-predict", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-monitor", dependencies: ["MSRCLI", "MSRCore"]),
         .target(
             name: "MSRTestSupport",
             dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -55,7 +57,7 @@ let package = Package(
         .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-predict"]
+            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-predict", "msr-monitor"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -6,6 +6,8 @@ public struct Params: Sendable, Equatable {
     public var transform: TransformParams
     public var train: BoostingParams
     public var cluster: MixtureParams
+    /// Optional in the file: its defaults are the reference project's.
+    public var monitor: MonitorParams
 
     /// Loads and checks params.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> Params {
@@ -13,7 +15,8 @@ public struct Params: Sendable, Equatable {
         let params = Params(file: path, ingest: try IngestParams(try root.required("ingest")),
                             transform: try TransformParams(try root.required("transform")),
                             train: try BoostingParams(try root.required("train")),
-                            cluster: try MixtureParams(try root.required("cluster")))
+                            cluster: try MixtureParams(try root.required("cluster")),
+                            monitor: try root.optional("monitor").map(MonitorParams.init) ?? MonitorParams())
         try root.finish()
         return params
     }

@@ -10,6 +10,7 @@ public struct ProjectConfig: Sendable, Equatable {
     public var evaluation: Evaluation
     public var clustering: Clustering
     public var prediction: Prediction
+    public var monitoring: Monitoring
 
     /// `data_ingestion`: where the dataset comes from and where the song base goes.
     public struct Ingestion: Sendable, Equatable {
@@ -87,6 +88,17 @@ public struct ProjectConfig: Sendable, Equatable {
         public var log: String
     }
 
+    /// `monitoring`: the recommendations log read, the monitoring figures written.
+    public struct Monitoring: Sendable, Equatable {
+        public var log: String
+        /// monitoring.json (DVC metrics).
+        public var metrics: String
+        /// One row per call, for a DVC plot of the trend.
+        public var trend: String
+        /// A self-contained page with the similarity chart.
+        public var html: String
+    }
+
     /// Loads and checks config.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> ProjectConfig {
         var root = try ConfigValue.load(path: path).mapping()
@@ -149,9 +161,17 @@ public struct ProjectConfig: Sendable, Equatable {
             log: try predict.required("log").string())
         try predict.finish()
 
+        var monitor = try root.required("monitoring").mapping()
+        let monitoring = Monitoring(
+            log: try monitor.required("log").string(),
+            metrics: try monitor.required("metrics").string(),
+            trend: try monitor.required("trend").string(),
+            html: try monitor.required("html").string())
+        try monitor.finish()
+
         try root.finish()
         return ProjectConfig(schema: schema, ingestion: ingestion, validation: validation,
                              transformation: transformation, training: training, evaluation: evaluation,
-                             clustering: clustering, prediction: prediction)
+                             clustering: clustering, prediction: prediction, monitoring: monitoring)
     }
 }

@@ -11,6 +11,9 @@ public struct MSRError: Error, CustomStringConvertible, Equatable {
         case missingInput
         /// Reading or writing failed for a reason that is not the data's fault.
         case io
+        /// A check the user asked for failed (msr-monitor --fail-under): exit 1, for an
+        /// orchestrator to alert or retrain on.
+        case alert
     }
 
     public var kind: Kind
@@ -38,6 +41,7 @@ public struct MSRError: Error, CustomStringConvertible, Equatable {
         case .badData: return 65
         case .missingInput: return 66
         case .io: return 74
+        case .alert: return 1
         }
     }
 

@@ -1,0 +1,51 @@
+import Foundation
+
+/// monitoring.html: one self-contained page (inline SVG, no script, no CDN) with the similarity
+/// of every call coloured by genre, the rolling mean and the threshold line.
+enum MonitorPage {
+    static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                          "#bcbd22", "#17becf"]
+
+    static func html(calls: [(genre: String, similarity: Double)], rolling: [Double], threshold: Double) -> String {
+        let width = 800.0, height = 320.0, margin = 40.0
+        let genres = Array(Set(calls.map(\.genre))).sorted()
+        let low = min(0, calls.map(\.similarity).min() ?? 0, threshold), high = 1.0
+        func x(_ n: Int) -> Double { margin + (width - 2 * margin) * (calls.count > 1 ? Double(n) / Double(calls.count - 1) : 0.5) }
+        func y(_ value: Double) -> Double { height - margin - (height - 2 * margin) * (value - low) / (high - low) }
+        func f(_ value: Double) -> String { String(format: "%.1f", value) }
+        var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+            + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"similarity per call\">\n"
+        svg += "<line x1=\"\(f(margin))\" y1=\"\(f(y(low)))\" x2=\"\(f(width - margin))\" y2=\"\(f(y(low)))\" stroke=\"#999\"/>\n"
+        svg += "<line x1=\"\(f(margin))\" y1=\"\(f(y(threshold)))\" x2=\"\(f(width - margin))\" y2=\"\(f(y(threshold)))\" "
+            + "stroke=\"#d62728\" stroke-dasharray=\"6 4\"><title>threshold \(threshold)</title></line>\n"
+        for (n, call) in calls.enumerated() {
+            let color = palette[(genres.firstIndex(of: call.genre) ?? 0) % palette.count]
+            svg += "<circle cx=\"\(f(x(n)))\" cy=\"\(f(y(call.similarity)))\" r=\"3\" fill=\"\(color)\">"
+                + "<title>call \(n + 1): \(escape(call.genre)) \(String(format: "%.3f", call.similarity))</title></circle>\n"
+        }
+        if rolling.count > 1 {
+            let points = rolling.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " ")
+            svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"#333\" stroke-width=\"2\"><title>rolling mean</title></polyline>\n"
+        }
+        svg += "</svg>"
+        let legend = genres.enumerated().map { n, genre in
+            "<span style=\"color:\(palette[n % palette.count])\">&#9679; \(escape(genre))</span>"
+        }.joined(separator: " ")
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>msr monitoring</title>
+        <style>body{font-family:sans-serif;margin:2em}span{margin-right:1em}</style></head>
+        <body><h1>Recommendation similarity</h1>
+        <p>\(calls.count) calls; dashed line: threshold \(threshold); dark line: rolling mean.</p>
+        \(svg)
+        <p>\(legend)</p>
+        </body></html>
+
+        """
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+/// msr-monitor: the recommendations log summarised for people and for DVC, as the reference
+/// project showed its admins: mean and rolling similarity, share of poor calls, calls per genre.
+public enum MonitorStage {
+    /// One logged call.
+    struct Call {
+        var time: String
+        var genre: String
+        var similarity: Double
+    }
+
+    /// Runs the stage; with `failUnder`, a rolling mean below it is an `.alert` error once the
+    /// outputs are written.
+    public static func run(_ inputs: StageInputs, failUnder: Double?) throws -> String {
+        let paths = inputs.config.monitoring, params = inputs.params.monitor
+        let calls = try readLog(paths.log)
+        let window = min(params.rollingWindow, max(calls.count, 1))
+        var rolling: [Double] = []
+        var sum = 0.0
+        for (n, call) in calls.enumerated() {
+            sum += call.similarity
+            if n >= params.rollingWindow { sum -= calls[n - params.rollingWindow].similarity }
+            rolling.append(sum / Double(min(n + 1, params.rollingWindow)))
+        }
+        let mean = calls.isEmpty ? 0 : calls.reduce(0) { $0 + $1.similarity } / Double(calls.count)
+        let under = calls.filter { $0.similarity < params.similarityThreshold }.count
+        var perGenre: [String: Int] = [:]
+        for call in calls { perGenre[call.genre, default: 0] += 1 }
+        let last = rolling.last ?? 0
+        try JSONValue.object([
+            "calls": .int(calls.count),
+            "mean_similarity": .double(mean),
+            "rolling_mean_similarity": .double(last),
+            "rolling_window": .int(params.rollingWindow),
+            "similarity_threshold": .double(params.similarityThreshold),
+            "share_under_threshold": .double(calls.isEmpty ? 0 : Double(under) / Double(calls.count)),
+            "calls_per_genre": .object(perGenre.mapValues(JSONValue.int)),
+        ]).write(to: paths.metrics)
+        var trend = CSVWriter()
+        trend.row(["call", "time", "genre", "similarity", "rolling_mean"])
+        for (n, call) in calls.enumerated() {
+            trend.integer(n + 1)
+            trend.text(call.time)
+            trend.text(call.genre)
+            trend.number(call.similarity)
+            trend.number(rolling[n])
+            trend.endRow()
+        }
+        try AtomicFile.write(trend.bytes, to: paths.trend)
+        try AtomicFile.write(MonitorPage.html(calls: calls.map { ($0.genre, $0.similarity) }, rolling: rolling,
+                                              threshold: params.similarityThreshold), to: paths.html)
+        let summary = "\(calls.count) calls, mean similarity \(String(format: "%.4f", mean)), rolling mean over the last "
+            + "\(window) \(String(format: "%.4f", last)), \(under) under \(NumberFormat.compact(params.similarityThreshold))"
+            + " -> \(paths.metrics), \(paths.trend), \(paths.html)"
+        if let failUnder, !calls.isEmpty, last < failUnder {
+            throw MSRError(.alert, "rolling mean similarity \(String(format: "%.4f", last)) over the last \(window) calls "
+                + "is under --fail-under \(NumberFormat.compact(failUnder)) (\(paths.log))")
+        }
+        return summary
+    }
+
+    /// The log's calls; a line that is not a logged call is an error naming its line.
+    static func readLog(_ path: String) throws -> [Call] {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path, what: "recommendations log")
+        } catch let error as MSRError where error.kind == .missingInput {
+            return []
+        }
+        var calls: [Call] = []
+        for (n, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+            guard case .object(let record)? = try? JSONParser.parse(Array(line)),
+                  case .string(let genre)? = record["predicted_genre"] else {
+                throw MSRError.badData(file: path, line: n + 1, "expected a logged call (a JSON object with predicted_genre and similarity)")
+            }
+            let similarity: Double
+            switch record["similarity"] {
+            case .double(let value)?: similarity = value
+            case .int(let value)?: similarity = Double(value)
+            default: throw MSRError.badData(file: path, line: n + 1, "similarity: expected a number")
+            }
+            var time = ""
+            if case .string(let value)? = record["time"] { time = value }
+            calls.append(Call(time: time, genre: genre, similarity: similarity))
+        }
+        return calls
+    }
+}
