@@ -44,3 +44,19 @@ public struct CSVColumns: Sendable {
     /// Cells of number columns that did not parse, when the reader was asked to collect them.
     public var badCells: [BadCell] = []
 }
+
+extension CSVColumns {
+    /// Takes the named number columns out as one feature matrix; a missing value is an error
+    /// naming `file`, its line and column.
+    public mutating func takeFeatures(_ names: [String], file: String) throws -> FeatureMatrix {
+        var taken: [[Double]] = []
+        for name in names {
+            let values = numbers.removeValue(forKey: name)!
+            if let row = values.firstIndex(where: \.isNaN) {
+                throw MSRError.badData(file: file, line: Int(lines[row]), "column '\(name)': missing value (expected a number)")
+            }
+            taken.append(values)
+        }
+        return FeatureMatrix(consuming: &taken)
+    }
+}

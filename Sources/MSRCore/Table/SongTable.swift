@@ -27,17 +27,9 @@ public struct SongTable: Sendable {
         var request: [(name: String, kind: CSVColumnKind)] = [(schema.id, .text), (schema.target, .category)]
         request += schema.features.map { ($0.name, .number) }
         var columns = try reader.read(request)
-        var numbers = schema.features.map { columns.numbers.removeValue(forKey: $0.name)! }
+        let features = try columns.takeFeatures(schema.features.map(\.name), file: path)
         let table = SongTable(uris: columns.texts[schema.id]!, genres: columns.categories[schema.target]!,
-                              features: FeatureMatrix(consuming: &numbers),
-                              featureColumns: schema.features, lines: columns.lines)
-        for (j, column) in table.featureColumns.enumerated() {
-            if let index = table.features.column(j).firstIndex(where: \.isNaN) {
-                let row = index - j * table.count
-                throw MSRError.badData(file: path, line: Int(table.lines[row]),
-                                       "column '\(column.name)': missing value (expected a number)")
-            }
-        }
+                              features: features, featureColumns: schema.features, lines: columns.lines)
         if let row = (0..<table.count).first(where: table.uris.isEmpty) {
             throw MSRError.badData(file: path, line: Int(table.lines[row]), "column '\(schema.id)': missing value")
         }

@@ -26,16 +26,7 @@ public struct LabeledData: Sendable {
 
     /// Reads the schema's feature columns of a CSV; a missing value is an error.
     public static func readFeatures(_ path: String, schema: Schema) throws -> FeatureMatrix {
-        let columns = try CSVReader(path: path).read(schema.features.map { ($0.name, .number) })
-        var numbers: [[Double]] = []
-        for feature in schema.features {
-            let values = columns.numbers[feature.name]!
-            if let row = values.firstIndex(where: \.isNaN) {
-                throw MSRError.badData(file: path, line: Int(columns.lines[row]),
-                                       "column '\(feature.name)': missing value (expected a number)")
-            }
-            numbers.append(values)
-        }
-        return FeatureMatrix(consuming: &numbers)
+        var columns = try CSVReader(path: path).read(schema.features.map { ($0.name, .number) })
+        return try columns.takeFeatures(schema.features.map(\.name), file: path)
     }
 }
