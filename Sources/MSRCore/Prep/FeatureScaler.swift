@@ -71,6 +71,17 @@ public struct FeatureScaler: Sendable, Equatable {
         (value - mean[j]) / (std[j] == 0 ? 1 : std[j])
     }
 
+    /// Every row of `matrix` standardised, row-major (`result[i * columns + j]`): the space the
+    /// mixtures are fitted in and recommendations are measured in.
+    public func standardizedRows(_ matrix: FeatureMatrix) -> [Double] {
+        let n = matrix.rowCount, d = matrix.columnCount
+        var points = [Double](repeating: 0, count: n * d)
+        for j in 0..<d {
+            for (i, value) in matrix.column(j).enumerated() { points[i * d + j] = standardize(value, feature: j) }
+        }
+        return points
+    }
+
     /// scaler.json: the features in order, and one array per statistic.
     public var json: JSONValue {
         .object([

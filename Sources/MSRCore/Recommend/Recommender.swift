@@ -63,10 +63,7 @@ public struct Recommender {
             }
         }
         self.index = index
-        var points = [Double](repeating: 0, count: n * d)
-        for j in 0..<d {
-            for (i, value) in catalog.features.column(j).enumerated() { points[i * d + j] = scaler.standardize(value, feature: j) }
-        }
+        let points = scaler.standardizedRows(catalog.features)
         self.points = points
         let classOfName = Dictionary(uniqueKeysWithValues: classifier.classes.enumerated().map { ($1, $0) })
         let labels = catalog.genres.codes.map { classOfName[catalog.genres.names[Int($0)]] ?? -1 }

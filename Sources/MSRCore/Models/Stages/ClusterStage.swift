@@ -67,15 +67,7 @@ public enum ClusterStage {
         let file = "\(paths.toRecDir)/to_rec_\(label).csv"
         let songs = try SongTable.read(path: file, schema: schema)
         let d = songs.features.columnCount, n = songs.count
-        var points = [Double](repeating: 0, count: n * d)
-        for j in 0..<d {
-            let column = songs.features.column(j)
-            var i = 0
-            for value in column {
-                points[i * d + j] = scaler.standardize(value, feature: j)
-                i += 1
-            }
-        }
+        let points = scaler.standardizedRows(songs.features)
         let model: GaussianMixture
         let fitStart = DispatchTime.now().uptimeNanoseconds
         do {
