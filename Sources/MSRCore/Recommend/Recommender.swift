@@ -89,6 +89,7 @@ public struct Recommender {
     /// is a bad-data error.
     public func recommend(_ playlist: Playlist, k: Int) throws -> Result {
         let d = catalog.features.columnCount
+        // `known`: the playlist's catalogue rows, which are never recommended back.
         var raw: [[Double]] = [], known = Set<Int>(), unknown: [String] = []
         for track in playlist.tracks {
             if let row = row(of: track.id) {
@@ -116,7 +117,6 @@ public struct Recommender {
         for row in raw { for j in 0..<d { centroid[j] += scaler.standardize(row[j], feature: j) / Double(raw.count) } }
         let component = try mixtures[genre].predict(centroid)[0]
 
-        let excluded = Set(playlist.tracks.map(\.id))
         func distance(_ i: Int) -> Double {
             var sum = 0.0
             for j in 0..<d {
@@ -134,7 +134,7 @@ public struct Recommender {
         for pool in [inComponent, inGenre, anywhere] {
             guard picks.count < k else { break }
             var ranked: [(row: Int, distance: Double)] = []
-            for i in 0..<catalog.count where pool(i) && !taken.contains(i) && !excluded.contains(catalog.uris[i]) {
+            for i in 0..<catalog.count where pool(i) && !taken.contains(i) && !known.contains(i) {
                 ranked.append((i, distance(i)))
             }
             ranked.sort { $0.distance < $1.distance || ($0.distance == $1.distance && $0.row < $1.row) }
