@@ -34,6 +34,7 @@ let package = Package(
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
+        .target(name: "MSRNetwork", dependencies: ["MSRCore"]),
         .target(
             name: "MSRCLI",
             dependencies: [
@@ -41,7 +42,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "msr-ingest", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-ingest", dependencies: ["MSRCLI", "MSRCore", "MSRNetwork"]),
         .executableTarget(name: "msr-validate", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-transform", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-train", dependencies: ["MSRCLI", "MSRCore"]),
@@ -54,7 +55,7 @@ let package = Package(
             dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRTestSupport"]),
+        .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRNetwork", "MSRTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-predict", "msr-monitor"]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MSRCLI
 import MSRCore
+import MSRNetwork
 
 @main
 struct Ingest: ParsableCommand {
@@ -15,7 +16,7 @@ struct Ingest: ParsableCommand {
 
     func run() throws {
         try StageRunner.run("msr-ingest") {
-            try IngestStage.run(try stage.load(), force: force)
+            try IngestStage.run(try stage.load(), force: force, http: URLSessionClient())
         }
     }
 }

@@ -1,6 +1,7 @@
 import MSRTestSupport
 import XCTest
 @testable import MSRCore
+import MSRNetwork
 
 final class IngestTests: XCTestCase {
     let schema = Schema(columns: [
@@ -104,11 +105,11 @@ final class IngestTests: XCTestCase {
     func testFetcherCopiesPathsAndFileURLsAndRefusesMissingOnes() throws {
         try withTemporaryFolder { folder in
             try Data("zip".utf8).write(to: URL(fileURLWithPath: "\(folder)/src.zip"))
-            try DatasetFetcher.fetch("\(folder)/src.zip", to: "\(folder)/raw/a.zip")
-            try DatasetFetcher.fetch("file://\(folder)/src.zip", to: "\(folder)/raw/b.zip")
+            try DatasetFetcher.fetch("\(folder)/src.zip", to: "\(folder)/raw/a.zip", http: URLSessionClient())
+            try DatasetFetcher.fetch("file://\(folder)/src.zip", to: "\(folder)/raw/b.zip", http: URLSessionClient())
             XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/a.zip"), Data("zip".utf8))
             XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/b.zip"), Data("zip".utf8))
-            let error = errorMessage { try DatasetFetcher.fetch("\(folder)/absent.zip", to: "\(folder)/raw/c.zip") }
+            let error = errorMessage { try DatasetFetcher.fetch("\(folder)/absent.zip", to: "\(folder)/raw/c.zip", http: URLSessionClient()) }
             XCTAssertEqual(error, "\(folder)/absent.zip: dataset (data_ingestion.source_url) not found")
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/raw").sorted(), ["a.zip", "b.zip"],
                            "no temporary file is left behind")
@@ -118,7 +119,7 @@ final class IngestTests: XCTestCase {
     func testFetcherReportsAnUnreachableURL() {
         withTemporaryFolder { folder in
             // Port 9 on loopback: nothing listens, the connection is refused at once.
-            let error = errorMessage { try DatasetFetcher.fetch("http://127.0.0.1:9/dataset.zip", to: "\(folder)/d.zip") }
+            let error = errorMessage { try DatasetFetcher.fetch("http://127.0.0.1:9/dataset.zip", to: "\(folder)/d.zip", http: URLSessionClient()) }
             XCTAssertTrue(error.hasPrefix("http://127.0.0.1:9/dataset.zip: download failed: "), error)
             XCTAssertFalse(FileManager.default.fileExists(atPath: "\(folder)/d.zip"))
         }

@@ -2,12 +2,13 @@ import Foundation
 
 /// msr-ingest: fetches the dataset archive when absent, reads its CSV, writes the song base.
 public enum IngestStage {
-    /// Runs the stage; returns the summary line it prints.
-    public static func run(_ inputs: StageInputs, force: Bool) throws -> String {
+    /// Runs the stage, downloading through `http` when the source is a URL; returns the summary
+    /// line it prints.
+    public static func run(_ inputs: StageInputs, force: Bool, http: any HTTPClient) throws -> String {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.ingestion
         if force || !FileManager.default.fileExists(atPath: paths.datasetZip) {
-            try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip)
+            try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip, http: http)
         }
         var timer = PhaseTimer()
         let (entryName, bytes) = try DatasetArchive.readCSV(zipPath: paths.datasetZip,

@@ -7,6 +7,8 @@ public enum Parallel {
 
     /// `body(k)` for k in `0..<count`, run concurrently; the results in index order.
     public static func map<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {
+        // One task runs here: no thread pool to start (it costs a short command milliseconds).
+        if count == 1 { return [body(0)] }
         let results = Results<T>(count: count)
         DispatchQueue.concurrentPerform(iterations: count) { k in results.set(k, body(k)) }
         return results.values
