@@ -107,6 +107,17 @@ final class BoostingTests: XCTestCase {
         XCTAssertEqual(leaves.map(\.1).sorted(), [20, 20])
         XCTAssertEqual(importance[0], 0)
         XCTAssertEqual(importance[1], 40, "gain: 20^2/20 + 20^2/20 - 0^2/40")
+
+        // Flattened, with a one-leaf tree after it: rows go left at or below 9.5.
+        var stump = RegressionTree()
+        _ = stump.addLeaf(0.25)
+        let forest = Forest([tree, stump])
+        XCTAssertEqual(forest.roots, [0, 3])
+        for (x, expected) in [(9.5, 1.0), (9.0, 1.0), (10.0, -1.0)] {
+            var scores = [0.0, 0.0]
+            [3.0, x].withUnsafeBufferPointer { forest.accumulate($0.baseAddress!, into: &scores, classes: 2) }
+            XCTAssertEqual(scores, [expected, 0.25], "x = \(x)")
+        }
     }
 
     func testSoftmaxGradientsMatchNumericalDerivatives() {
@@ -181,6 +192,13 @@ final class BoostingTests: XCTestCase {
         XCTAssertTrue(truncated.hasSuffix(" (the file is damaged or not an msr model)"), truncated)
         XCTAssertEqual(errorMessage { _ = try GradientBoostingClassifier.decode(Array("hello".utf8), file: "m") },
                        "m: not an msr boosted-trees model (expected the MSRGBDT1 header)")
+        // The first tree's root sent back to itself: nodes are 16 bytes at the end, left at +12.
+        XCTAssertEqual(model.forest.nodes[0].feature >= 0, true, "the first tree splits")
+        var looping = bytes
+        let root = bytes.count - model.forest.nodes.count * 16
+        looping.replaceSubrange((root + 12)..<(root + 16), with: [0, 0, 0, 0])
+        XCTAssertEqual(errorMessage { _ = try GradientBoostingClassifier.decode(looping, file: "m") },
+                       "m: tree 0 node 0 points outside the tree: a damaged model")
     }
 
     func testClassificationReportByHand() {

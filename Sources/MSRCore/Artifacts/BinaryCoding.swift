@@ -1,5 +1,9 @@
+#if _endian(big)
+#error("msr's binary files are little-endian and arrays are copied as they lie in memory")
+#endif
+
 /// Little-endian binary encoding for model files: fixed-width numbers and length-prefixed
-/// strings, written and read with bounds checks.
+/// strings, written and read with bounds checks; arrays are copied as they lie in memory.
 public struct BinaryWriter {
     public private(set) var bytes: [UInt8] = []
 
@@ -24,8 +28,13 @@ public struct BinaryWriter {
         bytes += value.utf8
     }
 
-    public mutating func doubles(_ values: [Double]) { for value in values { double(value) } }
-    public mutating func int32s(_ values: [Int32]) { for value in values { int32(value) } }
+    public mutating func doubles(_ values: [Double]) { records(values) }
+    public mutating func int32s(_ values: [Int32]) { records(values) }
+
+    /// Appends the array's memory: plain structs of numbers with no padding.
+    public mutating func records<T: BitwiseCopyable>(_ values: [T]) {
+        values.withUnsafeBytes { bytes += $0 }
+    }
 }
 
 /// Reads what `BinaryWriter` wrote; running past the end is a bad-data error naming the file.
@@ -79,16 +88,19 @@ public struct BinaryReader {
         return value
     }
 
-    public mutating func doubles(_ count: Int) throws -> [Double] {
-        _ = try take(count * 8)
-        offset -= count * 8
-        return try (0..<count).map { _ in try double() }
-    }
+    public mutating func doubles(_ count: Int) throws -> [Double] { try records(count, of: Double.self) }
+    public mutating func int32s(_ count: Int) throws -> [Int32] { try records(count, of: Int32.self) }
 
-    public mutating func int32s(_ count: Int) throws -> [Int32] {
-        _ = try take(count * 4)
-        offset -= count * 4
-        return try (0..<count).map { _ in try int32() }
+    /// `count` values copied from the file's bytes as `BinaryWriter.records` wrote them.
+    public mutating func records<T: BitwiseCopyable>(_ count: Int, of type: T.Type) throws -> [T] {
+        let size = count * MemoryLayout<T>.stride
+        let start = try take(size)
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + size)]))
+            }
+            initialized = count
+        }
     }
 
     public var atEnd: Bool { offset == bytes.count }

@@ -12,21 +12,21 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     public var featureNames: [String]
     /// The raw score every row starts from: the log of each class's share of the training rows.
     public var baseline: [Double]
-    /// `trees[round * classes.count + k]` adds to class `k`'s raw score.
-    public var trees: [RegressionTree]
+    /// Tree `round * classes.count + k` adds to class `k`'s raw score.
+    public var forest: Forest
     /// Total gain of the splits on each feature.
     public var importance: [Double]
     /// Validation loss after each round, when early stopping held rows out.
     public var validationLoss: [Double] = []
 
-    public var rounds: Int { trees.count / max(classes.count, 1) }
+    public var rounds: Int { forest.treeCount / max(classes.count, 1) }
 
-    public init(classes: [String], featureNames: [String], baseline: [Double], trees: [RegressionTree],
+    public init(classes: [String], featureNames: [String], baseline: [Double], forest: Forest,
                 importance: [Double]) {
         self.classes = classes
         self.featureNames = featureNames
         self.baseline = baseline
-        self.trees = trees
+        self.forest = forest
         self.importance = importance
     }
 
@@ -150,7 +150,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
             }
         }
         var model = GradientBoostingClassifier(classes: classes, featureNames: featureNames, baseline: baseline,
-                                               trees: trees, importance: importance)
+                                               forest: Forest(trees), importance: importance)
         model.validationLoss = validationLoss
         return model
     }
@@ -190,11 +190,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
                             for j in 0..<features { row[j] = values[j * n + i] }
                             let scores = out.baseAddress! + r * classCount
                             for k in 0..<classCount { scores[k] = baseline[k] }
-                            var k = 0
-                            for tree in trees {
-                                scores[k] += tree.predict(row.baseAddress!)
-                                k = k + 1 == classCount ? 0 : k + 1
-                            }
+                            forest.accumulate(row.baseAddress!, into: scores, classes: classCount)
                             SoftmaxLoss.softmax(scores, classes: classCount)
                         }
                     }

@@ -1,6 +1,7 @@
-/// A fitted tree: parallel node arrays, node 0 the root. An internal node sends a row left when
-/// its feature's value is at or below `threshold`; a leaf (feature -1) holds the value added to
-/// the raw score, the learning rate already applied.
+/// A tree as it grows: parallel node arrays, node 0 the root. An internal node sends a row left
+/// when its feature's value is at or below `threshold`; a leaf (feature -1) holds the value
+/// added to the raw score, the learning rate already applied. A fitted model keeps its trees
+/// flattened in a `Forest`.
 public struct RegressionTree: Sendable, Equatable {
     public var feature: [Int32]
     public var threshold: [Double]
@@ -31,16 +32,6 @@ public struct RegressionTree: Sendable, Equatable {
         left[node] = Int32(l)
         right[node] = Int32(r)
         value[node] = 0
-    }
-
-    /// The leaf value for one row of raw features.
-    @inline(__always)
-    public func predict(_ row: UnsafePointer<Double>) -> Double {
-        var node = 0
-        while feature[node] >= 0 {
-            node = Int(row[Int(feature[node])] <= threshold[node] ? left[node] : right[node])
-        }
-        return value[node]
     }
 
     /// The leaf value for one row of bins (training).

@@ -17,7 +17,7 @@ public enum TrainStage {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         try model.write(to: paths.model)
         try importanceJSON(model).write(to: paths.importance)
-        return "\(model.rounds) rounds x \(classes.count) classes = \(model.trees.count) trees on \(data.labels.count) rows "
+        return "\(model.rounds) rounds x \(classes.count) classes = \(model.forest.treeCount) trees on \(data.labels.count) rows "
             + "in \(String(format: "%.2f", seconds)) s -> \(paths.model)"
     }
 

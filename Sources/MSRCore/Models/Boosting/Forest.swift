@@ -1,0 +1,80 @@
+/// The trees of a fitted model flattened for prediction: every node of every tree in one
+/// contiguous array of 16-byte nodes, a tree's children side by side, so walking a tree is one
+/// load and one compare per level with no branch on the direction, and a model loads with one
+/// copy.
+public struct Forest: Sendable, Equatable {
+    /// A split (`feature >= 0`: go to `left` when the row's value is at or below `value`, else
+    /// to `left + 1`) or a leaf (`feature == -1`: `value` is added to the raw score).
+    public struct Node: Sendable, Equatable, BitwiseCopyable {
+        public var value: Double
+        public var feature: Int32
+        /// The left child's index in `nodes`; the right child follows it.
+        public var left: Int32
+    }
+
+    public private(set) var nodes: [Node]
+    /// Where each tree's root is in `nodes`, increasing.
+    public private(set) var roots: [Int32]
+
+    public var treeCount: Int { roots.count }
+
+    /// Flattens grown trees (each tree's children were appended in pairs, left then right).
+    public init(_ trees: [RegressionTree]) {
+        nodes = []
+        roots = []
+        nodes.reserveCapacity(trees.reduce(0) { $0 + $1.nodeCount })
+        for tree in trees {
+            let root = nodes.count
+            roots.append(Int32(root))
+            for i in 0..<tree.nodeCount {
+                let leaf = tree.feature[i] < 0
+                precondition(leaf || tree.right[i] == tree.left[i] + 1, "a tree's children are adjacent")
+                nodes.append(Node(value: leaf ? tree.value[i] : tree.threshold[i], feature: tree.feature[i],
+                                  left: leaf ? -1 : Int32(root) + tree.left[i]))
+            }
+        }
+    }
+
+    /// A forest read from a file; `validate` has checked the nodes.
+    init(nodes: [Node], roots: [Int32]) {
+        self.nodes = nodes
+        self.roots = roots
+    }
+
+    /// Nil when every tree's nodes point forward, inside the tree, at features below
+    /// `features`; otherwise what is wrong.
+    func problem(features: Int) -> String? {
+        guard roots.first == 0 || roots.isEmpty else { return "the first tree does not start at node 0" }
+        for t in 0..<roots.count {
+            let start = Int(roots[t]), end = t + 1 < roots.count ? Int(roots[t + 1]) : nodes.count
+            guard start < end else { return "tree \(t) has no node" }
+            for i in start..<end where nodes[i].feature != -1 {
+                let node = nodes[i]
+                guard node.feature >= 0, Int(node.feature) < features, Int(node.left) > i, Int(node.left) + 1 < end else {
+                    return "tree \(t) node \(i - start) points outside the tree"
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Adds each tree's leaf value for one row of raw features to `scores[t % classes]`.
+    @inline(__always)
+    func accumulate(_ row: UnsafePointer<Double>, into scores: UnsafeMutablePointer<Double>, classes: Int) {
+        nodes.withUnsafeBufferPointer { nodes in
+            roots.withUnsafeBufferPointer { roots in
+                var k = 0
+                for root in roots {
+                    var i = Int(root)
+                    while true {
+                        let node = nodes[i]
+                        if node.feature < 0 { break }
+                        i = Int(node.left) &+ (row[Int(node.feature)] <= node.value ? 0 : 1)
+                    }
+                    scores[k] += nodes[i].value
+                    k = k &+ 1 == classes ? 0 : k &+ 1
+                }
+            }
+        }
+    }
+}
