@@ -1,3 +1,4 @@
+import MSRCore
 import MSRTestSupport
 import XCTest
 
@@ -21,9 +22,24 @@ final class ClusterTests: XCTestCase {
             XCTAssertEqual((model?["weights"] as? [Double])?.count, 3)
             XCTAssertEqual((model?["means"] as? [[Double]])?.first?.count, 9)
         }
+        // The song index: every song once, genre by genre, its component one of its genre's three.
+        let index = try SongIndex.read("\(workspace.path)/models/catalog.msrix")
+        XCTAssertEqual(index.count, 10_674)
+        XCTAssertEqual(Set(index.uris.strings).count, 10_674)
+        XCTAssertEqual(index.genres, workspace.read("data/to_rec/genres.txt")?.split(separator: "\n").map(String.init))
+        XCTAssertEqual(index.labels, index.labels.sorted())
+        XCTAssertEqual(Set(index.components), [0, 1, 2])
+        let rockFile = try XCTUnwrap(workspace.read("data/to_rec/to_rec_9.csv")).split(separator: "\n").dropFirst()
+        let rockRows = (0..<index.count).filter { index.labels[$0] == 9 }
+        XCTAssertEqual(rockRows.map { index.uris[$0] }, rockFile.map { String($0.prefix { $0 != "," }) })
+        XCTAssertEqual(Array(index.features[(rockRows[0] * 9)..<(rockRows[0] * 9 + 9)]),
+                       rockFile.first!.split(separator: ",").dropFirst(2).map { Double($0)! })
+
         let first = workspace.bytes("models/mixture_7.json")
+        let firstIndex = workspace.bytes("models/catalog.msrix")
         XCTAssertEqual(try workspace.run("cluster").status, 0)
         XCTAssertEqual(workspace.bytes("models/mixture_7.json"), first, "same data and seed: same mixture")
+        XCTAssertEqual(workspace.bytes("models/catalog.msrix"), firstIndex)
     }
 
     func testMoreComponentListsThanGenresIsRefused() throws {

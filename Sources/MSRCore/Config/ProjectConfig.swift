@@ -75,11 +75,14 @@ public struct ProjectConfig: Sendable, Equatable {
         public var modelsDir: String
         /// Receives `uns_metrics_<label>.json`.
         public var metricsDir: String
+        /// Receives the song index msr-predict reads (`SongIndex`).
+        public var catalog: String
     }
 
     /// `prediction`: what msr-predict loads, and its log.
     public struct Prediction: Sendable, Equatable {
-        public var songBase: String
+        /// The song index msr-cluster wrote.
+        public var catalog: String
         public var model: String
         public var scaler: String
         /// Holds `mixture_<label>.json`.
@@ -149,12 +152,13 @@ public struct ProjectConfig: Sendable, Equatable {
             toRecDir: try cluster.required("to_rec_dir").string(),
             scaler: try cluster.required("scaler").string(),
             modelsDir: try cluster.required("models_dir").string(),
-            metricsDir: try cluster.required("metrics_dir").string())
+            metricsDir: try cluster.required("metrics_dir").string(),
+            catalog: try cluster.required("catalog").string())
         try cluster.finish()
 
         var predict = try root.required("prediction").mapping()
         let prediction = Prediction(
-            songBase: try predict.required("song_base").string(),
+            catalog: try predict.required("catalog").string(),
             model: try predict.required("model").string(),
             scaler: try predict.required("scaler").string(),
             mixturesDir: try predict.required("mixtures_dir").string(),

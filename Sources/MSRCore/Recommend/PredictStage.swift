@@ -39,7 +39,7 @@ public enum PredictStage {
         }
         let recommender = try load(paths, schema: inputs.schema)
         if let track = request.similarTo, recommender.row(of: playlists[0].tracks[0].id) == nil {
-            throw MSRError(.badData, "--similar-to: track \(track) is not in the song base (\(paths.songBase))")
+            throw MSRError(.badData, "--similar-to: track \(track) is not in the song index (\(paths.catalog))")
         }
         let results = try playlists.map { try recommender.recommend($0, k: request.k) }
         if request.log { try appendLog(results, to: paths.log) }
@@ -54,9 +54,11 @@ public enum PredictStage {
         }
     }
 
-    /// Loads the classifier, the mixtures, the song base and the scaler.
+    /// Loads the classifier, the mixtures, the song index and the scaler.
     static func load(_ paths: ProjectConfig.Prediction, schema: Schema) throws -> Recommender {
+        var timer = PhaseTimer()
         let classifier = try GradientBoostingClassifier.read(paths.model)
+        timer.mark("classifier")
         let d = schema.features.count
         let mixtures = try classifier.classes.enumerated().map { label, genre in
             let path = "\(paths.mixturesDir)/mixture_\(label).json"
@@ -66,9 +68,13 @@ public enum PredictStage {
             }
             return mixture
         }
-        return try Recommender(classifier: classifier, mixtures: mixtures,
-                               catalog: try SongTable.read(path: paths.songBase, schema: schema),
-                               scaler: try FeatureScaler.read(paths.scaler))
+        timer.mark("mixtures")
+        let catalog = try SongIndex.read(paths.catalog)
+        timer.mark("song index")
+        let scaler = try FeatureScaler.read(paths.scaler)
+        let r = try Recommender(classifier: classifier, mixtures: mixtures, catalog: catalog, scaler: scaler)
+        timer.mark("recommender")
+        return r
     }
 
     /// Appends one JSON line per result in a single write with O_APPEND, so concurrent calls

@@ -8,19 +8,14 @@ import Foundation
 /// 3. the mixture component of the playlist's standardised centroid, within that genre;
 /// 4. candidates from that component, widened to the genre and then the whole catalogue while
 ///    fewer than `k`, the playlist's own tracks excluded;
-/// 5. ranked by Euclidean distance to the centroid in standardised space (ties: catalogue order).
+/// 5. ranked by Euclidean distance to the centroid in standardised space (ties: song index order).
 public struct Recommender {
     public let classifier: GradientBoostingClassifier
     public let mixtures: [GaussianMixture]
-    public let catalog: SongTable
+    public let catalog: SongIndex
     public let scaler: FeatureScaler
     /// Catalogue rows by uri.
     let index: ByteStringTable
-    /// Standardised features, row-major `count x d`.
-    let points: [Double]
-    /// Each catalogue song's genre label (classifier class index) and mixture component.
-    let labels: [Int]
-    let components: [Int32]
 
     /// One recommended song.
     public struct Pick: Sendable, Equatable {
@@ -42,42 +37,32 @@ public struct Recommender {
         public var similarity: Double
     }
 
-    public init(classifier: GradientBoostingClassifier, mixtures: [GaussianMixture], catalog: SongTable,
+    public init(classifier: GradientBoostingClassifier, mixtures: [GaussianMixture], catalog: SongIndex,
                 scaler: FeatureScaler) throws {
-        let d = catalog.features.columnCount, n = catalog.count
-        guard classifier.featureNames == catalog.featureColumns.map(\.name), scaler.features == classifier.featureNames else {
-            throw MSRError(.badData, "the classifier, the scaler and the song base disagree on the features: run the pipeline again")
+        guard classifier.featureNames == catalog.featureNames, scaler.features == classifier.featureNames else {
+            throw MSRError(.badData, "the classifier, the scaler and the song index disagree on the features: run the pipeline again")
+        }
+        guard catalog.genres == classifier.classes else {
+            throw MSRError(.badData, "the song index's genres are not the classifier's: run msr-cluster again")
         }
         guard mixtures.count == classifier.classes.count else {
             throw MSRError(.badData, "\(mixtures.count) mixtures for \(classifier.classes.count) genres: run msr-cluster again")
+        }
+        if let row = (0..<catalog.count).first(where: { Int(catalog.components[$0]) >= mixtures[Int(catalog.labels[$0])].componentCount }) {
+            throw MSRError(.badData, "song \(catalog.uris[row]) is in a mixture component its genre does not have: run msr-cluster again")
         }
         self.classifier = classifier
         self.mixtures = mixtures
         self.catalog = catalog
         self.scaler = scaler
-        var index = ByteStringTable(capacity: n)
+        var index = ByteStringTable(capacity: catalog.count)
         catalog.uris.bytes.withUnsafeBufferPointer { bytes in
-            for i in 0..<n {
+            for i in 0..<catalog.count {
                 let range = catalog.uris.range(i)
                 _ = index.insert(bytes.baseAddress! + range.lowerBound, count: range.count)
             }
         }
         self.index = index
-        let points = scaler.standardizedRows(catalog.features)
-        self.points = points
-        let classOfName = Dictionary(uniqueKeysWithValues: classifier.classes.enumerated().map { ($1, $0) })
-        let labels = catalog.genres.codes.map { classOfName[catalog.genres.names[Int($0)]] ?? -1 }
-        if let bad = labels.firstIndex(of: -1) {
-            throw MSRError(.badData, "song base genre '\(catalog.genres[bad])' is not one of the classifier's genres")
-        }
-        self.labels = labels
-        var components = [Int32](repeating: 0, count: n)
-        for label in 0..<mixtures.count {
-            let rows = (0..<n).filter { labels[$0] == label }
-            let assigned = try mixtures[label].predict(rows.flatMap { points[($0 * d)..<(($0 + 1) * d)] })
-            for (row, component) in zip(rows, assigned) { components[row] = component }
-        }
-        self.components = components
     }
 
     /// The catalogue row of a track id, if the song base has it.
@@ -88,12 +73,13 @@ public struct Recommender {
     /// Recommends `k` songs for the playlist; a playlist without any track with known features
     /// is a bad-data error.
     public func recommend(_ playlist: Playlist, k: Int) throws -> Result {
-        let d = catalog.features.columnCount
+        let d = catalog.dimension
+        let points = catalog.points, labels = catalog.labels, components = catalog.components
         // `known`: the playlist's catalogue rows, which are never recommended back.
         var raw: [[Double]] = [], known = Set<Int>(), unknown: [String] = []
         for track in playlist.tracks {
             if let row = row(of: track.id) {
-                raw.append((0..<d).map { catalog.features[row, $0] })
+                raw.append(Array(catalog.features[(row * d)..<((row + 1) * d)]))
                 known.insert(row)
             } else if scaler.features.allSatisfy({ track.features[$0] != nil }) {
                 raw.append(scaler.features.map { track.features[$0]! })
@@ -111,11 +97,11 @@ public struct Recommender {
         let classCount = classifier.classes.count
         var mean = [Double](repeating: 0, count: classCount)
         for r in 0..<raw.count { for c in 0..<classCount { mean[c] += probabilities[r * classCount + c] / Double(raw.count) } }
-        let genre = Int(GradientBoostingClassifier.argmax(mean, classes: classCount)[0])
+        let genre = GradientBoostingClassifier.argmax(mean, classes: classCount)[0]
 
         var centroid = [Double](repeating: 0, count: d)
         for row in raw { for j in 0..<d { centroid[j] += scaler.standardize(row[j], feature: j) / Double(raw.count) } }
-        let component = try mixtures[genre].predict(centroid)[0]
+        let component = try mixtures[Int(genre)].predict(centroid)[0]
 
         func distance(_ i: Int) -> Double {
             var sum = 0.0
@@ -128,8 +114,8 @@ public struct Recommender {
         var picks: [(row: Int, distance: Double)] = []
         var taken = Set<Int>()
         // Widen the pool until it holds k songs: the component, the genre, the catalogue.
-        let inComponent: (Int) -> Bool = { self.labels[$0] == genre && self.components[$0] == component }
-        let inGenre: (Int) -> Bool = { self.labels[$0] == genre }
+        let inComponent: (Int) -> Bool = { labels[$0] == genre && components[$0] == component }
+        let inGenre: (Int) -> Bool = { labels[$0] == genre }
         let anywhere: (Int) -> Bool = { _ in true }
         for pool in [inComponent, inGenre, anywhere] {
             guard picks.count < k else { break }
@@ -146,9 +132,9 @@ public struct Recommender {
         var pickMean = [Double](repeating: 0, count: d)
         for pick in picks { for j in 0..<d { pickMean[j] += points[pick.row * d + j] / Double(picks.count) } }
         return Result(
-            playlist: playlist, knownTracks: raw.count, unknownTracks: unknown, genre: classifier.classes[genre],
+            playlist: playlist, knownTracks: raw.count, unknownTracks: unknown, genre: classifier.classes[Int(genre)],
             probabilities: Dictionary(uniqueKeysWithValues: zip(classifier.classes, mean)),
-            picks: picks.map { Pick(uri: catalog.uris[$0.row], genre: catalog.genres[$0.row], score: 1 / (1 + $0.distance)) },
+            picks: picks.map { Pick(uri: catalog.uris[$0.row], genre: catalog.genres[Int(labels[$0.row])], score: 1 / (1 + $0.distance)) },
             similarity: Self.cosine(centroid, pickMean))
     }
 

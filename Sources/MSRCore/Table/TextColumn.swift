@@ -9,6 +9,12 @@ public struct TextColumn: Sendable, Equatable {
 
     public init() {}
 
+    /// A column over an arena and its end offsets (increasing, the last at `bytes.count`).
+    public init(bytes: [UInt8], ends: [Int]) {
+        self.bytes = bytes
+        self.ends = ends
+    }
+
     public init<S: Sequence>(_ values: S) where S.Element == String {
         for value in values { append(value) }
     }

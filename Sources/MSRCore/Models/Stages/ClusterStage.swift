@@ -38,6 +38,10 @@ public enum ClusterStage {
         progress.finish()
         var rows: [GenreClusters] = []
         for outcome in outcomes { rows.append(try outcome.get()) }
+        try SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
+                      labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
+                      components: rows.flatMap(\.components), features: rows.flatMap(\.features), points: rows.flatMap(\.points))
+            .write(to: paths.catalog)
         for row in rows where !row.model.converged {
             FileHandle.standardError.write(Data(("msr-cluster: warning: genre '\(row.genre)' did not converge in "
                 + "\(settings.maxIter) iterations (increase cluster.max_iter or cluster.tol)\n").utf8))
@@ -51,13 +55,15 @@ public enum ClusterStage {
         let components = settings.nComponents.count == 1 ? "\(settings.nComponents[0])" : "per-genre"
         return StageOutput(report: report, summary: "\(genres.count) genres, \(components) \(settings.covarianceType.rawValue) "
             + "components each, mean silhouette \(String(format: "%.4f", meanSilhouette)) -> "
-            + "\(paths.modelsDir)/mixture_<i>.json, \(paths.metricsDir)/uns_metrics_<i>.json")
+            + "\(paths.modelsDir)/mixture_<i>.json, \(paths.metricsDir)/uns_metrics_<i>.json, \(paths.catalog)")
     }
 
     struct GenreClusters: Sendable {
         var genre: String
         var songs: Int
         var model: GaussianMixture
+        /// The genre's part of the song index: uris, raw and standardised rows, components.
+        var uris: TextColumn, features: [Double], points: [Double], components: [Int32]
         var silhouette: Double, calinskiHarabasz: Double, daviesBouldin: Double
     }
 
@@ -106,7 +112,10 @@ public enum ClusterStage {
             "time_predict": .double(seconds),
             "time_fit": .double(fitSeconds),
         ]).write(to: "\(paths.metricsDir)/uns_metrics_\(label).json")
-        return GenreClusters(genre: genre, songs: n, model: model, silhouette: silhouette,
+        var features = [Double](repeating: 0, count: n * d)
+        for j in 0..<d { for i in 0..<n { features[i * d + j] = songs.features[i, j] } }
+        return GenreClusters(genre: genre, songs: n, model: model, uris: songs.uris, features: features, points: points,
+                             components: labels, silhouette: silhouette,
                              calinskiHarabasz: calinski, daviesBouldin: davies)
     }
 
