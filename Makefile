@@ -36,7 +36,7 @@ models/classifier.msrgb models/feature_importance.json &: data/processed/X_train
 metrics/metrics.json metrics/confusion.json &: models/classifier.msrgb data/processed/X_train.csv config.yaml $(BIN)/.built
 	$(BIN)/msr-evaluate
 
-models/mixture_0.json metrics/uns_metrics_0.json models/catalog.msrix &: data/to_rec/genres.txt data/processed/X_train.csv params.yaml config.yaml $(BIN)/.built
+models/mixture_0.json metrics/uns_metrics_0.json models/catalog.msrix &: data/to_rec/genres.txt data/processed/X_train.csv models/classifier.msrgb params.yaml config.yaml $(BIN)/.built
 	$(BIN)/msr-cluster
 
 pipeline: setup metrics/metrics.json models/mixture_0.json

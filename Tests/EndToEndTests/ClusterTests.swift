@@ -7,6 +7,9 @@ final class ClusterTests: XCTestCase {
     func testAMixturePerGenreWithScores() throws {
         let workspace = try Workspace()
         try workspace.runPipeline()
+        // The song index carries the classifier's probabilities: a small one will do.
+        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
+        XCTAssertEqual(try workspace.run("train").status, 0)
         let result = try workspace.run("cluster")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("msr-cluster: 10 genres, 3 spherical components each, mean silhouette "), result.stdout)
@@ -34,6 +37,11 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(rockRows.map { index.uris[$0] }, rockFile.map { String($0.prefix { $0 != "," }) })
         XCTAssertEqual(Array(index.features[(rockRows[0] * 9)..<(rockRows[0] * 9 + 9)]),
                        rockFile.first!.split(separator: ",").dropFirst(2).map { Double($0)! })
+        // The classifier's probabilities, as msr-evaluate's model gives them.
+        let classifier = try GradientBoostingClassifier.read("\(workspace.path)/models/classifier.msrgb")
+        var columns = (0..<9).map { j in rockRows.prefix(5).map { index.features[$0 * 9 + j] } }
+        XCTAssertEqual(Array(index.probabilities[(rockRows[0] * 10)..<(rockRows[0] * 10 + 50)]),
+                       classifier.predictProbabilities(FeatureMatrix(consuming: &columns)))
 
         let first = workspace.bytes("models/mixture_7.json")
         let firstIndex = workspace.bytes("models/catalog.msrix")

@@ -113,11 +113,11 @@ final class BoostingTests: XCTestCase {
         _ = stump.addLeaf(0.25)
         let forest = Forest([tree, stump])
         XCTAssertEqual(forest.roots, [0, 3])
-        for (x, expected) in [(9.5, 1.0), (9.0, 1.0), (10.0, -1.0)] {
-            var scores = [0.0, 0.0]
-            [3.0, x].withUnsafeBufferPointer { forest.accumulate($0.baseAddress!, into: &scores, classes: 2) }
-            XCTAssertEqual(scores, [expected, 0.25], "x = \(x)")
+        var scores = [Double](repeating: 0, count: 6)
+        [3.0, 9.5, 3.0, 9.0, 3.0, 10.0].withUnsafeBufferPointer {
+            forest.accumulate(rows: $0.baseAddress!, count: 3, features: 2, into: &scores, classes: 2)
         }
+        XCTAssertEqual(scores, [1, 0.25, 1, 0.25, -1, 0.25], "x = 9.5, 9, 10")
     }
 
     func testSoftmaxGradientsMatchNumericalDerivatives() {

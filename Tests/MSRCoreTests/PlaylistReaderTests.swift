@@ -13,6 +13,7 @@ final class PlaylistReaderTests: XCTestCase {
         let id = "04Rwlix3S6i0JeprqsC8Cx"
         XCTAssertEqual(Playlist.trackID(id), id)
         XCTAssertEqual(Playlist.trackID("spotify:track:\(id)"), id)
+        XCTAssertEqual(Playlist.trackID(" spotify:track:\(id)\t"), id, "surrounding blanks")
         XCTAssertEqual(Playlist.trackID("https://open.spotify.com/track/\(id)?si=abc"), id)
         XCTAssertEqual(Playlist.trackID("https://open.spotify.com/intl-fr/track/\(id)"), id)
         XCTAssertNil(Playlist.trackID("spotify:album:\(id)"))

@@ -75,6 +75,8 @@ public struct ProjectConfig: Sendable, Equatable {
         public var modelsDir: String
         /// Receives `uns_metrics_<label>.json`.
         public var metricsDir: String
+        /// The classifier, whose genre probabilities for every song go into the song index.
+        public var model: String
         /// Receives the song index msr-predict reads (`SongIndex`).
         public var catalog: String
     }
@@ -153,6 +155,7 @@ public struct ProjectConfig: Sendable, Equatable {
             scaler: try cluster.required("scaler").string(),
             modelsDir: try cluster.required("models_dir").string(),
             metricsDir: try cluster.required("metrics_dir").string(),
+            model: try cluster.required("model").string(),
             catalog: try cluster.required("catalog").string())
         try cluster.finish()
 

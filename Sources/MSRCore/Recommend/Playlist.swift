@@ -29,17 +29,22 @@ public struct Playlist: Sendable, Equatable {
     /// The Spotify track id in an id, a `spotify:track:` URI or an open.spotify.com track URL;
     /// `nil` when the text is none of these.
     public static func trackID(_ text: String) -> String? {
-        var candidate = text.trimmingCharacters(in: .whitespaces)
-        if candidate.hasPrefix("spotify:track:") {
-            candidate.removeFirst("spotify:track:".count)
-        } else if let url = URL(string: candidate), let host = url.host, host.hasSuffix("spotify.com") {
+        var candidate = Substring(text)
+        while candidate.first == " " || candidate.first == "\t" { candidate.removeFirst() }
+        while candidate.last == " " || candidate.last == "\t" { candidate.removeLast() }
+        if candidate.utf8.starts(with: "spotify:track:".utf8) {
+            candidate = candidate.dropFirst("spotify:track:".count)
+        } else if candidate.utf8.count != 22 {
+            // Only then a URL, parsed by Foundation (slow: ids and URIs never get here).
+            guard let url = URL(string: String(candidate)), let host = url.host, host.hasSuffix("spotify.com") else { return nil }
             let parts = url.path.split(separator: "/")
             guard let index = parts.firstIndex(of: "track"), index + 1 < parts.count else { return nil }
-            candidate = String(parts[index + 1])
+            candidate = parts[index + 1]
         }
-        let valid = candidate.count == 22 && candidate.unicodeScalars.allSatisfy {
-            ("0"..."9").contains($0) || ("a"..."z").contains($0) || ("A"..."Z").contains($0)
+        let valid = candidate.utf8.count == 22 && candidate.utf8.allSatisfy {
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
+                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
         }
-        return valid ? candidate : nil
+        return valid ? String(candidate) : nil
     }
 }

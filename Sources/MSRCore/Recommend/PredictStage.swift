@@ -41,13 +41,18 @@ public enum PredictStage {
         if let track = request.similarTo, recommender.row(of: playlists[0].tracks[0].id) == nil {
             throw MSRError(.badData, "--similar-to: track \(track) is not in the song index (\(paths.catalog))")
         }
-        let results = try playlists.map { try recommender.recommend($0, k: request.k) }
+        // Playlists in blocks on every core; the first failure in file order is reported.
+        let requested = playlists
+        let outcomes = Parallel.blocks(requested.count, size: 64) { block in
+            block.map { i in Swift.Result { try recommender.recommend(requested[i], k: request.k) } }
+        }
+        let results = try outcomes.joined().map { try $0.get() }
         if request.log { try appendLog(results, to: paths.log) }
         switch request.format {
         case .json:
             // One line per playlist (JSON Lines) when there are several; pretty for one.
             let text = results.count == 1 ? results[0].json.serialized()
-                : results.map { $0.json.compact() + "\n" }.joined()
+                : Parallel.blocks(results.count, size: 64) { block in block.map { results[$0].json.compact() + "\n" }.joined() }.joined()
             return StageOutput(report: text, summary: "")
         case .table:
             return StageOutput(report: results.map(table).joined(separator: "\n"), summary: "")

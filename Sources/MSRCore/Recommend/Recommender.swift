@@ -9,7 +9,7 @@ import Foundation
 /// 4. candidates from that component, widened to the genre and then the whole catalogue while
 ///    fewer than `k`, the playlist's own tracks excluded;
 /// 5. ranked by Euclidean distance to the centroid in standardised space (ties: song index order).
-public struct Recommender {
+public struct Recommender: Sendable {
     public let classifier: GradientBoostingClassifier
     public let mixtures: [GaussianMixture]
     public let catalog: SongIndex
@@ -73,69 +73,104 @@ public struct Recommender {
     /// Recommends `k` songs for the playlist; a playlist without any track with known features
     /// is a bad-data error.
     public func recommend(_ playlist: Playlist, k: Int) throws -> Result {
-        let d = catalog.dimension
-        let points = catalog.points, labels = catalog.labels, components = catalog.components
-        // `known`: the playlist's catalogue rows, which are never recommended back.
-        var raw: [[Double]] = [], known = Set<Int>(), unknown: [String] = []
+        let d = catalog.dimension, classCount = classifier.classes.count
+        // Each usable track, in playlist order: a catalogue row, or features given inline.
+        // Catalogue rows carry their genre probabilities and standardised point in the index;
+        // only inline tracks go through the classifier and the scaler.
+        var rows: [Int?] = [], inline: [[Double]] = [], unknown: [String] = []
         for track in playlist.tracks {
             if let row = row(of: track.id) {
-                raw.append(Array(catalog.features[(row * d)..<((row + 1) * d)]))
-                known.insert(row)
+                rows.append(row)
             } else if scaler.features.allSatisfy({ track.features[$0] != nil }) {
-                raw.append(scaler.features.map { track.features[$0]! })
+                rows.append(nil)
+                inline.append(scaler.features.map { track.features[$0]! })
             } else {
                 unknown.append(track.given)
             }
         }
-        guard !raw.isEmpty else {
+        guard !rows.isEmpty else {
             let name = "playlist\(playlist.name.map { " '\($0)'" } ?? "")"
             throw MSRError(.badData, playlist.tracks.isEmpty ? "\(name) has no tracks"
                 : "\(name): none of its \(playlist.tracks.count) tracks is in the song base or carries its audio features")
         }
-        var columns = (0..<d).map { j in raw.map { $0[j] } }
-        let probabilities = classifier.predictProbabilities(FeatureMatrix(consuming: &columns))
-        let classCount = classifier.classes.count
-        var mean = [Double](repeating: 0, count: classCount)
-        for r in 0..<raw.count { for c in 0..<classCount { mean[c] += probabilities[r * classCount + c] / Double(raw.count) } }
+        var inlineProbabilities: [Double] = []
+        if !inline.isEmpty {
+            var columns = (0..<d).map { j in inline.map { $0[j] } }
+            inlineProbabilities = classifier.predictProbabilities(FeatureMatrix(consuming: &columns))
+        }
+        let count = Double(rows.count)
+        var mean = [Double](repeating: 0, count: classCount), centroid = [Double](repeating: 0, count: d)
+        var next = 0
+        for row in rows {
+            if let row {
+                for c in 0..<classCount { mean[c] += catalog.probabilities[row * classCount + c] / count }
+                for j in 0..<d { centroid[j] += catalog.points[row * d + j] / count }
+            } else {
+                for c in 0..<classCount { mean[c] += inlineProbabilities[next * classCount + c] / count }
+                for j in 0..<d { centroid[j] += scaler.standardize(inline[next][j], feature: j) / count }
+                next += 1
+            }
+        }
         let genre = GradientBoostingClassifier.argmax(mean, classes: classCount)[0]
-
-        var centroid = [Double](repeating: 0, count: d)
-        for row in raw { for j in 0..<d { centroid[j] += scaler.standardize(row[j], feature: j) / Double(raw.count) } }
         let component = try mixtures[Int(genre)].predict(centroid)[0]
 
-        func distance(_ i: Int) -> Double {
-            var sum = 0.0
-            for j in 0..<d {
-                let delta = points[i * d + j] - centroid[j]
-                sum += delta * delta
-            }
-            return sum.squareRoot()
-        }
-        var picks: [(row: Int, distance: Double)] = []
-        var taken = Set<Int>()
-        // Widen the pool until it holds k songs: the component, the genre, the catalogue.
-        let inComponent: (Int) -> Bool = { labels[$0] == genre && components[$0] == component }
-        let inGenre: (Int) -> Bool = { labels[$0] == genre }
-        let anywhere: (Int) -> Bool = { _ in true }
-        for pool in [inComponent, inGenre, anywhere] {
-            guard picks.count < k else { break }
-            var ranked: [(row: Int, distance: Double)] = []
-            for i in 0..<catalog.count where pool(i) && !taken.contains(i) && !known.contains(i) {
-                ranked.append((i, distance(i)))
-            }
-            ranked.sort { $0.distance < $1.distance || ($0.distance == $1.distance && $0.row < $1.row) }
-            for pick in ranked.prefix(k - picks.count) {
-                picks.append(pick)
-                taken.insert(pick.row)
+        // Widen the pool until it holds k songs: the component, the genre, the catalogue; in
+        // each, the nearest songs not yet taken and not in the playlist.
+        let excluded = Set(rows.compactMap { $0 })
+        var picks = TopK(k)
+        catalog.points.withUnsafeBufferPointer { points in
+            catalog.labels.withUnsafeBufferPointer { labels in
+                catalog.components.withUnsafeBufferPointer { components in
+                    for pool in 0..<3 where picks.taken.count < k {
+                        var ranked = TopK(k - picks.taken.count)
+                        for i in 0..<catalog.count {
+                            switch pool {
+                            case 0: guard labels[i] == genre && components[i] == component else { continue }
+                            case 1: guard labels[i] == genre && components[i] != component else { continue }
+                            default: guard labels[i] != genre else { continue }
+                            }
+                            guard !excluded.contains(i) else { continue }
+                            var sum = 0.0
+                            for j in 0..<d {
+                                let delta = points[i * d + j] - centroid[j]
+                                sum += delta * delta
+                            }
+                            ranked.offer(row: i, distance: sum.squareRoot())
+                        }
+                        picks.taken += ranked.taken
+                    }
+                }
             }
         }
         var pickMean = [Double](repeating: 0, count: d)
-        for pick in picks { for j in 0..<d { pickMean[j] += points[pick.row * d + j] / Double(picks.count) } }
+        for pick in picks.taken { for j in 0..<d { pickMean[j] += catalog.points[pick.row * d + j] / Double(picks.taken.count) } }
         return Result(
-            playlist: playlist, knownTracks: raw.count, unknownTracks: unknown, genre: classifier.classes[Int(genre)],
+            playlist: playlist, knownTracks: rows.count, unknownTracks: unknown, genre: classifier.classes[Int(genre)],
             probabilities: Dictionary(uniqueKeysWithValues: zip(classifier.classes, mean)),
-            picks: picks.map { Pick(uri: catalog.uris[$0.row], genre: catalog.genres[Int(labels[$0.row])], score: 1 / (1 + $0.distance)) },
+            picks: picks.taken.map { Pick(uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])], score: 1 / (1 + $0.distance)) },
             similarity: Self.cosine(centroid, pickMean))
+    }
+
+    /// The `k` nearest rows offered, nearest first (ties: the lower row), kept by insertion:
+    /// `k` is small, so this beats sorting a whole genre.
+    struct TopK {
+        let k: Int
+        var taken: [(row: Int, distance: Double)] = []
+
+        init(_ k: Int) {
+            self.k = k
+            taken.reserveCapacity(k + 1)
+        }
+
+        @inline(__always)
+        mutating func offer(row: Int, distance: Double) {
+            // Rows come in increasing order, so an equal distance already kept stays first.
+            if taken.count == k, let last = taken.last, !(distance < last.distance) { return }
+            var at = taken.count
+            while at > 0 && distance < taken[at - 1].distance { at -= 1 }
+            taken.insert((row, distance), at: at)
+            if taken.count > k { taken.removeLast() }
+        }
     }
 
     static func cosine(_ a: [Double], _ b: [Double]) -> Double {

@@ -1,7 +1,8 @@
 /// The catalogue msr-predict recommends from, as msr-cluster writes it (`models/catalog.msrix`):
-/// every song of the per-genre song files with its genre, raw and standardised features and
-/// mixture component, genre by genre. Reading the song base CSV and assigning components took
-/// 9 ms per call; this file loads with a few copies.
+/// every song of the per-genre song files with its genre, raw and standardised features, the
+/// classifier's genre probabilities and its mixture component, genre by genre. Reading the song
+/// base CSV and assigning components took 9 ms per call, and the classifier 70 us per track;
+/// this file loads with a few copies and a playlist of known songs needs no tree walked.
 ///
 /// The file, little-endian, version 1:
 ///
@@ -15,6 +16,7 @@
 /// uri ends: n Int64, uris: B bytes       song i's uri ends at ends[i] and starts where i - 1's ends
 /// features: n x d Float64                raw, row-major
 /// points: n x d Float64                  standardised with scaler.json, row-major
+/// probabilities: n x G Float64           the classifier's genre probabilities, row-major
 /// ```
 public struct SongIndex: Sendable, Equatable {
     public var genres: [String]
@@ -28,14 +30,17 @@ public struct SongIndex: Sendable, Equatable {
     public var features: [Double]
     /// Standardised features, row-major: where distances are measured.
     public var points: [Double]
+    /// The classifier's probability of each genre, row-major `count x genres.count`.
+    public var probabilities: [Double]
 
     public var count: Int { labels.count }
     public var dimension: Int { featureNames.count }
 
     public init(genres: [String], featureNames: [String], uris: TextColumn, labels: [Int32], components: [Int32],
-                features: [Double], points: [Double]) {
+                features: [Double], points: [Double], probabilities: [Double]) {
         precondition(uris.count == labels.count && components.count == labels.count
-                     && features.count == labels.count * featureNames.count && points.count == features.count)
+                     && features.count == labels.count * featureNames.count && points.count == features.count
+                     && probabilities.count == labels.count * genres.count)
         self.genres = genres
         self.featureNames = featureNames
         self.uris = uris
@@ -43,6 +48,7 @@ public struct SongIndex: Sendable, Equatable {
         self.components = components
         self.features = features
         self.points = points
+        self.probabilities = probabilities
     }
 
     static let magic = Array("MSRSONG1".utf8)
@@ -65,6 +71,7 @@ public struct SongIndex: Sendable, Equatable {
         writer.raw(uris.bytes)
         writer.doubles(features)
         writer.doubles(points)
+        writer.doubles(probabilities)
         return writer.bytes
     }
 
@@ -96,12 +103,14 @@ public struct SongIndex: Sendable, Equatable {
         let uriBytes = try reader.raw(byteCount)
         let features = try reader.doubles(n * d)
         let points = try reader.doubles(n * d)
-        guard reader.atEnd else { throw MSRError.badData(file: path, "unexpected bytes after the points: a damaged index") }
+        let probabilities = try reader.doubles(n * genreCount)
+        guard reader.atEnd else { throw MSRError.badData(file: path, "unexpected bytes after the probabilities: a damaged index") }
         guard labels.allSatisfy({ $0 >= 0 && Int($0) < genreCount }), components.allSatisfy({ $0 >= 0 }),
               zip(ends, ends.dropFirst()).allSatisfy({ $0 <= $1 }), (ends.first ?? 0) >= 0, (ends.last ?? 0) == Int64(byteCount) else {
             throw MSRError.badData(file: path, "a song's genre, component or uri points outside the index: a damaged index")
         }
         return SongIndex(genres: genres, featureNames: featureNames, uris: TextColumn(bytes: uriBytes, ends: ends.map(Int.init)),
-                         labels: labels, components: components, features: features, points: points)
+                         labels: labels, components: components, features: features, points: points,
+                         probabilities: probabilities)
     }
 }

@@ -176,22 +176,25 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         return SoftmaxLoss.logLoss(probabilities: probabilities, labels: rows.map { labels[$0] }, classes: classes)
     }
 
-    /// Class probabilities, row-major (`result[i * classes.count + k]`); rows in blocks on
-    /// every core.
+    /// Class probabilities, row-major (`result[i * classes.count + k]`); rows in blocks of 64
+    /// (each walks the forest tree by tree), the blocks on every core.
     public func predictProbabilities(_ matrix: FeatureMatrix) -> [Double] {
         let n = matrix.rowCount, classCount = classes.count, features = matrix.columnCount
         let blocks = Parallel.blocks(n, size: 1024) { block -> [Double] in
             var result = [Double](repeating: 0, count: block.count * classCount)
-            var row = [Double](repeating: 0, count: features)
+            var rows = [Double](repeating: 0, count: 64 * features)
             matrix.values.withUnsafeBufferPointer { values in
                 result.withUnsafeMutableBufferPointer { out in
-                    row.withUnsafeMutableBufferPointer { row in
-                        for (r, i) in block.enumerated() {
-                            for j in 0..<features { row[j] = values[j * n + i] }
-                            let scores = out.baseAddress! + r * classCount
-                            for k in 0..<classCount { scores[k] = baseline[k] }
-                            forest.accumulate(row.baseAddress!, into: scores, classes: classCount)
-                            SoftmaxLoss.softmax(scores, classes: classCount)
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        for start in stride(from: 0, to: block.count, by: 64) {
+                            let count = min(64, block.count - start)
+                            for r in 0..<count {
+                                for j in 0..<features { rows[r * features + j] = values[j * n + block.lowerBound + start + r] }
+                            }
+                            let scores = out.baseAddress! + start * classCount
+                            for r in 0..<count { for k in 0..<classCount { scores[r * classCount + k] = baseline[k] } }
+                            forest.accumulate(rows: rows.baseAddress!, count: count, features: features, into: scores, classes: classCount)
+                            for r in 0..<count { SoftmaxLoss.softmax(scores + r * classCount, classes: classCount) }
                         }
                     }
                 }

@@ -25,12 +25,17 @@ public enum ClusterStage {
             throw MSRError.badData(file: paths.scaler, "scales \(scaler.features.joined(separator: ", ")); schema.yaml's "
                 + "features are \(schema.features.map(\.name).joined(separator: ", ")) (run msr-transform again)")
         }
+        let classifier = try GradientBoostingClassifier.read(paths.model)
+        guard classifier.classes == genres, classifier.featureNames == scaler.features else {
+            throw MSRError.badData(file: paths.model, "was trained on other genres or features than \(genresPath) and "
+                + "\(paths.scaler) list (run msr-train again)")
+        }
         let progress = ProgressLine(label: "msr-cluster")
         let done = Counter()
         let outcomes = Parallel.map(genres.count) { label in
             Result { () throws -> GenreClusters in
                 let result = try cluster(label: label, genre: genres[label], paths: paths, schema: schema,
-                                         scaler: scaler, params: settings)
+                                         scaler: scaler, classifier: classifier, params: settings)
                 progress.update("\(done.increment())/\(genres.count) genres")
                 return result
             }
@@ -40,7 +45,8 @@ public enum ClusterStage {
         for outcome in outcomes { rows.append(try outcome.get()) }
         try SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
                       labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
-                      components: rows.flatMap(\.components), features: rows.flatMap(\.features), points: rows.flatMap(\.points))
+                      components: rows.flatMap(\.components), features: rows.flatMap(\.features), points: rows.flatMap(\.points),
+                      probabilities: rows.flatMap(\.probabilities))
             .write(to: paths.catalog)
         for row in rows where !row.model.converged {
             FileHandle.standardError.write(Data(("msr-cluster: warning: genre '\(row.genre)' did not converge in "
@@ -63,13 +69,13 @@ public enum ClusterStage {
         var songs: Int
         var model: GaussianMixture
         /// The genre's part of the song index: uris, raw and standardised rows, components.
-        var uris: TextColumn, features: [Double], points: [Double], components: [Int32]
+        var uris: TextColumn, features: [Double], points: [Double], components: [Int32], probabilities: [Double]
         var silhouette: Double, calinskiHarabasz: Double, daviesBouldin: Double
     }
 
     /// Fits one genre's mixture and writes its model and scores.
     static func cluster(label: Int, genre: String, paths: ProjectConfig.Clustering, schema: Schema,
-                        scaler: FeatureScaler, params: MixtureParams) throws -> GenreClusters {
+                        scaler: FeatureScaler, classifier: GradientBoostingClassifier, params: MixtureParams) throws -> GenreClusters {
         let file = "\(paths.toRecDir)/to_rec_\(label).csv"
         let songs = try SongTable.read(path: file, schema: schema)
         let d = songs.features.columnCount, n = songs.count
@@ -115,7 +121,8 @@ public enum ClusterStage {
         var features = [Double](repeating: 0, count: n * d)
         for j in 0..<d { for i in 0..<n { features[i * d + j] = songs.features[i, j] } }
         return GenreClusters(genre: genre, songs: n, model: model, uris: songs.uris, features: features, points: points,
-                             components: labels, silhouette: silhouette,
+                             components: labels, probabilities: classifier.predictProbabilities(songs.features),
+                             silhouette: silhouette,
                              calinskiHarabasz: calinski, daviesBouldin: davies)
     }
 
