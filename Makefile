@@ -39,7 +39,10 @@ metrics/metrics.json metrics/confusion.json &: models/classifier.msrgb data/proc
 models/mixture_0.json metrics/uns_metrics_0.json models/catalog.msrix &: data/to_rec/genres.txt data/processed/X_train.csv models/classifier.msrgb params.yaml config.yaml $(BIN)/.built
 	$(BIN)/msr-cluster
 
-pipeline: setup metrics/metrics.json models/mixture_0.json
+metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_rec/genres.txt params.yaml config.yaml $(BIN)/.built
+	$(BIN)/msr-evaluate --recommender
+
+pipeline: setup metrics/metrics.json models/mixture_0.json metrics/reco_metrics.json
 
 # The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc).
 test: setup

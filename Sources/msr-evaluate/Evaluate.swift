@@ -10,9 +10,13 @@ struct Evaluate: ParsableCommand {
 
     @OptionGroup var stage: StageOptions
 
+    @Flag(help: "Evaluate the recommender instead: held-out playlists from the test split, msr against the reference method (params: evaluate_recommender).")
+    var recommender = false
+
     func run() throws {
         try StageRunner.run("msr-evaluate") {
-            try EvaluateStage.run(try stage.load())
+            let inputs = try stage.load()
+            return try recommender ? RecommenderEvaluationStage.run(inputs) : EvaluateStage.run(inputs)
         }
     }
 }

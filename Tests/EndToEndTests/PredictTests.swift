@@ -19,6 +19,38 @@ final class PredictTests: XCTestCase {
         + #"{"track_uri": "09gysnJpfQ3ublBmJDfcEC"}, {"track_uri": "https://open.spotify.com/track/2K7xn816oNHJZ0aVqdQsha"}, "#
         + #"{"track_uri": "spotify:track:0000000000000000000000"}]}"#
 
+    func testOfflineEvaluationBeatsTheReferenceMethod() throws {
+        let workspace = try workspace()
+        let result = try workspace.run("evaluate", "--recommender")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains("figure                 msr  reference  alphabetical\n"), result.stdout)
+        let metrics = try XCTUnwrap(try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("metrics/reco_metrics.json"))) as? [String: Any])
+        XCTAssertEqual(metrics["playlists"] as? Int, 500)
+        XCTAssertEqual((metrics["single_genre"] as? Int ?? 0) + (metrics["two_genre"] as? Int ?? 0), 500)
+        XCTAssertEqual(metrics["k"] as? Int, 10)
+        let msr = try XCTUnwrap(metrics["msr"] as? [String: Double]), reference = try XCTUnwrap(metrics["reference"] as? [String: Double])
+        for figure in ["genre_accuracy", "precision_at_k", "mean_similarity", "catalog_coverage"] {
+            XCTAssertGreaterThan(try XCTUnwrap(msr[figure]), try XCTUnwrap(reference[figure]), figure)
+        }
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(msr["genre_accuracy"]), 0.8, "floor on the embedded data")
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(msr["precision_at_k"]), 0.9)
+        XCTAssertGreaterThan(try XCTUnwrap(msr["mean_similarity"]),
+                             try XCTUnwrap((metrics["alphabetical"] as? [String: Double])?["mean_similarity"]), "nearest beats alphabetical")
+        let first = workspace.bytes("metrics/reco_metrics.json")
+        XCTAssertEqual(try workspace.run("evaluate", "--recommender").status, 0)
+        XCTAssertEqual(workspace.bytes("metrics/reco_metrics.json"), first, "same playlists, same figures")
+
+        try workspace.edit("params.yaml", "max_tracks: 30", "max_tracks: 5")
+        XCTAssertFails(try workspace.run("evaluate", "--recommender"), status: 65,
+                       "msr-evaluate: params.yaml:41:15: evaluate_recommender.max_tracks: expected an integer >= 10, got \"5\"")
+        try workspace.edit("params.yaml", "max_tracks: 5", "max_tracks: 30")
+        try workspace.edit("data/processed/uris_test.csv", "uri\n", "uri\nnot-a-song\n")
+        XCTAssertFails(try workspace.run("evaluate", "--recommender"), status: 65,
+                       "msr-evaluate: data/processed/uris_test.csv:2: song not-a-song is not in the song index models/catalog.msrix (run msr-cluster again)")
+        try workspace.edit("data/processed/uris_test.csv", "uri\nnot-a-song\n", "uri\n")
+        XCTAssertEqual(workspace.bytes("metrics/reco_metrics.json"), first, "a failed run leaves the metrics alone")
+    }
+
     func testRecommendsTenNewSongsAndLogsTheCall() throws {
         let workspace = try workspace()
         try workspace.write(playlist, to: "playlist.json")

@@ -8,6 +8,8 @@ public struct Params: Sendable, Equatable {
     public var cluster: MixtureParams
     /// Optional in the file: its defaults are the reference project's.
     public var monitor: MonitorParams
+    /// Optional in the file.
+    public var evaluateRecommender: RecommenderEvaluationParams
 
     /// Loads and checks params.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> Params {
@@ -16,7 +18,9 @@ public struct Params: Sendable, Equatable {
                             transform: try TransformParams(try root.required("transform")),
                             train: try BoostingParams(try root.required("train")),
                             cluster: try MixtureParams(try root.required("cluster")),
-                            monitor: try root.optional("monitor").map(MonitorParams.init) ?? MonitorParams())
+                            monitor: try root.optional("monitor").map(MonitorParams.init) ?? MonitorParams(),
+                            evaluateRecommender: try root.optional("evaluate_recommender").map(RecommenderEvaluationParams.init)
+                                ?? RecommenderEvaluationParams())
         try root.finish()
         return params
     }

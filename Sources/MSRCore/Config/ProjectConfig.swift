@@ -63,6 +63,10 @@ public struct ProjectConfig: Sendable, Equatable {
         public var metrics: String
         /// DVC's confusion template: one `{actual, predicted}` per test row.
         public var confusion: String
+        /// The test rows' uris, in X_test's order: the songs of the held-out playlists.
+        public var urisTest: String
+        /// `msr-evaluate --recommender`'s DVC metrics.
+        public var recoMetrics: String
     }
 
     /// `clustering`: the per-genre song files and scaling read, the mixtures and scores written.
@@ -146,7 +150,9 @@ public struct ProjectConfig: Sendable, Equatable {
             xTest: try evaluate.required("x_test").string(),
             yTest: try evaluate.required("y_test").string(),
             metrics: try evaluate.required("metrics").string(),
-            confusion: try evaluate.required("confusion").string())
+            confusion: try evaluate.required("confusion").string(),
+            urisTest: try evaluate.required("uris_test").string(),
+            recoMetrics: try evaluate.required("reco_metrics").string())
         try evaluate.finish()
 
         var cluster = try root.required("clustering").mapping()

@@ -33,7 +33,13 @@ public enum TransformStage {
                 }
             }
         }
-        timer.mark("write X, y")
+        try CSVFileWriter.write(to: "\(processed)/uris_test.csv", header: [schema.id], rowCount: split.test.count) { writer, block in
+            for k in block {
+                writer.text(songs.uris, split.test[k])
+                writer.endRow()
+            }
+        }
+        timer.mark("write X, y, test uris")
         try encoder.json.write(to: "\(processed)/labels.json")
         try scaler.json.write(to: "\(processed)/scaler.json")
         // One file per genre, written concurrently.

@@ -1,0 +1,58 @@
+/// The reference Python project's recommendation method, reproduced for the offline comparison:
+/// the classifier fed standardised features although it was trained on raw ones (the
+/// reference's bug), the playlist's mixture component within that genre, and that component's
+/// songs in alphabetical order (of uri: the song base has no titles), the playlist's own songs
+/// excluded. Widened to the genre and then the catalogue like msr when a component holds fewer
+/// than `k` songs, so both methods always return `k`.
+public struct ReferenceRecommender: Sendable {
+    public let recommender: Recommender
+    /// Song index rows in alphabetical order of uri.
+    let alphabetical: [Int]
+
+    public init(_ recommender: Recommender) {
+        self.recommender = recommender
+        let uris = recommender.catalog.uris
+        alphabetical = uris.bytes.withUnsafeBufferPointer { bytes in
+            (0..<uris.count).sorted { a, b in
+                let ra = uris.range(a), rb = uris.range(b)
+                return bytes[ra].lexicographicallyPrecedes(bytes[rb])
+            }
+        }
+    }
+
+    /// The genre and `k` songs the reference method picks for a playlist of song index rows;
+    /// with `genre` given, the reference's ordering alone (its genre prediction replaced).
+    public func recommend(rows: [Int], k: Int, genre given: Int32? = nil) throws -> (genre: Int32, picks: [Int]) {
+        let catalog = recommender.catalog, d = catalog.dimension
+        let genre: Int32
+        if let given {
+            genre = given
+        } else {
+            var columns = (0..<d).map { j in rows.map { catalog.points[$0 * d + j] } }
+            let probabilities = recommender.classifier.predictProbabilities(FeatureMatrix(consuming: &columns))
+            let classCount = recommender.classifier.classes.count
+            var mean = [Double](repeating: 0, count: classCount)
+            for r in 0..<rows.count { for c in 0..<classCount { mean[c] += probabilities[r * classCount + c] / Double(rows.count) } }
+            genre = GradientBoostingClassifier.argmax(mean, classes: classCount)[0]
+        }
+        let component = try recommender.mixtures[Int(genre)].predict(Self.centroid(rows, of: catalog))[0]
+        let excluded = Set(rows)
+        var picks: [Int] = []
+        for pool in 0..<3 where picks.count < k {
+            for row in alphabetical where picks.count < k && !excluded.contains(row) {
+                let inGenre = catalog.labels[row] == genre, inComponent = inGenre && catalog.components[row] == component
+                guard pool == 0 ? inComponent : pool == 1 ? inGenre && !inComponent : !inGenre else { continue }
+                picks.append(row)
+            }
+        }
+        return (genre, picks)
+    }
+
+    /// The mean of the rows' standardised points.
+    static func centroid(_ rows: [Int], of catalog: SongIndex) -> [Double] {
+        let d = catalog.dimension
+        var centroid = [Double](repeating: 0, count: d)
+        for row in rows { for j in 0..<d { centroid[j] += catalog.points[row * d + j] / Double(rows.count) } }
+        return centroid
+    }
+}
