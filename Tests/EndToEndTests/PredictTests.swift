@@ -98,6 +98,28 @@ final class PredictTests: XCTestCase {
         XCTAssertEqual(workspace.read("data/reco/recommendations.jsonl"), log, "a refused playlist logs nothing")
     }
 
+    func testInlineFeaturesGoThroughTheClassifier() throws {
+        let workspace = try workspace()
+        // A track the song base lacks, carrying the features of 5E30LdtzQTGqRvNd7l6kG5 (its first song).
+        try workspace.write(#"{"tracks": [{"track_uri": "spotify:track:1111111111111111111111", "key": 10, "acousticness": 0.0678, "#
+            + #""danceability": 0.588, "energy": 0.521, "instrumentalness": 0.149, "loudness": -9.461, "speechiness": 0.0329, "#
+            + #""valence": 0.337, "tempo": 85.012}]}"#, to: "inline.json")
+        try workspace.write(#"["5E30LdtzQTGqRvNd7l6kG5"]"#, to: "known.json")
+        let inline = try workspace.run("predict", "inline.json", "--no-log")
+        XCTAssertEqual(inline.status, 0, inline.stderr)
+        let known = try workspace.run("predict", "known.json", "--no-log")
+        let a = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(inline.stdout.utf8)) as? [String: Any])
+        let b = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(known.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((a["playlist"] as? [String: Any])?["known_tracks"] as? Int, 1)
+        XCTAssertEqual(a["predicted_genre"] as? String, b["predicted_genre"] as? String)
+        let p = try XCTUnwrap(a["genre_probabilities"] as? [String: Double]), q = try XCTUnwrap(b["genre_probabilities"] as? [String: Double])
+        XCTAssertEqual(p.keys.sorted(), q.keys.sorted())
+        for (genre, probability) in p { XCTAssertEqual(probability, q[genre]!, accuracy: 1e-12, genre) }
+        let first = try XCTUnwrap((a["recommendations"] as? [[String: Any]])?.first)
+        XCTAssertEqual(first["uri"] as? String, "5E30LdtzQTGqRvNd7l6kG5", "the song with the very same features")
+        XCTAssertEqual(try XCTUnwrap(first["score"] as? Double), 1, accuracy: 1e-12)
+    }
+
     func testSimilarToOneTrackAndTheTable() throws {
         let workspace = try workspace()
         let similar = try workspace.run("predict", "--similar-to", "5E30LdtzQTGqRvNd7l6kG5", "-k", "5", "--format", "table", "--no-log")

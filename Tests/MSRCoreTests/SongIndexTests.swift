@@ -4,8 +4,7 @@ import XCTest
 
 final class SongIndexTests: XCTestCase {
     let index = SongIndex(genres: ["pop", "rock"], featureNames: ["tempo", "energy"], uris: TextColumn(["a", "bb", "ccc"]),
-                          labels: [0, 0, 1], components: [1, 0, 0], features: [120, 0.5, 90, 0.25, 150, 0.75],
-                          points: [0, 0, -1, -1, 1, 1], probabilities: [0.75, 0.25, 0.5, 0.5, 0.125, 0.875])
+                          labels: [0, 0, 1], components: [1, 0, 0], points: [0, 0, -1, -1, 1, 1], probabilities: [0.75, 0.25, 0.5, 0.5, 0.125, 0.875])
 
     func testRoundTripsByteForByte() throws {
         try withTemporaryFolder { folder in

@@ -38,12 +38,14 @@ public struct BinaryWriter {
 }
 
 /// Reads what `BinaryWriter` wrote; running past the end is a bad-data error naming the file.
+/// It reads memory it does not own (a mapped file, an array's storage): use it only while that
+/// memory lives.
 public struct BinaryReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeRawBufferPointer
     let file: String
     public private(set) var offset = 0
 
-    public init(bytes: [UInt8], file: String) {
+    public init(bytes: UnsafeRawBufferPointer, file: String) {
         self.bytes = bytes
         self.file = file
     }
@@ -58,12 +60,12 @@ public struct BinaryReader {
 
     public mutating func raw(_ count: Int) throws -> [UInt8] {
         let start = try take(count)
-        return Array(bytes[start..<(start + count)])
+        return Array(UnsafeRawBufferPointer(rebasing: bytes[start..<(start + count)]))
     }
 
     public mutating func uint32() throws -> UInt32 {
         let start = try take(4)
-        return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt32.self)) }
+        return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt32.self))
     }
 
     public mutating func int32() throws -> Int32 {
@@ -72,7 +74,7 @@ public struct BinaryReader {
 
     public mutating func double() throws -> Double {
         let start = try take(8)
-        return bytes.withUnsafeBytes { Double(bitPattern: UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: start, as: UInt64.self))) }
+        return Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: start, as: UInt64.self)))
     }
 
     public mutating func string() throws -> String {
@@ -96,9 +98,7 @@ public struct BinaryReader {
         let size = count * MemoryLayout<T>.stride
         let start = try take(size)
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            bytes.withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + size)]))
-            }
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + size)]))
             initialized = count
         }
     }

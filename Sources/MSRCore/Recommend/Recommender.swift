@@ -10,7 +10,9 @@ import Foundation
 ///    fewer than `k`, the playlist's own tracks excluded;
 /// 5. ranked by Euclidean distance to the centroid in standardised space (ties: song index order).
 public struct Recommender: Sendable {
-    public let classifier: GradientBoostingClassifier
+    /// Needed only for tracks whose features come inline: the song index carries every known
+    /// song's genre probabilities.
+    public let classifier: GradientBoostingClassifier?
     public let mixtures: [GaussianMixture]
     public let catalog: SongIndex
     public let scaler: FeatureScaler
@@ -37,18 +39,20 @@ public struct Recommender: Sendable {
         public var similarity: Double
     }
 
-    public init(classifier: GradientBoostingClassifier, mixtures: [GaussianMixture], catalog: SongIndex,
+    public init(classifier: GradientBoostingClassifier?, mixtures: [GaussianMixture], catalog: SongIndex,
                 scaler: FeatureScaler) throws {
-        guard classifier.featureNames == catalog.featureNames, scaler.features == classifier.featureNames else {
+        guard scaler.features == catalog.featureNames, classifier.map({ $0.featureNames == catalog.featureNames }) ?? true else {
             throw MSRError(.badData, "the classifier, the scaler and the song index disagree on the features: run the pipeline again")
         }
-        guard catalog.genres == classifier.classes else {
+        guard classifier.map({ $0.classes == catalog.genres }) ?? true else {
             throw MSRError(.badData, "the song index's genres are not the classifier's: run msr-cluster again")
         }
-        guard mixtures.count == classifier.classes.count else {
-            throw MSRError(.badData, "\(mixtures.count) mixtures for \(classifier.classes.count) genres: run msr-cluster again")
+        guard mixtures.count == catalog.genres.count else {
+            throw MSRError(.badData, "\(mixtures.count) mixtures for \(catalog.genres.count) genres: run msr-cluster again")
         }
-        if let row = (0..<catalog.count).first(where: { Int(catalog.components[$0]) >= mixtures[Int(catalog.labels[$0])].componentCount }) {
+        let componentCounts = mixtures.map { Int32($0.componentCount) }
+        let labels = catalog.labels, components = catalog.components
+        if let row = (0..<catalog.count).first(where: { components[$0] >= componentCounts[Int(labels[$0])] }) {
             throw MSRError(.badData, "song \(catalog.uris[row]) is in a mixture component its genre does not have: run msr-cluster again")
         }
         self.classifier = classifier
@@ -73,7 +77,7 @@ public struct Recommender: Sendable {
     /// Recommends `k` songs for the playlist; a playlist without any track with known features
     /// is a bad-data error.
     public func recommend(_ playlist: Playlist, k: Int) throws -> Result {
-        let d = catalog.dimension, classCount = classifier.classes.count
+        let d = catalog.dimension, classCount = catalog.genres.count
         // Each usable track, in playlist order: a catalogue row, or features given inline.
         // Catalogue rows carry their genre probabilities and standardised point in the index;
         // only inline tracks go through the classifier and the scaler.
@@ -95,6 +99,7 @@ public struct Recommender: Sendable {
         }
         var inlineProbabilities: [Double] = []
         if !inline.isEmpty {
+            guard let classifier else { preconditionFailure("inline features need the classifier: load it") }
             var columns = (0..<d).map { j in inline.map { $0[j] } }
             inlineProbabilities = classifier.predictProbabilities(FeatureMatrix(consuming: &columns))
         }
@@ -145,8 +150,8 @@ public struct Recommender: Sendable {
         var pickMean = [Double](repeating: 0, count: d)
         for pick in picks.taken { for j in 0..<d { pickMean[j] += catalog.points[pick.row * d + j] / Double(picks.taken.count) } }
         return Result(
-            playlist: playlist, knownTracks: rows.count, unknownTracks: unknown, genre: classifier.classes[Int(genre)],
-            probabilities: Dictionary(uniqueKeysWithValues: zip(classifier.classes, mean)),
+            playlist: playlist, knownTracks: rows.count, unknownTracks: unknown, genre: catalog.genres[Int(genre)],
+            probabilities: Dictionary(uniqueKeysWithValues: zip(catalog.genres, mean)),
             picks: picks.taken.map { Pick(uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])], score: 1 / (1 + $0.distance)) },
             similarity: Self.cosine(centroid, pickMean))
     }

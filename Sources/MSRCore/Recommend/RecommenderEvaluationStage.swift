@@ -35,7 +35,7 @@ public enum RecommenderEvaluationStage {
 
     public static func run(_ inputs: StageInputs) throws -> StageOutput {
         let paths = inputs.config.evaluation, params = inputs.params.evaluateRecommender
-        let recommender = try PredictStage.load(inputs.config.prediction, schema: inputs.schema)
+        let recommender = try PredictStage.load(inputs.config.prediction, classifier: true)
         let catalog = recommender.catalog
         var columns = try CSVReader(path: paths.urisTest).read([(inputs.schema.id, .text)])
         let uris = columns.texts.removeValue(forKey: inputs.schema.id)!
@@ -56,7 +56,7 @@ public enum RecommenderEvaluationStage {
                     let draw = draws[i]
                     let playlist = Playlist(tracks: draw.rows.map { Playlist.Track(id: catalog.uris[$0], given: catalog.uris[$0]) })
                     let result = try recommender.recommend(playlist, k: k)
-                    let msr = Answer(genre: Int32(recommender.classifier.classes.firstIndex(of: result.genre)!),
+                    let msr = Answer(genre: Int32(catalog.genres.firstIndex(of: result.genre)!),
                                      picks: result.picks.map { recommender.row(of: $0.uri)! }, similarity: result.similarity)
                     let centroid = ReferenceRecommender.centroid(draw.rows, of: catalog)
                     func answer(_ method: (genre: Int32, picks: [Int])) -> Answer {

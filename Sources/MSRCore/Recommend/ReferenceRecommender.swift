@@ -9,7 +9,9 @@ public struct ReferenceRecommender: Sendable {
     /// Song index rows in alphabetical order of uri.
     let alphabetical: [Int]
 
+    /// `recommender` must hold the classifier.
     public init(_ recommender: Recommender) {
+        precondition(recommender.classifier != nil, "the reference method runs the classifier")
         self.recommender = recommender
         let uris = recommender.catalog.uris
         alphabetical = uris.bytes.withUnsafeBufferPointer { bytes in
@@ -29,8 +31,9 @@ public struct ReferenceRecommender: Sendable {
             genre = given
         } else {
             var columns = (0..<d).map { j in rows.map { catalog.points[$0 * d + j] } }
-            let probabilities = recommender.classifier.predictProbabilities(FeatureMatrix(consuming: &columns))
-            let classCount = recommender.classifier.classes.count
+            let classifier = recommender.classifier!
+            let probabilities = classifier.predictProbabilities(FeatureMatrix(consuming: &columns))
+            let classCount = classifier.classes.count
             var mean = [Double](repeating: 0, count: classCount)
             for r in 0..<rows.count { for c in 0..<classCount { mean[c] += probabilities[r * classCount + c] / Double(rows.count) } }
             genre = GradientBoostingClassifier.argmax(mean, classes: classCount)[0]

@@ -1,5 +1,5 @@
 /// The catalogue msr-predict recommends from, as msr-cluster writes it (`models/catalog.msrix`):
-/// every song of the per-genre song files with its genre, raw and standardised features, the
+/// every song of the per-genre song files with its genre, standardised features, the
 /// classifier's genre probabilities and its mixture component, genre by genre. Reading the song
 /// base CSV and assigning components took 9 ms per call, and the classifier 70 us per track;
 /// this file loads with a few copies and a playlist of known songs needs no tree walked.
@@ -14,7 +14,6 @@
 /// labels: n Int32                        each song's genre (index in the names: the classifier's class)
 /// components: n Int32                    each song's mixture component within its genre
 /// uri ends: n Int64, uris: B bytes       song i's uri ends at ends[i] and starts where i - 1's ends
-/// features: n x d Float64                raw, row-major
 /// points: n x d Float64                  standardised with scaler.json, row-major
 /// probabilities: n x G Float64           the classifier's genre probabilities, row-major
 /// ```
@@ -26,8 +25,6 @@ public struct SongIndex: Sendable, Equatable {
     /// number of its mixture file.
     public var labels: [Int32]
     public var components: [Int32]
-    /// Raw features, row-major `count x dimension`: what the classifier reads.
-    public var features: [Double]
     /// Standardised features, row-major: where distances are measured.
     public var points: [Double]
     /// The classifier's probability of each genre, row-major `count x genres.count`.
@@ -37,16 +34,15 @@ public struct SongIndex: Sendable, Equatable {
     public var dimension: Int { featureNames.count }
 
     public init(genres: [String], featureNames: [String], uris: TextColumn, labels: [Int32], components: [Int32],
-                features: [Double], points: [Double], probabilities: [Double]) {
+                points: [Double], probabilities: [Double]) {
         precondition(uris.count == labels.count && components.count == labels.count
-                     && features.count == labels.count * featureNames.count && points.count == features.count
+                     && points.count == labels.count * featureNames.count
                      && probabilities.count == labels.count * genres.count)
         self.genres = genres
         self.featureNames = featureNames
         self.uris = uris
         self.labels = labels
         self.components = components
-        self.features = features
         self.points = points
         self.probabilities = probabilities
     }
@@ -69,7 +65,6 @@ public struct SongIndex: Sendable, Equatable {
         writer.int32s(components)
         writer.records(uris.ends.map(Int64.init))
         writer.raw(uris.bytes)
-        writer.doubles(features)
         writer.doubles(points)
         writer.doubles(probabilities)
         return writer.bytes
@@ -82,8 +77,12 @@ public struct SongIndex: Sendable, Equatable {
 
     /// Reads an index file; a damaged or foreign file is a bad-data error naming it.
     public static func read(_ path: String) throws -> SongIndex {
-        let bytes = try FileBytes.read(path, what: "song index (run msr-cluster)")
-        var reader = BinaryReader(bytes: bytes, file: path)
+        try FileBytes.withMapped(path, what: "song index (run msr-cluster)") { try decode(BinaryReader(bytes: $0, file: path)) }
+    }
+
+    static func decode(_ reader: BinaryReader) throws -> SongIndex {
+        var reader = reader
+        let path = reader.file
         guard (try? reader.raw(8)) == magic else {
             throw MSRError.badData(file: path, "not an msr song index (expected the MSRSONG1 header)")
         }
@@ -101,7 +100,6 @@ public struct SongIndex: Sendable, Equatable {
         let components = try reader.int32s(n)
         let ends = try reader.records(n, of: Int64.self)
         let uriBytes = try reader.raw(byteCount)
-        let features = try reader.doubles(n * d)
         let points = try reader.doubles(n * d)
         let probabilities = try reader.doubles(n * genreCount)
         guard reader.atEnd else { throw MSRError.badData(file: path, "unexpected bytes after the probabilities: a damaged index") }
@@ -110,7 +108,7 @@ public struct SongIndex: Sendable, Equatable {
             throw MSRError.badData(file: path, "a song's genre, component or uri points outside the index: a damaged index")
         }
         return SongIndex(genres: genres, featureNames: featureNames, uris: TextColumn(bytes: uriBytes, ends: ends.map(Int.init)),
-                         labels: labels, components: components, features: features, points: points,
+                         labels: labels, components: components, points: points,
                          probabilities: probabilities)
     }
 }

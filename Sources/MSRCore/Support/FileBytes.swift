@@ -30,4 +30,24 @@ public enum FileBytes {
         if let failure { throw failure }
         return bytes
     }
+
+    /// Runs `body` on the file's bytes mapped read-only (and pre-faulted) into memory: no copy
+    /// into a buffer of our own, which halves the cost of loading a model. The bytes are valid
+    /// only during `body`.
+    public static func withMapped<T>(_ path: String, what: String, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw errno == ENOENT ? MSRError.missing(path, what) : AtomicFile.ioError(path, "cannot open the file")
+        }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw AtomicFile.ioError(path, "cannot read the file") }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw MSRError(.io, "\(path): not a regular file") }
+        let size = Int(info.st_size)
+        guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0)
+        guard let address, address != MAP_FAILED else { throw AtomicFile.ioError(path, "cannot map the file") }
+        defer { munmap(address, size) }
+        return try body(UnsafeRawBufferPointer(start: address, count: size))
+    }
 }

@@ -47,11 +47,16 @@ extension GradientBoostingClassifier {
 
     /// Reads a model file; a damaged or foreign file is a bad-data error naming it.
     public static func read(_ path: String) throws -> GradientBoostingClassifier {
-        try decode(try FileBytes.read(path, what: "model file"), file: path)
+        try FileBytes.withMapped(path, what: "model file") { try decode(BinaryReader(bytes: $0, file: path)) }
     }
 
     static func decode(_ bytes: [UInt8], file: String) throws -> GradientBoostingClassifier {
-        var reader = BinaryReader(bytes: bytes, file: file)
+        try bytes.withUnsafeBytes { try decode(BinaryReader(bytes: $0, file: file)) }
+    }
+
+    static func decode(_ reader: BinaryReader) throws -> GradientBoostingClassifier {
+        var reader = reader
+        let file = reader.file
         guard (try? reader.raw(8)) == magic else {
             throw MSRError.badData(file: file, "not an msr boosted-trees model (expected the MSRGBDT1 header)")
         }

@@ -45,7 +45,7 @@ public enum ClusterStage {
         for outcome in outcomes { rows.append(try outcome.get()) }
         try SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
                       labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
-                      components: rows.flatMap(\.components), features: rows.flatMap(\.features), points: rows.flatMap(\.points),
+                      components: rows.flatMap(\.components), points: rows.flatMap(\.points),
                       probabilities: rows.flatMap(\.probabilities))
             .write(to: paths.catalog)
         for row in rows where !row.model.converged {
@@ -68,8 +68,8 @@ public enum ClusterStage {
         var genre: String
         var songs: Int
         var model: GaussianMixture
-        /// The genre's part of the song index: uris, raw and standardised rows, components.
-        var uris: TextColumn, features: [Double], points: [Double], components: [Int32], probabilities: [Double]
+        /// The genre's part of the song index: uris, standardised rows, components, probabilities.
+        var uris: TextColumn, points: [Double], components: [Int32], probabilities: [Double]
         var silhouette: Double, calinskiHarabasz: Double, daviesBouldin: Double
     }
 
@@ -118,9 +118,7 @@ public enum ClusterStage {
             "time_predict": .double(seconds),
             "time_fit": .double(fitSeconds),
         ]).write(to: "\(paths.metricsDir)/uns_metrics_\(label).json")
-        var features = [Double](repeating: 0, count: n * d)
-        for j in 0..<d { for i in 0..<n { features[i * d + j] = songs.features[i, j] } }
-        return GenreClusters(genre: genre, songs: n, model: model, uris: songs.uris, features: features, points: points,
+        return GenreClusters(genre: genre, songs: n, model: model, uris: songs.uris, points: points,
                              components: labels, probabilities: classifier.predictProbabilities(songs.features),
                              silhouette: silhouette,
                              calinskiHarabasz: calinski, daviesBouldin: davies)
