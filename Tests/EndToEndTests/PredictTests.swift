@@ -1,3 +1,4 @@
+import MSRCore
 import MSRTestSupport
 import XCTest
 
@@ -118,6 +119,26 @@ final class PredictTests: XCTestCase {
         let first = try XCTUnwrap((a["recommendations"] as? [[String: Any]])?.first)
         XCTAssertEqual(first["uri"] as? String, "5E30LdtzQTGqRvNd7l6kG5", "the song with the very same features")
         XCTAssertEqual(try XCTUnwrap(first["score"] as? Double), 1, accuracy: 1e-12)
+    }
+
+    func testCallsAtOnceAppendWholeLines() throws {
+        let workspace = try workspace()
+        let ids = try XCTUnwrap(workspace.read("data/to_rec/to_rec_3.csv")).split(separator: "\n").dropFirst().prefix(400)
+            .map { String($0.split(separator: ",")[0]) }
+        let playlists = (0..<20).map { n in
+            #"{"pid": \#(n), "tracks": ["# + ids[(n * 20)..<(n * 20 + 20)].map { "\"\($0)\"" }.joined(separator: ",") + "]}"
+        }
+        try workspace.write(#"{"playlists": ["# + playlists.joined(separator: ",") + "]}", to: "twenty.json")
+        let before = (workspace.read("data/reco/recommendations.jsonl") ?? "").split(separator: "\n").count
+        nonisolated(unsafe) let shared = workspace
+        let statuses = Parallel.map(6) { _ in (try? shared.run("predict", "twenty.json"))?.status ?? -1 }
+        XCTAssertEqual(statuses, [0, 0, 0, 0, 0, 0])
+        let lines = try XCTUnwrap(workspace.read("data/reco/recommendations.jsonl")).split(separator: "\n").dropFirst(before)
+        XCTAssertEqual(lines.count, 120, "six calls of twenty playlists")
+        for line in lines {
+            let record = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            XCTAssertEqual((record?["recommendations"] as? [String])?.count, 10, "a whole line: \(line.prefix(80))")
+        }
     }
 
     func testSimilarToOneTrackAndTheTable() throws {
