@@ -8,7 +8,7 @@ CONFIG := config.yaml params.yaml schema.yaml
 # A stage that fails leaves no stale target behind (msr-validate writes its status file even
 # when the data is invalid; make must not take it as up to date).
 .DELETE_ON_ERROR:
-.PHONY: all setup build pipeline test bench clean
+.PHONY: all setup build pipeline feed test bench clean
 
 all: pipeline
 
@@ -21,7 +21,7 @@ $(BIN)/.built: $(SOURCES) | setup
 
 build: $(BIN)/.built
 
-data/raw/song_df.csv: data/raw/dataset.zip $(CONFIG) $(BIN)/.built
+data/raw/song_df.csv: data/raw/dataset.zip $(wildcard data/raw/additions.csv) $(CONFIG) $(BIN)/.built
 	$(BIN)/msr-ingest
 
 data/status.txt data/validation.json &: data/raw/song_df.csv schema.yaml params.yaml config.yaml $(BIN)/.built
@@ -39,10 +39,17 @@ metrics/metrics.json metrics/confusion.json &: models/classifier.msrgb data/proc
 models/mixture_0.json metrics/uns_metrics_0.json models/catalog.msrix &: data/to_rec/genres.txt data/processed/X_train.csv models/classifier.msrgb params.yaml config.yaml $(BIN)/.built
 	$(BIN)/msr-cluster
 
+metrics/monitoring.json metrics/similarity_trend.csv metrics/monitoring.html &: $(wildcard data/reco/recommendations.jsonl) params.yaml config.yaml $(BIN)/.built
+	$(BIN)/msr-monitor
+
+# New songs in data/new merged into the song base (then `make pipeline` retrains).
+feed: $(BIN)/.built
+	$(BIN)/msr-feed
+
 metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_rec/genres.txt params.yaml config.yaml $(BIN)/.built
 	$(BIN)/msr-evaluate --recommender
 
-pipeline: setup metrics/metrics.json models/mixture_0.json metrics/reco_metrics.json
+pipeline: setup metrics/metrics.json models/mixture_0.json metrics/reco_metrics.json metrics/monitoring.json
 
 # The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc).
 test: setup

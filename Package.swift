@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "msr-cluster", targets: ["msr-cluster"]),
         .executable(name: "msr-predict", targets: ["msr-predict"]),
         .executable(name: "msr-monitor", targets: ["msr-monitor"]),
+        .executable(name: "msr-feed", targets: ["msr-feed"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -50,6 +51,7 @@ let package = Package(
         .executableTarget(name: "msr-cluster", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-predict", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-monitor", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-feed", dependencies: ["MSRCLI", "MSRCore"]),
         .target(
             name: "MSRTestSupport",
             dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
@@ -58,7 +60,7 @@ let package = Package(
         .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRNetwork", "MSRTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-predict", "msr-monitor"]
+            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-predict", "msr-monitor", "msr-feed"]
         ),
     ],
     swiftLanguageModes: [.v6]

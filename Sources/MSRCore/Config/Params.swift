@@ -10,6 +10,8 @@ public struct Params: Sendable, Equatable {
     public var monitor: MonitorParams
     /// Optional in the file.
     public var evaluateRecommender: RecommenderEvaluationParams
+    /// Optional in the file.
+    public var feed: FeedParams
 
     /// Loads and checks params.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> Params {
@@ -20,7 +22,8 @@ public struct Params: Sendable, Equatable {
                             cluster: try MixtureParams(try root.required("cluster")),
                             monitor: try root.optional("monitor").map(MonitorParams.init) ?? MonitorParams(),
                             evaluateRecommender: try root.optional("evaluate_recommender").map(RecommenderEvaluationParams.init)
-                                ?? RecommenderEvaluationParams())
+                                ?? RecommenderEvaluationParams(),
+                            feed: try root.optional("feed").map(FeedParams.init) ?? FeedParams())
         try root.finish()
         return params
     }

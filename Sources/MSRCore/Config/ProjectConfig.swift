@@ -11,6 +11,7 @@ public struct ProjectConfig: Sendable, Equatable {
     public var clustering: Clustering
     public var prediction: Prediction
     public var monitoring: Monitoring
+    public var feed: Feed
 
     /// `data_ingestion`: where the dataset comes from and where the song base goes.
     public struct Ingestion: Sendable, Equatable {
@@ -22,6 +23,8 @@ public struct ProjectConfig: Sendable, Equatable {
         public var songBase: String
         /// The most the CSV inside the archive may inflate to, in bytes.
         public var maxUncompressedBytes: Int
+        /// Songs msr-feed added (song-base layout), appended to the dataset's when the file exists.
+        public var additions: String
     }
 
     /// `data_validation`: the song base checked, and where the verdict goes.
@@ -108,6 +111,21 @@ public struct ProjectConfig: Sendable, Equatable {
         public var html: String
     }
 
+    /// `feed`: the new songs merged into the song base, and what the merge writes.
+    public struct Feed: Sendable, Equatable {
+        /// Every `*.csv` here (song-base layout) is merged, in name order.
+        public var newDir: String
+        public var songBase: String
+        /// Every song fed so far, which msr-ingest appends to the dataset's.
+        public var additions: String
+        /// Previous song bases and consumed files, under a timestamp.
+        public var archiveDir: String
+        /// feed.json: counts, growth and drift.
+        public var metrics: String
+        /// Written (JSON: why) when the models should be retrained.
+        public var flag: String
+    }
+
     /// Loads and checks config.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> ProjectConfig {
         var root = try ConfigValue.load(path: path).mapping()
@@ -118,7 +136,8 @@ public struct ProjectConfig: Sendable, Equatable {
             sourceURL: try ingest.required("source_url").string(),
             datasetZip: try ingest.required("dataset_zip").string(),
             songBase: try ingest.required("song_base").string(),
-            maxUncompressedBytes: try ingest.required("max_uncompressed_mb").int(min: 1, max: 1 << 20) << 20)
+            maxUncompressedBytes: try ingest.required("max_uncompressed_mb").int(min: 1, max: 1 << 20) << 20,
+            additions: try ingest.required("additions").string())
         try ingest.finish()
 
         var validate = try root.required("data_validation").mapping()
@@ -182,9 +201,19 @@ public struct ProjectConfig: Sendable, Equatable {
             html: try monitor.required("html").string())
         try monitor.finish()
 
+        var feedSection = try root.required("feed").mapping()
+        let feed = Feed(
+            newDir: try feedSection.required("new_dir").string(),
+            songBase: try feedSection.required("song_base").string(),
+            additions: try feedSection.required("additions").string(),
+            archiveDir: try feedSection.required("archive_dir").string(),
+            metrics: try feedSection.required("metrics").string(),
+            flag: try feedSection.required("flag").string())
+        try feedSection.finish()
+
         try root.finish()
         return ProjectConfig(schema: schema, ingestion: ingestion, validation: validation,
                              transformation: transformation, training: training, evaluation: evaluation,
-                             clustering: clustering, prediction: prediction, monitoring: monitoring)
+                             clustering: clustering, prediction: prediction, monitoring: monitoring, feed: feed)
     }
 }

@@ -15,17 +15,31 @@ public enum IngestStage {
                                                             maxBytes: paths.maxUncompressedBytes)
         timer.mark("inflate")
         let builder = SongBaseBuilder(schema: schema, genres: params.ingest.genres)
-        let (table, counts) = try builder.build(csv: consume bytes, file: "\(paths.datasetZip)/\(entryName)")
+        var (table, counts) = try builder.build(csv: consume bytes, file: "\(paths.datasetZip)/\(entryName)")
         timer.mark("parse, filter")
         guard counts.kept > 0 else {
             throw MSRError.badData(file: "\(paths.datasetZip)/\(entryName)",
                                    "no row left after filtering (do ingest.genres match the dataset's genres?)")
+        }
+        // The songs msr-feed added over time, after the dataset's (the first occurrence wins).
+        var fed = ""
+        if FileManager.default.fileExists(atPath: paths.additions) {
+            let additions = try SongTable.read(path: paths.additions, schema: schema)
+            var seen = ByteStringTable(capacity: table.count + additions.count)
+            for i in 0..<table.count { _ = seen.insert(table.uris[i]) }
+            let rows = (0..<additions.count).filter { i in
+                guard params.ingest.genres.contains(additions.genres[i]), seen.find(additions.uris[i]) == nil else { return false }
+                seen.insert(additions.uris[i])
+                return true
+            }
+            table = table.appending(additions, rows: rows)
+            fed = ", added \(rows.count) fed songs (\(paths.additions))"
         }
         try table.writeCSV(to: paths.songBase, featureText: table.featureText(), idName: schema.id, targetName: schema.target)
         timer.mark("write song base")
         let genresFound = Set(table.genres.codes).count
         return "read \(counts.read) rows, kept \(counts.kept) in \(genresFound) genres "
             + "(dropped \(counts.otherGenre) of other genres, \(counts.missingValue) with a missing value, "
-            + "\(counts.duplicate) duplicate tracks) -> \(paths.songBase)"
+            + "\(counts.duplicate) duplicate tracks)\(fed) -> \(paths.songBase)"
     }
 }

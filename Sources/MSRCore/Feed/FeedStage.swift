@@ -1,0 +1,138 @@
+import Foundation
+
+/// msr-feed: merges the new songs waiting in `feed.new_dir` (CSV files in the song-base layout)
+/// into the song base, measures how much the base grew and how far the new songs drift from it,
+/// and raises the retrain flag when either passes its threshold.
+///
+/// Every file is checked against the schema before anything is written: one bad file refuses
+/// the whole feed. Songs already in the base (or earlier in the feed) are dropped. The previous
+/// song base and the consumed files go to `feed.archive_dir/<UTC timestamp>/`; the songs added
+/// are also appended to `feed.additions`, which msr-ingest appends to the dataset's, so that
+/// `dvc repro` rebuilds the same song base. With nothing new, the song base is left alone;
+/// feed.json says so and an empty additions file is made if there is none (the outputs DVC
+/// expects of the stage).
+public enum FeedStage {
+    public static func run(_ inputs: StageInputs, now: Date = Date()) throws -> String {
+        let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
+        let paths = config.feed
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: paths.newDir)) ?? [])
+            .filter { $0.hasSuffix(".csv") }.sorted()
+        guard !files.isEmpty else {
+            // The song base stays as it is; the outputs DVC expects of the stage exist.
+            if !FileManager.default.fileExists(atPath: paths.additions) {
+                try SongTable.empty(featureColumns: schema.features)
+                    .writeCSV(to: paths.additions, featureText: TextColumn(), idName: schema.id, targetName: schema.target)
+            }
+            try JSONValue.object([
+                "files": .int(0), "received": .int(0), "added": .int(0), "duplicates": .int(0), "delta_percent": .double(0),
+                "drift": .object([:]), "max_psi": .double(0), "retrain": .bool(false), "reasons": .array([]),
+            ]).write(to: paths.metrics)
+            return "nothing new in \(paths.newDir): the song base is unchanged"
+        }
+
+        let base = try SongTable.read(path: paths.songBase, schema: schema)
+        let validator = SchemaValidator(schema: schema, genres: params.ingest.genres)
+        var tables: [SongTable] = []
+        for file in files {
+            let path = "\(paths.newDir)/\(file)"
+            let (_, problems) = try validator.problems(in: CSVReader(path: path))
+            if let first = problems.first {
+                let more = problems.count > 1 ? ", \(problems.count) problems in all" : ""
+                throw MSRError.badData(file: path, line: first.line, first.message + " (nothing merged\(more))")
+            }
+            tables.append(try SongTable.read(path: path, schema: schema))
+        }
+
+        var seen = ByteStringTable(capacity: base.count * 2)
+        for i in 0..<base.count { seen.insert(base.uris[i]) }
+        var merged = base, received = 0
+        for table in tables {
+            received += table.count
+            let rows = (0..<table.count).filter { i in
+                guard seen.find(table.uris[i]) == nil else { return false }
+                seen.insert(table.uris[i])
+                return true
+            }
+            merged = merged.appending(table, rows: rows)
+        }
+        let added = merged.count - base.count
+        let delta = 100 * Double(added) / Double(max(base.count, 1))
+
+        // Drift of the added songs against the base, per feature.
+        var drift: [String: JSONValue] = [:]
+        var worst = (feature: "", psi: 0.0)
+        if added > 0 {
+            for (j, column) in schema.features.enumerated() {
+                let reference = Array(merged.features.column(j).prefix(base.count))
+                let new = Array(merged.features.column(j).dropFirst(base.count))
+                let psi = DriftStatistics.psi(reference: reference, new: new, bins: params.feed.psiBins)
+                drift[column.name] = .object(["psi": .double(psi), "ks": .double(DriftStatistics.ks(reference, new))])
+                if psi > worst.psi { worst = (column.name, psi) }
+            }
+        }
+        var reasons: [String] = []
+        if delta > params.feed.minDelta {
+            reasons.append(String(format: "the song base grew by %.2f%% (feed.min_delta: %g)", delta, params.feed.minDelta))
+        }
+        if worst.psi > params.feed.maxPSI {
+            reasons.append(String(format: "feature '%@' drifted: PSI %.4f (feed.max_psi: %g)", worst.feature, worst.psi, params.feed.maxPSI))
+        }
+
+        // The previous base is archived before the new one replaces it; consumed files last.
+        let archive = "\(paths.archiveDir)/\(timestamp(now))"
+        try makeFolder("\(archive)/new")
+        if added > 0 {
+            try copy(paths.songBase, to: "\(archive)/\(URL(fileURLWithPath: paths.songBase).lastPathComponent)")
+            let newRows = Array(base.count..<merged.count)
+            let additions = FileManager.default.fileExists(atPath: paths.additions)
+                ? try SongTable.read(path: paths.additions, schema: schema).appending(merged, rows: newRows)
+                : SongTable.empty(featureColumns: schema.features).appending(merged, rows: newRows)
+            try additions.writeCSV(to: paths.additions, featureText: additions.featureText(), idName: schema.id, targetName: schema.target)
+            try merged.writeCSV(to: paths.songBase, featureText: merged.featureText(), idName: schema.id, targetName: schema.target)
+        }
+        for file in files {
+            guard rename("\(paths.newDir)/\(file)", "\(archive)/new/\(file)") == 0 else {
+                throw AtomicFile.ioError("\(paths.newDir)/\(file)", "cannot move it to \(archive)/new")
+            }
+        }
+        try JSONValue.object([
+            "files": .int(files.count), "received": .int(received), "added": .int(added), "duplicates": .int(received - added),
+            "base_before": .int(base.count), "base_after": .int(merged.count), "delta_percent": .double(delta),
+            "drift": .object(drift), "max_psi": .double(worst.psi), "retrain": .bool(!reasons.isEmpty),
+            "reasons": .array(reasons.map(JSONValue.string)),
+        ]).write(to: paths.metrics)
+        if !reasons.isEmpty {
+            try JSONValue.object([
+                "time": .string(ISO8601DateFormatter().string(from: now)), "reasons": .array(reasons.map(JSONValue.string)),
+                "delta_percent": .double(delta), "max_psi": .double(worst.psi), "added": .int(added),
+            ]).write(to: paths.flag)
+        }
+        return "\(files.count) files, \(received) songs: added \(added), \(received - added) already known; base "
+            + "\(base.count) -> \(merged.count) (+\(String(format: "%.2f", delta))%), max PSI \(String(format: "%.4f", worst.psi))"
+            + (reasons.isEmpty ? "" : "; retrain: \(reasons.joined(separator: "; ")) -> \(paths.flag)")
+    }
+
+    /// `20261122T033500Z`.
+    static func timestamp(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970), parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d%02d%02dT%02d%02d%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+                      parts.tm_hour, parts.tm_min, parts.tm_sec)
+    }
+
+    static func makeFolder(_ path: String) throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw MSRError(.io, "\(path): cannot create the folder: \(error.localizedDescription)")
+        }
+    }
+
+    static func copy(_ source: String, to destination: String) throws {
+        do {
+            try FileManager.default.copyItem(atPath: source, toPath: destination)
+        } catch {
+            throw MSRError(.io, "\(source): cannot archive it to \(destination): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+import MSRCLI
+import MSRCore
+
+@main
+struct Feed: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "msr-feed",
+        abstract: "Merge the new songs of feed.new_dir into the song base; measure growth and drift; flag retraining (params: feed).")
+
+    @OptionGroup var stage: StageOptions
+
+    func run() throws {
+        try StageRunner.run("msr-feed") {
+            try FeedStage.run(try stage.load())
+        }
+    }
+}
