@@ -51,10 +51,12 @@ metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_
 
 pipeline: setup metrics/metrics.json models/mixture_0.json metrics/reco_metrics.json metrics/monitoring.json
 
-# The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc).
+# The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc) and
+# against a real MLflow server (scripts/check-mlflow).
 test: setup
 	swift test --disable-swift-testing
 	scripts/check-dvc
+	scripts/check-mlflow
 
 bench: build
 	scripts/bench-data

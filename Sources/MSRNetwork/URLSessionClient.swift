@@ -56,4 +56,35 @@ public struct URLSessionClient: HTTPClient {
             throw error
         }
     }
+
+    /// The answer to a request, handed from URLSession's queue to the waiting caller.
+    private final class Answer: @unchecked Sendable {
+        var response: HTTPResponse?
+        var error: String?
+    }
+
+    public func send(_ request: HTTPRequest) throws -> HTTPResponse {
+        var urlRequest = URLRequest(url: request.url, timeoutInterval: 60)
+        urlRequest.httpMethod = request.method
+        for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+        if !request.body.isEmpty { urlRequest.httpBody = Data(request.body) }
+        let answer = Answer()
+        let done = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: urlRequest) { data, response, error in
+            if let error {
+                answer.error = error.localizedDescription
+            } else if let http = response as? HTTPURLResponse {
+                answer.response = HTTPResponse(status: http.statusCode, body: [UInt8](data ?? Data()))
+            } else {
+                answer.error = "no HTTP response"
+            }
+            done.signal()
+        }.resume()
+        done.wait()
+        guard let response = answer.response else {
+            throw MSRError(.missingInput, "\(request.url.scheme ?? "http")://\(request.url.host ?? "")\(request.url.port.map { ":\($0)" } ?? ""): "
+                + "no answer (\(answer.error ?? "unknown error"))")
+        }
+        return response
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MSRCLI
 import MSRCore
+import MSRNetwork
 
 @main
 struct Cluster: ParsableCommand {
@@ -9,10 +10,11 @@ struct Cluster: ParsableCommand {
         abstract: "Fit a Gaussian mixture per genre on the standardised features, with silhouette, Calinski-Harabasz and Davies-Bouldin scores.")
 
     @OptionGroup var stage: StageOptions
+    @OptionGroup var tracking: TrackingOptions
 
     func run() throws {
         try StageRunner.run("msr-cluster") {
-            try ClusterStage.run(try stage.load())
+            try ClusterStage.run(try stage.load(), tracking: .fromEnvironment(mode: tracking.tracking))
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MSRCLI
 import MSRCore
+import MSRNetwork
 
 @main
 struct Evaluate: ParsableCommand {
@@ -9,6 +10,7 @@ struct Evaluate: ParsableCommand {
         abstract: "Score the classifier on the test split: classification report, DVC metrics and confusion plot.")
 
     @OptionGroup var stage: StageOptions
+    @OptionGroup var tracking: TrackingOptions
 
     @Flag(help: "Evaluate the recommender instead: held-out playlists from the test split, msr against the reference method (params: evaluate_recommender).")
     var recommender = false
@@ -16,7 +18,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try StageRunner.run("msr-evaluate") {
             let inputs = try stage.load()
-            return try recommender ? RecommenderEvaluationStage.run(inputs) : EvaluateStage.run(inputs)
+            return try recommender ? RecommenderEvaluationStage.run(inputs) : EvaluateStage.run(inputs, tracking: .fromEnvironment(mode: tracking.tracking))
         }
     }
 }

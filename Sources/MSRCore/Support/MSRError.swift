@@ -1,7 +1,7 @@
 /// An error a stage reports to its user: one line naming the file, the place and what was expected.
 ///
 /// The kind decides the process exit code, following `sysexits.h` as DESIGN.md fixes it:
-/// bad data 65, a missing input 66, an I/O failure 74.
+/// bad data 65, a missing input 66, an unavailable service 69, an I/O failure 74.
 public struct MSRError: Error, CustomStringConvertible, Equatable {
     /// What went wrong, which decides the exit code.
     public enum Kind: Sendable, Equatable {
@@ -14,6 +14,8 @@ public struct MSRError: Error, CustomStringConvertible, Equatable {
         /// A check the user asked for failed (msr-monitor --fail-under): exit 1, for an
         /// orchestrator to alert or retrain on.
         case alert
+        /// A service the stage needs (the MLflow server) is down or refused the request: 69.
+        case unavailable
     }
 
     public var kind: Kind
@@ -42,6 +44,7 @@ public struct MSRError: Error, CustomStringConvertible, Equatable {
         case .missingInput: return 66
         case .io: return 74
         case .alert: return 1
+        case .unavailable: return 69
         }
     }
 

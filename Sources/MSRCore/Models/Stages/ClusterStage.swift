@@ -9,7 +9,7 @@ import Foundation
 public enum ClusterStage {
     /// Runs the stage; returns the per-genre table and the summary line. Genres are fitted
     /// concurrently; a genre that does not converge gets a warning on stderr.
-    public static func run(_ inputs: StageInputs) throws -> StageOutput {
+    public static func run(_ inputs: StageInputs, tracking: Tracking = .off) throws -> StageOutput {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.clustering
         let genresPath = "\(paths.toRecDir)/genres.txt"
@@ -57,11 +57,27 @@ public enum ClusterStage {
             report += row.genre.padding(toLength: 14, withPad: " ", startingAt: 0)
                 + String(format: "  %5d  %10.4f  %17.2f  %14.4f\n", row.songs, row.silhouette, row.calinskiHarabasz, row.daviesBouldin)
         }
+        // One MLflow experiment per genre, as the reference project had.
+        let note = try tracking.record { client in
+            let tags = Tracking.tags(command: "msr-cluster", paramsFile: params.file)
+            for (label, row) in rows.enumerated() {
+                _ = try client.logRun(
+                    experiment: "msr-mixture-\(row.genre)", name: "mixture \(row.genre)", params: settings.mlflowParams(label: label),
+                    metrics: ["silhouette_score": row.silhouette, "calinski_harabasz_score": row.calinskiHarabasz,
+                              "davies_bouldin_score": row.daviesBouldin, "bic": row.bic, "aic": row.aic,
+                              "time_fit": row.timeFit, "time_predict": row.timePredict],
+                    tags: tags,
+                    artifacts: [("\(paths.modelsDir)/mixture_\(label).json", "model/mixture_\(label).json"),
+                                ("\(paths.metricsDir)/uns_metrics_\(label).json", "metrics/uns_metrics_\(label).json")])
+            }
+            return "MLflow: \(rows.count) runs, one per genre (experiments msr-mixture-<genre>)"
+        }
         let meanSilhouette = rows.map(\.silhouette).reduce(0, +) / Double(rows.count)
         let components = settings.nComponents.count == 1 ? "\(settings.nComponents[0])" : "per-genre"
         return StageOutput(report: report, summary: "\(genres.count) genres, \(components) \(settings.covarianceType.rawValue) "
             + "components each, mean silhouette \(String(format: "%.4f", meanSilhouette)) -> "
-            + "\(paths.modelsDir)/mixture_<i>.json, \(paths.metricsDir)/uns_metrics_<i>.json, \(paths.catalog)")
+            + "\(paths.modelsDir)/mixture_<i>.json, \(paths.metricsDir)/uns_metrics_<i>.json, \(paths.catalog)"
+            + (note.map { "; \($0)" } ?? ""))
     }
 
     struct GenreClusters: Sendable {
@@ -71,6 +87,7 @@ public enum ClusterStage {
         /// The genre's part of the song index: uris, standardised rows, components, probabilities.
         var uris: TextColumn, points: [Double], components: [Int32], probabilities: [Double]
         var silhouette: Double, calinskiHarabasz: Double, daviesBouldin: Double
+        var bic: Double, aic: Double, timeFit: Double, timePredict: Double
     }
 
     /// Fits one genre's mixture and writes its model and scores.
@@ -121,7 +138,7 @@ public enum ClusterStage {
         return GenreClusters(genre: genre, songs: n, model: model, uris: songs.uris, points: points,
                              components: labels, probabilities: classifier.predictProbabilities(songs.features),
                              silhouette: silhouette,
-                             calinskiHarabasz: calinski, daviesBouldin: davies)
+                             calinskiHarabasz: calinski, daviesBouldin: davies, bic: bic, aic: aic, timeFit: fitSeconds, timePredict: seconds)
     }
 
     /// Counts finished tasks across threads.

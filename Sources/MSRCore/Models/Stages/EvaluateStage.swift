@@ -3,7 +3,7 @@ import Foundation
 /// msr-evaluate: scores the classifier on the test split; DVC metrics and confusion plot.
 public enum EvaluateStage {
     /// Runs the stage; returns the classification report and the summary line.
-    public static func run(_ inputs: StageInputs) throws -> StageOutput {
+    public static func run(_ inputs: StageInputs, tracking: Tracking = .off) throws -> StageOutput {
         let (config, schema) = (inputs.config, inputs.schema)
         let paths = config.evaluation
         var timer = PhaseTimer()
@@ -27,9 +27,44 @@ public enum EvaluateStage {
             JSONValue.object(["actual": .string(model.classes[Int(actual)]), "predicted": .string(model.classes[Int(guess)])])
         }
         try JSONValue.array(confusion).write(to: paths.confusion)
+        let note = try tracking.record { client in
+            try logToMLflow(client, inputs: inputs, accuracy: report.accuracy, metrics: [
+                "accuracy": report.accuracy, "macro_f1": report.macro.f1, "weighted_f1": report.weighted.f1,
+                "log_loss": logLoss, "time_predict": seconds,
+            ])
+        }
         return StageOutput(report: report.text + "\n", summary: "accuracy \(String(format: "%.4f", report.accuracy)), macro F1 "
             + "\(String(format: "%.4f", report.macro.f1)), log loss \(String(format: "%.4f", logLoss)) on "
-            + "\(data.labels.count) test rows -> \(paths.metrics), \(paths.confusion)")
+            + "\(data.labels.count) test rows -> \(paths.metrics), \(paths.confusion)" + (note.map { "; \($0)" } ?? ""))
+    }
+
+    /// The MLflow experiment of the classifier, and its registered model.
+    public static let experiment = "msr-classifier", registeredModel = "msr-genre-classifier"
+
+    /// Logs the run (train params, test metrics, the model and metrics files), registers the
+    /// model as a new version, and moves the `champion` alias to it when its accuracy beats the
+    /// current champion's (the reference project's best-model selection).
+    static func logToMLflow(_ client: MLflowClient, inputs: StageInputs, accuracy: Double, metrics: [String: Double]) throws -> String {
+        let paths = inputs.config.evaluation
+        let run = try client.logRun(
+            experiment: experiment, name: "classifier", params: inputs.params.train.mlflowParams, metrics: metrics,
+            tags: Tracking.tags(command: "msr-evaluate", paramsFile: inputs.params.file),
+            artifacts: [(paths.model, "model/" + URL(fileURLWithPath: paths.model).lastPathComponent),
+                        (paths.metrics, "metrics/" + URL(fileURLWithPath: paths.metrics).lastPathComponent),
+                        (paths.confusion, "metrics/" + URL(fileURLWithPath: paths.confusion).lastPathComponent)])
+        let version = try client.registerVersion(of: registeredModel, source: run.artifactURI + "/model", runID: run.id)
+        var line = "MLflow run \(run.id) in \(experiment), \(registeredModel) version \(version)"
+        if let champion = try client.alias("champion", of: registeredModel) {
+            let best = try client.metrics(ofRun: champion.runID)["accuracy"] ?? -.infinity
+            guard accuracy > best else {
+                return line + String(format: "; champion stays version %@ (its accuracy %.4f >= %.4f)", champion.version, best, accuracy)
+            }
+            line += String(format: " is the champion (accuracy %.4f > %.4f)", accuracy, best)
+        } else {
+            line += " is the first champion"
+        }
+        try client.setAlias("champion", of: registeredModel, version: version)
+        return line
     }
 
     /// metrics.json. `time_predict` (seconds to score the test rows) is the one figure that

@@ -1,0 +1,13 @@
+import ArgumentParser
+import MSRCore
+
+extension Tracking.Mode: ExpressibleByArgument {}
+
+/// `--tracking`, for the stages that log to MLflow when MLFLOW_TRACKING_URI is set (the client
+/// itself comes from MSRNetwork, which only those stages link).
+public struct TrackingOptions: ParsableArguments {
+    @Option(help: "With MLFLOW_TRACKING_URI set: 'required' (a failure to log fails the stage, exit 69) or 'optional' (a warning).")
+    public var tracking = Tracking.Mode.required
+
+    public init() {}
+}
