@@ -51,12 +51,13 @@ metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_
 
 pipeline: setup metrics/metrics.json models/mixture_0.json metrics/reco_metrics.json metrics/monitoring.json
 
-# The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc) and
-# against a real MLflow server (scripts/check-mlflow).
+# The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc), against a
+# real MLflow server (scripts/check-mlflow) and as an Airflow DAG (scripts/check-airflow).
 test: setup
 	swift test --disable-swift-testing
 	scripts/check-dvc
 	scripts/check-mlflow
+	scripts/check-airflow
 
 bench: build
 	scripts/bench-data
