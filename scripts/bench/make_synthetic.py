@@ -3,7 +3,7 @@ dataset.csv: N rows, 114 genres (the 10 real ones and 104 more), quoted text col
 commas and quotes, about 1% duplicate track ids and 0.1% missing feature values. Features are
 resampled from the real tracks with noise, so their ranges and shapes are real.
 
-usage: make_synthetic.py REAL_CSV ROWS OUT_ZIP
+usage: make_synthetic.py REAL_CSV_OR_ZIP ROWS OUT_ZIP   (the embedded data/raw/dataset.zip)
 """
 import sys
 import zipfile
