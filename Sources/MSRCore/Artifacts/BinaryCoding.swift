@@ -50,6 +50,18 @@ public struct BinaryReader {
         self.file = file
     }
 
+    /// Reads and checks a file's 8-byte magic and its version: a foreign file or another version
+    /// is a bad-data error saying what the file should be (`what`) and how to get it (`remedy`).
+    public mutating func header(magic: String, version expected: UInt32, what: String, remedy: String) throws {
+        guard (try? raw(8)) == Array(magic.utf8) else {
+            throw MSRError.badData(file: file, "not an msr \(what) (expected the \(magic) header)")
+        }
+        let version = try uint32()
+        guard version == expected else {
+            throw MSRError.badData(file: file, "\(what) version \(version); this msr reads version \(expected) (\(remedy))")
+        }
+    }
+
     private mutating func take(_ count: Int) throws -> Int {
         guard count >= 0, offset + count <= bytes.count else {
             throw MSRError.badData(file: file, "truncated at byte \(offset) (the file is damaged or not an msr model)")

@@ -47,13 +47,13 @@ public struct SongIndex: Sendable, Equatable {
         self.probabilities = probabilities
     }
 
-    static let magic = Array("MSRSONG1".utf8)
+    static let magic = "MSRSONG1"
     static let version: UInt32 = 1
 
     /// The file's bytes; the same index always encodes to the same bytes.
     public func encoded() -> [UInt8] {
         var writer = BinaryWriter()
-        writer.raw(Self.magic)
+        writer.raw(Array(Self.magic.utf8))
         writer.uint32(Self.version)
         writer.uint32(UInt32(count))
         writer.uint32(UInt32(dimension))
@@ -83,13 +83,7 @@ public struct SongIndex: Sendable, Equatable {
     static func decode(_ reader: BinaryReader) throws -> SongIndex {
         var reader = reader
         let path = reader.file
-        guard (try? reader.raw(8)) == magic else {
-            throw MSRError.badData(file: path, "not an msr song index (expected the MSRSONG1 header)")
-        }
-        let version = try reader.uint32()
-        guard version == Self.version else {
-            throw MSRError.badData(file: path, "song index version \(version); this msr reads version \(Self.version) (run msr-cluster again)")
-        }
+        try reader.header(magic: magic, version: version, what: "song index", remedy: "run msr-cluster again")
         let n = try reader.count(limit: 1 << 30, what: "song")
         let d = try reader.count(limit: 100_000, what: "feature")
         let genreCount = try reader.count(limit: 100_000, what: "genre")

@@ -4,15 +4,8 @@ import Foundation
 public enum FileBytes {
     /// The bytes of the file at `path`; `what` names it in the missing-file error.
     public static func read(_ path: String, what: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw errno == ENOENT ? MSRError.missing(path, what) : AtomicFile.ioError(path, "cannot open the file")
-        }
+        let (descriptor, size) = try openRegular(path, what: what)
         defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw AtomicFile.ioError(path, "cannot read the file") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw MSRError(.io, "\(path): not a regular file") }
-        let size = Int(info.st_size)
         var failure: MSRError?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0
@@ -35,19 +28,26 @@ public enum FileBytes {
     /// into a buffer of our own, which halves the cost of loading a model. The bytes are valid
     /// only during `body`.
     public static func withMapped<T>(_ path: String, what: String, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw errno == ENOENT ? MSRError.missing(path, what) : AtomicFile.ioError(path, "cannot open the file")
-        }
+        let (descriptor, size) = try openRegular(path, what: what)
         defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw AtomicFile.ioError(path, "cannot read the file") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw MSRError(.io, "\(path): not a regular file") }
-        let size = Int(info.st_size)
         guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0)
         guard let address, address != MAP_FAILED else { throw AtomicFile.ioError(path, "cannot map the file") }
         defer { munmap(address, size) }
         return try body(UnsafeRawBufferPointer(start: address, count: size))
+    }
+
+    /// An open descriptor of a regular file and its size; the caller closes it.
+    private static func openRegular(_ path: String, what: String) throws -> (descriptor: Int32, size: Int) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw errno == ENOENT ? MSRError.missing(path, what) : AtomicFile.ioError(path, "cannot open the file")
+        }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw MSRError(.io, "\(path): not a regular file")
+        }
+        return (descriptor, Int(info.st_size))
     }
 }

@@ -19,13 +19,13 @@
 /// points forward inside its tree: a model of 2,500 trees loads in about a millisecond. The same
 /// model always encodes to the same bytes.
 extension GradientBoostingClassifier {
-    static let magic = Array("MSRGBDT1".utf8)
+    static let magic = "MSRGBDT1"
     static let version: UInt32 = 2
 
     /// The file's bytes.
     public func encoded() -> [UInt8] {
         var writer = BinaryWriter()
-        writer.raw(Self.magic)
+        writer.raw(Array(Self.magic.utf8))
         writer.uint32(Self.version)
         writer.uint32(UInt32(classes.count))
         writer.uint32(UInt32(featureNames.count))
@@ -57,13 +57,7 @@ extension GradientBoostingClassifier {
     static func decode(_ reader: BinaryReader) throws -> GradientBoostingClassifier {
         var reader = reader
         let file = reader.file
-        guard (try? reader.raw(8)) == magic else {
-            throw MSRError.badData(file: file, "not an msr boosted-trees model (expected the MSRGBDT1 header)")
-        }
-        let version = try reader.uint32()
-        guard version == Self.version else {
-            throw MSRError.badData(file: file, "model version \(version); this msr reads version \(Self.version) (train again)")
-        }
+        try reader.header(magic: magic, version: version, what: "boosted-trees model", remedy: "train again")
         let classCount = try reader.count(limit: 100_000, what: "class")
         let featureCount = try reader.count(limit: 100_000, what: "feature")
         let treeCount = try reader.count(limit: 100_000_000, what: "tree")
