@@ -50,9 +50,10 @@ public enum MonitorStage {
         try AtomicFile.write(trend.bytes, to: paths.trend)
         try AtomicFile.write(MonitorPage.html(calls: calls.map { ($0.genre, $0.similarity) }, rolling: rolling,
                                               threshold: params.similarityThreshold), to: paths.html)
-        let summary = "\(calls.count) calls, mean similarity \(String(format: "%.4f", mean)), rolling mean over the last "
-            + "\(window) \(String(format: "%.4f", last)), \(under) under \(NumberFormat.compact(params.similarityThreshold))"
-            + " -> \(paths.metrics), \(paths.trend), \(paths.html)"
+        let figures = calls.isEmpty ? "no call logged yet in \(paths.log)"
+            : "mean similarity \(String(format: "%.4f", mean)), rolling mean over the last \(window) \(String(format: "%.4f", last)), "
+            + "\(under) under \(NumberFormat.compact(params.similarityThreshold))"
+        let summary = "\(calls.count) calls, \(figures) -> \(paths.metrics), \(paths.trend), \(paths.html)"
         if let failUnder, !calls.isEmpty, last < failUnder {
             throw MSRError(.alert, "rolling mean similarity \(String(format: "%.4f", last)) over the last \(window) calls "
                 + "is under --fail-under \(NumberFormat.compact(failUnder)) (\(paths.log))")
