@@ -82,8 +82,8 @@ public struct URLSessionClient: HTTPClient {
         }.resume()
         done.wait()
         guard let response = answer.response else {
-            throw MSRError(.missingInput, "\(request.url.scheme ?? "http")://\(request.url.host ?? "")\(request.url.port.map { ":\($0)" } ?? ""): "
-                + "no answer (\(answer.error ?? "unknown error"))")
+            // The caller names the server (without credentials): the message says what happened.
+            throw MSRError(.missingInput, "no answer (\(answer.error ?? "unknown error"))")
         }
         return response
     }
