@@ -44,15 +44,11 @@ public enum FeedStage {
         }
 
         var seen = ByteStringTable(capacity: base.count * 2)
-        for i in 0..<base.count { seen.insert(base.uris[i]) }
+        for i in 0..<base.count { seen.insert(base.uris, i) }
         var merged = base, received = 0
         for table in tables {
             received += table.count
-            let rows = (0..<table.count).filter { i in
-                guard seen.find(table.uris[i]) == nil else { return false }
-                seen.insert(table.uris[i])
-                return true
-            }
+            let rows = (0..<table.count).filter { seen.insert(table.uris, $0).inserted }
             merged = merged.appending(table, rows: rows)
         }
         let added = merged.count - base.count

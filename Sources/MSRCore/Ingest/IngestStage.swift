@@ -26,11 +26,9 @@ public enum IngestStage {
         if FileManager.default.fileExists(atPath: paths.additions) {
             let additions = try SongTable.read(path: paths.additions, schema: schema)
             var seen = ByteStringTable(capacity: table.count + additions.count)
-            for i in 0..<table.count { _ = seen.insert(table.uris[i]) }
-            let rows = (0..<additions.count).filter { i in
-                guard params.ingest.genres.contains(additions.genres[i]), seen.find(additions.uris[i]) == nil else { return false }
-                seen.insert(additions.uris[i])
-                return true
+            for i in 0..<table.count { seen.insert(table.uris, i) }
+            let rows = (0..<additions.count).filter {
+                params.ingest.genres.contains(additions.genres[$0]) && seen.insert(additions.uris, $0).inserted
             }
             table = table.appending(additions, rows: rows)
             fed = ", added \(rows.count) fed songs (\(paths.additions))"

@@ -60,12 +60,7 @@ public struct Recommender: Sendable {
         self.catalog = catalog
         self.scaler = scaler
         var index = ByteStringTable(capacity: catalog.count)
-        catalog.uris.bytes.withUnsafeBufferPointer { bytes in
-            for i in 0..<catalog.count {
-                let range = catalog.uris.range(i)
-                _ = index.insert(bytes.baseAddress! + range.lowerBound, count: range.count)
-            }
-        }
+        for i in 0..<catalog.count { index.insert(catalog.uris, i) }
         self.index = index
     }
 

@@ -48,6 +48,15 @@ public struct ByteStringTable: Sendable {
         }
     }
 
+    /// Value `i` of a text column, inserted when new (no `String` is made); `inserted` tells which.
+    @discardableResult
+    public mutating func insert(_ column: TextColumn, _ i: Int) -> (id: Int, inserted: Bool) {
+        let range = column.range(i)
+        return column.bytes.withUnsafeBufferPointer {
+            insert(($0.baseAddress ?? UnsafePointer(bitPattern: 1)!) + range.lowerBound, count: range.count)
+        }
+    }
+
     /// Inserts a `String` key; returns its id.
     @discardableResult
     public mutating func insert(_ key: String) -> Int {
