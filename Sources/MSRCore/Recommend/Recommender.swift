@@ -124,12 +124,8 @@ public struct Recommender: Sendable {
                     for pool in 0..<3 where picks.taken.count < k {
                         var ranked = TopK(k - picks.taken.count)
                         for i in 0..<catalog.count {
-                            switch pool {
-                            case 0: guard labels[i] == genre && components[i] == component else { continue }
-                            case 1: guard labels[i] == genre && components[i] != component else { continue }
-                            default: guard labels[i] != genre else { continue }
-                            }
-                            guard !excluded.contains(i) else { continue }
+                            guard SongIndex.pool(label: labels[i], component: components[i], genre: genre,
+                                                 playlistComponent: component) == pool, !excluded.contains(i) else { continue }
                             var sum = 0.0
                             for j in 0..<d {
                                 let delta = points[i * d + j] - centroid[j]
@@ -142,13 +138,11 @@ public struct Recommender: Sendable {
                 }
             }
         }
-        var pickMean = [Double](repeating: 0, count: d)
-        for pick in picks.taken { for j in 0..<d { pickMean[j] += catalog.points[pick.row * d + j] / Double(picks.taken.count) } }
         return Result(
             playlist: playlist, knownTracks: rows.count, unknownTracks: unknown, genre: catalog.genres[Int(genre)],
             probabilities: Dictionary(uniqueKeysWithValues: zip(catalog.genres, mean)),
             picks: picks.taken.map { Pick(uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])], score: 1 / (1 + $0.distance)) },
-            similarity: Self.cosine(centroid, pickMean))
+            similarity: Self.cosine(centroid, catalog.meanPoint(picks.taken.map(\.row))))
     }
 
     /// The `k` nearest rows offered, nearest first (ties: the lower row), kept by insertion:

@@ -58,10 +58,10 @@ public enum RecommenderEvaluationStage {
                     let result = try recommender.recommend(playlist, k: k)
                     let msr = Answer(genre: Int32(catalog.genres.firstIndex(of: result.genre)!),
                                      picks: result.picks.map { recommender.row(of: $0.uri)! }, similarity: result.similarity)
-                    let centroid = ReferenceRecommender.centroid(draw.rows, of: catalog)
+                    let centroid = catalog.meanPoint(draw.rows)
                     func answer(_ method: (genre: Int32, picks: [Int])) -> Answer {
                         Answer(genre: method.genre, picks: method.picks,
-                               similarity: Recommender.cosine(centroid, ReferenceRecommender.centroid(method.picks, of: catalog)))
+                               similarity: Recommender.cosine(centroid, catalog.meanPoint(method.picks)))
                     }
                     return (msr, answer(try reference.recommend(rows: draw.rows, k: k)),
                             answer(try reference.recommend(rows: draw.rows, k: k, genre: msr.genre)))

@@ -38,24 +38,16 @@ public struct ReferenceRecommender: Sendable {
             for r in 0..<rows.count { for c in 0..<classCount { mean[c] += probabilities[r * classCount + c] / Double(rows.count) } }
             genre = GradientBoostingClassifier.argmax(mean, classes: classCount)[0]
         }
-        let component = try recommender.mixtures[Int(genre)].predict(Self.centroid(rows, of: catalog))[0]
+        let component = try recommender.mixtures[Int(genre)].predict(catalog.meanPoint(rows))[0]
         let excluded = Set(rows)
         var picks: [Int] = []
         for pool in 0..<3 where picks.count < k {
-            for row in alphabetical where picks.count < k && !excluded.contains(row) {
-                let inGenre = catalog.labels[row] == genre, inComponent = inGenre && catalog.components[row] == component
-                guard pool == 0 ? inComponent : pool == 1 ? inGenre && !inComponent : !inGenre else { continue }
+            for row in alphabetical where picks.count < k && !excluded.contains(row)
+                && SongIndex.pool(label: catalog.labels[row], component: catalog.components[row], genre: genre,
+                                  playlistComponent: component) == pool {
                 picks.append(row)
             }
         }
         return (genre, picks)
-    }
-
-    /// The mean of the rows' standardised points.
-    static func centroid(_ rows: [Int], of catalog: SongIndex) -> [Double] {
-        let d = catalog.dimension
-        var centroid = [Double](repeating: 0, count: d)
-        for row in rows { for j in 0..<d { centroid[j] += catalog.points[row * d + j] / Double(rows.count) } }
-        return centroid
     }
 }

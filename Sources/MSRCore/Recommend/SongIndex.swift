@@ -33,6 +33,22 @@ public struct SongIndex: Sendable, Equatable {
     public var count: Int { labels.count }
     public var dimension: Int { featureNames.count }
 
+    /// The mean of the rows' standardised points.
+    public func meanPoint(_ rows: [Int]) -> [Double] {
+        let d = dimension
+        var mean = [Double](repeating: 0, count: d)
+        for row in rows { for j in 0..<d { mean[j] += points[row * d + j] / Double(rows.count) } }
+        return mean
+    }
+
+    /// The pool a song of genre `label` and mixture component `component` is in for a
+    /// playlist of `genre` and `playlistComponent`: 0 that component, 1 the rest of the genre,
+    /// 2 the rest of the catalogue. Recommendations are taken pool by pool.
+    @inline(__always)
+    static func pool(label: Int32, component: Int32, genre: Int32, playlistComponent: Int32) -> Int {
+        label != genre ? 2 : component != playlistComponent ? 1 : 0
+    }
+
     public init(genres: [String], featureNames: [String], uris: TextColumn, labels: [Int32], components: [Int32],
                 points: [Double], probabilities: [Double]) {
         precondition(uris.count == labels.count && components.count == labels.count
