@@ -21,6 +21,8 @@ public struct Recommender: Sendable {
 
     /// One recommended song.
     public struct Pick: Sendable, Equatable {
+        /// The song's row in the song index.
+        public var row: Int
         public var uri: String
         public var genre: String
         /// `1 / (1 + distance)` to the playlist's centroid in standardised space: 1 is identical.
@@ -141,7 +143,7 @@ public struct Recommender: Sendable {
         return Result(
             playlist: playlist, knownTracks: rows.count, unknownTracks: unknown, genre: catalog.genres[Int(genre)],
             probabilities: Dictionary(uniqueKeysWithValues: zip(catalog.genres, mean)),
-            picks: picks.taken.map { Pick(uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])], score: 1 / (1 + $0.distance)) },
+            picks: picks.taken.map { Pick(row: $0.row, uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])], score: 1 / (1 + $0.distance)) },
             similarity: Self.cosine(centroid, catalog.meanPoint(picks.taken.map(\.row))))
     }
 

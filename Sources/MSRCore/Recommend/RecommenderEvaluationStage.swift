@@ -57,7 +57,7 @@ public enum RecommenderEvaluationStage {
                     let playlist = Playlist(tracks: draw.rows.map { Playlist.Track(id: catalog.uris[$0], given: catalog.uris[$0]) })
                     let result = try recommender.recommend(playlist, k: k)
                     let msr = Answer(genre: Int32(catalog.genres.firstIndex(of: result.genre)!),
-                                     picks: result.picks.map { recommender.row(of: $0.uri)! }, similarity: result.similarity)
+                                     picks: result.picks.map(\.row), similarity: result.similarity)
                     let centroid = catalog.meanPoint(draw.rows)
                     func answer(_ method: (genre: Int32, picks: [Int])) -> Answer {
                         Answer(genre: method.genre, picks: method.picks,
