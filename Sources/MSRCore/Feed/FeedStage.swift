@@ -23,10 +23,7 @@ public enum FeedStage {
                 try SongTable.empty(featureColumns: schema.features)
                     .writeCSV(to: paths.additions, featureText: TextColumn(), idName: schema.id, targetName: schema.target)
             }
-            try JSONValue.object([
-                "files": .int(0), "received": .int(0), "added": .int(0), "duplicates": .int(0), "delta_percent": .double(0),
-                "drift": .object([:]), "max_psi": .double(0), "retrain": .bool(false), "reasons": .array([]),
-            ]).write(to: paths.metrics)
+            try Outcome().json.write(to: paths.metrics)
             return "nothing new in \(paths.newDir): the song base is unchanged"
         }
 
@@ -91,12 +88,8 @@ public enum FeedStage {
                 throw AtomicFile.ioError("\(paths.newDir)/\(file)", "cannot move it to \(archive)/new")
             }
         }
-        try JSONValue.object([
-            "files": .int(files.count), "received": .int(received), "added": .int(added), "duplicates": .int(received - added),
-            "base_before": .int(base.count), "base_after": .int(merged.count), "delta_percent": .double(delta),
-            "drift": .object(drift), "max_psi": .double(worst.psi), "retrain": .bool(!reasons.isEmpty),
-            "reasons": .array(reasons.map(JSONValue.string)),
-        ]).write(to: paths.metrics)
+        try Outcome(files: files.count, received: received, added: added, base: (base.count, merged.count), delta: delta,
+                    drift: drift, maxPSI: worst.psi, reasons: reasons).json.write(to: paths.metrics)
         if !reasons.isEmpty {
             try JSONValue.object([
                 "time": .string(ISO8601DateFormatter().string(from: now)), "reasons": .array(reasons.map(JSONValue.string)),
@@ -106,6 +99,30 @@ public enum FeedStage {
         return "\(files.count) files, \(received) songs: added \(added), \(received - added) already known; base "
             + "\(base.count) -> \(merged.count) (+\(String(format: "%.2f", delta))%), max PSI \(String(format: "%.4f", worst.psi))"
             + (reasons.isEmpty ? "" : "; retrain: \(reasons.joined(separator: "; ")) -> \(paths.flag)")
+    }
+
+    /// What a feed did: feed.json. The defaults are a feed with nothing new.
+    struct Outcome {
+        var files = 0, received = 0, added = 0
+        /// Songs in the base before and after; nil when the base was not read.
+        var base: (before: Int, after: Int)?
+        var delta = 0.0
+        var drift: [String: JSONValue] = [:]
+        var maxPSI = 0.0
+        var reasons: [String] = []
+
+        var json: JSONValue {
+            var members: [String: JSONValue] = [
+                "files": .int(files), "received": .int(received), "added": .int(added), "duplicates": .int(received - added),
+                "delta_percent": .double(delta), "drift": .object(drift), "max_psi": .double(maxPSI),
+                "retrain": .bool(!reasons.isEmpty), "reasons": .array(reasons.map(JSONValue.string)),
+            ]
+            if let base {
+                members["base_before"] = .int(base.before)
+                members["base_after"] = .int(base.after)
+            }
+            return .object(members)
+        }
     }
 
     /// `20261122T033500Z`.
