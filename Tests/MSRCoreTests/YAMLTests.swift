@@ -19,6 +19,23 @@ final class YAMLTests: XCTestCase {
         XCTAssertNoThrow(try root.finish())
     }
 
+    func testAnAliasBombIsRefusedNamingTheAlias() throws {
+        // Nine levels of nine aliases: 9^9 scalars from under 400 bytes.
+        var text = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        for (previous, name) in zip("abcdefgh", "bcdefghi") {
+            text += "\(name): &\(name) [" + Array(repeating: "*\(previous)", count: 9).joined(separator: ", ") + "]\n"
+        }
+        XCTAssertEqual(errorMessage { _ = try YAMLLoader.parse(Array(text.utf8), file: "p.yaml") },
+                       "p.yaml:6:4: alias *f makes the document expand beyond 100000 nodes (an alias bomb?); "
+                       + "write the values out or use fewer nested aliases")
+    }
+
+    func testModestAliasesStillExpand() throws {
+        var root = try parse("base: &b {x: 1, y: 2}\nuse: [*b, *b, *b]\n").mapping()
+        _ = try root.required("base")
+        XCTAssertEqual(try root.required("use").list().count, 3)
+    }
+
     func testQuotedNumberIsNotAnInteger() throws {
         var root = try parse("a: '7'\n").mapping()
         XCTAssertEqual(errorMessage { _ = try root.required("a").int() }, "p.yaml:1:4: a: expected an integer, got \"7\"")

@@ -40,6 +40,7 @@ public enum YAMLLoader {
             }
             defer { yaml_document_delete(document) }
             guard let root = yaml_document_get_root_node(document) else { return nil }
+            try AliasBudget.check(document: document, source: buffer, file: file)
             let builder = Builder(document: document, file: file)
             return try builder.node(root, depth: 0)
         }
