@@ -31,22 +31,30 @@ public enum FileBytes {
         let (descriptor, size) = try openRegular(path, what: what)
         defer { close(descriptor) }
         guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, descriptor, 0)
+        #if os(Linux)
+        let flags = MAP_PRIVATE | MAP_POPULATE
+        #else
+        let flags = MAP_PRIVATE
+        #endif
+        let address = mmap(nil, size, PROT_READ, flags, descriptor, 0)
         guard let address, address != MAP_FAILED else { throw AtomicFile.ioError(path, "cannot map the file") }
         defer { munmap(address, size) }
         return try body(UnsafeRawBufferPointer(start: address, count: size))
     }
 
     /// An open descriptor of a regular file and its size; the caller closes it.
+    ///
+    /// Opened without blocking, so that a FIFO given as an input is refused instead of waiting
+    /// for a writer forever.
     private static func openRegular(_ path: String, what: String) throws -> (descriptor: Int32, size: Int) {
-        let descriptor = open(path, O_RDONLY)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw errno == ENOENT ? MSRError.missing(path, what) : AtomicFile.ioError(path, "cannot open the file")
         }
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(descriptor)
-            throw MSRError(.io, "\(path): not a regular file")
+            throw MSRError(.missingInput, "\(path): is \(FileKind.describe(info)), not a regular file (expected a \(what))")
         }
         return (descriptor, Int(info.st_size))
     }
