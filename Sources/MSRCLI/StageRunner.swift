@@ -6,6 +6,22 @@ import MSRCore
 /// the summary line `command: summary`; an error as one line `command: message` on stderr with
 /// the error's exit code.
 public enum StageRunner {
+    /// Loads config, params and schema, checks the stage's outputs and takes its lock
+    /// (`StageInputs.prepare`), then runs `work` and reports.
+    public static func run(_ stage: Stage, _ options: StageOptions, extraInputs: [StageFile] = [],
+                           _ work: (StageInputs) throws -> StageOutput) throws {
+        try run(stage.command) {
+            let inputs = try options.load()
+            let lock = try inputs.prepare(stage, extraInputs: extraInputs)
+            return try withExtendedLifetime(lock) { try work(inputs) }
+        }
+    }
+
+    /// `run` for a stage whose output is its summary line alone.
+    public static func run(_ stage: Stage, _ options: StageOptions, _ work: (StageInputs) throws -> String) throws {
+        try run(stage, options) { StageOutput(summary: try work($0)) }
+    }
+
     public static func run(_ command: String, _ work: () throws -> String) throws {
         try run(command) { StageOutput(summary: try work()) }
     }
@@ -15,8 +31,15 @@ public enum StageRunner {
             let output = try work()
             print(output.report + (output.summary.isEmpty ? "" : "\(command): \(output.summary)\n"), terminator: "")
         } catch let error as MSRError {
-            FileHandle.standardError.write(Data("\(command): \(error.message)\n".utf8))
-            throw ExitCode(error.exitCode)
+            throw fail(command, error.message, exitCode: error.exitCode)
+        } catch {
+            // MSRCore reports every failure as an MSRError; anything else is a bug of msr's.
+            throw fail(command, "internal error: \(error) (please report it)", exitCode: 70)
         }
+    }
+
+    private static func fail(_ command: String, _ message: String, exitCode: Int32) -> ExitCode {
+        FileHandle.standardError.write(Data("\(command): \(message)\n".utf8))
+        return ExitCode(exitCode)
     }
 }

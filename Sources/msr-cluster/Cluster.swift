@@ -13,8 +13,6 @@ struct Cluster: ParsableCommand {
     @OptionGroup var tracking: TrackingOptions
 
     func run() throws {
-        try StageRunner.run("msr-cluster") {
-            try ClusterStage.run(try stage.load(), tracking: .fromEnvironment(mode: tracking.tracking))
-        }
+        try StageRunner.run(.cluster, stage) { try ClusterStage.run($0, tracking: .fromEnvironment(mode: tracking.tracking)) }
     }
 }

@@ -16,9 +16,10 @@ struct Evaluate: ParsableCommand {
     var recommender = false
 
     func run() throws {
-        try StageRunner.run("msr-evaluate") {
-            let inputs = try stage.load()
-            return try recommender ? RecommenderEvaluationStage.run(inputs) : EvaluateStage.run(inputs, tracking: .fromEnvironment(mode: tracking.tracking))
+        if recommender {
+            try StageRunner.run(.evaluateRecommender, stage) { try RecommenderEvaluationStage.run($0) }
+        } else {
+            try StageRunner.run(.evaluate, stage) { try EvaluateStage.run($0, tracking: .fromEnvironment(mode: tracking.tracking)) }
         }
     }
 }

@@ -11,8 +11,6 @@ struct Feed: ParsableCommand {
     @OptionGroup var stage: StageOptions
 
     func run() throws {
-        try StageRunner.run("msr-feed") {
-            try FeedStage.run(try stage.load())
-        }
+        try StageRunner.run(.feed, stage) { try FeedStage.run($0) }
     }
 }

@@ -15,8 +15,6 @@ struct Ingest: ParsableCommand {
     var force = false
 
     func run() throws {
-        try StageRunner.run("msr-ingest") {
-            try IngestStage.run(try stage.load(), force: force, http: URLSessionClient())
-        }
+        try StageRunner.run(.ingest, stage) { try IngestStage.run($0, force: force, http: URLSessionClient()) }
     }
 }

@@ -14,6 +14,6 @@ struct Monitor: ParsableCommand {
     var failUnder: Double?
 
     func run() throws {
-        try StageRunner.run("msr-monitor") { try MonitorStage.run(try stage.load(), failUnder: failUnder) }
+        try StageRunner.run(.monitor, stage) { try MonitorStage.run($0, failUnder: failUnder) }
     }
 }

@@ -45,6 +45,7 @@ struct Predict: ParsableCommand {
         request.pid = pid
         request.log = !noLog
         request.format = format
-        try StageRunner.run("msr-predict") { try PredictStage.run(try stage.load(), request) }
+        let playlistFile = playlist.map { [StageFile("playlist", $0)] } ?? []
+        try StageRunner.run(.predict, stage, extraInputs: playlistFile) { try PredictStage.run($0, request) }
     }
 }

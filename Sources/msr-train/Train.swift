@@ -11,8 +11,6 @@ struct Train: ParsableCommand {
     @OptionGroup var stage: StageOptions
 
     func run() throws {
-        try StageRunner.run("msr-train") {
-            try TrainStage.run(try stage.load())
-        }
+        try StageRunner.run(.train, stage) { try TrainStage.run($0) }
     }
 }

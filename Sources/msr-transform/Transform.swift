@@ -11,8 +11,6 @@ struct Transform: ParsableCommand {
     @OptionGroup var stage: StageOptions
 
     func run() throws {
-        try StageRunner.run("msr-transform") {
-            try TransformStage.run(try stage.load())
-        }
+        try StageRunner.run(.transform, stage) { try TransformStage.run($0) }
     }
 }

@@ -11,8 +11,6 @@ struct Validate: ParsableCommand {
     @OptionGroup var stage: StageOptions
 
     func run() throws {
-        try StageRunner.run("msr-validate") {
-            try ValidateStage.run(try stage.load())
-        }
+        try StageRunner.run(.validate, stage) { try ValidateStage.run($0) }
     }
 }

@@ -20,6 +20,11 @@ public final class AtomicFile {
         } catch {
             throw MSRError(.io, "\(path): cannot create the folder \(folder)")
         }
+        // A rename over a device, a FIFO or a folder would replace the node itself.
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            throw MSRError(.badData, "\(path): is \(FileKind.describe(info)), not a regular file: refusing to replace it")
+        }
         temporary = "\(folder)/.\(url.lastPathComponent).tmp-\(getpid())"
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw Self.ioError(path, "cannot create a temporary file") }

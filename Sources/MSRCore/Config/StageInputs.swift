@@ -1,19 +1,42 @@
+import Foundation
+
 /// What every stage reads first: config.yaml, params.yaml and the schema config.yaml names.
 public struct StageInputs: Sendable {
     public var config: ProjectConfig
     public var params: Params
     public var schema: Schema
+    /// The config file the paths came from, for messages about them.
+    public var configFile: String
 
-    public init(config: ProjectConfig, params: Params, schema: Schema) {
+    public init(config: ProjectConfig, params: Params, schema: Schema, configFile: String = "config.yaml") {
         self.config = config
         self.params = params
         self.schema = schema
+        self.configFile = configFile
     }
 
     /// Loads the three files; the first error (missing file, bad YAML, bad value) is thrown.
+    ///
+    /// A config file that is not there is the usual sign of a command run outside the project
+    /// folder, so the message says where it looked and what to do.
     public static func load(config configPath: String, params paramsPath: String) throws -> StageInputs {
+        for (path, option) in [(configPath, "--config"), (paramsPath, "--params")] where !FileManager.default.fileExists(atPath: path) {
+            let folder = FileManager.default.currentDirectoryPath
+            throw MSRError(.missingInput, "\(path): not found in \(folder) (run from the project folder, or give "
+                           + "\(option) PATH)")
+        }
         let config = try ProjectConfig.load(path: configPath)
         return StageInputs(config: config, params: try Params.load(path: paramsPath),
-                           schema: try Schema.load(path: config.schema))
+                           schema: try Schema.load(path: config.schema), configFile: configPath)
+    }
+
+    /// Checks `stage`'s outputs against its inputs (`OutputCheck`) and, for a stage that must
+    /// run alone, takes its lock; keep the lock until the stage is done. `extraInputs` are the
+    /// files given on the command line (a playlist).
+    public func prepare(_ stage: Stage, extraInputs: [StageFile] = []) throws -> StageLock? {
+        let files = files(of: stage)
+        try OutputCheck.check(inputs: files.inputs + extraInputs, outputs: files.outputs, configFile: configFile)
+        guard stage.isExclusive, let first = files.outputs.first else { return nil }
+        return try StageLock.acquire(stage, beside: first.path)
     }
 }

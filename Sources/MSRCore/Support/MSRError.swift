@@ -1,7 +1,7 @@
 /// An error a stage reports to its user: one line naming the file, the place and what was expected.
 ///
-/// The kind decides the process exit code, following `sysexits.h` as DESIGN.md fixes it:
-/// bad data 65, a missing input 66, an unavailable service 69, an I/O failure 74.
+/// The kind decides the process exit code, following `sysexits.h` (the README lists them):
+/// bad data 65, a missing input 66, an unavailable service 69, an I/O failure 74, busy 75.
 public struct MSRError: Error, CustomStringConvertible, Equatable {
     /// What went wrong, which decides the exit code.
     public enum Kind: Sendable, Equatable {
@@ -16,6 +16,8 @@ public struct MSRError: Error, CustomStringConvertible, Equatable {
         case alert
         /// A service the stage needs (the MLflow server) is down or refused the request: 69.
         case unavailable
+        /// Another run of the same stage holds the project's outputs: 75, try again later.
+        case busy
     }
 
     public var kind: Kind
@@ -45,6 +47,7 @@ public struct MSRError: Error, CustomStringConvertible, Equatable {
         case .io: return 74
         case .alert: return 1
         case .unavailable: return 69
+        case .busy: return 75
         }
     }
 

@@ -1,0 +1,100 @@
+/// A pipeline stage: what a command is called and which files of config.yaml it reads and writes.
+public enum Stage: String, Sendable, CaseIterable {
+    case ingest, validate, transform, train, evaluate, evaluateRecommender, cluster, predict, monitor, feed
+
+    /// The executable that runs it (`msr-evaluate --recommender` for the recommender's evaluation).
+    public var command: String {
+        self == .evaluateRecommender ? "msr-evaluate" : "msr-\(rawValue)"
+    }
+
+    /// Whether two runs at once must be kept apart. msr-predict only appends whole lines to its
+    /// log, one `write` each, so concurrent calls are safe and common (a service, a batch).
+    var isExclusive: Bool { self != .predict }
+}
+
+/// A file a stage reads or writes, named by the key that sets it (`model_training.model`, or
+/// `data_transformation.processed_dir (X_train.csv)` for a file in a configured folder).
+public struct StageFile: Sendable, Equatable {
+    public var key: String
+    public var path: String
+
+    public init(_ key: String, _ path: String) {
+        self.key = key
+        self.path = path
+    }
+}
+
+extension StageInputs {
+    /// The files `stage` reads (config, params and schema included) and writes.
+    public func files(of stage: Stage) -> (inputs: [StageFile], outputs: [StageFile]) {
+        let c = config
+        let genres = params.ingest.genres.indices
+        var inputs = [StageFile("--config", configFile), StageFile("--params", params.file), StageFile("schema", c.schema)]
+        var outputs: [StageFile] = []
+        switch stage {
+        case .ingest:
+            let source = c.ingestion.sourceURL
+            if !source.hasPrefix("http://") && !source.hasPrefix("https://") {
+                let path = source.hasPrefix("file://") ? String(source.dropFirst("file://".count)) : source
+                inputs.append(StageFile("data_ingestion.source_url", path))
+            }
+            inputs.append(StageFile("data_ingestion.additions", c.ingestion.additions))
+            outputs = [StageFile("data_ingestion.dataset_zip", c.ingestion.datasetZip),
+                       StageFile("data_ingestion.song_base", c.ingestion.songBase)]
+        case .validate:
+            inputs.append(StageFile("data_validation.song_base", c.validation.songBase))
+            outputs = [StageFile("data_validation.status", c.validation.status),
+                       StageFile("data_validation.report", c.validation.report)]
+        case .transform:
+            inputs.append(StageFile("data_transformation.song_base", c.transformation.songBase))
+            outputs = FolderFiles.processed.map { StageFile("data_transformation.processed_dir (\($0))", "\(c.transformation.processedDir)/\($0)") }
+                + (genres.map(FolderFiles.toRec) + [FolderFiles.genres]).map {
+                    StageFile("data_transformation.to_rec_dir (\($0))", "\(c.transformation.toRecDir)/\($0)")
+                }
+        case .train:
+            inputs += [StageFile("model_training.x_train", c.training.xTrain), StageFile("model_training.y_train", c.training.yTrain),
+                       StageFile("model_training.labels", c.training.labels)]
+            outputs = [StageFile("model_training.model", c.training.model), StageFile("model_training.importance", c.training.importance)]
+        case .evaluate:
+            inputs += [StageFile("model_evaluation.model", c.evaluation.model), StageFile("model_evaluation.x_test", c.evaluation.xTest),
+                       StageFile("model_evaluation.y_test", c.evaluation.yTest)]
+            outputs = [StageFile("model_evaluation.metrics", c.evaluation.metrics),
+                       StageFile("model_evaluation.confusion", c.evaluation.confusion)]
+        case .evaluateRecommender:
+            inputs += predictionInputs + [StageFile("model_evaluation.uris_test", c.evaluation.urisTest)]
+            outputs = [StageFile("model_evaluation.reco_metrics", c.evaluation.recoMetrics)]
+        case .cluster:
+            inputs += (genres.map(FolderFiles.toRec) + [FolderFiles.genres]).map {
+                StageFile("clustering.to_rec_dir (\($0))", "\(c.clustering.toRecDir)/\($0)")
+            }
+            inputs += [StageFile("clustering.scaler", c.clustering.scaler), StageFile("clustering.model", c.clustering.model)]
+            outputs = genres.map { StageFile("clustering.models_dir (\(FolderFiles.mixture($0)))", "\(c.clustering.modelsDir)/\(FolderFiles.mixture($0))") }
+                + genres.map {
+                    StageFile("clustering.metrics_dir (\(FolderFiles.clusterScores($0)))", "\(c.clustering.metricsDir)/\(FolderFiles.clusterScores($0))")
+                }
+                + [StageFile("clustering.catalog", c.clustering.catalog)]
+        case .predict:
+            inputs += predictionInputs
+            outputs = [StageFile("prediction.log", c.prediction.log)]
+        case .monitor:
+            inputs.append(StageFile("monitoring.log", c.monitoring.log))
+            outputs = [StageFile("monitoring.metrics", c.monitoring.metrics), StageFile("monitoring.trend", c.monitoring.trend),
+                       StageFile("monitoring.html", c.monitoring.html)]
+        case .feed:
+            // The song base and the additions are rewritten on purpose (the previous base is
+            // archived first), so they are outputs only.
+            outputs = [StageFile("feed.song_base", c.feed.songBase), StageFile("feed.additions", c.feed.additions),
+                       StageFile("feed.metrics", c.feed.metrics), StageFile("feed.flag", c.feed.flag)]
+        }
+        return (inputs, outputs)
+    }
+
+    private var predictionInputs: [StageFile] {
+        let c = config.prediction
+        return [StageFile("prediction.catalog", c.catalog), StageFile("prediction.model", c.model),
+                StageFile("prediction.scaler", c.scaler)]
+            + params.ingest.genres.indices.map {
+                StageFile("prediction.mixtures_dir (\(FolderFiles.mixture($0)))", "\(c.mixturesDir)/\(FolderFiles.mixture($0))")
+            }
+    }
+}

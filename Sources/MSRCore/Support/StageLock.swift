@@ -1,0 +1,39 @@
+import Foundation
+
+/// Keeps two runs of one stage on one project apart: an exclusive `flock` on a file beside the
+/// stage's first output (`.msr-<stage>.lock`), held until the lock is released or the process
+/// ends (the kernel drops it even after a kill, so no stale lock is ever left).
+public final class StageLock: @unchecked Sendable {
+    private let descriptor: Int32
+
+    private init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
+
+    /// Takes the lock for `stage`, whose outputs are written beside `output`; throws a busy
+    /// error naming the process that holds it.
+    public static func acquire(_ stage: Stage, beside output: String) throws -> StageLock {
+        // Kept as written (relative stays relative) for the message.
+        let folder = (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = "\(folder)/.\(stage.command)\(stage == .evaluateRecommender ? "-recommender" : "").lock"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot create the stage's lock file") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            let error = errno
+            var holder = [UInt8](repeating: 0, count: 32)
+            let count = pread(descriptor, &holder, holder.count, 0)
+            close(descriptor)
+            guard error == EWOULDBLOCK else { throw AtomicFile.ioError(path, "cannot lock the file") }
+            let pid = count > 0 ? String(decoding: holder[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            throw MSRError(.busy, "another \(stage.command) is running on this project (\(pid.isEmpty ? "" : "pid \(pid), ")"
+                           + "lock \(path)): wait for it to finish, then run again")
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pwrite(descriptor, pid, pid.count, 0)
+        return StageLock(descriptor: descriptor)
+    }
+}

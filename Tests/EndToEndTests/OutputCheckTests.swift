@@ -1,0 +1,98 @@
+import Foundation
+import XCTest
+
+/// Outputs that would destroy a device, an input or another output are refused before a stage
+/// does any work; two runs of one stage at once are kept apart.
+final class OutputCheckTests: XCTestCase {
+    func testAFIFOAsAnOutputIsRefusedAndKept() throws {
+        let workspace = try Workspace()
+        try FileManager.default.createDirectory(atPath: "\(workspace.path)/models", withIntermediateDirectories: true)
+        XCTAssertEqual(mkfifo("\(workspace.path)/models/pipe", 0o644), 0)
+        try workspace.edit("config.yaml", "importance: [^\n]*", "importance: models/pipe")
+        XCTAssertFails(try workspace.run("train"), status: 65,
+                       "msr-train: config.yaml: model_training.importance: models/pipe is a FIFO, not a regular file: "
+                       + "refusing to replace it (point the key at a file)")
+        var info = stat()
+        XCTAssertEqual(lstat("\(workspace.path)/models/pipe", &info), 0)
+        XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO, "the FIFO is still a FIFO")
+    }
+
+    func testASongBaseOverTheDatasetIsRefusedAndTheZipKept() throws {
+        let workspace = try Workspace()
+        let zip = workspace.bytes("data/raw/dataset.zip")
+        try workspace.edit("config.yaml", "(data_ingestion:[^@]*?song_base: )data/raw/song_df.csv", "$1data/raw/../raw/dataset.zip")
+        XCTAssertFails(try workspace.run("ingest"), status: 65,
+                       "msr-ingest: config.yaml: data_ingestion.song_base: data/raw/../raw/dataset.zip is the same file as "
+                       + "the output data_ingestion.dataset_zip (data/raw/dataset.zip): each output needs a path of its own")
+        XCTAssertEqual(workspace.bytes("data/raw/dataset.zip"), zip)
+    }
+
+    func testAnOutputThatIsAnInputThroughAHardLinkIsRefused() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        try FileManager.default.createDirectory(atPath: "\(workspace.path)/models", withIntermediateDirectories: true)
+        XCTAssertEqual(link("\(workspace.path)/data/processed/X_train.csv", "\(workspace.path)/models/feature_importance.json"), 0)
+        let before = workspace.bytes("data/processed/X_train.csv")
+        XCTAssertFails(try workspace.run("train"), status: 65,
+                       "msr-train: config.yaml: model_training.importance: models/feature_importance.json is the same file as "
+                       + "the input model_training.x_train (data/processed/X_train.csv): refusing to overwrite an input "
+                       + "(give the output a path of its own)")
+        XCTAssertEqual(workspace.bytes("data/processed/X_train.csv"), before)
+        XCTAssertFalse(workspace.exists("models/classifier.msrgb"), "nothing was trained")
+    }
+
+    func testTwoOutputsOnOneFileAreRefusedBeforeEitherExists() throws {
+        let workspace = try Workspace()
+        try workspace.edit("config.yaml", "importance: [^\n]*", "importance: models/classifier.msrgb")
+        XCTAssertFails(try workspace.run("train"), status: 65,
+                       "msr-train: config.yaml: model_training.importance: models/classifier.msrgb is the same file as the "
+                       + "output model_training.model (models/classifier.msrgb): each output needs a path of its own")
+    }
+
+    func testMonitoringMetricsOverTheLogAreRefused() throws {
+        let workspace = try Workspace()
+        try workspace.write("{}\n", to: "data/reco/recommendations.jsonl")
+        try workspace.edit("config.yaml", "  metrics: metrics/monitoring.json", "  metrics: data/reco/recommendations.jsonl")
+        XCTAssertFails(try workspace.run("monitor"), status: 65,
+                       "msr-monitor: config.yaml: monitoring.metrics: data/reco/recommendations.jsonl is the same file as the "
+                       + "input monitoring.log (data/reco/recommendations.jsonl): refusing to overwrite an input (give the "
+                       + "output a path of its own)")
+        XCTAssertEqual(workspace.read("data/reco/recommendations.jsonl"), "{}\n")
+    }
+
+    func testAnOutputOverTheParamsFileIsRefused() throws {
+        let workspace = try Workspace()
+        let params = workspace.read("params.yaml")
+        try workspace.edit("config.yaml", "  status: data/status.txt", "  status: params.yaml")
+        XCTAssertFails(try workspace.run("validate"), status: 65,
+                       "msr-validate: config.yaml: data_validation.status: params.yaml is the same file as the input "
+                       + "--params (params.yaml): refusing to overwrite an input (give the output a path of its own)")
+        XCTAssertEqual(workspace.read("params.yaml"), params)
+    }
+
+    func testASecondRunOfAStageIsRefusedWhileTheFirstRuns() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        // Hold the lock a running msr-train would hold.
+        try FileManager.default.createDirectory(atPath: "\(workspace.path)/models", withIntermediateDirectories: true)
+        let lockPath = "\(workspace.path)/models/.msr-train.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        defer { close(descriptor) }
+        XCTAssertEqual(flock(descriptor, LOCK_EX | LOCK_NB), 0)
+        XCTAssertEqual(pwrite(descriptor, "4242\n", 5, 0), 5)
+        XCTAssertFails(try workspace.run("train"), status: 75,
+                       "msr-train: another msr-train is running on this project (pid 4242, lock models/.msr-train.lock): "
+                       + "wait for it to finish, then run again")
+        XCTAssertFalse(workspace.exists("models/classifier.msrgb"))
+        XCTAssertEqual(flock(descriptor, LOCK_UN), 0)
+        XCTAssertEqual(try workspace.run("transform").status, 0, "another stage is not held up")
+    }
+
+    func testAStageRunOutsideTheProjectSaysWhereItLooked() throws {
+        let workspace = try Workspace()
+        XCTAssertFails(try workspace.run("train", "--config", "elsewhere/config.yaml"), status: 66,
+                       "msr-train: elsewhere/config.yaml: not found in \(workspace.path) (run from the project folder, "
+                       + "or give --config PATH)")
+    }
+}
