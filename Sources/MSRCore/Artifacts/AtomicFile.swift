@@ -25,6 +25,7 @@ public final class AtomicFile {
         if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
             throw MSRError(.badData, "\(path): is \(FileKind.describe(info)), not a regular file: refusing to replace it")
         }
+        Self.removeStale(prefix: ".\(url.lastPathComponent).tmp-", in: folder)
         temporary = "\(folder)/.\(url.lastPathComponent).tmp-\(getpid())"
         descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw Self.ioError(path, "cannot create a temporary file") }
@@ -88,6 +89,16 @@ public final class AtomicFile {
             let error = ioError(path, "cannot move \(source) into place")
             unlink(source)
             throw error
+        }
+    }
+
+    /// Removes the temporaries (`<prefix><pid>`) that processes killed mid-write left in
+    /// `folder`: those whose process is gone.
+    static func removeStale(prefix: String, in folder: String) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink("\(folder)/\(name)")
         }
     }
 

@@ -24,36 +24,36 @@ public enum TransformStage {
         let featureText = songs.featureText()
         timer.mark("format features")
         let processed = paths.processedDir
-        for (name, rows) in [("train", split.train), ("test", split.test)] {
-            try songs.writeFeatureCSV(to: "\(processed)/X_\(name).csv", rows: rows, featureText: featureText)
-            try CSVFileWriter.write(to: "\(processed)/y_\(name).csv", header: [schema.target], rowCount: rows.count) { writer, block in
+        for (x, y, rows) in [(FolderFiles.xTrain, FolderFiles.yTrain, split.train), (FolderFiles.xTest, FolderFiles.yTest, split.test)] {
+            try songs.writeFeatureCSV(to: "\(processed)/\(x)", rows: rows, featureText: featureText)
+            try CSVFileWriter.write(to: "\(processed)/\(y)", header: [schema.target], rowCount: rows.count) { writer, block in
                 for k in block {
                     writer.integer(Int(labels[rows[k]]))
                     writer.endRow()
                 }
             }
         }
-        try CSVFileWriter.write(to: "\(processed)/uris_test.csv", header: [schema.id], rowCount: split.test.count) { writer, block in
+        try CSVFileWriter.write(to: "\(processed)/\(FolderFiles.urisTest)", header: [schema.id], rowCount: split.test.count) { writer, block in
             for k in block {
                 writer.text(songs.uris, split.test[k])
                 writer.endRow()
             }
         }
         timer.mark("write X, y, test uris")
-        try encoder.json.write(to: "\(processed)/labels.json")
-        try scaler.json.write(to: "\(processed)/scaler.json")
+        try encoder.json.write(to: "\(processed)/\(FolderFiles.labels)")
+        try scaler.json.write(to: "\(processed)/\(FolderFiles.scaler)")
         // One file per genre, written concurrently.
         let toRec = paths.toRecDir
         let genreRows = rowsByLabel(labels, classCount: encoder.classes.count)
         let outcomes = Parallel.map(genreRows.count) { label in
             Result {
-                try songs.writeCSV(to: "\(toRec)/to_rec_\(label).csv", rows: genreRows[label], featureText: featureText,
+                try songs.writeCSV(to: "\(toRec)/\(FolderFiles.toRec(label))", rows: genreRows[label], featureText: featureText,
                                    idName: schema.id, targetName: schema.target)
             }
         }
         for outcome in outcomes { try outcome.get() }
         timer.mark("write per-genre files")
-        try AtomicFile.write(encoder.classes.map { $0 + "\n" }.joined(), to: "\(paths.toRecDir)/genres.txt")
+        try AtomicFile.write(encoder.classes.map { $0 + "\n" }.joined(), to: "\(paths.toRecDir)/\(FolderFiles.genres)")
         return "\(songs.count) songs in \(encoder.classes.count) genres: \(split.train.count) train, "
             + "\(split.test.count) test rows -> \(processed), \(paths.toRecDir)"
     }
