@@ -3,12 +3,11 @@
 SHELL := /bin/bash
 BIN := .build/release
 SOURCES := Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o -name '*.modulemap')
-CONFIG := config.yaml params.yaml schema.yaml
 
 # A stage that fails leaves no stale target behind (msr-validate writes its status file even
 # when the data is invalid; make must not take it as up to date).
 .DELETE_ON_ERROR:
-.PHONY: all setup build pipeline feed test bench clean
+.PHONY: all setup build pipeline feed test bench clean install
 
 all: pipeline
 
@@ -21,40 +20,58 @@ $(BIN)/.built: $(SOURCES) | setup
 
 build: $(BIN)/.built
 
-data/raw/song_df.csv: data/raw/dataset.zip $(wildcard data/raw/additions.csv) $(CONFIG) $(BIN)/.built
+# Each stage's stamp: the config paths and params values it reads (`msr-<stage> --stamp`),
+# rewritten only when they change, so an edit of config.yaml or params.yaml reruns only the
+# stages that read what changed, as DVC does with the keys dvc.yaml lists.
+STAMP = @mkdir -p .msr && $(BIN)/$(1) --stamp > $@.new && { if cmp -s $@.new $@; then rm $@.new; else mv $@.new $@; fi; }
+.msr/%.stamp: params.yaml config.yaml $(BIN)/.built
+	$(call STAMP,msr-$*)
+.msr/evaluate-recommender.stamp: params.yaml config.yaml $(BIN)/.built
+	$(call STAMP,msr-evaluate --recommender)
+
+data/raw/song_df.csv: data/raw/dataset.zip $(wildcard data/raw/additions.csv) schema.yaml .msr/ingest.stamp $(BIN)/.built
 	$(BIN)/msr-ingest
 
-data/status.txt data/validation.json &: data/raw/song_df.csv schema.yaml params.yaml config.yaml $(BIN)/.built
+data/status.txt data/validation.json &: data/raw/song_df.csv schema.yaml .msr/validate.stamp $(BIN)/.built
 	$(BIN)/msr-validate
 
-data/to_rec/genres.txt data/processed/X_train.csv &: data/raw/song_df.csv data/status.txt params.yaml config.yaml $(BIN)/.built
+data/to_rec/genres.txt data/processed/X_train.csv &: data/raw/song_df.csv data/status.txt schema.yaml .msr/transform.stamp $(BIN)/.built
 	$(BIN)/msr-transform
 
-models/classifier.msrgb models/feature_importance.json &: data/processed/X_train.csv data/to_rec/genres.txt params.yaml config.yaml $(BIN)/.built
+models/classifier.msrgb models/feature_importance.json &: data/processed/X_train.csv data/to_rec/genres.txt schema.yaml .msr/train.stamp $(BIN)/.built
 	$(BIN)/msr-train
 
-metrics/metrics.json metrics/confusion.json &: models/classifier.msrgb data/processed/X_train.csv config.yaml $(BIN)/.built
+metrics/metrics.json metrics/confusion.json &: models/classifier.msrgb data/processed/X_train.csv schema.yaml .msr/evaluate.stamp $(BIN)/.built
 	$(BIN)/msr-evaluate
 
-models/mixture_0.json metrics/uns_metrics_0.json models/catalog.msrix &: data/to_rec/genres.txt data/processed/X_train.csv models/classifier.msrgb params.yaml config.yaml $(BIN)/.built
+models/mixture_0.json metrics/uns_metrics_0.json models/catalog.msrix &: data/to_rec/genres.txt data/processed/X_train.csv models/classifier.msrgb schema.yaml .msr/cluster.stamp $(BIN)/.built
 	$(BIN)/msr-cluster
 
-metrics/monitoring.json metrics/similarity_trend.csv metrics/monitoring.html &: $(wildcard data/reco/recommendations.jsonl) params.yaml config.yaml $(BIN)/.built
+metrics/monitoring.json metrics/similarity_trend.csv metrics/monitoring.html &: $(wildcard data/reco/recommendations.jsonl) .msr/monitor.stamp $(BIN)/.built
 	$(BIN)/msr-monitor
 
 # New songs in data/new merged into the song base (then `make pipeline` retrains).
 feed: $(BIN)/.built
 	$(BIN)/msr-feed
 
-metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_rec/genres.txt params.yaml config.yaml $(BIN)/.built
+metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_rec/genres.txt schema.yaml .msr/evaluate-recommender.stamp $(BIN)/.built
 	$(BIN)/msr-evaluate --recommender
 
 pipeline: setup metrics/metrics.json models/mixture_0.json metrics/reco_metrics.json metrics/monitoring.json
 
-# The unit and end-to-end tests, then the pipeline under real DVC (scripts/check-dvc), against a
-# real MLflow server (scripts/check-mlflow) and as an Airflow DAG (scripts/check-airflow).
+# The executables, into $(PREFIX)/bin: `make install PREFIX=~/.local`, then ~/.local/bin on PATH.
+PREFIX ?= /usr/local
+STAGES := ingest validate transform train evaluate cluster predict monitor feed
+install: build
+	install -d $(PREFIX)/bin
+	install -m 755 $(addprefix $(BIN)/msr-,$(STAGES)) $(PREFIX)/bin/
+
+# The unit and end-to-end tests; every stage killed at random moments and run on a full disk
+# (scripts/check-crash); then the pipeline under real DVC (scripts/check-dvc), against a real
+# MLflow server (scripts/check-mlflow) and as an Airflow DAG (scripts/check-airflow).
 test: setup
 	swift test --disable-swift-testing
+	scripts/check-crash
 	scripts/check-dvc
 	scripts/check-mlflow
 	scripts/check-airflow
@@ -63,4 +80,4 @@ bench: build
 	scripts/bench-data
 
 clean:
-	rm -rf data/processed data/to_rec data/raw/song_df.csv data/status.txt data/validation.json models metrics
+	rm -rf data/processed data/to_rec data/raw/song_df.csv data/status.txt data/validation.json models metrics .msr

@@ -9,6 +9,9 @@ public struct StageOptions: ParsableArguments {
     @Option(help: "The parameters file: one section per stage.")
     public var params = "params.yaml"
 
+    @Flag(help: "Print the config paths and params values this stage reads, and nothing else (make's stamp of the stage).")
+    public var stamp = false
+
     public init() {}
 
     /// Loads config.yaml, params.yaml and the schema.

@@ -12,6 +12,7 @@ public enum StageRunner {
                            _ work: (StageInputs) throws -> StageOutput) throws {
         try run(stage.command) {
             let inputs = try options.load()
+            if options.stamp { return StageOutput(report: inputs.stamp(of: stage), summary: "") }
             let lock = try inputs.prepare(stage, extraInputs: extraInputs)
             return try withExtendedLifetime(lock) { try work(inputs) }
         }

@@ -98,3 +98,26 @@ extension StageInputs {
             }
     }
 }
+
+extension StageInputs {
+    /// What `stage` reads from config.yaml and params.yaml, one fact a line: the paths of its
+    /// files and the params sections dvc.yaml lists for it. `make` reruns a stage when this
+    /// text changes, not on any edit of the two files.
+    public func stamp(of stage: Stage) -> String {
+        let p = params
+        let sections: [Any] = switch stage {
+        case .ingest: [p.ingest, config.ingestion]
+        case .validate: [p.ingest]
+        case .feed: [p.ingest, p.feed]
+        case .transform: [p.transform]
+        case .train: [p.train]
+        case .evaluate, .predict: []
+        case .cluster: [p.cluster]
+        case .evaluateRecommender: [p.evaluateRecommender]
+        case .monitor: [p.monitor]
+        }
+        let files = files(of: stage)
+        return (files.inputs + files.outputs).filter { !$0.key.hasPrefix("--") }.map { "\($0.key): \($0.path)\n" }.joined()
+            + sections.map { "\($0)\n" }.joined()
+    }
+}
