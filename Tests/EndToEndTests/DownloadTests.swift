@@ -48,4 +48,66 @@ final class DownloadTests: XCTestCase {
             XCTAssertTrue(result.stdout.contains("kept 10674 in 10 genres"))
         }
     }
+
+    /// `msr-ingest --force` from `source` fails with `message` (exit 65), leaving the previous
+    /// archive byte-identical and no temporary file beside it.
+    func assertForcedFetchKeepsTheArchive(_ workspace: Workspace, _ source: String, _ message: String,
+                                          file: StaticString = #filePath, line: UInt = #line) throws {
+        let before = try XCTUnwrap(workspace.bytes("data/raw/dataset.zip"))
+        try workspace.setSourceURL(source)
+        XCTAssertFails(try workspace.run("ingest", "--force"), status: 65, message, file: file, line: line)
+        XCTAssertEqual(workspace.bytes("data/raw/dataset.zip"), before, "the previous archive is kept", file: file, line: line)
+        XCTAssertEqual(workspace.files(under: "data"), ["raw/dataset.zip"], "no temporary file is left", file: file, line: line)
+    }
+
+    func testForcedDownloadOfAnHTMLPageKeepsTheArchive() throws {
+        let workspace = try Workspace()
+        try workspace.write("<html><body>Sign in to download</body></html>\n", to: "site/page.html")
+        try serving("\(workspace.path)/site") { port in
+            try assertForcedFetchKeepsTheArchive(workspace, "http://127.0.0.1:\(port)/page.html",
+                "msr-ingest: http://127.0.0.1:\(port)/page.html: not a zip archive (expected a zip holding dataset.csv); "
+                + "the previous data/raw/dataset.zip is kept")
+        }
+    }
+
+    func testForcedDownloadLargerThanTheCapStopsAndKeepsTheArchive() throws {
+        let workspace = try Workspace()
+        try workspace.edit("config.yaml", "max_uncompressed_mb: [0-9]+", "max_uncompressed_mb: 1")
+        try workspace.write(String(repeating: "x", count: 3 << 20), to: "site/big.zip")
+        try serving("\(workspace.path)/site") { port in
+            try assertForcedFetchKeepsTheArchive(workspace, "http://127.0.0.1:\(port)/big.zip",
+                "msr-ingest: http://127.0.0.1:\(port)/big.zip: the download exceeds 1 MiB (data_ingestion.max_uncompressed_mb); "
+                + "the previous data/raw/dataset.zip is kept")
+        }
+    }
+
+    func testForcedCopyFromADeviceAFolderOrTheProjectIsRefused() throws {
+        let workspace = try Workspace()
+        try assertForcedFetchKeepsTheArchive(workspace, "file:///dev/zero",
+            "msr-ingest: /dev/zero: a character device, not a zip archive (data_ingestion.source_url); "
+            + "the previous data/raw/dataset.zip is kept")
+        try assertForcedFetchKeepsTheArchive(workspace, "\(workspace.path)/data",
+            "msr-ingest: \(workspace.path)/data: a folder, not a zip archive (data_ingestion.source_url); "
+            + "the previous data/raw/dataset.zip is kept")
+        // The project's own folder: copied recursively, it would copy into itself until the disk fills.
+        try assertForcedFetchKeepsTheArchive(workspace, "file://\(workspace.path)",
+            "msr-ingest: \(workspace.path): a folder, not a zip archive (data_ingestion.source_url); "
+            + "the previous data/raw/dataset.zip is kept")
+    }
+
+    func testForcedCopyLargerThanTheCapStopsAndKeepsTheArchive() throws {
+        let workspace = try Workspace()
+        try workspace.edit("config.yaml", "max_uncompressed_mb: [0-9]+", "max_uncompressed_mb: 1")
+        try workspace.write(String(repeating: "x", count: 3 << 20), to: "big.zip")
+        try assertForcedFetchKeepsTheArchive(workspace, "big.zip",
+            "msr-ingest: big.zip: larger than 1 MiB (data_ingestion.max_uncompressed_mb); "
+            + "the previous data/raw/dataset.zip is kept")
+    }
+
+    func testForcedCopyOfAZipWithoutTheCSVKeepsTheArchive() throws {
+        let workspace = try Workspace()
+        try makeZip(at: "\(workspace.path)/other.zip", [("readme.txt", "no data here")])
+        try assertForcedFetchKeepsTheArchive(workspace, "other.zip",
+            "msr-ingest: other.zip: no CSV entry (expected dataset.csv); the previous data/raw/dataset.zip is kept")
+    }
 }

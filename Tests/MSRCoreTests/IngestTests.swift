@@ -104,22 +104,61 @@ final class IngestTests: XCTestCase {
 
     func testFetcherCopiesPathsAndFileURLsAndRefusesMissingOnes() throws {
         try withTemporaryFolder { folder in
-            try Data("zip".utf8).write(to: URL(fileURLWithPath: "\(folder)/src.zip"))
-            try DatasetFetcher.fetch("\(folder)/src.zip", to: "\(folder)/raw/a.zip", http: URLSessionClient())
-            try DatasetFetcher.fetch("file://\(folder)/src.zip", to: "\(folder)/raw/b.zip", http: URLSessionClient())
-            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/a.zip"), Data("zip".utf8))
-            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/b.zip"), Data("zip".utf8))
-            let error = errorMessage { try DatasetFetcher.fetch("\(folder)/absent.zip", to: "\(folder)/raw/c.zip", http: URLSessionClient()) }
+            try makeZip(at: "\(folder)/src.zip", [("dataset.csv", "a\n1\n")])
+            let zip = FileManager.default.contents(atPath: "\(folder)/src.zip")
+            try DatasetFetcher.fetch("\(folder)/src.zip", to: "\(folder)/raw/a.zip", maxBytes: 1 << 20, http: URLSessionClient())
+            try DatasetFetcher.fetch("file://\(folder)/src.zip", to: "\(folder)/raw/b.zip", maxBytes: 1 << 20, http: URLSessionClient())
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/a.zip"), zip)
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/b.zip"), zip)
+            let error = errorMessage {
+                try DatasetFetcher.fetch("\(folder)/absent.zip", to: "\(folder)/raw/c.zip", maxBytes: 1 << 20, http: URLSessionClient())
+            }
             XCTAssertEqual(error, "\(folder)/absent.zip: dataset (data_ingestion.source_url) not found")
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/raw").sorted(), ["a.zip", "b.zip"],
                            "no temporary file is left behind")
         }
     }
 
+    func testFetcherKeepsThePreviousArchiveWhenTheNewOneIsBad() throws {
+        try withTemporaryFolder { folder in
+            try makeZip(at: "\(folder)/good.zip", [("dataset.csv", "a\n1\n")])
+            try FileManager.default.createDirectory(atPath: "\(folder)/raw", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: "\(folder)/good.zip", toPath: "\(folder)/raw/d.zip")
+            let good = FileManager.default.contents(atPath: "\(folder)/good.zip")
+            try Data("<html></html>".utf8).write(to: URL(fileURLWithPath: "\(folder)/page.zip"))
+            try makeZip(at: "\(folder)/big.zip", [("dataset.csv", String(repeating: "0", count: 3 << 20))])
+            let kept = "; the previous \(folder)/raw/d.zip is kept"
+            let cases = [
+                ("\(folder)/page.zip", "\(folder)/page.zip: not a zip archive (expected a zip holding dataset.csv)" + kept),
+                // Compressed, the archive is under the cap; its CSV inflates beyond it.
+                ("\(folder)/big.zip", "\(folder)/big.zip: entry 'dataset.csv' inflates beyond 2 MiB (data_ingestion.max_uncompressed_mb)" + kept),
+                ("/dev/null", "/dev/null: a character device, not a zip archive (data_ingestion.source_url)" + kept),
+                (folder, "\(folder): a folder, not a zip archive (data_ingestion.source_url)" + kept),
+            ]
+            for (source, message) in cases {
+                XCTAssertEqual(errorMessage {
+                    try DatasetFetcher.fetch(source, to: "\(folder)/raw/d.zip", maxBytes: 2 << 20, http: URLSessionClient())
+                }, message)
+                XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/d.zip"), good)
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/raw"), ["d.zip"])
+            }
+        }
+    }
+
+    func testFetcherStopsACopyPastTheCap() throws {
+        try withTemporaryFolder { folder in
+            try Data(repeating: 7, count: (2 << 20) + 1).write(to: URL(fileURLWithPath: "\(folder)/big.bin"))
+            XCTAssertEqual(errorMessage {
+                try DatasetFetcher.fetch("\(folder)/big.bin", to: "\(folder)/raw/d.zip", maxBytes: 2 << 20, http: URLSessionClient())
+            }, "\(folder)/big.bin: larger than 2 MiB (data_ingestion.max_uncompressed_mb)")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/raw"), [])
+        }
+    }
+
     func testFetcherReportsAnUnreachableURL() {
         withTemporaryFolder { folder in
             // Port 9 on loopback: nothing listens, the connection is refused at once.
-            let error = errorMessage { try DatasetFetcher.fetch("http://127.0.0.1:9/dataset.zip", to: "\(folder)/d.zip", http: URLSessionClient()) }
+            let error = errorMessage { try DatasetFetcher.fetch("http://127.0.0.1:9/dataset.zip", to: "\(folder)/d.zip", maxBytes: 1 << 20, http: URLSessionClient()) }
             XCTAssertTrue(error.hasPrefix("http://127.0.0.1:9/dataset.zip: download failed: "), error)
             XCTAssertFalse(FileManager.default.fileExists(atPath: "\(folder)/d.zip"))
         }

@@ -8,7 +8,7 @@ public enum IngestStage {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.ingestion
         if force || !FileManager.default.fileExists(atPath: paths.datasetZip) {
-            try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip, http: http)
+            try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip, maxBytes: paths.maxUncompressedBytes, http: http)
         }
         var timer = PhaseTimer()
         let (entryName, bytes) = try DatasetArchive.readCSV(zipPath: paths.datasetZip,
