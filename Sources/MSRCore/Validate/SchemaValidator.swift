@@ -1,5 +1,6 @@
 /// Checks a song base CSV against the schema: columns present and expected, cell types,
-/// bounds, missing values, unique identifiers, and genres from the configured list.
+/// bounds, missing values, identifiers unique and of their `TrackIDForm`, and genres from the
+/// configured list.
 public struct SchemaValidator {
     public let schema: Schema
     public let genres: [String]
@@ -89,6 +90,7 @@ public struct SchemaValidator {
         var firstRow: [Int] = []
         var allowed: [Bool] = []
         let isID = column.name == schema.id, isTarget = column.name == schema.target
+        let idForm = TrackIDForm.of(column: column.name)
         texts.bytes.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
             for row in 0..<texts.count {
@@ -100,6 +102,9 @@ public struct SchemaValidator {
                 if range.isEmpty {
                     problem(.missing, "a non-empty string")
                     continue
+                }
+                if isID, !idForm.accepts(base + range.lowerBound, count: range.count) {
+                    problem(.invalidID, idForm.expected)
                 }
                 let (id, inserted) = seen.insert(base + range.lowerBound, count: range.count)
                 if inserted {
