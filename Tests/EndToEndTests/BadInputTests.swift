@@ -92,6 +92,23 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(workspace.read("data/status.txt"), "Validation status: False\n")
     }
 
+    func testADuplicatedColumnIsRefused() throws {
+        let workspace = try Workspace()
+        let csv = kaggleHeader + ",tempo\n5E30LdtzQTGqRvNd7l6kG5,0.5,0.5,1,-5,0.1,0.1,0,0.5,120,pop,-999\n"
+        try makeZip(at: "\(workspace.path)/data/raw/dataset.zip", [("dataset.csv", csv)])
+        try assertIngestRefused(workspace, status: 65, "msr-ingest: data/raw/dataset.zip/dataset.csv:1:12: "
+                                + "duplicated column 'tempo' (columns 10 and 12; expected each column once)")
+
+        let valid = try Workspace()
+        try valid.runPipeline()
+        try valid.edit("data/raw/song_df.csv", "^(uri,[^\n]*)", "$1,tempo")
+        try valid.edit("data/raw/song_df.csv", "(\n[^\n]+)", "$1,-999")
+        XCTAssertFails(try valid.run("validate"), status: 65, "msr-validate: data/raw/song_df.csv:1:12: "
+                       + "duplicated column 'tempo' (expected each column once) (see data/validation.json)")
+        XCTAssertFails(try valid.run("transform"), status: 65, "msr-transform: data/raw/song_df.csv:1:12: "
+                       + "duplicated column 'tempo' (columns 11 and 12; expected each column once)")
+    }
+
     func testBrokenParamsYAML() throws {
         let workspace = try Workspace()
         try workspace.write("ingest:\n  genres: [pop, rock\ntransform:\n  test_size: 0.2\n", to: "params.yaml")

@@ -59,6 +59,13 @@ final class CSVReaderTests: XCTestCase {
                        "t.csv:3: column 'energy': expected a number, got \"loud\"")
     }
 
+    func testADuplicatedColumnIsRefusedWhenRead() throws {
+        XCTAssertEqual(errorMessage { _ = try self.read("a,tempo,b,tempo\n1,120,3,-999\n", [("tempo", .number)]) },
+                       "t.csv:1:4: duplicated column 'tempo' (columns 2 and 4; expected each column once)")
+        // A column no one reads may repeat: nothing is guessed.
+        XCTAssertEqual(try read("a,x,x\n1,2,3\n", [("a", .number)]).numbers["a"]!, [1])
+    }
+
     func testBadNumbersCanBeCollected() throws {
         let columns = try read("a\n1\nabc\n3\n", [("a", .number)], badCells: .collect)
         XCTAssertEqual(columns.badCells, [BadCell(row: 1, line: 3, column: "a", value: "abc")])

@@ -79,6 +79,13 @@ final class IngestTests: XCTestCase {
         XCTAssertEqual(counts.idForm, .printable)
     }
 
+    func testBuilderRefusesADuplicatedColumn() {
+        let csv = "uri,genre,key,energy,energy\n\(id("b1")),pop,1,0.5,-999\n"
+        XCTAssertEqual(errorMessage {
+            _ = try SongBaseBuilder(schema: self.schema, genres: ["pop"]).build(csv: Array(csv.utf8), file: "s.csv")
+        }, "s.csv:1:5: duplicated column 'energy' (columns 4 and 5; expected each column once)")
+    }
+
     func testBuilderRefusesAConfiguredGenreTheDataLacks() {
         XCTAssertEqual(errorMessage {
             _ = try SongBaseBuilder(schema: self.schema, genres: ["pop", "polka"]).build(csv: Array(self.kaggle.utf8), file: "d.csv")

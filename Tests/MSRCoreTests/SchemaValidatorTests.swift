@@ -62,4 +62,11 @@ final class SchemaValidatorTests: XCTestCase {
         XCTAssertEqual(found.map(\.rule), [.invalidID])
         XCTAssertEqual(found.first?.message, "column 'song': expected a printable id (valid UTF-8, no control characters), got \"two\\nlines\"")
     }
+
+    func testADuplicatedColumnIsAProblemAndNeitherCopyIsChecked() throws {
+        let found = try problems("uri,genre,key,energy,energy\na000000000000000000000,pop,1,0.5,-999\n")
+        XCTAssertEqual(found.map(\.rule), [.duplicateColumn])
+        XCTAssertEqual(found.first?.field, 5)
+        XCTAssertEqual(found.first?.message, "duplicated column 'energy' (expected each column once)")
+    }
 }

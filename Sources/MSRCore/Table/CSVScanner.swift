@@ -25,6 +25,11 @@ struct CSVRowLayout: Sendable {
                 throw MSRError.badData(file: file, line: 1,
                                        "missing column '\(name)' (the header has: \(header.joined(separator: ", ")))")
             }
+            // Two columns of one name: which one holds the data is a guess, so neither is read.
+            if let second = header[(index + 1)...].firstIndex(of: name) {
+                throw MSRError.badData(file: file, line: 1, column: second + 1,
+                                       "duplicated column '\(name)' (columns \(index + 1) and \(second + 1); expected each column once)")
+            }
             switch kind {
             case .number: slots[index] = .number(numberNames.count); numberNames.append(name)
             case .text: slots[index] = .text(textNames.count); textNames.append(name)

@@ -27,7 +27,14 @@ public struct SchemaValidator {
             problems.append(ValidationProblem(row: nil, line: 1, column: name, value: name,
                                               rule: .unexpectedColumn, expected: "only the schema's columns"))
         }
-        let present = schema.columns.filter { header.contains($0.name) }
+        // A name twice: which copy holds the column is a guess, so neither is checked.
+        var duplicated: Set<String> = []
+        for (index, name) in header.enumerated() where header[..<index].contains(name) {
+            problems.append(ValidationProblem(row: nil, line: 1, column: name, value: name, rule: .duplicateColumn,
+                                              expected: "each column once", field: index + 1))
+            duplicated.insert(name)
+        }
+        let present = schema.columns.filter { header.contains($0.name) && !duplicated.contains($0.name) }
         let request: [(name: String, kind: CSVColumnKind)] = present.map {
             ($0.name, $0.type == .string ? .text : .number)
         }

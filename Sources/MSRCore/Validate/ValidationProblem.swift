@@ -4,6 +4,8 @@ public struct ValidationProblem: Sendable, Equatable {
     public enum Rule: String, Sendable {
         case missingColumn = "missing_column"
         case unexpectedColumn = "unexpected_column"
+        /// A column name that occurs twice in the header.
+        case duplicateColumn = "duplicate_column"
         case type
         case missing
         case min
@@ -23,12 +25,16 @@ public struct ValidationProblem: Sendable, Equatable {
     public var rule: Rule
     /// What the schema wanted, in words.
     public var expected: String
+    /// The 1-based field in the header, for a problem of the header that concerns one field (a
+    /// duplicated column), so that the message can point at `file:1:field`.
+    public var field: Int? = nil
 
     /// `column 'x': expected ..., got "v"`, control characters in the value escaped as in a
     /// Swift literal (`\0`, `\n`, `\u{01}`), so that an id holding a NUL byte or a line break
     /// stays one visible line.
     public var message: String {
-        "column '\(column)': expected \(expected), got \(value.isEmpty && rule == .missing ? "an empty cell" : "\"\(Self.escaped(value))\"")"
+        if rule == .duplicateColumn { return "duplicated column '\(column)' (expected \(expected))" }
+        return "column '\(column)': expected \(expected), got \(value.isEmpty && rule == .missing ? "an empty cell" : "\"\(Self.escaped(value))\"")"
     }
 
     /// `value` with its control characters escaped.
