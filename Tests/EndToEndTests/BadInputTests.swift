@@ -60,7 +60,7 @@ final class BadInputTests: XCTestCase {
             + "a1,0.5,0.5,1,-5,0.1,0.1,0,0.5,120,pop\n"
             + "a2,0.5,loud,1,-5,0.1,0.1,0,0.5,120,rock\n"
         try makeZip(at: "\(workspace.path)/data/raw/dataset.zip", [("dataset.csv", csv)])
-        try assertIngestRefused(workspace, status: 65, "msr-ingest: data/raw/dataset.zip/dataset.csv:3: column 'energy': expected a number, got \"loud\"")
+        try assertIngestRefused(workspace, status: 65, "msr-ingest: data/raw/dataset.zip/dataset.csv:3:3: column 'energy': expected a number, got \"loud\"")
     }
 
     let kaggleHeader = "track_id,danceability,energy,key,loudness,speechiness,acousticness,instrumentalness,valence,tempo,track_genre"
@@ -107,6 +107,23 @@ final class BadInputTests: XCTestCase {
                        + "duplicated column 'tempo' (expected each column once) (see data/validation.json)")
         XCTAssertFails(try valid.run("transform"), status: 65, "msr-transform: data/raw/song_df.csv:1:12: "
                        + "duplicated column 'tempo' (columns 11 and 12; expected each column once)")
+    }
+
+    func testANumberBeyondADoubleIsRefusedAndNaNNamed() throws {
+        let workspace = try Workspace()
+        let csv = kaggleHeader + "\n5E30LdtzQTGqRvNd7l6kG5,0.5,0.5,1,-5,0.1,0.1,0,0.5,120,pop\n09gysnJpfQ3ublBmJDfcEC,0.5,0.5,1,-5,0.1,0.1,0,0.5,1e999,pop\n"
+        try makeZip(at: "\(workspace.path)/data/raw/dataset.zip", [("dataset.csv", csv)])
+        try assertIngestRefused(workspace, status: 65, "msr-ingest: data/raw/dataset.zip/dataset.csv:3:10: "
+                                + "column 'tempo': expected a finite number, got \"1e999\"")
+
+        let valid = try Workspace()
+        try valid.runPipeline()
+        try valid.edit("data/raw/song_df.csv", "(09gysnJpfQ3ublBmJDfcEC,alternative,[^\n]*),[0-9.]+\n", "$1,nan\n")
+        XCTAssertFails(try valid.run("validate"), status: 65, "msr-validate: data/raw/song_df.csv:3: "
+                       + "column 'tempo': expected a float64 number, got \"nan\" (see data/validation.json)")
+        try valid.edit("data/raw/song_df.csv", ",nan\n", ",-1e999\n")
+        XCTAssertFails(try valid.run("validate"), status: 65, "msr-validate: data/raw/song_df.csv:3: "
+                       + "column 'tempo': expected a finite float64 number, got \"-1e999\" (see data/validation.json)")
     }
 
     func testBrokenParamsYAML() throws {

@@ -86,6 +86,13 @@ final class IngestTests: XCTestCase {
         }, "s.csv:1:5: duplicated column 'energy' (columns 4 and 5; expected each column once)")
     }
 
+    func testBuilderRefusesANumberBeyondADouble() {
+        let csv = "uri,genre,key,energy\n\(id("b1")),pop,1,0.5\n\(id("b2")),pop,1,1e999\n"
+        XCTAssertEqual(errorMessage {
+            _ = try SongBaseBuilder(schema: self.schema, genres: ["pop"]).build(csv: Array(csv.utf8), file: "s.csv")
+        }, "s.csv:3:4: column 'energy': expected a finite number, got \"1e999\"")
+    }
+
     func testBuilderRefusesAConfiguredGenreTheDataLacks() {
         XCTAssertEqual(errorMessage {
             _ = try SongBaseBuilder(schema: self.schema, genres: ["pop", "polka"]).build(csv: Array(self.kaggle.utf8), file: "d.csv")
@@ -96,7 +103,7 @@ final class IngestTests: XCTestCase {
         let csv = "uri,genre,key,energy\n\(id("b1")),pop,1,0.5\n\(id("b2")),rock,2,high\n"
         XCTAssertEqual(errorMessage {
             _ = try SongBaseBuilder(schema: self.schema, genres: ["pop", "rock"]).build(csv: Array(csv.utf8), file: "s.csv")
-        }, "s.csv:3: column 'energy': expected a number, got \"high\"")
+        }, "s.csv:3:4: column 'energy': expected a number, got \"high\"")
     }
 
     func testArchiveReadsDatasetCSV() throws {

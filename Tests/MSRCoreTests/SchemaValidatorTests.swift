@@ -69,4 +69,14 @@ final class SchemaValidatorTests: XCTestCase {
         XCTAssertEqual(found.first?.field, 5)
         XCTAssertEqual(found.first?.message, "duplicated column 'energy' (expected each column once)")
     }
+
+    func testNonFiniteAndMissingMarkersSayWhatTheCellHolds() throws {
+        let found = try problems("uri,genre,key,energy\na000000000000000000000,pop,1,1e999\nb000000000000000000000,pop,1,nan\nca00000000000000000000,pop,1,\n")
+        XCTAssertEqual(found.map { "\($0.line) \($0.rule.rawValue) \($0.value)" }, ["2 type 1e999", "3 missing nan", "4 missing "])
+        XCTAssertEqual(found.map(\.message), [
+            "column 'energy': expected a finite float64 number, got \"1e999\"",
+            "column 'energy': expected a float64 number, got \"nan\"",
+            "column 'energy': expected a float64 number, got an empty cell",
+        ])
+    }
 }

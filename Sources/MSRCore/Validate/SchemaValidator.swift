@@ -70,9 +70,15 @@ public struct SchemaValidator {
                                                   rule: rule, expected: expected))
             }
             if value.isNaN {
+                // A listed cell says what it held (`high`, `1e999`, `nan`); any other is empty.
                 if badIndex < bad.count, bad[badIndex].row == row {
-                    problem(.type, bad[badIndex].value, "a \(column.type.rawValue) number")
+                    let cell = bad[badIndex]
                     badIndex += 1
+                    switch cell.reason {
+                    case .notANumber: problem(.type, cell.value, "a \(column.type.rawValue) number")
+                    case .notFinite: problem(.type, cell.value, "a finite \(column.type.rawValue) number")
+                    case .missingMarker: problem(.missing, cell.value, "a \(column.type.rawValue) number")
+                    }
                 } else {
                     problem(.missing, "", "a \(column.type.rawValue) number")
                 }
