@@ -7,9 +7,32 @@ final class DownloadTests: XCTestCase {
     /// Serves `folder` on 127.0.0.1 with Python's http.server for the body's duration.
     func serving<T>(_ folder: String, _ body: (Int) throws -> T) throws -> T {
         let port = 20_000 + Int(getpid() % 20_000)
+        return try running(["-m", "http.server", "--bind", "127.0.0.1", "--directory", folder, String(port)], port: port, body)
+    }
+
+    /// Serves, on 127.0.0.1, a body of zero bytes that never ends and declares no length (the
+    /// network's `/dev/zero`), for the body's duration.
+    func servingEndlessZeros<T>(_ body: (Int) throws -> T) throws -> T {
+        let port = 20_000 + Int(getpid() % 20_000) + 1
+        let script = """
+            import http.server
+            class Zeros(http.server.BaseHTTPRequestHandler):
+                def do_GET(self):
+                    self.send_response(200)
+                    self.end_headers()
+                    try:
+                        while True: self.wfile.write(bytes(65536))
+                    except OSError: pass
+            http.server.HTTPServer(("127.0.0.1", \(port)), Zeros).serve_forever()
+            """
+        return try running(["-c", script], port: port, body)
+    }
+
+    /// Runs `python3 arguments`, a server on `port`, until the body is done.
+    func running<T>(_ arguments: [String], port: Int, _ body: (Int) throws -> T) throws -> T {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", folder, String(port)]
+        server.arguments = ["python3"] + arguments
         server.standardOutput = FileHandle.nullDevice
         server.standardError = FileHandle.nullDevice
         try server.run()
@@ -77,6 +100,16 @@ final class DownloadTests: XCTestCase {
         try serving("\(workspace.path)/site") { port in
             try assertForcedFetchKeepsTheArchive(workspace, "http://127.0.0.1:\(port)/big.zip",
                 "msr-ingest: http://127.0.0.1:\(port)/big.zip: the download exceeds 1 MiB (data_ingestion.max_uncompressed_mb); "
+                + "the previous data/raw/dataset.zip is kept")
+        }
+    }
+
+    func testForcedDownloadOfAnEndlessBodyStopsAtTheCap() throws {
+        let workspace = try Workspace()
+        try workspace.edit("config.yaml", "max_uncompressed_mb: [0-9]+", "max_uncompressed_mb: 2")
+        try servingEndlessZeros { port in
+            try assertForcedFetchKeepsTheArchive(workspace, "http://127.0.0.1:\(port)/zeros.zip",
+                "msr-ingest: http://127.0.0.1:\(port)/zeros.zip: the download exceeds 2 MiB (data_ingestion.max_uncompressed_mb); "
                 + "the previous data/raw/dataset.zip is kept")
         }
     }
