@@ -56,11 +56,74 @@ final class BadInputTests: XCTestCase {
 
     func testCSVWithABadNumericCell() throws {
         let workspace = try Workspace()
-        let csv = "track_id,danceability,energy,key,loudness,speechiness,acousticness,instrumentalness,valence,tempo,track_genre\n"
+        let csv = kaggleHeader + "\n"
             + "a1,0.5,0.5,1,-5,0.1,0.1,0,0.5,120,pop\n"
             + "a2,0.5,loud,1,-5,0.1,0.1,0,0.5,120,rock\n"
         try makeZip(at: "\(workspace.path)/data/raw/dataset.zip", [("dataset.csv", csv)])
-        try assertIngestRefused(workspace, status: 65, "msr-ingest: data/raw/dataset.zip/dataset.csv:3: column 'energy': expected a number, got \"loud\"")
+        try assertIngestRefused(workspace, status: 65, "msr-ingest: data/raw/dataset.zip/dataset.csv:3:3: column 'energy': expected a number, got \"loud\"")
+    }
+
+    let kaggleHeader = "track_id,danceability,energy,key,loudness,speechiness,acousticness,instrumentalness,valence,tempo,track_genre"
+
+    func testIngestDropsAndCountsTrackIDsThatAreNotSpotifyIDs() throws {
+        let workspace = try Workspace()
+        try workspace.edit("params.yaml", #"genres: \[[^\]]*\]"#, "genres: [pop, rock]")
+        var csv = Array((kaggleHeader + "\n5E30LdtzQTGqRvNd7l6kG5,0.5,0.5,1,-5,0.1,0.1,0,0.5,120,pop\n").utf8)
+        csv += Array("09gysnJpfQ".utf8) + [0] + Array("ublBmJDfcEC,0.5,0.5,1,-5,0.1,0.1,0,0.5,120,pop\n".utf8)
+        csv += Array("2K7xn816oNHJZ0aVqdQsh".utf8) + [0xC3] + Array(",0.5,0.5,1,-5,0.1,0.1,0,0.5,120,pop\n".utf8)
+        csv += Array("04Rwlix3S6i0JeprqsC8Cx,0.5,0.5,1,-5,0.1,0.1,0,0.5,120,rock\n".utf8)
+        try makeZip(at: "\(workspace.path)/data/raw/dataset.zip", [("dataset.csv", String(decoding: csv, as: UTF8.self))])
+        let result = try workspace.run("ingest")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "msr-ingest: read 4 rows, kept 2 in 2 genres (dropped 0 of other genres, 0 with a missing value, "
+            + "2 with an invalid track id (not a 22-character base62 Spotify track id, the first on data/raw/dataset.zip/dataset.csv:3), "
+            + "0 duplicate tracks) -> data/raw/song_df.csv\n")
+        XCTAssertEqual(workspace.read("data/raw/song_df.csv")?.split(separator: "\n").dropFirst().map { String($0.prefix(22)) },
+                       ["5E30LdtzQTGqRvNd7l6kG5", "04Rwlix3S6i0JeprqsC8Cx"])
+    }
+
+    func testValidateReportsAnInvalidTrackIDWithItsLine() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        try workspace.edit("data/raw/song_df.csv", "09gysnJpfQ3ublBmJDfcEC,", "09gysnJpfQ\u{1}3ublBmJDfcEC,")
+        XCTAssertFails(try workspace.run("validate"), status: 65,
+                       "msr-validate: data/raw/song_df.csv:3: column 'uri': expected a 22-character base62 Spotify track id, "
+                       + "got \"09gysnJpfQ\\u{01}3ublBmJDfcEC\" (see data/validation.json)")
+        XCTAssertEqual(workspace.read("data/status.txt"), "Validation status: False\n")
+    }
+
+    func testADuplicatedColumnIsRefused() throws {
+        let workspace = try Workspace()
+        let csv = kaggleHeader + ",tempo\n5E30LdtzQTGqRvNd7l6kG5,0.5,0.5,1,-5,0.1,0.1,0,0.5,120,pop,-999\n"
+        try makeZip(at: "\(workspace.path)/data/raw/dataset.zip", [("dataset.csv", csv)])
+        try assertIngestRefused(workspace, status: 65, "msr-ingest: data/raw/dataset.zip/dataset.csv:1:12: "
+                                + "duplicated column 'tempo' (columns 10 and 12; expected each column once)")
+
+        let valid = try Workspace()
+        try valid.runPipeline()
+        try valid.edit("data/raw/song_df.csv", "^(uri,[^\n]*)", "$1,tempo")
+        try valid.edit("data/raw/song_df.csv", "(\n[^\n]+)", "$1,-999")
+        XCTAssertFails(try valid.run("validate"), status: 65, "msr-validate: data/raw/song_df.csv:1:12: "
+                       + "duplicated column 'tempo' (expected each column once) (see data/validation.json)")
+        XCTAssertFails(try valid.run("transform"), status: 65, "msr-transform: data/raw/song_df.csv:1:12: "
+                       + "duplicated column 'tempo' (columns 11 and 12; expected each column once)")
+    }
+
+    func testANumberBeyondADoubleIsRefusedAndNaNNamed() throws {
+        let workspace = try Workspace()
+        let csv = kaggleHeader + "\n5E30LdtzQTGqRvNd7l6kG5,0.5,0.5,1,-5,0.1,0.1,0,0.5,120,pop\n09gysnJpfQ3ublBmJDfcEC,0.5,0.5,1,-5,0.1,0.1,0,0.5,1e999,pop\n"
+        try makeZip(at: "\(workspace.path)/data/raw/dataset.zip", [("dataset.csv", csv)])
+        try assertIngestRefused(workspace, status: 65, "msr-ingest: data/raw/dataset.zip/dataset.csv:3:10: "
+                                + "column 'tempo': expected a finite number, got \"1e999\"")
+
+        let valid = try Workspace()
+        try valid.runPipeline()
+        try valid.edit("data/raw/song_df.csv", "(09gysnJpfQ3ublBmJDfcEC,alternative,[^\n]*),[0-9.]+\n", "$1,nan\n")
+        XCTAssertFails(try valid.run("validate"), status: 65, "msr-validate: data/raw/song_df.csv:3: "
+                       + "column 'tempo': expected a float64 number, got \"nan\" (see data/validation.json)")
+        try valid.edit("data/raw/song_df.csv", ",nan\n", ",-1e999\n")
+        XCTAssertFails(try valid.run("validate"), status: 65, "msr-validate: data/raw/song_df.csv:3: "
+                       + "column 'tempo': expected a finite float64 number, got \"-1e999\" (see data/validation.json)")
     }
 
     func testBrokenParamsYAML() throws {

@@ -90,11 +90,11 @@ final class FeedTests: XCTestCase {
         let before = workspace.bytes("data/raw/song_df.csv")
         try FileManager.default.createDirectory(atPath: "\(workspace.path)/data/new", withIntermediateDirectories: true)
         try workspace.write(header + newSongs(workspace, count: 10, tempoShift: 0), to: "data/new/a.csv")
-        try workspace.write(header + "B0000000000000000000001,pop,1,0.1,0.5,0.5,0,-5,0.05,0.5,120\n"
-                            + "B0000000000000000000002,pop,1,0.1,0.5,0.5,0,-5,0.05,0.5,fast\n", to: "data/new/b.csv")
+        try workspace.write(header + "B000000000000000000001,pop,1,0.1,0.5,0.5,0,-5,0.05,0.5,120\n"
+                            + "B000000000000000000002,pop,1,0.1,0.5,0.5,0,-5,0.05,0.5,fast\n", to: "data/new/b.csv")
         XCTAssertFails(try workspace.run("feed"), status: 65,
                        "msr-feed: data/new/b.csv:3: column 'tempo': expected a float64 number, got \"fast\" (nothing merged)")
-        try workspace.write(header + "B0000000000000000000002,polka,1,0.1,0.5,0.5,0,-5,0.05,0.5,120\n", to: "data/new/b.csv")
+        try workspace.write(header + "B000000000000000000002,polka,1,0.1,0.5,0.5,0,-5,0.05,0.5,120\n", to: "data/new/b.csv")
         XCTAssertEqual(try workspace.run("feed").status, 65)
         XCTAssertEqual(workspace.bytes("data/raw/song_df.csv"), before)
         XCTAssertEqual(workspace.files(under: "data/new").sorted(), ["a.csv", "b.csv"])

@@ -54,9 +54,35 @@ final class CSVReaderTests: XCTestCase {
 
     func testBadNumberNamesFileLineAndColumn() {
         XCTAssertEqual(errorMessage { _ = try self.read("a,energy\n1,0.5\n2,\"x\ny\"\n3,loud\n", [("energy", .number)]) },
-                       "t.csv:3: column 'energy': expected a number, got \"x\ny\"")
+                       "t.csv:3:2: column 'energy': expected a number, got \"x\ny\"")
         XCTAssertEqual(errorMessage { _ = try self.read("a,energy\n1,0.5\n3,loud\n", [("energy", .number)]) },
-                       "t.csv:3: column 'energy': expected a number, got \"loud\"")
+                       "t.csv:3:2: column 'energy': expected a number, got \"loud\"")
+    }
+
+    func testANumberBeyondADoubleIsRefused() {
+        for text in ["1e999", "-1e999", "1" + String(repeating: "0", count: 400)] {
+            XCTAssertEqual(errorMessage { _ = try self.read("a,energy,b\n1,0.5,x\n2,\(text),y\n", [("energy", .number)]) },
+                           "t.csv:3:2: column 'energy': expected a finite number, got \"\(text)\"")
+        }
+        XCTAssertEqual(try read("x\n1e308\n1e-999\n", [("x", .number)]).numbers["x"]!, [1e308, 0], "finite, or underflowing to 0")
+    }
+
+    func testCollectedCellsSayWhatTheyHeld() throws {
+        let columns = try read("a,b\n1,x\nabc,x\n1e999,x\nnan,x\n,x\nNA,x\n", [("a", .number)], badCells: .collect)
+        XCTAssertEqual(columns.badCells, [
+            BadCell(row: 1, line: 3, column: "a", value: "abc", reason: .notANumber),
+            BadCell(row: 2, line: 4, column: "a", value: "1e999", reason: .notFinite),
+            BadCell(row: 3, line: 5, column: "a", value: "nan", reason: .missingMarker),
+            BadCell(row: 5, line: 7, column: "a", value: "NA", reason: .missingMarker),
+        ], "an empty cell is plainly missing: not listed")
+        XCTAssertEqual(columns.numbers["a"]!.map(\.isNaN), [false, true, true, true, true, true])
+    }
+
+    func testADuplicatedColumnIsRefusedWhenRead() throws {
+        XCTAssertEqual(errorMessage { _ = try self.read("a,tempo,b,tempo\n1,120,3,-999\n", [("tempo", .number)]) },
+                       "t.csv:1:4: duplicated column 'tempo' (columns 2 and 4; expected each column once)")
+        // A column no one reads may repeat: nothing is guessed.
+        XCTAssertEqual(try read("a,x,x\n1,2,3\n", [("a", .number)]).numbers["a"]!, [1])
     }
 
     func testBadNumbersCanBeCollected() throws {
@@ -160,7 +186,7 @@ final class CSVParallelReadTests: XCTestCase {
             XCTAssertEqual(collected.badCells.count, 300)
             XCTAssertEqual(collected.badCells[250], BadCell(row: 250, line: 502, column: "b", value: "oops"))
             XCTAssertEqual(errorMessage { _ = try reader.read([("b", .number)], parts: parts) },
-                           "e.csv:2: column 'b': expected a number, got \"two\nlines\"")
+                           "e.csv:2:2: column 'b': expected a number, got \"two\nlines\"")
             XCTAssertEqual(errorMessage { _ = try reader.read([("a", .number), ("b", .text)], parts: parts) }, "no error")
         }
         let broken = CSVReader(bytes: Array((text + "1,2,3\n").utf8), file: "e.csv")

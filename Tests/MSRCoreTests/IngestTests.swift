@@ -4,6 +4,9 @@ import XCTest
 import MSRNetwork
 
 final class IngestTests: XCTestCase {
+    /// A valid Spotify id (22 base62 characters) starting with `prefix`.
+    func id(_ prefix: String) -> String { prefix + String(repeating: "0", count: 22 - prefix.count) }
+
     let schema = Schema(columns: [
         .init(name: "uri", type: .string), .init(name: "genre", type: .string),
         .init(name: "key", type: .int64), .init(name: "energy", type: .float64),
@@ -12,36 +15,82 @@ final class IngestTests: XCTestCase {
     /// Kaggle layout: unnamed index, quoted text with commas and quotes, extra columns.
     let kaggle = #"""
     ,track_id,artists,track_name,key,energy,track_genre
-    0,a1,"Smith, Jo","Say ""Hi""",5,0.5,pop
-    1,a2,X,Y,3,0.25,rock
-    2,a3,X,"Line
+    0,a100000000000000000000,"Smith, Jo","Say ""Hi""",5,0.5,pop
+    1,a200000000000000000000,X,Y,3,0.25,rock
+    2,a300000000000000000000,X,"Line
     break",1,,pop
-    3,a1,X,dup of a1,2,0.9,rock
-    4,a4,X,Y,7,0.75,jazz
+    3,a100000000000000000000,X,dup of a1,2,0.9,rock
+    4,a400000000000000000000,X,Y,7,0.75,jazz
     5,,X,Y,7,0.75,pop
-    6,a5,X,Y,11,1,rock
+    6,a500000000000000000000,X,Y,11,1,rock
 
     """#
 
     func testBuilderFiltersDropsMissingAndDuplicates() throws {
         let builder = SongBaseBuilder(schema: schema, genres: ["pop", "rock"])
         let (table, counts) = try builder.build(csv: Array(kaggle.utf8), file: "d.csv")
-        XCTAssertEqual(counts, .init(read: 7, otherGenre: 1, missingValue: 2, duplicate: 1, kept: 3))
-        XCTAssertEqual(table.uris.strings, ["a1", "a2", "a5"])
+        XCTAssertEqual(counts, .init(read: 7, otherGenre: 1, missingValue: 2, idForm: .spotify, duplicate: 1, kept: 3))
+        XCTAssertEqual(table.uris.strings, [id("a1"), id("a2"), id("a5")])
         XCTAssertEqual(table.genres.names, ["pop", "rock"])
         XCTAssertEqual(table.genres.codes, [0, 1, 1])
         XCTAssertEqual(table.lines, [2, 3, 9])
         try withTemporaryFolder { folder in
             try table.writeCSV(to: "\(folder)/s.csv", featureText: table.featureText(), idName: "uri", targetName: "genre")
             XCTAssertEqual(try String(contentsOfFile: "\(folder)/s.csv", encoding: .utf8),
-                           "uri,genre,key,energy\na1,pop,5,0.5\na2,rock,3,0.25\na5,rock,11,1.0\n")
+                           "uri,genre,key,energy\n\(id("a1")),pop,5,0.5\n\(id("a2")),rock,3,0.25\n\(id("a5")),rock,11,1.0\n")
         }
     }
 
     func testBuilderReadsTheSongBaseLayoutToo() throws {
-        let csv = "uri,genre,key,energy\nb1,pop,1,0.5\nb2,rock,2,0.6\n"
+        let csv = "uri,genre,key,energy\n\(id("b1")),pop,1,0.5\n\(id("b2")),rock,2,0.6\n"
         let (table, _) = try SongBaseBuilder(schema: schema, genres: ["pop", "rock"]).build(csv: Array(csv.utf8), file: "s.csv")
-        XCTAssertEqual(table.uris.strings, ["b1", "b2"])
+        XCTAssertEqual(table.uris.strings, [id("b1"), id("b2")])
+    }
+
+    func testBuilderDropsAndCountsInvalidSpotifyIDs() throws {
+        var csv = Array(",track_id,key,energy,track_genre\n".utf8)
+        let ids: [[UInt8]] = [
+            Array(id("ok1").utf8),
+            Array(id("nul").utf8.prefix(10)) + [0] + Array(id("nul").utf8.suffix(11)),  // a NUL byte
+            Array(id("bad").utf8.prefix(21)) + [0xFF],  // invalid UTF-8
+            Array("spotify:track:\(id("uri"))".utf8),  // the song base holds bare ids
+            Array(id("short").utf8.prefix(21)),
+            Array((id("dash").prefix(21) + "-").utf8),
+            Array(id("ok2").utf8),
+        ]
+        for (row, value) in ids.enumerated() { csv += Array("\(row),".utf8) + value + Array(",1,0.5,pop\n".utf8) }
+        let (table, counts) = try SongBaseBuilder(schema: schema, genres: ["pop"]).build(csv: csv, file: "d.csv")
+        XCTAssertEqual(table.uris.strings, [id("ok1"), id("ok2")])
+        XCTAssertEqual(counts.invalidID, 5)
+        XCTAssertEqual(counts.firstInvalidIDLine, 3)
+        XCTAssertEqual(counts.kept, 2)
+        XCTAssertEqual(IngestStage.invalidIDs(counts, file: "d.zip/d.csv"),
+                       "5 with an invalid track id (not a 22-character base62 Spotify track id, the first on d.zip/d.csv:3), ")
+        XCTAssertEqual(IngestStage.invalidIDs(SongBaseBuilder.Counts(), file: "d.zip/d.csv"), "", "a clean dataset's summary is unchanged")
+    }
+
+    func testBuilderHoldsOtherIDColumnsToPrintableText() throws {
+        let other = Schema(columns: [.init(name: "song", type: .string), .init(name: "genre", type: .string),
+                                     .init(name: "energy", type: .float64)], id: "song", target: "genre")
+        let csv = Array("song,genre,energy\nmy song,pop,0.5\nbad\u{7}bell,pop,0.5\nbad".utf8) + [0xC3] + Array(",pop,0.5\nné,pop,0.5\n".utf8)
+        let (table, counts) = try SongBaseBuilder(schema: other, genres: ["pop"]).build(csv: csv, file: "s.csv")
+        XCTAssertEqual(table.uris.strings, ["my song", "né"])
+        XCTAssertEqual(counts.invalidID, 2)
+        XCTAssertEqual(counts.idForm, .printable)
+    }
+
+    func testBuilderRefusesADuplicatedColumn() {
+        let csv = "uri,genre,key,energy,energy\n\(id("b1")),pop,1,0.5,-999\n"
+        XCTAssertEqual(errorMessage {
+            _ = try SongBaseBuilder(schema: self.schema, genres: ["pop"]).build(csv: Array(csv.utf8), file: "s.csv")
+        }, "s.csv:1:5: duplicated column 'energy' (columns 4 and 5; expected each column once)")
+    }
+
+    func testBuilderRefusesANumberBeyondADouble() {
+        let csv = "uri,genre,key,energy\n\(id("b1")),pop,1,0.5\n\(id("b2")),pop,1,1e999\n"
+        XCTAssertEqual(errorMessage {
+            _ = try SongBaseBuilder(schema: self.schema, genres: ["pop"]).build(csv: Array(csv.utf8), file: "s.csv")
+        }, "s.csv:3:4: column 'energy': expected a finite number, got \"1e999\"")
     }
 
     func testBuilderRefusesAConfiguredGenreTheDataLacks() {
@@ -51,10 +100,10 @@ final class IngestTests: XCTestCase {
     }
 
     func testBuilderNamesABadCell() {
-        let csv = "uri,genre,key,energy\nb1,pop,1,0.5\nb2,rock,2,high\n"
+        let csv = "uri,genre,key,energy\n\(id("b1")),pop,1,0.5\n\(id("b2")),rock,2,high\n"
         XCTAssertEqual(errorMessage {
             _ = try SongBaseBuilder(schema: self.schema, genres: ["pop", "rock"]).build(csv: Array(csv.utf8), file: "s.csv")
-        }, "s.csv:3: column 'energy': expected a number, got \"high\"")
+        }, "s.csv:3:4: column 'energy': expected a number, got \"high\"")
     }
 
     func testArchiveReadsDatasetCSV() throws {
@@ -104,22 +153,61 @@ final class IngestTests: XCTestCase {
 
     func testFetcherCopiesPathsAndFileURLsAndRefusesMissingOnes() throws {
         try withTemporaryFolder { folder in
-            try Data("zip".utf8).write(to: URL(fileURLWithPath: "\(folder)/src.zip"))
-            try DatasetFetcher.fetch("\(folder)/src.zip", to: "\(folder)/raw/a.zip", http: URLSessionClient())
-            try DatasetFetcher.fetch("file://\(folder)/src.zip", to: "\(folder)/raw/b.zip", http: URLSessionClient())
-            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/a.zip"), Data("zip".utf8))
-            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/b.zip"), Data("zip".utf8))
-            let error = errorMessage { try DatasetFetcher.fetch("\(folder)/absent.zip", to: "\(folder)/raw/c.zip", http: URLSessionClient()) }
+            try makeZip(at: "\(folder)/src.zip", [("dataset.csv", "a\n1\n")])
+            let zip = FileManager.default.contents(atPath: "\(folder)/src.zip")
+            try DatasetFetcher.fetch("\(folder)/src.zip", to: "\(folder)/raw/a.zip", maxBytes: 1 << 20, http: URLSessionClient())
+            try DatasetFetcher.fetch("file://\(folder)/src.zip", to: "\(folder)/raw/b.zip", maxBytes: 1 << 20, http: URLSessionClient())
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/a.zip"), zip)
+            XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/b.zip"), zip)
+            let error = errorMessage {
+                try DatasetFetcher.fetch("\(folder)/absent.zip", to: "\(folder)/raw/c.zip", maxBytes: 1 << 20, http: URLSessionClient())
+            }
             XCTAssertEqual(error, "\(folder)/absent.zip: dataset (data_ingestion.source_url) not found")
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/raw").sorted(), ["a.zip", "b.zip"],
                            "no temporary file is left behind")
         }
     }
 
+    func testFetcherKeepsThePreviousArchiveWhenTheNewOneIsBad() throws {
+        try withTemporaryFolder { folder in
+            try makeZip(at: "\(folder)/good.zip", [("dataset.csv", "a\n1\n")])
+            try FileManager.default.createDirectory(atPath: "\(folder)/raw", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: "\(folder)/good.zip", toPath: "\(folder)/raw/d.zip")
+            let good = FileManager.default.contents(atPath: "\(folder)/good.zip")
+            try Data("<html></html>".utf8).write(to: URL(fileURLWithPath: "\(folder)/page.zip"))
+            try makeZip(at: "\(folder)/big.zip", [("dataset.csv", String(repeating: "0", count: 3 << 20))])
+            let kept = "; the previous \(folder)/raw/d.zip is kept"
+            let cases = [
+                ("\(folder)/page.zip", "\(folder)/page.zip: not a zip archive (expected a zip holding dataset.csv)" + kept),
+                // Compressed, the archive is under the cap; its CSV inflates beyond it.
+                ("\(folder)/big.zip", "\(folder)/big.zip: entry 'dataset.csv' inflates beyond 2 MiB (data_ingestion.max_uncompressed_mb)" + kept),
+                ("/dev/null", "/dev/null: a character device, not a zip archive (data_ingestion.source_url)" + kept),
+                (folder, "\(folder): a folder, not a zip archive (data_ingestion.source_url)" + kept),
+            ]
+            for (source, message) in cases {
+                XCTAssertEqual(errorMessage {
+                    try DatasetFetcher.fetch(source, to: "\(folder)/raw/d.zip", maxBytes: 2 << 20, http: URLSessionClient())
+                }, message)
+                XCTAssertEqual(FileManager.default.contents(atPath: "\(folder)/raw/d.zip"), good)
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/raw"), ["d.zip"])
+            }
+        }
+    }
+
+    func testFetcherStopsACopyPastTheCap() throws {
+        try withTemporaryFolder { folder in
+            try Data(repeating: 7, count: (2 << 20) + 1).write(to: URL(fileURLWithPath: "\(folder)/big.bin"))
+            XCTAssertEqual(errorMessage {
+                try DatasetFetcher.fetch("\(folder)/big.bin", to: "\(folder)/raw/d.zip", maxBytes: 2 << 20, http: URLSessionClient())
+            }, "\(folder)/big.bin: larger than 2 MiB (data_ingestion.max_uncompressed_mb)")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/raw"), [])
+        }
+    }
+
     func testFetcherReportsAnUnreachableURL() {
         withTemporaryFolder { folder in
             // Port 9 on loopback: nothing listens, the connection is refused at once.
-            let error = errorMessage { try DatasetFetcher.fetch("http://127.0.0.1:9/dataset.zip", to: "\(folder)/d.zip", http: URLSessionClient()) }
+            let error = errorMessage { try DatasetFetcher.fetch("http://127.0.0.1:9/dataset.zip", to: "\(folder)/d.zip", maxBytes: 1 << 20, http: URLSessionClient()) }
             XCTAssertTrue(error.hasPrefix("http://127.0.0.1:9/dataset.zip: download failed: "), error)
             XCTAssertFalse(FileManager.default.fileExists(atPath: "\(folder)/d.zip"))
         }

@@ -9,7 +9,7 @@ final class FakeMLflow: HTTPClient, @unchecked Sendable {
     var answers: [String: (Int, String)] = [:]
     let lock = NSLock()
 
-    func download(_ url: URL, to path: String) throws {}
+    func download(_ url: URL, to path: String, maxBytes: Int) throws {}
 
     func send(_ request: HTTPRequest) throws -> HTTPResponse {
         lock.lock()

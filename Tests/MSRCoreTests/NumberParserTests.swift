@@ -20,6 +20,14 @@ final class NumberParserTests: XCTestCase {
         }
     }
 
+    /// A number beyond a double's range is read as infinity, as strtod reads it: the CSV reader
+    /// then refuses it as not finite instead of calling it "not a number".
+    func testOverflowIsInfinity() {
+        XCTAssertEqual(NumberParser.parseDouble("1e999"), .infinity)
+        XCTAssertEqual(NumberParser.parseDouble("-1e999"), -.infinity)
+        XCTAssertEqual(NumberParser.parseDouble("1e-999"), 0)
+    }
+
     /// Every value parses back to itself from its shortest form, as strtod would parse it.
     func testRoundTripsAgainstStrtod() {
         var generator = SplitMix64(seed: 7)

@@ -8,7 +8,7 @@ public enum IngestStage {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.ingestion
         if force || !FileManager.default.fileExists(atPath: paths.datasetZip) {
-            try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip, http: http)
+            try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip, maxBytes: paths.maxUncompressedBytes, http: http)
         }
         var timer = PhaseTimer()
         let (entryName, bytes) = try DatasetArchive.readCSV(zipPath: paths.datasetZip,
@@ -27,17 +27,34 @@ public enum IngestStage {
             let additions = try SongTable.read(path: paths.additions, schema: schema)
             var seen = ByteStringTable(capacity: table.count + additions.count)
             for i in 0..<table.count { seen.insert(table.uris, i) }
+            // Their ids are held to the song base's form too (msr-feed's files come from outside).
+            let idForm = TrackIDForm.of(column: schema.id)
+            var invalid: [Int] = []
             let rows = (0..<additions.count).filter {
-                params.ingest.genres.contains(additions.genres[$0]) && seen.insert(additions.uris, $0).inserted
+                guard params.ingest.genres.contains(additions.genres[$0]) else { return false }
+                guard idForm.accepts(additions.uris[$0]) else { invalid.append($0); return false }
+                return seen.insert(additions.uris, $0).inserted
             }
             table = table.appending(additions, rows: rows)
-            fed = ", added \(rows.count) fed songs (\(paths.additions))"
+            fed = ", added \(rows.count) fed songs (\(paths.additions)"
+                + (invalid.first.map {
+                    "; dropped \(invalid.count) with an invalid track id (not \(idForm.expected), "
+                        + "the first on \(paths.additions):\(additions.lines[$0]))"
+                } ?? "") + ")"
         }
         try table.writeCSV(to: paths.songBase, featureText: table.featureText(), idName: schema.id, targetName: schema.target)
         timer.mark("write song base")
         let genresFound = Set(table.genres.codes).count
         return "read \(counts.read) rows, kept \(counts.kept) in \(genresFound) genres "
             + "(dropped \(counts.otherGenre) of other genres, \(counts.missingValue) with a missing value, "
+            + invalidIDs(counts, file: "\(paths.datasetZip)/\(entryName)")
             + "\(counts.duplicate) duplicate tracks)\(fed) -> \(paths.songBase)"
+    }
+
+    /// "N with an invalid track id (not ..., the first on FILE:LINE), ", or nothing when every
+    /// id had its form: the summary of a clean dataset stays as it was.
+    static func invalidIDs(_ counts: SongBaseBuilder.Counts, file: String) -> String {
+        guard counts.invalidID > 0, let line = counts.firstInvalidIDLine else { return "" }
+        return "\(counts.invalidID) with an invalid track id (not \(counts.idForm.expected), the first on \(file):\(line)), "
     }
 }

@@ -1,5 +1,10 @@
 /// Turns a dataset CSV into the song base: the configured genres only, no row with a missing
-/// value, no track twice (the first occurrence wins, as pandas' `drop_duplicates` keeps it).
+/// value or an id not of its layout's `TrackIDForm`, no track twice (the first occurrence wins,
+/// as pandas' `drop_duplicates` keeps it).
+///
+/// A row with a bad id is dropped and counted, as a row with a missing value is, rather than
+/// refusing the file: a third-party dataset of a hundred thousand rows stays usable when a few
+/// are damaged, and the summary line says how many went and where the first one was.
 ///
 /// Reads the Kaggle "Spotify tracks dataset" layout (`track_id`, `track_genre`, an unnamed index
 /// column and text columns, all ignored but the features) as well as the song-base layout
@@ -13,6 +18,11 @@ public struct SongBaseBuilder {
         public var read = 0
         public var otherGenre = 0
         public var missingValue = 0
+        /// Rows whose id is not of the layout's `TrackIDForm`, and the file line of the first.
+        public var invalidID = 0
+        public var firstInvalidIDLine: Int?
+        /// The form the ids were held to (from the id column's name).
+        public var idForm = TrackIDForm.printable
         public var duplicate = 0
         public var kept = 0
     }
@@ -34,6 +44,7 @@ public struct SongBaseBuilder {
         let reader = CSVReader(bytes: bytes, file: file)
         let header = try reader.header()
         let idColumn = Self.column(for: schema.id, alias: "track_id", in: header)
+        let idForm = TrackIDForm.of(column: idColumn)
         let targetColumn = Self.column(for: schema.target, alias: "track_genre", in: header)
         var request: [(name: String, kind: CSVColumnKind)] = [(idColumn, .text), (targetColumn, .category)]
         request += schema.features.map { ($0.name, .number) }
@@ -55,6 +66,7 @@ public struct SongBaseBuilder {
         }
         var counts = Counts()
         counts.read = columns.rowCount
+        counts.idForm = idForm
         var seen = ByteStringTable(capacity: min(columns.rowCount, 1 << 20))
         var kept: [Int] = []
         kept.reserveCapacity(columns.rowCount)
@@ -66,6 +78,11 @@ public struct SongBaseBuilder {
                 var missing = range.isEmpty
                 for j in 0..<features.count where features[j][i].isNaN { missing = true; break }
                 guard !missing else { counts.missingValue += 1; continue }
+                guard idForm.accepts(base + range.lowerBound, count: range.count) else {
+                    if counts.invalidID == 0 { counts.firstInvalidIDLine = Int(columns.lines[i]) }
+                    counts.invalidID += 1
+                    continue
+                }
                 guard seen.insert(base + range.lowerBound, count: range.count).inserted else {
                     counts.duplicate += 1
                     continue

@@ -4,8 +4,9 @@ import Foundation
 /// the commands without network use do not load the networking libraries at start-up.
 public protocol HTTPClient: Sendable {
     /// Downloads `url` to the file `path`; a failed connection or a status outside 2xx is a
-    /// missing-input error naming the URL, with nothing left at `path`.
-    func download(_ url: URL, to path: String) throws
+    /// missing-input error naming the URL, and a body longer than `maxBytes` is stopped as soon
+    /// as it passes the cap, a bad-data error naming the URL: either way nothing is left at `path`.
+    func download(_ url: URL, to path: String, maxBytes: Int) throws
 
     /// Sends one request and returns the server's answer whatever its status; only a request
     /// that gets no answer (refused, timed out) throws.

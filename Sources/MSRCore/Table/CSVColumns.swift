@@ -22,14 +22,34 @@ public struct CategoryColumn: Sendable, Equatable {
     public subscript(i: Int) -> String { names[Int(codes[i])] }
 }
 
-/// A cell that was not what its column expected, kept when the reader collects such cells.
+/// A cell of a number column that was not a finite number, kept when the reader collects such
+/// cells (its place holds NaN). An empty cell is not listed: it is plainly missing.
 public struct BadCell: Sendable, Equatable {
+    /// What the cell held instead of a finite number.
+    public enum Reason: Sendable, Equatable {
+        /// Text that is no number (`high`, `1,5`).
+        case notANumber
+        /// A number too large for a double (`1e999`), read as infinity.
+        case notFinite
+        /// One of the markers pandas reads as missing (`nan`, `NA`, `null`), not an empty cell.
+        case missingMarker
+    }
+
     /// The row's 0-based index among the data rows.
     public var row: Int
     /// The 1-based line of the file where the row starts.
     public var line: Int
     public var column: String
     public var value: String
+    public var reason: Reason
+
+    public init(row: Int, line: Int, column: String, value: String, reason: Reason = .notANumber) {
+        self.row = row
+        self.line = line
+        self.column = column
+        self.value = value
+        self.reason = reason
+    }
 }
 
 /// The columns one read produced, by name, each with `rowCount` values.
@@ -41,7 +61,8 @@ public struct CSVColumns: Sendable {
     public var numbers: [String: [Double]] = [:]
     public var texts: [String: TextColumn] = [:]
     public var categories: [String: CategoryColumn] = [:]
-    /// Cells of number columns that did not parse, when the reader was asked to collect them.
+    /// Cells of number columns that held no finite number (and were not empty), when the reader
+    /// was asked to collect them.
     public var badCells: [BadCell] = []
 }
 

@@ -16,11 +16,13 @@ public struct CSVReader {
     public let file: String
     let bytes: [UInt8]
 
-    /// What to do with a number cell that does not parse.
+    /// What to do with a number cell that holds no finite number.
     public enum BadCellPolicy: Sendable {
-        /// Throw at the first one, naming file, line and column.
+        /// Throw at the first one that is not a missing marker (text, `1e999`), naming file, line
+        /// and column; a missing marker (empty, `nan`, `NA`) becomes NaN for the caller to judge.
         case fail
-        /// Keep NaN in its place and list it in `CSVColumns.badCells`.
+        /// Keep NaN in its place and list the cell in `CSVColumns.badCells` (a missing marker
+        /// other than an empty cell too, so that a report can say what the cell held).
         case collect
     }
 
@@ -59,7 +61,7 @@ public struct CSVReader {
             var firstLine = scanner.line
             for part in parts {
                 if let error = part.error {
-                    throw MSRError.badData(file: file, line: firstLine + error.line, error.message)
+                    throw MSRError.badData(file: file, line: firstLine + error.line, column: error.column, error.message)
                 }
                 firstLine += part.linesConsumed
             }
@@ -71,7 +73,7 @@ public struct CSVReader {
         do {
             return try body()
         } catch let error as CSVScanError {
-            throw MSRError.badData(file: file, line: error.line, error.message)
+            throw MSRError.badData(file: file, line: error.line, column: error.column, error.message)
         }
     }
 

@@ -1,6 +1,8 @@
-/// A scan error, its line counted from wherever the scanner started.
+/// A scan error, its line counted from wherever the scanner started; `column` is the 1-based
+/// field when the error is about one cell.
 struct CSVScanError: Error {
     var line: Int
+    var column: Int? = nil
     var message: String
 }
 
@@ -24,6 +26,11 @@ struct CSVRowLayout: Sendable {
             guard let index = header.firstIndex(of: name) else {
                 throw MSRError.badData(file: file, line: 1,
                                        "missing column '\(name)' (the header has: \(header.joined(separator: ", ")))")
+            }
+            // Two columns of one name: which one holds the data is a guess, so neither is read.
+            if let second = header[(index + 1)...].firstIndex(of: name) {
+                throw MSRError.badData(file: file, line: 1, column: second + 1,
+                                       "duplicated column '\(name)' (columns \(index + 1) and \(second + 1); expected each column once)")
             }
             switch kind {
             case .number: slots[index] = .number(numberNames.count); numberNames.append(name)
@@ -191,20 +198,26 @@ struct CSVScanner {
                         case .skip:
                             break
                         case .number(let k):
-                            if let value = NumberParser.parseDouble(pointer, 0, count) {
+                            let parsed = NumberParser.parseDouble(pointer, 0, count)
+                            // The common case costs one comparison more than the parse.
+                            if let value = parsed, value.isFinite {
                                 part.numbers[k].append(value)
-                            } else if NumberParser.isMissingMarker(pointer, 0, count) {
-                                part.numbers[k].append(.nan)
-                            } else {
-                                let text = String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
-                                if policy == .fail {
-                                    throw CSVScanError(line: rowLine, message:
-                                        "column '\(layout.header[column])': expected a number, got \"\(text)\"")
-                                }
-                                part.badCells.append(BadCell(row: part.rowCount, line: rowLine,
-                                                             column: layout.header[column], value: text))
-                                part.numbers[k].append(.nan)
+                                break
                             }
+                            let missing = parsed == nil && NumberParser.isMissingMarker(pointer, 0, count)
+                            if missing && (count == 0 || policy == .fail) {
+                                part.numbers[k].append(.nan)
+                                break
+                            }
+                            let text = String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+                            let reason: BadCell.Reason = missing ? .missingMarker : parsed == nil ? .notANumber : .notFinite
+                            if policy == .fail {
+                                throw CSVScanError(line: rowLine, column: column + 1, message:
+                                    "column '\(layout.header[column])': expected \(reason == .notFinite ? "a finite number" : "a number"), got \"\(text)\"")
+                            }
+                            part.badCells.append(BadCell(row: part.rowCount, line: rowLine,
+                                                         column: layout.header[column], value: text, reason: reason))
+                            part.numbers[k].append(.nan)
                         case .text(let k):
                             part.texts[k].append(pointer, count: count)
                         case .category(let k):
@@ -245,7 +258,7 @@ extension CSVColumns {
             let shift = Int32(truncatingIfNeeded: lineBase)
             lines += parts[k].lines.map { $0 + shift }
             badCells += parts[k].badCells.map {
-                BadCell(row: $0.row + rowBase, line: $0.line + lineBase, column: $0.column, value: $0.value)
+                BadCell(row: $0.row + rowBase, line: $0.line + lineBase, column: $0.column, value: $0.value, reason: $0.reason)
             }
             lineBase += parts[k].linesConsumed
             rowBase += parts[k].rowCount

@@ -1,5 +1,6 @@
 /// Checks a song base CSV against the schema: columns present and expected, cell types,
-/// bounds, missing values, unique identifiers, and genres from the configured list.
+/// bounds, missing values, identifiers unique and of their `TrackIDForm`, and genres from the
+/// configured list.
 public struct SchemaValidator {
     public let schema: Schema
     public let genres: [String]
@@ -26,7 +27,14 @@ public struct SchemaValidator {
             problems.append(ValidationProblem(row: nil, line: 1, column: name, value: name,
                                               rule: .unexpectedColumn, expected: "only the schema's columns"))
         }
-        let present = schema.columns.filter { header.contains($0.name) }
+        // A name twice: which copy holds the column is a guess, so neither is checked.
+        var duplicated: Set<String> = []
+        for (index, name) in header.enumerated() where header[..<index].contains(name) {
+            problems.append(ValidationProblem(row: nil, line: 1, column: name, value: name, rule: .duplicateColumn,
+                                              expected: "each column once", field: index + 1))
+            duplicated.insert(name)
+        }
+        let present = schema.columns.filter { header.contains($0.name) && !duplicated.contains($0.name) }
         let request: [(name: String, kind: CSVColumnKind)] = present.map {
             ($0.name, $0.type == .string ? .text : .number)
         }
@@ -62,9 +70,15 @@ public struct SchemaValidator {
                                                   rule: rule, expected: expected))
             }
             if value.isNaN {
+                // A listed cell says what it held (`high`, `1e999`, `nan`); any other is empty.
                 if badIndex < bad.count, bad[badIndex].row == row {
-                    problem(.type, bad[badIndex].value, "a \(column.type.rawValue) number")
+                    let cell = bad[badIndex]
                     badIndex += 1
+                    switch cell.reason {
+                    case .notANumber: problem(.type, cell.value, "a \(column.type.rawValue) number")
+                    case .notFinite: problem(.type, cell.value, "a finite \(column.type.rawValue) number")
+                    case .missingMarker: problem(.missing, cell.value, "a \(column.type.rawValue) number")
+                    }
                 } else {
                     problem(.missing, "", "a \(column.type.rawValue) number")
                 }
@@ -89,6 +103,7 @@ public struct SchemaValidator {
         var firstRow: [Int] = []
         var allowed: [Bool] = []
         let isID = column.name == schema.id, isTarget = column.name == schema.target
+        let idForm = TrackIDForm.of(column: column.name)
         texts.bytes.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
             for row in 0..<texts.count {
@@ -100,6 +115,9 @@ public struct SchemaValidator {
                 if range.isEmpty {
                     problem(.missing, "a non-empty string")
                     continue
+                }
+                if isID, !idForm.accepts(base + range.lowerBound, count: range.count) {
+                    problem(.invalidID, idForm.expected)
                 }
                 let (id, inserted) = seen.insert(base + range.lowerBound, count: range.count)
                 if inserted {

@@ -30,7 +30,7 @@ public enum ValidateStage {
 
         if let first = problems.first {
             let more = problems.count > 1 ? " (\(problems.count) problems in all, see \(paths.report))" : " (see \(paths.report))"
-            throw MSRError.badData(file: paths.songBase, line: first.line, first.message + more)
+            throw MSRError.badData(file: paths.songBase, line: first.line, column: first.field, first.message + more)
         }
         return "\(rows) rows, \(schema.columns.count) columns: valid -> \(paths.status), \(paths.report)"
     }

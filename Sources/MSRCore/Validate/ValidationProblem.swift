@@ -4,11 +4,15 @@ public struct ValidationProblem: Sendable, Equatable {
     public enum Rule: String, Sendable {
         case missingColumn = "missing_column"
         case unexpectedColumn = "unexpected_column"
+        /// A column name that occurs twice in the header.
+        case duplicateColumn = "duplicate_column"
         case type
         case missing
         case min
         case max
         case duplicate
+        /// An id not of its column's `TrackIDForm` (a NUL byte, invalid UTF-8, not a Spotify id).
+        case invalidID = "invalid_id"
         case genre
     }
 
@@ -21,10 +25,30 @@ public struct ValidationProblem: Sendable, Equatable {
     public var rule: Rule
     /// What the schema wanted, in words.
     public var expected: String
+    /// The 1-based field in the header, for a problem of the header that concerns one field (a
+    /// duplicated column), so that the message can point at `file:1:field`.
+    public var field: Int? = nil
 
-    /// `line N: column 'x': expected ..., got "v"`.
+    /// `column 'x': expected ..., got "v"`, control characters in the value escaped as in a
+    /// Swift literal (`\0`, `\n`, `\u{01}`), so that an id holding a NUL byte or a line break
+    /// stays one visible line.
     public var message: String {
-        "column '\(column)': expected \(expected), got \(value.isEmpty && rule == .missing ? "an empty cell" : "\"\(value)\"")"
+        if rule == .duplicateColumn { return "duplicated column '\(column)' (expected \(expected))" }
+        return "column '\(column)': expected \(expected), got \(value.isEmpty && rule == .missing ? "an empty cell" : "\"\(Self.escaped(value))\"")"
+    }
+
+    /// `value` with its control characters escaped.
+    static func escaped(_ value: String) -> String {
+        var text = ""
+        for scalar in value.unicodeScalars {
+            // Printable characters, quotes and backslashes included, stay as they are.
+            if scalar.value >= 0x20, scalar.value != 0x7F, scalar.properties.generalCategory != .control {
+                text.unicodeScalars.append(scalar)
+            } else {
+                text += scalar.escaped(asASCII: true)
+            }
+        }
+        return text
     }
 
     var json: JSONValue {
