@@ -173,4 +173,24 @@ final class PredictTests: XCTestCase {
         XCTAssertEqual(Set(picked).count, 1500)
         XCTAssertFalse(picked.contains("5E30LdtzQTGqRvNd7l6kG5"))
     }
+
+    /// A 1e999 (or 1e308) tempo was accepted and logged `"similarity": null`, after which every
+    /// msr-monitor failed: refused with its JSON path, nothing logged.
+    func testInlineFeaturesOutsideTheSchemaAreRefused() throws {
+        let workspace = try workspace()
+        let track = #"{"track_uri": "spotify:track:1111111111111111111111", "key": 10, "acousticness": 0.0678, "#
+            + #""danceability": 0.588, "energy": 0.521, "instrumentalness": 0.149, "loudness": -9.461, "speechiness": 0.0329, "#
+            + #""valence": 0.337, "tempo": TEMPO}"#
+        let log = workspace.read("data/reco/recommendations.jsonl")
+        for (tempo, got) in [("1e999", "a number beyond the range of a double"), ("1e308", "1e+308"), ("-1e308", "-1e+308")] {
+            try workspace.write(#"{"tracks": ["5E30LdtzQTGqRvNd7l6kG5", "# + track.replacingOccurrences(of: "TEMPO", with: tempo) + "]}",
+                                to: "inline.json")
+            XCTAssertFails(try workspace.run("predict", "inline.json"), status: 65,
+                           "msr-predict: inline.json: tracks[1].tempo: expected a finite number in [0, 300] (schema.yaml), got \(got)")
+        }
+        XCTAssertEqual(workspace.read("data/reco/recommendations.jsonl"), log, "a refused playlist logs nothing")
+        try workspace.write(#"{"tracks": ["# + track.replacingOccurrences(of: "TEMPO", with: "300") + "]}", to: "inline.json")
+        let edge = try workspace.run("predict", "inline.json", "--no-log")
+        XCTAssertEqual(edge.status, 0, edge.stderr)
+    }
 }

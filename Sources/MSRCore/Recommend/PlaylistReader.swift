@@ -9,12 +9,31 @@ import Foundation
 /// Errors name the file and the JSON path of what is wrong (`tracks[3].track_uri: expected ...`).
 public struct PlaylistReader {
     public let file: String
-    /// Feature names read inline from track objects.
-    public let featureNames: [String]
+    /// The features read inline from track objects, with the schema's bounds: a value outside
+    /// them, or not finite, is refused (one such value once made every later msr-monitor fail).
+    public let features: [Schema.Column]
 
-    public init(file: String, featureNames: [String]) {
+    /// Feature names read inline from track objects.
+    public var featureNames: [String] { features.map(\.name) }
+
+    /// The largest magnitude an inline feature without schema bounds may have: far beyond any
+    /// audio feature, and small enough that standardising and averaging it cannot overflow.
+    public static let unboundedLimit = 1e15
+    /// `unboundedLimit` as messages write it.
+    public static let unboundedLimitText = "1e15"
+
+    /// The schema file the bounds come from, named in errors.
+    public let schemaFile: String
+
+    public init(file: String, features: [Schema.Column], schemaFile: String = "schema.yaml") {
         self.file = file
-        self.featureNames = featureNames
+        self.features = features
+        self.schemaFile = schemaFile
+    }
+
+    /// A reader of features without bounds (only finite values within `unboundedLimit`).
+    public init(file: String, featureNames: [String]) {
+        self.init(file: file, features: featureNames.map { Schema.Column(name: $0, type: .float64) })
     }
 
     /// Reads every playlist in the file.
@@ -80,15 +99,32 @@ public struct PlaylistReader {
             throw fail(path, "expected one of track_uri, uri, id, track_id")
         }
         guard let id = Playlist.trackID(text) else { throw expectedTrack("\(path).\(key)", text) }
-        var features: [String: Double] = [:]
-        for name in featureNames {
-            guard let raw = object[name] else { continue }
+        var values: [String: Double] = [:]
+        for column in features {
+            guard let raw = object[column.name] else { continue }
             guard let number = raw as? Double ?? (raw as? Int).map(Double.init) else {
-                throw fail("\(path).\(name)", "expected a number, got \(raw)")
+                throw fail("\(path).\(column.name)", "expected a number, got \(raw)")
             }
-            features[name] = number
+            try check(number, column, path: "\(path).\(column.name)")
+            values[column.name] = number
         }
-        return Playlist.Track(id: id, given: text, features: features)
+        return Playlist.Track(id: id, given: text, features: values)
+    }
+
+    /// Refuses a value that is not finite, outside the schema's bounds (or `unboundedLimit`),
+    /// or not whole for an integer column.
+    private func check(_ value: Double, _ column: Schema.Column, path: String) throws {
+        let bounded = column.min != nil || column.max != nil
+        let low = bounded ? column.min : -Self.unboundedLimit, high = bounded ? column.max : Self.unboundedLimit
+        let integer = column.type == .int64
+        let valid = value.isFinite && value >= (low ?? -.infinity) && value <= (high ?? .infinity)
+            && (!integer || value.rounded() == value)
+        guard !valid else { return }
+        let kind = integer ? "an integer" : "a finite number"
+        let range = bounded ? ConfigValue.describe(kind, min: low.map(NumberFormat.compact), max: high.map(NumberFormat.compact))
+            : "\(kind) in [-\(Self.unboundedLimitText), \(Self.unboundedLimitText)]"
+        let got = value.isFinite ? NumberFormat.compact(value) : "a number beyond the range of a double"
+        throw fail(path, "expected \(range)\(bounded ? " (\(schemaFile))" : ""), got \(got)")
     }
 
     private func expectedTrack(_ path: String, _ text: String) -> MSRError {
