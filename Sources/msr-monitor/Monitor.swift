@@ -13,7 +13,10 @@ struct Monitor: ParsableCommand {
     @Option(name: .customLong("fail-under"), help: "Exit 1 when the rolling mean similarity is below this.")
     var failUnder: Double?
 
+    @Flag(help: "Fail (exit 65, naming the line) on a log line that cannot be read, instead of skipping and counting it.")
+    var strict = false
+
     func run() throws {
-        try StageRunner.run("msr-monitor") { try MonitorStage.run(try stage.load(), failUnder: failUnder) }
+        try StageRunner.run("msr-monitor") { try MonitorStage.run(try stage.load(), failUnder: failUnder, strict: strict) }
     }
 }
