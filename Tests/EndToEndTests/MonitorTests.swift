@@ -86,6 +86,29 @@ final class MonitorTests: XCTestCase {
         XCTAssertNil(metrics?["first_skipped"])
     }
 
+    func testFailUnderMustBeASimilarity() throws {
+        let workspace = try Workspace()
+        try workspace.write(log([("pop", 0.5)]), to: "data/reco/recommendations.jsonl")
+        for value in ["nan", "inf", "-inf", "1.5", "-2"] {
+            XCTAssertFails(try workspace.run("monitor", "--fail-under", value), status: 64,
+                           "msr-monitor: --fail-under: expected a cosine similarity in [-1, 1], got \(value)")
+        }
+        XCTAssertFails(try workspace.run("monitor", "--fail-under", "-0.5x"), status: 64,
+                       "msr-monitor: --fail-under: expected a cosine similarity in [-1, 1], got -0.5x")
+        XCTAssertFalse(workspace.exists("metrics"), "a refused option runs nothing")
+        XCTAssertEqual(try workspace.run("monitor", "--fail-under", "-0.5").status, 0, "a negative threshold is a value, not an option")
+    }
+
+    func testMonitorParamsHaveRanges() throws {
+        let workspace = try Workspace()
+        try workspace.edit("params.yaml", "rolling_window: 10", "rolling_window: 100000000")
+        // The line moves as params.yaml grows: the key path and the range are what matter.
+        let result = try workspace.run("monitor")
+        XCTAssertEqual(result.status, 65)
+        XCTAssertTrue(result.stderr.hasPrefix("msr-monitor: params.yaml:"), result.stderr)
+        XCTAssertTrue(result.stderr.hasSuffix(": monitor.rolling_window: expected an integer in [1, 1000000], got \"100000000\"\n"), result.stderr)
+    }
+
     func testNoLogYetIsZeroCalls() throws {
         let workspace = try Workspace()
         let result = try workspace.run("monitor")

@@ -193,4 +193,36 @@ final class PredictTests: XCTestCase {
         let edge = try workspace.run("predict", "inline.json", "--no-log")
         XCTAssertEqual(edge.status, 0, edge.stderr)
     }
+
+    func testANegativeKIsNamed() throws {
+        let workspace = try workspace()
+        try workspace.write(#"["5E30LdtzQTGqRvNd7l6kG5"]"#, to: "one.json")
+        XCTAssertFails(try workspace.run("predict", "one.json", "-k", "-1"), status: 64, "msr-predict: -k must be at least 1, got -1")
+        XCTAssertFails(try workspace.run("predict", "one.json", "-k=-1"), status: 64, "msr-predict: -k must be at least 1, got -1")
+        XCTAssertFails(try workspace.run("predict", "one.json", "-k", "0"), status: 64, "msr-predict: -k must be at least 1, got 0")
+        XCTAssertFails(try workspace.run("predict", "one.json", "-k", "ten"), status: 64, "msr-predict: -k must be a whole number, got \"ten\"")
+    }
+
+    func testAnEmptySliceIsNoPlaylist() throws {
+        let workspace = try workspace()
+        try workspace.write(#"{"info": {}, "playlists": []}"#, to: "empty-slice.json")
+        XCTAssertFails(try workspace.run("predict", "empty-slice.json"), status: 65,
+                       "msr-predict: empty-slice.json: playlists: no playlist (an empty slice)")
+    }
+
+    func testEvaluationParamsHaveRanges() throws {
+        let workspace = try workspace()
+        let cases = [("playlists: 500", "playlists: 20000000", "evaluate_recommender.playlists: expected an integer in [1, 10000], got \"20000000\""),
+                     ("min_tracks: 10", "min_tracks: 501", "evaluate_recommender.min_tracks: expected an integer in [1, 500], got \"501\""),
+                     ("max_tracks: 30", "max_tracks: 501", "evaluate_recommender.max_tracks: expected an integer in [10, 500], got \"501\""),
+                     ("k: 10\n  random_state", "k: 101\n  random_state", "evaluate_recommender.k: expected an integer in [1, 100], got \"101\"")]
+        for (good, bad, message) in cases {
+            try workspace.edit("params.yaml", good, bad)
+            let result = try workspace.run("evaluate", "--recommender")
+            try workspace.edit("params.yaml", bad, good)
+            XCTAssertEqual(result.status, 65, result.stderr)
+            // The line moves as params.yaml grows: the key path and the range are what matter.
+            XCTAssertTrue(result.stderr.hasPrefix("msr-evaluate: params.yaml:") && result.stderr.hasSuffix(": " + message + "\n"), result.stderr)
+        }
+    }
 }

@@ -94,4 +94,8 @@ final class PlaylistReaderTests: XCTestCase {
         let fine = try? bounded.parse(Array(("[{" + id + #", "key": 11, "tempo": 300, "energy": -2.5e7}]"#).utf8))
         XCTAssertEqual(fine?.first?.tracks.first?.features, ["key": 11, "tempo": 300, "energy": -2.5e7])
     }
+
+    func testAnEmptySliceIsNoPlaylist() {
+        XCTAssertEqual(errorMessage { _ = try self.parse(#"{"playlists": []}"#) }, "p.json: playlists: no playlist (an empty slice)")
+    }
 }

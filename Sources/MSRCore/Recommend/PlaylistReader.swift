@@ -56,6 +56,7 @@ public struct PlaylistReader {
         }
         if let playlists = object["playlists"] {
             guard let list = playlists as? [Any] else { throw fail("playlists", "expected a list of playlists") }
+            guard !list.isEmpty else { throw fail("playlists", "no playlist (an empty slice)") }
             return try list.enumerated().map { index, value in
                 guard let playlist = value as? [String: Any] else { throw fail("playlists[\(index)]", "expected a playlist object") }
                 return try mpdPlaylist(playlist, path: "playlists[\(index)]")
