@@ -13,7 +13,7 @@ struct Predict: ParsableCommand {
 
     @OptionGroup var stage: StageOptions
 
-    @Argument(help: "The playlist JSON file.")
+    @Argument(help: "The playlist JSON file (JSON Lines: one playlist per line), or - for standard input.")
     var playlist: String?
 
     // Read as text, unconditionally: `-k -1` is a value to refuse by name, not a missing one.

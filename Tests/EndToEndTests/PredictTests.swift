@@ -225,4 +225,37 @@ final class PredictTests: XCTestCase {
             XCTAssertTrue(result.stderr.hasPrefix("msr-evaluate: params.yaml:") && result.stderr.hasSuffix(": " + message + "\n"), result.stderr)
         }
     }
+
+    /// `msr-predict -` reads standard input: a JSON playlist, or JSON Lines (one playlist per
+    /// line), answered one JSON line per playlist in the same order.
+    func testReadsPlaylistsFromStandardInput() throws {
+        let workspace = try workspace()
+        try workspace.write(playlist, to: "playlist.json")
+        let fromFile = try workspace.run("predict", "playlist.json", "--no-log")
+        let piped = try workspace.run("predict", input: playlist, "-", "--no-log")
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(piped.stdout, fromFile.stdout)
+
+        let lines = [#"{"pid": 3, "tracks": ["5E30LdtzQTGqRvNd7l6kG5"]}"#, #"["09gysnJpfQ3ublBmJDfcEC", "2K7xn816oNHJZ0aVqdQsha"]"#,
+                     #"{"pid": 1, "tracks": ["2K7xn816oNHJZ0aVqdQsha"]}"#]
+        let before = workspace.read("data/reco/recommendations.jsonl") ?? ""
+        let many = try workspace.run("predict", input: lines.joined(separator: "\n") + "\n", "-")
+        XCTAssertEqual(many.status, 0, many.stderr)
+        let answers = many.stdout.split(separator: "\n")
+        guard answers.count == 3 else { return XCTFail("expected three JSON lines, got: \(many.stdout)") }
+        for (n, line) in lines.enumerated() {
+            try workspace.write(line, to: "line.json")
+            let alone = try workspace.run("predict", "line.json", "--no-log").stdout
+            let expected = try JSONSerialization.jsonObject(with: Data(alone.utf8)) as? NSDictionary
+            XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(answers[n].utf8)) as? NSDictionary, expected, "line \(n + 1)")
+        }
+        let logged = (workspace.read("data/reco/recommendations.jsonl") ?? "").dropFirst(before.count).split(separator: "\n")
+        XCTAssertEqual(logged.count, 3)
+        XCTAssertEqual(logged.map { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["pid"] as? Int },
+                       [3, nil, 1])
+
+        XCTAssertFails(try workspace.run("predict", input: lines[0] + "\n[\"nope\"]\n", "-", "--no-log"), status: 65,
+                       "msr-predict: stdin:2: [0]: expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got \"nope\"")
+        XCTAssertFails(try workspace.run("predict", input: "", "-", "--no-log"), status: 65, "msr-predict: stdin: no playlist (empty input)")
+    }
 }

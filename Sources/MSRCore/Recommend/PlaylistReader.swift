@@ -6,7 +6,10 @@ import Foundation
 /// plain array of track ids, `spotify:track:` URIs or open.spotify.com track URLs. A track object
 /// may carry audio features inline under the schema's feature names.
 ///
-/// Errors name the file and the JSON path of what is wrong (`tracks[3].track_uri: expected ...`).
+/// A file of JSON Lines holds one of these per line; `-` reads standard input.
+///
+/// Errors name the file (and line, for JSON Lines) and the JSON path of what is wrong
+/// (`tracks[3].track_uri: expected ...`).
 public struct PlaylistReader {
     public let file: String
     /// The features read inline from track objects, with the schema's bounds: a value outside
@@ -36,18 +39,60 @@ public struct PlaylistReader {
         self.init(file: file, features: featureNames.map { Schema.Column(name: $0, type: .float64) })
     }
 
-    /// Reads every playlist in the file.
+    /// The file name that reads standard input.
+    public static let standardInput = "-"
+
+    /// How errors name the input: the file, or `stdin`.
+    var name: String { file == Self.standardInput ? "stdin" : file }
+
+    /// The line of a JSON Lines input being read, for errors.
+    private var line: Int?
+
+    /// Reads every playlist in the file, or in standard input for `-`.
     public func read() throws -> [Playlist] {
-        try parse(FileBytes.read(file, what: "playlist file"))
+        guard file == Self.standardInput else { return try parse(FileBytes.read(file, what: "playlist file")) }
+        let data: Data?
+        do {
+            data = try FileHandle.standardInput.readToEnd()
+        } catch {
+            throw MSRError(.io, "stdin: cannot read the playlist (\(error.localizedDescription))")
+        }
+        return try parse(Array(data ?? Data()))
     }
 
+    /// The playlists of a JSON document, or of JSON Lines (one playlist, array of tracks or
+    /// slice per line) when the whole is not one JSON value but its first line is.
     public func parse(_ bytes: [UInt8]) throws -> [Playlist] {
-        let root: Any
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard !bytes.allSatisfy(blank) else { throw MSRError.badData(file: name, "no playlist (empty input)") }
+        let whole: JSONValue
         do {
-            root = try JSONParser.parse(bytes).foundationValue
+            whole = try JSONParser.parse(bytes)
         } catch let error as JSONParser.ParseError {
-            throw MSRError.badData(file: file, "not valid JSON (\(error.message))")
+            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+            let filled = lines.enumerated().filter { !$0.element.allSatisfy(blank) }
+            guard filled.count > 1, (try? JSONParser.parse(Array(filled[0].element))) != nil else {
+                throw MSRError.badData(file: name, "not valid JSON (\(error.message))")
+            }
+            var playlists: [Playlist] = []
+            for (index, text) in filled {
+                var reader = self
+                reader.line = index + 1
+                let value: JSONValue
+                do {
+                    value = try JSONParser.parse(Array(text))
+                } catch let error as JSONParser.ParseError {
+                    throw MSRError.badData(file: name, line: index + 1, "not valid JSON (\(error.message))")
+                }
+                playlists += try reader.playlists(value.foundationValue)
+            }
+            return playlists
         }
+        return try playlists(whole.foundationValue)
+    }
+
+    /// The playlists of one JSON value: a playlist, an array of tracks or a slice.
+    private func playlists(_ root: Any) throws -> [Playlist] {
         if let list = root as? [Any] {
             return [Playlist(tracks: try list.enumerated().map { try track($1, path: "[\($0)]") })]
         }
@@ -133,7 +178,7 @@ public struct PlaylistReader {
     }
 
     private func fail(_ path: String, _ message: String) -> MSRError {
-        MSRError.badData(file: file, (path.isEmpty ? "" : path + ": ") + message)
+        MSRError.badData(file: name, line: line, (path.isEmpty ? "" : path + ": ") + message)
     }
 
 }
