@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MSRCLI
 import MSRCore
 
@@ -10,10 +11,33 @@ struct Monitor: ParsableCommand {
 
     @OptionGroup var stage: StageOptions
 
-    @Option(name: .customLong("fail-under"), help: "Exit 1 when the rolling mean similarity is below this.")
-    var failUnder: Double?
+    // Read as text, unconditionally: a negative threshold (`--fail-under -0.5`) is a value, not
+    // an option, and a refused value gets one line naming the option.
+    @Option(name: .customLong("fail-under"), parsing: .unconditional,
+            help: "Exit 1 when the rolling mean similarity (a cosine, in [-1, 1]) is below this.")
+    var failUnder: String?
+
+    @Flag(help: "Fail (exit 65, naming the line) on a log line that cannot be read, instead of skipping and counting it.")
+    var strict = false
+
+    /// `--fail-under` as a number: finite, within a cosine's range.
+    var threshold: Double? {
+        get throws {
+            guard let failUnder else { return nil }
+            guard let value = Double(failUnder), value.isFinite, (-1...1).contains(value) else {
+                FileHandle.standardError.write(Data("msr-monitor: --fail-under: expected a cosine similarity in [-1, 1], got \(failUnder)\n".utf8))
+                throw ExitCode(64)
+            }
+            return value
+        }
+    }
+
+    func validate() throws {
+        _ = try threshold
+    }
 
     func run() throws {
-        try StageRunner.run(.monitor, stage) { try MonitorStage.run($0, failUnder: failUnder) }
+        let threshold = try threshold
+        try StageRunner.run(.monitor, stage) { try MonitorStage.run($0, failUnder: threshold, strict: strict) }
     }
 }

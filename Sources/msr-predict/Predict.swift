@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MSRCLI
 import MSRCore
 
@@ -12,11 +13,12 @@ struct Predict: ParsableCommand {
 
     @OptionGroup var stage: StageOptions
 
-    @Argument(help: "The playlist JSON file.")
+    @Argument(help: "The playlist JSON file (JSON Lines: one playlist per line), or - for standard input.")
     var playlist: String?
 
-    @Option(name: .short, help: "How many songs to recommend.")
-    var k = 10
+    // Read as text, unconditionally: `-k -1` is a value to refuse by name, not a missing one.
+    @Option(name: .short, parsing: .unconditional, help: "How many songs to recommend (at least 1).")
+    var k = "10"
 
     @Option(help: "In a Million Playlist Dataset slice, only the playlist with this pid.")
     var pid: Int?
@@ -30,8 +32,22 @@ struct Predict: ParsableCommand {
     @Flag(name: .customLong("no-log"), help: "Do not append to the recommendations log.")
     var noLog = false
 
+    /// `-k` as a count; a refused value is one line naming it, exit 64 (usage).
+    var count: Int {
+        get throws {
+            guard let value = Int(k) else { throw usage("-k must be a whole number, got \"\(k)\"") }
+            guard value >= 1 else { throw usage("-k must be at least 1, got \(value)") }
+            return value
+        }
+    }
+
+    func usage(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("msr-predict: \(message)\n".utf8))
+        return ExitCode(64)
+    }
+
     func validate() throws {
-        guard k >= 1 else { throw ValidationError("-k must be at least 1.") }
+        _ = try count
         guard (playlist == nil) != (similarTo == nil) else {
             throw ValidationError("Give a playlist file or --similar-to TRACK, not both.")
         }
@@ -41,11 +57,11 @@ struct Predict: ParsableCommand {
         var request = PredictStage.Request()
         request.playlistFile = playlist
         request.similarTo = similarTo
-        request.k = k
+        request.k = try count
         request.pid = pid
         request.log = !noLog
         request.format = format
-        let playlistFile = playlist.map { [StageFile("playlist", $0)] } ?? []
+        let playlistFile = playlist.flatMap { $0 == "-" ? nil : [StageFile("playlist", $0)] } ?? []
         try StageRunner.run(.predict, stage, extraInputs: playlistFile) { try PredictStage.run($0, request) }
     }
 }

@@ -38,12 +38,75 @@ final class MonitorTests: XCTestCase {
         XCTAssertEqual(try workspace.run("monitor", "--fail-under", "0.25").status, 0)
     }
 
-    func testABrokenLogLineIsNamed() throws {
+    /// A log that a killed process, an older msr-predict or a stray write damaged: msr-monitor
+    /// skips and counts what it cannot read, so the log can never block it.
+    func testUnreadableLinesAreSkippedAndCounted() throws {
         let workspace = try Workspace()
-        try workspace.write(log([("pop", 0.5)]) + "not json\n", to: "data/reco/recommendations.jsonl")
-        XCTAssertFails(try workspace.run("monitor"), status: 65,
+        let good = log([("pop", 0.5), ("rock", 0.25)]).split(separator: "\n").map(String.init)
+        let text = good[0] + "\n"
+            + #"{"pid":1,"predicted_genre":"pop","recommendations":[],"similarity":null,"time":"2026-01-01T00:00:1Z"}"# + "\n"
+            + "not json\n" + good[1] + "\n"
+            + #"{"pid":3,"predicted_genre":"jazz","recommendations":["5E30Ld"# // killed mid-write: no newline
+        try workspace.write(text, to: "data/reco/recommendations.jsonl")
+        let result = try workspace.run("monitor")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "msr-monitor: 2 calls, mean similarity 0.3750, rolling mean over the last 2 0.3750, 0 under 0.15; "
+            + "skipped 3 unreadable lines (first: data/reco/recommendations.jsonl:2: similarity: expected a finite number, got null) "
+            + "-> metrics/monitoring.json, metrics/similarity_trend.csv, metrics/monitoring.html\n")
+        let metrics = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("metrics/monitoring.json"))) as? [String: Any]
+        XCTAssertEqual(metrics?["calls"] as? Int, 2)
+        XCTAssertEqual(metrics?["skipped_lines"] as? Int, 3)
+        XCTAssertEqual(metrics?["first_skipped"] as? String,
+                       "data/reco/recommendations.jsonl:2: similarity: expected a finite number, got null")
+        XCTAssertEqual(try XCTUnwrap(workspace.read("metrics/similarity_trend.csv")).split(separator: "\n").count, 3)
+
+        XCTAssertFails(try workspace.run("monitor", "--strict"), status: 65,
+                       "msr-monitor: data/reco/recommendations.jsonl:2: similarity: expected a finite number, got null")
+        try workspace.write(good[0] + "\nnot json\n", to: "data/reco/recommendations.jsonl")
+        XCTAssertFails(try workspace.run("monitor", "--strict"), status: 65,
                        "msr-monitor: data/reco/recommendations.jsonl:2: expected a logged call (a JSON object with predicted_genre and similarity)")
-        XCTAssertFalse(workspace.exists("metrics"))
+        try workspace.write(good[0] + "\n" + #"{"predicted_genre":"pop","similarity":0.3"#, to: "data/reco/recommendations.jsonl")
+        XCTAssertFails(try workspace.run("monitor", "--strict"), status: 65,
+                       "msr-monitor: data/reco/recommendations.jsonl:2: expected a logged call (a JSON object with predicted_genre and similarity)")
+        let lenient = try workspace.run("monitor")
+        XCTAssertEqual(lenient.status, 0, lenient.stderr)
+        XCTAssertTrue(lenient.stdout.contains("1 calls, mean similarity 0.5000"), lenient.stdout)
+        XCTAssertTrue(lenient.stdout.contains("skipped 1 unreadable line (first: data/reco/recommendations.jsonl:2: expected a logged call"),
+                      lenient.stdout)
+    }
+
+    func testAReadableLogReportsNothingSkipped() throws {
+        let workspace = try Workspace()
+        try workspace.write(log([("pop", 0.5)]), to: "data/reco/recommendations.jsonl")
+        let result = try workspace.run("monitor", "--strict")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertFalse(result.stdout.contains("skipped"), result.stdout)
+        let metrics = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("metrics/monitoring.json"))) as? [String: Any]
+        XCTAssertEqual(metrics?["skipped_lines"] as? Int, 0)
+        XCTAssertNil(metrics?["first_skipped"])
+    }
+
+    func testFailUnderMustBeASimilarity() throws {
+        let workspace = try Workspace()
+        try workspace.write(log([("pop", 0.5)]), to: "data/reco/recommendations.jsonl")
+        for value in ["nan", "inf", "-inf", "1.5", "-2"] {
+            XCTAssertFails(try workspace.run("monitor", "--fail-under", value), status: 64,
+                           "msr-monitor: --fail-under: expected a cosine similarity in [-1, 1], got \(value)")
+        }
+        XCTAssertFails(try workspace.run("monitor", "--fail-under", "-0.5x"), status: 64,
+                       "msr-monitor: --fail-under: expected a cosine similarity in [-1, 1], got -0.5x")
+        XCTAssertFalse(workspace.exists("metrics"), "a refused option runs nothing")
+        XCTAssertEqual(try workspace.run("monitor", "--fail-under", "-0.5").status, 0, "a negative threshold is a value, not an option")
+    }
+
+    func testMonitorParamsHaveRanges() throws {
+        let workspace = try Workspace()
+        try workspace.edit("params.yaml", "rolling_window: 10", "rolling_window: 100000000")
+        // The line moves as params.yaml grows: the key path and the range are what matter.
+        let result = try workspace.run("monitor")
+        XCTAssertEqual(result.status, 65)
+        XCTAssertTrue(result.stderr.hasPrefix("msr-monitor: params.yaml:"), result.stderr)
+        XCTAssertTrue(result.stderr.hasSuffix(": monitor.rolling_window: expected an integer in [1, 1000000], got \"100000000\"\n"), result.stderr)
     }
 
     func testNoLogYetIsZeroCalls() throws {

@@ -173,4 +173,89 @@ final class PredictTests: XCTestCase {
         XCTAssertEqual(Set(picked).count, 1500)
         XCTAssertFalse(picked.contains("5E30LdtzQTGqRvNd7l6kG5"))
     }
+
+    /// A 1e999 (or 1e308) tempo was accepted and logged `"similarity": null`, after which every
+    /// msr-monitor failed: refused with its JSON path, nothing logged.
+    func testInlineFeaturesOutsideTheSchemaAreRefused() throws {
+        let workspace = try workspace()
+        let track = #"{"track_uri": "spotify:track:1111111111111111111111", "key": 10, "acousticness": 0.0678, "#
+            + #""danceability": 0.588, "energy": 0.521, "instrumentalness": 0.149, "loudness": -9.461, "speechiness": 0.0329, "#
+            + #""valence": 0.337, "tempo": TEMPO}"#
+        let log = workspace.read("data/reco/recommendations.jsonl")
+        for (tempo, got) in [("1e999", "a number beyond the range of a double"), ("1e308", "1e+308"), ("-1e308", "-1e+308")] {
+            try workspace.write(#"{"tracks": ["5E30LdtzQTGqRvNd7l6kG5", "# + track.replacingOccurrences(of: "TEMPO", with: tempo) + "]}",
+                                to: "inline.json")
+            XCTAssertFails(try workspace.run("predict", "inline.json"), status: 65,
+                           "msr-predict: inline.json: tracks[1].tempo: expected a finite number in [0, 300] (schema.yaml), got \(got)")
+        }
+        XCTAssertEqual(workspace.read("data/reco/recommendations.jsonl"), log, "a refused playlist logs nothing")
+        try workspace.write(#"{"tracks": ["# + track.replacingOccurrences(of: "TEMPO", with: "300") + "]}", to: "inline.json")
+        let edge = try workspace.run("predict", "inline.json", "--no-log")
+        XCTAssertEqual(edge.status, 0, edge.stderr)
+    }
+
+    func testANegativeKIsNamed() throws {
+        let workspace = try workspace()
+        try workspace.write(#"["5E30LdtzQTGqRvNd7l6kG5"]"#, to: "one.json")
+        XCTAssertFails(try workspace.run("predict", "one.json", "-k", "-1"), status: 64, "msr-predict: -k must be at least 1, got -1")
+        XCTAssertFails(try workspace.run("predict", "one.json", "-k=-1"), status: 64, "msr-predict: -k must be at least 1, got -1")
+        XCTAssertFails(try workspace.run("predict", "one.json", "-k", "0"), status: 64, "msr-predict: -k must be at least 1, got 0")
+        XCTAssertFails(try workspace.run("predict", "one.json", "-k", "ten"), status: 64, "msr-predict: -k must be a whole number, got \"ten\"")
+    }
+
+    func testAnEmptySliceIsNoPlaylist() throws {
+        let workspace = try workspace()
+        try workspace.write(#"{"info": {}, "playlists": []}"#, to: "empty-slice.json")
+        XCTAssertFails(try workspace.run("predict", "empty-slice.json"), status: 65,
+                       "msr-predict: empty-slice.json: playlists: no playlist (an empty slice)")
+    }
+
+    func testEvaluationParamsHaveRanges() throws {
+        let workspace = try workspace()
+        let cases = [("playlists: 500", "playlists: 20000000", "evaluate_recommender.playlists: expected an integer in [1, 10000], got \"20000000\""),
+                     ("min_tracks: 10", "min_tracks: 501", "evaluate_recommender.min_tracks: expected an integer in [1, 500], got \"501\""),
+                     ("max_tracks: 30", "max_tracks: 501", "evaluate_recommender.max_tracks: expected an integer in [10, 500], got \"501\""),
+                     ("k: 10\n  random_state", "k: 101\n  random_state", "evaluate_recommender.k: expected an integer in [1, 100], got \"101\"")]
+        for (good, bad, message) in cases {
+            try workspace.edit("params.yaml", good, bad)
+            let result = try workspace.run("evaluate", "--recommender")
+            try workspace.edit("params.yaml", bad, good)
+            XCTAssertEqual(result.status, 65, result.stderr)
+            // The line moves as params.yaml grows: the key path and the range are what matter.
+            XCTAssertTrue(result.stderr.hasPrefix("msr-evaluate: params.yaml:") && result.stderr.hasSuffix(": " + message + "\n"), result.stderr)
+        }
+    }
+
+    /// `msr-predict -` reads standard input: a JSON playlist, or JSON Lines (one playlist per
+    /// line), answered one JSON line per playlist in the same order.
+    func testReadsPlaylistsFromStandardInput() throws {
+        let workspace = try workspace()
+        try workspace.write(playlist, to: "playlist.json")
+        let fromFile = try workspace.run("predict", "playlist.json", "--no-log")
+        let piped = try workspace.run("predict", input: playlist, "-", "--no-log")
+        XCTAssertEqual(piped.status, 0, piped.stderr)
+        XCTAssertEqual(piped.stdout, fromFile.stdout)
+
+        let lines = [#"{"pid": 3, "tracks": ["5E30LdtzQTGqRvNd7l6kG5"]}"#, #"["09gysnJpfQ3ublBmJDfcEC", "2K7xn816oNHJZ0aVqdQsha"]"#,
+                     #"{"pid": 1, "tracks": ["2K7xn816oNHJZ0aVqdQsha"]}"#]
+        let before = workspace.read("data/reco/recommendations.jsonl") ?? ""
+        let many = try workspace.run("predict", input: lines.joined(separator: "\n") + "\n", "-")
+        XCTAssertEqual(many.status, 0, many.stderr)
+        let answers = many.stdout.split(separator: "\n")
+        guard answers.count == 3 else { return XCTFail("expected three JSON lines, got: \(many.stdout)") }
+        for (n, line) in lines.enumerated() {
+            try workspace.write(line, to: "line.json")
+            let alone = try workspace.run("predict", "line.json", "--no-log").stdout
+            let expected = try JSONSerialization.jsonObject(with: Data(alone.utf8)) as? NSDictionary
+            XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(answers[n].utf8)) as? NSDictionary, expected, "line \(n + 1)")
+        }
+        let logged = (workspace.read("data/reco/recommendations.jsonl") ?? "").dropFirst(before.count).split(separator: "\n")
+        XCTAssertEqual(logged.count, 3)
+        XCTAssertEqual(logged.map { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["pid"] as? Int },
+                       [3, nil, 1])
+
+        XCTAssertFails(try workspace.run("predict", input: lines[0] + "\n[\"nope\"]\n", "-", "--no-log"), status: 65,
+                       "msr-predict: stdin:2: [0]: expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got \"nope\"")
+        XCTAssertFails(try workspace.run("predict", input: "", "-", "--no-log"), status: 65, "msr-predict: stdin: no playlist (empty input)")
+    }
 }

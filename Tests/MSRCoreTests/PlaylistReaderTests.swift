@@ -62,4 +62,40 @@ final class PlaylistReaderTests: XCTestCase {
         let tracks = try parse(#"[{"id": "04Rwlix3S6i0JeprqsC8Cx", "energy": 1, "tempo": 0}]"#)[0].tracks
         XCTAssertEqual(tracks[0].features, ["energy": 1, "tempo": 0])
     }
+
+    /// The schema's bounds: a feature outside them, or beyond a double, is refused with its JSON
+    /// path (a 1e999 tempo once wrote `"similarity": null` to the log and blocked msr-monitor).
+    func testInlineFeaturesMustBeFiniteAndWithinTheSchema() {
+        let bounded = PlaylistReader(file: "playlist.json", features: [
+            Schema.Column(name: "key", type: .int64, min: -1, max: 11),
+            Schema.Column(name: "tempo", type: .float64, min: 0, max: 300),
+            Schema.Column(name: "energy", type: .float64),
+        ])
+        func message(_ text: String) -> String { errorMessage { _ = try bounded.parse(Array(text.utf8)) } }
+        let id = #""id": "04Rwlix3S6i0JeprqsC8Cx""#
+        XCTAssertEqual(message(#"{"tracks": ["5E30LdtzQTGqRvNd7l6kG5", "5E30LdtzQTGqRvNd7l6kG5", "5E30LdtzQTGqRvNd7l6kG5", {"# + id + #", "tempo": 1e999}]}"#),
+                       "playlist.json: tracks[3].tempo: expected a finite number in [0, 300] (schema.yaml), got a number beyond the range of a double")
+        XCTAssertEqual(message("[{" + id + #", "tempo": -1e999}]"#),
+                       "playlist.json: [0].tempo: expected a finite number in [0, 300] (schema.yaml), got a number beyond the range of a double")
+        XCTAssertEqual(message("[{" + id + #", "tempo": 1e308}]"#),
+                       "playlist.json: [0].tempo: expected a finite number in [0, 300] (schema.yaml), got 1e+308")
+        XCTAssertEqual(message("[{" + id + #", "tempo": -0.5}]"#),
+                       "playlist.json: [0].tempo: expected a finite number in [0, 300] (schema.yaml), got -0.5")
+        XCTAssertEqual(message("[{" + id + #", "key": 12}]"#),
+                       "playlist.json: [0].key: expected an integer in [-1, 11] (schema.yaml), got 12")
+        XCTAssertEqual(message("[{" + id + #", "key": 2.5}]"#),
+                       "playlist.json: [0].key: expected an integer in [-1, 11] (schema.yaml), got 2.5")
+        // Without bounds in the schema, a huge finite value would still overflow the scaler's
+        // arithmetic: it must stay within what standardising can take.
+        XCTAssertEqual(message("[{" + id + #", "energy": -1e308}]"#),
+                       "playlist.json: [0].energy: expected a finite number in [-1e15, 1e15], got -1e+308")
+        XCTAssertEqual(message("[{" + id + #", "energy": 1e999}]"#),
+                       "playlist.json: [0].energy: expected a finite number in [-1e15, 1e15], got a number beyond the range of a double")
+        let fine = try? bounded.parse(Array(("[{" + id + #", "key": 11, "tempo": 300, "energy": -2.5e7}]"#).utf8))
+        XCTAssertEqual(fine?.first?.tracks.first?.features, ["key": 11, "tempo": 300, "energy": -2.5e7])
+    }
+
+    func testAnEmptySliceIsNoPlaylist() {
+        XCTAssertEqual(errorMessage { _ = try self.parse(#"{"playlists": []}"#) }, "p.json: playlists: no playlist (an empty slice)")
+    }
 }

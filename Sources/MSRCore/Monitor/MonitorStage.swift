@@ -10,11 +10,22 @@ public enum MonitorStage {
         var similarity: Double
     }
 
+    /// The log's readable calls, and how many lines could not be read.
+    struct Log {
+        var calls: [Call] = []
+        var skipped = 0
+        /// The first unreadable line, `file:line: what was expected`.
+        var firstSkipped: String?
+    }
+
     /// Runs the stage; with `failUnder`, a rolling mean below it is an `.alert` error once the
-    /// outputs are written.
-    public static func run(_ inputs: StageInputs, failUnder: Double?) throws -> String {
+    /// outputs are written. Log lines that cannot be read (a line cut by a killed process,
+    /// garbage) are skipped and counted, so the log never blocks monitoring; with `strict`,
+    /// the first one is an error instead.
+    public static func run(_ inputs: StageInputs, failUnder: Double?, strict: Bool = false) throws -> String {
         let paths = inputs.config.monitoring, params = inputs.params.monitor
-        let calls = try readLog(paths.log)
+        let log = try readLog(paths.log, strict: strict)
+        let calls = log.calls
         let window = min(params.rollingWindow, max(calls.count, 1))
         var rolling: [Double] = []
         var sum = 0.0
@@ -28,7 +39,7 @@ public enum MonitorStage {
         var perGenre: [String: Int] = [:]
         for call in calls { perGenre[call.genre, default: 0] += 1 }
         let last = rolling.last ?? 0
-        try JSONValue.object([
+        var metrics: [String: JSONValue] = [
             "calls": .int(calls.count),
             "mean_similarity": .double(mean),
             "rolling_mean_similarity": .double(last),
@@ -36,7 +47,10 @@ public enum MonitorStage {
             "similarity_threshold": .double(params.similarityThreshold),
             "share_under_threshold": .double(calls.isEmpty ? 0 : Double(under) / Double(calls.count)),
             "calls_per_genre": .object(perGenre.mapValues(JSONValue.int)),
-        ]).write(to: paths.metrics)
+            "skipped_lines": .int(log.skipped),
+        ]
+        if let first = log.firstSkipped { metrics["first_skipped"] = .string(first) }
+        try JSONValue.object(metrics).write(to: paths.metrics)
         var trend = CSVWriter()
         trend.row(["call", "time", "genre", "similarity", "rolling_mean"])
         for (n, call) in calls.enumerated() {
@@ -53,7 +67,10 @@ public enum MonitorStage {
         let figures = calls.isEmpty ? "no call logged yet in \(paths.log)"
             : "mean similarity \(String(format: "%.4f", mean)), rolling mean over the last \(window) \(String(format: "%.4f", last)), "
             + "\(under) under \(NumberFormat.compact(params.similarityThreshold))"
-        let summary = "\(calls.count) calls, \(figures) -> \(paths.metrics), \(paths.trend), \(paths.html)"
+        let skipped = log.firstSkipped.map {
+            "; skipped \(log.skipped) unreadable line\(log.skipped == 1 ? "" : "s") (first: \($0))"
+        } ?? ""
+        let summary = "\(calls.count) calls, \(figures)\(skipped) -> \(paths.metrics), \(paths.trend), \(paths.html)"
         if let failUnder, !calls.isEmpty, last < failUnder {
             throw MSRError(.alert, "rolling mean similarity \(String(format: "%.4f", last)) over the last \(window) calls "
                 + "is under --fail-under \(NumberFormat.compact(failUnder)) (\(paths.log))")
@@ -61,30 +78,54 @@ public enum MonitorStage {
         return summary
     }
 
-    /// The log's calls; a line that is not a logged call is an error naming its line.
-    static func readLog(_ path: String) throws -> [Call] {
+    /// The log's calls; a line that is not a logged call is skipped and counted, or with
+    /// `strict` an error naming its line.
+    static func readLog(_ path: String, strict: Bool) throws -> Log {
         let bytes: [UInt8]
         do {
             bytes = try FileBytes.read(path, what: "recommendations log")
         } catch let error as MSRError where error.kind == .missingInput {
-            return []
+            return Log()
         }
-        var calls: [Call] = []
+        var log = Log()
         for (n, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            guard case .object(let record)? = try? JSONParser.parse(Array(line)),
-                  case .string(let genre)? = record["predicted_genre"] else {
-                throw MSRError.badData(file: path, line: n + 1, "expected a logged call (a JSON object with predicted_genre and similarity)")
+            do {
+                log.calls.append(try call(line))
+            } catch let problem as UnreadableLine {
+                let error = MSRError.badData(file: path, line: n + 1, problem.expected)
+                if strict { throw error }
+                log.skipped += 1
+                if log.firstSkipped == nil { log.firstSkipped = error.message }
             }
-            let similarity: Double
-            switch record["similarity"] {
-            case .double(let value)?: similarity = value
-            case .int(let value)?: similarity = Double(value)
-            default: throw MSRError.badData(file: path, line: n + 1, "similarity: expected a number")
-            }
-            var time = ""
-            if case .string(let value)? = record["time"] { time = value }
-            calls.append(Call(time: time, genre: genre, similarity: similarity))
         }
-        return calls
+        return log
+    }
+
+    /// Why a log line cannot be read.
+    struct UnreadableLine: Error {
+        var expected: String
+    }
+
+    /// One logged call from its line.
+    static func call(_ line: ArraySlice<UInt8>) throws -> Call {
+        guard case .object(let record)? = try? JSONParser.parse(Array(line)),
+              case .string(let genre)? = record["predicted_genre"] else {
+            throw UnreadableLine(expected: "expected a logged call (a JSON object with predicted_genre and similarity)")
+        }
+        let similarity: Double
+        switch record["similarity"] {
+        case .double(let value)?: similarity = value
+        case .int(let value)?: similarity = Double(value)
+        case nil: throw UnreadableLine(expected: "similarity: expected a finite number, got nothing")
+        case let other?: throw UnreadableLine(expected: "similarity: expected a finite number, got \(other.compact())")
+        }
+        // A cosine: anything else (1e300 would overflow the mean) is not a call msr-predict logged.
+        // The margin admits the last bit of rounding of a cosine of nearly parallel points.
+        guard similarity.isFinite, abs(similarity) <= 1 + 1e-9 else {
+            throw UnreadableLine(expected: "similarity: expected a finite number in [-1, 1], got \(JSONValue.double(similarity).compact())")
+        }
+        var time = ""
+        if case .string(let value)? = record["time"] { time = value }
+        return Call(time: time, genre: genre, similarity: similarity)
     }
 }

@@ -6,29 +6,93 @@ import Foundation
 /// plain array of track ids, `spotify:track:` URIs or open.spotify.com track URLs. A track object
 /// may carry audio features inline under the schema's feature names.
 ///
-/// Errors name the file and the JSON path of what is wrong (`tracks[3].track_uri: expected ...`).
+/// A file of JSON Lines holds one of these per line; `-` reads standard input.
+///
+/// Errors name the file (and line, for JSON Lines) and the JSON path of what is wrong
+/// (`tracks[3].track_uri: expected ...`).
 public struct PlaylistReader {
     public let file: String
+    /// The features read inline from track objects, with the schema's bounds: a value outside
+    /// them, or not finite, is refused (one such value once made every later msr-monitor fail).
+    public let features: [Schema.Column]
+
     /// Feature names read inline from track objects.
-    public let featureNames: [String]
+    public var featureNames: [String] { features.map(\.name) }
 
-    public init(file: String, featureNames: [String]) {
+    /// The largest magnitude an inline feature without schema bounds may have: far beyond any
+    /// audio feature, and small enough that standardising and averaging it cannot overflow.
+    public static let unboundedLimit = 1e15
+    /// `unboundedLimit` as messages write it.
+    public static let unboundedLimitText = "1e15"
+
+    /// The schema file the bounds come from, named in errors.
+    public let schemaFile: String
+
+    public init(file: String, features: [Schema.Column], schemaFile: String = "schema.yaml") {
         self.file = file
-        self.featureNames = featureNames
+        self.features = features
+        self.schemaFile = schemaFile
     }
 
-    /// Reads every playlist in the file.
+    /// A reader of features without bounds (only finite values within `unboundedLimit`).
+    public init(file: String, featureNames: [String]) {
+        self.init(file: file, features: featureNames.map { Schema.Column(name: $0, type: .float64) })
+    }
+
+    /// The file name that reads standard input.
+    public static let standardInput = "-"
+
+    /// How errors name the input: the file, or `stdin`.
+    var name: String { file == Self.standardInput ? "stdin" : file }
+
+    /// The line of a JSON Lines input being read, for errors.
+    private var line: Int?
+
+    /// Reads every playlist in the file, or in standard input for `-`.
     public func read() throws -> [Playlist] {
-        try parse(FileBytes.read(file, what: "playlist file"))
+        guard file == Self.standardInput else { return try parse(FileBytes.read(file, what: "playlist file")) }
+        let data: Data?
+        do {
+            data = try FileHandle.standardInput.readToEnd()
+        } catch {
+            throw MSRError(.io, "stdin: cannot read the playlist (\(error.localizedDescription))")
+        }
+        return try parse(Array(data ?? Data()))
     }
 
+    /// The playlists of a JSON document, or of JSON Lines (one playlist, array of tracks or
+    /// slice per line) when the whole is not one JSON value but its first line is.
     public func parse(_ bytes: [UInt8]) throws -> [Playlist] {
-        let root: Any
+        let blank: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        guard !bytes.allSatisfy(blank) else { throw MSRError.badData(file: name, "no playlist (empty input)") }
+        let whole: JSONValue
         do {
-            root = try JSONParser.parse(bytes).foundationValue
+            whole = try JSONParser.parse(bytes)
         } catch let error as JSONParser.ParseError {
-            throw MSRError.badData(file: file, "not valid JSON (\(error.message))")
+            let lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+            let filled = lines.enumerated().filter { !$0.element.allSatisfy(blank) }
+            guard filled.count > 1, (try? JSONParser.parse(Array(filled[0].element))) != nil else {
+                throw MSRError.badData(file: name, "not valid JSON (\(error.message))")
+            }
+            var playlists: [Playlist] = []
+            for (index, text) in filled {
+                var reader = self
+                reader.line = index + 1
+                let value: JSONValue
+                do {
+                    value = try JSONParser.parse(Array(text))
+                } catch let error as JSONParser.ParseError {
+                    throw MSRError.badData(file: name, line: index + 1, "not valid JSON (\(error.message))")
+                }
+                playlists += try reader.playlists(value.foundationValue)
+            }
+            return playlists
         }
+        return try playlists(whole.foundationValue)
+    }
+
+    /// The playlists of one JSON value: a playlist, an array of tracks or a slice.
+    private func playlists(_ root: Any) throws -> [Playlist] {
         if let list = root as? [Any] {
             return [Playlist(tracks: try list.enumerated().map { try track($1, path: "[\($0)]") })]
         }
@@ -37,6 +101,7 @@ public struct PlaylistReader {
         }
         if let playlists = object["playlists"] {
             guard let list = playlists as? [Any] else { throw fail("playlists", "expected a list of playlists") }
+            guard !list.isEmpty else { throw fail("playlists", "no playlist (an empty slice)") }
             return try list.enumerated().map { index, value in
                 guard let playlist = value as? [String: Any] else { throw fail("playlists[\(index)]", "expected a playlist object") }
                 return try mpdPlaylist(playlist, path: "playlists[\(index)]")
@@ -80,15 +145,32 @@ public struct PlaylistReader {
             throw fail(path, "expected one of track_uri, uri, id, track_id")
         }
         guard let id = Playlist.trackID(text) else { throw expectedTrack("\(path).\(key)", text) }
-        var features: [String: Double] = [:]
-        for name in featureNames {
-            guard let raw = object[name] else { continue }
+        var values: [String: Double] = [:]
+        for column in features {
+            guard let raw = object[column.name] else { continue }
             guard let number = raw as? Double ?? (raw as? Int).map(Double.init) else {
-                throw fail("\(path).\(name)", "expected a number, got \(raw)")
+                throw fail("\(path).\(column.name)", "expected a number, got \(raw)")
             }
-            features[name] = number
+            try check(number, column, path: "\(path).\(column.name)")
+            values[column.name] = number
         }
-        return Playlist.Track(id: id, given: text, features: features)
+        return Playlist.Track(id: id, given: text, features: values)
+    }
+
+    /// Refuses a value that is not finite, outside the schema's bounds (or `unboundedLimit`),
+    /// or not whole for an integer column.
+    private func check(_ value: Double, _ column: Schema.Column, path: String) throws {
+        let bounded = column.min != nil || column.max != nil
+        let low = bounded ? column.min : -Self.unboundedLimit, high = bounded ? column.max : Self.unboundedLimit
+        let integer = column.type == .int64
+        let valid = value.isFinite && value >= (low ?? -.infinity) && value <= (high ?? .infinity)
+            && (!integer || value.rounded() == value)
+        guard !valid else { return }
+        let kind = integer ? "an integer" : "a finite number"
+        let range = bounded ? ConfigValue.describe(kind, min: low.map(NumberFormat.compact), max: high.map(NumberFormat.compact))
+            : "\(kind) in [-\(Self.unboundedLimitText), \(Self.unboundedLimitText)]"
+        let got = value.isFinite ? NumberFormat.compact(value) : "a number beyond the range of a double"
+        throw fail(path, "expected \(range)\(bounded ? " (\(schemaFile))" : ""), got \(got)")
     }
 
     private func expectedTrack(_ path: String, _ text: String) -> MSRError {
@@ -96,7 +178,7 @@ public struct PlaylistReader {
     }
 
     private func fail(_ path: String, _ message: String) -> MSRError {
-        MSRError.badData(file: file, (path.isEmpty ? "" : path + ": ") + message)
+        MSRError.badData(file: name, line: line, (path.isEmpty ? "" : path + ": ") + message)
     }
 
 }

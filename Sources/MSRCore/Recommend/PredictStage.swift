@@ -10,6 +10,7 @@ public enum PredictStage {
 
     /// What the command line asks.
     public struct Request: Sendable {
+        /// A playlist file, or `-` for standard input.
         public var playlistFile: String?
         public var similarTo: String?
         public var k = 10
@@ -29,10 +30,11 @@ public enum PredictStage {
             }
             playlists = [Playlist(name: "similar to \(track)", tracks: [.init(id: id, given: track)])]
         } else if let file = request.playlistFile {
-            playlists = try PlaylistReader(file: file, featureNames: inputs.schema.features.map(\.name)).read()
+            let reader = PlaylistReader(file: file, features: inputs.schema.features, schemaFile: inputs.config.schema)
+            playlists = try reader.read()
             if let pid = request.pid {
                 playlists = playlists.filter { $0.pid == pid }
-                guard !playlists.isEmpty else { throw MSRError.badData(file: file, "no playlist with pid \(pid)") }
+                guard !playlists.isEmpty else { throw MSRError.badData(file: reader.name, "no playlist with pid \(pid)") }
             }
         } else {
             throw MSRError(.badData, "give a playlist file, or --similar-to TRACK")
@@ -86,6 +88,11 @@ public enum PredictStage {
     /// Appends one JSON line per result in a single write with O_APPEND, so concurrent calls
     /// never interleave within a line.
     static func appendLog(_ results: [Recommender.Result], to path: String) throws {
+        // A line without a finite similarity would be written `null`, which msr-monitor cannot
+        // use: refuse the whole call rather than log it.
+        if let bad = results.first(where: { !$0.similarity.isFinite }) {
+            throw MSRError(.badData, "\(Recommender.name(bad.playlist)): its similarity is not a finite number: nothing logged (\(path))")
+        }
         let time = ISO8601DateFormatter().string(from: Date())
         let lines = results.map { result -> String in
             var record: [String: JSONValue] = [

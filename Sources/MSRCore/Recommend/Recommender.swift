@@ -83,14 +83,21 @@ public struct Recommender: Sendable {
             if let row = row(of: track.id) {
                 rows.append(row)
             } else if scaler.features.allSatisfy({ track.features[$0] != nil }) {
+                let values = scaler.features.map { track.features[$0]! }
+                // The reader keeps features within the schema; a caller of this API might not, and
+                // one infinite value would make the centroid and the logged similarity NaN.
+                guard values.allSatisfy({ $0.isFinite && abs($0) <= PlaylistReader.unboundedLimit }) else {
+                    throw MSRError(.badData, "\(Self.name(playlist)): track \(track.given): an audio feature is not a finite number "
+                        + "within +-\(PlaylistReader.unboundedLimitText)")
+                }
                 rows.append(nil)
-                inline.append(scaler.features.map { track.features[$0]! })
+                inline.append(values)
             } else {
                 unknown.append(track.given)
             }
         }
         guard !rows.isEmpty else {
-            let name = "playlist\(playlist.name.map { " '\($0)'" } ?? "")"
+            let name = Self.name(playlist)
             throw MSRError(.badData, playlist.tracks.isEmpty ? "\(name) has no tracks"
                 : "\(name): none of its \(playlist.tracks.count) tracks is in the song base or carries its audio features")
         }
@@ -112,6 +119,9 @@ public struct Recommender: Sendable {
                 for j in 0..<d { centroid[j] += scaler.standardize(inline[next][j], feature: j) / count }
                 next += 1
             }
+        }
+        guard centroid.allSatisfy(\.isFinite) else {
+            throw MSRError(.badData, "\(Self.name(playlist)): its audio features give no finite point in the standardised space")
         }
         let genre = GradientBoostingClassifier.argmax(mean, classes: classCount)[0]
         let component = try mixtures[Int(genre)].predict(centroid)[0]
@@ -145,6 +155,11 @@ public struct Recommender: Sendable {
             probabilities: Dictionary(uniqueKeysWithValues: zip(catalog.genres, mean)),
             picks: picks.taken.map { Pick(row: $0.row, uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])], score: 1 / (1 + $0.distance)) },
             similarity: Self.cosine(centroid, catalog.meanPoint(picks.taken.map(\.row))))
+    }
+
+    /// `playlist 'name'`, or `playlist` when it has none: how errors name a playlist.
+    static func name(_ playlist: Playlist) -> String {
+        "playlist\(playlist.name.map { " '\($0)'" } ?? "")"
     }
 
     /// The `k` nearest rows offered, nearest first (ties: the lower row), kept by insertion:
