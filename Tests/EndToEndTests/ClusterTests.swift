@@ -58,4 +58,27 @@ final class ClusterTests: XCTestCase {
                        + "give one value, or one per genre")
         XCTAssertFalse(workspace.exists("models"))
     }
+
+    func testAFailedRefitLeavesEveryPreviousOutputAsItWas() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
+        XCTAssertEqual(try workspace.run("train").status, 0)
+        XCTAssertEqual(try workspace.run("cluster").status, 0)
+        let outputs = (0..<10).flatMap { ["models/mixture_\($0).json", "metrics/uns_metrics_\($0).json"] } + ["models/catalog.msrix"]
+        let before = outputs.map { workspace.bytes($0) }
+        let files = workspace.files()
+
+        // Nine genres refit with 2 components; rock (label 9) has fewer songs than 900.
+        try workspace.edit("params.yaml", "n_components: 3 ", "n_components: [2, 2, 2, 2, 2, 2, 2, 2, 2, 900] ")
+        let result = try workspace.run("cluster")
+        XCTAssertEqual(result.status, 65, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("msr-cluster: "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("rock"), result.stderr)
+        for (file, bytes) in zip(outputs, before) {
+            XCTAssertNotNil(bytes, file)
+            XCTAssertEqual(workspace.bytes(file), bytes, "\(file) was rewritten by a failed msr-cluster")
+        }
+        XCTAssertEqual(workspace.files(), files, "no temporary is left")
+    }
 }

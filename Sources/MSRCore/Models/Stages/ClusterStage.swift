@@ -43,11 +43,19 @@ public enum ClusterStage {
         progress.finish()
         var rows: [GenreClusters] = []
         for outcome in outcomes { rows.append(try outcome.get()) }
-        try SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
-                      labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
-                      components: rows.flatMap(\.components), points: rows.flatMap(\.points),
-                      probabilities: rows.flatMap(\.probabilities))
-            .write(to: paths.catalog)
+        // Every genre was fitted: only now is anything written, all of it or none, so a genre
+        // that fails never leaves new mixtures beside old ones and an old song index.
+        let outputs = OutputSet()
+        for (label, row) in rows.enumerated() {
+            try outputs.add(row.model.json(genre: row.genre, features: scaler.features), to: "\(paths.modelsDir)/mixture_\(label).json")
+            try outputs.add(row.metrics, to: "\(paths.metricsDir)/uns_metrics_\(label).json")
+        }
+        let index = SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
+                              labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
+                              components: rows.flatMap(\.components), points: rows.flatMap(\.points),
+                              probabilities: rows.flatMap(\.probabilities))
+        try outputs.add(index.encoded(), to: paths.catalog)
+        try outputs.commit()
         for row in rows where !row.model.converged {
             FileHandle.standardError.write(Data(("msr-cluster: warning: genre '\(row.genre)' did not converge in "
                 + "\(settings.maxIter) iterations (increase cluster.max_iter or cluster.tol)\n").utf8))
@@ -88,9 +96,11 @@ public enum ClusterStage {
         var uris: TextColumn, points: [Double], components: [Int32], probabilities: [Double]
         var silhouette: Double, calinskiHarabasz: Double, daviesBouldin: Double
         var bic: Double, aic: Double, timeFit: Double, timePredict: Double
+        /// uns_metrics_<label>.json.
+        var metrics: JSONValue
     }
 
-    /// Fits one genre's mixture and writes its model and scores.
+    /// Fits one genre's mixture and scores it; writes nothing.
     static func cluster(label: Int, genre: String, paths: ProjectConfig.Clustering, schema: Schema,
                         scaler: FeatureScaler, classifier: GradientBoostingClassifier, params: MixtureParams) throws -> GenreClusters {
         let file = "\(paths.toRecDir)/to_rec_\(label).csv"
@@ -120,8 +130,7 @@ public enum ClusterStage {
         let davies = ClusterScores.daviesBouldin(points, dimension: d, labels: labels)
         let bic = try model.bic(points), aic = try model.aic(points)
 
-        try model.json(genre: genre, features: scaler.features).write(to: "\(paths.modelsDir)/mixture_\(label).json")
-        try JSONValue.object([
+        let metrics = JSONValue.object([
             "genre": .string(genre),
             "n_samples": .int(n),
             "n_components": .int(model.componentCount),
@@ -134,11 +143,12 @@ public enum ClusterStage {
             "n_iter": .int(model.iterations),
             "time_predict": .double(seconds),
             "time_fit": .double(fitSeconds),
-        ]).write(to: "\(paths.metricsDir)/uns_metrics_\(label).json")
+        ])
         return GenreClusters(genre: genre, songs: n, model: model, uris: songs.uris, points: points,
                              components: labels, probabilities: classifier.predictProbabilities(songs.features),
                              silhouette: silhouette,
-                             calinskiHarabasz: calinski, daviesBouldin: davies, bic: bic, aic: aic, timeFit: fitSeconds, timePredict: seconds)
+                             calinskiHarabasz: calinski, daviesBouldin: davies, bic: bic, aic: aic, timeFit: fitSeconds, timePredict: seconds,
+                             metrics: metrics)
     }
 
     /// Counts finished tasks across threads.
