@@ -115,8 +115,32 @@ final class MixtureFileTests: XCTestCase {
                 XCTAssertEqual(back, model, "\(type)")
                 XCTAssertEqual(try back.predict(points), try model.predict(points))
                 XCTAssertEqual(errorMessage { _ = try GaussianMixture.read("\(folder)/m.json", dimension: 3) },
-                               "\(folder)/m.json: expected genre, covariance_type, weights and 3-feature means (run msr-cluster again)")
+                               "\(folder)/m.json: features: expected a list of 3 feature names (run msr-cluster again)")
             }
         }
+    }
+
+    func testDamagedValuesAreRefusedWithTheirJSONPath() {
+        func error(_ type: String, _ weights: String, _ covariances: String) -> String {
+            loadError("""
+                {"format": "msr-gaussian-mixture", "version": 1, "genre": "pop", "features": ["a", "b"],
+                 "covariance_type": "\(type)", "weights": \(weights), "means": [[0, 0], [1, 1]], "covariances": \(covariances)}
+                """, as: "m.json") { _ = try GaussianMixture.read($0, dimension: 2) }
+        }
+        XCTAssertEqual(error("spherical", "[0.5, 0.5]", "[1, 2]"), "no error")
+        XCTAssertEqual(error("spherical", "[0.5, 0.5]", "[1, 0]"),
+                       "m.json: covariances[1]: expected a finite number > 0, got 0 (run msr-cluster again)")
+        XCTAssertEqual(error("spherical", "[1e999, 0.5]", "[1, 2]"),
+                       "m.json: weights[0]: expected a finite number > 0, got a number beyond the range of a double (run msr-cluster again)")
+        XCTAssertEqual(error("diag", "[0.5, 0.5]", "[[1, 1], [1, -2]]"),
+                       "m.json: covariances[1][1]: expected a finite number > 0, got -2 (run msr-cluster again)")
+        XCTAssertEqual(error("tied", "[0.5, 0.5]", "[[1, 2], [2, 1]]"), "m.json: covariances: not positive definite (run msr-cluster again)")
+        XCTAssertEqual(error("tied", "[0.5, 0.5]", "[[2, 1], [1, 2]]"), "no error")
+        XCTAssertEqual(error("full", "[0.5, 0.5]", "[[[2, 1], [1, 2]], [[1, \"x\"], [0, 1]]]"),
+                       "m.json: covariances[1][0][1]: expected a finite number, got \"x\" (run msr-cluster again)")
+        XCTAssertEqual(error("full", "[0.5, 0.5]", "[[[2, 1], [1, 2]]]"),
+                       "m.json: covariances: expected a list of 2 matrices (one per weight), got 1 (run msr-cluster again)")
+        XCTAssertEqual(error("round", "[0.5, 0.5]", "[1, 2]"),
+                       "m.json: covariance_type: expected one of spherical, diag, tied, full (run msr-cluster again)")
     }
 }

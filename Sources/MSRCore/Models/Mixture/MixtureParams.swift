@@ -26,6 +26,10 @@ public struct MixtureParams: Sendable, Equatable {
     /// Rows the silhouette score is computed on at most (a seeded sample beyond: it is quadratic).
     public var silhouetteSampleSize = 10_000
 
+    /// Most components a genre's mixture may have: the fit's time and memory grow with songs x
+    /// components (and the responsibilities hold one double per song and component).
+    public static let maxComponents = 256
+
     public init() {}
 
     /// The components for genre `label` of `genreCount`.

@@ -107,16 +107,22 @@ public enum ClusterStage {
         let songs = try SongTable.read(path: file, schema: schema)
         let d = songs.features.columnCount, n = songs.count
         let points = scaler.standardizedRows(songs.features)
-        let model: GaussianMixture
+        // A mixture that cannot be fitted, or whose covariances degenerate, is the genre's data's
+        // (or the params') fault: a bad-data error naming the genre, never a MixtureError.
+        func mixture<T>(_ step: () throws -> T) throws -> T {
+            do {
+                return try step()
+            } catch let error as MixtureError {
+                throw MSRError.badData(file: file, "genre '\(genre)': \(error.message)")
+            }
+        }
         let fitStart = DispatchTime.now().uptimeNanoseconds
-        do {
-            model = try GaussianMixture.fit(points, dimension: d, components: params.components(forLabel: label), params: params)
-        } catch let error as MixtureError {
-            throw MSRError.badData(file: file, "genre '\(genre)': \(error.message)")
+        let model = try mixture {
+            try GaussianMixture.fit(points, dimension: d, components: params.components(forLabel: label), params: params)
         }
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitStart) / 1e9
         let start = DispatchTime.now().uptimeNanoseconds
-        let labels = try model.predict(points)
+        let labels = try mixture { try model.predict(points) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var sample = Array(0..<n)
         if n > params.silhouetteSampleSize {
@@ -128,7 +134,7 @@ public enum ClusterStage {
         let silhouette = ClusterScores.silhouette(samplePoints, dimension: d, labels: sample.map { labels[$0] })
         let calinski = ClusterScores.calinskiHarabasz(points, dimension: d, labels: labels)
         let davies = ClusterScores.daviesBouldin(points, dimension: d, labels: labels)
-        let bic = try model.bic(points), aic = try model.aic(points)
+        let bic = try mixture { try model.bic(points) }, aic = try mixture { try model.aic(points) }
 
         let metrics = JSONValue.object([
             "genre": .string(genre),
