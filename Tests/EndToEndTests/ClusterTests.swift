@@ -69,12 +69,13 @@ final class ClusterTests: XCTestCase {
         let before = outputs.map { workspace.bytes($0) }
         let files = workspace.files()
 
-        // Nine genres refit with 2 components; rock (label 9) has fewer songs than 900.
-        try workspace.edit("params.yaml", "n_components: 3 ", "n_components: [2, 2, 2, 2, 2, 2, 2, 2, 2, 900] ")
+        // Nine genres refit with 2 components; rock (label 9), cut to 100 songs, cannot have 150.
+        let rock = try XCTUnwrap(workspace.read("data/to_rec/to_rec_9.csv")).split(separator: "\n").prefix(101)
+        try workspace.write(rock.joined(separator: "\n") + "\n", to: "data/to_rec/to_rec_9.csv")
+        try workspace.edit("params.yaml", "n_components: 3 ", "n_components: [2, 2, 2, 2, 2, 2, 2, 2, 2, 150] ")
         let result = try workspace.run("cluster")
-        XCTAssertEqual(result.status, 65, result.stderr)
-        XCTAssertTrue(result.stderr.hasPrefix("msr-cluster: "), result.stderr)
-        XCTAssertTrue(result.stderr.contains("rock"), result.stderr)
+        XCTAssertFails(result, status: 65, "msr-cluster: params.yaml: cluster.n_components[9]: 150 components for genre 'rock', "
+                       + "which has 100 songs (data/to_rec/to_rec_9.csv): expected an integer in [1, 100]")
         for (file, bytes) in zip(outputs, before) {
             XCTAssertNotNil(bytes, file)
             XCTAssertEqual(workspace.bytes(file), bytes, "\(file) was rewritten by a failed msr-cluster")

@@ -220,7 +220,8 @@ final class BoostingTests: XCTestCase {
 
     func testTrainParamsErrorsNameTheKey() {
         func error(_ train: String) -> String {
-            loadError("ingest:\n  genres: [a, b]\ntransform:\n  test_size: 0.2\n  random_state: 1\ntrain:\n" + train,
+            loadError("ingest:\n  genres: [a, b]\ntransform:\n  test_size: 0.2\n  random_state: 1\ntrain:\n" + train
+                + "cluster:\n  n_components: 3\n  covariance_type: full\n  random_state: 1\n",
                       as: "p.yaml") { _ = try Params.load(path: $0) }
         }
         let base = "  learning_rate: 0.1\n  n_estimators: 10\n  random_state: 1\n"
@@ -231,5 +232,17 @@ final class BoostingTests: XCTestCase {
                        "p.yaml:11:13: train.max_bins: expected an integer in [2, 255], got \"300\"")
         XCTAssertEqual(error(base + "  max_depth: 3\n  subsample: 0\n"),
                        "p.yaml:11:14: train.subsample: expected a number in (0, 1], got \"0\"")
+        // Every count and limit has a range that keeps msr-train within memory and time.
+        XCTAssertEqual(error("  learning_rate: 0.1\n  n_estimators: 1000000000\n  random_state: 1\n  max_depth: 3\n"),
+                       "p.yaml:8:17: train.n_estimators: expected an integer in [1, 10000], got \"1000000000\"")
+        XCTAssertEqual(error(base + "  max_depth: 65\n"), "p.yaml:10:14: train.max_depth: expected an integer in [1, 64], got \"65\"")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  max_leaves: 65536\n"),
+                       "p.yaml:11:15: train.max_leaves: expected an integer in [2, 1024], got \"65536\"")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  min_samples_leaf: 0\n"),
+                       "p.yaml:11:21: train.min_samples_leaf: expected an integer in [1, 1000000], got \"0\"")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  n_iter_no_change: 100000\n"),
+                       "p.yaml:11:21: train.n_iter_no_change: expected an integer in [1, 10000], got \"100000\"")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  tol: -1\n"), "p.yaml:11:8: train.tol: expected a number >= 0, got \"-1\"")
+        XCTAssertEqual(error(base + "  max_depth: 64\n  max_leaves: 1024\n  n_iter_no_change: 10000\n  min_samples_leaf: 1000000\n"), "no error")
     }
 }

@@ -96,7 +96,20 @@ final class MixtureTests: XCTestCase {
         XCTAssertEqual(error("  n_components: 3\n  covariance_type: round\n  random_state: 1\n"),
                        "p.yaml:13:20: cluster.covariance_type: expected one of spherical, diag, tied, full, got \"round\"")
         XCTAssertEqual(error("  n_components: [3, 0]\n  covariance_type: full\n  random_state: 1\n"),
-                       "p.yaml:12:21: cluster.n_components[1]: expected an integer in [1, 1000], got \"0\"")
+                       "p.yaml:12:21: cluster.n_components[1]: expected an integer in [1, 256], got \"0\"")
+        // Every count and limit has a range that keeps msr-cluster within memory and time.
+        let base = "  covariance_type: full\n  random_state: 1\n"
+        XCTAssertEqual(error("  n_components: 1000\n" + base),
+                       "p.yaml:12:17: cluster.n_components: expected an integer in [1, 256], got \"1000\"")
+        XCTAssertEqual(error("  n_components: 3\n" + base + "  tol: 0\n"), "p.yaml:15:8: cluster.tol: expected a number > 0, got \"0\"")
+        XCTAssertEqual(error("  n_components: 3\n" + base + "  max_iter: 1000000000\n"),
+                       "p.yaml:15:13: cluster.max_iter: expected an integer in [1, 10000], got \"1000000000\"")
+        XCTAssertEqual(error("  n_components: 3\n" + base + "  n_init: 101\n"),
+                       "p.yaml:15:11: cluster.n_init: expected an integer in [1, 100], got \"101\"")
+        XCTAssertEqual(error("  n_components: 3\n" + base + "  silhouette_sample_size: 1000000\n"),
+                       "p.yaml:15:27: cluster.silhouette_sample_size: expected an integer in [2, 50000], got \"1000000\"")
+        XCTAssertEqual(error("  n_components: 256\n" + base + "  n_init: 100\n  max_iter: 10000\n  silhouette_sample_size: 50000\n"),
+                       "no error")
         XCTAssertEqual(error("  n_components: 3\n  covariance_type: full\n  random_state: 1\n"), "no error")
     }
 }

@@ -35,7 +35,7 @@ public enum ClusterStage {
         let outcomes = Parallel.map(genres.count) { label in
             Result { () throws -> GenreClusters in
                 let result = try cluster(label: label, genre: genres[label], paths: paths, schema: schema,
-                                         scaler: scaler, classifier: classifier, params: settings)
+                                         scaler: scaler, classifier: classifier, params: settings, paramsFile: params.file)
                 progress.update("\(done.increment())/\(genres.count) genres")
                 return result
             }
@@ -102,10 +102,17 @@ public enum ClusterStage {
 
     /// Fits one genre's mixture and scores it; writes nothing.
     static func cluster(label: Int, genre: String, paths: ProjectConfig.Clustering, schema: Schema,
-                        scaler: FeatureScaler, classifier: GradientBoostingClassifier, params: MixtureParams) throws -> GenreClusters {
+                        scaler: FeatureScaler, classifier: GradientBoostingClassifier, params: MixtureParams,
+                        paramsFile: String) throws -> GenreClusters {
         let file = "\(paths.toRecDir)/to_rec_\(label).csv"
         let songs = try SongTable.read(path: file, schema: schema)
         let d = songs.features.columnCount, n = songs.count
+        let k = params.components(forLabel: label)
+        // The one bound of n_components that depends on the data.
+        guard k <= n else {
+            throw MSRError.badData(file: paramsFile, "\(params.componentsKey(forLabel: label)): \(k) components for genre '\(genre)', "
+                + "which has \(n) songs (\(file)): expected an integer in [1, \(n)]")
+        }
         let points = scaler.standardizedRows(songs.features)
         // A mixture that cannot be fitted, or whose covariances degenerate, is the genre's data's
         // (or the params') fault: a bad-data error naming the genre, never a MixtureError.
@@ -118,7 +125,7 @@ public enum ClusterStage {
         }
         let fitStart = DispatchTime.now().uptimeNanoseconds
         let model = try mixture {
-            try GaussianMixture.fit(points, dimension: d, components: params.components(forLabel: label), params: params)
+            try GaussianMixture.fit(points, dimension: d, components: k, params: params)
         }
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitStart) / 1e9
         let start = DispatchTime.now().uptimeNanoseconds
