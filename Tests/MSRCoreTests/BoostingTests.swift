@@ -245,4 +245,16 @@ final class BoostingTests: XCTestCase {
         XCTAssertEqual(error(base + "  max_depth: 3\n  tol: -1\n"), "p.yaml:11:8: train.tol: expected a number >= 0, got \"-1\"")
         XCTAssertEqual(error(base + "  max_depth: 64\n  max_leaves: 1024\n  n_iter_no_change: 10000\n  min_samples_leaf: 1000000\n"), "no error")
     }
+
+    func testParamsYAMLListsEveryTrainKeyWithTheCodeDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let params = try Params.load(path: "\(root)/params.yaml")
+        XCTAssertEqual(params.train, BoostingParams(), "the code's defaults are params.yaml's values")
+        var file = try ConfigValue.load(path: "\(root)/params.yaml").mapping()
+        let keys: Set = ["learning_rate", "max_depth", "n_estimators", "random_state", "max_leaves", "min_samples_leaf",
+                         "l2_regularization", "max_bins", "subsample", "early_stopping", "validation_fraction", "n_iter_no_change", "tol"]
+        XCTAssertEqual(Set(try file.required("train").mapping().keys), keys, "params.yaml lists every key msr-train reads")
+        XCTAssertEqual(Set(BoostingParams().mlflowParams.keys), keys, "MLflow logs every key msr-train reads")
+        XCTAssertEqual(BoostingParams().mlflowParams["tol"], "1e-07")
+    }
 }

@@ -114,6 +114,17 @@ final class MixtureTests: XCTestCase {
     }
 }
 
+extension MixtureTests {
+    func testParamsYAMLListsEveryClusterKeyWithTheCodeDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        XCTAssertEqual(try Params.load(path: "\(root)/params.yaml").cluster, MixtureParams(), "the code's defaults are params.yaml's values")
+        var file = try ConfigValue.load(path: "\(root)/params.yaml").mapping()
+        let keys: Set = ["n_components", "covariance_type", "random_state", "n_init", "max_iter", "tol", "reg_covar", "silhouette_sample_size"]
+        XCTAssertEqual(Set(try file.required("cluster").mapping().keys), keys, "params.yaml lists every key msr-cluster reads")
+        XCTAssertEqual(Set(MixtureParams().mlflowParams(label: 0).keys), keys, "MLflow logs every key msr-cluster reads")
+    }
+}
+
 final class MixtureFileTests: XCTestCase {
     func testEveryCovarianceTypeRoundTrips() throws {
         let points = threeBlobs()

@@ -1,13 +1,13 @@
 /// `train`: the gradient-boosted trees' settings, named as scikit-learn and LightGBM name them.
 ///
-/// Every count and limit has a range that keeps msr-train
+/// The defaults are params.yaml's values. Every count and limit has a range that keeps msr-train
 /// within memory and time (a tree's work grows with rows x features x leaves, a fit's with
 /// rounds x classes trees); a value outside it is refused with its key path and the range.
 public struct BoostingParams: Sendable, Equatable {
     /// Shrinkage of each tree's contribution; above 0.
-    public var learningRate = 0.1
+    public var learningRate = 0.008
     /// Boosting rounds (one tree per class per round), in [1, 10000].
-    public var nEstimators = 100
+    public var nEstimators = 250
     /// Deepest a leaf may be (the root is depth 0), in [1, 64] (64 reads as "no limit", as in
     /// scripts/presets/tuned-params.yaml: `maxLeaves` bounds a tree's work, a tree of 1024
     /// leaves being at most 1023 deep).
@@ -15,8 +15,9 @@ public struct BoostingParams: Sendable, Equatable {
     /// Most leaves a tree may have (LightGBM's num_leaves), in [2, 1024]: each leaf that may
     /// still split holds a histogram of every feature's bins.
     public var maxLeaves = 31
-    /// Fewest training rows in a leaf, in [1, 1000000].
-    public var minSamplesLeaf = 20
+    /// Fewest training rows in a leaf, in [1, 1000000] (1: scikit-learn's
+    /// GradientBoostingClassifier's default, as in the reference).
+    public var minSamplesLeaf = 1
     /// L2 regularisation of the leaf values; at least 0.
     public var l2Regularization = 0.0
     /// Bins per feature, in [2, 255] (a bin is one byte).
@@ -32,7 +33,7 @@ public struct BoostingParams: Sendable, Equatable {
     public var validationFraction = 0.1
     /// In [1, 10000].
     public var nIterNoChange = 10
-    /// At least 0.
+    /// The least fall of the held-out loss that counts as an improvement; at least 0.
     public var tol = 1e-7
 
     /// The ranges, one place for the reader and the documentation.
