@@ -76,25 +76,22 @@ final class BoostingTests: XCTestCase {
         let gradient: [Double] = (0..<40).map { $0 / 2 < 10 ? -1 : 1 }
         let hessian = [Double](repeating: 1, count: 40)
         let binner = FeatureBinner(matrix: matrix, rows: Array(0..<40), maxBins: 255)
-        let bins = binner.transform(matrix)
-        let binColumns = binner.transformColumns(matrix)
-        defer { withExtendedLifetime(binColumns) {} }
-        let grower = bins.withUnsafeBufferPointer { b in
-            TreeGrower(bins: b.baseAddress!, columns: binColumns.withUnsafeBufferPointer { $0.baseAddress! }, rowCount: 40, features: 2, layout: Histogram.Layout(binCounts: [binner.binCount(0), binner.binCount(1)]),
-                       edges: binner.edges, finder: SplitFinder(l2: 0, minSamplesLeaf: 5, minHessian: 1e-3),
-                       maxLeaves: 2, maxDepth: 3, learningRate: 1)
-        }
+        let binned = BinnedMatrix(matrix, binner: binner)
+        // The owned bins are what the binner's arrays hold.
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: binned.rows, count: 80)), binner.transform(matrix))
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: binned.columns, count: 80)), binner.transformColumns(matrix))
+        let grower = TreeGrower(binned: binned, layout: Histogram.Layout(binCounts: [binner.binCount(0), binner.binCount(1)]),
+                                edges: binner.edges, finder: SplitFinder(l2: 0, minSamplesLeaf: 5, minHessian: 1e-3),
+                                maxLeaves: 2, maxDepth: 3, learningRate: 1)
         var indices = (0..<40).map(Int32.init)
         var importance = [0.0, 0.0]
         var leaves: [(Double, Int)] = []
-        let tree = bins.withUnsafeBufferPointer { _ in
-            indices.withUnsafeMutableBufferPointer { rows in
-                gradient.withUnsafeBufferPointer { g in
-                    hessian.withUnsafeBufferPointer { h in
-                        grower.grow(indices: rows, gradient: g, hessian: h, workspace: TreeWorkspace(capacity: 40),
-                                    importance: &importance) { value, rows in
-                            leaves.append((value, rows.count))
-                        }
+        let tree = indices.withUnsafeMutableBufferPointer { rows in
+            gradient.withUnsafeBufferPointer { g in
+                hessian.withUnsafeBufferPointer { h in
+                    grower.grow(indices: rows, gradient: g, hessian: h, workspace: TreeWorkspace(capacity: 40),
+                                importance: &importance) { value, rows in
+                        leaves.append((value, rows.count))
                     }
                 }
             }
