@@ -58,4 +58,78 @@ final class ClusterTests: XCTestCase {
                        + "give one value, or one per genre")
         XCTAssertFalse(workspace.exists("models"))
     }
+
+    func testAFailedRefitLeavesEveryPreviousOutputAsItWas() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
+        XCTAssertEqual(try workspace.run("train").status, 0)
+        XCTAssertEqual(try workspace.run("cluster").status, 0)
+        let outputs = (0..<10).flatMap { ["models/mixture_\($0).json", "metrics/uns_metrics_\($0).json"] } + ["models/catalog.msrix"]
+        let before = outputs.map { workspace.bytes($0) }
+        let files = workspace.files()
+
+        // Nine genres refit with 2 components; rock (label 9), cut to 100 songs, cannot have 150.
+        let rock = try XCTUnwrap(workspace.read("data/to_rec/to_rec_9.csv")).split(separator: "\n").prefix(101)
+        try workspace.write(rock.joined(separator: "\n") + "\n", to: "data/to_rec/to_rec_9.csv")
+        try workspace.edit("params.yaml", "n_components: 3 ", "n_components: [2, 2, 2, 2, 2, 2, 2, 2, 2, 150] ")
+        let result = try workspace.run("cluster")
+        XCTAssertFails(result, status: 65, "msr-cluster: params.yaml: cluster.n_components[9]: 150 components for genre 'rock', "
+                       + "which has 100 songs (data/to_rec/to_rec_9.csv): expected an integer in [1, 100]")
+        for (file, bytes) in zip(outputs, before) {
+            XCTAssertNotNil(bytes, file)
+            XCTAssertEqual(workspace.bytes(file), bytes, "\(file) was rewritten by a failed msr-cluster")
+        }
+        XCTAssertEqual(workspace.files(), files, "no temporary is left")
+    }
+
+    func testDamagedMixtureFilesAreRefusedWithTheirJSONPath() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
+        try workspace.edit("params.yaml", "covariance_type: spherical", "covariance_type: full")
+        XCTAssertEqual(try workspace.run("train").status, 0)
+        XCTAssertEqual(try workspace.run("cluster").status, 0)
+        let song = try XCTUnwrap(workspace.read("data/to_rec/to_rec_0.csv")?.split(separator: "\n")[1].split(separator: ",").first)
+        XCTAssertEqual(try workspace.run("predict", "--no-log", "--similar-to", String(song)).status, 0)
+        let good = try XCTUnwrap(workspace.bytes("models/mixture_0.json"))
+
+        /// Writes mixture_0.json with one change; returns msr-predict's run.
+        func predict(_ change: (inout [String: Any]) -> Void) throws -> Workspace.Result {
+            var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: good) as? [String: Any])
+            change(&object)
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: "\(workspace.path)/models/mixture_0.json"))
+            return try workspace.run("predict", "--no-log", "--similar-to", String(song))
+        }
+        func covariances(_ object: [String: Any]) -> [[[Double]]] { object["covariances"] as! [[[Double]]] }
+
+        // A covariance that is symmetric but not positive definite (a negative variance).
+        XCTAssertFails(try predict { object in
+            var blocks = covariances(object)
+            blocks[1][4][4] = -1.5
+            object["covariances"] = blocks
+        }, status: 65, "msr-predict: models/mixture_0.json: covariances[1]: not positive definite (run msr-cluster again)")
+        XCTAssertFails(try predict { object in
+            var blocks = covariances(object)
+            blocks[2][0][3] += 1
+            object["covariances"] = blocks
+        }, status: 65, "msr-predict: models/mixture_0.json: covariances[2]: not symmetric ([0][3] differs from [3][0]) (run msr-cluster again)")
+        // NaN is written as null.
+        XCTAssertFails(try predict { object in
+            var weights = object["weights"] as! [Any]
+            weights[1] = NSNull()
+            object["weights"] = weights
+        }, status: 65, "msr-predict: models/mixture_0.json: weights[1]: expected a finite number > 0, got null (run msr-cluster again)")
+        XCTAssertFails(try predict { object in
+            object["weights"] = [0.5, 0.25, 0.125]
+        }, status: 65, "msr-predict: models/mixture_0.json: weights: sum to 0.875, expected 1 (run msr-cluster again)")
+        XCTAssertFails(try predict { object in
+            object["means"] = Array((object["means"] as! [[Double]]).dropLast())
+        }, status: 65, "msr-predict: models/mixture_0.json: means: expected a list of 3 rows (one per weight), got 2 (run msr-cluster again)")
+        XCTAssertFails(try predict { object in
+            var blocks = covariances(object)
+            blocks[0][8] = Array(blocks[0][8].prefix(8))
+            object["covariances"] = blocks
+        }, status: 65, "msr-predict: models/mixture_0.json: covariances[0][8]: expected a list of 9 numbers, got 8 (run msr-cluster again)")
+    }
 }

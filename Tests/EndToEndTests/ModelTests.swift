@@ -53,4 +53,29 @@ final class ModelTests: XCTestCase {
         XCTAssertTrue(result.stderr.hasPrefix("msr-train: params.yaml:"), result.stderr)
         XCTAssertTrue(result.stderr.hasSuffix(": train.max_depth: expected an integer in [1, 64], got \"0\"\n"), result.stderr)
     }
+
+    func testAStageWritesAllItsOutputsOrNone() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
+        XCTAssertEqual(try workspace.run("train").status, 0)
+        XCTAssertEqual(try workspace.run("evaluate").status, 0)
+        let outputs = ["models/classifier.msrgb", "models/feature_importance.json", "metrics/metrics.json", "metrics/confusion.json"]
+        let before = outputs.map { workspace.bytes($0) }
+        let files = workspace.files()
+
+        // The second output of each stage cannot be written (its folder is a file): the first stays.
+        try workspace.edit("params.yaml", "n_estimators: 5", "n_estimators: 6")
+        try workspace.edit("config.yaml", "importance: models/feature_importance.json", "importance: models/classifier.msrgb/importance.json")
+        try workspace.edit("config.yaml", "confusion: metrics/confusion.json", "confusion: metrics/metrics.json/confusion.json")
+        XCTAssertFails(try workspace.run("train"), status: 74,
+                       "msr-train: models/classifier.msrgb/importance.json: cannot create the folder models/classifier.msrgb")
+        XCTAssertFails(try workspace.run("evaluate"), status: 74,
+                       "msr-evaluate: metrics/metrics.json/confusion.json: cannot create the folder metrics/metrics.json")
+        for (file, bytes) in zip(outputs, before) {
+            XCTAssertNotNil(bytes, file)
+            XCTAssertEqual(workspace.bytes(file), bytes, "\(file) was rewritten by a failed stage")
+        }
+        XCTAssertEqual(workspace.files().filter { !$0.hasSuffix(".yaml") }, files.filter { !$0.hasSuffix(".yaml") }, "no temporary is left")
+    }
 }

@@ -76,25 +76,22 @@ final class BoostingTests: XCTestCase {
         let gradient: [Double] = (0..<40).map { $0 / 2 < 10 ? -1 : 1 }
         let hessian = [Double](repeating: 1, count: 40)
         let binner = FeatureBinner(matrix: matrix, rows: Array(0..<40), maxBins: 255)
-        let bins = binner.transform(matrix)
-        let binColumns = binner.transformColumns(matrix)
-        defer { withExtendedLifetime(binColumns) {} }
-        let grower = bins.withUnsafeBufferPointer { b in
-            TreeGrower(bins: b.baseAddress!, columns: binColumns.withUnsafeBufferPointer { $0.baseAddress! }, rowCount: 40, features: 2, layout: Histogram.Layout(binCounts: [binner.binCount(0), binner.binCount(1)]),
-                       edges: binner.edges, finder: SplitFinder(l2: 0, minSamplesLeaf: 5, minHessian: 1e-3),
-                       maxLeaves: 2, maxDepth: 3, learningRate: 1)
-        }
+        let binned = BinnedMatrix(matrix, binner: binner)
+        // The owned bins are what the binner's arrays hold.
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: binned.rows, count: 80)), binner.transform(matrix))
+        XCTAssertEqual(Array(UnsafeBufferPointer(start: binned.columns, count: 80)), binner.transformColumns(matrix))
+        let grower = TreeGrower(binned: binned, layout: Histogram.Layout(binCounts: [binner.binCount(0), binner.binCount(1)]),
+                                edges: binner.edges, finder: SplitFinder(l2: 0, minSamplesLeaf: 5, minHessian: 1e-3),
+                                maxLeaves: 2, maxDepth: 3, learningRate: 1)
         var indices = (0..<40).map(Int32.init)
         var importance = [0.0, 0.0]
         var leaves: [(Double, Int)] = []
-        let tree = bins.withUnsafeBufferPointer { _ in
-            indices.withUnsafeMutableBufferPointer { rows in
-                gradient.withUnsafeBufferPointer { g in
-                    hessian.withUnsafeBufferPointer { h in
-                        grower.grow(indices: rows, gradient: g, hessian: h, workspace: TreeWorkspace(capacity: 40),
-                                    importance: &importance) { value, rows in
-                            leaves.append((value, rows.count))
-                        }
+        let tree = indices.withUnsafeMutableBufferPointer { rows in
+            gradient.withUnsafeBufferPointer { g in
+                hessian.withUnsafeBufferPointer { h in
+                    grower.grow(indices: rows, gradient: g, hessian: h, workspace: TreeWorkspace(capacity: 40),
+                                importance: &importance) { value, rows in
+                        leaves.append((value, rows.count))
                     }
                 }
             }
@@ -220,7 +217,8 @@ final class BoostingTests: XCTestCase {
 
     func testTrainParamsErrorsNameTheKey() {
         func error(_ train: String) -> String {
-            loadError("ingest:\n  genres: [a, b]\ntransform:\n  test_size: 0.2\n  random_state: 1\ntrain:\n" + train,
+            loadError("ingest:\n  genres: [a, b]\ntransform:\n  test_size: 0.2\n  random_state: 1\ntrain:\n" + train
+                + "cluster:\n  n_components: 3\n  covariance_type: full\n  random_state: 1\n",
                       as: "p.yaml") { _ = try Params.load(path: $0) }
         }
         let base = "  learning_rate: 0.1\n  n_estimators: 10\n  random_state: 1\n"
@@ -231,5 +229,29 @@ final class BoostingTests: XCTestCase {
                        "p.yaml:11:13: train.max_bins: expected an integer in [2, 255], got \"300\"")
         XCTAssertEqual(error(base + "  max_depth: 3\n  subsample: 0\n"),
                        "p.yaml:11:14: train.subsample: expected a number in (0, 1], got \"0\"")
+        // Every count and limit has a range that keeps msr-train within memory and time.
+        XCTAssertEqual(error("  learning_rate: 0.1\n  n_estimators: 1000000000\n  random_state: 1\n  max_depth: 3\n"),
+                       "p.yaml:8:17: train.n_estimators: expected an integer in [1, 10000], got \"1000000000\"")
+        XCTAssertEqual(error(base + "  max_depth: 65\n"), "p.yaml:10:14: train.max_depth: expected an integer in [1, 64], got \"65\"")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  max_leaves: 65536\n"),
+                       "p.yaml:11:15: train.max_leaves: expected an integer in [2, 1024], got \"65536\"")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  min_samples_leaf: 0\n"),
+                       "p.yaml:11:21: train.min_samples_leaf: expected an integer in [1, 1000000], got \"0\"")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  n_iter_no_change: 100000\n"),
+                       "p.yaml:11:21: train.n_iter_no_change: expected an integer in [1, 10000], got \"100000\"")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  tol: -1\n"), "p.yaml:11:8: train.tol: expected a number >= 0, got \"-1\"")
+        XCTAssertEqual(error(base + "  max_depth: 64\n  max_leaves: 1024\n  n_iter_no_change: 10000\n  min_samples_leaf: 1000000\n"), "no error")
+    }
+
+    func testParamsYAMLListsEveryTrainKeyWithTheCodeDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        let params = try Params.load(path: "\(root)/params.yaml")
+        XCTAssertEqual(params.train, BoostingParams(), "the code's defaults are params.yaml's values")
+        var file = try ConfigValue.load(path: "\(root)/params.yaml").mapping()
+        let keys: Set = ["learning_rate", "max_depth", "n_estimators", "random_state", "max_leaves", "min_samples_leaf",
+                         "l2_regularization", "max_bins", "subsample", "early_stopping", "validation_fraction", "n_iter_no_change", "tol"]
+        XCTAssertEqual(Set(try file.required("train").mapping().keys), keys, "params.yaml lists every key msr-train reads")
+        XCTAssertEqual(Set(BoostingParams().mlflowParams.keys), keys, "MLflow logs every key msr-train reads")
+        XCTAssertEqual(BoostingParams().mlflowParams["tol"], "1e-07")
     }
 }

@@ -96,8 +96,32 @@ final class MixtureTests: XCTestCase {
         XCTAssertEqual(error("  n_components: 3\n  covariance_type: round\n  random_state: 1\n"),
                        "p.yaml:13:20: cluster.covariance_type: expected one of spherical, diag, tied, full, got \"round\"")
         XCTAssertEqual(error("  n_components: [3, 0]\n  covariance_type: full\n  random_state: 1\n"),
-                       "p.yaml:12:21: cluster.n_components[1]: expected an integer in [1, 1000], got \"0\"")
+                       "p.yaml:12:21: cluster.n_components[1]: expected an integer in [1, 256], got \"0\"")
+        // Every count and limit has a range that keeps msr-cluster within memory and time.
+        let base = "  covariance_type: full\n  random_state: 1\n"
+        XCTAssertEqual(error("  n_components: 1000\n" + base),
+                       "p.yaml:12:17: cluster.n_components: expected an integer in [1, 256], got \"1000\"")
+        XCTAssertEqual(error("  n_components: 3\n" + base + "  tol: 0\n"), "p.yaml:15:8: cluster.tol: expected a number > 0, got \"0\"")
+        XCTAssertEqual(error("  n_components: 3\n" + base + "  max_iter: 1000000000\n"),
+                       "p.yaml:15:13: cluster.max_iter: expected an integer in [1, 10000], got \"1000000000\"")
+        XCTAssertEqual(error("  n_components: 3\n" + base + "  n_init: 101\n"),
+                       "p.yaml:15:11: cluster.n_init: expected an integer in [1, 100], got \"101\"")
+        XCTAssertEqual(error("  n_components: 3\n" + base + "  silhouette_sample_size: 1000000\n"),
+                       "p.yaml:15:27: cluster.silhouette_sample_size: expected an integer in [2, 50000], got \"1000000\"")
+        XCTAssertEqual(error("  n_components: 256\n" + base + "  n_init: 100\n  max_iter: 10000\n  silhouette_sample_size: 50000\n"),
+                       "no error")
         XCTAssertEqual(error("  n_components: 3\n  covariance_type: full\n  random_state: 1\n"), "no error")
+    }
+}
+
+extension MixtureTests {
+    func testParamsYAMLListsEveryClusterKeyWithTheCodeDefaults() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        XCTAssertEqual(try Params.load(path: "\(root)/params.yaml").cluster, MixtureParams(), "the code's defaults are params.yaml's values")
+        var file = try ConfigValue.load(path: "\(root)/params.yaml").mapping()
+        let keys: Set = ["n_components", "covariance_type", "random_state", "n_init", "max_iter", "tol", "reg_covar", "silhouette_sample_size"]
+        XCTAssertEqual(Set(try file.required("cluster").mapping().keys), keys, "params.yaml lists every key msr-cluster reads")
+        XCTAssertEqual(Set(MixtureParams().mlflowParams(label: 0).keys), keys, "MLflow logs every key msr-cluster reads")
     }
 }
 
@@ -115,8 +139,32 @@ final class MixtureFileTests: XCTestCase {
                 XCTAssertEqual(back, model, "\(type)")
                 XCTAssertEqual(try back.predict(points), try model.predict(points))
                 XCTAssertEqual(errorMessage { _ = try GaussianMixture.read("\(folder)/m.json", dimension: 3) },
-                               "\(folder)/m.json: expected genre, covariance_type, weights and 3-feature means (run msr-cluster again)")
+                               "\(folder)/m.json: features: expected a list of 3 feature names (run msr-cluster again)")
             }
         }
+    }
+
+    func testDamagedValuesAreRefusedWithTheirJSONPath() {
+        func error(_ type: String, _ weights: String, _ covariances: String) -> String {
+            loadError("""
+                {"format": "msr-gaussian-mixture", "version": 1, "genre": "pop", "features": ["a", "b"],
+                 "covariance_type": "\(type)", "weights": \(weights), "means": [[0, 0], [1, 1]], "covariances": \(covariances)}
+                """, as: "m.json") { _ = try GaussianMixture.read($0, dimension: 2) }
+        }
+        XCTAssertEqual(error("spherical", "[0.5, 0.5]", "[1, 2]"), "no error")
+        XCTAssertEqual(error("spherical", "[0.5, 0.5]", "[1, 0]"),
+                       "m.json: covariances[1]: expected a finite number > 0, got 0 (run msr-cluster again)")
+        XCTAssertEqual(error("spherical", "[1e999, 0.5]", "[1, 2]"),
+                       "m.json: weights[0]: expected a finite number > 0, got a number beyond the range of a double (run msr-cluster again)")
+        XCTAssertEqual(error("diag", "[0.5, 0.5]", "[[1, 1], [1, -2]]"),
+                       "m.json: covariances[1][1]: expected a finite number > 0, got -2 (run msr-cluster again)")
+        XCTAssertEqual(error("tied", "[0.5, 0.5]", "[[1, 2], [2, 1]]"), "m.json: covariances: not positive definite (run msr-cluster again)")
+        XCTAssertEqual(error("tied", "[0.5, 0.5]", "[[2, 1], [1, 2]]"), "no error")
+        XCTAssertEqual(error("full", "[0.5, 0.5]", "[[[2, 1], [1, 2]], [[1, \"x\"], [0, 1]]]"),
+                       "m.json: covariances[1][0][1]: expected a finite number, got \"x\" (run msr-cluster again)")
+        XCTAssertEqual(error("full", "[0.5, 0.5]", "[[[2, 1], [1, 2]]]"),
+                       "m.json: covariances: expected a list of 2 matrices (one per weight), got 1 (run msr-cluster again)")
+        XCTAssertEqual(error("round", "[0.5, 0.5]", "[1, 2]"),
+                       "m.json: covariance_type: expected one of spherical, diag, tied, full (run msr-cluster again)")
     }
 }

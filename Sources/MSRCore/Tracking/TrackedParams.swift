@@ -5,7 +5,7 @@ extension BoostingParams {
          "max_leaves": "\(maxLeaves)", "min_samples_leaf": "\(minSamplesLeaf)", "l2_regularization": "\(l2Regularization)",
          "max_bins": "\(maxBins)", "subsample": "\(subsample)", "random_state": "\(randomState)",
          "early_stopping": "\(earlyStopping)", "validation_fraction": "\(validationFraction)",
-         "n_iter_no_change": "\(nIterNoChange)"]
+         "n_iter_no_change": "\(nIterNoChange)", "tol": "\(tol)"]
     }
 }
 

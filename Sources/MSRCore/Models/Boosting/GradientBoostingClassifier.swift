@@ -47,8 +47,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
             heldOut = split.test.sorted()
         }
         let binner = FeatureBinner(matrix: matrix, rows: fitRows, maxBins: params.maxBins)
-        let bins = binner.transform(matrix)
-        let columns = binner.transformColumns(matrix)
+        let binned = BinnedMatrix(matrix, binner: binner)
         let layout = Histogram.Layout(binCounts: (0..<features).map(binner.binCount))
 
         var classCounts = [Double](repeating: 0, count: classCount)
@@ -68,16 +67,9 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         var generator = SplitMix64(seed: params.randomState)
         let finder = SplitFinder(l2: params.l2Regularization, minSamplesLeaf: params.minSamplesLeaf, minHessian: 1e-3)
         let bagSize = max(1, Int((Double(fitRows.count) * params.subsample).rounded()))
-        // The grower keeps pointers into `bins` and `columns`: both must live, unchanged, until
-        // fit returns (Swift may otherwise free an array after its last use).
-        defer { withExtendedLifetime(bins) {}; withExtendedLifetime(columns) {} }
-        let grower = bins.withUnsafeBufferPointer { binBuffer in
-            columns.withUnsafeBufferPointer { columnBuffer in
-                TreeGrower(bins: binBuffer.baseAddress!, columns: columnBuffer.baseAddress!, rowCount: n, features: features,
-                           layout: layout, edges: binner.edges, finder: finder, maxLeaves: params.maxLeaves,
-                           maxDepth: params.maxDepth, learningRate: params.learningRate)
-            }
-        }
+        // The grower holds the binned matrix, which owns its memory: its bins stay valid while it grows.
+        let grower = TreeGrower(binned: binned, layout: layout, edges: binner.edges, finder: finder, maxLeaves: params.maxLeaves,
+                                maxDepth: params.maxDepth, learningRate: params.learningRate)
         // One worker per core, each with its own buffers, taking every width-th class.
         let width = min(Parallel.width, classCount)
         let workspaces = (0..<width).map { _ in TreeWorkspace(capacity: bagSize) }
@@ -100,11 +92,11 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
                 outside = []
             }
             let bagRows = bag.map(Int32.init)
-            let grown: [[(tree: RegressionTree, gains: [Double])]] = bins.withUnsafeBufferPointer { binBuffer in
+            let grown: [[(tree: RegressionTree, gains: [Double])]] = withExtendedLifetime(binned) {
                 gradient.withUnsafeBufferPointer { g in
                     hessian.withUnsafeBufferPointer { h in
                         scores.withUnsafeMutableBufferPointer { s in
-                            let shared = SharedInputs(bins: binBuffer, gradient: g, hessian: h, scores: s)
+                            let shared = SharedInputs(bins: UnsafePointer(binned.rows), gradient: g, hessian: h, scores: s)
                             return Parallel.map(width) { worker in
                                 let workspace = workspaces[worker]
                                 return stride(from: worker, to: classCount, by: width).map { k in
@@ -120,7 +112,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
                                         for row in leafRows { classScores[Int(row)] += value }
                                     }
                                     for i in outside {
-                                        classScores[i] += tree.predictBinned(shared.bins.baseAddress! + i * features)
+                                        classScores[i] += tree.predictBinned(shared.bins + i * features)
                                     }
                                     return (tree, gains)
                                 }
@@ -158,7 +150,8 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     /// What the round's workers share: read-only inputs, and the scores, of which each worker
     /// writes only its own classes' regions.
     private struct SharedInputs: @unchecked Sendable {
-        let bins: UnsafeBufferPointer<UInt8>
+        /// The binned matrix's row-major bins (valid while the fit holds it).
+        let bins: UnsafePointer<UInt8>
         let gradient: UnsafeBufferPointer<Double>
         let hessian: UnsafeBufferPointer<Double>
         let scores: UnsafeMutableBufferPointer<Double>

@@ -6,14 +6,15 @@ import CMemory
 ///
 /// Rows are index ranges of one array, partitioned in place as nodes split. Each split builds
 /// the histogram of its smaller child and gets the larger one by subtraction from the parent.
-/// Bins come twice: row-major (`bins[i * features + j]`), so building a histogram reads one
-/// cache line per row, and column-major (`columns[j * rowCount + i]`), so a partition reads one
-/// feature's bytes, a column small enough to stay in cache.
+/// Bins come twice (`BinnedMatrix`): row-major, so building a histogram reads one cache line
+/// per row, and column-major, so a partition reads one feature's bytes, a column small enough to
+/// stay in cache. The grower holds the matrix, so its bins live as long as it does.
 struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees grow
-    let bins: UnsafePointer<UInt8>
-    let columns: UnsafePointer<UInt8>
-    let rowCount: Int
-    let features: Int
+    let binned: BinnedMatrix
+    var bins: UnsafePointer<UInt8> { UnsafePointer(binned.rows) }
+    var columns: UnsafePointer<UInt8> { UnsafePointer(binned.columns) }
+    var rowCount: Int { binned.rowCount }
+    var features: Int { binned.features }
     let layout: Histogram.Layout
     let edges: [[Double]]
     let finder: SplitFinder

@@ -41,42 +41,151 @@ extension GaussianMixture {
 }
 
 extension GaussianMixture {
-    /// Reads a mixture file; returns the mixture and its genre. A file that is not a mixture of
-    /// `dimension` features is a bad-data error naming it.
+    /// Most components a mixture file may hold (cluster.n_components' bound).
+    public static let maxComponents = MixtureParams.maxComponents
+
+    /// Reads a mixture file; returns the mixture and its genre.
+    ///
+    /// Everything read is checked, so that what msr-predict computes with it is defined: the
+    /// shapes (`k` weights, `k` means of `dimension` features, covariances of the type's shape),
+    /// finite values, weights above 0 summing to 1, variances above 0, and full or tied
+    /// covariances symmetric and positive definite. A failure is a bad-data error naming the file
+    /// and the JSON path (`covariances[1]: not positive definite`).
     public static func read(_ path: String, dimension d: Int) throws -> (mixture: GaussianMixture, genre: String) {
-        let object = try JSONFile.read(path, what: "mixture file")
-        func fail(_ what: String) -> MSRError { MSRError.badData(file: path, "\(what) (run msr-cluster again)") }
-        guard object["format"] as? String == "msr-gaussian-mixture", object["version"] as? Int == 1 else {
-            throw fail("not an msr Gaussian mixture, version 1")
+        let file = MixtureFile(path: path)
+        let root: JSONValue
+        do {
+            root = try JSONParser.parse(FileBytes.read(path, what: "mixture file"))
+        } catch let error as JSONParser.ParseError {
+            throw file.fail("", "not valid JSON (\(error.message))")
         }
-        guard let genre = object["genre"] as? String,
-              let typeName = object["covariance_type"] as? String,
-              let type = MixtureParams.CovarianceType(rawValue: typeName),
-              let weights = object["weights"] as? [Double], !weights.isEmpty,
-              let means = object["means"] as? [[Double]], means.count == weights.count, means.allSatisfy({ $0.count == d })
-        else { throw fail("expected genre, covariance_type, weights and \(d)-feature means") }
-        let k = weights.count
-        let covariances: [Double]?
+        guard case .object(let object) = root else { throw file.fail("", "expected a JSON object") }
+        guard object["format"] == .string("msr-gaussian-mixture"), object["version"] == .int(1) else {
+            throw file.fail("", "not an msr Gaussian mixture, version 1")
+        }
+        guard case .string(let genre)? = object["genre"] else { throw file.fail("genre", "expected a string") }
+        guard case .array(let features)? = object["features"], features.count == d,
+              features.allSatisfy({ if case .string = $0 { true } else { false } }) else {
+            throw file.fail("features", "expected a list of \(d) feature names")
+        }
+        guard case .string(let typeName)? = object["covariance_type"],
+              let type = MixtureParams.CovarianceType(rawValue: typeName) else {
+            throw file.fail("covariance_type", "expected one of \(MixtureParams.CovarianceType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+
+        let weightList = try file.list(object["weights"], at: "weights", what: "numbers", count: nil)
+        guard (1...maxComponents).contains(weightList.count) else {
+            throw file.fail("weights", "expected a list of 1 to \(maxComponents) numbers, got \(weightList.count)")
+        }
+        let k = weightList.count
+        let weights = try weightList.enumerated().map { try file.number($1, at: "weights[\($0)]", positive: true) }
+        let sum = weights.reduce(0, +)
+        // The fit's weights sum to 1 within rounding (and the 10 ulp each component's count starts from).
+        guard abs(sum - 1) <= 1e-6 else {
+            throw file.fail("weights", "sum to \(NumberFormat.shortest(sum)), expected 1")
+        }
+        let means = try file.rows(object["means"], at: "means", count: k, width: d, what: "rows (one per weight)")
+
+        let covariances: [Double]
         switch type {
         case .spherical:
-            covariances = (object["covariances"] as? [Double]).flatMap { $0.count == k ? $0 : nil }
-        case .diag, .tied:
-            let rows = object["covariances"] as? [[Double]]
-            let expected = type == .diag ? k : d
-            covariances = rows.flatMap { $0.count == expected && $0.allSatisfy({ $0.count == d }) ? $0.flatMap { $0 } : nil }
+            let list = try file.list(object["covariances"], at: "covariances", what: "numbers (one per weight)", count: k)
+            covariances = try list.enumerated().map { try file.number($1, at: "covariances[\($0)]", positive: true) }
+        case .diag:
+            covariances = try file.rows(object["covariances"], at: "covariances", count: k, width: d,
+                                        what: "rows (one per weight)", positive: true)
+        case .tied:
+            covariances = try file.rows(object["covariances"], at: "covariances", count: d, width: d, what: "rows")
+            try file.checkPositiveDefinite(covariances, dimension: d, at: "covariances")
         case .full:
-            let blocks = object["covariances"] as? [[[Double]]]
-            covariances = blocks.flatMap { blocks in
-                blocks.count == k && blocks.allSatisfy({ $0.count == d && $0.allSatisfy({ $0.count == d }) })
-                    ? blocks.flatMap { $0.flatMap { $0 } } : nil
+            let blocks = try file.list(object["covariances"], at: "covariances", what: "matrices (one per weight)", count: k)
+            var values: [Double] = []
+            values.reserveCapacity(k * d * d)
+            for (c, block) in blocks.enumerated() {
+                let matrix = try file.rows(block, at: "covariances[\(c)]", count: d, width: d, what: "rows")
+                try file.checkPositiveDefinite(matrix, dimension: d, at: "covariances[\(c)]")
+                values += matrix
+            }
+            covariances = values
+        }
+        var mixture = GaussianMixture(covarianceType: type, dimension: d, weights: weights, means: means, covariances: covariances)
+        // What the fit reported: informative only, so read leniently.
+        if case .bool(let converged)? = object["converged"] { mixture.converged = converged }
+        if case .int(let iterations)? = object["n_iter"] { mixture.iterations = iterations }
+        switch object["lower_bound"] {
+        case .double(let value)?: mixture.lowerBound = value
+        case .int(let value)?: mixture.lowerBound = Double(value)
+        default: break
+        }
+        return (mixture, genre)
+    }
+}
+
+/// The checks of a mixture file's values, each failure naming the file and the JSON path.
+private struct MixtureFile {
+    let path: String
+
+    func fail(_ at: String, _ what: String) -> MSRError {
+        MSRError.badData(file: path, (at.isEmpty ? "" : "\(at): ") + what + " (run msr-cluster again)")
+    }
+
+    /// The items of a list, of `count` items when given.
+    func list(_ value: JSONValue?, at: String, what: String, count: Int?) throws -> [JSONValue] {
+        guard case .array(let items)? = value else {
+            throw fail(at, "expected a list of " + (count.map { "\($0) " } ?? "") + what)
+        }
+        if let count, items.count != count {
+            throw fail(at, "expected a list of \(count) \(what), got \(items.count)")
+        }
+        return items
+    }
+
+    /// A finite number; above 0 when `positive`.
+    func number(_ value: JSONValue, at: String, positive: Bool = false) throws -> Double {
+        let number: Double?
+        switch value {
+        case .double(let v): number = v
+        case .int(let v): number = Double(v)
+        default: number = nil
+        }
+        guard let number, number.isFinite, !positive || number > 0 else {
+            throw fail(at, "expected a finite number\(positive ? " > 0" : ""), got \(Self.describe(value))")
+        }
+        return number
+    }
+
+    /// `count` rows of `width` finite numbers, flattened row by row.
+    func rows(_ value: JSONValue?, at: String, count: Int, width: Int, what: String, positive: Bool = false) throws -> [Double] {
+        var values: [Double] = []
+        values.reserveCapacity(count * width)
+        for (r, row) in try list(value, at: at, what: what, count: count).enumerated() {
+            let items = try list(row, at: "\(at)[\(r)]", what: "numbers", count: width)
+            for (c, item) in items.enumerated() { values.append(try number(item, at: "\(at)[\(r)][\(c)]", positive: positive)) }
+        }
+        return values
+    }
+
+    /// A covariance matrix must be symmetric (only its lower triangle is used) and positive
+    /// definite (its Cholesky factor exists), as the fit makes it.
+    func checkPositiveDefinite(_ matrix: [Double], dimension d: Int, at: String) throws {
+        for a in 0..<d {
+            for b in 0..<a where abs(matrix[a * d + b] - matrix[b * d + a]) > 1e-9 * max(1, abs(matrix[a * d + b])) {
+                throw fail(at, "not symmetric ([\(b)][\(a)] differs from [\(a)][\(b)])")
             }
         }
-        guard let covariances else { throw fail("covariances do not fit \(typeName) with \(k) components of \(d) features") }
-        var mixture = GaussianMixture(covarianceType: type, dimension: d, weights: weights, means: means.flatMap { $0 },
-                                      covariances: covariances)
-        mixture.converged = object["converged"] as? Bool ?? false
-        mixture.iterations = object["n_iter"] as? Int ?? 0
-        mixture.lowerBound = object["lower_bound"] as? Double ?? -.infinity
-        return (mixture, genre)
+        guard choleskyLower(matrix, dimension: d) != nil else { throw fail(at, "not positive definite") }
+    }
+
+    /// A JSON value in a message: its text when short, else its kind.
+    static func describe(_ value: JSONValue) -> String {
+        switch value {
+        case .null: return "null"
+        case .bool(let v): return v ? "true" : "false"
+        case .int(let v): return String(v)
+        case .double(let v): return v.isFinite ? NumberFormat.shortest(v) : "a number beyond the range of a double"
+        case .string(let v): return v.count <= 40 ? "\"\(v)\"" : "a string"
+        case .array: return "a list"
+        case .object: return "an object"
+        }
     }
 }

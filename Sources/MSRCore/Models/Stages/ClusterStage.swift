@@ -35,7 +35,7 @@ public enum ClusterStage {
         let outcomes = Parallel.map(genres.count) { label in
             Result { () throws -> GenreClusters in
                 let result = try cluster(label: label, genre: genres[label], paths: paths, schema: schema,
-                                         scaler: scaler, classifier: classifier, params: settings)
+                                         scaler: scaler, classifier: classifier, params: settings, paramsFile: params.file)
                 progress.update("\(done.increment())/\(genres.count) genres")
                 return result
             }
@@ -43,11 +43,19 @@ public enum ClusterStage {
         progress.finish()
         var rows: [GenreClusters] = []
         for outcome in outcomes { rows.append(try outcome.get()) }
-        try SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
-                      labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
-                      components: rows.flatMap(\.components), points: rows.flatMap(\.points),
-                      probabilities: rows.flatMap(\.probabilities))
-            .write(to: paths.catalog)
+        // Every genre was fitted: only now is anything written, all of it or none, so a genre
+        // that fails never leaves new mixtures beside old ones and an old song index.
+        let outputs = OutputSet()
+        for (label, row) in rows.enumerated() {
+            try outputs.add(row.model.json(genre: row.genre, features: scaler.features), to: "\(paths.modelsDir)/mixture_\(label).json")
+            try outputs.add(row.metrics, to: "\(paths.metricsDir)/uns_metrics_\(label).json")
+        }
+        let index = SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
+                              labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
+                              components: rows.flatMap(\.components), points: rows.flatMap(\.points),
+                              probabilities: rows.flatMap(\.probabilities))
+        try outputs.add(index.encoded(), to: paths.catalog)
+        try outputs.commit()
         for row in rows where !row.model.converged {
             FileHandle.standardError.write(Data(("msr-cluster: warning: genre '\(row.genre)' did not converge in "
                 + "\(settings.maxIter) iterations (increase cluster.max_iter or cluster.tol)\n").utf8))
@@ -88,25 +96,40 @@ public enum ClusterStage {
         var uris: TextColumn, points: [Double], components: [Int32], probabilities: [Double]
         var silhouette: Double, calinskiHarabasz: Double, daviesBouldin: Double
         var bic: Double, aic: Double, timeFit: Double, timePredict: Double
+        /// uns_metrics_<label>.json.
+        var metrics: JSONValue
     }
 
-    /// Fits one genre's mixture and writes its model and scores.
+    /// Fits one genre's mixture and scores it; writes nothing.
     static func cluster(label: Int, genre: String, paths: ProjectConfig.Clustering, schema: Schema,
-                        scaler: FeatureScaler, classifier: GradientBoostingClassifier, params: MixtureParams) throws -> GenreClusters {
+                        scaler: FeatureScaler, classifier: GradientBoostingClassifier, params: MixtureParams,
+                        paramsFile: String) throws -> GenreClusters {
         let file = "\(paths.toRecDir)/to_rec_\(label).csv"
         let songs = try SongTable.read(path: file, schema: schema)
         let d = songs.features.columnCount, n = songs.count
+        let k = params.components(forLabel: label)
+        // The one bound of n_components that depends on the data.
+        guard k <= n else {
+            throw MSRError.badData(file: paramsFile, "\(params.componentsKey(forLabel: label)): \(k) components for genre '\(genre)', "
+                + "which has \(n) songs (\(file)): expected an integer in [1, \(n)]")
+        }
         let points = scaler.standardizedRows(songs.features)
-        let model: GaussianMixture
+        // A mixture that cannot be fitted, or whose covariances degenerate, is the genre's data's
+        // (or the params') fault: a bad-data error naming the genre, never a MixtureError.
+        func mixture<T>(_ step: () throws -> T) throws -> T {
+            do {
+                return try step()
+            } catch let error as MixtureError {
+                throw MSRError.badData(file: file, "genre '\(genre)': \(error.message)")
+            }
+        }
         let fitStart = DispatchTime.now().uptimeNanoseconds
-        do {
-            model = try GaussianMixture.fit(points, dimension: d, components: params.components(forLabel: label), params: params)
-        } catch let error as MixtureError {
-            throw MSRError.badData(file: file, "genre '\(genre)': \(error.message)")
+        let model = try mixture {
+            try GaussianMixture.fit(points, dimension: d, components: k, params: params)
         }
         let fitSeconds = Double(DispatchTime.now().uptimeNanoseconds - fitStart) / 1e9
         let start = DispatchTime.now().uptimeNanoseconds
-        let labels = try model.predict(points)
+        let labels = try mixture { try model.predict(points) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var sample = Array(0..<n)
         if n > params.silhouetteSampleSize {
@@ -118,10 +141,9 @@ public enum ClusterStage {
         let silhouette = ClusterScores.silhouette(samplePoints, dimension: d, labels: sample.map { labels[$0] })
         let calinski = ClusterScores.calinskiHarabasz(points, dimension: d, labels: labels)
         let davies = ClusterScores.daviesBouldin(points, dimension: d, labels: labels)
-        let bic = try model.bic(points), aic = try model.aic(points)
+        let bic = try mixture { try model.bic(points) }, aic = try mixture { try model.aic(points) }
 
-        try model.json(genre: genre, features: scaler.features).write(to: "\(paths.modelsDir)/mixture_\(label).json")
-        try JSONValue.object([
+        let metrics = JSONValue.object([
             "genre": .string(genre),
             "n_samples": .int(n),
             "n_components": .int(model.componentCount),
@@ -134,11 +156,12 @@ public enum ClusterStage {
             "n_iter": .int(model.iterations),
             "time_predict": .double(seconds),
             "time_fit": .double(fitSeconds),
-        ]).write(to: "\(paths.metricsDir)/uns_metrics_\(label).json")
+        ])
         return GenreClusters(genre: genre, songs: n, model: model, uris: songs.uris, points: points,
                              components: labels, probabilities: classifier.predictProbabilities(songs.features),
                              silhouette: silhouette,
-                             calinskiHarabasz: calinski, daviesBouldin: davies, bic: bic, aic: aic, timeFit: fitSeconds, timePredict: seconds)
+                             calinskiHarabasz: calinski, daviesBouldin: davies, bic: bic, aic: aic, timeFit: fitSeconds, timePredict: seconds,
+                             metrics: metrics)
     }
 
     /// Counts finished tasks across threads.

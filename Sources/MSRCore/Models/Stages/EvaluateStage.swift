@@ -22,11 +22,14 @@ public enum EvaluateStage {
         let report = ClassificationReport(actual: data.labels, predicted: predicted, classes: model.classes)
         let logLoss = SoftmaxLoss.logLoss(probabilities: probabilities, labels: data.labels, classes: model.classes.count)
 
-        try metricsJSON(report, logLoss: logLoss, seconds: seconds).write(to: paths.metrics)
         let confusion = zip(data.labels, predicted).map { actual, guess in
             JSONValue.object(["actual": .string(model.classes[Int(actual)]), "predicted": .string(model.classes[Int(guess)])])
         }
-        try JSONValue.array(confusion).write(to: paths.confusion)
+        // The metrics and the confusion plot's data are written both or neither.
+        let outputs = OutputSet()
+        try outputs.add(metricsJSON(report, logLoss: logLoss, seconds: seconds), to: paths.metrics)
+        try outputs.add(JSONValue.array(confusion), to: paths.confusion)
+        try outputs.commit()
         let note = try tracking.record { client in
             try logToMLflow(client, inputs: inputs, accuracy: report.accuracy, metrics: [
                 "accuracy": report.accuracy, "macro_f1": report.macro.f1, "weighted_f1": report.weighted.f1,

@@ -15,8 +15,11 @@ public enum TrainStage {
             params: params.train) { round, rounds in progress.update("round \(round)/\(rounds)") }
         progress.finish()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        try model.write(to: paths.model)
-        try importanceJSON(model).write(to: paths.importance)
+        // The model and its importance are written both or neither.
+        let outputs = OutputSet()
+        try outputs.add(model.encoded(), to: paths.model)
+        try outputs.add(importanceJSON(model), to: paths.importance)
+        try outputs.commit()
         return "\(model.rounds) rounds x \(classes.count) classes = \(model.forest.treeCount) trees on \(data.labels.count) rows "
             + "in \(String(format: "%.2f", seconds)) s -> \(paths.model)"
     }

@@ -1,0 +1,110 @@
+import Foundation
+
+/// A stage's outputs written all or none: each file goes to a temporary beside its target, and
+/// only when every one of them was written are they renamed into place, one after the other.
+///
+/// `add` each output, then `commit()`. Any failure before the renames (a write, a full disk, an
+/// error of the stage between two `add`s) removes every temporary and leaves every previous
+/// output as it was; so does dropping the set without committing. Only a failing rename, once
+/// they have started, can leave some outputs new and some old (a rename within a folder fails
+/// only when the folder itself went away or became read-only).
+public final class OutputSet {
+    private struct Staged {
+        var path: String
+        var temporary: String
+    }
+
+    private var staged: [Staged] = []
+    private var committed = false
+
+    public init() {}
+
+    deinit {
+        if !committed { discard() }
+    }
+
+    /// The paths added so far, in order.
+    public var paths: [String] { staged.map(\.path) }
+
+    /// Writes `bytes` to a temporary beside `path`, to be renamed over it by `commit()`. On
+    /// failure every temporary of the set is removed.
+    public func add(_ bytes: [UInt8], to path: String) throws {
+        do {
+            guard !committed else { throw MSRError(.io, "\(path): the stage's outputs were already written") }
+            guard !staged.contains(where: { $0.path == path }) else {
+                throw MSRError(.badData, "\(path): two outputs of the stage are this one file")
+            }
+            staged.append(Staged(path: path, temporary: try Self.writeTemporary(bytes, for: path)))
+        } catch {
+            discard()
+            throw error
+        }
+    }
+
+    /// Writes a string's UTF-8; see `add(_:to:)`.
+    public func add(_ text: String, to path: String) throws {
+        try add(Array(text.utf8), to: path)
+    }
+
+    /// Writes a JSON value as `JSONValue.write(to:)` does; see `add(_:to:)`.
+    public func add(_ json: JSONValue, to path: String) throws {
+        try add(json.serialized(), to: path)
+    }
+
+    /// Renames every temporary over its target, in the order they were added.
+    public func commit() throws {
+        guard !committed else { return }
+        committed = true
+        for (index, file) in staged.enumerated() where rename(file.temporary, file.path) != 0 {
+            let error = AtomicFile.ioError(file.path, "cannot rename the temporary file into place")
+            for rest in staged[index...] { unlink(rest.temporary) }
+            throw error
+        }
+    }
+
+    /// Removes every temporary written so far; the targets stay as they were.
+    public func discard() {
+        for file in staged { unlink(file.temporary) }
+        staged = []
+    }
+
+    /// The temporary's path; the same form as `AtomicFile`'s, so one cleanup finds both.
+    /// The folder is the path's own text up to its last `/` (`.` when none), so a message names
+    /// it as the user wrote it.
+    static func temporaryPath(for path: String) -> (folder: String, temporary: String) {
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        return (folder, "\(folder == "/" ? "" : folder)/.\(name).tmp-\(getpid())")
+    }
+
+    private static func writeTemporary(_ bytes: [UInt8], for path: String) throws -> String {
+        let (folder, temporary) = temporaryPath(for: path)
+        do {
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        } catch {
+            throw MSRError(.io, "\(path): cannot create the folder \(folder)")
+        }
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot create a temporary file") }
+        var failure: MSRError?
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    failure = AtomicFile.ioError(path, "cannot write")
+                    return
+                }
+                offset += written
+            }
+        }
+        if close(descriptor) != 0, failure == nil { failure = AtomicFile.ioError(path, "cannot write") }
+        if let failure {
+            unlink(temporary)
+            throw failure
+        }
+        return temporary
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import MSRCore
+import MSRTestSupport
+import XCTest
+
+/// OutputSet: a stage's outputs all written or none.
+final class OutputSetTests: XCTestCase {
+    func testNothingIsReplacedUntilEveryOutputIsWritten() throws {
+        try withTemporaryFolder { folder in
+            let a = "\(folder)/a.json", b = "\(folder)/sub/b.json"
+            try Data("old a".utf8).write(to: URL(fileURLWithPath: a))
+            func contents() -> [String] {
+                ((try? FileManager.default.subpathsOfDirectory(atPath: folder)) ?? []).sorted()
+            }
+
+            // A failing second output: the first target keeps its bytes, no temporary is left.
+            let failing = OutputSet()
+            try failing.add("new a", to: a)
+            try Data().write(to: URL(fileURLWithPath: "\(folder)/file"))
+            XCTAssertEqual(errorMessage { try failing.add("x", to: "\(folder)/file/c.json") },
+                           "\(folder)/file/c.json: cannot create the folder \(folder)/file")
+            XCTAssertEqual(try String(contentsOfFile: a, encoding: .utf8), "old a")
+            XCTAssertEqual(contents(), ["a.json", "file"])
+
+            // Dropped without a commit: the same.
+            do {
+                let dropped = OutputSet()
+                try dropped.add("new a", to: a)
+                try dropped.add("new b", to: b)
+            }
+            XCTAssertEqual(try String(contentsOfFile: a, encoding: .utf8), "old a")
+            XCTAssertEqual(contents(), ["a.json", "file", "sub"])
+
+            // The same file twice is refused.
+            let twice = OutputSet()
+            try twice.add("1", to: a)
+            XCTAssertEqual(errorMessage { try twice.add("2", to: a) }, "\(a): two outputs of the stage are this one file")
+
+            let outputs = OutputSet()
+            try outputs.add("new a", to: a)
+            try outputs.add(.object(["b": .int(1)]), to: b)
+            XCTAssertEqual(try String(contentsOfFile: a, encoding: .utf8), "old a", "nothing moves before the commit")
+            try outputs.commit()
+            XCTAssertEqual(try String(contentsOfFile: a, encoding: .utf8), "new a")
+            XCTAssertEqual(try String(contentsOfFile: b, encoding: .utf8), "{\n  \"b\": 1\n}\n")
+            XCTAssertEqual(contents(), ["a.json", "file", "sub", "sub/b.json"])
+        }
+    }
+}
