@@ -145,7 +145,7 @@ final class BadInputTests: XCTestCase {
     func testMissingConfigFile() throws {
         let workspace = try Workspace()
         XCTAssertFails(try workspace.run("validate", "--config", "nope.yaml"), status: 66,
-                       "msr-validate: nope.yaml: YAML file not found")
+                       "msr-validate: nope.yaml: not found in \(workspace.path) (run from the project folder, or give --config PATH)")
     }
 
     func testUnknownGenreFailsValidation() throws {

@@ -74,15 +74,15 @@ final class OutputCheckTests: XCTestCase {
         let workspace = try Workspace()
         try workspace.runPipeline()
         // Hold the lock a running msr-train would hold.
-        try FileManager.default.createDirectory(atPath: "\(workspace.path)/models", withIntermediateDirectories: true)
-        let lockPath = "\(workspace.path)/models/.msr-train.lock"
+        try FileManager.default.createDirectory(atPath: "\(workspace.path)/.msr", withIntermediateDirectories: true)
+        let lockPath = "\(workspace.path)/.msr/msr-train.lock"
         let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
         XCTAssertGreaterThanOrEqual(descriptor, 0)
         defer { close(descriptor) }
         XCTAssertEqual(flock(descriptor, LOCK_EX | LOCK_NB), 0)
         XCTAssertEqual(pwrite(descriptor, "4242\n", 5, 0), 5)
         XCTAssertFails(try workspace.run("train"), status: 75,
-                       "msr-train: another msr-train is running on this project (pid 4242, lock models/.msr-train.lock): "
+                       "msr-train: another msr-train is running on this project (pid 4242, lock .msr/msr-train.lock): "
                        + "wait for it to finish, then run again")
         XCTAssertFalse(workspace.exists("models/classifier.msrgb"))
         XCTAssertEqual(flock(descriptor, LOCK_UN), 0)

@@ -94,11 +94,13 @@ final class Workspace {
         FileManager.default.fileExists(atPath: "\(path)/\(file)")
     }
 
-    /// Every file under the workspace, relative, sorted: to show nothing partial was left.
+    /// Every file under the workspace, relative, sorted: to show nothing partial was left. The
+    /// stages' lock files (`.msr/`, `.msr-<stage>.lock`) are not artifacts and are left out.
     func files(under folder: String = "") -> [String] {
         let root = folder.isEmpty ? path : "\(path)/\(folder)"
         return (FileManager.default.enumerator(atPath: root)?.compactMap { $0 as? String } ?? [])
-            .filter { !isDirectory("\(root)/\($0)") }.sorted()
+            .filter { !isDirectory("\(root)/\($0)") && !$0.hasPrefix(".msr/") && !$0.hasSuffix(".lock") }
+            .sorted()
     }
 
     private func isDirectory(_ path: String) -> Bool {

@@ -37,6 +37,7 @@ public struct StageInputs: Sendable {
         let files = files(of: stage)
         try OutputCheck.check(inputs: files.inputs + extraInputs, outputs: files.outputs, configFile: configFile)
         guard stage.isExclusive, let first = files.outputs.first else { return nil }
-        return try StageLock.acquire(stage, beside: first.path)
+        let project = (configFile as NSString).deletingLastPathComponent
+        return try StageLock.acquire(stage, project: project.isEmpty ? "." : project, output: first.path)
     }
 }

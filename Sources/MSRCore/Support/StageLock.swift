@@ -1,7 +1,7 @@
 import Foundation
 
-/// Keeps two runs of one stage on one project apart: an exclusive `flock` on a file beside the
-/// stage's first output (`.msr-<stage>.lock`), held until the lock is released or the process
+/// Keeps two runs of one stage on one project apart: an exclusive `flock` on a file
+/// (`.msr/msr-<stage>.lock` in the project), held until the lock is released or the process
 /// ends (the kernel drops it even after a kill, so no stale lock is ever left).
 public final class StageLock: @unchecked Sendable {
     private let descriptor: Int32
@@ -12,13 +12,21 @@ public final class StageLock: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// Takes the lock for `stage`, whose outputs are written beside `output`; throws a busy
-    /// error naming the process that holds it.
-    public static func acquire(_ stage: Stage, beside output: String) throws -> StageLock {
-        // Kept as written (relative stays relative) for the message.
-        let folder = (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent
+    /// Takes the lock for `stage` in the project's `.msr/` folder (beside its config file), or,
+    /// where that folder cannot be written (a read-only project, outputs on volumes), beside
+    /// the stage's first output; throws a busy error naming the process that holds it.
+    public static func acquire(_ stage: Stage, project: String, output: String) throws -> StageLock {
+        let name = "\(stage.command)\(stage == .evaluateRecommender ? "-recommender" : "").lock"
+        let folder = project == "." ? ".msr" : "\(project)/.msr"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let path = "\(folder)/.\(stage.command)\(stage == .evaluateRecommender ? "-recommender" : "").lock"
+        if access(folder, W_OK) == 0 { return try acquire(stage, path: "\(folder)/\(name)") }
+        // Kept as written (relative stays relative) for the message.
+        let beside = (output as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: beside.isEmpty ? "." : beside, withIntermediateDirectories: true)
+        return try acquire(stage, path: "\(beside.isEmpty ? "." : beside)/.\(name)")
+    }
+
+    private static func acquire(_ stage: Stage, path: String) throws -> StageLock {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot create the stage's lock file") }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
