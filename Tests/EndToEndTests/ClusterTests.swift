@@ -49,6 +49,20 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(workspace.bytes("models/catalog.msrix"), firstIndex)
     }
 
+    func testAMixtureThatDoesNotConvergeIsAWarningTheExecutablePrints() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 2")
+        XCTAssertEqual(try workspace.run("train").status, 0)
+        try workspace.edit("params.yaml", "max_iter: 100", "max_iter: 1")
+        let result = try workspace.run("cluster")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let warnings = result.stderr.split(separator: "\n")
+        XCTAssertEqual(warnings.count, 10, result.stderr)
+        XCTAssertEqual(warnings.first, "msr-cluster: warning: genre 'alternative' did not converge in 1 iterations "
+                       + "(increase cluster.max_iter or cluster.tol)")
+    }
+
     func testMoreComponentListsThanGenresIsRefused() throws {
         let workspace = try Workspace()
         try workspace.runPipeline()

@@ -8,7 +8,7 @@ import Foundation
 /// same space.
 public enum ClusterStage {
     /// Runs the stage; returns the per-genre table and the summary line. Genres are fitted
-    /// concurrently; a genre that does not converge gets a warning on stderr.
+    /// concurrently; a genre that does not converge is a warning to the stage's events.
     public static func run(_ inputs: StageInputs, tracking: Tracking = .off) throws -> StageOutput {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.clustering
@@ -30,17 +30,17 @@ public enum ClusterStage {
             throw MSRError.badData(file: paths.model, "was trained on other genres or features than \(genresPath) and "
                 + "\(paths.scaler) list (run msr-train again)")
         }
-        let progress = ProgressLine(label: "msr-cluster")
+        let events = inputs.events
         let done = Counter()
         let outcomes = Parallel.map(genres.count) { label in
             Result { () throws -> GenreClusters in
                 let result = try cluster(label: label, genre: genres[label], paths: paths, schema: schema,
                                          scaler: scaler, classifier: classifier, params: settings, paramsFile: params.file)
-                progress.update("\(done.increment())/\(genres.count) genres")
+                events.progress("\(done.increment())/\(genres.count) genres")
                 return result
             }
         }
-        progress.finish()
+        events.progressDone()
         var rows: [GenreClusters] = []
         for outcome in outcomes { rows.append(try outcome.get()) }
         // Every genre was fitted: only now is anything written, all of it or none, so a genre
@@ -57,8 +57,8 @@ public enum ClusterStage {
         try outputs.add(index.encoded(), to: paths.catalog)
         try outputs.commit()
         for row in rows where !row.model.converged {
-            FileHandle.standardError.write(Data(("msr-cluster: warning: genre '\(row.genre)' did not converge in "
-                + "\(settings.maxIter) iterations (increase cluster.max_iter or cluster.tol)\n").utf8))
+            events.warning("genre '\(row.genre)' did not converge in \(settings.maxIter) iterations "
+                + "(increase cluster.max_iter or cluster.tol)")
         }
         var report = "genre".padding(toLength: 14, withPad: " ", startingAt: 0) + "  songs  silhouette  calinski-harabasz  davies-bouldin\n"
         for row in rows {
@@ -66,7 +66,7 @@ public enum ClusterStage {
                 + String(format: "  %5d  %10.4f  %17.2f  %14.4f\n", row.songs, row.silhouette, row.calinskiHarabasz, row.daviesBouldin)
         }
         // One MLflow experiment per genre, as the reference project had.
-        let note = try tracking.record { client in
+        let note = try tracking.record(events: events) { client in
             let tags = Tracking.tags(command: "msr-cluster", paramsFile: params.file)
             for (label, row) in rows.enumerated() {
                 _ = try client.logRun(
