@@ -103,7 +103,10 @@ public struct Recommender: Sendable {
         }
         var inlineProbabilities: [Double] = []
         if !inline.isEmpty {
-            guard let classifier else { preconditionFailure("inline features need the classifier: load it") }
+            guard let classifier else {
+                throw MSRError(.badData, "\(Self.name(playlist)): \(inline.count == 1 ? "1 track carries its" : "\(inline.count) tracks carry their") "
+                    + "audio features inline, which needs the classifier: this recommender was built without one")
+            }
             var columns = (0..<d).map { j in inline.map { $0[j] } }
             inlineProbabilities = classifier.predictProbabilities(FeatureMatrix(consuming: &columns))
         }
