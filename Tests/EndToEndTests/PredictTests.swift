@@ -258,4 +258,39 @@ final class PredictTests: XCTestCase {
                        "msr-predict: stdin:2: [0]: expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got \"nope\"")
         XCTAssertFails(try workspace.run("predict", input: "", "-", "--no-log"), status: 65, "msr-predict: stdin: no playlist (empty input)")
     }
+
+    /// Each song's audio features as its to_rec CSV row gives them (uri and genre left out).
+    func features(_ workspace: Workspace) throws -> [String: Substring] {
+        var features: [String: Substring] = [:]
+        for label in 0..<10 {
+            for line in try XCTUnwrap(workspace.read("data/to_rec/to_rec_\(label).csv")).split(separator: "\n").dropFirst() {
+                let comma = line.firstIndex(of: ",")!
+                features[String(line[..<comma])] = line[line.index(after: line[line.index(after: comma)...].firstIndex(of: ",")!)...]
+            }
+        }
+        return features
+    }
+
+    /// 6qxqttcwmFodaFyhaCvIiT shares its features with 35 other ids of r-n-b: a top ten once held
+    /// the same recording six times. Each recording is recommended once, and never one in the
+    /// playlist under another id.
+    func testARecordingIsRecommendedOnce() throws {
+        let workspace = try workspace()
+        let features = try features(workspace)
+        for (id, k) in [("6qxqttcwmFodaFyhaCvIiT", "10"), ("5E30LdtzQTGqRvNd7l6kG5", "300")] {
+            let result = try workspace.run("predict", "--no-log", "-k", k, "--similar-to", id)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            try workspace.write("[\"\(id)\"]", to: "one.json")
+            let playlist = try workspace.run("predict", "--no-log", "-k", k, "one.json")
+            XCTAssertEqual(playlist.status, 0, playlist.stderr)
+            for output in [result.stdout, playlist.stdout] {
+                let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+                let uris = try XCTUnwrap((object?["recommendations"] as? [[String: Any]])?.compactMap { $0["uri"] as? String })
+                XCTAssertEqual(uris.count, Int(k), "still k results")
+                let rows = try uris.map { try XCTUnwrap(features[$0], $0) }
+                XCTAssertEqual(Set(rows).count, rows.count, "distinct recordings for \(id)")
+                XCTAssertFalse(rows.contains(try XCTUnwrap(features[id])), "the playlist's own recording under another id")
+            }
+        }
+    }
 }

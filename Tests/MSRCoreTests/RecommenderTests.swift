@@ -45,4 +45,23 @@ final class RecommenderTests: XCTestCase {
                            "playlist 'p': track new: an audio feature is not a finite number within +-1e15", "\(value)")
         }
     }
+
+    /// The nearest songs to row 1 are rows 0, 2, 3 and 4 (the last three one recording) then
+    /// 5: a recording is recommended once, the first by index order, and still k results.
+    func testARecordingIsRecommendedOnce() throws {
+        let result = try recommender().recommend(playlist(1), k: 3)
+        XCTAssertEqual(result.picks.map(\.row), [0, 2, 5])
+        // Its rows' feature rows are distinct.
+        XCTAssertEqual(Set(result.picks.map { Self.points[$0.row] }).count, 3)
+        // A recording in the playlist under one id is not recommended under another.
+        XCTAssertEqual(try recommender().recommend(playlist(3), k: 2).picks.map(\.row), [1, 5])
+        // Widened to the other genre: 7 and 8 are one recording there too.
+        XCTAssertEqual(try recommender().recommend(playlist(0, 1, 2, 5), k: 3).picks.map(\.row), [6, 7, 9])
+    }
+
+    func testRecordingsGroupExactPoints() {
+        let recordings = Recordings(points: Self.points.flatMap { $0 } + [-0.0, 0, 0, -0.0], dimension: 2, count: 12)
+        XCTAssertEqual(recordings.first, [0, 1, 2, 2, 2, 5, 6, 7, 7, 9, 0, 0])
+        XCTAssertEqual(recordings.shared, [true, false, true, true, true, false, false, true, true, false, true, true])
+    }
 }
