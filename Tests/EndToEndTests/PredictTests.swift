@@ -293,4 +293,46 @@ final class PredictTests: XCTestCase {
             }
         }
     }
+
+    /// The nearest songs to `row` by brute force over the song index: each recording once, the
+    /// song's own never; within its genre with `sameGenre`.
+    func nearest(_ index: SongIndex, to row: Int, k: Int, sameGenre: Bool) -> [String] {
+        let d = index.dimension
+        func point(_ i: Int) -> ArraySlice<Double> { index.points[(i * d)..<((i + 1) * d)] }
+        func distance(_ i: Int) -> Double {
+            var sum = 0.0
+            for (a, b) in zip(point(i), point(row)) { sum += (a - b) * (a - b) }
+            return sum
+        }
+        let candidates = (0..<index.count).filter { !sameGenre || index.labels[$0] == index.labels[row] }
+        let ranked: [(Int, Double)] = candidates.map { ($0, distance($0)) }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        var taken: [Int] = []
+        for (i, _) in ranked where taken.count < k && point(i) != point(row) && !taken.contains(where: { point($0) == point(i) }) {
+            taken.append(i)
+        }
+        return taken.map { index.uris[$0] }
+    }
+
+    /// 1ko2lVN0vKGUl9zrU0qSlT is labelled jazz, and the classifier once called it hip-hop and
+    /// gave only hip-hop songs: its genre is a fact, and similar songs are its nearest
+    /// neighbours, catalogue-wide or with --same-genre within jazz.
+    func testSimilarToAKnownJazzSongIsItsNearestNeighbours() throws {
+        let workspace = try workspace()
+        let index = try SongIndex.read(workspace.path + "/models/catalog.msrix")
+        let id = "1ko2lVN0vKGUl9zrU0qSlT"
+        let row = try XCTUnwrap((0..<index.count).first { index.uris[$0] == id })
+        XCTAssertEqual(index.genres[Int(index.labels[row])], "jazz")
+        for sameGenre in [false, true] {
+            let result = sameGenre ? try workspace.run("predict", "--no-log", "--similar-to", id, "--same-genre")
+                : try workspace.run("predict", "--no-log", "--similar-to", id)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            XCTAssertEqual(object["predicted_genre"] as? String, "jazz", "its label")
+            let picks = try XCTUnwrap(object["recommendations"] as? [[String: Any]])
+            XCTAssertEqual(picks.compactMap { $0["uri"] as? String }, nearest(index, to: row, k: 10, sameGenre: sameGenre),
+                           sameGenre ? "--same-genre" : "catalogue-wide")
+            if sameGenre { XCTAssertEqual(Set(picks.compactMap { $0["genre"] as? String }), ["jazz"]) }
+        }
+        XCTAssertFails(try workspace.run("predict", "--same-genre", "one.json"), status: 64, "msr-predict: --same-genre needs --similar-to TRACK")
+    }
 }

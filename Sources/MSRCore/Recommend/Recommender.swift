@@ -186,6 +186,22 @@ public struct Recommender: Sendable {
         return picks.taken
     }
 
+    /// The `k` songs nearest to a known song, as a KNN service answers "similar songs": over the
+    /// whole catalogue, or within the song's own genre with `sameGenre`. The song's genre is
+    /// its label, a fact, not a guess of the classifier's; `playlist` is how the result names
+    /// the request.
+    public func similar(to row: Int, k: Int, sameGenre: Bool, playlist: Playlist) -> Result {
+        let d = catalog.dimension, labels = catalog.labels, label = labels[row]
+        let point = Array(catalog.points[(row * d)..<((row + 1) * d)])
+        // Pool 0 alone: the genre's songs, or every song; the others never rank.
+        let taken = nearest(to: point, k: k, excluding: [row], pools: 1) { i in sameGenre && labels[i] != label ? 1 : 0 }
+        let genre = catalog.genres[Int(label)]
+        return Result(
+            playlist: playlist, knownTracks: 1, unknownTracks: [], genre: genre,
+            probabilities: Dictionary(uniqueKeysWithValues: catalog.genres.map { ($0, $0 == genre ? 1.0 : 0.0) }),
+            picks: picks(taken), similarity: Self.cosine(point, catalog.meanPoint(taken.map(\.row))))
+    }
+
     /// `playlist 'name'`, or `playlist` when it has none: how errors name a playlist.
     static func name(_ playlist: Playlist) -> String {
         "playlist\(playlist.name.map { " '\($0)'" } ?? "")"
