@@ -335,4 +335,27 @@ final class PredictTests: XCTestCase {
         }
         XCTAssertFails(try workspace.run("predict", "--same-genre", "one.json"), status: 64, "msr-predict: --same-genre needs --similar-to TRACK")
     }
+
+    /// Each recommended id comes with its open.spotify.com link: in the table, and as `url` in
+    /// JSON; the log keeps its format (ids only) for msr-monitor.
+    func testResultsLinkEachSong() throws {
+        let workspace = try workspace()
+        try workspace.write(#"["5E30LdtzQTGqRvNd7l6kG5"]"#, to: "one.json")
+        let table = try workspace.run("predict", "one.json", "--no-log", "-k", "3", "--format", "table")
+        XCTAssertEqual(table.status, 0, table.stderr)
+        let lines = table.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 5, table.stdout)
+        XCTAssertEqual(lines[1], "  #  uri                     genre         score  link")
+        for line in lines.dropFirst(2) {
+            let id = line.split(separator: " ")[1]
+            XCTAssertTrue(line.hasSuffix("  https://open.spotify.com/track/\(id)"), String(line))
+        }
+        let json = try workspace.run("predict", "one.json", "-k", "3")
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let picks = try XCTUnwrap(object?["recommendations"] as? [[String: Any]])
+        XCTAssertEqual(picks.map { $0["url"] as? String }, picks.map { "https://open.spotify.com/track/\($0["uri"] as? String ?? "")" })
+        let logged = try XCTUnwrap(workspace.read("data/reco/recommendations.jsonl")?.split(separator: "\n").last)
+        let line = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(logged.utf8)) as? [String: Any])
+        XCTAssertEqual(line["recommendations"] as? [String], picks.compactMap { $0["uri"] as? String }, "the log keeps bare ids")
+    }
 }

@@ -126,10 +126,11 @@ public enum PredictStage {
     static func table(_ result: Recommender.Result) -> String {
         var out = "\(result.playlist.name ?? "playlist"): \(result.knownTracks) of \(result.playlist.tracks.count) tracks known, "
             + "genre \(result.genre), similarity \(String(format: "%.3f", result.similarity))\n"
-        out += "  #  uri                     genre         score\n"
+        out += "  #  uri                     genre         score  link\n"
         for (n, pick) in result.picks.enumerated() {
             out += String(format: "%3d  ", n + 1) + pick.uri.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.3f\n", pick.score)
+                + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.3f", pick.score)
+                + (Playlist.link(pick.uri).map { "  " + $0 } ?? "") + "\n"
         }
         if !result.unknownTracks.isEmpty { out += "  unknown: \(result.unknownTracks.joined(separator: ", "))\n" }
         return out

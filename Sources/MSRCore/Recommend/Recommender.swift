@@ -250,7 +250,11 @@ extension Recommender.Result {
             "playlist": .object(info),
             "predicted_genre": .string(genre),
             "genre_probabilities": .object(probabilities.mapValues(JSONValue.double)),
-            "recommendations": .array(picks.map { .object(["uri": .string($0.uri), "genre": .string($0.genre), "score": .double($0.score)]) }),
+            "recommendations": .array(picks.map { pick in
+                var object: [String: JSONValue] = ["uri": .string(pick.uri), "genre": .string(pick.genre), "score": .double(pick.score)]
+                if let link = Playlist.link(pick.uri) { object["url"] = .string(link) }
+                return .object(object)
+            }),
             "similarity": .double(similarity),
             "unknown_tracks": .array(unknownTracks.map(JSONValue.string)),
         ])
