@@ -64,4 +64,17 @@ final class RecommenderTests: XCTestCase {
         XCTAssertEqual(recordings.first, [0, 1, 2, 2, 2, 5, 6, 7, 7, 9, 0, 0])
         XCTAssertEqual(recordings.shared, [true, false, true, true, true, false, false, true, true, false, true, true])
     }
+
+    /// Catalogue-wide by default, the song's own genre with `sameGenre`; its label is the genre.
+    func testSimilarSongsAreNearestNeighbours() throws {
+        let recommender = try recommender()
+        let anywhere = try recommender.similar(to: 5, k: 4, sameGenre: false, playlist: playlist(5))
+        XCTAssertEqual(anywhere.genre, "pop")
+        XCTAssertEqual(anywhere.picks.map(\.row), [2, 1, 0, 6], "one id of 2, 3, 4; then the nearest, whatever its genre")
+        let genre = try recommender.similar(to: 5, k: 4, sameGenre: true, playlist: playlist(5))
+        XCTAssertEqual(genre.picks.map(\.row), [2, 1, 0], "pop holds no other recording")
+        XCTAssertEqual(genre.probabilities, ["pop": 1, "rock": 0])
+        XCTAssertEqual(errorMessage { _ = try recommender.similar(to: 10, k: 3, sameGenre: false, playlist: self.playlist(5)) },
+                       "playlist 'p': song index row 10 is not one of its 10 rows")
+    }
 }

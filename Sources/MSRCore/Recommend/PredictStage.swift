@@ -49,7 +49,7 @@ public enum PredictStage {
             guard let row = recommender.row(of: playlists[0].tracks[0].id) else {
                 throw MSRError(.badData, "--similar-to: track \(track) is not in the song index (\(paths.catalog))")
             }
-            results = [recommender.similar(to: row, k: request.k, sameGenre: request.sameGenre, playlist: playlists[0])]
+            results = [try recommender.similar(to: row, k: request.k, sameGenre: request.sameGenre, playlist: playlists[0])]
         } else {
             // Playlists in blocks on every core; the first failure in file order is reported.
             let requested = playlists

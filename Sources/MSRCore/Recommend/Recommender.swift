@@ -189,8 +189,11 @@ public struct Recommender: Sendable {
     /// The `k` songs nearest to a known song, as a KNN service answers "similar songs": over the
     /// whole catalogue, or within the song's own genre with `sameGenre`. The song's genre is
     /// its label, a fact, not a guess of the classifier's; `playlist` is how the result names
-    /// the request.
-    public func similar(to row: Int, k: Int, sameGenre: Bool, playlist: Playlist) -> Result {
+    /// the request. `row` is a song index row (`row(of:)`); another number is an error.
+    public func similar(to row: Int, k: Int, sameGenre: Bool, playlist: Playlist) throws -> Result {
+        guard (0..<catalog.count).contains(row) else {
+            throw MSRError(.badData, "\(Self.name(playlist)): song index row \(row) is not one of its \(catalog.count) rows")
+        }
         let d = catalog.dimension, labels = catalog.labels, label = labels[row]
         let point = Array(catalog.points[(row * d)..<((row + 1) * d)])
         // Pool 0 alone: the genre's songs, or every song; the others never rank.
