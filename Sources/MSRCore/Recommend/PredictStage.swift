@@ -12,7 +12,10 @@ public enum PredictStage {
     public struct Request: Sendable {
         /// A playlist file, or `-` for standard input.
         public var playlistFile: String?
+        /// A known song whose nearest songs are listed instead of reading a playlist.
         public var similarTo: String?
+        /// With `similarTo`: only songs of its genre (otherwise the whole catalogue).
+        public var sameGenre = false
         public var k = 10
         public var pid: Int?
         public var log = true
@@ -41,15 +44,20 @@ public enum PredictStage {
         }
         let inline = playlists.contains { $0.tracks.contains { !$0.features.isEmpty } }
         let recommender = try load(paths, classifier: inline)
-        if let track = request.similarTo, recommender.row(of: playlists[0].tracks[0].id) == nil {
-            throw MSRError(.badData, "--similar-to: track \(track) is not in the song index (\(paths.catalog))")
+        let results: [Recommender.Result]
+        if let track = request.similarTo {
+            guard let row = recommender.row(of: playlists[0].tracks[0].id) else {
+                throw MSRError(.badData, "--similar-to: track \(track) is not in the song index (\(paths.catalog))")
+            }
+            results = [try recommender.similar(to: row, k: request.k, sameGenre: request.sameGenre, playlist: playlists[0])]
+        } else {
+            // Playlists in blocks on every core; the first failure in file order is reported.
+            let requested = playlists
+            let outcomes = Parallel.blocks(requested.count, size: 64) { block in
+                block.map { i in Swift.Result { try recommender.recommend(requested[i], k: request.k) } }
+            }
+            results = try outcomes.joined().map { try $0.get() }
         }
-        // Playlists in blocks on every core; the first failure in file order is reported.
-        let requested = playlists
-        let outcomes = Parallel.blocks(requested.count, size: 64) { block in
-            block.map { i in Swift.Result { try recommender.recommend(requested[i], k: request.k) } }
-        }
-        let results = try outcomes.joined().map { try $0.get() }
         if request.log { try appendLog(results, to: paths.log) }
         switch request.format {
         case .json:
@@ -118,10 +126,11 @@ public enum PredictStage {
     static func table(_ result: Recommender.Result) -> String {
         var out = "\(result.playlist.name ?? "playlist"): \(result.knownTracks) of \(result.playlist.tracks.count) tracks known, "
             + "genre \(result.genre), similarity \(String(format: "%.3f", result.similarity))\n"
-        out += "  #  uri                     genre         score\n"
+        out += "  #  uri                     genre         score  link\n"
         for (n, pick) in result.picks.enumerated() {
             out += String(format: "%3d  ", n + 1) + pick.uri.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.3f\n", pick.score)
+                + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.3f", pick.score)
+                + (Playlist.link(pick.uri).map { "  " + $0 } ?? "") + "\n"
         }
         if !result.unknownTracks.isEmpty { out += "  unknown: \(result.unknownTracks.joined(separator: ", "))\n" }
         return out
