@@ -43,7 +43,7 @@ public enum PredictStage {
             throw MSRError(.badData, "give a playlist file, or --similar-to TRACK")
         }
         let inline = playlists.contains { $0.tracks.contains { !$0.features.isEmpty } }
-        let recommender = try load(paths, classifier: inline)
+        let recommender = try load(paths, classifier: inline, events: inputs.events)
         let results: [Recommender.Result]
         if let track = request.similarTo {
             guard let row = recommender.row(of: playlists[0].tracks[0].id) else {
@@ -72,8 +72,8 @@ public enum PredictStage {
 
     /// Loads the mixtures, the song index, the scaler and, when asked, the classifier (only
     /// tracks with inline features need it: 3 of a cold call's 15 ms).
-    static func load(_ paths: ProjectConfig.Prediction, classifier needed: Bool) throws -> Recommender {
-        var timer = PhaseTimer()
+    static func load(_ paths: ProjectConfig.Prediction, classifier needed: Bool, events: StageEvents) throws -> Recommender {
+        var timer = PhaseTimer(events)
         let catalog = try SongIndex.read(paths.catalog)
         timer.mark("song index")
         let classifier = needed ? try GradientBoostingClassifier.read(paths.model) : nil
