@@ -11,7 +11,7 @@ final class SongNamesTests: XCTestCase {
         let workspace = try Workspace()
         let csv = String(decoding: try DatasetArchive.readCSV(zipPath: "\(workspace.path)/data/raw/dataset.zip", maxBytes: 1 << 30).bytes,
                          as: UTF8.self)
-        var lines = csv.split(separator: "\n").map(String.init)
+        var lines = csv.split(whereSeparator: \.isNewline).map(String.init)  // CRLF in the embedded CSV
         var names: [String: (name: String, artists: String, album: String)] = [:]
         lines[0] = ",track_id,artists,album_name,track_name," + lines[0].split(separator: ",", maxSplits: 1)[1]
         for row in 1..<lines.count {
@@ -19,7 +19,7 @@ final class SongNamesTests: XCTestCase {
             let song = row == 1 ? (name: #"Say "Hi", Jo"#, artists: "Smith, Jo", album: "Best of")
                 : (name: "Song \(row)", artists: "Artist \(row % 40)", album: "Album \(row % 90)")
             names[id] = song
-            let quoted = [song.artists, song.album, song.name].map { #"""# + $0.replacingOccurrences(of: #"""#, with: #""""#) + #"""# }
+            let quoted = [song.artists, song.album, song.name].map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
             lines[row] = "\(row - 1),\(id),\(quoted.joined(separator: ",")),\(lines[row].dropFirst(23))"
         }
         try makeZip(at: "\(workspace.path)/data/raw/dataset.zip", [("dataset.csv", lines.joined(separator: "\n") + "\n")])
@@ -43,6 +43,7 @@ final class SongNamesTests: XCTestCase {
 
         // The models' files hold the features only: the same bytes as from the dataset without names.
         let plain = try Workspace()
+        try plain.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
         try plain.runPipeline()
         for file in ["X_train.csv", "X_test.csv", "y_train.csv", "uris_test.csv", "scaler.json"] {
             XCTAssertEqual(workspace.bytes("data/processed/\(file)"), plain.bytes("data/processed/\(file)"), file)
