@@ -11,7 +11,8 @@ public enum StageRunner {
     public static func run(_ stage: Stage, _ options: StageOptions, extraInputs: [StageFile] = [],
                            _ work: (StageInputs) throws -> StageOutput) throws {
         try run(stage.command) {
-            let inputs = try options.load()
+            var inputs = try options.load()
+            inputs.events = .standardError(stage.command)
             if options.stamp { return StageOutput(report: inputs.stamp(of: stage), summary: "") }
             let lock = try inputs.prepare(stage, extraInputs: extraInputs)
             return try withExtendedLifetime(lock) { try work(inputs) }

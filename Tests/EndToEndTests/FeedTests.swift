@@ -102,4 +102,62 @@ final class FeedTests: XCTestCase {
         XCTAssertFalse(workspace.exists("data/raw/additions.csv"))
         XCTAssertFalse(workspace.exists("metrics/feed.json"))
     }
+
+    func testANewDirThatIsNotAFolderIsRefusedAndAnAbsentOneIsNothingNew() throws {
+        let workspace = try Workspace()
+        XCTAssertEqual(try workspace.run("ingest").status, 0)
+        let absent = try workspace.run("feed")
+        XCTAssertEqual(absent.status, 0, absent.stderr)
+        XCTAssertEqual(absent.stdout, "msr-feed: nothing new in data/new: the song base is unchanged\n")
+        try workspace.write(header, to: "data/new")
+        XCTAssertFails(try workspace.run("feed"), status: 65, "msr-feed: feed.new_dir: data/new is not a folder")
+        try FileManager.default.removeItem(atPath: "\(workspace.path)/data/new")
+        try FileManager.default.createSymbolicLink(atPath: "\(workspace.path)/data/new", withDestinationPath: "new")
+        XCTAssertFails(try workspace.run("feed"), status: 74,
+                       "msr-feed: feed.new_dir: data/new cannot be read: Too many levels of symbolic links")
+    }
+
+    func testAFeedInTheSameSecondAsAnotherGetsAnArchiveOfItsOwn() throws {
+        let workspace = try Workspace()
+        XCTAssertEqual(try workspace.run("ingest").status, 0)
+        // Earlier feeds' archives for every second of the next two minutes: this feed's second is one of them.
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        let now = Date()
+        let stamps = (-2...120).map { formatter.string(from: now.addingTimeInterval(Double($0))) }
+        for stamp in stamps {
+            try workspace.write("earlier base\n", to: "data/archive/\(stamp)/song_df.csv")
+            try workspace.write("earlier feed\n", to: "data/archive/\(stamp)/new/batch.csv")
+        }
+        try workspace.write(header + newSongs(workspace, count: 10, tempoShift: 0), to: "data/new/batch.csv")
+        let result = try workspace.run("feed")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for stamp in stamps {
+            XCTAssertEqual(workspace.read("data/archive/\(stamp)/song_df.csv"), "earlier base\n")
+            XCTAssertEqual(workspace.read("data/archive/\(stamp)/new/batch.csv"), "earlier feed\n")
+        }
+        let added = workspace.files(under: "data/archive").filter { !stamps.contains(String($0.prefix { $0 != "/" })) }
+        XCTAssertEqual(added.count, 2, "\(added)")
+        let folder = try XCTUnwrap(added.first?.split(separator: "/").first)
+        XCTAssertTrue(stamps.contains(String(folder.dropLast(2))) && folder.hasSuffix("-2"), "\(folder)")
+        XCTAssertEqual(Set(added), ["\(folder)/new/batch.csv", "\(folder)/song_df.csv"])
+    }
+
+    func testAFeedFileWhoseNameIsNotUTF8IsNamedAndNothingIsMerged() throws {
+        let workspace = try Workspace()
+        XCTAssertEqual(try workspace.run("ingest").status, 0)
+        let before = workspace.bytes("data/raw/song_df.csv")
+        try workspace.write(header + newSongs(workspace, count: 10, tempoShift: 0), to: "data/new/a.csv")
+        // "caf\xE9.csv": Latin-1, not UTF-8.
+        let name = Array("\(workspace.path)/data/new/caf".utf8) + [0xE9] + Array(".csv".utf8) + [0]
+        let descriptor = name.withUnsafeBufferPointer { open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_WRONLY | O_CREAT, 0o644) }
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        close(descriptor)
+        XCTAssertFails(try workspace.run("feed"), status: 65,
+                       "msr-feed: data/new/caf\\xE9.csv: the file name is not valid UTF-8: rename it (nothing merged)")
+        XCTAssertEqual(workspace.bytes("data/raw/song_df.csv"), before)
+        XCTAssertFalse(workspace.exists("data/archive"))
+    }
 }

@@ -69,10 +69,33 @@ final class MLflowClientTests: XCTestCase {
         let fake = FakeMLflow()
         fake.answers["GET /api/2.0/mlflow/experiments/get-by-name"] = (500, #"{"error_code": "INTERNAL_ERROR", "message": "database\nlocked"}"#)
         let client = try XCTUnwrap(try MLflowClient(environment: ["MLFLOW_TRACKING_URI": "http://a:b@127.0.0.1:5000"], http: fake))
-        let required = errorMessage { _ = try Tracking(client: client, mode: .required).record { try $0.experimentID(named: "x") } }
+        let required = errorMessage { _ = try Tracking(client: client, mode: .required).record(events: .silent) { try $0.experimentID(named: "x") } }
         XCTAssertEqual(required, "MLflow server http://127.0.0.1:5000: GET api/2.0/mlflow/experiments/get-by-name answered HTTP 500 "
                        + "INTERNAL_ERROR: database locked (the local artifacts are written)")
-        XCTAssertNil(try Tracking(client: client, mode: .optional).record { try $0.experimentID(named: "x") })
-        XCTAssertNil(try Tracking.off.record { _ in "never" })
+        let warnings = Warnings()
+        let events = StageEvents(progress: { _ in }, progressDone: {}, warning: { warnings.append($0) }, phase: { _, _ in })
+        XCTAssertNil(try Tracking(client: client, mode: .optional).record(events: events) { try $0.experimentID(named: "x") })
+        XCTAssertEqual(warnings.all, ["MLflow server http://127.0.0.1:5000: GET api/2.0/mlflow/experiments/get-by-name answered "
+                                      + "HTTP 500 INTERNAL_ERROR: database locked (the local artifacts are written); --tracking "
+                                      + "optional: going on"], "the warning goes to the caller's events, not to stderr")
+        XCTAssertNil(try Tracking.off.record(events: .silent) { _ in "never" })
+    }
+}
+
+/// Collects the warnings a stage reports.
+final class Warnings: @unchecked Sendable {
+    private var items: [String] = []
+    private let lock = NSLock()
+
+    func append(_ text: String) {
+        lock.lock()
+        items.append(text)
+        lock.unlock()
+    }
+
+    var all: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return items
     }
 }

@@ -7,6 +7,8 @@ public struct StageInputs: Sendable {
     public var schema: Schema
     /// The config file the paths came from, for messages about them.
     public var configFile: String
+    /// Where the stage reports progress, warnings and phase timings (nowhere by default).
+    public var events = StageEvents.silent
 
     public init(config: ProjectConfig, params: Params, schema: Schema, configFile: String = "config.yaml") {
         self.config = config

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Every file is checked against the schema before anything is written: one bad file refuses
 /// the whole feed. Songs already in the base (or earlier in the feed) are dropped. The previous
-/// song base and the consumed files go to `feed.archive_dir/<UTC timestamp>/`; the songs added
+/// song base and the consumed files go to `feed.archive_dir/<UTC timestamp>/` (`-2`, `-3`...
+/// added for a second feed in the same second); the songs added
 /// are also appended to `feed.additions`, which msr-ingest appends to the dataset's, so that
 /// `dvc repro` rebuilds the same song base. With nothing new, the song base is left alone;
 /// feed.json says so and an empty additions file is made if there is none (the outputs DVC
@@ -15,8 +16,8 @@ public enum FeedStage {
     public static func run(_ inputs: StageInputs, now: Date = Date()) throws -> String {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.feed
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: paths.newDir)) ?? [])
-            .filter { $0.hasSuffix(".csv") }.sorted()
+        // An absent folder is nothing new; one that cannot be listed is an error, never "nothing new".
+        let files = try NewSongFiles.list(paths.newDir)
         guard !files.isEmpty else {
             // The song base stays as it is; the outputs DVC expects of the stage exist.
             if !FileManager.default.fileExists(atPath: paths.additions) {
@@ -72,7 +73,7 @@ public enum FeedStage {
         }
 
         // The previous base is archived before the new one replaces it; consumed files last.
-        let archive = "\(paths.archiveDir)/\(timestamp(now))"
+        let archive = try ArchiveFolder.make(in: paths.archiveDir, stamp: timestamp(now))
         try makeFolder("\(archive)/new")
         if added > 0 {
             try copy(paths.songBase, to: "\(archive)/\(URL(fileURLWithPath: paths.songBase).lastPathComponent)")

@@ -10,7 +10,7 @@ public enum IngestStage {
         if force || !FileManager.default.fileExists(atPath: paths.datasetZip) {
             try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip, maxBytes: paths.maxUncompressedBytes, http: http)
         }
-        var timer = PhaseTimer()
+        var timer = PhaseTimer(inputs.events)
         let (entryName, bytes) = try DatasetArchive.readCSV(zipPath: paths.datasetZip,
                                                             maxBytes: paths.maxUncompressedBytes)
         timer.mark("inflate")

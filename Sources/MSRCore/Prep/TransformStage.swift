@@ -6,7 +6,7 @@ public enum TransformStage {
     public static func run(_ inputs: StageInputs) throws -> String {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.transformation
-        var timer = PhaseTimer()
+        var timer = PhaseTimer(inputs.events)
         let songs = try SongTable.read(path: paths.songBase, schema: schema)
         timer.mark("read song base")
         guard songs.count >= 2 else {

@@ -9,7 +9,8 @@ public struct SongDetails: Sendable, Equatable {
     public var name: String?
     public var artists: String?
     public var album: String?
-    /// `https://open.spotify.com/track/<id>`; `nil` for an id that is no Spotify track id.
+    /// `https://open.spotify.com/track/<id>` (`Playlist.link`); `nil` for an id that is no
+    /// Spotify track id.
     public var url: String?
 
     public init(name: String? = nil, artists: String? = nil, album: String? = nil, url: String?) {
@@ -17,11 +18,6 @@ public struct SongDetails: Sendable, Equatable {
         self.artists = artists
         self.album = album
         self.url = url
-    }
-
-    /// The track's page on open.spotify.com, when `id` is a 22-character base62 Spotify id.
-    public static func url(of id: String) -> String? {
-        TrackIDForm.spotify.accepts(id) ? "https://open.spotify.com/track/\(id)" : nil
     }
 
     /// `name — artists`, either alone when the other is unknown, or `nil` when both are.
@@ -34,10 +30,10 @@ public struct SongDetails: Sendable, Equatable {
         }
     }
 
-    /// The known fields as JSON members: `name`, `artists`, `album` and `url`, each when known.
+    /// The known descriptive fields as JSON members: `name`, `artists`, `album`, each when known
+    /// (`url` is the output object's own, from `Playlist.link`).
     public var jsonMembers: [String: JSONValue] {
         var members: [String: JSONValue] = [:]
-        if let url { members["url"] = .string(url) }
         if let name { members["name"] = .string(name) }
         if let artists { members["artists"] = .string(artists) }
         if let album { members["album"] = .string(album) }
@@ -53,13 +49,13 @@ extension SongIndex {
             return values[row]
         }
         return SongDetails(name: value(SongDetails.nameColumn), artists: value(SongDetails.artistsColumn),
-                           album: value(SongDetails.albumColumn), url: SongDetails.url(of: uris[row]))
+                           album: value(SongDetails.albumColumn), url: Playlist.link(uris[row]))
     }
 }
 
 extension Recommender.Result {
-    /// `json` with each recommendation's details from `catalog` (the song index it came from):
-    /// name, artists and album when known, and the open.spotify.com link.
+    /// `json` with each recommendation's name, artists and album, when known, from `catalog`
+    /// (the song index it came from).
     public func json(details catalog: SongIndex) -> JSONValue {
         guard case .object(var members) = json, case .array(let picksJSON)? = members["recommendations"] else { return json }
         members["recommendations"] = .array(zip(picks, picksJSON).map { pick, value in

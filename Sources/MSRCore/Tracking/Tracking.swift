@@ -19,15 +19,16 @@ public struct Tracking: Sendable {
     /// Tracking off.
     public static let off = Tracking(client: nil)
 
-    /// Runs `body` with the client when tracking is on and returns its note for the summary.
-    public func record(_ body: (MLflowClient) throws -> String) throws -> String? {
+    /// Runs `body` with the client when tracking is on and returns its note for the summary; an
+    /// optional tracking that fails is a warning to `events`.
+    public func record(events: StageEvents, _ body: (MLflowClient) throws -> String) throws -> String? {
         guard let client else { return nil }
         do {
             return try body(client)
         } catch let error as MSRError {
             let message = error.message + " (the local artifacts are written)"
             guard mode == .optional else { throw MSRError(error.kind, message) }
-            FileHandle.standardError.write(Data("warning: \(message); --tracking optional: going on\n".utf8))
+            events.warning("\(message); --tracking optional: going on")
             return nil
         }
     }

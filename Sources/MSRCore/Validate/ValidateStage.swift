@@ -8,7 +8,7 @@ public enum ValidateStage {
     public static func run(_ inputs: StageInputs) throws -> String {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.validation
-        var timer = PhaseTimer()
+        var timer = PhaseTimer(inputs.events)
         let reader = try CSVReader(path: paths.songBase)
         timer.mark("read file")
         let validator = SchemaValidator(schema: schema, genres: params.ingest.genres)

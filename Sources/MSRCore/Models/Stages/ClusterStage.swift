@@ -8,11 +8,11 @@ import Foundation
 /// same space.
 public enum ClusterStage {
     /// Runs the stage; returns the per-genre table and the summary line. Genres are fitted
-    /// concurrently; a genre that does not converge gets a warning on stderr.
+    /// concurrently; a genre that does not converge is a warning to the stage's events.
     public static func run(_ inputs: StageInputs, tracking: Tracking = .off) throws -> StageOutput {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.clustering
-        let genresPath = "\(paths.toRecDir)/genres.txt"
+        let genresPath = "\(paths.toRecDir)/\(FolderFiles.genres)"
         let genres = String(decoding: try FileBytes.read(genresPath, what: "genre list"), as: UTF8.self)
             .split(separator: "\n").map(String.init)
         let settings = params.cluster
@@ -30,25 +30,25 @@ public enum ClusterStage {
             throw MSRError.badData(file: paths.model, "was trained on other genres or features than \(genresPath) and "
                 + "\(paths.scaler) list (run msr-train again)")
         }
-        let progress = ProgressLine(label: "msr-cluster")
+        let events = inputs.events
         let done = Counter()
         let outcomes = Parallel.map(genres.count) { label in
             Result { () throws -> GenreClusters in
                 let result = try cluster(label: label, genre: genres[label], paths: paths, schema: schema,
                                          scaler: scaler, classifier: classifier, params: settings, paramsFile: params.file)
-                progress.update("\(done.increment())/\(genres.count) genres")
+                events.progress("\(done.increment())/\(genres.count) genres")
                 return result
             }
         }
-        progress.finish()
+        events.progressDone()
         var rows: [GenreClusters] = []
         for outcome in outcomes { rows.append(try outcome.get()) }
         // Every genre was fitted: only now is anything written, all of it or none, so a genre
         // that fails never leaves new mixtures beside old ones and an old song index.
         let outputs = OutputSet()
         for (label, row) in rows.enumerated() {
-            try outputs.add(row.model.json(genre: row.genre, features: scaler.features), to: "\(paths.modelsDir)/mixture_\(label).json")
-            try outputs.add(row.metrics, to: "\(paths.metricsDir)/uns_metrics_\(label).json")
+            try outputs.add(row.model.json(genre: row.genre, features: scaler.features), to: "\(paths.modelsDir)/\(FolderFiles.mixture(label))")
+            try outputs.add(row.metrics, to: "\(paths.metricsDir)/\(FolderFiles.clusterScores(label))")
         }
         let index = SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
                               labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
@@ -58,8 +58,8 @@ public enum ClusterStage {
         try outputs.add(index.encoded(), to: paths.catalog)
         try outputs.commit()
         for row in rows where !row.model.converged {
-            FileHandle.standardError.write(Data(("msr-cluster: warning: genre '\(row.genre)' did not converge in "
-                + "\(settings.maxIter) iterations (increase cluster.max_iter or cluster.tol)\n").utf8))
+            events.warning("genre '\(row.genre)' did not converge in \(settings.maxIter) iterations "
+                + "(increase cluster.max_iter or cluster.tol)")
         }
         var report = "genre".padding(toLength: 14, withPad: " ", startingAt: 0) + "  songs  silhouette  calinski-harabasz  davies-bouldin\n"
         for row in rows {
@@ -67,7 +67,7 @@ public enum ClusterStage {
                 + String(format: "  %5d  %10.4f  %17.2f  %14.4f\n", row.songs, row.silhouette, row.calinskiHarabasz, row.daviesBouldin)
         }
         // One MLflow experiment per genre, as the reference project had.
-        let note = try tracking.record { client in
+        let note = try tracking.record(events: events) { client in
             let tags = Tracking.tags(command: "msr-cluster", paramsFile: params.file)
             for (label, row) in rows.enumerated() {
                 _ = try client.logRun(
@@ -76,8 +76,8 @@ public enum ClusterStage {
                               "davies_bouldin_score": row.daviesBouldin, "bic": row.bic, "aic": row.aic,
                               "time_fit": row.timeFit, "time_predict": row.timePredict],
                     tags: tags,
-                    artifacts: [("\(paths.modelsDir)/mixture_\(label).json", "model/mixture_\(label).json"),
-                                ("\(paths.metricsDir)/uns_metrics_\(label).json", "metrics/uns_metrics_\(label).json")])
+                    artifacts: [("\(paths.modelsDir)/\(FolderFiles.mixture(label))", "model/\(FolderFiles.mixture(label))"),
+                                ("\(paths.metricsDir)/\(FolderFiles.clusterScores(label))", "metrics/\(FolderFiles.clusterScores(label))")])
             }
             return "MLflow: \(rows.count) runs, one per genre (experiments msr-mixture-<genre>)"
         }
@@ -107,7 +107,7 @@ public enum ClusterStage {
     static func cluster(label: Int, genre: String, paths: ProjectConfig.Clustering, schema: Schema,
                         scaler: FeatureScaler, classifier: GradientBoostingClassifier, params: MixtureParams,
                         paramsFile: String) throws -> GenreClusters {
-        let file = "\(paths.toRecDir)/to_rec_\(label).csv"
+        let file = "\(paths.toRecDir)/\(FolderFiles.toRec(label))"
         let songs = try SongTable.read(path: file, schema: schema)
         let d = songs.features.columnCount, n = songs.count
         let k = params.components(forLabel: label)

@@ -6,7 +6,7 @@ public enum EvaluateStage {
     public static func run(_ inputs: StageInputs, tracking: Tracking = .off) throws -> StageOutput {
         let (config, schema) = (inputs.config, inputs.schema)
         let paths = config.evaluation
-        var timer = PhaseTimer()
+        var timer = PhaseTimer(inputs.events)
         let model = try GradientBoostingClassifier.read(paths.model)
         timer.mark("load model")
         let data = try LabeledData.load(x: paths.xTest, y: paths.yTest, schema: schema, classCount: model.classes.count)
@@ -30,7 +30,7 @@ public enum EvaluateStage {
         try outputs.add(metricsJSON(report, logLoss: logLoss, seconds: seconds), to: paths.metrics)
         try outputs.add(JSONValue.array(confusion), to: paths.confusion)
         try outputs.commit()
-        let note = try tracking.record { client in
+        let note = try tracking.record(events: inputs.events) { client in
             try logToMLflow(client, inputs: inputs, accuracy: report.accuracy, metrics: [
                 "accuracy": report.accuracy, "macro_f1": report.macro.f1, "weighted_f1": report.weighted.f1,
                 "log_loss": logLoss, "time_predict": seconds,

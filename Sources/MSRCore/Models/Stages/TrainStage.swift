@@ -8,12 +8,12 @@ public enum TrainStage {
         let paths = config.training
         let classes = try LabelsFile.read(paths.labels)
         let data = try LabeledData.load(x: paths.xTrain, y: paths.yTrain, schema: schema, classCount: classes.count)
-        let progress = ProgressLine(label: "msr-train")
+        let events = inputs.events
         let start = DispatchTime.now().uptimeNanoseconds
         let model = try GradientBoostingClassifier.fit(
             data.features, labels: data.labels, classes: classes, featureNames: schema.features.map(\.name),
-            params: params.train) { round, rounds in progress.update("round \(round)/\(rounds)") }
-        progress.finish()
+            params: params.train) { round, rounds in events.progress("round \(round)/\(rounds)") }
+        events.progressDone()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         // The model and its importance are written both or neither.
         let outputs = OutputSet()
