@@ -25,8 +25,10 @@ public enum ValidateStage {
             "problems_by_rule": .object(byRule.mapValues { .int($0) }),
             "problems": .array(problems.prefix(reportedProblems).map(\.json)),
         ])
-        try report.write(to: paths.report)
-        try AtomicFile.write("Validation status: \(valid ? "True" : "False")\n", to: paths.status)
+        let outputs = OutputSet()
+        try outputs.add(report, to: paths.report)
+        try outputs.add("Validation status: \(valid ? "True" : "False")\n", to: paths.status)
+        try outputs.commit()
 
         if let first = problems.first {
             let more = problems.count > 1 ? " (\(problems.count) problems in all, see \(paths.report))" : " (see \(paths.report))"

@@ -42,7 +42,8 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         // Rows fitted on, and rows held out for early stopping.
         var fitRows = Array(0..<n), heldOut: [Int] = []
         if params.earlyStopping {
-            let split = try TrainTestSplit(count: n, testSize: params.validationFraction, seed: params.randomState, strata: labels)
+            let split = try TrainTestSplit(count: n, testSize: params.validationFraction, seed: params.randomState, strata: labels,
+                                           parameter: "train.validation_fraction")
             fitRows = split.train.sorted()
             heldOut = split.test.sorted()
         }
