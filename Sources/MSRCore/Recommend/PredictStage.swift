@@ -62,11 +62,14 @@ public enum PredictStage {
         switch request.format {
         case .json:
             // One line per playlist (JSON Lines) when there are several; pretty for one.
-            let text = results.count == 1 ? results[0].json.serialized()
-                : Parallel.blocks(results.count, size: 64) { block in block.map { results[$0].json.compact() + "\n" }.joined() }.joined()
+            let catalog = recommender.catalog
+            let text = results.count == 1 ? results[0].json(details: catalog).serialized()
+                : Parallel.blocks(results.count, size: 64) { block in
+                    block.map { results[$0].json(details: catalog).compact() + "\n" }.joined()
+                }.joined()
             return StageOutput(report: text, summary: "")
         case .table:
-            return StageOutput(report: results.map(table).joined(separator: "\n"), summary: "")
+            return StageOutput(report: results.map { table($0, catalog: recommender.catalog) }.joined(separator: "\n"), summary: "")
         }
     }
 
@@ -123,14 +126,25 @@ public enum PredictStage {
         guard written == bytes.count else { throw AtomicFile.ioError(path, "cannot append to the log") }
     }
 
-    static func table(_ result: Recommender.Result) -> String {
+    /// The result as a table: each pick's id, genre, score, link and, when the song index
+    /// knows them, "name — artists".
+    static func table(_ result: Recommender.Result, catalog: SongIndex) -> String {
         var out = "\(result.playlist.name ?? "playlist"): \(result.knownTracks) of \(result.playlist.tracks.count) tracks known, "
             + "genre \(result.genre), similarity \(String(format: "%.3f", result.similarity))\n"
-        out += "  #  uri                     genre         score  link\n"
+        // The song column only when the song index knows names (a dataset with descriptive columns).
+        let details = result.picks.map { catalog.details($0.row) }
+        let titled = details.contains { $0.title != nil }
+        out += "  #  uri                     genre         score  link" + (titled ? String(repeating: " ", count: 51) + "song" : "") + "\n"
         for (n, pick) in result.picks.enumerated() {
+            let song = details[n]
             out += String(format: "%3d  ", n + 1) + pick.uri.padding(toLength: 24, withPad: " ", startingAt: 0)
                 + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.3f", pick.score)
-                + (Playlist.link(pick.uri).map { "  " + $0 } ?? "") + "\n"
+            if let title = song.title {
+                let link = song.url ?? "-"
+                out += "  " + link + String(repeating: " ", count: max(2, 53 - link.count)) + title + "\n"
+            } else {
+                out += (song.url.map { "  " + $0 } ?? "") + "\n"
+            }
         }
         if !result.unknownTracks.isEmpty { out += "  unknown: \(result.unknownTracks.joined(separator: ", "))\n" }
         return out

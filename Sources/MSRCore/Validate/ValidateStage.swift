@@ -34,6 +34,7 @@ public enum ValidateStage {
             let more = problems.count > 1 ? " (\(problems.count) problems in all, see \(paths.report))" : " (see \(paths.report))"
             throw MSRError.badData(file: paths.songBase, line: first.line, column: first.field, first.message + more)
         }
-        return "\(rows) rows, \(schema.columns.count) columns: valid -> \(paths.status), \(paths.report)"
+        // A valid file has the schema's columns and those of its descriptive columns it carries.
+        return "\(rows) rows, \(try reader.header().count) columns: valid -> \(paths.status), \(paths.report)"
     }
 }

@@ -53,7 +53,8 @@ public enum ClusterStage {
         let index = SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
                               labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
                               components: rows.flatMap(\.components), points: rows.flatMap(\.points),
-                              probabilities: rows.flatMap(\.probabilities))
+                              probabilities: rows.flatMap(\.probabilities),
+                              descriptive: DescriptiveColumn.concatenating(rows.map(\.descriptive), counts: rows.map(\.songs)))
         try outputs.add(index.encoded(), to: paths.catalog)
         try outputs.commit()
         for row in rows where !row.model.converged {
@@ -92,8 +93,10 @@ public enum ClusterStage {
         var genre: String
         var songs: Int
         var model: GaussianMixture
-        /// The genre's part of the song index: uris, standardised rows, components, probabilities.
+        /// The genre's part of the song index: uris, standardised rows, components, probabilities
+        /// and descriptive text (name, artists, album) when its song file has it.
         var uris: TextColumn, points: [Double], components: [Int32], probabilities: [Double]
+        var descriptive: [DescriptiveColumn]
         var silhouette: Double, calinskiHarabasz: Double, daviesBouldin: Double
         var bic: Double, aic: Double, timeFit: Double, timePredict: Double
         /// uns_metrics_<label>.json.
@@ -159,6 +162,7 @@ public enum ClusterStage {
         ])
         return GenreClusters(genre: genre, songs: n, model: model, uris: songs.uris, points: points,
                              components: labels, probabilities: classifier.predictProbabilities(songs.features),
+                             descriptive: songs.descriptive,
                              silhouette: silhouette,
                              calinskiHarabasz: calinski, daviesBouldin: davies, bic: bic, aic: aic, timeFit: fitSeconds, timePredict: seconds,
                              metrics: metrics)
