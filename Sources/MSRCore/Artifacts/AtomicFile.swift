@@ -71,6 +71,19 @@ public final class AtomicFile {
         }
     }
 
+    /// Closes the temporary file and hands it to `set`, which renames it with the stage's other
+    /// outputs (or removes it, if the set is discarded).
+    public func stage(in set: OutputSet) throws {
+        let result = close(descriptor)
+        descriptor = -1
+        guard result == 0 else {
+            let error = Self.ioError(path, "cannot write")
+            unlink(temporary)
+            throw error
+        }
+        try set.adopt(temporary: temporary, for: path)
+    }
+
     /// Writes `bytes` to `path` atomically.
     public static func write(_ bytes: [UInt8], to path: String) throws {
         let file = try AtomicFile(path: path)

@@ -8,7 +8,7 @@ import Foundation
 /// output as it was; so does dropping the set without committing. Only a failing rename, once
 /// they have started, can leave some outputs new and some old (a rename within a folder fails
 /// only when the folder itself went away or became read-only).
-public final class OutputSet {
+public final class OutputSet: @unchecked Sendable {
     private struct Staged {
         var path: String
         var temporary: String
@@ -16,6 +16,8 @@ public final class OutputSet {
 
     private var staged: [Staged] = []
     private var committed = false
+    // Files may be staged from several threads at once (a stage writing one file per genre).
+    private let lock = NSLock()
 
     public init() {}
 
@@ -30,15 +32,23 @@ public final class OutputSet {
     /// failure every temporary of the set is removed.
     public func add(_ bytes: [UInt8], to path: String) throws {
         do {
-            guard !committed else { throw MSRError(.io, "\(path): the stage's outputs were already written") }
-            guard !staged.contains(where: { $0.path == path }) else {
-                throw MSRError(.badData, "\(path): two outputs of the stage are this one file")
-            }
-            staged.append(Staged(path: path, temporary: try Self.writeTemporary(bytes, for: path)))
+            try adopt(temporary: try Self.writeTemporary(bytes, for: path), for: path)
         } catch {
             discard()
             throw error
         }
+    }
+
+    /// Takes over a finished temporary (an `AtomicFile` staged into the set) for `path`.
+    func adopt(temporary: String, for path: String) throws {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !committed, !staged.contains(where: { $0.path == path }) else {
+            unlink(temporary)
+            throw committed ? MSRError(.io, "\(path): the stage's outputs were already written")
+                            : MSRError(.badData, "\(path): two outputs of the stage are this one file")
+        }
+        staged.append(Staged(path: path, temporary: temporary))
     }
 
     /// Writes a string's UTF-8; see `add(_:to:)`.
@@ -53,6 +63,8 @@ public final class OutputSet {
 
     /// Renames every temporary over its target, in the order they were added.
     public func commit() throws {
+        lock.lock()
+        defer { lock.unlock() }
         guard !committed else { return }
         committed = true
         for (index, file) in staged.enumerated() where rename(file.temporary, file.path) != 0 {
@@ -64,6 +76,8 @@ public final class OutputSet {
 
     /// Removes every temporary written so far; the targets stay as they were.
     public func discard() {
+        lock.lock()
+        defer { lock.unlock() }
         for file in staged { unlink(file.temporary) }
         staged = []
     }

@@ -24,36 +24,40 @@ public enum TransformStage {
         let featureText = songs.featureText()
         timer.mark("format features")
         let processed = paths.processedDir
+        // Every output staged, then all renamed at the end: a failure leaves the previous split.
+        let outputs = OutputSet()
         for (x, y, rows) in [(FolderFiles.xTrain, FolderFiles.yTrain, split.train), (FolderFiles.xTest, FolderFiles.yTest, split.test)] {
-            try songs.writeFeatureCSV(to: "\(processed)/\(x)", rows: rows, featureText: featureText)
-            try CSVFileWriter.write(to: "\(processed)/\(y)", header: [schema.target], rowCount: rows.count) { writer, block in
+            try songs.writeFeatureCSV(to: "\(processed)/\(x)", rows: rows, featureText: featureText, into: outputs)
+            try CSVFileWriter.write(to: "\(processed)/\(y)", header: [schema.target], rowCount: rows.count, into: outputs) { writer, block in
                 for k in block {
                     writer.integer(Int(labels[rows[k]]))
                     writer.endRow()
                 }
             }
         }
-        try CSVFileWriter.write(to: "\(processed)/\(FolderFiles.urisTest)", header: [schema.id], rowCount: split.test.count) { writer, block in
+        try CSVFileWriter.write(to: "\(processed)/\(FolderFiles.urisTest)", header: [schema.id], rowCount: split.test.count,
+                                into: outputs) { writer, block in
             for k in block {
                 writer.text(songs.uris, split.test[k])
                 writer.endRow()
             }
         }
         timer.mark("write X, y, test uris")
-        try encoder.json.write(to: "\(processed)/\(FolderFiles.labels)")
-        try scaler.json.write(to: "\(processed)/\(FolderFiles.scaler)")
+        try outputs.add(encoder.json, to: "\(processed)/\(FolderFiles.labels)")
+        try outputs.add(scaler.json, to: "\(processed)/\(FolderFiles.scaler)")
         // One file per genre, written concurrently.
         let toRec = paths.toRecDir
         let genreRows = rowsByLabel(labels, classCount: encoder.classes.count)
         let outcomes = Parallel.map(genreRows.count) { label in
             Result {
                 try songs.writeCSV(to: "\(toRec)/\(FolderFiles.toRec(label))", rows: genreRows[label], featureText: featureText,
-                                   idName: schema.id, targetName: schema.target)
+                                   idName: schema.id, targetName: schema.target, into: outputs)
             }
         }
         for outcome in outcomes { try outcome.get() }
         timer.mark("write per-genre files")
-        try AtomicFile.write(encoder.classes.map { $0 + "\n" }.joined(), to: "\(paths.toRecDir)/\(FolderFiles.genres)")
+        try outputs.add(encoder.classes.map { $0 + "\n" }.joined(), to: "\(paths.toRecDir)/\(FolderFiles.genres)")
+        try outputs.commit()
         return "\(songs.count) songs in \(encoder.classes.count) genres: \(split.train.count) train, "
             + "\(split.test.count) test rows -> \(processed), \(paths.toRecDir)"
     }

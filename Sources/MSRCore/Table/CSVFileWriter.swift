@@ -7,8 +7,9 @@ public enum CSVFileWriter {
     static let blockRows = 16_384
 
     /// Writes `header`, then rows `0..<rowCount`, written block by block by `rows` into the
-    /// writer given (the block's rows, in order, and nothing else).
-    public static func write(to path: String, header: [String], rowCount: Int,
+    /// writer given (the block's rows, in order, and nothing else). With `outputs`, the file is
+    /// staged in that set, renamed with the stage's other outputs.
+    public static func write(to path: String, header: [String], rowCount: Int, into outputs: OutputSet? = nil,
                              rows: @escaping @Sendable (inout CSVWriter, Range<Int>) -> Void) throws {
         let file = try AtomicFile(path: path)
         var head = CSVWriter()
@@ -27,6 +28,6 @@ public enum CSVFileWriter {
             for buffer in buffers { try buffer.withBytes { try file.write($0) } }
             first += count
         }
-        try file.commit()
+        if let outputs { try file.stage(in: outputs) } else { try file.commit() }
     }
 }

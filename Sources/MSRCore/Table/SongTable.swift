@@ -81,11 +81,11 @@ public struct SongTable: Sendable {
     /// the descriptive columns (quoted where they hold a comma, a quote or a line end); only
     /// `rows`, in that order, when given.
     public func writeCSV(to path: String, rows: [Int]? = nil, featureText: TextColumn,
-                         idName: String, targetName: String) throws {
+                         idName: String, targetName: String, into outputs: OutputSet? = nil) throws {
         let genreNames = TextColumn(genres.names)
         let descriptive = self.descriptive.map(\.values)
         try CSVFileWriter.write(to: path, header: [idName, targetName] + featureColumns.map(\.name) + self.descriptive.map(\.name),
-                                rowCount: rows?.count ?? count) { writer, block in
+                                rowCount: rows?.count ?? count, into: outputs) { writer, block in
             for k in block {
                 let i = rows?[k] ?? k
                 writer.text(uris, i)
@@ -98,8 +98,8 @@ public struct SongTable: Sendable {
     }
 
     /// Writes the features of `rows` (a model's X) atomically, from `featureText()`.
-    public func writeFeatureCSV(to path: String, rows: [Int], featureText: TextColumn) throws {
-        try CSVFileWriter.write(to: path, header: featureColumns.map(\.name), rowCount: rows.count) { writer, block in
+    public func writeFeatureCSV(to path: String, rows: [Int], featureText: TextColumn, into outputs: OutputSet? = nil) throws {
+        try CSVFileWriter.write(to: path, header: featureColumns.map(\.name), rowCount: rows.count, into: outputs) { writer, block in
             for k in block {
                 writer.raw(featureText, rows[k])
                 writer.endRow()
