@@ -46,4 +46,16 @@ final class OutputSetTests: XCTestCase {
             XCTAssertEqual(contents(), ["a.json", "file", "sub", "sub/b.json"])
         }
     }
+
+    func testTemporariesOfKilledWritersAreRemoved() throws {
+        try withTemporaryFolder { folder in
+            // A pid above Linux's pid_max cannot be running: its writer was killed.
+            let dead = "\(folder)/.a.json.tmp-99999999"
+            XCTAssertTrue(FileManager.default.createFile(atPath: dead, contents: Data("half".utf8)))
+            let outputs = OutputSet()
+            try outputs.add("{}\n", to: "\(folder)/a.json")
+            try outputs.commit()
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["a.json"])
+        }
+    }
 }

@@ -99,6 +99,7 @@ public final class OutputSet: @unchecked Sendable {
         } catch {
             throw MSRError(.io, "\(path): cannot create the folder \(folder)")
         }
+        AtomicFile.removeStale(prefix: ".\(URL(fileURLWithPath: path).lastPathComponent).tmp-", in: folder)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot create a temporary file") }
         var failure: MSRError?
