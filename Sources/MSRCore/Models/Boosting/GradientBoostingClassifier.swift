@@ -79,8 +79,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
             var bag = fitRows
             if bagSize < fitRows.count {
                 // A seeded sample without replacement, in row order for memory locality.
-                for k in 0..<bagSize { bag.swapAt(k, k + generator.below(bag.count - k)) }
-                bag = Array(bag[..<bagSize]).sorted()
+                bag = generator.sample(bagSize, from: fitRows).sorted()
             }
             // Rows the round's trees are not grown on (bagged out, held out): scored by walking.
             let outside: [Int]
@@ -199,15 +198,12 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
 
     /// The most probable class code of each row (the first on ties, as numpy's argmax).
     public func predict(_ matrix: FeatureMatrix) -> [Int32] {
-        Self.argmax(predictProbabilities(matrix), classes: classes.count)
+        Numerics.argmax(predictProbabilities(matrix), width: classes.count)
     }
 
-    /// The index of the largest of each row's `classes` values (the first on ties).
+    /// The index of the largest of each row's `classes` values (the first on ties):
+    /// `Numerics.argmax`, under the name the recommender's callers use.
     public static func argmax(_ values: [Double], classes: Int) -> [Int32] {
-        (0..<(values.count / classes)).map { i in
-            var best = 0
-            for k in 1..<classes where values[i * classes + k] > values[i * classes + best] { best = k }
-            return Int32(best)
-        }
+        Numerics.argmax(values, width: classes)
     }
 }

@@ -38,12 +38,7 @@ extension GaussianMixture {
                                                generator: inout SplitMix64) -> [Double] {
         let n = points.count / d
         func distance(_ i: Int, _ center: Int) -> Double {
-            var sum = 0.0
-            for j in 0..<d {
-                let delta = points[i * d + j] - points[center * d + j]
-                sum += delta * delta
-            }
-            return sum
+            points.withUnsafeBufferPointer { Numerics.squaredDistance($0, i * d, $0, center * d, dimension: d) }
         }
         var centers = [generator.below(n)]
         var nearest = (0..<n).map { distance($0, centers[0]) }
