@@ -44,7 +44,7 @@ models/classifier.msrgb models/feature_importance.json &: data/processed/X_train
 metrics/metrics.json metrics/confusion.json &: models/classifier.msrgb data/processed/X_train.csv schema.yaml .msr/evaluate.stamp $(BIN)/.built
 	$(BIN)/msr-evaluate
 
-models/mixture_0.json metrics/uns_metrics_0.json models/catalog.msrix &: data/to_rec/genres.txt data/processed/X_train.csv models/classifier.msrgb schema.yaml .msr/cluster.stamp $(BIN)/.built
+models/mixtures/mixture_0.json metrics/clusters/uns_metrics_0.json models/catalog.msrix &: data/to_rec/genres.txt data/processed/X_train.csv models/classifier.msrgb schema.yaml .msr/cluster.stamp $(BIN)/.built
 	$(BIN)/msr-cluster
 
 metrics/monitoring.json metrics/similarity_trend.csv metrics/monitoring.html &: $(wildcard data/reco/recommendations.jsonl) .msr/monitor.stamp $(BIN)/.built
@@ -57,7 +57,7 @@ feed: $(BIN)/.built
 metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_rec/genres.txt schema.yaml .msr/evaluate-recommender.stamp $(BIN)/.built
 	$(BIN)/msr-evaluate --recommender
 
-pipeline: setup metrics/metrics.json models/mixture_0.json metrics/reco_metrics.json metrics/monitoring.json
+pipeline: setup metrics/metrics.json models/mixtures/mixture_0.json metrics/reco_metrics.json metrics/monitoring.json
 
 # The executables, into $(PREFIX)/bin: `make install PREFIX=~/.local`, then ~/.local/bin on PATH.
 PREFIX ?= /usr/local

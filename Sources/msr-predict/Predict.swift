@@ -23,8 +23,11 @@ struct Predict: ParsableCommand {
     @Option(help: "In a Million Playlist Dataset slice, only the playlist with this pid.")
     var pid: Int?
 
-    @Option(name: .customLong("similar-to"), help: "List the songs nearest to this track instead of reading a playlist.")
+    @Option(name: .customLong("similar-to"), help: "List the songs nearest to this known track (catalogue-wide) instead of reading a playlist.")
     var similarTo: String?
+
+    @Flag(name: .customLong("same-genre"), help: "With --similar-to: only songs of the track's own genre (otherwise the whole catalogue).")
+    var sameGenre = false
 
     @Option(help: "Output: json (one object per playlist) or table.")
     var format = PredictStage.Format.json
@@ -48,6 +51,7 @@ struct Predict: ParsableCommand {
 
     func validate() throws {
         _ = try count
+        guard !sameGenre || similarTo != nil else { throw usage("--same-genre needs --similar-to TRACK") }
         guard (playlist == nil) != (similarTo == nil) else {
             throw ValidationError("Give a playlist file or --similar-to TRACK, not both.")
         }
@@ -57,6 +61,7 @@ struct Predict: ParsableCommand {
         var request = PredictStage.Request()
         request.playlistFile = playlist
         request.similarTo = similarTo
+        request.sameGenre = sameGenre
         request.k = try count
         request.pid = pid
         request.log = !noLog

@@ -14,14 +14,14 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("msr-cluster: 10 genres, 3 spherical components each, mean silhouette "), result.stdout)
         for label in 0..<10 {
-            let metrics = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("metrics/uns_metrics_\(label).json"))) as? [String: Any]
+            let metrics = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("metrics/clusters/uns_metrics_\(label).json"))) as? [String: Any]
             let silhouette = try XCTUnwrap(metrics?["silhouette_score"] as? Double)
             XCTAssertTrue((-1...1).contains(silhouette))
             XCTAssertGreaterThan(try XCTUnwrap(metrics?["calinski_harabasz_score"] as? Double), 0)
             XCTAssertGreaterThan(try XCTUnwrap(metrics?["davies_bouldin_score"] as? Double), 0)
             XCTAssertNotNil(metrics?["bic"] as? Double)
             XCTAssertNotNil(metrics?["time_predict"] as? Double)
-            let model = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("models/mixture_\(label).json"))) as? [String: Any]
+            let model = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("models/mixtures/mixture_\(label).json"))) as? [String: Any]
             XCTAssertEqual((model?["weights"] as? [Double])?.count, 3)
             XCTAssertEqual((model?["means"] as? [[Double]])?.first?.count, 9)
         }
@@ -42,10 +42,10 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(Array(index.probabilities[(rockRows[0] * 10)..<(rockRows[0] * 10 + 50)]),
                        classifier.predictProbabilities(FeatureMatrix(consuming: &columns)))
 
-        let first = workspace.bytes("models/mixture_7.json")
+        let first = workspace.bytes("models/mixtures/mixture_7.json")
         let firstIndex = workspace.bytes("models/catalog.msrix")
         XCTAssertEqual(try workspace.run("cluster").status, 0)
-        XCTAssertEqual(workspace.bytes("models/mixture_7.json"), first, "same data and seed: same mixture")
+        XCTAssertEqual(workspace.bytes("models/mixtures/mixture_7.json"), first, "same data and seed: same mixture")
         XCTAssertEqual(workspace.bytes("models/catalog.msrix"), firstIndex)
     }
 
@@ -79,7 +79,7 @@ final class ClusterTests: XCTestCase {
         try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
         XCTAssertEqual(try workspace.run("train").status, 0)
         XCTAssertEqual(try workspace.run("cluster").status, 0)
-        let outputs = (0..<10).flatMap { ["models/mixture_\($0).json", "metrics/uns_metrics_\($0).json"] } + ["models/catalog.msrix"]
+        let outputs = (0..<10).flatMap { ["models/mixtures/mixture_\($0).json", "metrics/clusters/uns_metrics_\($0).json"] } + ["models/catalog.msrix"]
         let before = outputs.map { workspace.bytes($0) }
         let files = workspace.files()
 
@@ -106,13 +106,13 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(try workspace.run("cluster").status, 0)
         let song = try XCTUnwrap(workspace.read("data/to_rec/to_rec_0.csv")?.split(separator: "\n")[1].split(separator: ",").first)
         XCTAssertEqual(try workspace.run("predict", "--no-log", "--similar-to", String(song)).status, 0)
-        let good = try XCTUnwrap(workspace.bytes("models/mixture_0.json"))
+        let good = try XCTUnwrap(workspace.bytes("models/mixtures/mixture_0.json"))
 
         /// Writes mixture_0.json with one change; returns msr-predict's run.
         func predict(_ change: (inout [String: Any]) -> Void) throws -> Workspace.Result {
             var object = try XCTUnwrap(try JSONSerialization.jsonObject(with: good) as? [String: Any])
             change(&object)
-            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: "\(workspace.path)/models/mixture_0.json"))
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: "\(workspace.path)/models/mixtures/mixture_0.json"))
             return try workspace.run("predict", "--no-log", "--similar-to", String(song))
         }
         func covariances(_ object: [String: Any]) -> [[[Double]]] { object["covariances"] as! [[[Double]]] }
@@ -122,28 +122,28 @@ final class ClusterTests: XCTestCase {
             var blocks = covariances(object)
             blocks[1][4][4] = -1.5
             object["covariances"] = blocks
-        }, status: 65, "msr-predict: models/mixture_0.json: covariances[1]: not positive definite (run msr-cluster again)")
+        }, status: 65, "msr-predict: models/mixtures/mixture_0.json: covariances[1]: not positive definite (run msr-cluster again)")
         XCTAssertFails(try predict { object in
             var blocks = covariances(object)
             blocks[2][0][3] += 1
             object["covariances"] = blocks
-        }, status: 65, "msr-predict: models/mixture_0.json: covariances[2]: not symmetric ([0][3] differs from [3][0]) (run msr-cluster again)")
+        }, status: 65, "msr-predict: models/mixtures/mixture_0.json: covariances[2]: not symmetric ([0][3] differs from [3][0]) (run msr-cluster again)")
         // NaN is written as null.
         XCTAssertFails(try predict { object in
             var weights = object["weights"] as! [Any]
             weights[1] = NSNull()
             object["weights"] = weights
-        }, status: 65, "msr-predict: models/mixture_0.json: weights[1]: expected a finite number > 0, got null (run msr-cluster again)")
+        }, status: 65, "msr-predict: models/mixtures/mixture_0.json: weights[1]: expected a finite number > 0, got null (run msr-cluster again)")
         XCTAssertFails(try predict { object in
             object["weights"] = [0.5, 0.25, 0.125]
-        }, status: 65, "msr-predict: models/mixture_0.json: weights: sum to 0.875, expected 1 (run msr-cluster again)")
+        }, status: 65, "msr-predict: models/mixtures/mixture_0.json: weights: sum to 0.875, expected 1 (run msr-cluster again)")
         XCTAssertFails(try predict { object in
             object["means"] = Array((object["means"] as! [[Double]]).dropLast())
-        }, status: 65, "msr-predict: models/mixture_0.json: means: expected a list of 3 rows (one per weight), got 2 (run msr-cluster again)")
+        }, status: 65, "msr-predict: models/mixtures/mixture_0.json: means: expected a list of 3 rows (one per weight), got 2 (run msr-cluster again)")
         XCTAssertFails(try predict { object in
             var blocks = covariances(object)
             blocks[0][8] = Array(blocks[0][8].prefix(8))
             object["covariances"] = blocks
-        }, status: 65, "msr-predict: models/mixture_0.json: covariances[0][8]: expected a list of 9 numbers, got 8 (run msr-cluster again)")
+        }, status: 65, "msr-predict: models/mixtures/mixture_0.json: covariances[0][8]: expected a list of 9 numbers, got 8 (run msr-cluster again)")
     }
 }

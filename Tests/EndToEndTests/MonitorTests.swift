@@ -75,6 +75,22 @@ final class MonitorTests: XCTestCase {
                       lenient.stdout)
     }
 
+    func testItsThreeOutputsAreWrittenAllOrNone() throws {
+        let workspace = try Workspace()
+        try workspace.write(log([("pop", 0.5)]), to: "data/reco/recommendations.jsonl")
+        XCTAssertEqual(try workspace.run("monitor").status, 0)
+        let before = ["metrics/monitoring.json", "metrics/similarity_trend.csv"].map { workspace.bytes($0) }
+        // The page cannot be written (its folder would be a file): neither may the others.
+        try workspace.write(log([("pop", 0.5), ("rock", 0.1)]), to: "data/reco/recommendations.jsonl")
+        try workspace.edit("config.yaml", "  html: metrics/monitoring.html", "  html: metrics/monitoring.json/page.html")
+        let result = try workspace.run("monitor")
+        XCTAssertEqual(result.status, 74, result.stderr)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)
+        XCTAssertEqual(["metrics/monitoring.json", "metrics/similarity_trend.csv"].map { workspace.bytes($0) }, before)
+        XCTAssertEqual(workspace.files(under: "metrics"), ["monitoring.html", "monitoring.json", "similarity_trend.csv"],
+                       "no temporary is left")
+    }
+
     func testAReadableLogReportsNothingSkipped() throws {
         let workspace = try Workspace()
         try workspace.write(log([("pop", 0.5)]), to: "data/reco/recommendations.jsonl")

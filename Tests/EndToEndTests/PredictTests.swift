@@ -258,4 +258,104 @@ final class PredictTests: XCTestCase {
                        "msr-predict: stdin:2: [0]: expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got \"nope\"")
         XCTAssertFails(try workspace.run("predict", input: "", "-", "--no-log"), status: 65, "msr-predict: stdin: no playlist (empty input)")
     }
+
+    /// Each song's audio features as its to_rec CSV row gives them (uri and genre left out).
+    func features(_ workspace: Workspace) throws -> [String: Substring] {
+        var features: [String: Substring] = [:]
+        for label in 0..<10 {
+            for line in try XCTUnwrap(workspace.read("data/to_rec/to_rec_\(label).csv")).split(separator: "\n").dropFirst() {
+                let comma = line.firstIndex(of: ",")!
+                features[String(line[..<comma])] = line[line.index(after: line[line.index(after: comma)...].firstIndex(of: ",")!)...]
+            }
+        }
+        return features
+    }
+
+    /// 6qxqttcwmFodaFyhaCvIiT shares its features with 35 other ids of r-n-b: a top ten once held
+    /// the same recording six times. Each recording is recommended once, and never one in the
+    /// playlist under another id.
+    func testARecordingIsRecommendedOnce() throws {
+        let workspace = try workspace()
+        let features = try features(workspace)
+        for (id, k) in [("6qxqttcwmFodaFyhaCvIiT", "10"), ("5E30LdtzQTGqRvNd7l6kG5", "300")] {
+            let result = try workspace.run("predict", "--no-log", "-k", k, "--similar-to", id)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            try workspace.write("[\"\(id)\"]", to: "one.json")
+            let playlist = try workspace.run("predict", "--no-log", "-k", k, "one.json")
+            XCTAssertEqual(playlist.status, 0, playlist.stderr)
+            for output in [result.stdout, playlist.stdout] {
+                let object = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any]
+                let uris = try XCTUnwrap((object?["recommendations"] as? [[String: Any]])?.compactMap { $0["uri"] as? String })
+                XCTAssertEqual(uris.count, Int(k), "still k results")
+                let rows = try uris.map { try XCTUnwrap(features[$0], $0) }
+                XCTAssertEqual(Set(rows).count, rows.count, "distinct recordings for \(id)")
+                XCTAssertFalse(rows.contains(try XCTUnwrap(features[id])), "the playlist's own recording under another id")
+            }
+        }
+    }
+
+    /// The nearest songs to `row` by brute force over the song index: each recording once, the
+    /// song's own never; within its genre with `sameGenre`.
+    func nearest(_ index: SongIndex, to row: Int, k: Int, sameGenre: Bool) -> [String] {
+        let d = index.dimension
+        func point(_ i: Int) -> ArraySlice<Double> { index.points[(i * d)..<((i + 1) * d)] }
+        func distance(_ i: Int) -> Double {
+            var sum = 0.0
+            for (a, b) in zip(point(i), point(row)) { sum += (a - b) * (a - b) }
+            return sum
+        }
+        let candidates = (0..<index.count).filter { !sameGenre || index.labels[$0] == index.labels[row] }
+        let ranked: [(Int, Double)] = candidates.map { ($0, distance($0)) }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : $0.0 < $1.0 }
+        var taken: [Int] = []
+        for (i, _) in ranked where taken.count < k && point(i) != point(row) && !taken.contains(where: { point($0) == point(i) }) {
+            taken.append(i)
+        }
+        return taken.map { index.uris[$0] }
+    }
+
+    /// 1ko2lVN0vKGUl9zrU0qSlT is labelled jazz, and the classifier once called it hip-hop and
+    /// gave only hip-hop songs: its genre is a fact, and similar songs are its nearest
+    /// neighbours, catalogue-wide or with --same-genre within jazz.
+    func testSimilarToAKnownJazzSongIsItsNearestNeighbours() throws {
+        let workspace = try workspace()
+        let index = try SongIndex.read(workspace.path + "/models/catalog.msrix")
+        let id = "1ko2lVN0vKGUl9zrU0qSlT"
+        let row = try XCTUnwrap((0..<index.count).first { index.uris[$0] == id })
+        XCTAssertEqual(index.genres[Int(index.labels[row])], "jazz")
+        for sameGenre in [false, true] {
+            let result = sameGenre ? try workspace.run("predict", "--no-log", "--similar-to", id, "--same-genre")
+                : try workspace.run("predict", "--no-log", "--similar-to", id)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            XCTAssertEqual(object["predicted_genre"] as? String, "jazz", "its label")
+            let picks = try XCTUnwrap(object["recommendations"] as? [[String: Any]])
+            XCTAssertEqual(picks.compactMap { $0["uri"] as? String }, nearest(index, to: row, k: 10, sameGenre: sameGenre),
+                           sameGenre ? "--same-genre" : "catalogue-wide")
+            if sameGenre { XCTAssertEqual(Set(picks.compactMap { $0["genre"] as? String }), ["jazz"]) }
+        }
+        XCTAssertFails(try workspace.run("predict", "--same-genre", "one.json"), status: 64, "msr-predict: --same-genre needs --similar-to TRACK")
+    }
+
+    /// Each recommended id comes with its open.spotify.com link: in the table, and as `url` in
+    /// JSON; the log keeps its format (ids only) for msr-monitor.
+    func testResultsLinkEachSong() throws {
+        let workspace = try workspace()
+        try workspace.write(#"["5E30LdtzQTGqRvNd7l6kG5"]"#, to: "one.json")
+        let table = try workspace.run("predict", "one.json", "--no-log", "-k", "3", "--format", "table")
+        XCTAssertEqual(table.status, 0, table.stderr)
+        let lines = table.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 5, table.stdout)
+        XCTAssertEqual(lines[1], "  #  uri                     genre         score  link")
+        for line in lines.dropFirst(2) {
+            let id = line.split(separator: " ")[1]
+            XCTAssertTrue(line.hasSuffix("  https://open.spotify.com/track/\(id)"), String(line))
+        }
+        let json = try workspace.run("predict", "one.json", "-k", "3")
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        let picks = try XCTUnwrap(object?["recommendations"] as? [[String: Any]])
+        XCTAssertEqual(picks.map { $0["url"] as? String }, picks.map { "https://open.spotify.com/track/\($0["uri"] as? String ?? "")" })
+        let logged = try XCTUnwrap(workspace.read("data/reco/recommendations.jsonl")?.split(separator: "\n").last)
+        let line = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(logged.utf8)) as? [String: Any])
+        XCTAssertEqual(line["recommendations"] as? [String], picks.compactMap { $0["uri"] as? String }, "the log keeps bare ids")
+    }
 }

@@ -174,6 +174,17 @@ final class BoostingTests: XCTestCase {
         XCTAssertGreaterThan(Double(zip(model.predict(test), truth).filter { $0 == $1 }.count) / 1000, 0.95)
     }
 
+    func testAnEmptyValidationSplitNamesItsOwnKey() {
+        let (matrix, labels) = problem(100, seed: 3)
+        var params = BoostingParams()
+        params.earlyStopping = true
+        params.validationFraction = 0.99999
+        XCTAssertEqual(errorMessage {
+            _ = try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
+                                                   featureNames: ["x", "y", "z"], params: params)
+        }, "train.validation_fraction 0.99999 leaves 0 training and 100 held-out rows out of 100: both sets need at least one row")
+    }
+
     func testModelFileRoundTripsAndRefusesDamage() throws {
         let (matrix, labels) = problem(300, seed: 7)
         var params = BoostingParams()

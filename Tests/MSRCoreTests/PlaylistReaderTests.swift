@@ -98,4 +98,20 @@ final class PlaylistReaderTests: XCTestCase {
     func testAnEmptySliceIsNoPlaylist() {
         XCTAssertEqual(errorMessage { _ = try self.parse(#"{"playlists": []}"#) }, "p.json: playlists: no playlist (an empty slice)")
     }
+
+    /// JSON Lines: one playlist (object, array of tracks or slice) per line, in order; errors
+    /// name the line. A pretty-printed document with a mistake is still reported as JSON.
+    func testJSONLines() throws {
+        let text = #"{"pid": 1, "tracks": ["04Rwlix3S6i0JeprqsC8Cx"]}"# + "\n\n" + #"["5E30LdtzQTGqRvNd7l6kG5"]"# + "\n"
+            + #"{"playlists": [{"pid": 3, "tracks": []}, {"pid": 4, "tracks": []}]}"#
+        XCTAssertEqual(try parse(text).map(\.pid), [1, nil, 3, 4])
+        XCTAssertEqual(try parse(text)[1].tracks.map(\.id), ["5E30LdtzQTGqRvNd7l6kG5"])
+        XCTAssertEqual(errorMessage { _ = try self.parse(#"["04Rwlix3S6i0JeprqsC8Cx"]"# + "\n\n" + #"{"tracks": ["nope"]}"#) },
+                       "p.json:3: tracks[0]: expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got \"nope\"")
+        XCTAssertEqual(errorMessage { _ = try self.parse(#"["04Rwlix3S6i0JeprqsC8Cx"]"# + "\n" + #"{"tracks": ["# + "\n") },
+                       "p.json:2: not valid JSON (unexpected end of input at byte 12)")
+        XCTAssertTrue(errorMessage { _ = try self.parse("{\n  \"tracks\": [\n    \"04Rwlix3S6i0JeprqsC8Cx\",\n  ]\n}\n") }
+            .hasPrefix("p.json: not valid JSON ("))
+        XCTAssertEqual(errorMessage { _ = try self.parse(" \n\t\n") }, "p.json: no playlist (empty input)")
+    }
 }

@@ -57,7 +57,7 @@ final class PrepTests: XCTestCase {
 
     func testSplitRefusesAnEmptySet() {
         XCTAssertEqual(errorMessage { _ = try TrainTestSplit(count: 3, testSize: 0.9, seed: 1) },
-                       "transform.test_size 0.9 leaves 0 training and 3 test rows out of 3: both sets need at least one row")
+                       "transform.test_size 0.9 leaves 0 training and 3 held-out rows out of 3: both sets need at least one row")
     }
 
     func testShuffleIsUniformEnough() {

@@ -2,7 +2,8 @@ import MSRTestSupport
 import XCTest
 @testable import MSRCore
 
-/// The YAML files the repository ships load, and carry DESIGN.md's defaults.
+/// The YAML files the repository ships load, carry the reference defaults, and agree with
+/// dvc.yaml and the code on which keys each stage reads.
 final class ProjectFilesTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
@@ -63,5 +64,33 @@ final class ProjectFilesTests: XCTestCase {
                        "p.yaml:15:1: trian: unknown key (expected one of: ingest, transform, train, cluster, monitor, evaluate_recommender, feed)")
         XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\ntransform:\n  test_size: 1\n  random_state: 42\n" + models),
                        "p.yaml:4:14: transform.test_size: expected a number in (0, 1), got \"1\"")
+    }
+
+    /// The keys the code reads in a params section: what it lists when it meets an unknown one.
+    func keysTheCodeReads(in section: String, of paramsText: String) throws -> [String] {
+        let probe = paramsText.replacingOccurrences(of: "\n\(section):\n", with: "\n\(section):\n  zz_probe: 1\n")
+        XCTAssertNotEqual(probe, paramsText, "params.yaml has no section \(section)")
+        let message = loadError(probe, as: "params.yaml") { _ = try Params.load(path: $0) }
+        let listed = try XCTUnwrap(message.range(of: "(expected one of: "), message)
+        return message[listed.upperBound...].dropLast().components(separatedBy: ", ").sorted()
+    }
+
+    func testDVCListsExactlyTheParamsKeysEachStageReads() throws {
+        let paramsText = try String(contentsOfFile: "\(Self.root)/params.yaml", encoding: .utf8)
+        var params = try ConfigValue.load(path: "\(Self.root)/params.yaml").mapping()
+        var fileKeys: [String: [String]] = [:]
+        for section in params.keys {
+            fileKeys[section] = try params.required(section).mapping().keys.sorted()
+            XCTAssertEqual(fileKeys[section], try keysTheCodeReads(in: section, of: paramsText),
+                           "params.yaml's \(section) lists every key the code reads, and no other")
+        }
+        var dvc = try ConfigValue.load(path: "\(Self.root)/dvc.yaml").mapping()
+        var stages = try dvc.required("stages").mapping()
+        for stage in Stage.allCases where stage != .predict {
+            var entry = try stages.required(stage.dvcName).mapping()
+            let listed = try entry.optional("params")?.list().map { try $0.string() } ?? []
+            let expected = stage.paramsSections.flatMap { section in (fileKeys[section] ?? []).map { "\(section).\($0)" } }
+            XCTAssertEqual(listed.sorted(), expected.sorted(), "dvc.yaml's \(stage.dvcName) stage lists the keys it reads")
+        }
     }
 }

@@ -16,6 +16,42 @@ final class SongIndexTests: XCTestCase {
         }
     }
 
+    func testRoundTripsDescriptiveTextAndGivesEachSongItsDetails() throws {
+        var named = index
+        named.uris = TextColumn(["5E30LdtzQTGqRvNd7l6kG5", "not-spotify", "09gysnJpfQ3ublBmJDfcEC"])
+        named.descriptive = [DescriptiveColumn(name: "track_name", values: TextColumn([#"Say "Hi", Jo"#, "", "Né"])),
+                             DescriptiveColumn(name: "artists", values: TextColumn(["Smith, Jo", "X", ""])),
+                             DescriptiveColumn(name: "album_name", values: TextColumn(["Best of", "", ""]))]
+        try withTemporaryFolder { folder in
+            try named.write(to: "\(folder)/catalog.msrix")
+            let loaded = try SongIndex.read("\(folder)/catalog.msrix")
+            XCTAssertEqual(loaded, named)
+            XCTAssertEqual(loaded.encoded(), named.encoded())
+            XCTAssertEqual(loaded.details(0), SongDetails(name: #"Say "Hi", Jo"#, artists: "Smith, Jo", album: "Best of",
+                                                          url: "https://open.spotify.com/track/5E30LdtzQTGqRvNd7l6kG5"))
+            XCTAssertEqual(loaded.details(1), SongDetails(artists: "X", url: nil), "unknown fields and a non-Spotify id")
+            XCTAssertEqual(loaded.details(2).title, "Né")
+            XCTAssertEqual(loaded.details(0).title, #"Say "Hi", Jo — Smith, Jo"#)
+            XCTAssertEqual(index.details(1), SongDetails(url: nil), "an index without names")
+
+            var damaged = named
+            damaged.descriptive[1].values = TextColumn(bytes: Array("SmithX".utf8), ends: [5, 6, 9])
+            try Data(damaged.encoded()).write(to: URL(fileURLWithPath: "\(folder)/catalog.msrix"))
+            XCTAssertEqual(errorMessage { _ = try SongIndex.read("\(folder)/catalog.msrix") },
+                           "\(folder)/catalog.msrix: descriptive column 'artists': a song's text points outside the index: a damaged index")
+        }
+    }
+
+    func testRefusesAVersion1Index() throws {
+        try withTemporaryFolder { folder in
+            var bytes = index.encoded()
+            bytes[8] = 1
+            try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/catalog.msrix"))
+            XCTAssertEqual(errorMessage { _ = try SongIndex.read("\(folder)/catalog.msrix") },
+                           "\(folder)/catalog.msrix: song index version 1; this msr reads version 2 (run msr-cluster again)")
+        }
+    }
+
     func testRefusesMissingForeignAndDamagedFiles() throws {
         try withTemporaryFolder { folder in
             let path = "\(folder)/catalog.msrix"

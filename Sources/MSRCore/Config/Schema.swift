@@ -1,6 +1,9 @@
 /// schema.yaml: the song base's columns, in order, with their types and bounds.
 ///
 /// The identifier and target columns are strings; every other column is a feature, numeric.
+/// Descriptive columns (`descriptive:`, the Kaggle dataset's `track_name`, `artists` and
+/// `album_name`) are text carried beside them, never features, and optional: a song base has
+/// them when its dataset had them.
 public struct Schema: Sendable, Equatable {
     /// A column's type, named as pandas names dtypes.
     public enum ColumnType: String, Sendable, Equatable {
@@ -30,11 +33,16 @@ public struct Schema: Sendable, Equatable {
     public var id: String
     /// The label column (`genre`).
     public var target: String
+    /// Text columns describing a song (its name, artists, album), in the order the song base
+    /// has them after the features: not features, and each optional (absent from a dataset
+    /// that lacks it).
+    public var descriptive: [String]
 
-    public init(columns: [Column], id: String, target: String) {
+    public init(columns: [Column], id: String, target: String, descriptive: [String] = []) {
         self.columns = columns
         self.id = id
         self.target = target
+        self.descriptive = descriptive
     }
 
     /// The numeric columns, in order: what the models read.
@@ -68,7 +76,19 @@ public struct Schema: Sendable, Equatable {
         try columnsMap.finish()
         let idValue = try root.required("id")
         let targetValue = try root.required("target")
-        let schema = Schema(columns: columns, id: try idValue.string(), target: try targetValue.string())
+        var descriptive: [String] = []
+        if let listValue = try root.optional("descriptive") {
+            for item in try listValue.list() {
+                let name = try item.string()
+                if columns.contains(where: { $0.name == name }) {
+                    throw item.error("'\(name)' is one of the columns: a descriptive column is text beside them")
+                }
+                if descriptive.contains(name) { throw item.error("'\(name)' is listed twice") }
+                descriptive.append(name)
+            }
+        }
+        let schema = Schema(columns: columns, id: try idValue.string(), target: try targetValue.string(),
+                            descriptive: descriptive)
         try root.finish()
 
         for (value, name) in [(idValue, schema.id), (targetValue, schema.target)] {

@@ -7,6 +7,24 @@ public enum Stage: String, Sendable, CaseIterable {
         self == .evaluateRecommender ? "msr-evaluate" : "msr-\(rawValue)"
     }
 
+    /// The params.yaml sections the stage reads, whole: dvc.yaml lists every key of them for
+    /// the stage (a test holds it to that), and `stamp(of:)` prints them for make.
+    public var paramsSections: [String] {
+        switch self {
+        case .ingest, .validate: ["ingest"]
+        case .feed: ["ingest", "feed"]
+        case .transform: ["transform"]
+        case .train: ["train"]
+        case .evaluate, .predict: []
+        case .cluster: ["cluster"]
+        case .evaluateRecommender: ["evaluate_recommender"]
+        case .monitor: ["monitor"]
+        }
+    }
+
+    /// The name dvc.yaml gives the stage.
+    public var dvcName: String { self == .evaluateRecommender ? "evaluate_recommender" : rawValue }
+
     /// Whether two runs at once must be kept apart. msr-predict only appends whole lines to its
     /// log, one `write` each, so concurrent calls are safe and common (a service, a batch).
     var isExclusive: Bool { self != .predict }
@@ -105,17 +123,19 @@ extension StageInputs {
     /// text changes, not on any edit of the two files.
     public func stamp(of stage: Stage) -> String {
         let p = params
-        let sections: [Any] = switch stage {
-        case .ingest: [p.ingest, config.ingestion]
-        case .validate: [p.ingest]
-        case .feed: [p.ingest, p.feed]
-        case .transform: [p.transform]
-        case .train: [p.train]
-        case .evaluate, .predict: []
-        case .cluster: [p.cluster]
-        case .evaluateRecommender: [p.evaluateRecommender]
-        case .monitor: [p.monitor]
+        var sections: [Any] = stage.paramsSections.map { name -> Any in
+            switch name {
+            case "ingest": p.ingest
+            case "feed": p.feed
+            case "transform": p.transform
+            case "train": p.train
+            case "cluster": p.cluster
+            case "evaluate_recommender": p.evaluateRecommender
+            default: p.monitor
+            }
         }
+        // The archive's size cap is a setting, not a path.
+        if stage == .ingest { sections.append(config.ingestion) }
         let files = files(of: stage)
         return (files.inputs + files.outputs).filter { !$0.key.hasPrefix("--") }.map { "\($0.key): \($0.path)\n" }.joined()
             + sections.map { "\($0)\n" }.joined()

@@ -10,7 +10,7 @@ public enum IngestStage {
         if force || !FileManager.default.fileExists(atPath: paths.datasetZip) {
             try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip, maxBytes: paths.maxUncompressedBytes, http: http)
         }
-        var timer = PhaseTimer()
+        var timer = PhaseTimer(inputs.events)
         let (entryName, bytes) = try DatasetArchive.readCSV(zipPath: paths.datasetZip,
                                                             maxBytes: paths.maxUncompressedBytes)
         timer.mark("inflate")
@@ -48,7 +48,16 @@ public enum IngestStage {
         return "read \(counts.read) rows, kept \(counts.kept) in \(genresFound) genres "
             + "(dropped \(counts.otherGenre) of other genres, \(counts.missingValue) with a missing value, "
             + invalidIDs(counts, file: "\(paths.datasetZip)/\(entryName)")
-            + "\(counts.duplicate) duplicate tracks)\(fed) -> \(paths.songBase)"
+            + "\(counts.duplicate) duplicate tracks)\(fed)"
+            + unprintableText(counts, file: "\(paths.datasetZip)/\(entryName)") + " -> \(paths.songBase)"
+    }
+
+    /// ", emptied N names not printable (..., the first on FILE:LINE)", or nothing when every
+    /// descriptive value was printable: the summary of a clean dataset stays as it was.
+    static func unprintableText(_ counts: SongBaseBuilder.Counts, file: String) -> String {
+        guard counts.unprintableText > 0, let line = counts.firstUnprintableTextLine else { return "" }
+        return ", emptied \(counts.unprintableText) descriptive values that were not printable text "
+            + "(invalid UTF-8 or a control character, the first on \(file):\(line))"
     }
 
     /// "N with an invalid track id (not ..., the first on FILE:LINE), ", or nothing when every

@@ -7,8 +7,10 @@
 /// are damaged, and the summary line says how many went and where the first one was.
 ///
 /// Reads the Kaggle "Spotify tracks dataset" layout (`track_id`, `track_genre`, an unnamed index
-/// column and text columns, all ignored but the features) as well as the song-base layout
-/// (`uri`, `genre`).
+/// column and text columns, all ignored but the features and the schema's descriptive columns)
+/// as well as the song-base layout (`uri`, `genre`). A descriptive column the file lacks is
+/// left out; a descriptive value that is not printable text (invalid UTF-8, a control character
+/// or line break) is emptied and counted: a name is not worth a song.
 public struct SongBaseBuilder {
     public let schema: Schema
     public let genres: [String]
@@ -25,6 +27,9 @@ public struct SongBaseBuilder {
         public var idForm = TrackIDForm.printable
         public var duplicate = 0
         public var kept = 0
+        /// Descriptive values of kept rows emptied for not being printable, and the first's line.
+        public var unprintableText = 0
+        public var firstUnprintableTextLine: Int?
     }
 
     public init(schema: Schema, genres: [String]) {
@@ -48,6 +53,8 @@ public struct SongBaseBuilder {
         let targetColumn = Self.column(for: schema.target, alias: "track_genre", in: header)
         var request: [(name: String, kind: CSVColumnKind)] = [(idColumn, .text), (targetColumn, .category)]
         request += schema.features.map { ($0.name, .number) }
+        let descriptiveNames = schema.descriptive.filter(header.contains)
+        request += descriptiveNames.map { ($0, .text) }
         var columns = try reader.read(request)
         _ = consume reader
 
@@ -97,10 +104,49 @@ public struct SongBaseBuilder {
         var lines = columns.lines
         columns.lines = []
         lines.retain(sortedRows: kept)
+        let descriptive = descriptiveNames.map { name in
+            var values = columns.texts.removeValue(forKey: name)!
+            values.retain(sortedRows: kept)
+            Self.emptyUnprintable(&values, lines: lines, counts: &counts)
+            return DescriptiveColumn(name: name, values: values)
+        }
         let table = SongTable(
             uris: uris,
             genres: CategoryColumn(names: genres, codes: kept.map { keptCode[Int(genreColumn.codes[$0])] }),
-            features: matrix, featureColumns: schema.features, lines: lines)
+            features: matrix, featureColumns: schema.features, lines: lines, descriptive: descriptive)
         return (table, counts)
+    }
+
+    /// Empties the values that are not printable text, counting them; the column is rebuilt
+    /// only when one is found (a clean dataset costs one scan).
+    static func emptyUnprintable(_ values: inout TextColumn, lines: [Int32], counts: inout Counts) {
+        let bad: [Int] = values.bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            return (0..<values.count).filter { row in
+                let range = values.range(row)
+                return !range.isEmpty && !TrackIDForm.printable.accepts(base + range.lowerBound, count: range.count)
+            }
+        }
+        guard let first = bad.first else { return }
+        if counts.unprintableText == 0 || Int(lines[first]) < counts.firstUnprintableTextLine! {
+            counts.firstUnprintableTextLine = Int(lines[first])
+        }
+        counts.unprintableText += bad.count
+        var cleaned = TextColumn()
+        cleaned.reserve(values: values.count, bytes: values.bytes.count)
+        var next = 0
+        values.bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            for row in 0..<values.count {
+                if next < bad.count, bad[next] == row {
+                    next += 1
+                    cleaned.appendEmpty(1)
+                } else {
+                    let range = values.range(row)
+                    cleaned.append(base + range.lowerBound, count: range.count)
+                }
+            }
+        }
+        values = cleaned
     }
 }

@@ -50,7 +50,9 @@ public enum MonitorStage {
             "skipped_lines": .int(log.skipped),
         ]
         if let first = log.firstSkipped { metrics["first_skipped"] = .string(first) }
-        try JSONValue.object(metrics).write(to: paths.metrics)
+        // All three outputs or none.
+        let outputs = OutputSet()
+        try outputs.add(JSONValue.object(metrics), to: paths.metrics)
         var trend = CSVWriter()
         trend.row(["call", "time", "genre", "similarity", "rolling_mean"])
         for (n, call) in calls.enumerated() {
@@ -61,9 +63,10 @@ public enum MonitorStage {
             trend.number(rolling[n])
             trend.endRow()
         }
-        try AtomicFile.write(trend.bytes, to: paths.trend)
-        try AtomicFile.write(MonitorPage.html(calls: calls.map { ($0.genre, $0.similarity) }, rolling: rolling,
-                                              threshold: params.similarityThreshold), to: paths.html)
+        try outputs.add(trend.bytes, to: paths.trend)
+        try outputs.add(MonitorPage.html(calls: calls.map { ($0.genre, $0.similarity) }, rolling: rolling,
+                                         threshold: params.similarityThreshold), to: paths.html)
+        try outputs.commit()
         let figures = calls.isEmpty ? "no call logged yet in \(paths.log)"
             : "mean similarity \(String(format: "%.4f", mean)), rolling mean over the last \(window) \(String(format: "%.4f", last)), "
             + "\(under) under \(NumberFormat.compact(params.similarityThreshold))"

@@ -6,12 +6,14 @@ public struct TrainTestSplit: Sendable, Equatable {
 
     /// Splits `count` rows. With `strata` (a class per row), each class is split on its own so
     /// that its share is the same in both sets, the rounding remainders going to the classes
-    /// with the largest fractional parts.
-    public init(count: Int, testSize: Double, seed: UInt64, strata: [Int32]? = nil) throws {
+    /// with the largest fractional parts. `parameter` names the params key `testSize` came
+    /// from, for the error when a set would be empty.
+    public init(count: Int, testSize: Double, seed: UInt64, strata: [Int32]? = nil,
+                parameter: String = "transform.test_size") throws {
         let testCount = Int((Double(count) * testSize).rounded(.up))
         guard testCount >= 1, testCount < count else {
-            throw MSRError(.badData, "transform.test_size \(testSize) leaves \(count - testCount) training "
-                + "and \(testCount) test rows out of \(count): both sets need at least one row")
+            throw MSRError(.badData, "\(parameter) \(testSize) leaves \(count - testCount) training "
+                + "and \(testCount) held-out rows out of \(count): both sets need at least one row")
         }
         var generator = SplitMix64(seed: seed)
         guard let strata else {

@@ -26,6 +26,11 @@ public struct Playlist: Sendable, Equatable {
         self.tracks = tracks
     }
 
+    /// The open.spotify.com page of a Spotify track id; `nil` for a catalogue id that is not one.
+    public static func link(_ id: String) -> String? {
+        trackID(id) == id ? "https://open.spotify.com/track/\(id)" : nil
+    }
+
     /// The Spotify track id in an id, a `spotify:track:` URI or an open.spotify.com track URL;
     /// `nil` when the text is none of these.
     public static func trackID(_ text: String) -> String? {

@@ -12,7 +12,10 @@ public enum PredictStage {
     public struct Request: Sendable {
         /// A playlist file, or `-` for standard input.
         public var playlistFile: String?
+        /// A known song whose nearest songs are listed instead of reading a playlist.
         public var similarTo: String?
+        /// With `similarTo`: only songs of its genre (otherwise the whole catalogue).
+        public var sameGenre = false
         public var k = 10
         public var pid: Int?
         public var log = true
@@ -40,32 +43,40 @@ public enum PredictStage {
             throw MSRError(.badData, "give a playlist file, or --similar-to TRACK")
         }
         let inline = playlists.contains { $0.tracks.contains { !$0.features.isEmpty } }
-        let recommender = try load(paths, classifier: inline)
-        if let track = request.similarTo, recommender.row(of: playlists[0].tracks[0].id) == nil {
-            throw MSRError(.badData, "--similar-to: track \(track) is not in the song index (\(paths.catalog))")
+        let recommender = try load(paths, classifier: inline, events: inputs.events)
+        let results: [Recommender.Result]
+        if let track = request.similarTo {
+            guard let row = recommender.row(of: playlists[0].tracks[0].id) else {
+                throw MSRError(.badData, "--similar-to: track \(track) is not in the song index (\(paths.catalog))")
+            }
+            results = [try recommender.similar(to: row, k: request.k, sameGenre: request.sameGenre, playlist: playlists[0])]
+        } else {
+            // Playlists in blocks on every core; the first failure in file order is reported.
+            let requested = playlists
+            let outcomes = Parallel.blocks(requested.count, size: 64) { block in
+                block.map { i in Swift.Result { try recommender.recommend(requested[i], k: request.k) } }
+            }
+            results = try outcomes.joined().map { try $0.get() }
         }
-        // Playlists in blocks on every core; the first failure in file order is reported.
-        let requested = playlists
-        let outcomes = Parallel.blocks(requested.count, size: 64) { block in
-            block.map { i in Swift.Result { try recommender.recommend(requested[i], k: request.k) } }
-        }
-        let results = try outcomes.joined().map { try $0.get() }
         if request.log { try appendLog(results, to: paths.log) }
         switch request.format {
         case .json:
             // One line per playlist (JSON Lines) when there are several; pretty for one.
-            let text = results.count == 1 ? results[0].json.serialized()
-                : Parallel.blocks(results.count, size: 64) { block in block.map { results[$0].json.compact() + "\n" }.joined() }.joined()
+            let catalog = recommender.catalog
+            let text = results.count == 1 ? results[0].json(details: catalog).serialized()
+                : Parallel.blocks(results.count, size: 64) { block in
+                    block.map { results[$0].json(details: catalog).compact() + "\n" }.joined()
+                }.joined()
             return StageOutput(report: text, summary: "")
         case .table:
-            return StageOutput(report: results.map(table).joined(separator: "\n"), summary: "")
+            return StageOutput(report: results.map { table($0, catalog: recommender.catalog) }.joined(separator: "\n"), summary: "")
         }
     }
 
     /// Loads the mixtures, the song index, the scaler and, when asked, the classifier (only
     /// tracks with inline features need it: 3 of a cold call's 15 ms).
-    static func load(_ paths: ProjectConfig.Prediction, classifier needed: Bool) throws -> Recommender {
-        var timer = PhaseTimer()
+    static func load(_ paths: ProjectConfig.Prediction, classifier needed: Bool, events: StageEvents) throws -> Recommender {
+        var timer = PhaseTimer(events)
         let catalog = try SongIndex.read(paths.catalog)
         timer.mark("song index")
         let classifier = needed ? try GradientBoostingClassifier.read(paths.model) : nil
@@ -115,13 +126,25 @@ public enum PredictStage {
         guard written == bytes.count else { throw AtomicFile.ioError(path, "cannot append to the log") }
     }
 
-    static func table(_ result: Recommender.Result) -> String {
+    /// The result as a table: each pick's id, genre, score, link and, when the song index
+    /// knows them, "name — artists".
+    static func table(_ result: Recommender.Result, catalog: SongIndex) -> String {
         var out = "\(result.playlist.name ?? "playlist"): \(result.knownTracks) of \(result.playlist.tracks.count) tracks known, "
             + "genre \(result.genre), similarity \(String(format: "%.3f", result.similarity))\n"
-        out += "  #  uri                     genre         score\n"
+        // The song column only when the song index knows names (a dataset with descriptive columns).
+        let details = result.picks.map { catalog.details($0.row) }
+        let titled = details.contains { $0.title != nil }
+        out += "  #  uri                     genre         score  link" + (titled ? String(repeating: " ", count: 51) + "song" : "") + "\n"
         for (n, pick) in result.picks.enumerated() {
+            let song = details[n]
             out += String(format: "%3d  ", n + 1) + pick.uri.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.3f\n", pick.score)
+                + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.3f", pick.score)
+            if let title = song.title {
+                let link = song.url ?? "-"
+                out += "  " + link + String(repeating: " ", count: max(2, 53 - link.count)) + title + "\n"
+            } else {
+                out += (song.url.map { "  " + $0 } ?? "") + "\n"
+            }
         }
         if !result.unknownTracks.isEmpty { out += "  unknown: \(result.unknownTracks.joined(separator: ", "))\n" }
         return out

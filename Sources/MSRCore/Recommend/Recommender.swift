@@ -8,7 +8,8 @@ import Foundation
 /// 3. the mixture component of the playlist's standardised centroid, within that genre;
 /// 4. candidates from that component, widened to the genre and then the whole catalogue while
 ///    fewer than `k`, the playlist's own tracks excluded;
-/// 5. ranked by Euclidean distance to the centroid in standardised space (ties: song index order).
+/// 5. ranked by Euclidean distance to the centroid in standardised space (ties: song index order),
+///    each recording once (songs with the very same features are one recording under several ids).
 public struct Recommender: Sendable {
     /// Needed only for tracks whose features come inline: the song index carries every known
     /// song's genre probabilities.
@@ -18,6 +19,8 @@ public struct Recommender: Sendable {
     public let scaler: FeatureScaler
     /// Catalogue rows by uri.
     let index: ByteStringTable
+    /// Songs that are one recording under several ids: recommended once.
+    let recordings: Recordings
 
     /// One recommended song.
     public struct Pick: Sendable, Equatable {
@@ -64,6 +67,7 @@ public struct Recommender: Sendable {
         var index = ByteStringTable(capacity: catalog.count)
         for i in 0..<catalog.count { index.insert(catalog.uris, i) }
         self.index = index
+        recordings = Recordings(points: catalog.points, dimension: catalog.dimension, count: catalog.count)
     }
 
     /// The catalogue row of a track id, if the song base has it.
@@ -103,7 +107,10 @@ public struct Recommender: Sendable {
         }
         var inlineProbabilities: [Double] = []
         if !inline.isEmpty {
-            guard let classifier else { preconditionFailure("inline features need the classifier: load it") }
+            guard let classifier else {
+                throw MSRError(.badData, "\(Self.name(playlist)): \(inline.count == 1 ? "1 track carries its" : "\(inline.count) tracks carry their") "
+                    + "audio features inline, which needs the classifier: this recommender was built without one")
+            }
             var columns = (0..<d).map { j in inline.map { $0[j] } }
             inlineProbabilities = classifier.predictProbabilities(FeatureMatrix(consuming: &columns))
         }
@@ -128,33 +135,74 @@ public struct Recommender: Sendable {
 
         // Widen the pool until it holds k songs: the component, the genre, the catalogue; in
         // each, the nearest songs not yet taken and not in the playlist.
-        let excluded = Set(rows.compactMap { $0 })
+        let labels = catalog.labels, components = catalog.components
+        let taken = nearest(to: centroid, k: k, excluding: rows.compactMap { $0 }, pools: 3) { i in
+            SongIndex.pool(label: labels[i], component: components[i], genre: genre, playlistComponent: component)
+        }
+        return Result(
+            playlist: playlist, knownTracks: rows.count, unknownTracks: unknown, genre: catalog.genres[Int(genre)],
+            probabilities: Dictionary(uniqueKeysWithValues: zip(catalog.genres, mean)),
+            picks: picks(taken), similarity: Self.cosine(centroid, catalog.meanPoint(taken.map(\.row))))
+    }
+
+    /// The picks of ranked rows.
+    func picks(_ taken: [(row: Int, distance: Double)]) -> [Pick] {
+        taken.map { Pick(row: $0.row, uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])], score: 1 / (1 + $0.distance)) }
+    }
+
+    /// The `k` songs nearest to `point` in standardised space, taken pool by pool (`pool(row)`:
+    /// 0 first, up to `pools - 1`; others never) while fewer than `k`; ties go to the lower row.
+    /// A recording is taken once, the first time it ranks, and never when one of `excluded`'s
+    /// rows is that recording.
+    @inline(__always)
+    func nearest(to point: [Double], k wanted: Int, excluding excluded: [Int], pools: Int,
+                 pool: (Int) -> Int) -> [(row: Int, distance: Double)] {
+        let d = catalog.dimension, k = Swift.min(wanted, catalog.count)
+        var done = Set(excluded.map { recordings.first[$0] })
         var picks = TopK(k)
         catalog.points.withUnsafeBufferPointer { points in
-            catalog.labels.withUnsafeBufferPointer { labels in
-                catalog.components.withUnsafeBufferPointer { components in
-                    for pool in 0..<3 where picks.taken.count < k {
+            recordings.first.withUnsafeBufferPointer { first in
+                recordings.shared.withUnsafeBufferPointer { shared in
+                    for current in 0..<pools where picks.taken.count < k {
                         var ranked = TopK(k - picks.taken.count)
                         for i in 0..<catalog.count {
-                            guard SongIndex.pool(label: labels[i], component: components[i], genre: genre,
-                                                 playlistComponent: component) == pool, !excluded.contains(i) else { continue }
+                            guard pool(i) == current, !done.contains(first[i]) else { continue }
                             var sum = 0.0
                             for j in 0..<d {
-                                let delta = points[i * d + j] - centroid[j]
+                                let delta = points[i * d + j] - point[j]
                                 sum += delta * delta
                             }
+                            // Another id of a recording already ranked has the same distance and
+                            // ranks after it: skipped (only such rows pay for the scan).
+                            if shared[i] && ranked.taken.contains(where: { first[$0.row] == first[i] }) { continue }
                             ranked.offer(row: i, distance: sum.squareRoot())
                         }
+                        for pick in ranked.taken { done.insert(first[pick.row]) }
                         picks.taken += ranked.taken
                     }
                 }
             }
         }
+        return picks.taken
+    }
+
+    /// The `k` songs nearest to a known song, as a KNN service answers "similar songs": over the
+    /// whole catalogue, or within the song's own genre with `sameGenre`. The song's genre is
+    /// its label, a fact, not a guess of the classifier's; `playlist` is how the result names
+    /// the request. `row` is a song index row (`row(of:)`); another number is an error.
+    public func similar(to row: Int, k: Int, sameGenre: Bool, playlist: Playlist) throws -> Result {
+        guard (0..<catalog.count).contains(row) else {
+            throw MSRError(.badData, "\(Self.name(playlist)): song index row \(row) is not one of its \(catalog.count) rows")
+        }
+        let d = catalog.dimension, labels = catalog.labels, label = labels[row]
+        let point = Array(catalog.points[(row * d)..<((row + 1) * d)])
+        // Pool 0 alone: the genre's songs, or every song; the others never rank.
+        let taken = nearest(to: point, k: k, excluding: [row], pools: 1) { i in sameGenre && labels[i] != label ? 1 : 0 }
+        let genre = catalog.genres[Int(label)]
         return Result(
-            playlist: playlist, knownTracks: rows.count, unknownTracks: unknown, genre: catalog.genres[Int(genre)],
-            probabilities: Dictionary(uniqueKeysWithValues: zip(catalog.genres, mean)),
-            picks: picks.taken.map { Pick(row: $0.row, uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])], score: 1 / (1 + $0.distance)) },
-            similarity: Self.cosine(centroid, catalog.meanPoint(picks.taken.map(\.row))))
+            playlist: playlist, knownTracks: 1, unknownTracks: [], genre: genre,
+            probabilities: Dictionary(uniqueKeysWithValues: catalog.genres.map { ($0, $0 == genre ? 1.0 : 0.0) }),
+            picks: picks(taken), similarity: Self.cosine(point, catalog.meanPoint(taken.map(\.row))))
     }
 
     /// `playlist 'name'`, or `playlist` when it has none: how errors name a playlist.
@@ -205,7 +253,11 @@ extension Recommender.Result {
             "playlist": .object(info),
             "predicted_genre": .string(genre),
             "genre_probabilities": .object(probabilities.mapValues(JSONValue.double)),
-            "recommendations": .array(picks.map { .object(["uri": .string($0.uri), "genre": .string($0.genre), "score": .double($0.score)]) }),
+            "recommendations": .array(picks.map { pick in
+                var object: [String: JSONValue] = ["uri": .string(pick.uri), "genre": .string(pick.genre), "score": .double(pick.score)]
+                if let link = Playlist.link(pick.uri) { object["url"] = .string(link) }
+                return .object(object)
+            }),
             "similarity": .double(similarity),
             "unknown_tracks": .array(unknownTracks.map(JSONValue.string)),
         ])

@@ -35,7 +35,7 @@ public enum RecommenderEvaluationStage {
 
     public static func run(_ inputs: StageInputs) throws -> StageOutput {
         let paths = inputs.config.evaluation, params = inputs.params.evaluateRecommender
-        let recommender = try PredictStage.load(inputs.config.prediction, classifier: true)
+        let recommender = try PredictStage.load(inputs.config.prediction, classifier: true, events: inputs.events)
         let catalog = recommender.catalog
         var columns = try CSVReader(path: paths.urisTest).read([(inputs.schema.id, .text)])
         let uris = columns.texts.removeValue(forKey: inputs.schema.id)!

@@ -3,8 +3,10 @@
 /// classifier's genre probabilities and its mixture component, genre by genre. Reading the song
 /// base CSV and assigning components took 9 ms per call, and the classifier 70 us per track;
 /// this file loads with a few copies and a playlist of known songs needs no tree walked.
+/// Songs' descriptive text (schema.yaml's `descriptive`: name, artists, album), when the song
+/// files had it, follows as offsets and bytes, read in one copy per column like the uris.
 ///
-/// The file, little-endian, version 1:
+/// The file, little-endian, version 2 (version 1 had no descriptive section):
 ///
 /// ```
 /// "MSRSONG1"                             8 bytes of magic
@@ -16,6 +18,11 @@
 /// uri ends: n Int64, uris: B bytes       song i's uri ends at ends[i] and starts where i - 1's ends
 /// points: n x d Float64                  standardised with scaler.json, row-major
 /// probabilities: n x G Float64           the classifier's genre probabilities, row-major
+/// descriptive columns C: UInt32          0 when the song files had none
+/// C times:
+///   name                                 UInt32 byte length + UTF-8 (`track_name`)
+///   bytes T: UInt64, ends: n Int64,      song i's value ends at ends[i] and starts where i - 1's
+///   values: T bytes                      ends; an empty value is unknown
 /// ```
 public struct SongIndex: Sendable, Equatable {
     public var genres: [String]
@@ -29,6 +36,8 @@ public struct SongIndex: Sendable, Equatable {
     public var points: [Double]
     /// The classifier's probability of each genre, row-major `count x genres.count`.
     public var probabilities: [Double]
+    /// The songs' descriptive text (name, artists, album) the song files had, one value a song.
+    public var descriptive: [DescriptiveColumn]
 
     public var count: Int { labels.count }
     public var dimension: Int { featureNames.count }
@@ -50,10 +59,11 @@ public struct SongIndex: Sendable, Equatable {
     }
 
     public init(genres: [String], featureNames: [String], uris: TextColumn, labels: [Int32], components: [Int32],
-                points: [Double], probabilities: [Double]) {
+                points: [Double], probabilities: [Double], descriptive: [DescriptiveColumn] = []) {
         precondition(uris.count == labels.count && components.count == labels.count
                      && points.count == labels.count * featureNames.count
-                     && probabilities.count == labels.count * genres.count)
+                     && probabilities.count == labels.count * genres.count
+                     && descriptive.allSatisfy { $0.values.count == labels.count })
         self.genres = genres
         self.featureNames = featureNames
         self.uris = uris
@@ -61,10 +71,11 @@ public struct SongIndex: Sendable, Equatable {
         self.components = components
         self.points = points
         self.probabilities = probabilities
+        self.descriptive = descriptive
     }
 
     static let magic = "MSRSONG1"
-    static let version: UInt32 = 1
+    static let version: UInt32 = 2
 
     /// The file's bytes; the same index always encodes to the same bytes.
     public func encoded() -> [UInt8] {
@@ -83,6 +94,13 @@ public struct SongIndex: Sendable, Equatable {
         writer.raw(uris.bytes)
         writer.doubles(points)
         writer.doubles(probabilities)
+        writer.uint32(UInt32(descriptive.count))
+        for column in descriptive {
+            writer.string(column.name)
+            writer.records([UInt64(column.values.bytes.count)])
+            writer.records(column.values.ends.map(Int64.init))
+            writer.raw(column.values.bytes)
+        }
         return writer.bytes
     }
 
@@ -112,13 +130,31 @@ public struct SongIndex: Sendable, Equatable {
         let uriBytes = try reader.raw(byteCount)
         let points = try reader.doubles(n * d)
         let probabilities = try reader.doubles(n * genreCount)
-        guard reader.atEnd else { throw MSRError.badData(file: path, "unexpected bytes after the probabilities: a damaged index") }
+        let columnCount = try reader.count(limit: 1000, what: "descriptive column")
+        var descriptive: [DescriptiveColumn] = []
+        for _ in 0..<columnCount {
+            let name = try reader.string()
+            let textBytes = Int(clamping: try reader.records(1, of: UInt64.self)[0])
+            let textEnds = try reader.records(n, of: Int64.self)
+            let values = try reader.raw(textBytes)
+            guard Self.isOffsetTable(textEnds, byteCount: textBytes) else {
+                throw MSRError.badData(file: path, "descriptive column '\(name)': a song's text points outside the index: a damaged index")
+            }
+            descriptive.append(DescriptiveColumn(name: name, values: TextColumn(bytes: values, ends: textEnds.map(Int.init))))
+        }
+        guard reader.atEnd else { throw MSRError.badData(file: path, "unexpected bytes after the descriptive columns: a damaged index") }
         guard labels.allSatisfy({ $0 >= 0 && Int($0) < genreCount }), components.allSatisfy({ $0 >= 0 }),
-              zip(ends, ends.dropFirst()).allSatisfy({ $0 <= $1 }), (ends.first ?? 0) >= 0, (ends.last ?? 0) == Int64(byteCount) else {
+              isOffsetTable(ends, byteCount: byteCount) else {
             throw MSRError.badData(file: path, "a song's genre, component or uri points outside the index: a damaged index")
         }
         return SongIndex(genres: genres, featureNames: featureNames, uris: TextColumn(bytes: uriBytes, ends: ends.map(Int.init)),
                          labels: labels, components: components, points: points,
-                         probabilities: probabilities)
+                         probabilities: probabilities, descriptive: descriptive)
+    }
+
+    /// Whether `ends` are a text column's end offsets into `byteCount` bytes: from 0 up, never
+    /// decreasing, the last at `byteCount`.
+    static func isOffsetTable(_ ends: [Int64], byteCount: Int) -> Bool {
+        zip(ends, ends.dropFirst()).allSatisfy({ $0 <= $1 }) && (ends.first ?? 0) >= 0 && (ends.last ?? 0) == Int64(byteCount)
     }
 }

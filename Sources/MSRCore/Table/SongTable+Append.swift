@@ -1,6 +1,7 @@
 extension SongTable {
     /// This table followed by `rows` of `other` (same feature columns), in that order; genres
-    /// new to this table are added after its own.
+    /// new to this table are added after its own. The result has the descriptive columns of
+    /// either, empty for the rows of the one without.
     public func appending(_ other: SongTable, rows: [Int]) -> SongTable {
         precondition(other.featureColumns.map(\.name) == featureColumns.map(\.name))
         var uris = self.uris
@@ -24,8 +25,12 @@ extension SongTable {
         var columns = (0..<featureColumns.count).map { j in
             Array(features.column(j)) + rows.map { other.features[$0, j] }
         }
+        let descriptive = DescriptiveColumn.concatenating(
+            [self.descriptive, other.descriptive.map { DescriptiveColumn(name: $0.name, values: $0.values.selecting(rows)) }],
+            counts: [count, rows.count])
         return SongTable(uris: uris, genres: CategoryColumn(names: names, codes: codes),
-                         features: FeatureMatrix(consuming: &columns), featureColumns: featureColumns, lines: lines)
+                         features: FeatureMatrix(consuming: &columns), featureColumns: featureColumns, lines: lines,
+                         descriptive: descriptive)
     }
 }
 

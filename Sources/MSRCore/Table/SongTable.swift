@@ -8,28 +8,36 @@ public struct SongTable: Sendable {
     public var featureColumns: [Schema.Column]
     /// The 1-based line each row came from in its file (for messages).
     public var lines: [Int32]
+    /// The schema's descriptive columns the file had (name, artists, album), in schema order.
+    public var descriptive: [DescriptiveColumn]
 
     public init(uris: TextColumn, genres: CategoryColumn, features: FeatureMatrix,
-                featureColumns: [Schema.Column], lines: [Int32]) {
+                featureColumns: [Schema.Column], lines: [Int32], descriptive: [DescriptiveColumn] = []) {
         self.uris = uris
         self.genres = genres
         self.features = features
         self.featureColumns = featureColumns
         self.lines = lines
+        self.descriptive = descriptive
     }
 
     public var count: Int { uris.count }
 
-    /// Reads a song base CSV (id, target and feature columns as the schema names them); any
-    /// cell that is not a number, or a missing value, is an error naming its line and column.
+    /// Reads a song base CSV (id, target and feature columns as the schema names them, and
+    /// those of its descriptive columns it has); any cell that is not a number, or a missing
+    /// value, is an error naming its line and column.
     public static func read(path: String, schema: Schema) throws -> SongTable {
         let reader = try CSVReader(path: path)
+        let header = try reader.header()
+        let descriptive = schema.descriptive.filter(header.contains)
         var request: [(name: String, kind: CSVColumnKind)] = [(schema.id, .text), (schema.target, .category)]
         request += schema.features.map { ($0.name, .number) }
+        request += descriptive.map { ($0, .text) }
         var columns = try reader.read(request)
         let features = try columns.takeFeatures(schema.features.map(\.name), file: path)
         let table = SongTable(uris: columns.texts[schema.id]!, genres: columns.categories[schema.target]!,
-                              features: features, featureColumns: schema.features, lines: columns.lines)
+                              features: features, featureColumns: schema.features, lines: columns.lines,
+                              descriptive: descriptive.map { DescriptiveColumn(name: $0, values: columns.texts[$0]!) })
         if let row = (0..<table.count).first(where: table.uris.isEmpty) {
             throw MSRError.badData(file: path, line: Int(table.lines[row]), "column '\(schema.id)': missing value")
         }
@@ -69,18 +77,21 @@ public struct SongTable: Sendable {
         return joined
     }
 
-    /// Writes the song base CSV atomically: id, target, then the features (`featureText()`);
-    /// only `rows`, in that order, when given.
+    /// Writes the song base CSV atomically: id, target, the features (`featureText()`), then
+    /// the descriptive columns (quoted where they hold a comma, a quote or a line end); only
+    /// `rows`, in that order, when given.
     public func writeCSV(to path: String, rows: [Int]? = nil, featureText: TextColumn,
                          idName: String, targetName: String) throws {
         let genreNames = TextColumn(genres.names)
-        try CSVFileWriter.write(to: path, header: [idName, targetName] + featureColumns.map(\.name),
+        let descriptive = self.descriptive.map(\.values)
+        try CSVFileWriter.write(to: path, header: [idName, targetName] + featureColumns.map(\.name) + self.descriptive.map(\.name),
                                 rowCount: rows?.count ?? count) { writer, block in
             for k in block {
                 let i = rows?[k] ?? k
                 writer.text(uris, i)
                 writer.text(genreNames, Int(genres.codes[i]))
                 writer.raw(featureText, i)
+                for column in descriptive { writer.text(column, i) }
                 writer.endRow()
             }
         }

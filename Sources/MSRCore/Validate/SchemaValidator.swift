@@ -1,6 +1,7 @@
 /// Checks a song base CSV against the schema: columns present and expected, cell types,
 /// bounds, missing values, identifiers unique and of their `TrackIDForm`, and genres from the
-/// configured list.
+/// configured list. The schema's descriptive columns may be absent; present, they hold
+/// printable text or nothing.
 public struct SchemaValidator {
     public let schema: Schema
     public let genres: [String]
@@ -23,7 +24,7 @@ public struct SchemaValidator {
             problems.append(ValidationProblem(row: nil, line: 1, column: column.name, value: "",
                                               rule: .missingColumn, expected: "a column '\(column.name)'"))
         }
-        for name in header where !schema.columns.contains(where: { $0.name == name }) {
+        for name in header where !schema.columns.contains(where: { $0.name == name }) && !schema.descriptive.contains(name) {
             problems.append(ValidationProblem(row: nil, line: 1, column: name, value: name,
                                               rule: .unexpectedColumn, expected: "only the schema's columns"))
         }
@@ -35,9 +36,10 @@ public struct SchemaValidator {
             duplicated.insert(name)
         }
         let present = schema.columns.filter { header.contains($0.name) && !duplicated.contains($0.name) }
+        let descriptive = schema.descriptive.filter { header.contains($0) && !duplicated.contains($0) }
         let request: [(name: String, kind: CSVColumnKind)] = present.map {
             ($0.name, $0.type == .string ? .text : .number)
-        }
+        } + descriptive.map { ($0, .text) }
         let columns = try reader.read(request, badCells: .collect)
         timer.mark("parse")
         let line = { (row: Int) in Int(columns.lines[row]) }
@@ -52,8 +54,26 @@ public struct SchemaValidator {
                 problems += textProblems(column, texts, line: line)
             }
         }
+        for name in descriptive {
+            problems += descriptiveProblems(name, columns.texts[name]!, line: line)
+        }
         timer.mark("check")
         return (columns.rowCount, problems)
+    }
+
+    /// Values of a descriptive column that are not printable text (an empty one is unknown, fine).
+    private func descriptiveProblems(_ name: String, _ texts: TextColumn, line: (Int) -> Int) -> [ValidationProblem] {
+        var problems: [ValidationProblem] = []
+        texts.bytes.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            for row in 0..<texts.count {
+                let range = texts.range(row)
+                guard !range.isEmpty, !TrackIDForm.printable.accepts(base + range.lowerBound, count: range.count) else { continue }
+                problems.append(ValidationProblem(row: row, line: line(row), column: name, value: texts[row], rule: .type,
+                                                  expected: "printable text (valid UTF-8, no control characters)"))
+            }
+        }
+        return problems
     }
 
     private func numberProblems(_ column: Schema.Column, _ values: [Double], bad: [BadCell],

@@ -8,7 +8,7 @@ public enum ValidateStage {
     public static func run(_ inputs: StageInputs) throws -> String {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.validation
-        var timer = PhaseTimer()
+        var timer = PhaseTimer(inputs.events)
         let reader = try CSVReader(path: paths.songBase)
         timer.mark("read file")
         let validator = SchemaValidator(schema: schema, genres: params.ingest.genres)
@@ -25,13 +25,16 @@ public enum ValidateStage {
             "problems_by_rule": .object(byRule.mapValues { .int($0) }),
             "problems": .array(problems.prefix(reportedProblems).map(\.json)),
         ])
-        try report.write(to: paths.report)
-        try AtomicFile.write("Validation status: \(valid ? "True" : "False")\n", to: paths.status)
+        let outputs = OutputSet()
+        try outputs.add(report, to: paths.report)
+        try outputs.add("Validation status: \(valid ? "True" : "False")\n", to: paths.status)
+        try outputs.commit()
 
         if let first = problems.first {
             let more = problems.count > 1 ? " (\(problems.count) problems in all, see \(paths.report))" : " (see \(paths.report))"
             throw MSRError.badData(file: paths.songBase, line: first.line, column: first.field, first.message + more)
         }
-        return "\(rows) rows, \(schema.columns.count) columns: valid -> \(paths.status), \(paths.report)"
+        // A valid file has the schema's columns and those of its descriptive columns it carries.
+        return "\(rows) rows, \(try reader.header().count) columns: valid -> \(paths.status), \(paths.report)"
     }
 }

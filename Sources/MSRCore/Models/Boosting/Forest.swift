@@ -48,6 +48,8 @@ public struct Forest: Sendable, Equatable {
         for t in 0..<roots.count {
             let start = Int(roots[t]), end = t + 1 < roots.count ? Int(roots[t + 1]) : nodes.count
             guard start < end else { return "tree \(t) has no node" }
+            // A root beyond the nodes (a damaged file) would be read past the end.
+            guard end <= nodes.count else { return "tree \(t) ends at node \(end), beyond the \(nodes.count) nodes" }
             for i in start..<end where nodes[i].feature != -1 {
                 let node = nodes[i]
                 guard node.feature >= 0, Int(node.feature) < features, Int(node.left) > i, Int(node.left) + 1 < end else {

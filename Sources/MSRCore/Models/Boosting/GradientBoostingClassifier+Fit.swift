@@ -53,7 +53,8 @@ extension GradientBoostingClassifier {
     static func earlyStoppingSplit(rows n: Int, labels: [Int32], params: BoostingParams) throws
         -> (fit: [Int], heldOut: [Int]) {
         guard params.earlyStopping else { return (Array(0..<n), []) }
-        let split = try TrainTestSplit(count: n, testSize: params.validationFraction, seed: params.randomState, strata: labels)
+        let split = try TrainTestSplit(count: n, testSize: params.validationFraction, seed: params.randomState, strata: labels,
+                                       parameter: "train.validation_fraction")
         return (split.train.sorted(), split.test.sorted())
     }
 

@@ -12,7 +12,7 @@ public enum ClusterStage {
     public static func run(_ inputs: StageInputs, tracking: Tracking = .off) throws -> StageOutput {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.clustering
-        let genresPath = "\(paths.toRecDir)/genres.txt"
+        let genresPath = "\(paths.toRecDir)/\(FolderFiles.genres)"
         let genres = String(decoding: try FileBytes.read(genresPath, what: "genre list"), as: UTF8.self)
             .split(separator: "\n").map(String.init)
         let settings = params.cluster
@@ -47,13 +47,14 @@ public enum ClusterStage {
         // that fails never leaves new mixtures beside old ones and an old song index.
         let outputs = OutputSet()
         for (label, row) in rows.enumerated() {
-            try outputs.add(row.model.json(genre: row.genre, features: scaler.features), to: "\(paths.modelsDir)/mixture_\(label).json")
-            try outputs.add(row.metrics, to: "\(paths.metricsDir)/uns_metrics_\(label).json")
+            try outputs.add(row.model.json(genre: row.genre, features: scaler.features), to: "\(paths.modelsDir)/\(FolderFiles.mixture(label))")
+            try outputs.add(row.metrics, to: "\(paths.metricsDir)/\(FolderFiles.clusterScores(label))")
         }
         let index = SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
                               labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
                               components: rows.flatMap(\.components), points: rows.flatMap(\.points),
-                              probabilities: rows.flatMap(\.probabilities))
+                              probabilities: rows.flatMap(\.probabilities),
+                              descriptive: DescriptiveColumn.concatenating(rows.map(\.descriptive), counts: rows.map(\.songs)))
         try outputs.add(index.encoded(), to: paths.catalog)
         try outputs.commit()
         for row in rows where !row.model.converged {
@@ -75,8 +76,8 @@ public enum ClusterStage {
                               "davies_bouldin_score": row.daviesBouldin, "bic": row.bic, "aic": row.aic,
                               "time_fit": row.timeFit, "time_predict": row.timePredict],
                     tags: tags,
-                    artifacts: [("\(paths.modelsDir)/mixture_\(label).json", "model/mixture_\(label).json"),
-                                ("\(paths.metricsDir)/uns_metrics_\(label).json", "metrics/uns_metrics_\(label).json")])
+                    artifacts: [("\(paths.modelsDir)/\(FolderFiles.mixture(label))", "model/\(FolderFiles.mixture(label))"),
+                                ("\(paths.metricsDir)/\(FolderFiles.clusterScores(label))", "metrics/\(FolderFiles.clusterScores(label))")])
             }
             return "MLflow: \(rows.count) runs, one per genre (experiments msr-mixture-<genre>)"
         }
@@ -92,8 +93,10 @@ public enum ClusterStage {
         var genre: String
         var songs: Int
         var model: GaussianMixture
-        /// The genre's part of the song index: uris, standardised rows, components, probabilities.
+        /// The genre's part of the song index: uris, standardised rows, components, probabilities
+        /// and descriptive text (name, artists, album) when its song file has it.
         var uris: TextColumn, points: [Double], components: [Int32], probabilities: [Double]
+        var descriptive: [DescriptiveColumn]
         var silhouette: Double, calinskiHarabasz: Double, daviesBouldin: Double
         var bic: Double, aic: Double, timeFit: Double, timePredict: Double
         /// uns_metrics_<label>.json.
@@ -104,7 +107,7 @@ public enum ClusterStage {
     static func cluster(label: Int, genre: String, paths: ProjectConfig.Clustering, schema: Schema,
                         scaler: FeatureScaler, classifier: GradientBoostingClassifier, params: MixtureParams,
                         paramsFile: String) throws -> GenreClusters {
-        let file = "\(paths.toRecDir)/to_rec_\(label).csv"
+        let file = "\(paths.toRecDir)/\(FolderFiles.toRec(label))"
         let songs = try SongTable.read(path: file, schema: schema)
         let d = songs.features.columnCount, n = songs.count
         let k = params.components(forLabel: label)
@@ -154,6 +157,7 @@ public enum ClusterStage {
         ])
         return GenreClusters(genre: genre, songs: n, model: model, uris: songs.uris, points: points,
                              components: labels, probabilities: classifier.predictProbabilities(songs.features),
+                             descriptive: songs.descriptive,
                              silhouette: silhouette,
                              calinskiHarabasz: calinski, daviesBouldin: davies, bic: bic, aic: aic, timeFit: fitSeconds, timePredict: seconds,
                              metrics: metrics)

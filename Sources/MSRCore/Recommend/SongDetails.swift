@@ -1,0 +1,67 @@
+/// What msr-predict shows of a song besides its id: its name, artists and album when the song
+/// index carries them (schema.yaml's descriptive columns `track_name`, `artists`,
+/// `album_name`, as the Kaggle dataset has them), and its open.spotify.com link.
+public struct SongDetails: Sendable, Equatable {
+    /// The descriptive column shown as each field.
+    public static let nameColumn = "track_name", artistsColumn = "artists", albumColumn = "album_name"
+
+    /// `nil` when unknown (no such column, or an empty value).
+    public var name: String?
+    public var artists: String?
+    public var album: String?
+    /// `https://open.spotify.com/track/<id>` (`Playlist.link`); `nil` for an id that is no
+    /// Spotify track id.
+    public var url: String?
+
+    public init(name: String? = nil, artists: String? = nil, album: String? = nil, url: String?) {
+        self.name = name
+        self.artists = artists
+        self.album = album
+        self.url = url
+    }
+
+    /// `name — artists`, either alone when the other is unknown, or `nil` when both are.
+    public var title: String? {
+        switch (name, artists) {
+        case let (name?, artists?): return "\(name) — \(artists)"
+        case let (name?, nil): return name
+        case let (nil, artists?): return artists
+        case (nil, nil): return nil
+        }
+    }
+
+    /// The known descriptive fields as JSON members: `name`, `artists`, `album`, each when known
+    /// (`url` is the output object's own, from `Playlist.link`).
+    public var jsonMembers: [String: JSONValue] {
+        var members: [String: JSONValue] = [:]
+        if let name { members["name"] = .string(name) }
+        if let artists { members["artists"] = .string(artists) }
+        if let album { members["album"] = .string(album) }
+        return members
+    }
+}
+
+extension SongIndex {
+    /// Song `row`'s details.
+    public func details(_ row: Int) -> SongDetails {
+        func value(_ column: String) -> String? {
+            guard let values = descriptive.first(where: { $0.name == column })?.values, !values.isEmpty(row) else { return nil }
+            return values[row]
+        }
+        return SongDetails(name: value(SongDetails.nameColumn), artists: value(SongDetails.artistsColumn),
+                           album: value(SongDetails.albumColumn), url: Playlist.link(uris[row]))
+    }
+}
+
+extension Recommender.Result {
+    /// `json` with each recommendation's name, artists and album, when known, from `catalog`
+    /// (the song index it came from).
+    public func json(details catalog: SongIndex) -> JSONValue {
+        guard case .object(var members) = json, case .array(let picksJSON)? = members["recommendations"] else { return json }
+        members["recommendations"] = .array(zip(picks, picksJSON).map { pick, value in
+            guard case .object(let fields) = value else { return value }
+            return .object(fields.merging(catalog.details(pick.row).jsonMembers) { _, new in new })
+        })
+        return .object(members)
+    }
+}
