@@ -129,91 +129,146 @@ public struct ProjectConfig: Sendable, Equatable {
     /// Loads and checks config.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> ProjectConfig {
         var root = try ConfigValue.load(path: path).mapping()
-        let schema = try root.required("schema").string()
-
-        var ingest = try root.required("data_ingestion").mapping()
-        let ingestion = Ingestion(
-            sourceURL: try ingest.required("source_url").string(),
-            datasetZip: try ingest.required("dataset_zip").string(),
-            songBase: try ingest.required("song_base").string(),
-            maxUncompressedBytes: try ingest.required("max_uncompressed_mb").int(min: 1, max: 1 << 20) << 20,
-            additions: try ingest.required("additions").string())
-        try ingest.finish()
-
-        var validate = try root.required("data_validation").mapping()
-        let validation = Validation(
-            songBase: try validate.required("song_base").string(),
-            status: try validate.required("status").string(),
-            report: try validate.required("report").string())
-        try validate.finish()
-
-        var transform = try root.required("data_transformation").mapping()
-        let transformation = Transformation(
-            songBase: try transform.required("song_base").string(),
-            processedDir: try transform.required("processed_dir").string(),
-            toRecDir: try transform.required("to_rec_dir").string())
-        try transform.finish()
-
-        var train = try root.required("model_training").mapping()
-        let training = Training(
-            xTrain: try train.required("x_train").string(),
-            yTrain: try train.required("y_train").string(),
-            labels: try train.required("labels").string(),
-            model: try train.required("model").string(),
-            importance: try train.required("importance").string())
-        try train.finish()
-
-        var evaluate = try root.required("model_evaluation").mapping()
-        let evaluation = Evaluation(
-            model: try evaluate.required("model").string(),
-            xTest: try evaluate.required("x_test").string(),
-            yTest: try evaluate.required("y_test").string(),
-            metrics: try evaluate.required("metrics").string(),
-            confusion: try evaluate.required("confusion").string(),
-            urisTest: try evaluate.required("uris_test").string(),
-            recoMetrics: try evaluate.required("reco_metrics").string())
-        try evaluate.finish()
-
-        var cluster = try root.required("clustering").mapping()
-        let clustering = Clustering(
-            toRecDir: try cluster.required("to_rec_dir").string(),
-            scaler: try cluster.required("scaler").string(),
-            modelsDir: try cluster.required("models_dir").string(),
-            metricsDir: try cluster.required("metrics_dir").string(),
-            model: try cluster.required("model").string(),
-            catalog: try cluster.required("catalog").string())
-        try cluster.finish()
-
-        var predict = try root.required("prediction").mapping()
-        let prediction = Prediction(
-            catalog: try predict.required("catalog").string(),
-            model: try predict.required("model").string(),
-            scaler: try predict.required("scaler").string(),
-            mixturesDir: try predict.required("mixtures_dir").string(),
-            log: try predict.required("log").string())
-        try predict.finish()
-
-        var monitor = try root.required("monitoring").mapping()
-        let monitoring = Monitoring(
-            log: try monitor.required("log").string(),
-            metrics: try monitor.required("metrics").string(),
-            trend: try monitor.required("trend").string(),
-            html: try monitor.required("html").string())
-        try monitor.finish()
-
-        var feedSection = try root.required("feed").mapping()
-        let feed = Feed(
-            newDir: try feedSection.required("new_dir").string(),
-            songBase: try feedSection.required("song_base").string(),
-            additions: try feedSection.required("additions").string(),
-            archiveDir: try feedSection.required("archive_dir").string(),
-            metrics: try feedSection.required("metrics").string(),
-            flag: try feedSection.required("flag").string())
-        try feedSection.finish()
-
+        let config = ProjectConfig(
+            schema: try root.required("schema").string(),
+            ingestion: try Ingestion(try root.required("data_ingestion")),
+            validation: try Validation(try root.required("data_validation")),
+            transformation: try Transformation(try root.required("data_transformation")),
+            training: try Training(try root.required("model_training")),
+            evaluation: try Evaluation(try root.required("model_evaluation")),
+            clustering: try Clustering(try root.required("clustering")),
+            prediction: try Prediction(try root.required("prediction")),
+            monitoring: try Monitoring(try root.required("monitoring")),
+            feed: try Feed(try root.required("feed")))
         try root.finish()
-        return ProjectConfig(schema: schema, ingestion: ingestion, validation: validation,
-                             transformation: transformation, training: training, evaluation: evaluation,
-                             clustering: clustering, prediction: prediction, monitoring: monitoring, feed: feed)
+        return config
+    }
+}
+
+// Each section reads its keys in the order they are declared, then refuses any other key.
+// The initialisers live in extensions so that the sections keep their memberwise initialisers.
+
+extension ProjectConfig.Ingestion {
+    /// Reads `data_ingestion`.
+    init(_ value: ConfigValue) throws {
+        var section = try value.mapping()
+        self.init(
+            sourceURL: try section.required("source_url").string(),
+            datasetZip: try section.required("dataset_zip").string(),
+            songBase: try section.required("song_base").string(),
+            maxUncompressedBytes: try section.required("max_uncompressed_mb").int(min: 1, max: 1 << 20) << 20,
+            additions: try section.required("additions").string())
+        try section.finish()
+    }
+}
+
+extension ProjectConfig.Validation {
+    /// Reads `data_validation`.
+    init(_ value: ConfigValue) throws {
+        var section = try value.mapping()
+        self.init(
+            songBase: try section.required("song_base").string(),
+            status: try section.required("status").string(),
+            report: try section.required("report").string())
+        try section.finish()
+    }
+}
+
+extension ProjectConfig.Transformation {
+    /// Reads `data_transformation`.
+    init(_ value: ConfigValue) throws {
+        var section = try value.mapping()
+        self.init(
+            songBase: try section.required("song_base").string(),
+            processedDir: try section.required("processed_dir").string(),
+            toRecDir: try section.required("to_rec_dir").string())
+        try section.finish()
+    }
+}
+
+extension ProjectConfig.Training {
+    /// Reads `model_training`.
+    init(_ value: ConfigValue) throws {
+        var section = try value.mapping()
+        self.init(
+            xTrain: try section.required("x_train").string(),
+            yTrain: try section.required("y_train").string(),
+            labels: try section.required("labels").string(),
+            model: try section.required("model").string(),
+            importance: try section.required("importance").string())
+        try section.finish()
+    }
+}
+
+extension ProjectConfig.Evaluation {
+    /// Reads `model_evaluation`.
+    init(_ value: ConfigValue) throws {
+        var section = try value.mapping()
+        self.init(
+            model: try section.required("model").string(),
+            xTest: try section.required("x_test").string(),
+            yTest: try section.required("y_test").string(),
+            metrics: try section.required("metrics").string(),
+            confusion: try section.required("confusion").string(),
+            urisTest: try section.required("uris_test").string(),
+            recoMetrics: try section.required("reco_metrics").string())
+        try section.finish()
+    }
+}
+
+extension ProjectConfig.Clustering {
+    /// Reads `clustering`.
+    init(_ value: ConfigValue) throws {
+        var section = try value.mapping()
+        self.init(
+            toRecDir: try section.required("to_rec_dir").string(),
+            scaler: try section.required("scaler").string(),
+            modelsDir: try section.required("models_dir").string(),
+            metricsDir: try section.required("metrics_dir").string(),
+            model: try section.required("model").string(),
+            catalog: try section.required("catalog").string())
+        try section.finish()
+    }
+}
+
+extension ProjectConfig.Prediction {
+    /// Reads `prediction`.
+    init(_ value: ConfigValue) throws {
+        var section = try value.mapping()
+        self.init(
+            catalog: try section.required("catalog").string(),
+            model: try section.required("model").string(),
+            scaler: try section.required("scaler").string(),
+            mixturesDir: try section.required("mixtures_dir").string(),
+            log: try section.required("log").string())
+        try section.finish()
+    }
+}
+
+extension ProjectConfig.Monitoring {
+    /// Reads `monitoring`.
+    init(_ value: ConfigValue) throws {
+        var section = try value.mapping()
+        self.init(
+            log: try section.required("log").string(),
+            metrics: try section.required("metrics").string(),
+            trend: try section.required("trend").string(),
+            html: try section.required("html").string())
+        try section.finish()
+    }
+}
+
+extension ProjectConfig.Feed {
+    /// Reads `feed`.
+    init(_ value: ConfigValue) throws {
+        var section = try value.mapping()
+        self.init(
+            newDir: try section.required("new_dir").string(),
+            songBase: try section.required("song_base").string(),
+            additions: try section.required("additions").string(),
+            archiveDir: try section.required("archive_dir").string(),
+            metrics: try section.required("metrics").string(),
+            flag: try section.required("flag").string())
+        try section.finish()
     }
 }

@@ -18,21 +18,49 @@ public enum FeedStage {
         let paths = config.feed
         // An absent folder is nothing new; one that cannot be listed is an error, never "nothing new".
         let files = try NewSongFiles.list(paths.newDir)
-        guard !files.isEmpty else {
-            // The song base stays as it is; the outputs DVC expects of the stage exist.
-            if !FileManager.default.fileExists(atPath: paths.additions) {
-                try SongTable.empty(featureColumns: schema.features)
-                    .writeCSV(to: paths.additions, featureText: TextColumn(), idName: schema.id, targetName: schema.target)
-            }
-            try Outcome().json.write(to: paths.metrics)
-            return "nothing new in \(paths.newDir): the song base is unchanged"
-        }
+        guard !files.isEmpty else { return try nothingNew(paths, schema: schema) }
 
         let base = try SongTable.read(path: paths.songBase, schema: schema)
-        let validator = SchemaValidator(schema: schema, genres: params.ingest.genres)
+        let tables = try validated(files, in: paths.newDir, schema: schema, genres: params.ingest.genres)
+        let (merged, received) = merge(tables, into: base)
+        let added = merged.count - base.count
+        let delta = 100 * Double(added) / Double(max(base.count, 1))
+        let (drift, worst) = added > 0 ? measureDrift(of: merged, baseCount: base.count, schema: schema, bins: params.feed.psiBins)
+            : ([:], (feature: "", psi: 0.0))
+        let reasons = retrainReasons(delta: delta, worst: worst, params: params.feed)
+
+        try archiveAndReplace(files, base: base, merged: merged, paths: paths, schema: schema, now: now)
+        try Outcome(files: files.count, received: received, added: added, base: (base.count, merged.count), delta: delta,
+                    drift: drift, maxPSI: worst.psi, reasons: reasons).json.write(to: paths.metrics)
+        if !reasons.isEmpty {
+            try JSONValue.object([
+                "time": .string(ISO8601DateFormatter().string(from: now)), "reasons": .array(reasons.map(JSONValue.string)),
+                "delta_percent": .double(delta), "max_psi": .double(worst.psi), "added": .int(added),
+            ]).write(to: paths.flag)
+        }
+        return "\(files.count) files, \(received) songs: added \(added), \(received - added) already known; base "
+            + "\(base.count) -> \(merged.count) (+\(String(format: "%.2f", delta))%), max PSI \(String(format: "%.4f", worst.psi))"
+            + (reasons.isEmpty ? "" : "; retrain: \(reasons.joined(separator: "; ")) -> \(paths.flag)")
+    }
+
+    /// Nothing to merge: the song base stays as it is, and the outputs DVC expects of the stage
+    /// exist (an empty additions file when there is none, feed.json saying so).
+    static func nothingNew(_ paths: ProjectConfig.Feed, schema: Schema) throws -> String {
+        if !FileManager.default.fileExists(atPath: paths.additions) {
+            try SongTable.empty(featureColumns: schema.features)
+                .writeCSV(to: paths.additions, featureText: TextColumn(), idName: schema.id, targetName: schema.target)
+        }
+        try Outcome().json.write(to: paths.metrics)
+        return "nothing new in \(paths.newDir): the song base is unchanged"
+    }
+
+    /// Every new file checked against the schema, then read: the first problem of any file
+    /// refuses the whole feed, before anything is written.
+    static func validated(_ files: [String], in folder: String, schema: Schema, genres: [String]) throws -> [SongTable] {
+        let validator = SchemaValidator(schema: schema, genres: genres)
         var tables: [SongTable] = []
         for file in files {
-            let path = "\(paths.newDir)/\(file)"
+            let path = "\(folder)/\(file)"
             let (_, problems) = try validator.problems(in: CSVReader(path: path))
             if let first = problems.first {
                 let more = problems.count > 1 ? ", \(problems.count) problems in all" : ""
@@ -40,7 +68,12 @@ public enum FeedStage {
             }
             tables.append(try SongTable.read(path: path, schema: schema))
         }
+        return tables
+    }
 
+    /// The base with the new songs appended in file order, songs already in the base (or earlier
+    /// in the feed) dropped; `received` counts every song of the files.
+    static func merge(_ tables: [SongTable], into base: SongTable) -> (merged: SongTable, received: Int) {
         var seen = ByteStringTable(capacity: base.count * 2)
         for i in 0..<base.count { seen.insert(base.uris, i) }
         var merged = base, received = 0
@@ -49,33 +82,44 @@ public enum FeedStage {
             let rows = (0..<table.count).filter { seen.insert(table.uris, $0).inserted }
             merged = merged.appending(table, rows: rows)
         }
-        let added = merged.count - base.count
-        let delta = 100 * Double(added) / Double(max(base.count, 1))
+        return (merged, received)
+    }
 
-        // Drift of the added songs against the base, per feature.
+    /// Drift of the added songs (the rows after `baseCount`) against the base, per feature
+    /// (feed.json's `drift`), and the feature with the largest PSI.
+    static func measureDrift(of merged: SongTable, baseCount: Int, schema: Schema, bins: Int)
+        -> (drift: [String: JSONValue], worst: (feature: String, psi: Double)) {
         var drift: [String: JSONValue] = [:]
         var worst = (feature: "", psi: 0.0)
-        if added > 0 {
-            for (j, column) in schema.features.enumerated() {
-                let reference = Array(merged.features.column(j).prefix(base.count))
-                let new = Array(merged.features.column(j).dropFirst(base.count))
-                let psi = DriftStatistics.psi(reference: reference, new: new, bins: params.feed.psiBins)
-                drift[column.name] = .object(["psi": .double(psi), "ks": .double(DriftStatistics.ks(reference, new))])
-                if psi > worst.psi { worst = (column.name, psi) }
-            }
+        for (j, column) in schema.features.enumerated() {
+            let reference = Array(merged.features.column(j).prefix(baseCount))
+            let new = Array(merged.features.column(j).dropFirst(baseCount))
+            let psi = DriftStatistics.psi(reference: reference, new: new, bins: bins)
+            drift[column.name] = .object(["psi": .double(psi), "ks": .double(DriftStatistics.ks(reference, new))])
+            if psi > worst.psi { worst = (column.name, psi) }
         }
-        var reasons: [String] = []
-        if delta > params.feed.minDelta {
-            reasons.append(String(format: "the song base grew by %.2f%% (feed.min_delta: %g)", delta, params.feed.minDelta))
-        }
-        if worst.psi > params.feed.maxPSI {
-            reasons.append(String(format: "feature '%@' drifted: PSI %.4f (feed.max_psi: %g)", worst.feature, worst.psi, params.feed.maxPSI))
-        }
+        return (drift, worst)
+    }
 
-        // The previous base is archived before the new one replaces it; consumed files last.
+    /// Why retraining is due, empty when it is not: growth past feed.min_delta, drift past feed.max_psi.
+    static func retrainReasons(delta: Double, worst: (feature: String, psi: Double), params: FeedParams) -> [String] {
+        var reasons: [String] = []
+        if delta > params.minDelta {
+            reasons.append(String(format: "the song base grew by %.2f%% (feed.min_delta: %g)", delta, params.minDelta))
+        }
+        if worst.psi > params.maxPSI {
+            reasons.append(String(format: "feature '%@' drifted: PSI %.4f (feed.max_psi: %g)", worst.feature, worst.psi, params.maxPSI))
+        }
+        return reasons
+    }
+
+    /// The previous base is archived before the new one (and the grown additions) replace it;
+    /// the consumed files are moved to the archive last.
+    static func archiveAndReplace(_ files: [String], base: SongTable, merged: SongTable, paths: ProjectConfig.Feed,
+                                  schema: Schema, now: Date) throws {
         let archive = try ArchiveFolder.make(in: paths.archiveDir, stamp: timestamp(now))
         try makeFolder("\(archive)/new")
-        if added > 0 {
+        if merged.count > base.count {
             try copy(paths.songBase, to: "\(archive)/\(URL(fileURLWithPath: paths.songBase).lastPathComponent)")
             let newRows = Array(base.count..<merged.count)
             let additions = FileManager.default.fileExists(atPath: paths.additions)
@@ -89,17 +133,6 @@ public enum FeedStage {
                 throw AtomicFile.ioError("\(paths.newDir)/\(file)", "cannot move it to \(archive)/new")
             }
         }
-        try Outcome(files: files.count, received: received, added: added, base: (base.count, merged.count), delta: delta,
-                    drift: drift, maxPSI: worst.psi, reasons: reasons).json.write(to: paths.metrics)
-        if !reasons.isEmpty {
-            try JSONValue.object([
-                "time": .string(ISO8601DateFormatter().string(from: now)), "reasons": .array(reasons.map(JSONValue.string)),
-                "delta_percent": .double(delta), "max_psi": .double(worst.psi), "added": .int(added),
-            ]).write(to: paths.flag)
-        }
-        return "\(files.count) files, \(received) songs: added \(added), \(received - added) already known; base "
-            + "\(base.count) -> \(merged.count) (+\(String(format: "%.2f", delta))%), max PSI \(String(format: "%.4f", worst.psi))"
-            + (reasons.isEmpty ? "" : "; retrain: \(reasons.joined(separator: "; ")) -> \(paths.flag)")
     }
 
     /// What a feed did: feed.json. The defaults are a feed with nothing new.

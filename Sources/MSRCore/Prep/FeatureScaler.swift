@@ -55,14 +55,14 @@ public struct FeatureScaler: Sendable, Equatable {
 
     /// Reads scaler.json as msr-transform writes it.
     public static func read(_ path: String) throws -> FeatureScaler {
-        let object = try JSONFile.read(path, what: "scaler file")
-        guard let features = object["features"] as? [String],
-              let min = object["min"] as? [Double], let max = object["max"] as? [Double],
-              let mean = object["mean"] as? [Double], let std = object["std"] as? [Double],
-              [min.count, max.count, mean.count, std.count].allSatisfy({ $0 == features.count }) else {
-            throw MSRError.badData(file: path, "expected features, min, max, mean and std lists of one length")
+        let reader = JSONFileReader(path: path, remedy: "run msr-transform again")
+        let object = try reader.object(what: "scaler file")
+        let features = try reader.strings(object["features"], at: "features", what: "feature names", count: nil)
+        func statistic(_ key: String) throws -> [Double] {
+            try reader.numbers(object[key], at: key, what: "numbers (one per feature)", count: features.count)
         }
-        return FeatureScaler(features: features, min: min, max: max, mean: mean, std: std)
+        return FeatureScaler(features: features, min: try statistic("min"), max: try statistic("max"),
+                             mean: try statistic("mean"), std: try statistic("std"))
     }
 
     /// `(value - mean) / std` for feature `j` (std 0 counts as 1).

@@ -39,9 +39,7 @@ public struct Tracking: Sendable {
         var tags = ["mlflow.source.name": command, "mlflow.source.type": "LOCAL"]
         if let commit = GitCommit.current() { tags["mlflow.source.git.commit"] = commit }
         if let bytes = try? FileBytes.read(paramsFile, what: "params file") {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-            tags["msr.params_fnv1a64"] = String(hash, radix: 16)
+            tags["msr.params_fnv1a64"] = String(Numerics.fnv1a(bytes), radix: 16)
         }
         return tags
     }

@@ -3,9 +3,11 @@ import Foundation
 /// labels.json as msr-transform writes it: `{"classes": [...]}`, the genre of each code.
 public enum LabelsFile {
     public static func read(_ path: String) throws -> [String] {
-        let object = try JSONFile.read(path, what: "labels file")
-        guard let classes = object["classes"] as? [String], classes.count >= 2 else {
-            throw MSRError.badData(file: path, "expected {\"classes\": [at least two genre names]}")
+        let reader = JSONFileReader(path: path, remedy: "run msr-transform again")
+        let classes = try reader.strings(try reader.object(what: "labels file")["classes"], at: "classes",
+                                         what: "genre names", count: nil)
+        guard classes.count >= 2 else {
+            throw reader.fail("classes", "expected a list of at least 2 genre names, got \(classes.count)")
         }
         return classes
     }

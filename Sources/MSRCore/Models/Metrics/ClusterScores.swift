@@ -13,13 +13,10 @@ public enum ClusterScores {
         var sums = [Double](repeating: 0, count: k)
         for i in 0..<n {
             for c in 0..<k { sums[c] = 0 }
-            for m in 0..<n where m != i {
-                var squared = 0.0
-                for j in 0..<d {
-                    let delta = points[i * d + j] - points[m * d + j]
-                    squared += delta * delta
+            points.withUnsafeBufferPointer { points in
+                for m in 0..<n where m != i {
+                    sums[Int(labels[m])] += Numerics.squaredDistance(points, i * d, points, m * d, dimension: d).squareRoot()
                 }
-                sums[Int(labels[m])] += squared.squareRoot()
             }
             let own = Int(labels[i])
             guard sizes[own] > 1 else { continue }
@@ -43,6 +40,8 @@ public enum ClusterScores {
                 between += Double(sizes[c]) * delta * delta
             }
         }
+        // One running sum over every point and feature (not a sum of per-point distances),
+        // as scikit-learn adds them up.
         for i in 0..<n {
             let c = Int(labels[i])
             for j in 0..<d {
@@ -62,10 +61,8 @@ public enum ClusterScores {
         var scatter = [Double](repeating: 0, count: sizes.count)
         for i in 0..<labels.count {
             let c = Int(labels[i])
-            var squared = 0.0
-            for j in 0..<d {
-                let delta = points[i * d + j] - centroids[c * d + j]
-                squared += delta * delta
+            let squared = points.withUnsafeBufferPointer { points in
+                centroids.withUnsafeBufferPointer { Numerics.squaredDistance(points, i * d, $0, c * d, dimension: d) }
             }
             scatter[c] += squared.squareRoot()
         }
@@ -74,12 +71,9 @@ public enum ClusterScores {
         for a in used {
             var worst = 0.0
             for b in used where b != a {
-                var squared = 0.0
-                for j in 0..<d {
-                    let delta = centroids[a * d + j] - centroids[b * d + j]
-                    squared += delta * delta
-                }
-                let separation = squared.squareRoot()
+                let separation = centroids.withUnsafeBufferPointer {
+                    Numerics.squaredDistance($0, a * d, $0, b * d, dimension: d)
+                }.squareRoot()
                 worst = max(worst, separation == 0 ? .infinity : (scatter[a] + scatter[b]) / separation)
             }
             total += worst

@@ -52,18 +52,12 @@ extension GaussianMixture {
     /// covariances symmetric and positive definite. A failure is a bad-data error naming the file
     /// and the JSON path (`covariances[1]: not positive definite`).
     public static func read(_ path: String, dimension d: Int) throws -> (mixture: GaussianMixture, genre: String) {
-        let file = MixtureFile(path: path)
-        let root: JSONValue
-        do {
-            root = try JSONParser.parse(FileBytes.read(path, what: "mixture file"))
-        } catch let error as JSONParser.ParseError {
-            throw file.fail("", "not valid JSON (\(error.message))")
-        }
-        guard case .object(let object) = root else { throw file.fail("", "expected a JSON object") }
+        let file = JSONFileReader(path: path, remedy: "run msr-cluster again")
+        let object = try file.object(what: "mixture file")
         guard object["format"] == .string("msr-gaussian-mixture"), object["version"] == .int(1) else {
             throw file.fail("", "not an msr Gaussian mixture, version 1")
         }
-        guard case .string(let genre)? = object["genre"] else { throw file.fail("genre", "expected a string") }
+        let genre = try file.string(object["genre"], at: "genre")
         guard case .array(let features)? = object["features"], features.count == d,
               features.allSatisfy({ if case .string = $0 { true } else { false } }) else {
             throw file.fail("features", "expected a list of \(d) feature names")
@@ -78,7 +72,7 @@ extension GaussianMixture {
             throw file.fail("weights", "expected a list of 1 to \(maxComponents) numbers, got \(weightList.count)")
         }
         let k = weightList.count
-        let weights = try weightList.enumerated().map { try file.number($1, at: "weights[\($0)]", positive: true) }
+        let weights = try file.numbers(object["weights"], at: "weights", what: "numbers", count: k, positive: true)
         let sum = weights.reduce(0, +)
         // The fit's weights sum to 1 within rounding (and the 10 ulp each component's count starts from).
         guard abs(sum - 1) <= 1e-6 else {
@@ -89,21 +83,21 @@ extension GaussianMixture {
         let covariances: [Double]
         switch type {
         case .spherical:
-            let list = try file.list(object["covariances"], at: "covariances", what: "numbers (one per weight)", count: k)
-            covariances = try list.enumerated().map { try file.number($1, at: "covariances[\($0)]", positive: true) }
+            covariances = try file.numbers(object["covariances"], at: "covariances", what: "numbers (one per weight)", count: k,
+                                           positive: true)
         case .diag:
             covariances = try file.rows(object["covariances"], at: "covariances", count: k, width: d,
                                         what: "rows (one per weight)", positive: true)
         case .tied:
             covariances = try file.rows(object["covariances"], at: "covariances", count: d, width: d, what: "rows")
-            try file.checkPositiveDefinite(covariances, dimension: d, at: "covariances")
+            try checkPositiveDefinite(covariances, dimension: d, at: "covariances", file: file)
         case .full:
             let blocks = try file.list(object["covariances"], at: "covariances", what: "matrices (one per weight)", count: k)
             var values: [Double] = []
             values.reserveCapacity(k * d * d)
             for (c, block) in blocks.enumerated() {
                 let matrix = try file.rows(block, at: "covariances[\(c)]", count: d, width: d, what: "rows")
-                try file.checkPositiveDefinite(matrix, dimension: d, at: "covariances[\(c)]")
+                try checkPositiveDefinite(matrix, dimension: d, at: "covariances[\(c)]", file: file)
                 values += matrix
             }
             covariances = values
@@ -121,71 +115,16 @@ extension GaussianMixture {
     }
 }
 
-/// The checks of a mixture file's values, each failure naming the file and the JSON path.
-private struct MixtureFile {
-    let path: String
-
-    func fail(_ at: String, _ what: String) -> MSRError {
-        MSRError.badData(file: path, (at.isEmpty ? "" : "\(at): ") + what + " (run msr-cluster again)")
-    }
-
-    /// The items of a list, of `count` items when given.
-    func list(_ value: JSONValue?, at: String, what: String, count: Int?) throws -> [JSONValue] {
-        guard case .array(let items)? = value else {
-            throw fail(at, "expected a list of " + (count.map { "\($0) " } ?? "") + what)
-        }
-        if let count, items.count != count {
-            throw fail(at, "expected a list of \(count) \(what), got \(items.count)")
-        }
-        return items
-    }
-
-    /// A finite number; above 0 when `positive`.
-    func number(_ value: JSONValue, at: String, positive: Bool = false) throws -> Double {
-        let number: Double?
-        switch value {
-        case .double(let v): number = v
-        case .int(let v): number = Double(v)
-        default: number = nil
-        }
-        guard let number, number.isFinite, !positive || number > 0 else {
-            throw fail(at, "expected a finite number\(positive ? " > 0" : ""), got \(Self.describe(value))")
-        }
-        return number
-    }
-
-    /// `count` rows of `width` finite numbers, flattened row by row.
-    func rows(_ value: JSONValue?, at: String, count: Int, width: Int, what: String, positive: Bool = false) throws -> [Double] {
-        var values: [Double] = []
-        values.reserveCapacity(count * width)
-        for (r, row) in try list(value, at: at, what: what, count: count).enumerated() {
-            let items = try list(row, at: "\(at)[\(r)]", what: "numbers", count: width)
-            for (c, item) in items.enumerated() { values.append(try number(item, at: "\(at)[\(r)][\(c)]", positive: positive)) }
-        }
-        return values
-    }
-
+extension GaussianMixture {
     /// A covariance matrix must be symmetric (only its lower triangle is used) and positive
     /// definite (its Cholesky factor exists), as the fit makes it.
-    func checkPositiveDefinite(_ matrix: [Double], dimension d: Int, at: String) throws {
+    fileprivate static func checkPositiveDefinite(_ matrix: [Double], dimension d: Int, at: String,
+                                                  file: JSONFileReader) throws {
         for a in 0..<d {
             for b in 0..<a where abs(matrix[a * d + b] - matrix[b * d + a]) > 1e-9 * max(1, abs(matrix[a * d + b])) {
-                throw fail(at, "not symmetric ([\(b)][\(a)] differs from [\(a)][\(b)])")
+                throw file.fail(at, "not symmetric ([\(b)][\(a)] differs from [\(a)][\(b)])")
             }
         }
-        guard choleskyLower(matrix, dimension: d) != nil else { throw fail(at, "not positive definite") }
-    }
-
-    /// A JSON value in a message: its text when short, else its kind.
-    static func describe(_ value: JSONValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool(let v): return v ? "true" : "false"
-        case .int(let v): return String(v)
-        case .double(let v): return v.isFinite ? NumberFormat.shortest(v) : "a number beyond the range of a double"
-        case .string(let v): return v.count <= 40 ? "\"\(v)\"" : "a string"
-        case .array: return "a list"
-        case .object: return "an object"
-        }
+        guard choleskyLower(matrix, dimension: d) != nil else { throw file.fail(at, "not positive definite") }
     }
 }

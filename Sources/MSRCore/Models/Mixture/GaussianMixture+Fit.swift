@@ -38,12 +38,7 @@ extension GaussianMixture {
                                                generator: inout SplitMix64) -> [Double] {
         let n = points.count / d
         func distance(_ i: Int, _ center: Int) -> Double {
-            var sum = 0.0
-            for j in 0..<d {
-                let delta = points[i * d + j] - points[center * d + j]
-                sum += delta * delta
-            }
-            return sum
+            points.withUnsafeBufferPointer { Numerics.squaredDistance($0, i * d, $0, center * d, dimension: d) }
         }
         var centers = [generator.below(n)]
         var nearest = (0..<n).map { distance($0, centers[0]) }
@@ -72,84 +67,5 @@ extension GaussianMixture {
             responsibilities[i * k + bestCenter] = 1
         }
         return responsibilities
-    }
-
-    /// The M-step: weights, means and covariances from responsibilities (`n x k`).
-    static func maximisation(_ points: [Double], dimension d: Int, responsibilities: [Double], components k: Int,
-                             params: MixtureParams) throws -> GaussianMixture {
-        let n = points.count / d
-        var counts = [Double](repeating: 10 * Double.ulpOfOne, count: k)
-        var means = [Double](repeating: 0, count: k * d)
-        for i in 0..<n {
-            for c in 0..<k {
-                let r = responsibilities[i * k + c]
-                guard r != 0 else { continue }
-                counts[c] += r
-                for j in 0..<d { means[c * d + j] += r * points[i * d + j] }
-            }
-        }
-        for c in 0..<k { for j in 0..<d { means[c * d + j] /= counts[c] } }
-
-        var covariances: [Double]
-        switch params.covarianceType {
-        case .full, .tied:
-            var full = [Double](repeating: 0, count: k * d * d)
-            var centred = [Double](repeating: 0, count: d)
-            for i in 0..<n {
-                for c in 0..<k {
-                    let r = responsibilities[i * k + c]
-                    guard r != 0 else { continue }
-                    for j in 0..<d { centred[j] = points[i * d + j] - means[c * d + j] }
-                    for a in 0..<d { for b in 0...a { full[c * d * d + a * d + b] += r * centred[a] * centred[b] } }
-                }
-            }
-            if params.covarianceType == .full {
-                for c in 0..<k {
-                    for a in 0..<d {
-                        for b in 0...a {
-                            let value = full[c * d * d + a * d + b] / counts[c]
-                            full[c * d * d + a * d + b] = value
-                            full[c * d * d + b * d + a] = value
-                        }
-                        full[c * d * d + a * d + a] += params.regCovar
-                    }
-                }
-                covariances = full
-            } else {
-                var tied = [Double](repeating: 0, count: d * d)
-                let total = counts.reduce(0, +)
-                for a in 0..<d {
-                    for b in 0...a {
-                        let value = (0..<k).reduce(0) { $0 + full[$1 * d * d + a * d + b] } / total
-                        tied[a * d + b] = value
-                        tied[b * d + a] = value
-                    }
-                    tied[a * d + a] += params.regCovar
-                }
-                covariances = tied
-            }
-        case .diag, .spherical:
-            var diag = [Double](repeating: 0, count: k * d)
-            for i in 0..<n {
-                for c in 0..<k {
-                    let r = responsibilities[i * k + c]
-                    guard r != 0 else { continue }
-                    for j in 0..<d {
-                        let delta = points[i * d + j] - means[c * d + j]
-                        diag[c * d + j] += r * delta * delta
-                    }
-                }
-            }
-            for c in 0..<k { for j in 0..<d { diag[c * d + j] = diag[c * d + j] / counts[c] + params.regCovar } }
-            if params.covarianceType == .diag {
-                covariances = diag
-            } else {
-                covariances = (0..<k).map { c in (0..<d).reduce(0) { $0 + diag[c * d + $1] } / Double(d) }
-            }
-        }
-        if covariances.contains(where: { !$0.isFinite }) { throw MixtureError.notPositiveDefinite(0) }
-        let weights = counts.map { $0 / Double(n) }
-        return GaussianMixture(covarianceType: params.covarianceType, dimension: d, weights: weights, means: means,
-                               covariances: covariances)
     }
 }

@@ -99,14 +99,12 @@ public struct GaussianMixture: Sendable, Equatable {
     static func normalise(_ weighted: inout [Double], components k: Int) -> [Double] {
         let n = weighted.count / k
         var logLikelihood = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            var largest = -Double.infinity
-            for c in 0..<k { largest = max(largest, weighted[i * k + c]) }
-            var sum = 0.0
-            for c in 0..<k { sum += exp(weighted[i * k + c] - largest) }
-            let total = largest + log(sum)
-            logLikelihood[i] = total
-            for c in 0..<k { weighted[i * k + c] -= total }
+        weighted.withUnsafeMutableBufferPointer { weighted in
+            for i in 0..<n {
+                let total = Numerics.logSumExp(weighted.baseAddress! + i * k, count: k)
+                logLikelihood[i] = total
+                for c in 0..<k { weighted[i * k + c] -= total }
+            }
         }
         return logLikelihood
     }
@@ -126,7 +124,7 @@ public struct GaussianMixture: Sendable, Equatable {
 
     /// Each point's most probable component.
     public func predict(_ points: [Double]) throws -> [Int32] {
-        GradientBoostingClassifier.argmax(try weightedLogProbabilities(points), classes: componentCount)
+        Numerics.argmax(try weightedLogProbabilities(points), width: componentCount)
     }
 
     /// Free parameters: means, covariances and the weights less one.

@@ -134,12 +134,7 @@ public enum ClusterStage {
         let start = DispatchTime.now().uptimeNanoseconds
         let labels = try mixture { try model.predict(points) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        var sample = Array(0..<n)
-        if n > params.silhouetteSampleSize {
-            var generator = SplitMix64(seed: params.randomState)
-            generator.shuffle(&sample)
-            sample = Array(sample[..<params.silhouetteSampleSize]).sorted()
-        }
+        let sample = silhouetteRows(n, size: params.silhouetteSampleSize, seed: params.randomState)
         let samplePoints = sample.flatMap { points[($0 * d)..<(($0 + 1) * d)] }
         let silhouette = ClusterScores.silhouette(samplePoints, dimension: d, labels: sample.map { labels[$0] })
         let calinski = ClusterScores.calinskiHarabasz(points, dimension: d, labels: labels)
@@ -179,5 +174,13 @@ public enum ClusterStage {
             value += 1
             return value
         }
+    }
+
+    /// The rows the silhouette score is computed on, in row order: all `n`, or a seeded sample of
+    /// `size` without replacement beyond (the score is quadratic in the rows).
+    static func silhouetteRows(_ n: Int, size: Int, seed: UInt64) -> [Int] {
+        guard n > size else { return Array(0..<n) }
+        var generator = SplitMix64(seed: seed)
+        return generator.sample(size, from: Array(0..<n)).sorted()
     }
 }

@@ -18,7 +18,7 @@ public enum EvaluateStage {
         let probabilities = model.predictProbabilities(data.features)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         timer.mark("read test split, predict")
-        let predicted = GradientBoostingClassifier.argmax(probabilities, classes: model.classes.count)
+        let predicted = Numerics.argmax(probabilities, width: model.classes.count)
         let report = ClassificationReport(actual: data.labels, predicted: predicted, classes: model.classes)
         let logLoss = SoftmaxLoss.logLoss(probabilities: probabilities, labels: data.labels, classes: model.classes.count)
 

@@ -1,0 +1,89 @@
+/// Grows one boosting round: one tree per class on the round's bag, the classes spread over the
+/// cores (one worker per core, each with its own buffers, taking every width-th class).
+///
+/// The trees of a round are independent given its gradients; each tree adds its leaves to its
+/// own class's region of the scores, the rows it was not grown on (bagged out, held out) by
+/// walking it, so the result does not depend on the number of cores.
+struct RoundGrower {
+    /// Owns the binned matrix, which owns its memory: its bins stay valid while trees grow.
+    let grower: TreeGrower
+    let binned: BinnedMatrix
+    let classes: Int
+    let rows: Int
+    let features: Int
+    let width: Int
+    let workspaces: [TreeWorkspace]
+
+    init(matrix: FeatureMatrix, binner: FeatureBinner, params: BoostingParams, classes: Int, bagSize: Int) {
+        let binned = BinnedMatrix(matrix, binner: binner)
+        let layout = Histogram.Layout(binCounts: (0..<matrix.columnCount).map(binner.binCount))
+        let finder = SplitFinder(l2: params.l2Regularization, minSamplesLeaf: params.minSamplesLeaf, minHessian: 1e-3)
+        self.binned = binned
+        grower = TreeGrower(binned: binned, layout: layout, edges: binner.edges, finder: finder, maxLeaves: params.maxLeaves,
+                            maxDepth: params.maxDepth, learningRate: params.learningRate)
+        self.classes = classes
+        rows = matrix.rowCount
+        features = matrix.columnCount
+        width = min(Parallel.width, classes)
+        workspaces = (0..<width).map { _ in TreeWorkspace(capacity: bagSize) }
+    }
+
+    /// The round's trees and each one's gains per feature, in class order; `scores` (class-major)
+    /// updated with them.
+    func grow(bag: [Int], gradient: [Double], hessian: [Double], scores: inout [Double])
+        -> [(tree: RegressionTree, gains: [Double])] {
+        let (n, features, width, classCount) = (rows, features, width, classes)
+        let (grower, workspaces) = (self.grower, self.workspaces)
+        // Rows the round's trees are not grown on (bagged out, held out): scored by walking.
+        let outside: [Int]
+        if bag.count < n {
+            var inBag = [Bool](repeating: false, count: n)
+            for row in bag { inBag[row] = true }
+            outside = (0..<n).filter { !inBag[$0] }
+        } else {
+            outside = []
+        }
+        let bagRows = bag.map(Int32.init)
+        let grown: [[(tree: RegressionTree, gains: [Double])]] = withExtendedLifetime(binned) {
+            gradient.withUnsafeBufferPointer { g in
+                hessian.withUnsafeBufferPointer { h in
+                    scores.withUnsafeMutableBufferPointer { s in
+                        let shared = SharedInputs(bins: UnsafePointer(binned.rows), gradient: g, hessian: h, scores: s)
+                        return Parallel.map(width) { worker in
+                            let workspace = workspaces[worker]
+                            return stride(from: worker, to: classCount, by: width).map { k in
+                                let rows = UnsafeMutableBufferPointer(start: workspace.indices, count: bagRows.count)
+                                _ = rows.initialize(from: bagRows)
+                                let classScores = shared.scores.baseAddress! + k * n
+                                var gains = [Double](repeating: 0, count: features)
+                                let tree = grower.grow(
+                                    indices: rows,
+                                    gradient: UnsafeBufferPointer(rebasing: shared.gradient[(k * n)..<((k + 1) * n)]),
+                                    hessian: UnsafeBufferPointer(rebasing: shared.hessian[(k * n)..<((k + 1) * n)]),
+                                    workspace: workspace, importance: &gains) { value, leafRows in
+                                    for row in leafRows { classScores[Int(row)] += value }
+                                }
+                                for i in outside {
+                                    classScores[i] += tree.predictBinned(shared.bins + i * features)
+                                }
+                                return (tree, gains)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Trees in class order, whatever worker grew them.
+        return (0..<classCount).map { grown[$0 % width][$0 / width] }
+    }
+
+    /// What the round's workers share: read-only inputs, and the scores, of which each worker
+    /// writes only its own classes' regions.
+    private struct SharedInputs: @unchecked Sendable {
+        /// The binned matrix's row-major bins (valid while the round holds it).
+        let bins: UnsafePointer<UInt8>
+        let gradient: UnsafeBufferPointer<Double>
+        let hessian: UnsafeBufferPointer<Double>
+        let scores: UnsafeMutableBufferPointer<Double>
+    }
+}
