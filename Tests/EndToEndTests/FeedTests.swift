@@ -84,6 +84,23 @@ final class FeedTests: XCTestCase {
         XCTAssertFalse(workspace.exists("data/raw/retrain.flag"))
     }
 
+    func testItsOutputsAreReplacedAllOrNone() throws {
+        let workspace = try Workspace()
+        XCTAssertEqual(try workspace.run("ingest").status, 0)
+        let base = workspace.bytes("data/raw/song_df.csv")
+        try FileManager.default.createDirectory(atPath: "\(workspace.path)/data/new", withIntermediateDirectories: true)
+        try workspace.write(header + newSongs(workspace, count: 800, tempoShift: 40), to: "data/new/a.csv")
+        // feed.json cannot be written (its folder would be a file): the base and additions stay.
+        try workspace.edit("config.yaml", "  metrics: metrics/feed.json", "  metrics: data/raw/song_df.csv/feed.json")
+        let result = try workspace.run("feed")
+        XCTAssertEqual(result.status, 74, result.stderr)
+        XCTAssertEqual(workspace.bytes("data/raw/song_df.csv"), base, "the song base is as it was")
+        XCTAssertFalse(workspace.exists("data/raw/additions.csv"))
+        XCTAssertFalse(workspace.exists("data/raw/retrain.flag"))
+        XCTAssertEqual(workspace.files(under: "data/new"), ["a.csv"], "the new songs wait for the next feed")
+        XCTAssertEqual(workspace.files(under: "data/raw"), ["dataset.zip", "song_df.csv"], "no temporary is left")
+    }
+
     func testABadFileIsRefusedWholeAndNothingIsMerged() throws {
         let workspace = try Workspace()
         XCTAssertEqual(try workspace.run("ingest").status, 0)

@@ -29,15 +29,20 @@ public enum FeedStage {
             : ([:], (feature: "", psi: 0.0))
         let reasons = retrainReasons(delta: delta, worst: worst, params: params.feed)
 
-        try archiveAndReplace(files, base: base, merged: merged, paths: paths, schema: schema, now: now)
-        try Outcome(files: files.count, received: received, added: added, base: (base.count, merged.count), delta: delta,
-                    drift: drift, maxPSI: worst.psi, reasons: reasons).json.write(to: paths.metrics)
+        // The song base, the additions, feed.json and the flag are replaced all together or not at
+        // all; the consumed files are moved to the archive only once they are.
+        let outputs = OutputSet()
+        let archive = try archiveAndStage(base: base, merged: merged, paths: paths, schema: schema, now: now, into: outputs)
+        try outputs.add(Outcome(files: files.count, received: received, added: added, base: (base.count, merged.count), delta: delta,
+                                drift: drift, maxPSI: worst.psi, reasons: reasons).json, to: paths.metrics)
         if !reasons.isEmpty {
-            try JSONValue.object([
+            try outputs.add(JSONValue.object([
                 "time": .string(ISO8601DateFormatter().string(from: now)), "reasons": .array(reasons.map(JSONValue.string)),
                 "delta_percent": .double(delta), "max_psi": .double(worst.psi), "added": .int(added),
-            ]).write(to: paths.flag)
+            ]), to: paths.flag)
         }
+        try outputs.commit()
+        try moveConsumed(files, from: paths.newDir, to: archive)
         return "\(files.count) files, \(received) songs: added \(added), \(received - added) already known; base "
             + "\(base.count) -> \(merged.count) (+\(String(format: "%.2f", delta))%), max PSI \(String(format: "%.4f", worst.psi))"
             + (reasons.isEmpty ? "" : "; retrain: \(reasons.joined(separator: "; ")) -> \(paths.flag)")
@@ -113,10 +118,10 @@ public enum FeedStage {
         return reasons
     }
 
-    /// The previous base is archived before the new one (and the grown additions) replace it;
-    /// the consumed files are moved to the archive last.
-    static func archiveAndReplace(_ files: [String], base: SongTable, merged: SongTable, paths: ProjectConfig.Feed,
-                                  schema: Schema, now: Date) throws {
+    /// Archives the previous base, then stages the new one and the grown additions in
+    /// `outputs`; returns the archive folder.
+    static func archiveAndStage(base: SongTable, merged: SongTable, paths: ProjectConfig.Feed, schema: Schema, now: Date,
+                                into outputs: OutputSet) throws -> String {
         let archive = try ArchiveFolder.make(in: paths.archiveDir, stamp: timestamp(now))
         try makeFolder("\(archive)/new")
         if merged.count > base.count {
@@ -125,12 +130,20 @@ public enum FeedStage {
             let additions = FileManager.default.fileExists(atPath: paths.additions)
                 ? try SongTable.read(path: paths.additions, schema: schema).appending(merged, rows: newRows)
                 : SongTable.empty(featureColumns: schema.features).appending(merged, rows: newRows)
-            try additions.writeCSV(to: paths.additions, featureText: additions.featureText(), idName: schema.id, targetName: schema.target)
-            try merged.writeCSV(to: paths.songBase, featureText: merged.featureText(), idName: schema.id, targetName: schema.target)
+            try additions.writeCSV(to: paths.additions, featureText: additions.featureText(), idName: schema.id,
+                                   targetName: schema.target, into: outputs)
+            try merged.writeCSV(to: paths.songBase, featureText: merged.featureText(), idName: schema.id,
+                                targetName: schema.target, into: outputs)
         }
+        return archive
+    }
+
+    /// Moves the consumed files of `folder` to the archive's `new/`. Should it fail midway, the
+    /// files left are merged again next time, their songs then dropped as already known.
+    static func moveConsumed(_ files: [String], from folder: String, to archive: String) throws {
         for file in files {
-            guard rename("\(paths.newDir)/\(file)", "\(archive)/new/\(file)") == 0 else {
-                throw AtomicFile.ioError("\(paths.newDir)/\(file)", "cannot move it to \(archive)/new")
+            guard rename("\(folder)/\(file)", "\(archive)/new/\(file)") == 0 else {
+                throw AtomicFile.ioError("\(folder)/\(file)", "cannot move it to \(archive)/new")
             }
         }
     }
