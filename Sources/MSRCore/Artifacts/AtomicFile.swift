@@ -57,13 +57,7 @@ public final class AtomicFile {
 
     /// Closes the temporary file and renames it over `path`.
     public func commit() throws {
-        let result = close(descriptor)
-        descriptor = -1
-        guard result == 0 else {
-            let error = Self.ioError(path, "cannot write")
-            unlink(temporary)
-            throw error
-        }
+        try closeTemporary()
         guard rename(temporary, path) == 0 else {
             let error = Self.ioError(path, "cannot rename the temporary file into place")
             unlink(temporary)
@@ -74,6 +68,12 @@ public final class AtomicFile {
     /// Closes the temporary file and hands it to `set`, which renames it with the stage's other
     /// outputs (or removes it, if the set is discarded).
     public func stage(in set: OutputSet) throws {
+        try closeTemporary()
+        try set.adopt(temporary: temporary, for: path)
+    }
+
+    /// Closes the temporary file; a failed close (the last write's error) removes it.
+    private func closeTemporary() throws {
         let result = close(descriptor)
         descriptor = -1
         guard result == 0 else {
@@ -81,7 +81,6 @@ public final class AtomicFile {
             unlink(temporary)
             throw error
         }
-        try set.adopt(temporary: temporary, for: path)
     }
 
     /// Writes `bytes` to `path` atomically.
