@@ -33,9 +33,7 @@ public struct HeldOutPlaylists: Sendable {
                 }
                 let genre = eligible[generator.below(eligible.count)]
                 chosen.append(genre)
-                var pool = byGenre[genre]!
-                for k in 0..<share { pool.swapAt(k, k + generator.below(pool.count - k)) }
-                songs += pool[..<share]
+                songs += generator.sample(share, from: byGenre[genre]!)
             }
             draws.append(Draw(rows: songs, genres: chosen))
         }

@@ -130,7 +130,7 @@ public struct Recommender: Sendable {
         guard centroid.allSatisfy(\.isFinite) else {
             throw MSRError(.badData, "\(Self.name(playlist)): its audio features give no finite point in the standardised space")
         }
-        let genre = GradientBoostingClassifier.argmax(mean, classes: classCount)[0]
+        let genre = Numerics.argmax(mean, width: classCount)[0]
         let component = try mixtures[Int(genre)].predict(centroid)[0]
 
         // Widen the pool until it holds k songs: the component, the genre, the catalogue; in
@@ -161,24 +161,22 @@ public struct Recommender: Sendable {
         var done = Set(excluded.map { recordings.first[$0] })
         var picks = TopK(k)
         catalog.points.withUnsafeBufferPointer { points in
-            recordings.first.withUnsafeBufferPointer { first in
-                recordings.shared.withUnsafeBufferPointer { shared in
-                    for current in 0..<pools where picks.taken.count < k {
-                        var ranked = TopK(k - picks.taken.count)
-                        for i in 0..<catalog.count {
-                            guard pool(i) == current, !done.contains(first[i]) else { continue }
-                            var sum = 0.0
-                            for j in 0..<d {
-                                let delta = points[i * d + j] - point[j]
-                                sum += delta * delta
+            point.withUnsafeBufferPointer { point in
+                recordings.first.withUnsafeBufferPointer { first in
+                    recordings.shared.withUnsafeBufferPointer { shared in
+                        for current in 0..<pools where picks.taken.count < k {
+                            var ranked = TopK(k - picks.taken.count)
+                            for i in 0..<catalog.count {
+                                guard pool(i) == current, !done.contains(first[i]) else { continue }
+                                let sum = Numerics.squaredDistance(points, i * d, point, 0, dimension: d)
+                                // Another id of a recording already ranked has the same distance
+                                // and ranks after it: skipped (only such rows pay for the scan).
+                                if shared[i] && ranked.taken.contains(where: { first[$0.row] == first[i] }) { continue }
+                                ranked.offer(row: i, distance: sum.squareRoot())
                             }
-                            // Another id of a recording already ranked has the same distance and
-                            // ranks after it: skipped (only such rows pay for the scan).
-                            if shared[i] && ranked.taken.contains(where: { first[$0.row] == first[i] }) { continue }
-                            ranked.offer(row: i, distance: sum.squareRoot())
+                            for pick in ranked.taken { done.insert(first[pick.row]) }
+                            picks.taken += ranked.taken
                         }
-                        for pick in ranked.taken { done.insert(first[pick.row]) }
-                        picks.taken += ranked.taken
                     }
                 }
             }

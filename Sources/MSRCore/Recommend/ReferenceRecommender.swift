@@ -36,7 +36,7 @@ public struct ReferenceRecommender: Sendable {
             let classCount = classifier.classes.count
             var mean = [Double](repeating: 0, count: classCount)
             for r in 0..<rows.count { for c in 0..<classCount { mean[c] += probabilities[r * classCount + c] / Double(rows.count) } }
-            genre = GradientBoostingClassifier.argmax(mean, classes: classCount)[0]
+            genre = Numerics.argmax(mean, width: classCount)[0]
         }
         let component = try recommender.mixtures[Int(genre)].predict(catalog.meanPoint(rows))[0]
         let excluded = Set(rows)

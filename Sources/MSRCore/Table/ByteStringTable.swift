@@ -96,10 +96,7 @@ public struct ByteStringTable: Sendable {
     /// FNV-1a over the bytes, then a final mix so that linear probing spreads well.
     @inline(__always)
     static func hash(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for k in 0..<count {
-            hash = (hash ^ UInt64(pointer[k])) &* 0x0000_0100_0000_01b3
-        }
+        var hash = Numerics.fnv1a(pointer, count: count)
         hash ^= hash >> 33
         hash = hash &* 0xff51_afd7_ed55_8ccd
         hash ^= hash >> 33

@@ -35,36 +35,6 @@ public enum NumberFormat {
         }
     }
 
-    /// 10^k for k in 0...22, all exact doubles.
-    @inline(__always)
-    static func power(_ k: Int) -> Double {
-        switch k {
-        case 0: return 1
-        case 1: return 1e1
-        case 2: return 1e2
-        case 3: return 1e3
-        case 4: return 1e4
-        case 5: return 1e5
-        case 6: return 1e6
-        case 7: return 1e7
-        case 8: return 1e8
-        case 9: return 1e9
-        case 10: return 1e10
-        case 11: return 1e11
-        case 12: return 1e12
-        case 13: return 1e13
-        case 14: return 1e14
-        case 15: return 1e15
-        case 16: return 1e16
-        case 17: return 1e17
-        case 18: return 1e18
-        case 19: return 1e19
-        case 20: return 1e20
-        case 21: return 1e21
-        default: return 1e22
-        }
-    }
-
     /// The nearest double to 10^k for k in -4...16.
     @inline(__always)
     static func decade(_ k: Int) -> Double {
@@ -73,7 +43,7 @@ public enum NumberFormat {
         case -3: return 1e-3
         case -2: return 1e-2
         case -1: return 1e-1
-        default: return power(k)
+        default: return Numerics.exactPowerOfTen(k)
         }
     }
 
@@ -99,7 +69,7 @@ public enum NumberFormat {
         var exponent10 = (Int(magnitude.exponent) * 78913) >> 18
         if exponent10 < 15 && magnitude >= decade(exponent10 + 1) { exponent10 += 1 }
         let scale = 14 - exponent10  // in -1...18
-        let scaled = scale >= 0 ? magnitude * power(scale) : magnitude / power(-scale)
+        let scaled = scale >= 0 ? magnitude * Numerics.exactPowerOfTen(scale) : magnitude / Numerics.exactPowerOfTen(-scale)
         var digits = UInt64(scaled + 0.5)
         guard digits >= 100_000_000_000_000, digits < 1_000_000_000_000_000 else { return 0 }
         var decimals = scale  // magnitude = digits / 10^decimals
@@ -110,7 +80,7 @@ public enum NumberFormat {
             digits /= 10
             decimals -= 1
         }
-        let back = decimals >= 0 ? Double(digits) / power(decimals) : Double(digits) * power(-decimals)
+        let back = decimals >= 0 ? Double(digits) / Numerics.exactPowerOfTen(decimals) : Double(digits) * Numerics.exactPowerOfTen(-decimals)
         guard back == magnitude else { return 0 }
 
         var length = 0  // decimal digits of `digits`

@@ -6,8 +6,6 @@ import Foundation
 /// Clinger's fast path: one integer conversion and one correctly rounded multiply or divide.
 /// Anything else goes through `strtod`, so every input rounds exactly as the C library does.
 public enum NumberParser {
-    private static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
-
     /// The number in `bytes[start..<end]`, or `nil` when it is not a decimal number
     /// (`nan` and `inf` are not numbers here; see `isMissingMarker`).
     @inline(__always)
@@ -65,7 +63,7 @@ public enum NumberParser {
         if mantissa == 0 && !truncated { return negative ? -0.0 : 0.0 }
         if !truncated, mantissa <= 1 << 53, exponent >= -22, exponent <= 22 {
             var value = Double(mantissa)
-            value = exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent]
+            value = exponent < 0 ? value / Numerics.exactPowerOfTen(-exponent) : value * Numerics.exactPowerOfTen(exponent)
             return negative ? -value : value
         }
         return slowParse(bytes, start, end)

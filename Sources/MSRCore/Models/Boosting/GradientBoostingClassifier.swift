@@ -62,10 +62,4 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     public func predict(_ matrix: FeatureMatrix) -> [Int32] {
         Numerics.argmax(predictProbabilities(matrix), width: classes.count)
     }
-
-    /// The index of the largest of each row's `classes` values (the first on ties):
-    /// `Numerics.argmax`, under the name the recommender's callers use.
-    public static func argmax(_ values: [Double], classes: Int) -> [Int32] {
-        Numerics.argmax(values, width: classes)
-    }
 }
