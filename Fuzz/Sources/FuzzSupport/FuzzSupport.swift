@@ -28,7 +28,9 @@ public enum Fuzz {
     /// This process's scratch file: readers that only take a path read the input from it. One
     /// per process (libFuzzer runs one input at a time), removed at exit.
     public static let scratchPath: String = {
-        let path = NSTemporaryDirectory() + "/msr-fuzz-\(getpid())"
+        // In memory where there is a tmpfs: a file is written and read at every input.
+        let folder = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : NSTemporaryDirectory()
+        let path = folder + "/msr-fuzz-\(getpid())"
         atexit { unlink(Fuzz.scratchPath) }
         return path
     }()
