@@ -26,13 +26,12 @@ public enum Fuzz {
         id: "uri", target: "genre")
 
     /// This process's scratch file: readers that only take a path read the input from it. One
-    /// per process (libFuzzer runs one input at a time), removed at exit.
+    /// per process (libFuzzer runs one input at a time), in `MSR_FUZZ_SCRATCH` (the folder
+    /// scripts/fuzz makes and removes, on /dev/shm: a file is written and read at every input),
+    /// or else the temporary folder.
     public static let scratchPath: String = {
-        // In memory where there is a tmpfs: a file is written and read at every input.
-        let folder = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : NSTemporaryDirectory()
-        let path = folder + "/msr-fuzz-\(getpid())"
-        atexit { unlink(Fuzz.scratchPath) }
-        return path
+        let folder = ProcessInfo.processInfo.environment["MSR_FUZZ_SCRATCH"] ?? NSTemporaryDirectory()
+        return folder + "/msr-fuzz-\(getpid())"
     }()
 
     /// Writes `bytes` to the scratch file and returns its path.
