@@ -63,7 +63,9 @@ public struct BinaryReader {
     }
 
     private mutating func take(_ count: Int) throws -> Int {
-        guard count >= 0, offset + count <= bytes.count else {
+        // `count` comes from the file: compared with what is left, since `offset + count` can
+        // overflow (a song index's uri byte count is a UInt64).
+        guard count >= 0, count <= bytes.count - offset else {
             throw MSRError.badData(file: file, "truncated at byte \(offset) (the file is damaged or not an msr model)")
         }
         defer { offset += count }
@@ -107,8 +109,8 @@ public struct BinaryReader {
 
     /// `count` values copied from the file's bytes as `BinaryWriter.records` wrote them.
     public mutating func records<T: BitwiseCopyable>(_ count: Int, of type: T.Type) throws -> [T] {
-        let size = count * MemoryLayout<T>.stride
-        let start = try take(size)
+        let (size, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        let start = try take(overflow ? -1 : size)
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + size)]))
             initialized = count

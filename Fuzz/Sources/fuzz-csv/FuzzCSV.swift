@@ -1,0 +1,43 @@
+import FuzzSupport
+import MSRCore
+
+/// The CSV reader on a song base read with the project's schema, as msr-validate and the later
+/// stages read it (SongTable.read); and the reader cut into three parts (as a large file is, one
+/// per core) must give exactly the one-part result, including which error it reports.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Fuzz.bytes(data, size)
+    let schema = Fuzz.schema
+    Fuzz.read("SongTable.read") { try SongTable.read(path: Fuzz.scratch(bytes), schema: schema) }
+
+    let reader = CSVReader(bytes: bytes, file: "fuzz.csv")
+    Fuzz.read("CSVReader.header") { try reader.header() }
+    let request: [(name: String, kind: CSVColumnKind)] =
+        [(schema.id, .text), (schema.target, .category)] + schema.features.map { ($0.name, .number) }
+    for policy in [CSVReader.BadCellPolicy.fail, .collect] {
+        let whole = outcome { try reader.read(request, badCells: policy, parts: 1) }
+        let cut = outcome { try reader.read(request, badCells: policy, parts: 3) }
+        Fuzz.check(whole == cut, "CSVReader.read(\(policy)): 1 part gave \(whole), 3 parts gave \(cut)")
+    }
+    return 0
+}
+
+/// What a read gave, comparable: the columns (numbers by bit pattern, so NaN equals NaN) or the
+/// error message.
+private enum Outcome: Equatable {
+    case columns(header: [String], rows: Int, lines: [Int32], numbers: [String: [UInt64]], texts: [String: TextColumn],
+                 categories: [String: CategoryColumn], badCells: [BadCell])
+    case error(String)
+}
+
+private func outcome(_ body: () throws -> CSVColumns) -> Outcome {
+    do {
+        let c = try body()
+        return .columns(header: c.header, rows: c.rowCount, lines: c.lines, numbers: c.numbers.mapValues { $0.map(\.bitPattern) },
+                        texts: c.texts, categories: c.categories, badCells: c.badCells)
+    } catch let error as MSRError {
+        return .error(error.message)
+    } catch {
+        fatalError("CSVReader.read threw \(type(of: error)), not MSRError: \(error)")
+    }
+}
