@@ -67,11 +67,13 @@ install: build
 	install -m 755 $(addprefix $(BIN)/msr-,$(STAGES)) $(PREFIX)/bin/
 
 # The unit and end-to-end tests; every stage killed at random moments and run on a full disk
-# (scripts/check-crash); then the pipeline under real DVC (scripts/check-dvc), against a real
-# MLflow server (scripts/check-mlflow) and as an Airflow DAG (scripts/check-airflow).
+# (scripts/check-crash); every reader fuzzed for 60 s (scripts/fuzz, libFuzzer with
+# AddressSanitizer); then the pipeline under real DVC (scripts/check-dvc), against a real MLflow
+# server (scripts/check-mlflow) and as an Airflow DAG (scripts/check-airflow).
 test: setup
 	swift test --disable-swift-testing
 	scripts/check-crash
+	scripts/fuzz all 60
 	scripts/check-dvc
 	scripts/check-mlflow
 	scripts/check-airflow

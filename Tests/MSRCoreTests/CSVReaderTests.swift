@@ -54,7 +54,7 @@ final class CSVReaderTests: XCTestCase {
 
     func testBadNumberNamesFileLineAndColumn() {
         XCTAssertEqual(errorMessage { _ = try self.read("a,energy\n1,0.5\n2,\"x\ny\"\n3,loud\n", [("energy", .number)]) },
-                       "t.csv:3:2: column 'energy': expected a number, got \"x\ny\"")
+                       "t.csv:3:2: column 'energy': expected a number, got \"x\\ny\"", "a line break in the cell stays on one line")
         XCTAssertEqual(errorMessage { _ = try self.read("a,energy\n1,0.5\n3,loud\n", [("energy", .number)]) },
                        "t.csv:3:2: column 'energy': expected a number, got \"loud\"")
     }

@@ -213,7 +213,7 @@ struct CSVScanner {
                             let reason: BadCell.Reason = missing ? .missingMarker : parsed == nil ? .notANumber : .notFinite
                             if policy == .fail {
                                 throw CSVScanError(line: rowLine, column: column + 1, message:
-                                    "column '\(layout.header[column])': expected \(reason == .notFinite ? "a finite number" : "a number"), got \"\(text)\"")
+                                    "column '\(layout.header[column])': expected \(reason == .notFinite ? "a finite number" : "a number"), got \(MessageText.quoted(text))")
                             }
                             part.badCells.append(BadCell(row: part.rowCount, line: rowLine,
                                                          column: layout.header[column], value: text, reason: reason))

@@ -34,21 +34,7 @@ public struct ValidationProblem: Sendable, Equatable {
     /// stays one visible line.
     public var message: String {
         if rule == .duplicateColumn { return "duplicated column '\(column)' (expected \(expected))" }
-        return "column '\(column)': expected \(expected), got \(value.isEmpty && rule == .missing ? "an empty cell" : "\"\(Self.escaped(value))\"")"
-    }
-
-    /// `value` with its control characters escaped.
-    static func escaped(_ value: String) -> String {
-        var text = ""
-        for scalar in value.unicodeScalars {
-            // Printable characters, quotes and backslashes included, stay as they are.
-            if scalar.value >= 0x20, scalar.value != 0x7F, scalar.properties.generalCategory != .control {
-                text.unicodeScalars.append(scalar)
-            } else {
-                text += scalar.escaped(asASCII: true)
-            }
-        }
-        return text
+        return "column '\(column)': expected \(expected), got \(value.isEmpty && rule == .missing ? "an empty cell" : MessageText.quoted(value))"
     }
 
     var json: JSONValue {

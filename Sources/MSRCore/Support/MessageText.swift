@@ -1,0 +1,17 @@
+/// How a value read from an input appears in a one-line message.
+enum MessageText {
+    /// `"value"`, its control characters escaped as in a Swift literal (`\0`, `\n`, `\u{01}`),
+    /// so that a cell holding a NUL byte or a line break keeps the message on one visible line.
+    static func quoted(_ value: String) -> String {
+        var text = "\""
+        for scalar in value.unicodeScalars {
+            // Printable characters, quotes and backslashes included, stay as they are.
+            if scalar.value >= 0x20, scalar.value != 0x7F, scalar.properties.generalCategory != .control {
+                text.unicodeScalars.append(scalar)
+            } else {
+                text += scalar.escaped(asASCII: true)
+            }
+        }
+        return text + "\""
+    }
+}
