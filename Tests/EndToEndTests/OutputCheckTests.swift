@@ -89,6 +89,17 @@ final class OutputCheckTests: XCTestCase {
         XCTAssertEqual(try workspace.run("transform").status, 0, "another stage is not held up")
     }
 
+    func testALockFileThatIsALinkIsNotWrittenThrough() throws {
+        let workspace = try Workspace()
+        let params = workspace.read("params.yaml")
+        try FileManager.default.createDirectory(atPath: "\(workspace.path)/.msr", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: "\(workspace.path)/.msr/msr-train.lock", withDestinationPath: "../params.yaml")
+        let result = try workspace.run("train")
+        XCTAssertEqual(result.status, 74, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("msr-train: .msr/msr-train.lock: cannot open the stage's lock file: "), result.stderr)
+        XCTAssertEqual(workspace.read("params.yaml"), params, "the pid was not written into what the link points at")
+    }
+
     func testAStageRunOutsideTheProjectSaysWhereItLooked() throws {
         let workspace = try Workspace()
         XCTAssertFails(try workspace.run("train", "--config", "elsewhere/config.yaml"), status: 66,

@@ -19,7 +19,10 @@ public final class StageLock: @unchecked Sendable {
         let name = "\(stage.command)\(stage == .evaluateRecommender ? "-recommender" : "").lock"
         let folder = project == "." ? ".msr" : "\(project)/.msr"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        if access(folder, W_OK) == 0 { return try acquire(stage, path: "\(folder)/\(name)") }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue, access(folder, W_OK) == 0 {
+            return try acquire(stage, path: "\(folder)/\(name)")
+        }
         // Kept as written (relative stays relative) for the message.
         let beside = (output as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: beside.isEmpty ? "." : beside, withIntermediateDirectories: true)
@@ -27,15 +30,25 @@ public final class StageLock: @unchecked Sendable {
     }
 
     private static func acquire(_ stage: Stage, path: String) throws -> StageLock {
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot create the stage's lock file") }
+        // Never through a symbolic link, never a FIFO or a device: the pid written below would
+        // otherwise land in whatever the link points at.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
+        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the stage's lock file") }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw MSRError(.badData, "\(path): the stage's lock file is \(FileKind.describe(info)), not a regular file "
+                           + "(remove it)")
+        }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let error = errno
             var holder = [UInt8](repeating: 0, count: 32)
             let count = pread(descriptor, &holder, holder.count, 0)
             close(descriptor)
             guard error == EWOULDBLOCK else { throw AtomicFile.ioError(path, "cannot lock the file") }
-            let pid = count > 0 ? String(decoding: holder[..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            // The holder's pid, when the file holds one (digits only: its text reaches a message).
+            let digits = count > 0 ? holder[..<count].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } : []
+            let pid = String(decoding: digits, as: UTF8.self)
             throw MSRError(.busy, "another \(stage.command) is running on this project (\(pid.isEmpty ? "" : "pid \(pid), ")"
                            + "lock \(path)): wait for it to finish, then run again")
         }
