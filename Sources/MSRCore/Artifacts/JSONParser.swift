@@ -182,19 +182,3 @@ public struct JSONParser {
         return .double(value)
     }
 }
-
-extension JSONValue {
-    /// The value as Foundation's JSONSerialization would give it (`[String: Any]`, `[Any]`,
-    /// `String`, `Double`, `Int`, `Bool`, `NSNull` as `nil`-free `Optional<Any>.none`).
-    public var foundationValue: Any {
-        switch self {
-        case .null: return Optional<Any>.none as Any
-        case .bool(let value): return value
-        case .int(let value): return value
-        case .double(let value): return value
-        case .string(let value): return value
-        case .array(let items): return items.map(\.foundationValue)
-        case .object(let members): return members.mapValues(\.foundationValue)
-        }
-    }
-}

@@ -84,77 +84,110 @@ public struct PlaylistReader {
                 } catch let error as JSONParser.ParseError {
                     throw MSRError.badData(file: name, line: index + 1, "not valid JSON (\(error.message))")
                 }
-                playlists += try reader.playlists(value.foundationValue)
+                playlists += try reader.playlists(value)
             }
             return playlists
         }
-        return try playlists(whole.foundationValue)
+        return try playlists(whole)
     }
 
     /// The playlists of one JSON value: a playlist, an array of tracks or a slice.
-    private func playlists(_ root: Any) throws -> [Playlist] {
-        if let list = root as? [Any] {
+    private func playlists(_ root: JSONValue) throws -> [Playlist] {
+        if case .array(let list) = root {
             return [Playlist(tracks: try list.enumerated().map { try track($1, path: "[\($0)]") })]
         }
-        guard let object = root as? [String: Any] else {
+        guard case .object(let object) = root else {
             throw fail("", "expected a playlist object or an array of tracks")
         }
         if let playlists = object["playlists"] {
-            guard let list = playlists as? [Any] else { throw fail("playlists", "expected a list of playlists") }
+            guard case .array(let list) = playlists else { throw fail("playlists", "expected a list of playlists") }
             guard !list.isEmpty else { throw fail("playlists", "no playlist (an empty slice)") }
             return try list.enumerated().map { index, value in
-                guard let playlist = value as? [String: Any] else { throw fail("playlists[\(index)]", "expected a playlist object") }
+                guard case .object(let playlist) = value else { throw fail("playlists[\(index)]", "expected a playlist object") }
                 return try mpdPlaylist(playlist, path: "playlists[\(index)]")
             }
         }
-        if let tracks = object["tracks"] as? [String: Any], tracks["items"] != nil {
+        if case .object(let tracks)? = object["tracks"], tracks["items"] != nil {
             return [try webAPIPlaylist(object, tracks: tracks)]
         }
         if object["tracks"] != nil { return [try mpdPlaylist(object, path: "")] }
         throw fail("", "expected \"tracks\" (a playlist), \"playlists\" (a Million Playlist Dataset slice), or an array of tracks")
     }
 
-    private func mpdPlaylist(_ object: [String: Any], path: String) throws -> Playlist {
+    private func mpdPlaylist(_ object: [String: JSONValue], path: String) throws -> Playlist {
         let prefix = path.isEmpty ? "" : path + "."
-        guard let tracks = object["tracks"] as? [Any] else { throw fail(prefix + "tracks", "expected a list of tracks") }
-        return Playlist(name: object["name"] as? String, pid: object["pid"] as? Int,
+        guard case .array(let tracks)? = object["tracks"] else { throw fail(prefix + "tracks", "expected a list of tracks") }
+        return Playlist(name: Self.string(object["name"]), pid: Self.integer(object["pid"]),
                         tracks: try tracks.enumerated().map { try track($1, path: "\(prefix)tracks[\($0)]") })
     }
 
-    private func webAPIPlaylist(_ object: [String: Any], tracks: [String: Any]) throws -> Playlist {
-        guard let items = tracks["items"] as? [Any] else { throw fail("tracks.items", "expected a list") }
+    private func webAPIPlaylist(_ object: [String: JSONValue], tracks: [String: JSONValue]) throws -> Playlist {
+        guard case .array(let items)? = tracks["items"] else { throw fail("tracks.items", "expected a list") }
         let parsed = try items.enumerated().map { index, item -> Playlist.Track in
-            guard let entry = item as? [String: Any], let inner = entry["track"] else {
+            guard case .object(let entry) = item, let inner = entry["track"] else {
                 throw fail("tracks.items[\(index)]", "expected an object with a \"track\"")
             }
             return try track(inner, path: "tracks.items[\(index)].track")
         }
-        return Playlist(name: object["name"] as? String, tracks: parsed)
+        return Playlist(name: Self.string(object["name"]), tracks: parsed)
     }
 
     /// One track: a string, or an object with `track_uri`, `uri`, `id` or `track_id`, and
     /// optionally inline features.
-    private func track(_ value: Any, path: String) throws -> Playlist.Track {
-        if let text = value as? String {
+    private func track(_ value: JSONValue, path: String) throws -> Playlist.Track {
+        if case .string(let text) = value {
             guard let id = Playlist.trackID(text) else { throw expectedTrack(path, text) }
             return Playlist.Track(id: id, given: text)
         }
-        guard let object = value as? [String: Any] else { throw fail(path, "expected a track id, URI, URL or object") }
-        guard let key = ["track_uri", "uri", "id", "track_id"].first(where: { object[$0] is String }),
-              let text = object[key] as? String else {
+        guard case .object(let object) = value else { throw fail(path, "expected a track id, URI, URL or object") }
+        guard let key = ["track_uri", "uri", "id", "track_id"].first(where: { Self.string(object[$0]) != nil }),
+              let text = Self.string(object[key]) else {
             throw fail(path, "expected one of track_uri, uri, id, track_id")
         }
         guard let id = Playlist.trackID(text) else { throw expectedTrack("\(path).\(key)", text) }
         var values: [String: Double] = [:]
         for column in features {
             guard let raw = object[column.name] else { continue }
-            guard let number = raw as? Double ?? (raw as? Int).map(Double.init) else {
-                throw fail("\(path).\(column.name)", "expected a number, got \(raw)")
+            let number: Double
+            switch raw {
+            case .double(let value): number = value
+            case .int(let value): number = Double(value)
+            default: throw fail("\(path).\(column.name)", "expected a number, got \(Self.describe(raw))")
             }
             try check(number, column, path: "\(path).\(column.name)")
             values[column.name] = number
         }
         return Playlist.Track(id: id, given: text, features: values)
+    }
+
+    /// The text of a string value; nil for any other value or none.
+    private static func string(_ value: JSONValue?) -> String? {
+        guard case .string(let text)? = value else { return nil }
+        return text
+    }
+
+    /// An integer value; nil for any other value (`2.0` included) or none.
+    private static func integer(_ value: JSONValue?) -> Int? {
+        guard case .int(let number)? = value else { return nil }
+        return number
+    }
+
+    /// A value that is not a number, as messages have always shown it: Swift's description of
+    /// what Foundation's JSONSerialization gives (`nil`, `true`, a bare string, `["a", 1]`,
+    /// `["key": 1]`); `nested` quotes strings as inside a list.
+    private static func describe(_ value: JSONValue, nested: Bool = false) -> String {
+        switch value {
+        case .null: return "nil"
+        case .bool(let flag): return flag ? "true" : "false"
+        case .int(let number): return String(number)
+        case .double(let number): return nested ? String(reflecting: number) : String(describing: number)
+        case .string(let text): return nested ? String(reflecting: text) : text
+        case .array(let items): return "[" + items.map { describe($0, nested: true) }.joined(separator: ", ") + "]"
+        case .object(let members):
+            guard !members.isEmpty else { return "[:]" }
+            return "[" + members.map { String(reflecting: $0.key) + ": " + describe($0.value, nested: true) }
+                .joined(separator: ", ") + "]"
+        }
     }
 
     /// Refuses a value that is not finite, outside the schema's bounds (or `unboundedLimit`),
