@@ -53,6 +53,12 @@ final class PlaylistReaderTests: XCTestCase {
                        "p.json: playlists[0].tracks[0]: expected one of track_uri, uri, id, track_id")
         XCTAssertEqual(errorMessage { _ = try self.parse(#"[{"id": "04Rwlix3S6i0JeprqsC8Cx", "energy": true}]"#) },
                        "p.json: [0].energy: expected a number, got true")
+        // Values that are not numbers are shown as JSON, on one line, the same on every run.
+        for (value, shown) in [("null", "null"), (#""fast\nloud""#, #""fast\nloud""#), ("[1, 2]", "a list"),
+                               (#"{"b": 1, "a": 2}"#, "an object")] {
+            XCTAssertEqual(errorMessage { _ = try self.parse(#"[{"id": "04Rwlix3S6i0JeprqsC8Cx", "energy": "# + value + "}]") },
+                           "p.json: [0].energy: expected a number, got \(shown)")
+        }
         XCTAssertEqual(errorMessage { _ = try self.parse(#"{"songs": []}"#) },
                        "p.json: expected \"tracks\" (a playlist), \"playlists\" (a Million Playlist Dataset slice), or an array of tracks")
         XCTAssertEqual(errorMessage { _ = try self.parse("42") }, "p.json: expected a playlist object or an array of tracks")

@@ -90,7 +90,7 @@ public struct JSONFileReader: Sendable {
         case .bool(let v): return v ? "true" : "false"
         case .int(let v): return String(v)
         case .double(let v): return v.isFinite ? NumberFormat.shortest(v) : "a number beyond the range of a double"
-        case .string(let v): return v.count <= 40 ? "\"\(v)\"" : "a string"
+        case .string(let v): return v.count <= 40 ? MessageText.quoted(v) : "a string"
         case .array: return "a list"
         case .object: return "an object"
         }

@@ -152,7 +152,7 @@ public struct PlaylistReader {
             switch raw {
             case .double(let value): number = value
             case .int(let value): number = Double(value)
-            default: throw fail("\(path).\(column.name)", "expected a number, got \(Self.describe(raw))")
+            default: throw fail("\(path).\(column.name)", "expected a number, got \(JSONFileReader.describe(raw))")
             }
             try check(number, column, path: "\(path).\(column.name)")
             values[column.name] = number
@@ -170,24 +170,6 @@ public struct PlaylistReader {
     private static func integer(_ value: JSONValue?) -> Int? {
         guard case .int(let number)? = value else { return nil }
         return number
-    }
-
-    /// A value that is not a number, as messages have always shown it: Swift's description of
-    /// what Foundation's JSONSerialization gives (`nil`, `true`, a bare string, `["a", 1]`,
-    /// `["key": 1]`); `nested` quotes strings as inside a list.
-    private static func describe(_ value: JSONValue, nested: Bool = false) -> String {
-        switch value {
-        case .null: return "nil"
-        case .bool(let flag): return flag ? "true" : "false"
-        case .int(let number): return String(number)
-        case .double(let number): return nested ? String(reflecting: number) : String(describing: number)
-        case .string(let text): return nested ? String(reflecting: text) : text
-        case .array(let items): return "[" + items.map { describe($0, nested: true) }.joined(separator: ", ") + "]"
-        case .object(let members):
-            guard !members.isEmpty else { return "[:]" }
-            return "[" + members.map { String(reflecting: $0.key) + ": " + describe($0.value, nested: true) }
-                .joined(separator: ", ") + "]"
-        }
     }
 
     /// Refuses a value that is not finite, outside the schema's bounds (or `unboundedLimit`),
