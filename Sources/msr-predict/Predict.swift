@@ -52,8 +52,9 @@ struct Predict: ParsableCommand {
     func validate() throws {
         _ = try count
         guard !sameGenre || similarTo != nil else { throw usage("--same-genre needs --similar-to TRACK") }
-        guard (playlist == nil) != (similarTo == nil) else {
-            throw ValidationError("Give a playlist file or --similar-to TRACK, not both.")
+        guard (playlist == nil) != (similarTo == nil) || stage.stamp else {
+            throw usage(playlist == nil ? "give a playlist file (- for standard input) or --similar-to TRACK"
+                                        : "give a playlist file or --similar-to TRACK, not both")
         }
     }
 

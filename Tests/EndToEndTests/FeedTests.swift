@@ -90,8 +90,8 @@ final class FeedTests: XCTestCase {
         let base = workspace.bytes("data/raw/song_df.csv")
         try FileManager.default.createDirectory(atPath: "\(workspace.path)/data/new", withIntermediateDirectories: true)
         try workspace.write(header + newSongs(workspace, count: 800, tempoShift: 40), to: "data/new/a.csv")
-        // feed.json cannot be written (its folder would be a file): the base and additions stay.
-        try workspace.edit("config.yaml", "  metrics: metrics/feed.json", "  metrics: data/raw/song_df.csv/feed.json")
+        // feed.json cannot be written (its name is too long for the system): the base and additions stay.
+        try workspace.edit("config.yaml", "  metrics: metrics/feed.json", "  metrics: metrics/" + String(repeating: "x", count: 300) + ".json")
         let result = try workspace.run("feed")
         XCTAssertEqual(result.status, 74, result.stderr)
         XCTAssertEqual(workspace.bytes("data/raw/song_df.csv"), base, "the song base is as it was")

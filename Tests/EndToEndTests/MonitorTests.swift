@@ -75,14 +75,36 @@ final class MonitorTests: XCTestCase {
                       lenient.stdout)
     }
 
+    func testALogThatIsNotAFileIsAnErrorNotNoCall() throws {
+        let workspace = try Workspace()
+        try workspace.write(log([("pop", 0.5)]), to: "data/reco/recommendations.jsonl")
+        XCTAssertEqual(try workspace.run("monitor").status, 0)
+        let before = workspace.bytes("metrics/monitoring.json")
+        try FileManager.default.removeItem(atPath: "\(workspace.path)/data/reco/recommendations.jsonl")
+        XCTAssertEqual(mkfifo("\(workspace.path)/data/reco/recommendations.jsonl", 0o644), 0)
+        XCTAssertFails(try workspace.run("monitor"), status: 66,
+                       "msr-monitor: data/reco/recommendations.jsonl: is a FIFO, not a regular file (expected a recommendations log)")
+        XCTAssertEqual(workspace.bytes("metrics/monitoring.json"), before, "the figures of the real calls stay")
+    }
+
+    func testAGenreWithControlCharactersIsAnUnreadableLine() throws {
+        let workspace = try Workspace()
+        try workspace.write(log([("pop", 0.5)]) + #"{"predicted_genre": "\u0000<b>", "similarity": 0.5}"# + "\n",
+                            to: "data/reco/recommendations.jsonl")
+        let result = try workspace.run("monitor")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.contains(#"skipped 1 unreadable line (first: data/reco/recommendations.jsonl:2: predicted_genre: expected a genre name, got "\0<b>")"#), result.stdout)
+        XCTAssertFalse(try XCTUnwrap(workspace.read("metrics/similarity_trend.csv")).contains("\u{0}"))
+    }
+
     func testItsThreeOutputsAreWrittenAllOrNone() throws {
         let workspace = try Workspace()
         try workspace.write(log([("pop", 0.5)]), to: "data/reco/recommendations.jsonl")
         XCTAssertEqual(try workspace.run("monitor").status, 0)
         let before = ["metrics/monitoring.json", "metrics/similarity_trend.csv"].map { workspace.bytes($0) }
-        // The page cannot be written (its folder would be a file): neither may the others.
+        // The page cannot be written (its name is too long for the system): neither may the others.
         try workspace.write(log([("pop", 0.5), ("rock", 0.1)]), to: "data/reco/recommendations.jsonl")
-        try workspace.edit("config.yaml", "  html: metrics/monitoring.html", "  html: metrics/monitoring.json/page.html")
+        try workspace.edit("config.yaml", "  html: metrics/monitoring.html", "  html: metrics/" + String(repeating: "x", count: 300) + ".html")
         let result = try workspace.run("monitor")
         XCTAssertEqual(result.status, 74, result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)

@@ -100,6 +100,56 @@ final class OutputCheckTests: XCTestCase {
         XCTAssertEqual(workspace.read("params.yaml"), params, "the pid was not written into what the link points at")
     }
 
+    func testAPathWithANULByteIsRefused() throws {
+        // The system cuts a path at a NUL: the file checked and the file written would differ
+        // (this one had replaced the song base with the status line).
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        let base = workspace.bytes("data/raw/song_df.csv")
+        try workspace.edit("config.yaml", "  status: data/status.txt", #"  status: "data/raw/song_df.csv\\0""#)
+        XCTAssertFails(try workspace.run("validate"), status: 65,
+                       #"msr-validate: config.yaml:17:11: data_validation.status: expected a path (not empty, no control characters, no trailing /), got "data/raw/song_df.csv\0""#)
+        XCTAssertEqual(workspace.bytes("data/raw/song_df.csv"), base)
+    }
+
+    func testALockFileWithAnotherNameIsNotWrittenThrough() throws {
+        let workspace = try Workspace()
+        let zip = workspace.bytes("data/raw/dataset.zip")
+        try FileManager.default.createDirectory(atPath: "\(workspace.path)/.msr", withIntermediateDirectories: true)
+        XCTAssertEqual(link("\(workspace.path)/data/raw/dataset.zip", "\(workspace.path)/.msr/msr-ingest.lock"), 0)
+        XCTAssertFails(try workspace.run("ingest"), status: 65,
+                       "msr-ingest: .msr/msr-ingest.lock: the stage's lock file is a file with other names (a hard link), "
+                       + "not a lock file of its own (remove it)")
+        XCTAssertEqual(workspace.bytes("data/raw/dataset.zip"), zip, "the archive was not truncated to a pid")
+    }
+
+    func testAnOutputOfAnotherStageIsRefused() throws {
+        let workspace = try Workspace()
+        try workspace.edit("config.yaml", "  reco_metrics: metrics/reco_metrics.json", "  reco_metrics: metrics/metrics.json")
+        XCTAssertFails(try workspace.run("evaluate", "--recommender"), status: 65,
+                       "msr-evaluate: config.yaml: model_evaluation.reco_metrics: metrics/metrics.json is the same file as "
+                       + "model_evaluation.metrics, which msr-evaluate writes (metrics/metrics.json): each output needs a path of its own")
+    }
+
+    func testAnOutputWhoseFolderIsAFileIsRefusedBeforeTheWork() throws {
+        let workspace = try Workspace()
+        try workspace.write("keep\n", to: "metrics")
+        XCTAssertFails(try workspace.run("monitor"), status: 65,
+                       "msr-monitor: config.yaml: monitoring.metrics: metrics/monitoring.json cannot be made: metrics is a "
+                       + "regular file, not a folder")
+        XCTAssertEqual(workspace.read("metrics"), "keep\n")
+    }
+
+    func testTheNewSongsFolderMayNotHoldTheSongBase() throws {
+        let workspace = try Workspace()
+        XCTAssertEqual(try workspace.run("ingest").status, 0)
+        try workspace.edit("config.yaml", "  new_dir: data/new", "  new_dir: data/raw")
+        XCTAssertFails(try workspace.run("feed"), status: 65,
+                       "msr-feed: config.yaml: feed.new_dir: data/raw also holds feed.song_base (data/raw/song_df.csv): new "
+                       + "songs need a folder of their own")
+        XCTAssertTrue(workspace.exists("data/raw/song_df.csv"))
+    }
+
     func testAStageRunOutsideTheProjectSaysWhereItLooked() throws {
         let workspace = try Workspace()
         XCTAssertFails(try workspace.run("train", "--config", "elsewhere/config.yaml"), status: 66,

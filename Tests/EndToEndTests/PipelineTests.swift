@@ -64,10 +64,11 @@ final class PipelineTests: XCTestCase {
         try workspace.runPipeline()
         let files = workspace.files(under: "data")
         let before = files.map { workspace.bytes("data/\($0)") }
-        // A new split whose per-genre folder cannot be made (its parent is a file): the split
-        // files are already staged when that fails, and must not replace the previous ones.
+        // A new split whose per-genre folder cannot be made (its name is too long for the
+        // system): the split files are already staged when that fails, and must not replace the
+        // previous ones.
         try workspace.edit("params.yaml", "test_size: 0.2", "test_size: 0.3")
-        try workspace.edit("config.yaml", "(data_transformation:[^@]*?to_rec_dir: )data/to_rec", "$1data/status.txt/to_rec")
+        try workspace.edit("config.yaml", "(data_transformation:[^@]*?to_rec_dir: )data/to_rec", "$1data/" + String(repeating: "x", count: 300) + "")
         let result = try workspace.run("transform")
         XCTAssertEqual(result.status, 74, result.stderr)
         XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, result.stderr)

@@ -358,4 +358,10 @@ final class PredictTests: XCTestCase {
         let line = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(logged.utf8)) as? [String: Any])
         XCTAssertEqual(line["recommendations"] as? [String], picks.compactMap { $0["uri"] as? String }, "the log keeps bare ids")
     }
+
+    func testNoPlaylistAndNoTrackSaysWhatToGive() throws {
+        let workspace = try Workspace()
+        XCTAssertFails(try workspace.run("predict"), status: 64,
+                       "msr-predict: give a playlist file (- for standard input) or --similar-to TRACK")
+    }
 }

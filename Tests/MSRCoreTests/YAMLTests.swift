@@ -30,6 +30,12 @@ final class YAMLTests: XCTestCase {
                        + "write the values out or use fewer nested aliases")
     }
 
+    func testAHugeDocumentWithoutAliasesIsNotCalledAnAliasBomb() throws {
+        let text = "x: [" + Array(repeating: "[1, 2, 3, 4, 5]", count: 20_000).joined(separator: ", ") + "]\n"
+        XCTAssertEqual(errorMessage { _ = try YAMLLoader.parse(Array(text.utf8), file: "p.yaml") },
+                       "p.yaml: more than 100000 nodes: far more than any config, params or schema file needs")
+    }
+
     func testModestAliasesStillExpand() throws {
         var root = try parse("base: &b {x: 1, y: 2}\nuse: [*b, *b, *b]\n").mapping()
         _ = try root.required("base")

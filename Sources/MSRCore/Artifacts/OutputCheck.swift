@@ -8,13 +8,20 @@ import Foundation
 /// hard link is caught; an absent file by its nearest existing folder's device and inode and the rest of its path.
 public enum OutputCheck {
     /// Throws on the first output that may not be written; `configFile` prefixes the message.
-    public static func check(inputs: [StageFile], outputs: [StageFile], configFile: String) throws {
+    /// `others` are what the other stages write (`key` naming the command too): an output may
+    /// not be one of them either.
+    public static func check(inputs: [StageFile], outputs: [StageFile], others: [StageFile] = [],
+                             configFile: String) throws {
         func refuse(_ output: StageFile, _ why: String) -> MSRError {
             MSRError(.badData, "\(configFile): \(output.key): \(output.path) \(why)")
         }
         var seen: [Identity: StageFile] = [:]
         for input in inputs {
             if let identity = Identity(input.path), seen[identity] == nil { seen[identity] = input }
+        }
+        var elsewhere: [Identity: StageFile] = [:]
+        for other in others {
+            if let identity = Identity(other.path), elsewhere[identity] == nil { elsewhere[identity] = other }
         }
         var written: [Identity: StageFile] = [:]
         for output in outputs {
@@ -23,10 +30,18 @@ public enum OutputCheck {
                 throw refuse(output, "is \(FileKind.describe(info)), not a regular file: refusing to replace it "
                              + "(point the key at a file)")
             }
+            // A folder on the way that is a file: the write could only fail, after all the work.
+            if let (ancestor, ancestorInfo) = nearestExisting(output.path), ancestor != output.path,
+               (ancestorInfo.st_mode & S_IFMT) != S_IFDIR {
+                throw refuse(output, "cannot be made: \(ancestor) is \(FileKind.describe(ancestorInfo)), not a folder")
+            }
             guard let identity = Identity(output.path) else { continue }
             if let input = seen[identity] {
                 throw refuse(output, "is the same file as the input \(input.key) (\(input.path)): refusing to "
                              + "overwrite an input (give the output a path of its own)")
+            }
+            if let other = elsewhere[identity] {
+                throw refuse(output, "is the same file as \(other.key) (\(other.path)): each output needs a path of its own")
             }
             if let other = written[identity] {
                 throw refuse(output, "is the same file as the output \(other.key) (\(other.path)): each output "
@@ -34,6 +49,23 @@ public enum OutputCheck {
             }
             written[identity] = output
         }
+    }
+
+    /// The path itself or its nearest ancestor that exists (as written, `.` for a relative
+    /// path's start), with what `stat` says of it.
+    static func nearestExisting(_ path: String) -> (String, stat)? {
+        var current = path
+        var info = stat()
+        while stat(current, &info) != 0 {
+            guard errno == ENOENT || errno == ENOTDIR else { return nil }
+            let parent = (current as NSString).deletingLastPathComponent
+            if parent == current || parent.isEmpty {
+                guard stat(".", &info) == 0, !path.hasPrefix("/") else { return nil }
+                return (".", info)
+            }
+            current = parent
+        }
+        return (current, info)
     }
 
     /// What a path points at: the file's device and inode, or for an absent file the nearest

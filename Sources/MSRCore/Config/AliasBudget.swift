@@ -59,6 +59,10 @@ enum AliasBudget {
             let cost = sizes[index] * references[index]
             if cost > worstCost { (worst, worstCost) = (index, cost) }
         }
+        guard worstCost > 0 else {
+            throw MSRError.badData(file: file, "more than \(maxNodes) nodes: far more than any config, params or schema "
+                                   + "file needs")
+        }
         let mark = start[worst - 1].start_mark
         throw MSRError.badData(file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1,
                                "\(anchorName(at: Int(mark.index), in: source).map { "alias *\($0)" } ?? "an alias") "

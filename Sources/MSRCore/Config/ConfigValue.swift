@@ -32,6 +32,18 @@ public struct ConfigValue: Sendable {
         return text
     }
 
+    /// A file or folder path: a non-empty string without NUL bytes or other control characters
+    /// (the system would cut the path at a NUL, so the file checked and the file written would
+    /// differ), and not ending in `/` (a file path; folders are named without it).
+    public func filePath() throws -> String {
+        let text = try string()
+        guard !text.isEmpty, !text.hasSuffix("/") || text == "/",
+              !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw expected("a path (not empty, no control characters, no trailing /)")
+        }
+        return text
+    }
+
     /// A plain scalar read as a whole number, at least `minimum` and at most `maximum`.
     public func int(min minimum: Int = .min, max maximum: Int = .max) throws -> Int {
         let what = Self.describe("an integer", min: minimum == .min ? nil : "\(minimum)",

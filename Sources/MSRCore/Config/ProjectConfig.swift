@@ -130,7 +130,7 @@ public struct ProjectConfig: Sendable, Equatable {
     public static func load(path: String) throws -> ProjectConfig {
         var root = try ConfigValue.load(path: path).mapping()
         let config = ProjectConfig(
-            schema: try root.required("schema").string(),
+            schema: try root.required("schema").filePath(),
             ingestion: try Ingestion(try root.required("data_ingestion")),
             validation: try Validation(try root.required("data_validation")),
             transformation: try Transformation(try root.required("data_transformation")),
@@ -153,11 +153,11 @@ extension ProjectConfig.Ingestion {
     init(_ value: ConfigValue) throws {
         var section = try value.mapping()
         self.init(
-            sourceURL: try section.required("source_url").string(),
-            datasetZip: try section.required("dataset_zip").string(),
-            songBase: try section.required("song_base").string(),
+            sourceURL: try section.required("source_url").filePath(),
+            datasetZip: try section.required("dataset_zip").filePath(),
+            songBase: try section.required("song_base").filePath(),
             maxUncompressedBytes: try section.required("max_uncompressed_mb").int(min: 1, max: 1 << 20) << 20,
-            additions: try section.required("additions").string())
+            additions: try section.required("additions").filePath())
         try section.finish()
     }
 }
@@ -167,9 +167,9 @@ extension ProjectConfig.Validation {
     init(_ value: ConfigValue) throws {
         var section = try value.mapping()
         self.init(
-            songBase: try section.required("song_base").string(),
-            status: try section.required("status").string(),
-            report: try section.required("report").string())
+            songBase: try section.required("song_base").filePath(),
+            status: try section.required("status").filePath(),
+            report: try section.required("report").filePath())
         try section.finish()
     }
 }
@@ -179,9 +179,9 @@ extension ProjectConfig.Transformation {
     init(_ value: ConfigValue) throws {
         var section = try value.mapping()
         self.init(
-            songBase: try section.required("song_base").string(),
-            processedDir: try section.required("processed_dir").string(),
-            toRecDir: try section.required("to_rec_dir").string())
+            songBase: try section.required("song_base").filePath(),
+            processedDir: try section.required("processed_dir").filePath(),
+            toRecDir: try section.required("to_rec_dir").filePath())
         try section.finish()
     }
 }
@@ -191,11 +191,11 @@ extension ProjectConfig.Training {
     init(_ value: ConfigValue) throws {
         var section = try value.mapping()
         self.init(
-            xTrain: try section.required("x_train").string(),
-            yTrain: try section.required("y_train").string(),
-            labels: try section.required("labels").string(),
-            model: try section.required("model").string(),
-            importance: try section.required("importance").string())
+            xTrain: try section.required("x_train").filePath(),
+            yTrain: try section.required("y_train").filePath(),
+            labels: try section.required("labels").filePath(),
+            model: try section.required("model").filePath(),
+            importance: try section.required("importance").filePath())
         try section.finish()
     }
 }
@@ -205,13 +205,13 @@ extension ProjectConfig.Evaluation {
     init(_ value: ConfigValue) throws {
         var section = try value.mapping()
         self.init(
-            model: try section.required("model").string(),
-            xTest: try section.required("x_test").string(),
-            yTest: try section.required("y_test").string(),
-            metrics: try section.required("metrics").string(),
-            confusion: try section.required("confusion").string(),
-            urisTest: try section.required("uris_test").string(),
-            recoMetrics: try section.required("reco_metrics").string())
+            model: try section.required("model").filePath(),
+            xTest: try section.required("x_test").filePath(),
+            yTest: try section.required("y_test").filePath(),
+            metrics: try section.required("metrics").filePath(),
+            confusion: try section.required("confusion").filePath(),
+            urisTest: try section.required("uris_test").filePath(),
+            recoMetrics: try section.required("reco_metrics").filePath())
         try section.finish()
     }
 }
@@ -221,12 +221,12 @@ extension ProjectConfig.Clustering {
     init(_ value: ConfigValue) throws {
         var section = try value.mapping()
         self.init(
-            toRecDir: try section.required("to_rec_dir").string(),
-            scaler: try section.required("scaler").string(),
-            modelsDir: try section.required("models_dir").string(),
-            metricsDir: try section.required("metrics_dir").string(),
-            model: try section.required("model").string(),
-            catalog: try section.required("catalog").string())
+            toRecDir: try section.required("to_rec_dir").filePath(),
+            scaler: try section.required("scaler").filePath(),
+            modelsDir: try section.required("models_dir").filePath(),
+            metricsDir: try section.required("metrics_dir").filePath(),
+            model: try section.required("model").filePath(),
+            catalog: try section.required("catalog").filePath())
         try section.finish()
     }
 }
@@ -236,11 +236,11 @@ extension ProjectConfig.Prediction {
     init(_ value: ConfigValue) throws {
         var section = try value.mapping()
         self.init(
-            catalog: try section.required("catalog").string(),
-            model: try section.required("model").string(),
-            scaler: try section.required("scaler").string(),
-            mixturesDir: try section.required("mixtures_dir").string(),
-            log: try section.required("log").string())
+            catalog: try section.required("catalog").filePath(),
+            model: try section.required("model").filePath(),
+            scaler: try section.required("scaler").filePath(),
+            mixturesDir: try section.required("mixtures_dir").filePath(),
+            log: try section.required("log").filePath())
         try section.finish()
     }
 }
@@ -250,10 +250,10 @@ extension ProjectConfig.Monitoring {
     init(_ value: ConfigValue) throws {
         var section = try value.mapping()
         self.init(
-            log: try section.required("log").string(),
-            metrics: try section.required("metrics").string(),
-            trend: try section.required("trend").string(),
-            html: try section.required("html").string())
+            log: try section.required("log").filePath(),
+            metrics: try section.required("metrics").filePath(),
+            trend: try section.required("trend").filePath(),
+            html: try section.required("html").filePath())
         try section.finish()
     }
 }
@@ -263,12 +263,12 @@ extension ProjectConfig.Feed {
     init(_ value: ConfigValue) throws {
         var section = try value.mapping()
         self.init(
-            newDir: try section.required("new_dir").string(),
-            songBase: try section.required("song_base").string(),
-            additions: try section.required("additions").string(),
-            archiveDir: try section.required("archive_dir").string(),
-            metrics: try section.required("metrics").string(),
-            flag: try section.required("flag").string())
+            newDir: try section.required("new_dir").filePath(),
+            songBase: try section.required("song_base").filePath(),
+            additions: try section.required("additions").filePath(),
+            archiveDir: try section.required("archive_dir").filePath(),
+            metrics: try section.required("metrics").filePath(),
+            flag: try section.required("flag").filePath())
         try section.finish()
     }
 }

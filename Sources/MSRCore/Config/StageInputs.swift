@@ -37,9 +37,30 @@ public struct StageInputs: Sendable {
     /// files given on the command line (a playlist).
     public func prepare(_ stage: Stage, extraInputs: [StageFile] = []) throws -> StageLock? {
         let files = files(of: stage)
-        try OutputCheck.check(inputs: files.inputs + extraInputs, outputs: files.outputs, configFile: configFile)
+        // What the other stages write; the song base is written by ingest and by feed on purpose.
+        let others = Stage.allCases.filter { $0 != stage }.flatMap { other in
+            self.files(of: other).outputs.filter { !$0.key.hasSuffix(".song_base") }.map {
+                StageFile("\($0.key), which \(other.command)\(other == .evaluateRecommender ? " --recommender" : "") writes", $0.path)
+            }
+        }
+        try OutputCheck.check(inputs: files.inputs + extraInputs, outputs: files.outputs, others: others, configFile: configFile)
+        if stage == .feed { try checkNewSongsFolder(outputs: files.outputs) }
         guard stage.isExclusive, let first = files.outputs.first else { return nil }
         let project = (configFile as NSString).deletingLastPathComponent
         return try StageLock.acquire(stage, project: project.isEmpty ? "." : project, output: first.path)
+    }
+
+    /// msr-feed moves every CSV of `feed.new_dir` to the archive: the folder may hold none of
+    /// the stage's outputs (the song base would be archived as new songs).
+    private func checkNewSongsFolder(outputs: [StageFile]) throws {
+        let newDir = config.feed.newDir
+        guard let folder = OutputCheck.Identity(newDir) else { return }
+        for output in outputs + [StageFile("feed.archive_dir", config.feed.archiveDir + "/x")] {
+            let parent = (output.path as NSString).deletingLastPathComponent
+            if OutputCheck.Identity(parent.isEmpty ? "." : parent) == folder {
+                throw MSRError(.badData, "\(configFile): feed.new_dir: \(newDir) also holds \(output.key) (\(output.path)): "
+                               + "new songs need a folder of their own")
+            }
+        }
     }
 }

@@ -26,7 +26,7 @@ public struct YAMLNode: Sendable {
     /// A short description of the node for error messages: the scalar quoted, or its kind.
     public var shortDescription: String {
         switch content {
-        case .scalar(let text, _): return "\"\(text)\""
+        case .scalar(let text, _): return MessageText.quoted(text)
         case .sequence: return "a list"
         case .mapping: return "a mapping"
         }

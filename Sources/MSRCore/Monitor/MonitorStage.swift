@@ -84,12 +84,11 @@ public enum MonitorStage {
     /// The log's calls; a line that is not a logged call is skipped and counted, or with
     /// `strict` an error naming its line.
     static func readLog(_ path: String, strict: Bool) throws -> Log {
-        let bytes: [UInt8]
-        do {
-            bytes = try FileBytes.read(path, what: "recommendations log")
-        } catch let error as MSRError where error.kind == .missingInput {
-            return Log()
-        }
+        // No log yet is no call; anything else at the path (a folder, a FIFO, a dangling link)
+        // is an error, never "no call".
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return Log() }
+        let bytes = try FileBytes.read(path, what: "recommendations log")
         var log = Log()
         for (n, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
             do {
@@ -115,6 +114,10 @@ public enum MonitorStage {
               case .string(let genre)? = record["predicted_genre"] else {
             throw UnreadableLine(expected: "expected a logged call (a JSON object with predicted_genre and similarity)")
         }
+        // The genre goes into the CSV and the page: printable text only.
+        guard !genre.isEmpty, genre.utf8.count <= 200, !genre.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw UnreadableLine(expected: "predicted_genre: expected a genre name, got \(JSONFileReader.describe(.string(genre)))")
+        }
         let similarity: Double
         switch record["similarity"] {
         case .double(let value)?: similarity = value
@@ -128,7 +131,9 @@ public enum MonitorStage {
             throw UnreadableLine(expected: "similarity: expected a finite number in [-1, 1], got \(JSONValue.double(similarity).compact())")
         }
         var time = ""
-        if case .string(let value)? = record["time"] { time = value }
+        if case .string(let value)? = record["time"], !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            time = value
+        }
         return Call(time: time, genre: genre, similarity: similarity)
     }
 }

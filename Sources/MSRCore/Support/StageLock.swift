@@ -30,15 +30,15 @@ public final class StageLock: @unchecked Sendable {
     }
 
     private static func acquire(_ stage: Stage, path: String) throws -> StageLock {
-        // Never through a symbolic link, never a FIFO or a device: the pid written below would
-        // otherwise land in whatever the link points at.
+        // Never through a symbolic or hard link, never a FIFO or a device: the pid written below
+        // would otherwise land in whatever else the file is.
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
         guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the stage's lock file") }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_nlink == 1 else {
             close(descriptor)
-            throw MSRError(.badData, "\(path): the stage's lock file is \(FileKind.describe(info)), not a regular file "
-                           + "(remove it)")
+            let what = (info.st_mode & S_IFMT) == S_IFREG ? "a file with other names (a hard link)" : FileKind.describe(info)
+            throw MSRError(.badData, "\(path): the stage's lock file is \(what), not a lock file of its own (remove it)")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let error = errno
