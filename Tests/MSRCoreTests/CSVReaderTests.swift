@@ -186,7 +186,7 @@ final class CSVParallelReadTests: XCTestCase {
             XCTAssertEqual(collected.badCells.count, 300)
             XCTAssertEqual(collected.badCells[250], BadCell(row: 250, line: 502, column: "b", value: "oops"))
             XCTAssertEqual(errorMessage { _ = try reader.read([("b", .number)], parts: parts) },
-                           "e.csv:2:2: column 'b': expected a number, got \"two\nlines\"")
+                           "e.csv:2:2: column 'b': expected a number, got \"two\\nlines\"", "the line break escaped: one line")
             XCTAssertEqual(errorMessage { _ = try reader.read([("a", .number), ("b", .text)], parts: parts) }, "no error")
         }
         let broken = CSVReader(bytes: Array((text + "1,2,3\n").utf8), file: "e.csv")
