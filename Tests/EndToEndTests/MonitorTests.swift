@@ -97,6 +97,15 @@ final class MonitorTests: XCTestCase {
         XCTAssertFalse(try XCTUnwrap(workspace.read("metrics/similarity_trend.csv")).contains("\u{0}"))
     }
 
+    func testASimilarityBeyondADoubleIsNamedSo() throws {
+        let workspace = try Workspace()
+        try workspace.write(log([("pop", 0.5)]) + #"{"predicted_genre": "pop", "similarity": 1e999}"# + "\n",
+                            to: "data/reco/recommendations.jsonl")
+        XCTAssertFails(try workspace.run("monitor", "--strict"), status: 65,
+                       "msr-monitor: data/reco/recommendations.jsonl:2: similarity: expected a finite number in [-1, 1], "
+                       + "got a number beyond the range of a double")
+    }
+
     func testItsThreeOutputsAreWrittenAllOrNone() throws {
         let workspace = try Workspace()
         try workspace.write(log([("pop", 0.5)]), to: "data/reco/recommendations.jsonl")

@@ -128,7 +128,7 @@ public enum MonitorStage {
         // A cosine: anything else (1e300 would overflow the mean) is not a call msr-predict logged.
         // The margin admits the last bit of rounding of a cosine of nearly parallel points.
         guard similarity.isFinite, abs(similarity) <= 1 + 1e-9 else {
-            throw UnreadableLine(expected: "similarity: expected a finite number in [-1, 1], got \(JSONValue.double(similarity).compact())")
+            throw UnreadableLine(expected: "similarity: expected a finite number in [-1, 1], got \(JSONFileReader.describe(.double(similarity)))")
         }
         var time = ""
         if case .string(let value)? = record["time"], !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
