@@ -20,8 +20,9 @@ struct Predict: ParsableCommand {
     @Option(name: .short, parsing: .unconditional, help: "How many songs to recommend (at least 1).")
     var k = "10"
 
-    @Option(help: "In a Million Playlist Dataset slice, only the playlist with this pid.")
-    var pid: Int?
+    // Unconditional for the same reason as -k: `--pid -1` is refused by name.
+    @Option(name: .customLong("pid"), parsing: .unconditional, help: "In a Million Playlist Dataset slice, only the playlist with this pid.")
+    var pidText: String?
 
     @Option(name: .customLong("similar-to"), help: "List the songs nearest to this known track (catalogue-wide) instead of reading a playlist.")
     var similarTo: String?
@@ -34,6 +35,17 @@ struct Predict: ParsableCommand {
 
     @Flag(name: .customLong("no-log"), help: "Do not append to the recommendations log.")
     var noLog = false
+
+    /// `--pid` as a playlist id (MPD pids are whole numbers from 0).
+    var pid: Int? {
+        get throws {
+            guard let pidText else { return nil }
+            guard let value = Int(pidText), value >= 0 else {
+                throw usage("--pid must be a whole number from 0, got \"\(pidText)\"")
+            }
+            return value
+        }
+    }
 
     /// `-k` as a count; a refused value is one line naming it, exit 64 (usage).
     var count: Int {
@@ -51,6 +63,7 @@ struct Predict: ParsableCommand {
 
     func validate() throws {
         _ = try count
+        _ = try pid
         guard !sameGenre || similarTo != nil else { throw usage("--same-genre needs --similar-to TRACK") }
         guard (playlist == nil) != (similarTo == nil) || stage.stamp else {
             throw usage(playlist == nil ? "give a playlist file (- for standard input) or --similar-to TRACK"
@@ -64,7 +77,7 @@ struct Predict: ParsableCommand {
         request.similarTo = similarTo
         request.sameGenre = sameGenre
         request.k = try count
-        request.pid = pid
+        request.pid = try pid
         request.log = !noLog
         request.format = format
         let playlistFile = playlist.flatMap { $0 == "-" ? nil : [StageFile("playlist", $0)] } ?? []

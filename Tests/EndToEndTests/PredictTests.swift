@@ -364,4 +364,10 @@ final class PredictTests: XCTestCase {
         XCTAssertFails(try workspace.run("predict"), status: 64,
                        "msr-predict: give a playlist file (- for standard input) or --similar-to TRACK")
     }
+
+    func testANegativePidIsNamedOnOneLine() throws {
+        let workspace = try Workspace()
+        XCTAssertFails(try workspace.run("predict", "slice.json", "--pid", "-1"), status: 64,
+                       "msr-predict: --pid must be a whole number from 0, got \"-1\"")
+    }
 }
