@@ -15,7 +15,6 @@ public func fuzzJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     } catch {
         fatalError("JSONParser.parse threw \(type(of: error)), not ParseError: \(error)")
     }
-    _ = value.foundationValue
     guard value.isFinite else { return 0 }
     let text = value.serialized()
     do {
