@@ -32,7 +32,9 @@ public final class OutputSet: @unchecked Sendable {
     /// failure every temporary of the set is removed.
     public func add(_ bytes: [UInt8], to path: String) throws {
         do {
-            try adopt(temporary: try Self.writeTemporary(bytes, for: path), for: path)
+            let file = try AtomicFile(path: path)
+            try file.write(bytes)
+            try file.stage(in: self)
         } catch {
             discard()
             throw error
@@ -80,46 +82,5 @@ public final class OutputSet: @unchecked Sendable {
         defer { lock.unlock() }
         for file in staged { unlink(file.temporary) }
         staged = []
-    }
-
-    /// The temporary's path; the same form as `AtomicFile`'s, so one cleanup finds both.
-    /// The folder is the path's own text up to its last `/` (`.` when none), so a message names
-    /// it as the user wrote it.
-    static func temporaryPath(for path: String) -> (folder: String, temporary: String) {
-        let slash = path.lastIndex(of: "/")
-        let folder = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        return (folder, "\(folder == "/" ? "" : folder)/.\(name).tmp-\(getpid())")
-    }
-
-    private static func writeTemporary(_ bytes: [UInt8], for path: String) throws -> String {
-        let (folder, temporary) = temporaryPath(for: path)
-        do {
-            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        } catch {
-            throw MSRError(.io, "\(path): cannot create the folder \(folder)")
-        }
-        AtomicFile.removeStale(prefix: ".\(URL(fileURLWithPath: path).lastPathComponent).tmp-", in: folder)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot create a temporary file") }
-        var failure: MSRError?
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = AtomicFile.ioError(path, "cannot write")
-                    return
-                }
-                offset += written
-            }
-        }
-        if close(descriptor) != 0, failure == nil { failure = AtomicFile.ioError(path, "cannot write") }
-        if let failure {
-            unlink(temporary)
-            throw failure
-        }
-        return temporary
     }
 }
