@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 import PackageDescription
 
 let package = Package(
@@ -15,10 +15,21 @@ let package = Package(
         .executable(name: "msr-predict", targets: ["msr-predict"]),
         .executable(name: "msr-monitor", targets: ["msr-monitor"]),
         .executable(name: "msr-feed", targets: ["msr-feed"]),
+        // The HTTP service (issue 10): its own targets, so that no stage links its dependencies.
+        .executable(name: "msr-serve", targets: ["msr-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        // The service's stack; only MSRService and msr-serve depend on these.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -53,6 +64,26 @@ let package = Package(
         .executableTarget(name: "msr-monitor", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-feed", dependencies: ["MSRCLI", "MSRCore"]),
         .target(
+            name: "MSRService",
+            dependencies: [
+                "MSRCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.embedInCode("openapi.yaml")]
+        ),
+        .executableTarget(
+            name: "msr-serve",
+            dependencies: ["MSRService", "MSRCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .target(
             name: "MSRTestSupport",
             dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/TestSupport"
@@ -61,6 +92,15 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-predict", "msr-monitor", "msr-feed"]
+        ),
+        .testTarget(
+            name: "MSRServiceTests",
+            dependencies: [
+                "MSRService", "MSRCore", "MSRTestSupport",
+                "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-serve",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -17,7 +17,9 @@ public struct ConfigValue: Sendable {
     /// A bad-data error at this node.
     public func error(_ message: String) -> MSRError {
         let prefix = path.isEmpty ? "" : "\(path): "
-        return MSRError.badData(file: file, line: node.line, column: node.column, prefix + message)
+        var error = MSRError.badData(file: file, line: node.line, column: node.column, prefix + message)
+        error.field = path
+        return error
     }
 
     func expected(_ what: String) -> MSRError {

@@ -12,6 +12,8 @@ public struct ProjectConfig: Sendable, Equatable {
     public var prediction: Prediction
     public var monitoring: Monitoring
     public var feed: Feed
+    /// msr-serve's settings (optional section; defaults when absent).
+    public var serve = ServeSettings()
 
     /// `data_ingestion`: where the dataset comes from and where the song base goes.
     public struct Ingestion: Sendable, Equatable {
@@ -139,7 +141,8 @@ public struct ProjectConfig: Sendable, Equatable {
             clustering: try Clustering(try root.required("clustering")),
             prediction: try Prediction(try root.required("prediction")),
             monitoring: try Monitoring(try root.required("monitoring")),
-            feed: try Feed(try root.required("feed")))
+            feed: try Feed(try root.required("feed")),
+            serve: try root.optional("serve").map(ServeSettings.init) ?? ServeSettings())
         try root.finish()
         return config
     }

@@ -91,8 +91,9 @@ public struct PlaylistReader {
         return try playlists(whole)
     }
 
-    /// The playlists of one JSON value: a playlist, an array of tracks or a slice.
-    private func playlists(_ root: JSONValue) throws -> [Playlist] {
+    /// The playlists of one JSON value: a playlist, an array of tracks or a slice. Errors carry
+    /// the JSON path of the value at fault in `MSRError.field`.
+    public func playlists(_ root: JSONValue) throws -> [Playlist] {
         if case .array(let list) = root {
             return [Playlist(tracks: try list.enumerated().map { try track($1, path: "[\($0)]") })]
         }
@@ -193,7 +194,9 @@ public struct PlaylistReader {
     }
 
     private func fail(_ path: String, _ message: String) -> MSRError {
-        MSRError.badData(file: name, line: line, (path.isEmpty ? "" : path + ": ") + message)
+        var error = MSRError.badData(file: name, line: line, (path.isEmpty ? "" : path + ": ") + message)
+        error.field = path
+        return error
     }
 
 }

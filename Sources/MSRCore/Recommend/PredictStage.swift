@@ -58,7 +58,7 @@ public enum PredictStage {
             }
             results = try outcomes.joined().map { try $0.get() }
         }
-        if request.log { try appendLog(results, to: paths.log) }
+        if request.log { try RecommendationLog(path: paths.log).append(results) }
         switch request.format {
         case .json:
             // One line per playlist (JSON Lines) when there are several; pretty for one.
@@ -75,14 +75,14 @@ public enum PredictStage {
 
     /// Loads the mixtures, the song index, the scaler and, when asked, the classifier (only
     /// tracks with inline features need it: 3 of a cold call's 15 ms).
-    static func load(_ paths: ProjectConfig.Prediction, classifier needed: Bool, events: StageEvents) throws -> Recommender {
+    public static func load(_ paths: ProjectConfig.Prediction, classifier needed: Bool, events: StageEvents = .silent) throws -> Recommender {
         var timer = PhaseTimer(events)
         let catalog = try SongIndex.read(paths.catalog)
         timer.mark("song index")
         let classifier = needed ? try GradientBoostingClassifier.read(paths.model) : nil
         timer.mark("classifier")
         let mixtures = try catalog.genres.enumerated().map { label, genre in
-            let path = "\(paths.mixturesDir)/mixture_\(label).json"
+            let path = "\(paths.mixturesDir)/\(FolderFiles.mixture(label))"
             let (mixture, fileGenre) = try GaussianMixture.read(path, dimension: catalog.dimension)
             guard fileGenre == genre else {
                 throw MSRError.badData(file: path, "is genre '\(fileGenre)', the song index's genre \(label) is '\(genre)' (run msr-cluster again)")
@@ -94,36 +94,6 @@ public enum PredictStage {
                                           scaler: try FeatureScaler.read(paths.scaler))
         timer.mark("scaler, recommender")
         return recommender
-    }
-
-    /// Appends one JSON line per result in a single write with O_APPEND, so concurrent calls
-    /// never interleave within a line.
-    static func appendLog(_ results: [Recommender.Result], to path: String) throws {
-        // A line without a finite similarity would be written `null`, which msr-monitor cannot
-        // use: refuse the whole call rather than log it.
-        if let bad = results.first(where: { !$0.similarity.isFinite }) {
-            throw MSRError(.badData, "\(Recommender.name(bad.playlist)): its similarity is not a finite number: nothing logged (\(path))")
-        }
-        let time = ISO8601DateFormatter().string(from: Date())
-        let lines = results.map { result -> String in
-            var record: [String: JSONValue] = [
-                "time": .string(time),
-                "predicted_genre": .string(result.genre),
-                "similarity": .double(result.similarity),
-                "recommendations": .array(result.picks.map { .string($0.uri) }),
-            ]
-            if let pid = result.playlist.pid { record["pid"] = .int(pid) }
-            if let name = result.playlist.name { record["name"] = .string(name) }
-            return JSONValue.object(record).compact() + "\n"
-        }.joined()
-        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND, 0o644)
-        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the log") }
-        defer { close(descriptor) }
-        let bytes = Array(lines.utf8)
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress!, $0.count) }
-        guard written == bytes.count else { throw AtomicFile.ioError(path, "cannot append to the log") }
     }
 
     /// The result as a table: each pick's id, genre, score, link and, when the song index

@@ -75,9 +75,10 @@ public struct Recommender: Sendable {
         index.find(id)
     }
 
-    /// Recommends `k` songs for the playlist; a playlist without any track with known features
-    /// is a bad-data error.
-    public func recommend(_ playlist: Playlist, k: Int) throws -> Result {
+    /// Recommends `k` songs for the playlist, never one of its own nor of the `excluding` rows
+    /// (songs a user has already been offered); a playlist without any track with known
+    /// features is a bad-data error.
+    public func recommend(_ playlist: Playlist, k: Int, excluding extra: [Int] = []) throws -> Result {
         let d = catalog.dimension, classCount = catalog.genres.count
         // Each usable track, in playlist order: a catalogue row, or features given inline.
         // Catalogue rows carry their genre probabilities and standardised point in the index;
@@ -136,7 +137,7 @@ public struct Recommender: Sendable {
         // Widen the pool until it holds k songs: the component, the genre, the catalogue; in
         // each, the nearest songs not yet taken and not in the playlist.
         let labels = catalog.labels, components = catalog.components
-        let taken = nearest(to: centroid, k: k, excluding: rows.compactMap { $0 }, pools: 3) { i in
+        let taken = nearest(to: centroid, k: k, excluding: rows.compactMap { $0 } + extra, pools: 3) { i in
             SongIndex.pool(label: labels[i], component: components[i], genre: genre, playlistComponent: component)
         }
         return Result(

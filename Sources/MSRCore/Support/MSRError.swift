@@ -23,10 +23,14 @@ public struct MSRError: Error, CustomStringConvertible, Equatable {
     public var kind: Kind
     /// The whole message, already prefixed with its location (`file:line:column: `) when there is one.
     public var message: String
+    /// The path, within the input, of the value at fault (`tracks[3].track_uri`), when the
+    /// reader knows it: a service reports it as the request field.
+    public var field: String?
 
-    public init(_ kind: Kind, _ message: String) {
+    public init(_ kind: Kind, _ message: String, field: String? = nil) {
         self.kind = kind
         self.message = message
+        self.field = field
     }
 
     /// A bad-data error located in a file, at a line and optionally a column (both 1-based).

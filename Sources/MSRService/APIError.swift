@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import MSRCore
+
+/// An error a client gets as `{"error": {"code", "message", "field"}}` with its HTTP status.
+///
+/// `code` is a stable machine-readable word (`invalid_field`, `unauthorized`, ...), `message`
+/// one line for a person, `field` the request field or JSON path at fault when there is one.
+public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var field: String?
+    /// Seconds until a refused request may be retried (429), sent as Retry-After.
+    public var retryAfter: Int?
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, field: String? = nil, retryAfter: Int? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.retryAfter = retryAfter
+    }
+
+    /// The body clients read.
+    public var json: JSONValue {
+        var error: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+        error["field"] = field.map(JSONValue.string) ?? .null
+        return .object(["error": .object(error)])
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = JSONResponse.make(json, status: status)
+        if let retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        if status == .unauthorized, request.headers[.authorization] != nil || request.uri.path.hasPrefix("/v1/") {
+            response.headers[.wwwAuthenticate] = "Bearer realm=\"msr\""
+        }
+        return response
+    }
+
+    // The errors every route shares.
+
+    /// 400: the body or a field is not what was expected.
+    public static func invalid(_ field: String?, _ message: String) -> APIError {
+        APIError(.badRequest, "invalid_request", message, field: field)
+    }
+
+    /// 422: well-formed, but a value is refused (a bad playlist, a parameter out of range).
+    public static func unprocessable(_ field: String?, _ message: String) -> APIError {
+        APIError(.unprocessableContent, "invalid_field", message, field: field)
+    }
+
+    public static let unauthorized = APIError(.unauthorized, "unauthorized", "sign in first: a bearer token (POST /v1/token) or a session")
+    public static let forbidden = APIError(.forbidden, "forbidden", "this needs the admin role")
+    public static let notFound = APIError(.notFound, "not_found", "no such resource")
+
+    /// 429 with the seconds to wait.
+    public static func tooManyRequests(_ what: String, retryAfter: Int) -> APIError {
+        APIError(.tooManyRequests, "rate_limited", "too many \(what): retry in \(retryAfter) s", retryAfter: retryAfter)
+    }
+
+    /// The API error for an MSRCore error met while serving a request.
+    static func from(_ error: MSRError, field prefix: String) -> APIError {
+        switch error.kind {
+        case .badData:
+            let field = error.field.map { $0.isEmpty ? prefix : ($0.hasPrefix("[") ? prefix + $0 : prefix + "." + $0) } ?? prefix
+            return unprocessable(field, error.message)
+        case .busy:
+            return APIError(.conflict, "busy", error.message)
+        default:
+            return APIError(.serviceUnavailable, "unavailable", error.message)
+        }
+    }
+}
+
+/// JSON responses from MSRCore's `JSONValue`, compact, UTF-8.
+enum JSONResponse {
+    static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        var buffer = ByteBuffer()
+        buffer.writeString(value.compact())
+        buffer.writeString("\n")
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
+    }
+}

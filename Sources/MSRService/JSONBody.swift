@@ -1,0 +1,62 @@
+import Foundation
+import Hummingbird
+import MSRCore
+
+/// A request's JSON object body, read within the size limit, with typed fields whose errors
+/// name the field (400 for a malformed body, 422 for a refused value).
+struct JSONBody {
+    let object: [String: JSONValue]
+
+    /// Reads the body: over `limit` bytes is 413; not a JSON object is 400.
+    static func read(_ request: Request, limit: Int) async throws -> JSONBody {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw HTTPError(.contentTooLarge)
+        }
+        let body = request.body
+        let buffer = try await body.collect(upTo: limit)
+        let bytes = Array(buffer.readableBytesView)
+        guard !bytes.isEmpty else { throw APIError.invalid(nil, "expected a JSON object body, got an empty body") }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch let error as JSONParser.ParseError {
+            throw APIError.invalid(nil, "the body is not valid JSON (\(error.message))")
+        }
+        guard case .object(let object) = value else { throw APIError.invalid(nil, "expected a JSON object body") }
+        return JSONBody(object: object)
+    }
+
+    /// A required string.
+    func string(_ key: String) throws -> String {
+        guard let value = object[key] else { throw APIError.unprocessable(key, "missing field '\(key)'") }
+        guard case .string(let text) = value else { throw APIError.unprocessable(key, "expected a string") }
+        return text
+    }
+
+    /// An optional whole number within `range`.
+    func int(_ key: String, in range: ClosedRange<Int>, default fallback: Int) throws -> Int {
+        switch object[key] {
+        case nil, .null?: return fallback
+        case .int(let value)? where range.contains(value): return value
+        case .double(let value)? where value.rounded() == value && value >= Double(range.lowerBound) && value <= Double(range.upperBound):
+            return Int(value)
+        default: throw APIError.unprocessable(key, "expected a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+    }
+
+    /// An optional boolean.
+    func bool(_ key: String, default fallback: Bool) throws -> Bool {
+        switch object[key] {
+        case nil, .null?: return fallback
+        case .bool(let value)?: return value
+        default: throw APIError.unprocessable(key, "expected true or false")
+        }
+    }
+
+    /// Refuses any key not in `known`.
+    func only(_ known: [String]) throws {
+        if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
+            throw APIError.unprocessable(unknown, "unknown field (expected: \(known.joined(separator: ", ")))")
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import MSRCore
+
+/// The admin's edits of params.yaml's `train` and `cluster` sections: values read as JSON,
+/// written into the file's text in place (its comments and other sections kept), checked by the
+/// very loader the stages use before the file is replaced atomically.
+enum ParamsEditor {
+    /// The sections the admin area edits.
+    static let sections = ["train", "cluster"]
+
+    /// The editable sections' current values, typed as YAML plain scalars read (numbers,
+    /// booleans, strings, lists).
+    static func current(_ file: String) throws -> JSONValue {
+        let root = try ConfigValue.load(path: file)
+        guard case .mapping(let pairs) = root.node.content else { throw root.error("expected a mapping") }
+        var out: [String: JSONValue] = [:]
+        for section in sections {
+            guard let node = pairs.first(where: { $0.key.scalarText == section })?.value, case .mapping(let keys) = node.content else { continue }
+            var values: [String: JSONValue] = [:]
+            for (key, value) in keys {
+                if let name = key.scalarText { values[name] = json(value) }
+            }
+            out[section] = .object(values)
+        }
+        return .object(out)
+    }
+
+    private static func json(_ node: YAMLNode) -> JSONValue {
+        switch node.content {
+        case .scalar(let text, let plain):
+            guard plain else { return .string(text) }
+            if let int = Int(text) { return .int(int) }
+            if let double = Double(text), double.isFinite { return .double(double) }
+            switch text {
+            case "true", "True", "TRUE": return .bool(true)
+            case "false", "False", "FALSE": return .bool(false)
+            case "null", "~", "": return .null
+            default: return .string(text)
+            }
+        case .sequence(let items): return .array(items.map(json))
+        case .mapping(let pairs): return .object(Dictionary(pairs.compactMap { p in p.key.scalarText.map { ($0, json(p.value)) } }) { a, _ in a })
+        }
+    }
+
+    /// What an edit changes: the new text and one `section.key: old -> new` line per change.
+    struct Edit {
+        var text: String
+        var changes: [String]
+    }
+
+    /// Applies `changes` (`{"train": {"max_depth": 6}, ...}`) to params.yaml's text and checks
+    /// the result with `Params.load`; a refused value is 422 naming its key path, and nothing
+    /// is written.
+    static func apply(_ changes: [String: JSONValue], file: String) throws -> Edit {
+        let original = try FileBytes.read(file, what: "params file")
+        var lines = String(decoding: original, as: UTF8.self).components(separatedBy: "\n")
+        let root = try ConfigValue.load(path: file)
+        guard case .mapping(let pairs) = root.node.content else { throw root.error("expected a mapping") }
+        var log: [String] = []
+        for section in changes.keys.sorted() {
+            guard sections.contains(section) else {
+                throw APIError.unprocessable(section, "only \(sections.joined(separator: " and ")) can be changed here")
+            }
+            guard case .object(let values) = changes[section]! else {
+                throw APIError.unprocessable(section, "expected an object of \(section) keys and values")
+            }
+            guard let node = pairs.first(where: { $0.key.scalarText == section })?.value, case .mapping(let keys) = node.content,
+                  let last = keys.last else {
+                throw APIError.unprocessable(section, "params.yaml has no \(section) section to edit")
+            }
+            // Insertions go after the section's last line, in key order, so each lands once.
+            var inserted: [String] = []
+            for key in values.keys.sorted() {
+                let field = "\(section).\(key)"
+                let text = try yaml(values[key]!, field: field)
+                if let pair = keys.first(where: { $0.key.scalarText == key }) {
+                    guard pair.value.line == pair.key.line else {
+                        throw APIError.unprocessable(field, "its value spans several lines in params.yaml: edit the file instead")
+                    }
+                    let index = pair.key.line - 1
+                    let line = lines[index]
+                    let start = line.index(line.startIndex, offsetBy: pair.value.column - 1, limitedBy: line.endIndex) ?? line.endIndex
+                    let rest = line[start...]
+                    // A comment keeps its column when the new value leaves room.
+                    let comment = rest.range(of: " #").map { String(rest[rest.index(after: $0.lowerBound)...]) } ?? ""
+                    let region = rest.dropLast(comment.count)
+                    let old = region.trimmingCharacters(in: .whitespaces)
+                    guard old != text else { continue }
+                    let padding = comment.isEmpty ? "" : String(repeating: " ", count: max(1, region.count - text.count))
+                    lines[index] = String(line[..<start]) + text + padding + comment
+                    log.append("\(field): \(old) -> \(text)")
+                } else {
+                    let indent = String(repeating: " ", count: keys[0].key.column - 1)
+                    inserted.append("\(indent)\(key): \(text)")
+                    log.append("\(field): (absent) -> \(text)")
+                }
+            }
+            lines.insert(contentsOf: inserted, at: max(last.value.line, last.key.line))
+        }
+        let text = lines.joined(separator: "\n")
+        try check(text, file: file)
+        return Edit(text: text, changes: log)
+    }
+
+    /// Loads the edited text with the stages' loader, through a temporary file beside
+    /// params.yaml; its errors name params.yaml and the key path (422).
+    private static func check(_ text: String, file: String) throws {
+        let temporary = "\(file).check-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        try AtomicFile.write(text, to: temporary)
+        defer { unlink(temporary) }
+        do {
+            _ = try Params.load(path: temporary)
+        } catch var error as MSRError {
+            error.message = error.message.replacingOccurrences(of: temporary, with: file)
+            throw APIError.unprocessable(error.field, error.message)
+        }
+    }
+
+    /// A JSON value as YAML text: numbers and booleans plain, safe words plain, other strings
+    /// double-quoted (JSON escapes are YAML escapes), lists of those in flow style.
+    private static func yaml(_ value: JSONValue, field: String) throws -> String {
+        switch value {
+        case .int, .double, .bool: return value.compact()
+        case .string(let text):
+            let plain = !text.isEmpty && text.utf8.allSatisfy { b in
+                (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(b) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(b) || b == UInt8(ascii: "_")
+            } && !["true", "false", "null", "yes", "no", "on", "off", "y", "n"].contains(text.lowercased())
+            return plain ? text : value.compact()
+        case .array(let items):
+            guard items.count <= 10_000 else { throw APIError.unprocessable(field, "expected at most 10000 values") }
+            return "[" + (try items.enumerated().map { index, item in
+                if case .array = item { throw APIError.unprocessable("\(field)[\(index)]", "expected a number or a word") }
+                return try yaml(item, field: "\(field)[\(index)]")
+            }).joined(separator: ", ") + "]"
+        case .null, .object:
+            throw APIError.unprocessable(field, "expected a number, true or false, a word or a list")
+        }
+    }
+}

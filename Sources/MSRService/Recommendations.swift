@@ -1,0 +1,82 @@
+import Foundation
+import MSRCore
+
+/// Recommending for a signed-in user, shared by `POST /v1/recommendations` and the page: the
+/// playlist read from any format msr-predict reads (or pasted ids and URLs), the per-user
+/// limit, the user's already-seen songs left out on request, the answer logged to the
+/// recommendations log msr-monitor reads and kept in the user's history.
+struct Recommendations {
+    let state: ServiceState
+
+    /// The most tracks a pasted list may hold.
+    static let maxPastedTracks = 10_000
+
+    /// The playlist a request names: a JSON playlist (MPD playlist or one-playlist slice, or
+    /// `pid` to pick one of a slice's, Web API object, array of tracks), or a string of track
+    /// ids, URIs or URLs separated by spaces, commas or new lines. Errors are 422 naming the
+    /// JSON path under `playlist`.
+    func playlist(_ value: JSONValue, pid: Int?) throws -> Playlist {
+        if case .string(let text) = value { return try pasted(text) }
+        let reader = PlaylistReader(file: "playlist", features: state.schema.features, schemaFile: state.config.schema)
+        var playlists: [Playlist]
+        do {
+            playlists = try reader.playlists(value)
+        } catch let error as MSRError {
+            throw APIError.from(error, field: "playlist")
+        }
+        if let pid {
+            playlists = playlists.filter { $0.pid == pid }
+            guard !playlists.isEmpty else { throw APIError.unprocessable("pid", "no playlist with pid \(pid) in the slice") }
+        }
+        guard playlists.count == 1 else {
+            throw APIError.unprocessable("playlist.playlists", "the slice holds \(playlists.count) playlists: give the pid of one")
+        }
+        return playlists[0]
+    }
+
+    private func pasted(_ text: String) throws -> Playlist {
+        let separators: (Character) -> Bool = { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == ";" }
+        let items = text.split(whereSeparator: separators)
+        guard !items.isEmpty else { throw APIError.unprocessable("playlist", "expected track ids, spotify:track: URIs or open.spotify.com track URLs, got nothing") }
+        guard items.count <= Self.maxPastedTracks else {
+            throw APIError.unprocessable("playlist", "expected at most \(Self.maxPastedTracks) tracks, got \(items.count)")
+        }
+        var tracks: [Playlist.Track] = []
+        for (index, item) in items.enumerated() {
+            let given = String(item)
+            guard let id = Playlist.trackID(given) else {
+                let hint = given.contains("/playlist/") ? " (a playlist URL needs Spotify's API: paste its track links or ids)" : ""
+                throw APIError.unprocessable("playlist[\(index)]", "expected a Spotify track id, spotify:track: URI or open.spotify.com "
+                                             + "track URL, got \(MessageText.quoted(given, limit: 80))\(hint)")
+            }
+            tracks.append(Playlist.Track(id: id, given: given))
+        }
+        return Playlist(tracks: tracks)
+    }
+
+    /// Recommends for the user, under their per-minute limit; logs and records the answer.
+    func recommend(_ playlist: Playlist, k: Int, excludeSeen: Bool, user: User) async throws -> (result: JSONValue, models: ModelStore.Models) {
+        if let wait = state.recommendationLimiter.take("user:\(user.id)") {
+            throw APIError.tooManyRequests("recommendations for this user", retryAfter: wait)
+        }
+        guard let models = state.models.models else { throw APIError(.serviceUnavailable, "not_ready", "the models are not loaded") }
+        let recommender = models.recommender
+        var excluded: [Int] = []
+        if excludeSeen {
+            excluded = try await state.database.seen(userID: user.id).compactMap { recommender.row(of: $0) }
+        }
+        let result: Recommender.Result
+        do {
+            result = try recommender.recommend(playlist, k: k, excluding: excluded)
+        } catch let error as MSRError {
+            throw APIError.from(error, field: "playlist")
+        }
+        guard case .object(var members) = result.json(details: recommender.catalog) else { preconditionFailure("a result is an object") }
+        members["model_version"] = .string(models.version)
+        let json = JSONValue.object(members)
+        try RecommendationLog(path: state.config.prediction.log).append([result], user: user.name)
+        try await state.database.recordRecommendation(userID: user.id, result: json, uris: result.picks.map(\.uri))
+        state.metrics.recommendations.increment()
+        return (json, models)
+    }
+}

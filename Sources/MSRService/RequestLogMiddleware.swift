@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import Logging
+import MSRCore
+
+/// The outermost middleware: gives every response an `X-Request-Id`, turns every error into
+/// its JSON error body (an unexpected one into a 500 that says no more than the request id),
+/// counts and times the request for `/metrics`, and logs one JSON line per request.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = ServiceContext
+    let metrics: ServiceMetrics
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            response = try Self.errorResponse(error, request: request, context: context, logger: logger)
+        }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let route = context.endpointPath ?? "unmatched"
+        response.headers[.init("X-Request-Id")!] = context.id
+        metrics.request(route: route, method: request.method.rawValue, status: response.status.code, seconds: seconds)
+        logger.info("request", metadata: [
+            "request_id": .string(context.id), "method": .string(request.method.rawValue), "route": .string(route),
+            "path": .string(String(request.uri.path.prefix(200))), "status": .stringConvertible(response.status.code),
+            "ms": .string(String(format: "%.3f", seconds * 1000)), "client": .string(context.client),
+            "user": .string(context.user?.name ?? "-"),
+        ])
+        return response
+    }
+
+    /// The response for an error a route threw.
+    static func errorResponse(_ error: any Error, request: Request, context: Context, logger: Logger) throws -> Response {
+        switch error {
+        case let error as APIError:
+            return try error.response(from: request, context: context)
+        case let error as HTTPError:
+            let code: String
+            switch error.status {
+            case .contentTooLarge: code = "body_too_large"
+            case .notFound: code = "not_found"
+            case .methodNotAllowed: code = "method_not_allowed"
+            default: code = error.status.code < 500 ? "bad_request" : "internal"
+            }
+            let message = error.status == .contentTooLarge ? "the request body is larger than the limit (serve.limits.max_body_kb)"
+                : (error.body ?? error.status.reasonPhrase)
+            return try APIError(error.status, code, message).response(from: request, context: context)
+        case let error as MSRError:
+            return try APIError.from(error, field: "").response(from: request, context: context)
+        default:
+            logger.error("unexpected error", metadata: ["request_id": .string(context.id), "error": .string(String(describing: error))])
+            return try APIError(.internalServerError, "internal", "internal error (request \(context.id))")
+                .response(from: request, context: context)
+        }
+    }
+}
+
+/// The global per-address limit (`serve.limits.requests_per_minute`): 429 with Retry-After.
+struct AddressLimitMiddleware: RouterMiddleware {
+    typealias Context = ServiceContext
+    let limiter: RateLimiter
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if let wait = limiter.take(context.client) { throw APIError.tooManyRequests("requests from this address", retryAfter: wait) }
+        return try await next(request, context)
+    }
+}

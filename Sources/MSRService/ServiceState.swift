@@ -1,0 +1,75 @@
+import Foundation
+import Logging
+import MSRCore
+
+/// Everything the routes share: the project's config, the database, the models, the token
+/// keys, the limiters, the metrics and the retrain runner. Made once at start.
+public final class ServiceState: Sendable {
+    /// How the service was started.
+    public struct Options: Sendable {
+        public var configFile = "config.yaml"
+        public var paramsFile = "params.yaml"
+        /// Overrides of `serve.host` and `serve.port`.
+        public var host: String?
+        public var port: Int?
+        /// The folder holding the stage executables a retrain runs (default: msr-serve's own).
+        public var binaries: String?
+        /// The environment (`MSR_JWT_KEY`).
+        public var environment = ProcessInfo.processInfo.environment
+
+        public init() {}
+    }
+
+    public let options: Options
+    public let config: ProjectConfig
+    public let settings: ServeSettings
+    public let schema: Schema
+    public let database: ServiceDatabase
+    public let models: ModelStore
+    public let metrics: ServiceMetrics
+    let tokens: Tokens
+    let recommendationLimiter: RateLimiter
+    let loginLimiter: RateLimiter
+    let addressLimiter: RateLimiter
+    let retrainer: Retrainer
+    let logger: Logger
+    /// Seconds a browser session may stay idle.
+    let sessionIdle: TimeInterval
+
+    /// Reads config.yaml (its `serve` section), checks params.yaml and schema.yaml, opens the
+    /// database, reads or makes the JWT key and loads the models: each failure is one line
+    /// (a missing model says "run make pipeline first").
+    public init(_ options: Options, logger: Logger) async throws {
+        self.options = options
+        config = try ProjectConfig.load(path: options.configFile)
+        _ = try Params.load(path: options.paramsFile)
+        settings = config.serve
+        schema = try Schema.load(path: config.schema)
+        let key = try Tokens.loadKey(file: settings.jwtKeyFile, environment: options.environment)
+        models = ModelStore(paths: config.prediction)
+        metrics = ServiceMetrics()
+        let loaded = try models.reload()
+        metrics.modelVersion(loaded.version, previous: nil)
+        database = try ServiceDatabase(path: settings.database)
+        try await database.failInterruptedJobs()
+        tokens = await Tokens(key: key, lifetime: TimeInterval(settings.tokenMinutes * 60))
+        recommendationLimiter = RateLimiter(perMinute: settings.limits.recommendationsPerMinute)
+        loginLimiter = RateLimiter(perMinute: settings.limits.loginsPerMinute)
+        addressLimiter = RateLimiter(perMinute: settings.limits.requestsPerMinute)
+        sessionIdle = TimeInterval(settings.sessionIdleMinutes * 60)
+        self.logger = logger
+        let binaries = options.binaries ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent().path
+        retrainer = Retrainer(mode: settings.retrain, binaries: binaries, configFile: options.configFile, paramsFile: options.paramsFile)
+    }
+
+    /// The host and port to listen on.
+    public var address: (host: String, port: Int) {
+        (options.host ?? settings.host, options.port ?? settings.port)
+    }
+
+    /// The largest request body in bytes.
+    var maxBody: Int {
+        settings.limits.maxBodyKB == 0 ? Int.max : settings.limits.maxBodyKB * 1024
+    }
+}

@@ -1,0 +1,72 @@
+import Crypto
+import Foundation
+import Hummingbird
+
+/// Browser sessions: a random cookie (`msr_session`: HttpOnly, SameSite=Strict, Path=/, Secure
+/// behind https) whose SHA-256 the database keeps with the user and a CSRF token; idle ones
+/// end after `serve.session_idle_minutes`, and logout deletes the row.
+enum Sessions {
+    static let cookieName = "msr_session"
+
+    /// 32 random bytes as 64 hex digits.
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in
+            let byte = UInt8.random(in: .min ... .max, using: &generator)
+            return String(byte >> 4, radix: 16) + String(byte & 15, radix: 16)
+        }.joined()
+    }
+
+    /// What the database keeps of a cookie value.
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Array(token.utf8)).map { String($0 >> 4, radix: 16) + String($0 & 15, radix: 16) }.joined()
+    }
+
+    /// The session cookie; `maxAge: 0` clears it.
+    static func cookie(_ value: String, secure: Bool, maxAge: Int? = nil) -> Cookie {
+        Cookie(name: cookieName, value: value, maxAge: maxAge, path: "/", secure: secure, httpOnly: true, sameSite: .strict)
+    }
+
+    /// Whether the request came over https (directly or through a proxy that says so).
+    static func isSecure(_ request: Request) -> Bool {
+        request.uri.scheme?.rawValue == "https" || request.headers[.init("X-Forwarded-Proto")!] == "https"
+    }
+
+    /// Compares two tokens in time independent of where they differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for i in x.indices { difference |= x[i] ^ y[i] }
+        return difference == 0
+    }
+}
+
+/// Resolves who signed in: a bearer token (a bad or expired one is a 401 at once), else the
+/// session cookie. Routes then require a user or an admin (`ServiceContext.requireUser`).
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = ServiceContext
+    let state: ServiceState
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let authorization = request.headers[.authorization] {
+            guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
+                throw APIError(.unauthorized, "unauthorized", "expected an Authorization header of the form: Bearer TOKEN", field: "Authorization")
+            }
+            let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            guard let id = await state.tokens.userID(from: token), let user = try await state.database.user(id: id) else {
+                throw APIError(.unauthorized, "invalid_token", "the bearer token is invalid or expired: get a new one (POST /v1/token)",
+                               field: "Authorization")
+            }
+            context.user = user
+        } else if let cookie = request.cookies[Sessions.cookieName]?.value, cookie.utf8.count == 64 {
+            let hash = Sessions.hash(cookie)
+            if let (user, csrf) = try await state.database.session(tokenHash: hash, idle: state.sessionIdle) {
+                context.user = user
+                context.session = BrowserSession(tokenHash: hash, csrf: csrf)
+            }
+        }
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import JWTKit
+import MSRCore
+
+/// API tokens: HS256 JWTs naming the user, valid `serve.token_minutes`.
+public struct Tokens: Sendable {
+    let keys: JWTKeyCollection
+    let lifetime: TimeInterval
+
+    /// What a token says.
+    struct Claims: JWTPayload {
+        var sub: SubjectClaim
+        var name: String
+        var exp: ExpirationClaim
+        var iat: IssuedAtClaim
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {
+            try exp.verifyNotExpired()
+        }
+    }
+
+    init(key: [UInt8], lifetime: TimeInterval) async {
+        keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: key), digestAlgorithm: .sha256, kid: "msr")
+        self.lifetime = lifetime
+    }
+
+    /// A signed token for the user and when it expires.
+    func issue(for user: User, now: Date = Date()) async throws -> (token: String, expires: Date) {
+        let expires = now.addingTimeInterval(lifetime)
+        let claims = Claims(sub: .init(value: String(user.id)), name: user.name, exp: .init(value: expires), iat: .init(value: now))
+        return (try await keys.sign(claims, kid: "msr"), expires)
+    }
+
+    /// The user id a valid token names; `nil` for a forged, expired or malformed token.
+    func userID(from token: String) async -> Int64? {
+        guard token.utf8.count < 4096, let claims = try? await keys.verify(token, as: Claims.self) else { return nil }
+        return Int64(claims.sub.value)
+    }
+
+    /// The signing key: `MSR_JWT_KEY` when set, else the key file, made with 32 random bytes
+    /// (mode 0600) when absent. A key file that is not a regular file of mode 0600 is refused.
+    static func loadKey(file: String, environment: [String: String]) throws -> [UInt8] {
+        if let text = environment[ServeSettings.jwtKeyVariable] {
+            guard text.utf8.count >= 32 else {
+                throw MSRError(.badData, "\(ServeSettings.jwtKeyVariable): expected a key of at least 32 bytes, got \(text.utf8.count)")
+            }
+            return Array(text.utf8)
+        }
+        var info = stat()
+        if lstat(file, &info) != 0 {
+            guard errno == ENOENT else { throw MSRError(.io, "\(file): cannot read the JWT key (\(String(cString: strerror(errno))))") }
+            let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            var key = [UInt8](repeating: 0, count: 32)
+            var generator = SystemRandomNumberGenerator()
+            for i in key.indices { key[i] = UInt8.random(in: .min ... .max, using: &generator) }
+            let hex = key.map { String(format: "%02x", $0) }.joined()
+            let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw MSRError(.io, "\(file): cannot create the JWT key (\(String(cString: strerror(errno))))") }
+            defer { close(descriptor) }
+            let bytes = Array(hex.utf8)
+            guard write(descriptor, bytes, bytes.count) == bytes.count else { throw MSRError(.io, "\(file): cannot write the JWT key") }
+            return bytes
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw MSRError(.badData, "\(file): the JWT key must be a regular file") }
+        guard (info.st_mode & 0o077) == 0 else {
+            throw MSRError(.badData, "\(file): the JWT key must be readable by its owner only (chmod 600), it is mode \(String(info.st_mode & 0o777, radix: 8))")
+        }
+        let bytes = try FileBytes.read(file, what: "JWT key")
+        let key = bytes.filter { $0 != 0x0A && $0 != 0x0D }
+        guard key.count >= 32 else { throw MSRError(.badData, "\(file): expected a key of at least 32 bytes, got \(key.count)") }
+        return key
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MSRCore
+import MSRService
+
+@main
+struct MSRServe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "msr-serve",
+        abstract: "The recommendation service: web pages and a JSON API over the models the pipeline built.",
+        subcommands: [Serve.self, CreateAdmin.self],
+        defaultSubcommand: Serve.self)
+}
+
+/// Prints an error as msr's stages do (one line, `msr-serve: ...`) and exits with its code.
+func fail(_ error: any Error) -> ExitCode {
+    let (message, code): (String, Int32) = switch error {
+    case let error as MSRError: (error.message, error.exitCode)
+    default: ("\(error)", 70)
+    }
+    FileHandle.standardError.write(Data("msr-serve: \(message)\n".utf8))
+    return ExitCode(code)
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve (the default): listens on serve.host:serve.port from config.yaml.")
+
+    @Option(help: "The paths file (its serve: section configures the service).") var config = "config.yaml"
+    @Option(help: "The parameters file the admin area edits.") var params = "params.yaml"
+    @Option(help: "Listen on this address instead of serve.host.") var host: String?
+    @Option(help: "Listen on this port instead of serve.port (0: any free port).") var port: Int?
+
+    func run() async throws {
+        LoggingSystem.bootstrap(JSONLogHandler.init)
+        let logger = Logger(label: "msr-serve")
+        var options = ServiceState.Options()
+        options.configFile = config
+        options.paramsFile = params
+        options.host = host
+        options.port = port
+        let state: ServiceState
+        do {
+            state = try await ServiceState(options, logger: logger)
+        } catch {
+            throw fail(error)
+        }
+        let (host, port) = state.address
+        let app = state.application { port in
+            FileHandle.standardError.write(Data("msr-serve: listening on http://\(host):\(port) (model \(state.models.models?.version ?? "-"))\n".utf8))
+        }
+        do {
+            try await app.runService()
+        } catch {
+            throw fail(ServeErrors.explain(error, address: "\(host):\(port)"))
+        }
+    }
+}
+
+struct CreateAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create-admin",
+        abstract: "Make an admin account; the password is read from standard input (asked twice on a terminal).")
+
+    @Option(help: "The paths file (its serve.database is where the account goes).") var config = "config.yaml"
+    @Argument(help: "The admin's user name.") var name: String
+
+    func run() async throws {
+        do {
+            let password = try PasswordPrompt.read()
+            print(try await AdminSetup.createAdmin(configFile: config, name: name, password: password))
+        } catch {
+            throw fail(error)
+        }
+    }
+}

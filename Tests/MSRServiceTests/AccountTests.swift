@@ -1,0 +1,149 @@
+import Foundation
+import HTTPTypes
+import JWTKit
+import MSRCore
+import MSRService
+import XCTest
+
+/// Registration, tokens, lockout, deleted users.
+final class AccountTests: XCTestCase {
+    func testRegistrationChecksTheNameAndThePasswordPolicy() async throws {
+        try await ServiceFixture().test { _, client in
+            let cases: [(String, String, String)] = [
+                (#"{"username": "al", "password": "Good-pass-123"}"#, "username", "username: expected 3 to 32 letters, digits, '.', '_' or '-'"),
+                (#"{"username": "alice", "password": "short-1A"}"#, "password", "password: expected at least 10 characters with an upper-case letter, a lower-case letter, a digit and a symbol"),
+                (#"{"username": "alice", "password": "nouppercase-123"}"#, "password", "password: expected at least 10 characters with an upper-case letter, a lower-case letter, a digit and a symbol"),
+                (#"{"username": "alice", "password": "NoSymbol12345"}"#, "password", "password: expected at least 10 characters with an upper-case letter, a lower-case letter, a digit and a symbol"),
+                (#"{"username": "Pass-word-123", "password": "pass-WORD-123"}"#, "password", "password: must not be the user name"),
+                (#"{"username": "alice\u0000", "password": "Good-pass-123"}"#, "username", "username: expected 3 to 32 letters, digits, '.', '_' or '-'"),
+                (#"{"username": "alice", "password": "Good-pass-123\n"}"#, "password", "password: must not hold control characters"),
+                (#"{"username": "alice"}"#, "password", "missing field 'password'"),
+                (#"{"username": 7, "password": "Good-pass-123"}"#, "username", "expected a string"),
+                (#"{"username": "alice", "password": "Good-pass-123", "role": "admin"}"#, "role", "unknown field (expected: username, password)"),
+            ]
+            for (body, field, message) in cases {
+                let reply = try await client.call(.post, "/v1/users", body)
+                XCTAssertError(reply, .unprocessableContent, code: "invalid_field", field: field)
+                XCTAssertEqual(reply.string("error.message"), message, body)
+            }
+            XCTAssertError(try await client.call(.post, "/v1/users", "[1]"), .badRequest, code: "invalid_request")
+            XCTAssertError(try await client.call(.post, "/v1/users", "{\"username\": "), .badRequest, code: "invalid_request")
+            let made = try await client.call(.post, "/v1/users", #"{"username": "alice", "password": "Good-pass-123"}"#)
+            XCTAssertEqual(made.status, .created)
+            XCTAssertEqual(made.string("name"), "alice")
+            XCTAssertEqual(made.string("role"), "user")
+            // Names are unique whatever their case.
+            XCTAssertError(try await client.call(.post, "/v1/users", #"{"username": "ALICE", "password": "Good-pass-123"}"#),
+                           .conflict, code: "username_taken", field: "username")
+        }
+    }
+
+    func testATokenAuthenticatesAndBadTokensAreRefused() async throws {
+        let fixture = try ServiceFixture()
+        try await fixture.test { state, client in
+            let token = try await client.signUp("bob")
+            let awaited1 = try await client.call(.get, "/v1/recommendations", token: token).status
+            XCTAssertEqual(awaited1, .ok)
+            XCTAssertError(try await client.call(.get, "/v1/recommendations"), .unauthorized, code: "unauthorized")
+            // One byte changed in the signature; a token signed with another key; an expired one; garbage.
+            var forged = Array(token)
+            forged[forged.count - 3] = forged[forged.count - 3] == "A" ? "B" : "A"
+            let otherKeys = await JWTKeyCollection().add(hmac: HMACKey(from: String(repeating: "k", count: 40)), digestAlgorithm: .sha256, kid: "msr")
+            struct Claims: JWTPayload {
+                var sub: SubjectClaim, name: String, exp: ExpirationClaim, iat: IssuedAtClaim
+                func verify(using algorithm: some JWTAlgorithm) async throws {}
+            }
+            let foreign = try await otherKeys.sign(Claims(sub: "1", name: "bob", exp: .init(value: Date().addingTimeInterval(600)),
+                                                          iat: .init(value: Date())), kid: "msr")
+            let keyText = try String(contentsOfFile: "\(fixture.path)/.msr/jwt.key", encoding: .utf8)
+            let ownKeys = await JWTKeyCollection().add(hmac: HMACKey(from: keyText), digestAlgorithm: .sha256, kid: "msr")
+            let expired = try await ownKeys.sign(Claims(sub: "1", name: "bob", exp: .init(value: Date().addingTimeInterval(-1)),
+                                                        iat: .init(value: Date().addingTimeInterval(-900))), kid: "msr")
+            let valid = try await ownKeys.sign(Claims(sub: "1", name: "bob", exp: .init(value: Date().addingTimeInterval(60)),
+                                                      iat: .init(value: Date())), kid: "msr")
+            let awaited2 = try await client.call(.get, "/v1/recommendations", token: valid).status
+            XCTAssertEqual(awaited2, .ok, "the key file signs")
+            for bad in [String(forged), foreign, expired, "not.a.token", String(repeating: "a", count: 10_000)] {
+                XCTAssertError(try await client.call(.get, "/v1/recommendations", token: bad), .unauthorized, code: "invalid_token",
+                               field: "Authorization")
+            }
+            XCTAssertError(try await client.call(.get, "/v1/recommendations", headers: [.authorization: "Basic Ym9iOng="]),
+                           .unauthorized, code: "unauthorized", field: "Authorization")
+            _ = state
+        }
+    }
+
+    func testFiveFailedLoginsLockTheAccountUntilAnAdminUnlocksIt() async throws {
+        let fixture = try ServiceFixture()
+        _ = try await AdminSetup.createAdmin(configFile: fixture.config, name: "root", password: "Admin-pass-123")
+        try await fixture.test { _, client in
+            _ = try await client.signUp("carol")
+            for _ in 0..<4 {
+                XCTAssertError(try await client.call(.post, "/v1/token", #"{"username": "carol", "password": "Wrong-pass-123"}"#),
+                               .unauthorized, code: "invalid_credentials")
+            }
+            // A success resets the count: four more failures still do not lock.
+            _ = try await client.signIn("carol")
+            for _ in 0..<4 {
+                _ = try await client.call(.post, "/v1/token", #"{"username": "carol", "password": "Wrong-pass-123"}"#)
+            }
+            _ = try await client.signIn("carol")
+            for _ in 0..<5 {
+                _ = try await client.call(.post, "/v1/token", #"{"username": "carol", "password": "Wrong-pass-123"}"#)
+            }
+            // Locked: even the right password is refused.
+            let locked = try await client.call(.post, "/v1/token", #"{"username": "carol", "password": "Good-pass-123"}"#)
+            XCTAssertError(locked, .forbidden, code: "account_locked")
+            XCTAssertTrue(locked.string("error.message")?.contains("locked after 5 failed logins") ?? false, locked.text)
+            let admin = try await client.signIn("root", password: "Admin-pass-123")
+            let users = try await client.call(.get, "/v1/admin/users", token: admin)
+            XCTAssertTrue(users.text.contains(#""locked_until":"20"#), users.text)
+            let awaited3 = try await client.call(.post, "/v1/admin/users/carol/unlock", token: admin).status
+            XCTAssertEqual(awaited3, .noContent)
+            _ = try await client.signIn("carol")
+            // Unknown names get the same answer as wrong passwords.
+            XCTAssertError(try await client.call(.post, "/v1/token", #"{"username": "nobody", "password": "Good-pass-123"}"#),
+                           .unauthorized, code: "invalid_credentials")
+        }
+    }
+
+    func testADeletedUserCannotSignInAndTheirTokenStopsWorking() async throws {
+        let fixture = try ServiceFixture()
+        _ = try await AdminSetup.createAdmin(configFile: fixture.config, name: "root", password: "Admin-pass-123")
+        try await fixture.test { _, client in
+            let token = try await client.signUp("dave")
+            let admin = try await client.signIn("root", password: "Admin-pass-123")
+            let awaited4 = try await client.call(.delete, "/v1/admin/users/dave", token: admin).status
+            XCTAssertEqual(awaited4, .noContent)
+            XCTAssertError(try await client.call(.get, "/v1/recommendations", token: token), .unauthorized, code: "invalid_token")
+            XCTAssertError(try await client.call(.post, "/v1/token", #"{"username": "dave", "password": "Good-pass-123"}"#),
+                           .unauthorized, code: "invalid_credentials")
+            XCTAssertError(try await client.call(.delete, "/v1/admin/users/dave", token: admin), .notFound, code: "not_found")
+            // The last admin cannot be deleted.
+            XCTAssertError(try await client.call(.delete, "/v1/admin/users/root", token: admin), .conflict, code: "last_admin")
+        }
+    }
+
+    func testCreateAdminRefusesAWeakPasswordAndATakenName() async throws {
+        let fixture = try ServiceFixture()
+        let weak = await asyncErrorMessage { _ = try await AdminSetup.createAdmin(configFile: fixture.config, name: "root", password: "weak") }
+        XCTAssertEqual(weak,
+                       "password: expected at least 10 characters with an upper-case letter, a lower-case letter, a digit and a symbol")
+        _ = try await AdminSetup.createAdmin(configFile: fixture.config, name: "root", password: "Admin-pass-123")
+        let taken = await asyncErrorMessage { _ = try await AdminSetup.createAdmin(configFile: fixture.config, name: "root", password: "Admin-pass-123") }
+        XCTAssertEqual(taken,
+                       "user name 'root': already taken (promote it from the admin area, or pick another)")
+    }
+}
+
+/// The message of the MSRError an async call throws.
+func asyncErrorMessage(_ body: () async throws -> Void) async -> String {
+    do {
+        try await body()
+        return "no error"
+    } catch let error as MSRError {
+        return error.message
+    } catch {
+        return "\(error)"
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import HTTPTypes
+import MSRCore
+import MSRService
+import XCTest
+
+/// The admin API: who may call it, and the params edits.
+final class AdminAPITests: XCTestCase {
+    /// Every admin route: anonymous 401, a user 403.
+    func testAdminRoutesNeedTheAdminRole() async throws {
+        let fixture = try ServiceFixture()
+        _ = try await AdminSetup.createAdmin(configFile: fixture.config, name: "root", password: "Admin-pass-123")
+        try await fixture.test { _, client in
+            let user = try await client.signUp("lena")
+            let admin = try await client.signIn("root", password: "Admin-pass-123")
+            let routes: [(HTTPTypes.HTTPRequest.Method, String, String?)] = [
+                (.get, "/v1/admin/params", nil), (.put, "/v1/admin/params", "{}"), (.post, "/v1/admin/retrain", nil),
+                (.get, "/v1/jobs/1", nil), (.get, "/v1/admin/users", nil), (.delete, "/v1/admin/users/lena", nil),
+                (.post, "/v1/admin/users/lena/unlock", nil), (.post, "/v1/admin/users/lena/promote", nil),
+            ]
+            for (method, uri, body) in routes {
+                XCTAssertError(try await client.call(method, uri, body), .unauthorized, code: "unauthorized")
+                XCTAssertError(try await client.call(method, uri, body, token: user), .forbidden, code: "forbidden")
+            }
+            let users = try await client.call(.get, "/v1/admin/users", token: admin)
+            XCTAssertEqual(users.count("users"), 2)
+            let awaited1 = try await client.call(.post, "/v1/admin/users/lena/promote", token: admin).status
+            XCTAssertEqual(awaited1, .noContent)
+            let awaited2 = try await client.call(.get, "/v1/admin/users", token: user).status
+            XCTAssertEqual(awaited2, .ok, "promoted")
+            XCTAssertError(try await client.call(.get, "/v1/jobs/999", token: admin), .notFound, code: "not_found", field: "id")
+        }
+    }
+
+    func testParamsAreEditedInPlaceAndABadValueLeavesTheFileUntouched() async throws {
+        let fixture = try ServiceFixture()
+        _ = try await AdminSetup.createAdmin(configFile: fixture.config, name: "root", password: "Admin-pass-123")
+        let before = try String(contentsOfFile: fixture.params, encoding: .utf8)
+        try await fixture.test { state, client in
+            let admin = try await client.signIn("root", password: "Admin-pass-123")
+            let current = try await client.call(.get, "/v1/admin/params", token: admin)
+            XCTAssertEqual(current["train.max_depth"], .int(5))
+            XCTAssertEqual(current["cluster.covariance_type"], .string("spherical"))
+            XCTAssertNil(current["ingest"], "only train and cluster")
+
+            let refused: [(String, String, String)] = [
+                (#"{"train": {"max_depth": 0}}"#, "train.max_depth", "train.max_depth: expected an integer in [1, 64], got \"0\""),
+                (#"{"train": {"learning_rate": -1}}"#, "train.learning_rate", "train.learning_rate: expected a number > 0"),
+                (#"{"train": {"max_depht": 3}}"#, "train.max_depht", "unknown key"),
+                (#"{"cluster": {"covariance_type": "round"}}"#, "cluster.covariance_type", ""),
+                (#"{"cluster": {"covariance_type": "full\nevil: 1"}}"#, "cluster.covariance_type", ""),
+                (#"{"ingest": {"genres": ["a", "b"]}}"#, "ingest", "only train and cluster can be changed here"),
+                (#"{"train": 5}"#, "train", "expected an object of train keys and values"),
+                (#"{"train": {"max_depth": {"a": 1}}}"#, "train.max_depth", "expected a number, true or false, a word or a list"),
+                (#"{"train": {"max_depth": null}}"#, "train.max_depth", "expected a number, true or false, a word or a list"),
+            ]
+            for (body, field, message) in refused {
+                let reply = try await client.call(.put, "/v1/admin/params", body, token: admin)
+                XCTAssertError(reply, .unprocessableContent, code: "invalid_field", field: field)
+                XCTAssertTrue(reply.string("error.message")?.contains(message) ?? false, "\(body): \(reply.text)")
+                XCTAssertFalse(reply.string("error.message")?.contains(".check-") ?? true, "names params.yaml, not the temporary")
+                XCTAssertEqual(try String(contentsOfFile: fixture.params, encoding: .utf8), before, body)
+            }
+            let changed = try await client.call(.put, "/v1/admin/params",
+                                                #"{"train": {"max_depth": 6, "learning_rate": 0.05}, "cluster": {"n_components": [2, 3, 2, 2, 2, 2, 2, 2, 2, 2]}}"#,
+                                                token: admin)
+            XCTAssertEqual(changed.status, .ok, changed.text)
+            XCTAssertEqual(changed["train.max_depth"], .int(6))
+            XCTAssertEqual(changed.count("changes"), 3, changed.text)
+            let after = try String(contentsOfFile: fixture.params, encoding: .utf8)
+            XCTAssertTrue(after.contains("  max_depth: 6               # 1 to 64 (64: no limit)"), after)
+            XCTAssertTrue(after.contains("  learning_rate: 0.05        # > 0"), after)
+            XCTAssertTrue(after.contains("n_components: [2, 3, 2, 2, 2, 2, 2, 2, 2, 2]"), after)
+            XCTAssertEqual(try Params.load(path: fixture.params).train.maxDepth, 6)
+            // Everything else is as it was.
+            XCTAssertEqual(after.split(separator: "\n").count, before.split(separator: "\n").count)
+            let audit = try await state.database.auditLog(limit: 1)
+            XCTAssertEqual(audit.first?.action, "params")
+            XCTAssertEqual(audit.first?.detail, "cluster.n_components: 3 -> [2, 3, 2, 2, 2, 2, 2, 2, 2, 2]; train.learning_rate: 0.008 -> 0.05; train.max_depth: 5 -> 6")
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import HTTPTypes
+import MSRCore
+import MSRService
+import XCTest
+
+/// Health, readiness, metrics, the OpenAPI file, body limits, unknown routes, headers.
+final class OperationsTests: XCTestCase {
+    func testHealthReadinessMetricsAndOpenAPI() async throws {
+        try await ServiceFixture().test { _, client in
+            let awaited1 = try await client.call(.get, "/healthz").text
+            XCTAssertEqual(awaited1, "{\"status\":\"ok\"}\n")
+            let ready = try await client.call(.get, "/readyz")
+            XCTAssertEqual(ready.string("status"), "ready")
+            XCTAssertEqual(ready["songs"], .int(10674), "every song of the base")
+            _ = try await client.call(.get, "/nowhere")
+            let metrics = try await client.call(.get, "/metrics")
+            XCTAssertTrue(metrics.text.contains(#"msr_http_requests_total{route="/readyz",method="GET",status="200"} 1"#), metrics.text)
+            XCTAssertTrue(metrics.text.contains(#"msr_http_requests_total{route="NotFound",method="GET",status="404"} 1"#), metrics.text)
+            XCTAssertTrue(metrics.text.contains("msr_http_request_duration_seconds_bucket{"), metrics.text)
+            XCTAssertTrue(metrics.text.contains(#"msr_model_info{version=""#), metrics.text)
+            let openapi = try await client.call(.get, "/openapi.yaml")
+            XCTAssertEqual(openapi.headers[.contentType], "application/yaml; charset=utf-8")
+            XCTAssertTrue(openapi.text.hasPrefix("openapi: 3.1.0"))
+        }
+    }
+
+    func testErrorsAreJSONWithARequestID() async throws {
+        let fixture = try ServiceFixture(limits: ["max_body_kb": 1])
+        try await fixture.test { _, client in
+            let missing = try await client.call(.get, "/v1/nothing")
+            XCTAssertError(missing, .notFound, code: "not_found")
+            XCTAssertNotNil(missing.headers[HTTPField.Name("X-Request-Id")!])
+            let big = try await client.call(.post, "/v1/users", "{\"username\": \"" + String(repeating: "a", count: 2000) + "\"}")
+            XCTAssertError(big, .contentTooLarge, code: "body_too_large")
+        }
+    }
+
+    func testTheAddressLimitAnswers429() async throws {
+        let fixture = try ServiceFixture(limits: ["requests_per_minute": 3])
+        try await fixture.test { _, client in
+            for _ in 0..<3 {
+                let status = try await client.call(.get, "/v1/recommendations").status
+                XCTAssertEqual(status, .unauthorized)
+            }
+            let refused = try await client.call(.get, "/v1/recommendations")
+            XCTAssertError(refused, .tooManyRequests, code: "rate_limited")
+            XCTAssertNotNil(refused.headers[.retryAfter])
+        }
+    }
+
+    func testLoginsPerAddressAreLimited() async throws {
+        let fixture = try ServiceFixture(limits: ["logins_per_minute": 2])
+        try await fixture.test { _, client in
+            for _ in 0..<2 {
+                XCTAssertError(try await client.call(.post, "/v1/token", #"{"username": "x", "password": "y"}"#), .unauthorized,
+                               code: "invalid_credentials")
+            }
+            XCTAssertError(try await client.call(.post, "/v1/token", #"{"username": "x", "password": "y"}"#), .tooManyRequests,
+                           code: "rate_limited")
+        }
+    }
+}

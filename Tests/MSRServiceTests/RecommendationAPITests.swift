@@ -1,0 +1,167 @@
+import Foundation
+import HTTPTypes
+import MSRCore
+import MSRService
+import XCTest
+
+/// POST /v1/recommendations in every playlist format, its errors, the log, the history,
+/// exclude_seen, the per-user limit, and similar songs.
+final class RecommendationAPITests: XCTestCase {
+    /// Track ids of the fixture's song base, in file order.
+    static func trackIDs(_ fixture: ServiceFixture, count: Int) throws -> [String] {
+        let text = try String(contentsOfFile: "\(fixture.path)/data/raw/song_df.csv", encoding: .utf8)
+        return text.split(separator: "\n").dropFirst().prefix(count).map { String($0.split(separator: ",")[0]) }
+    }
+
+    func testEveryPlaylistFormatGetsTheSameRecommendations() async throws {
+        let fixture = try ServiceFixture()
+        let ids = try Self.trackIDs(fixture, count: 20)
+        let uris = ids.map { "\"spotify:track:\($0)\"" }.joined(separator: ", ")
+        let bodies = [
+            #"{"playlist": "\#(ids.joined(separator: " "))"}"#,
+            #"{"playlist": "\#(ids.map { "https://open.spotify.com/track/\($0)?si=x" }.joined(separator: "\\n"))"}"#,
+            #"{"playlist": [\#(uris)]}"#,
+            #"{"playlist": {"name": "mine", "pid": 7, "tracks": [\#(ids.map { "{\"track_uri\": \"spotify:track:\($0)\"}" }.joined(separator: ","))]}}"#,
+            #"{"playlist": {"tracks": {"items": [\#(ids.map { "{\"track\": {\"uri\": \"spotify:track:\($0)\"}}" }.joined(separator: ","))]}}}"#,
+            #"{"playlist": {"info": {}, "playlists": [{"pid": 1, "tracks": []}, {"pid": 2, "tracks": [\#(ids.map { "{\"track_uri\": \"spotify:track:\($0)\"}" }.joined(separator: ","))]}]}, "pid": 2}"#,
+        ]
+        try await fixture.test { _, client in
+            let token = try await client.signUp("erin")
+            var answers: [JSONValue] = []
+            for body in bodies {
+                let reply = try await client.call(.post, "/v1/recommendations", body, token: token)
+                XCTAssertEqual(reply.status, .ok, reply.text)
+                XCTAssertEqual(reply.count("recommendations"), 10, reply.text)
+                XCTAssertEqual(reply.string("model_version")?.count, 12, reply.text)
+                XCTAssertNotNil(reply.string("predicted_genre"))
+                XCTAssertEqual(reply["playlist.known_tracks"], .int(20), reply.text)
+                answers.append(reply["recommendations"] ?? .null)
+                // None of the playlist's own songs comes back.
+                for id in ids { XCTAssertFalse(reply.text.contains("\"\(id)\""), id) }
+            }
+            XCTAssertEqual(Set(answers.map { $0.compact() }).count, 1, "every format, the same songs")
+            let k = try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(ids[0])", "k": 100}"#, token: token)
+            XCTAssertEqual(k.count("recommendations"), 100)
+        }
+        // Each call is one line of the log msr-monitor reads, with the user.
+        let lines = try String(contentsOfFile: fixture.log, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, bodies.count + 1)
+        XCTAssertTrue(lines.allSatisfy { $0.contains(#""user":"erin""#) && $0.contains(#""similarity":"#) }, "\(lines)")
+    }
+
+    func testABadPlaylistIsRefusedNamingItsJSONPath() async throws {
+        let fixture = try ServiceFixture()
+        let id = try Self.trackIDs(fixture, count: 1)[0]
+        let cases: [(String, String, String)] = [
+            (#"{"k": 10}"#, "playlist", "missing field 'playlist' (a playlist JSON, or track ids and URLs as a string)"),
+            (#"{"playlist": ""}"#, "playlist", "expected track ids, spotify:track: URIs or open.spotify.com track URLs, got nothing"),
+            (#"{"playlist": "\#(id) nonsense"}"#, "playlist[1]",
+             #"expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got "nonsense""#),
+            (#"{"playlist": "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M"}"#, "playlist[0]",
+             #"expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got "https://open.spotify.com/playlist/37i9dQZF1DXcBWIGoYBM5M" (a playlist URL needs Spotify's API: paste its track links or ids)"#),
+            (#"{"playlist": {"tracks": [{"track_uri": "spotify:track:\#(id)"}, {"track_uri": 5}]}}"#, "playlist.tracks[1]",
+             "playlist: tracks[1]: expected one of track_uri, uri, id, track_id"),
+            (#"{"playlist": ["\#(id)", "spotify:track:short"]}"#, "playlist[1]",
+             #"playlist: [1]: expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got "spotify:track:short""#),
+            (#"{"playlist": {"tracks": [{"id": "0000000000000000000000", "danceability": 1e308}]}}"#, "playlist.tracks[0].danceability", ""),
+            (#"{"playlist": {"name": "x"}}"#, "playlist", ""),
+            (#"{"playlist": {"tracks": []}}"#, "playlist", "playlist has no tracks"),
+            (#"{"playlist": ["0000000000000000000000"]}"#, "playlist", "playlist: none of its 1 tracks is in the song base or carries its audio features"),
+            (#"{"playlist": {"playlists": [{"pid": 1, "tracks": ["\#(id)"]}, {"pid": 2, "tracks": ["\#(id)"]}]}}"#, "playlist.playlists",
+             "the slice holds 2 playlists: give the pid of one"),
+            (#"{"playlist": {"playlists": [{"pid": 1, "tracks": ["\#(id)"]}]}, "pid": 9}"#, "pid", "no playlist with pid 9 in the slice"),
+            (#"{"playlist": "\#(id)", "k": 0}"#, "k", "expected a whole number from 1 to 100"),
+            (#"{"playlist": "\#(id)", "k": 101}"#, "k", "expected a whole number from 1 to 100"),
+            (#"{"playlist": "\#(id)", "k": "ten"}"#, "k", "expected a whole number from 1 to 100"),
+            (#"{"playlist": "\#(id)", "k": 2.5}"#, "k", "expected a whole number from 1 to 100"),
+            (#"{"playlist": "\#(id)", "exclude_seen": "yes"}"#, "exclude_seen", "expected true or false"),
+            (#"{"playlist": "\#(id)", "extra": 1}"#, "extra", "unknown field (expected: playlist, k, exclude_seen, pid)"),
+        ]
+        try await fixture.test { _, client in
+            let token = try await client.signUp("frank")
+            for (body, field, message) in cases {
+                let reply = try await client.call(.post, "/v1/recommendations", body, token: token)
+                XCTAssertError(reply, .unprocessableContent, code: "invalid_field", field: field)
+                if !message.isEmpty { XCTAssertEqual(reply.string("error.message"), message, body) }
+            }
+            let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+            XCTAssertError(try await client.call(.post, "/v1/recommendations", #"{"playlist": \#(deep)}"#, token: token),
+                           .badRequest, code: "invalid_request")
+            XCTAssertError(try await client.call(.post, "/v1/recommendations", "{\"playlist\": \"\u{FFFD}\"}", token: token),
+                           .unprocessableContent, code: "invalid_field", field: "playlist[0]")
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.log), "a refused playlist is not logged")
+    }
+
+    func testHistoryPagesAndExcludeSeenOffersNewSongs() async throws {
+        let fixture = try ServiceFixture()
+        let ids = try Self.trackIDs(fixture, count: 5)
+        try await fixture.test { _, client in
+            let token = try await client.signUp("gina")
+            let body = #"{"playlist": "\#(ids.joined(separator: ","))", "k": 5}"#
+            let first = try await client.call(.post, "/v1/recommendations", body, token: token)
+            let again = try await client.call(.post, "/v1/recommendations", body, token: token)
+            XCTAssertEqual(first["recommendations"], again["recommendations"], "the same request, the same answer")
+            let fresh = try await client.call(.post, "/v1/recommendations",
+                                              #"{"playlist": "\#(ids.joined(separator: ","))", "k": 5, "exclude_seen": true}"#, token: token)
+            let seen = Set((0..<5).compactMap { first.string("recommendations.\($0).uri") })
+            let offered = Set((0..<5).compactMap { fresh.string("recommendations.\($0).uri") })
+            XCTAssertEqual(offered.count, 5)
+            XCTAssertTrue(seen.isDisjoint(with: offered), "\(seen) \(offered)")
+
+            let page1 = try await client.call(.get, "/v1/recommendations?page=1&per_page=2", token: token)
+            XCTAssertEqual(page1["total"], .int(3))
+            XCTAssertEqual(page1.count("items"), 2)
+            XCTAssertEqual(page1["items.0.result.recommendations"], fresh["recommendations"], "newest first")
+            let page2 = try await client.call(.get, "/v1/recommendations?page=2&per_page=2", token: token)
+            XCTAssertEqual(page2.count("items"), 1)
+            XCTAssertError(try await client.call(.get, "/v1/recommendations?page=0", token: token), .unprocessableContent,
+                           code: "invalid_field", field: "page")
+            // Another user sees none of it.
+            let other = try await client.signUp("hank")
+            let awaited1 = try await client.call(.get, "/v1/recommendations", token: other)["total"]
+            XCTAssertEqual(awaited1, .int(0))
+        }
+    }
+
+    func testTheUserLimitAnswers429WithRetryAfter() async throws {
+        let fixture = try ServiceFixture(limits: ["recommendations_per_minute": 5])
+        let id = try Self.trackIDs(fixture, count: 1)[0]
+        try await fixture.test { _, client in
+            let token = try await client.signUp("ivan")
+            for _ in 0..<5 {
+                let awaited2 = try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(id)"}"#, token: token).status
+                XCTAssertEqual(awaited2, .ok)
+            }
+            let refused = try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(id)"}"#, token: token)
+            XCTAssertError(refused, .tooManyRequests, code: "rate_limited")
+            let wait = Int(refused.headers[.retryAfter] ?? "") ?? 0
+            XCTAssertTrue((1...12).contains(wait), "Retry-After \(wait)")
+            // The limit is per user.
+            let other = try await client.signUp("judy")
+            let awaited3 = try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(id)"}"#, token: other).status
+            XCTAssertEqual(awaited3, .ok)
+        }
+    }
+
+    func testSimilarSongsAreTheTracksNearestNeighbours() async throws {
+        let fixture = try ServiceFixture()
+        let id = try Self.trackIDs(fixture, count: 1)[0]
+        try await fixture.test { _, client in
+            let token = try await client.signUp("kate")
+            let reply = try await client.call(.get, "/v1/tracks/\(id)/similar?k=7&same_genre=true", token: token)
+            XCTAssertEqual(reply.status, .ok, reply.text)
+            XCTAssertEqual(reply.count("recommendations"), 7)
+            let genre = reply.string("predicted_genre")
+            XCTAssertTrue((0..<7).allSatisfy { reply.string("recommendations.\($0).genre") == genre }, reply.text)
+            XCTAssertFalse(reply.text.contains("\"\(id)\""))
+            XCTAssertError(try await client.call(.get, "/v1/tracks/0000000000000000000000/similar", token: token), .notFound,
+                           code: "unknown_track", field: "id")
+            XCTAssertError(try await client.call(.get, "/v1/tracks/xyz/similar", token: token), .unprocessableContent,
+                           code: "invalid_field", field: "id")
+            XCTAssertError(try await client.call(.get, "/v1/tracks/\(id)/similar?k=1000", token: token), .unprocessableContent,
+                           code: "invalid_field", field: "k")
+            XCTAssertError(try await client.call(.get, "/v1/tracks/\(id)/similar"), .unauthorized, code: "unauthorized")
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import Foundation
+import MSRCore
+import XCTest
+
+/// msr-serve as a user starts it: the one-line refusals, create-admin, a real port, SIGTERM.
+final class ServeCommandTests: XCTestCase {
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs msr-serve to its end in `folder`.
+    func serve(_ arguments: [String], in folder: String, stdin: String = "") throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(ServiceFixture.binaries)/msr-serve")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let input = Pipe(), out = Pipe(), err = Pipe()
+        process.standardInput = input
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        input.fileHandleForWriting.write(Data(stdin.utf8))
+        try input.fileHandleForWriting.close()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    func testWithoutModelsItSaysToRunThePipeline() throws {
+        let folder = NSTemporaryDirectory() + "msr-serve-empty-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        for file in ["config.yaml", "params.yaml", "schema.yaml"] {
+            try FileManager.default.copyItem(atPath: "\(ServiceFixture.repository)/\(file)", toPath: "\(folder)/\(file)")
+        }
+        let run = try serve(["--port", "0"], in: folder)
+        XCTAssertEqual(run.status, 66, run.stderr)
+        XCTAssertEqual(run.stderr, "msr-serve: models/catalog.msrix: no song index: run make pipeline first\n")
+    }
+
+    func testCreateAdminReadsThePasswordFromStandardInput() throws {
+        let fixture = try ServiceFixture()
+        let made = try serve(["create-admin", "root", "--config", fixture.config], in: fixture.path, stdin: "Admin-pass-123\n")
+        XCTAssertEqual(made.status, 0, made.stderr)
+        XCTAssertEqual(made.stdout, "admin 'root' created in \(fixture.path)/data/serve/msr.sqlite\n")
+        let weak = try serve(["create-admin", "toor", "--config", fixture.config], in: fixture.path, stdin: "password\n")
+        XCTAssertEqual(weak.status, 65)
+        XCTAssertEqual(weak.stderr, "msr-serve: password: expected at least 10 characters with an upper-case letter, a lower-case letter, a digit and a symbol\n")
+        let none = try serve(["create-admin", "toor", "--config", fixture.config], in: fixture.path)
+        XCTAssertEqual(none.status, 65)
+        XCTAssertEqual(none.stderr, "msr-serve: stdin: expected the password on one line\n")
+    }
+
+    func testATakenPortIsOneLineAndSIGTERMStopsTheServer() throws {
+        let fixture = try ServiceFixture()
+        // Hold a port, then ask msr-serve for it.
+        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(holder) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, length) } }
+        listen(holder, 1)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(holder, $0, &length) } }
+        let port = Int(UInt16(bigEndian: address.sin_port))
+        let taken = try serve(["--config", fixture.config, "--params", fixture.params, "--port", "\(port)"], in: fixture.path)
+        XCTAssertEqual(taken.status, 69, taken.stderr)
+        XCTAssertEqual(taken.stderr.split(separator: "\n").last.map(String.init),
+                       "msr-serve: cannot listen on 127.0.0.1:\(port): the port is taken (another msr-serve?); pick another with --port")
+
+        // A free port: it answers, then SIGTERM ends it with status 0.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(ServiceFixture.binaries)/msr-serve")
+        process.arguments = ["--config", fixture.config, "--params", fixture.params, "--port", "0"]
+        process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("msr-serve: listening on http://127.0.0.1:"), text)
+        let url = text.split(separator: " ")[3]
+        let health = try Data(contentsOf: URL(string: "\(url)/healthz")!)
+        XCTAssertEqual(String(decoding: health, as: UTF8.self), "{\"status\":\"ok\"}\n")
+        process.terminate()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+    }
+}
