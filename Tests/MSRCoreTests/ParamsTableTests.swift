@@ -2,10 +2,33 @@ import MSRTestSupport
 import XCTest
 @testable import MSRCore
 
-/// Each params section's declared table drives its reader, its YAML text and its MLflow params.
+/// Each params section's declared table drives its reader, its YAML text, its MLflow params and
+/// the README's documentation of it.
 final class ParamsTableTests: XCTestCase {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().path
+
+    func testREADMEShowsEverySectionsTable() throws {
+        let readme = try String(contentsOfFile: "\(Self.root)/README.md", encoding: .utf8)
+        let tables = Params.markdown
+        XCTAssertTrue(readme.contains("## Params\n"), "README.md has a Params section")
+        XCTAssertTrue(readme.contains("\n" + tables + "\n"),
+                      "README.md's Params section is the tables the code declares; replace it by:\n\n\(tables)")
+        for section in Params.sectionTypes {
+            XCTAssertTrue(tables.contains("### `\(section.name)`\n"), section.name)
+        }
+    }
+
+    func testTheTablesRenderKeyRangeDefaultAndMeaning() {
+        let table = BoostingParams.markdownTable
+        XCTAssertTrue(table.hasPrefix("| key | value | default | meaning |\n| --- | --- | --- | --- |\n"), table)
+        XCTAssertTrue(table.contains("| `learning_rate` (required) | a number > 0 | `0.008` | Shrinkage of each tree's contribution. |\n"),
+                      table)
+        XCTAssertTrue(table.contains("| `subsample` | a number in (0, 1] | `1.0` | "), table)
+        XCTAssertEqual(table.components(separatedBy: "\n").count, BoostingParams.fields.count + 3)
+        XCTAssertTrue(Params.markdown.contains("read by `msr-evaluate --recommender`."))
+        XCTAssertTrue(Params.markdown.contains("### `ingest`\nThe genres the song base keeps; read by `msr-ingest`, `msr-validate`, `msr-feed`.\n"))
+    }
 
     /// params.yaml holds the code's defaults, every section and key of the tables.
     func testParamsYAMLHoldsEveryDefault() throws {
