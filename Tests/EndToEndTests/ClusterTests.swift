@@ -66,7 +66,7 @@ final class ClusterTests: XCTestCase {
     func testMoreComponentListsThanGenresIsRefused() throws {
         let workspace = try Workspace()
         try workspace.runPipeline()
-        try workspace.edit("params.yaml", "n_components: 3 ", "n_components: [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3] ")
+        try workspace.edit("params.yaml", "n_components: 3\n", "n_components: [3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3]\n")
         XCTAssertFails(try workspace.run("cluster"), status: 65,
                        "msr-cluster: params.yaml: cluster.n_components: 11 values for 10 genres (data/to_rec/genres.txt): "
                        + "give one value, or one per genre")
@@ -86,7 +86,7 @@ final class ClusterTests: XCTestCase {
         // Nine genres refit with 2 components; rock (label 9), cut to 100 songs, cannot have 150.
         let rock = try XCTUnwrap(workspace.read("data/to_rec/to_rec_9.csv")).split(separator: "\n").prefix(101)
         try workspace.write(rock.joined(separator: "\n") + "\n", to: "data/to_rec/to_rec_9.csv")
-        try workspace.edit("params.yaml", "n_components: 3 ", "n_components: [2, 2, 2, 2, 2, 2, 2, 2, 2, 150] ")
+        try workspace.edit("params.yaml", "n_components: 3\n", "n_components: [2, 2, 2, 2, 2, 2, 2, 2, 2, 150]\n")
         let result = try workspace.run("cluster")
         XCTAssertFails(result, status: 65, "msr-cluster: params.yaml: cluster.n_components[9]: 150 components for genre 'rock', "
                        + "which has 100 songs (data/to_rec/to_rec_9.csv): expected an integer in [1, 100]")

@@ -66,30 +66,36 @@ final class ProjectFilesTests: XCTestCase {
                        "p.yaml:4:14: transform.test_size: expected a number in (0, 1), got \"1\"")
     }
 
-    /// The keys the code reads in a params section: what it lists when it meets an unknown one.
+    /// The keys the reader accepts in a params section: what it lists when it meets an unknown one.
     func keysTheCodeReads(in section: String, of paramsText: String) throws -> [String] {
         let probe = paramsText.replacingOccurrences(of: "\n\(section):\n", with: "\n\(section):\n  zz_probe: 1\n")
         XCTAssertNotEqual(probe, paramsText, "params.yaml has no section \(section)")
         let message = loadError(probe, as: "params.yaml") { _ = try Params.load(path: $0) }
         let listed = try XCTUnwrap(message.range(of: "(expected one of: "), message)
-        return message[listed.upperBound...].dropLast().components(separatedBy: ", ").sorted()
+        return message[listed.upperBound...].dropLast().components(separatedBy: ", ")
+    }
+
+    /// params.yaml has every section of the table, with exactly its keys, and the reader accepts
+    /// exactly those keys, in the table's order.
+    func testParamsYAMLListsExactlyTheKeysOfEachSectionsTable() throws {
+        let paramsText = try String(contentsOfFile: "\(Self.root)/params.yaml", encoding: .utf8)
+        var params = try ConfigValue.load(path: "\(Self.root)/params.yaml").mapping()
+        XCTAssertEqual(params.keys.sorted(), Params.sectionTypes.map { $0.name }.sorted(), "params.yaml has every section")
+        for section in Params.sectionTypes {
+            XCTAssertEqual(try params.required(section.name).mapping().keys.sorted(), section.keys.sorted(),
+                           "params.yaml's \(section.name) lists every key of the table, and no other")
+            XCTAssertEqual(try keysTheCodeReads(in: section.name, of: paramsText), section.keys,
+                           "the reader of \(section.name) accepts the table's keys")
+        }
     }
 
     func testDVCListsExactlyTheParamsKeysEachStageReads() throws {
-        let paramsText = try String(contentsOfFile: "\(Self.root)/params.yaml", encoding: .utf8)
-        var params = try ConfigValue.load(path: "\(Self.root)/params.yaml").mapping()
-        var fileKeys: [String: [String]] = [:]
-        for section in params.keys {
-            fileKeys[section] = try params.required(section).mapping().keys.sorted()
-            XCTAssertEqual(fileKeys[section], try keysTheCodeReads(in: section, of: paramsText),
-                           "params.yaml's \(section) lists every key the code reads, and no other")
-        }
         var dvc = try ConfigValue.load(path: "\(Self.root)/dvc.yaml").mapping()
         var stages = try dvc.required("stages").mapping()
         for stage in Stage.allCases where stage != .predict {
             var entry = try stages.required(stage.dvcName).mapping()
             let listed = try entry.optional("params")?.list().map { try $0.string() } ?? []
-            let expected = stage.paramsSections.flatMap { section in (fileKeys[section] ?? []).map { "\(section).\($0)" } }
+            let expected = stage.paramsSections.flatMap { section in section.keys.map { "\(section.name).\($0)" } }
             XCTAssertEqual(listed.sorted(), expected.sorted(), "dvc.yaml's \(stage.dvcName) stage lists the keys it reads")
         }
     }

@@ -48,8 +48,7 @@ public struct ConfigValue: Sendable {
 
     /// A plain scalar read as a whole number, at least `minimum` and at most `maximum`.
     public func int(min minimum: Int = .min, max maximum: Int = .max) throws -> Int {
-        let what = Self.describe("an integer", min: minimum == .min ? nil : "\(minimum)",
-                                 max: maximum == .max ? nil : "\(maximum)")
+        let what = ParamKind.int(min: minimum == .min ? nil : minimum, max: maximum == .max ? nil : maximum).expected
         guard case .scalar(let text, true) = node.content,
               let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
             throw expected(what)
@@ -63,8 +62,7 @@ public struct ConfigValue: Sendable {
     /// `exclusiveMin` and `exclusiveMax` make the bounds strict (`0 < test_size < 1`).
     public func double(min minimum: Double? = nil, max maximum: Double? = nil,
                        exclusiveMin: Bool = false, exclusiveMax: Bool = false) throws -> Double {
-        let what = Self.describe("a number", min: minimum.map(NumberFormat.compact), max: maximum.map(NumberFormat.compact),
-                                 exclusiveMin: exclusiveMin, exclusiveMax: exclusiveMax)
+        let what = ParamKind.number(min: minimum, max: maximum, exclusiveMin: exclusiveMin, exclusiveMax: exclusiveMax).expected
         guard case .scalar(let text, true) = node.content, let value = Double(text), value.isFinite else {
             throw expected(what)
         }
@@ -103,18 +101,6 @@ public struct ConfigValue: Sendable {
 
     static func isNull(_ text: String) -> Bool {
         text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL"
-    }
-
-    /// "an integer >= 1", "a number in (0, 1)", "a number in [0, 1]".
-    static func describe(_ kind: String, min: String?, max: String?,
-                         exclusiveMin: Bool = false, exclusiveMax: Bool = false) -> String {
-        switch (min, max) {
-        case let (min?, max?):
-            return "\(kind) in \(exclusiveMin ? "(" : "[")\(min), \(max)\(exclusiveMax ? ")" : "]")"
-        case let (min?, nil): return "\(kind) \(exclusiveMin ? ">" : ">=") \(min)"
-        case let (nil, max?): return "\(kind) \(exclusiveMax ? "<" : "<=") \(max)"
-        case (nil, nil): return kind
-        }
     }
 }
 

@@ -9,17 +9,22 @@ public enum Stage: String, Sendable, CaseIterable {
 
     /// The params.yaml sections the stage reads, whole: dvc.yaml lists every key of them for
     /// the stage (a test holds it to that), and `stamp(of:)` prints them for make.
-    public var paramsSections: [String] {
+    public var paramsSections: [any ParamsSection.Type] {
         switch self {
-        case .ingest, .validate: ["ingest"]
-        case .feed: ["ingest", "feed"]
-        case .transform: ["transform"]
-        case .train: ["train"]
+        case .ingest, .validate: [IngestParams.self]
+        case .feed: [IngestParams.self, FeedParams.self]
+        case .transform: [TransformParams.self]
+        case .train: [BoostingParams.self]
         case .evaluate, .predict: []
-        case .cluster: ["cluster"]
-        case .evaluateRecommender: ["evaluate_recommender"]
-        case .monitor: ["monitor"]
+        case .cluster: [MixtureParams.self]
+        case .evaluateRecommender: [RecommenderEvaluationParams.self]
+        case .monitor: [MonitorParams.self]
         }
+    }
+
+    /// How the stage is run: its command, with `--recommender` for the recommender's evaluation.
+    public var invocation: String {
+        self == .evaluateRecommender ? "\(command) --recommender" : command
     }
 
     /// The name dvc.yaml gives the stage.
@@ -122,18 +127,8 @@ extension StageInputs {
     /// files and the params sections dvc.yaml lists for it. `make` reruns a stage when this
     /// text changes, not on any edit of the two files.
     public func stamp(of stage: Stage) -> String {
-        let p = params
-        var sections: [Any] = stage.paramsSections.map { name -> Any in
-            switch name {
-            case "ingest": p.ingest
-            case "feed": p.feed
-            case "transform": p.transform
-            case "train": p.train
-            case "cluster": p.cluster
-            case "evaluate_recommender": p.evaluateRecommender
-            default: p.monitor
-            }
-        }
+        let names = stage.paramsSections.map { $0.name }
+        var sections: [Any] = params.sections.filter { names.contains($0.sectionName) }
         // The archive's size cap is a setting, not a path.
         if stage == .ingest { sections.append(config.ingestion) }
         let files = files(of: stage)

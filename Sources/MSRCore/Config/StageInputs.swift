@@ -40,7 +40,7 @@ public struct StageInputs: Sendable {
         // What the other stages write; the song base is written by ingest and by feed on purpose.
         let others = Stage.allCases.filter { $0 != stage }.flatMap { other in
             self.files(of: other).outputs.filter { !$0.key.hasSuffix(".song_base") }.map {
-                StageFile("\($0.key), which \(other.command)\(other == .evaluateRecommender ? " --recommender" : "") writes", $0.path)
+                StageFile("\($0.key), which \(other.invocation) writes", $0.path)
             }
         }
         try OutputCheck.check(inputs: files.inputs + extraInputs, outputs: files.outputs, others: others, configFile: configFile)

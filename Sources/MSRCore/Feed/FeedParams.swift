@@ -1,20 +1,24 @@
-/// `feed`: when msr-feed asks for retraining.
-public struct FeedParams: Sendable, Equatable {
-    /// Growth of the song base, in percent, beyond which the models are retrained.
+/// `feed`: when msr-feed asks for retraining. Each key's range, default and meaning are declared
+/// once, in `fields`.
+public struct FeedParams: ParamsSection {
+    /// `min_delta`, see `fields`.
     public var minDelta = 5.0
-    /// Population stability index of any feature beyond which the models are retrained.
+    /// `max_psi`, see `fields`.
     public var maxPSI = 0.2
-    /// Quantile bins of the song base the index is computed on.
+    /// `psi_bins`, see `fields`.
     public var psiBins = 10
 
     public init() {}
 
-    /// Reads the section; unknown keys and out-of-range values are errors naming the key.
-    init(_ value: ConfigValue) throws {
-        var section = try value.mapping()
-        minDelta = try section.optional("min_delta")?.double(min: 0) ?? minDelta
-        maxPSI = try section.optional("max_psi")?.double(min: 0) ?? maxPSI
-        psiBins = try section.optional("psi_bins")?.int(min: 2, max: 1000) ?? psiBins
-        try section.finish()
-    }
+    public static let name = "feed"
+    public static let summary = "when merged new songs call for retraining (`data/raw/retrain.flag`)"
+
+    /// The keys in reading order.
+    public static let fields: [ParamField<FeedParams>] = [
+        .number("min_delta", \.minDelta, min: 0, doc: "Growth of the song base, in percent, beyond which the models are retrained."),
+        .number("max_psi", \.maxPSI, min: 0,
+                doc: "Population stability index of any feature against the base beyond which the models are retrained."),
+        .int("psi_bins", \.psiBins, 2...1000,
+             doc: "Quantile bins of the song base the index is computed on (a discrete feature's repeated edges merge bins)."),
+    ]
 }

@@ -183,7 +183,7 @@ public struct PlaylistReader {
             && (!integer || value.rounded() == value)
         guard !valid else { return }
         let kind = integer ? "an integer" : "a finite number"
-        let range = bounded ? ConfigValue.describe(kind, min: low.map(NumberFormat.compact), max: high.map(NumberFormat.compact))
+        let range = bounded ? ParamKind.describe(kind, min: low.map(NumberFormat.compact), max: high.map(NumberFormat.compact))
             : "\(kind) in [-\(Self.unboundedLimitText), \(Self.unboundedLimitText)]"
         let got = value.isFinite ? NumberFormat.compact(value) : "a number beyond the range of a double"
         throw fail(path, "expected \(range)\(bounded ? " (\(schemaFile))" : ""), got \(got)")

@@ -1,43 +1,44 @@
 /// `evaluate_recommender`: the held-out playlists `msr-evaluate --recommender` builds from the
-/// test split.
-public struct RecommenderEvaluationParams: Sendable, Equatable {
-    /// How many playlists, 1 to `maxPlaylists`.
+/// test split. Each key's range, default and meaning are declared once, in `fields`.
+///
+/// The limits keep the stage within minutes and tens of megabytes: every playlist is answered
+/// by three methods, each scanning the whole catalogue up to three times, and the draws and
+/// answers are held in memory (20,000,000 playlists crashed the stage; k of a million ran for
+/// hours). 10,000 playlists of 500 tracks hold 40 MB of draws.
+public struct RecommenderEvaluationParams: ParamsSection {
+    /// `playlists`, see `fields`.
     public var playlists = 500
-    /// Each playlist's length is drawn uniformly from `minTracks...maxTracks`, both within
-    /// 1...`maxTracksLimit`.
+    /// `min_tracks`, see `fields`.
     public var minTracks = 10
+    /// `max_tracks`, see `fields`.
     public var maxTracks = 30
-    /// Share of the playlists mixing two genres (two thirds of the tracks from the first);
-    /// the others hold one genre. In [0, 1].
+    /// `mixed_share`, see `fields`.
     public var mixedShare = 0.5
-    /// Songs recommended per playlist, 1 to `maxK`: precision is precision@k.
+    /// `k`, see `fields`.
     public var k = 10
-    /// Seed of the playlists' draw.
+    /// `random_state`, see `fields`.
     public var randomState: UInt64 = 42
-
-    // The limits keep the stage within minutes and tens of megabytes: every playlist is answered
-    // by three methods, each scanning the whole catalogue up to three times, and the draws and
-    // answers are held in memory (20,000,000 playlists crashed the stage; k of a million ran
-    // for hours). 10,000 playlists of 500 tracks hold 40 MB of draws.
-    /// The most playlists: 20 times the default.
-    public static let maxPlaylists = 10_000
-    /// The longest playlist.
-    public static let maxTracksLimit = 500
-    /// The most songs recommended per playlist.
-    public static let maxK = 100
 
     public init() {}
 
-    /// Reads the section; unknown keys and out-of-range values are errors naming the key.
-    init(_ value: ConfigValue) throws {
-        var section = try value.mapping()
-        playlists = try section.optional("playlists")?.int(min: 1, max: Self.maxPlaylists) ?? playlists
-        minTracks = try section.optional("min_tracks")?.int(min: 1, max: Self.maxTracksLimit) ?? minTracks
-        let maxValue = section.optional("max_tracks")
-        maxTracks = try maxValue?.int(min: minTracks, max: Self.maxTracksLimit) ?? Swift.max(maxTracks, minTracks)
-        mixedShare = try section.optional("mixed_share")?.double(min: 0, max: 1) ?? mixedShare
-        k = try section.optional("k")?.int(min: 1, max: Self.maxK) ?? k
-        randomState = UInt64(try section.optional("random_state")?.int(min: 0) ?? Int(randomState))
-        try section.finish()
-    }
+    public static let name = "evaluate_recommender"
+    public static let summary = "the recommender's offline evaluation on held-out playlists drawn from the test split"
+
+    /// The longest playlist.
+    static let maxTracksLimit = 500
+
+    /// The keys in reading order.
+    public static let fields: [ParamField<RecommenderEvaluationParams>] = [
+        .int("playlists", \.playlists, 1...10_000, doc: "Playlists drawn (20 times the default at most)."),
+        .int("min_tracks", \.minTracks, 1...maxTracksLimit, doc: "Shortest playlist: each length is drawn uniformly from `min_tracks` to `max_tracks`."),
+        // At least min_tracks, read before it; absent, it is raised to min_tracks.
+        ParamField("max_tracks", .int(1...maxTracksLimit), doc: "Longest playlist, at least `min_tracks`.",
+                   read: { section, value in section.maxTracks = try value.int(min: section.minTracks, max: maxTracksLimit) },
+                   whenAbsent: { section in section.maxTracks = Swift.max(section.maxTracks, section.minTracks) },
+                   text: { "\($0.maxTracks)" }),
+        .number("mixed_share", \.mixedShare, min: 0, max: 1,
+                doc: "Share of the playlists mixing two genres (two thirds of the tracks from the first); the others hold one."),
+        .int("k", \.k, 1...100, doc: "Songs recommended per playlist: precision is precision@k."),
+        .seed("random_state", \.randomState, doc: "Seed of the playlists' draw."),
+    ]
 }

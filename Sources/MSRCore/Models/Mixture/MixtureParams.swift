@@ -1,10 +1,10 @@
 /// `cluster`: the Gaussian mixtures' settings, named as scikit-learn's `GaussianMixture` names them.
 ///
+/// Each key's range, default (params.yaml's value) and meaning are declared once, in `fields`.
 /// Every count and limit has a range that keeps msr-cluster within memory and time (an EM
 /// iteration's work grows with songs x components x features, or x features squared for full
-/// covariances; the silhouette score's with its sample squared); a value outside it is refused
-/// with its key path and the range.
-public struct MixtureParams: Sendable, Equatable {
+/// covariances; the silhouette score's with its sample squared).
+public struct MixtureParams: ParamsSection {
     /// The shape of each component's covariance.
     public enum CovarianceType: String, Sendable, Equatable, CaseIterable {
         /// One variance per component.
@@ -17,31 +17,57 @@ public struct MixtureParams: Sendable, Equatable {
         case full
     }
 
-    /// Components per genre: one value for every genre, or one per genre in label order; each in
-    /// [1, `maxComponents`] and at most the genre's songs (checked when the genre is read).
+    /// `n_components`, see `fields`: one value for every genre, or one per genre in label order.
     public var nComponents: [Int] = [3]
+    /// `covariance_type`, see `fields`.
     public var covarianceType = CovarianceType.spherical
-    /// At least 0.
+    /// `random_state`, see `fields`.
     public var randomState: UInt64 = 42
-    /// Initialisations tried, in [1, 100]; the one with the best lower bound is kept.
+    /// `n_init`, see `fields`.
     public var nInit = 1
-    /// EM iterations per initialisation at most, in [1, 10000].
+    /// `max_iter`, see `fields`.
     public var maxIter = 100
-    /// Convergence threshold on the change of the lower bound (mean log-likelihood); above 0.
+    /// `tol`, see `fields`.
     public var tol = 1e-3
-    /// Added to the covariances' diagonals, keeping them positive definite; at least 0.
+    /// `reg_covar`, see `fields`.
     public var regCovar = 1e-6
-    /// Rows the silhouette score is computed on at most, in [2, 50000] (a seeded sample beyond:
-    /// it is quadratic).
+    /// `silhouette_sample_size`, see `fields`.
     public var silhouetteSampleSize = 10_000
 
     /// Most components a genre's mixture may have: the fit's time and memory grow with songs x
     /// components (the responsibilities hold one double per song and component).
     public static let maxComponents = 256
-    /// The ranges, one place for the reader and the documentation.
-    public static let nInitRange = 1...100, maxIterRange = 1...10_000, silhouetteSampleSizeRange = 2...50_000
 
     public init() {}
+
+    public static let name = "cluster"
+    public static let summary = "the Gaussian mixtures, one per genre, on standardised features"
+
+    /// The keys in reading order.
+    public static let fields: [ParamField<MixtureParams>] = [
+        ParamField("n_components", .intPerGenre(min: 1, max: maxComponents), required: true,
+                   doc: "Components of each genre's mixture, at most the genre's songs: one value for every genre, or a list in label order.",
+                   read: { section, value in section.nComponents = try readComponents(value) },
+                   text: { $0.nComponents.count == 1 ? "\($0.nComponents[0])" : YAMLText.flowList($0.nComponents.map(String.init)) }),
+        .choice("covariance_type", \.covarianceType, required: true,
+                doc: "Shape of each component's covariance: one variance, one per feature, one full matrix shared, or one each."),
+        .seed("random_state", \.randomState, required: true, doc: "Seed of the k-means++ starts and of the silhouette's sample."),
+        .int("n_init", \.nInit, 1...100, doc: "Initialisations tried; the one with the best lower bound is kept."),
+        .int("max_iter", \.maxIter, 1...10_000, doc: "EM iterations per initialisation at most."),
+        .number("tol", \.tol, min: 0, exclusiveMin: true,
+                doc: "Convergence threshold on the change of the lower bound (mean log-likelihood)."),
+        .number("reg_covar", \.regCovar, min: 0, doc: "Added to the covariances' diagonals, keeping them positive definite."),
+        .int("silhouette_sample_size", \.silhouetteSampleSize, 2...50_000,
+             doc: "Songs the silhouette score is computed on at most: it is quadratic, so larger genres are scored on a seeded sample."),
+    ]
+
+    /// One whole number in [1, `maxComponents`], or a non-empty list of them.
+    private static func readComponents(_ value: ConfigValue) throws -> [Int] {
+        guard case .sequence = value.node.content else { return [try value.int(min: 1, max: maxComponents)] }
+        let components = try value.list().map { try $0.int(min: 1, max: maxComponents) }
+        guard !components.isEmpty else { throw value.error("expected at least one value") }
+        return components
+    }
 
     /// The components for genre `label` of `genreCount`.
     public func components(forLabel label: Int) -> Int {
@@ -51,33 +77,5 @@ public struct MixtureParams: Sendable, Equatable {
     /// The key path of genre `label`'s components: `cluster.n_components` or `cluster.n_components[label]`.
     public func componentsKey(forLabel label: Int) -> String {
         nComponents.count == 1 ? "cluster.n_components" : "cluster.n_components[\(label)]"
-    }
-
-    /// Reads the `cluster` section of params.yaml; unknown keys and values out of range are errors.
-    init(_ value: ConfigValue) throws {
-        var section = try value.mapping()
-        func int(_ value: ConfigValue, _ range: ClosedRange<Int>) throws -> Int {
-            try value.int(min: range.lowerBound, max: range.upperBound)
-        }
-        let components = try section.required("n_components")
-        if case .sequence = components.node.content {
-            nComponents = try components.list().map { try int($0, 1...Self.maxComponents) }
-            guard !nComponents.isEmpty else { throw components.error("expected at least one value") }
-        } else {
-            nComponents = [try int(components, 1...Self.maxComponents)]
-        }
-        let type = try section.required("covariance_type")
-        guard let covariance = CovarianceType(rawValue: try type.string()) else {
-            throw type.expected("one of spherical, diag, tied, full")
-        }
-        covarianceType = covariance
-        randomState = UInt64(try section.required("random_state").int(min: 0))
-        nInit = try section.optional("n_init").map { try int($0, Self.nInitRange) } ?? nInit
-        maxIter = try section.optional("max_iter").map { try int($0, Self.maxIterRange) } ?? maxIter
-        tol = try section.optional("tol")?.double(min: 0, exclusiveMin: true) ?? tol
-        regCovar = try section.optional("reg_covar")?.double(min: 0) ?? regCovar
-        silhouetteSampleSize = try section.optional("silhouette_sample_size").map { try int($0, Self.silhouetteSampleSizeRange) }
-            ?? silhouetteSampleSize
-        try section.finish()
     }
 }
