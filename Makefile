@@ -7,7 +7,7 @@ SOURCES := Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o 
 # A stage that fails leaves no stale target behind (msr-validate writes its status file even
 # when the data is invalid; make must not take it as up to date).
 .DELETE_ON_ERROR:
-.PHONY: all setup build pipeline feed test bench clean install
+.PHONY: all setup build pipeline feed test bench clean install serve
 
 all: pipeline
 
@@ -59,12 +59,20 @@ metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_
 
 pipeline: setup metrics/metrics.json models/mixtures/mixture_0.json metrics/reco_metrics.json metrics/monitoring.json
 
+# The service (issue 10): built on its own (the pipeline never links its web stack), then run
+# over the models the pipeline built, on serve.host:serve.port of config.yaml (127.0.0.1:8080).
+$(BIN)/msr-serve: $(SOURCES) | setup
+	scripts/build --product msr-serve
+
+serve: pipeline $(BIN)/msr-serve
+	$(BIN)/msr-serve
+
 # The executables, into $(PREFIX)/bin: `make install PREFIX=~/.local`, then ~/.local/bin on PATH.
 PREFIX ?= /usr/local
 STAGES := ingest validate transform train evaluate cluster predict monitor feed
-install: build
+install: build $(BIN)/msr-serve
 	install -d $(PREFIX)/bin
-	install -m 755 $(addprefix $(BIN)/msr-,$(STAGES)) $(PREFIX)/bin/
+	install -m 755 $(addprefix $(BIN)/msr-,$(STAGES) serve) $(PREFIX)/bin/
 
 # The unit and end-to-end tests; every stage killed at random moments and run on a full disk
 # (scripts/check-crash); every reader fuzzed for 60 s (scripts/fuzz, libFuzzer with

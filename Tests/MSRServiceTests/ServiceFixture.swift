@@ -72,6 +72,8 @@ final class ServiceFixture: @unchecked Sendable {
         path = NSTemporaryDirectory() + "msr-serve-\(UUID().uuidString)"
         try FileManager.default.copyItem(atPath: template, toPath: path)
         var text = try String(contentsOfFile: "\(path)/config.yaml", encoding: .utf8)
+        // The repository's serve section (last in the file) gives way to the test's.
+        if let serve = text.range(of: "\nserve:\n") { text = String(text[..<serve.lowerBound]) + "\n" }
         for folder in ["data/", "models/", "metrics/"] {
             text = text.replacingOccurrences(of: ": \(folder)", with: ": \(path)/\(folder)")
         }
