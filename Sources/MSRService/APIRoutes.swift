@@ -16,9 +16,7 @@ struct APIRoutes {
             let body = try await JSONBody.read(request, limit: state.maxBody)
             try body.only(["username", "password"])
             let user = try await accounts.register(name: try body.string("username"), password: try body.string("password"))
-            var response = JSONResponse.make(user.json, status: .created)
-            response.headers[.location] = "/v1/users/\(user.name)"
-            return response
+            return JSONResponse.make(user.json, status: .created)
         }
 
         v1.post("token") { request, context -> Response in
@@ -39,7 +37,7 @@ struct APIRoutes {
                 throw APIError.unprocessable("playlist", "missing field 'playlist' (a playlist JSON, or track ids and URLs as a string)")
             }
             let k = try body.int("k", in: 1...100, default: 10)
-            let pid = body.object["pid"] == nil ? nil : try body.int("pid", in: 0...Int(Int32.max), default: 0)
+            let pid = body.object["pid"] == nil || body.object["pid"] == .null ? nil : try body.int("pid", in: 0...Int(Int32.max), default: 0)
             let playlist = try recommendations.playlist(value, pid: pid)
             let (result, _) = try await recommendations.recommend(playlist, k: k, excludeSeen: try body.bool("exclude_seen", default: false),
                                                                   user: user)
@@ -60,7 +58,8 @@ struct APIRoutes {
 
         v1.get("tracks/:id/similar") { request, context -> Response in
             _ = try context.requireUser()
-            let given = context.parameters.get("id") ?? ""
+            let raw = context.parameters.get("id") ?? ""
+            let given = raw.removingPercentEncoding ?? raw
             let k = try Query.int(request, "k", in: 1...100, default: 10)
             let sameGenre = try Query.bool(request, "same_genre", default: false)
             guard let id = Playlist.trackID(given) else {

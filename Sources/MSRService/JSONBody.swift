@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MSRCore
+import NIOCore
 
 /// A request's JSON object body, read within the size limit, with typed fields whose errors
 /// name the field (400 for a malformed body, 422 for a refused value).
@@ -12,8 +13,13 @@ struct JSONBody {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
             throw HTTPError(.contentTooLarge)
         }
-        let body = request.body
-        let buffer = try await body.collect(upTo: limit)
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            // A chunked body (no Content-Length) stops here, at the limit.
+            throw HTTPError(.contentTooLarge)
+        }
         let bytes = Array(buffer.readableBytesView)
         guard !bytes.isEmpty else { throw APIError.invalid(nil, "expected a JSON object body, got an empty body") }
         let value: JSONValue

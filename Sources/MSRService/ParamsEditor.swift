@@ -6,7 +6,12 @@ import MSRCore
 /// very loader the stages use before the file is replaced atomically.
 enum ParamsEditor {
     /// The sections the admin area edits.
-    static let sections = ["train", "cluster"]
+    static let sections = [BoostingParams.name, MixtureParams.name]
+    /// Each editable section's declared keys (the params tables).
+    static let declaredKeys: [String: [String]] = [
+        BoostingParams.name: BoostingParams.fields.map { $0.key },
+        MixtureParams.name: MixtureParams.fields.map { $0.key },
+    ]
 
     /// The editable sections' current values, typed as YAML plain scalars read (numbers,
     /// booleans, strings, lists).
@@ -72,6 +77,10 @@ enum ParamsEditor {
             var inserted: [String] = []
             for key in values.keys.sorted() {
                 let field = "\(section).\(key)"
+                // Only declared keys reach the file's text: any other would be written as is.
+                guard declaredKeys[section]?.contains(key) ?? false else {
+                    throw APIError.unprocessable(field, "unknown key (expected one of: \((declaredKeys[section] ?? []).joined(separator: ", ")))")
+                }
                 let text = try yaml(values[key]!, field: field)
                 if let pair = keys.first(where: { $0.key.scalarText == key }) {
                     guard pair.value.line == pair.key.line else {
@@ -109,7 +118,11 @@ enum ParamsEditor {
         try AtomicFile.write(text, to: temporary)
         defer { unlink(temporary) }
         do {
-            _ = try Params.load(path: temporary)
+            let params = try Params.load(path: temporary)
+            let components = params.cluster.nComponents.count, genres = params.ingest.genres.count
+            guard components == 1 || components == genres else {
+                throw APIError.unprocessable("cluster.n_components", "expected one value or one per genre (\(genres)), got \(components)")
+            }
         } catch var error as MSRError {
             error.message = error.message.replacingOccurrences(of: temporary, with: file)
             throw APIError.unprocessable(error.field, error.message)

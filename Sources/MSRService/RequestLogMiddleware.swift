@@ -28,7 +28,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             "request_id": .string(context.id), "method": .string(request.method.rawValue), "route": .string(route),
             "path": .string(String(request.uri.path.prefix(200))), "status": .stringConvertible(response.status.code),
             "ms": .string(String(format: "%.3f", seconds * 1000)), "client": .string(context.client),
-            "user": .string(context.user?.name ?? "-"),
+            "user": .string(context.signedIn.user ?? "-"),
         ])
         return response
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import Synchronization
 
 /// What the service knows about a request as it passes the middleware: the client's address,
 /// and who signed in (by bearer token or session cookie).
@@ -12,6 +13,9 @@ public struct ServiceContext: RequestContext {
     public var user: User?
     /// The browser session the user came with (absent for API tokens).
     public var session: BrowserSession?
+    /// Who signed in, seen by the outer middleware too (each middleware holds its own copy of
+    /// the context, so the request log reads the name here, by reference).
+    let signedIn = SignedIn()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
@@ -36,4 +40,14 @@ public struct ServiceContext: RequestContext {
 public struct BrowserSession: Sendable {
     public var tokenHash: String
     public var csrf: String
+}
+
+/// The name of the user a request signed in as, shared by every copy of its context.
+final class SignedIn: Sendable {
+    private let name = Mutex<String?>(nil)
+
+    var user: String? {
+        get { name.withLock { $0 } }
+        set { name.withLock { $0 = newValue } }
+    }
 }

@@ -67,6 +67,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 context.session = BrowserSession(tokenHash: hash, csrf: csrf)
             }
         }
+        context.signedIn.user = context.user?.name
         return try await next(request, context)
     }
 }

@@ -58,11 +58,16 @@ final class AdminAPITests: XCTestCase {
                 (#"{"train": 5}"#, "train", "expected an object of train keys and values"),
                 (#"{"train": {"max_depth": {"a": 1}}}"#, "train.max_depth", "expected a number, true or false, a word or a list"),
                 (#"{"train": {"max_depth": null}}"#, "train.max_depth", "expected a number, true or false, a word or a list"),
+                // Keys the table does not declare never reach the text (one was written as a comment).
+                (##"{"train": {"#note": 1}}"##, "train.#note", "unknown key (expected one of: learning_rate, "),
+                (#"{"train": {"": 1}}"#, "train.", "unknown key"),
+                (##"{"train": {"max_depth: 7 #": 1}}"##, "train.max_depth: 7 #", "unknown key"),
+                (#"{"cluster": {"n_components": [1, 2]}}"#, "cluster.n_components", "expected one value or one per genre (10), got 2"),
             ]
             for (body, field, message) in refused {
                 let reply = try await client.call(.put, "/v1/admin/params", body, token: admin)
                 XCTAssertError(reply, .unprocessableContent, code: "invalid_field", field: field)
-                XCTAssertTrue(reply.string("error.message")?.contains(message) ?? false, "\(body): \(reply.text)")
+                XCTAssertTrue(message.isEmpty || reply.string("error.message")?.contains(message) ?? false, "\(body): \(reply.text)")
                 XCTAssertFalse(reply.string("error.message")?.contains(".check-") ?? true, "names params.yaml, not the temporary")
                 XCTAssertEqual(try String(contentsOfFile: fixture.params, encoding: .utf8), before, body)
             }

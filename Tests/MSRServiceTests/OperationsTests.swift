@@ -1,5 +1,9 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Synchronization
 import MSRCore
 import MSRService
 import XCTest
@@ -59,5 +63,42 @@ final class OperationsTests: XCTestCase {
             XCTAssertError(try await client.call(.post, "/v1/token", #"{"username": "x", "password": "y"}"#), .tooManyRequests,
                            code: "rate_limited")
         }
+    }
+
+    func testEachRequestIsOneLogLineWithTheSignedInUser() async throws {
+        let lines = LogLines()
+        let fixture = try ServiceFixture()
+        let state = try await fixture.state(logger: Logger(label: "test") { _ in lines })
+        try await Application(router: state.router()).test(.router) { client in
+            let token = try await client.signUp("olga")
+            _ = try await client.call(.get, "/v1/recommendations?page=1", token: token)
+        }
+        let requests = lines.events.filter { $0.message == "request" }
+        XCTAssertEqual(requests.map { $0.metadata["route"] ?? "" }, ["/v1/users", "/v1/token", "/v1/recommendations"])
+        XCTAssertEqual(requests.map { $0.metadata["user"] ?? "" }, ["-", "-", "olga"])
+        XCTAssertEqual(requests.map { $0.metadata["status"] ?? "" }, ["201", "200", "200"])
+        XCTAssertEqual(Set(requests.compactMap { $0.metadata["request_id"] }).count, 3)
+    }
+}
+
+/// A log handler keeping every event's message and metadata.
+final class LogLines: LogHandler, @unchecked Sendable {
+    struct Event {
+        var message: String
+        var metadata: [String: String]
+    }
+    private let stored = Mutex<[Event]>([])
+    var events: [Event] { stored.withLock { $0 } }
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .info
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let values = (event.metadata ?? [:]).mapValues { $0.description }
+        stored.withLock { $0.append(Event(message: event.message.description, metadata: values)) }
     }
 }

@@ -40,12 +40,15 @@ final class RecommendationAPITests: XCTestCase {
                 for id in ids { XCTAssertFalse(reply.text.contains("\"\(id)\""), id) }
             }
             XCTAssertEqual(Set(answers.map { $0.compact() }).count, 1, "every format, the same songs")
+            // A null pid is an absent one.
+            let nullPID = try await client.call(.post, "/v1/recommendations", #"{"playlist": ["\#(ids[0])"], "pid": null}"#, token: token)
+            XCTAssertEqual(nullPID.status, .ok, nullPID.text)
             let k = try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(ids[0])", "k": 100}"#, token: token)
             XCTAssertEqual(k.count("recommendations"), 100)
         }
         // Each call is one line of the log msr-monitor reads, with the user.
         let lines = try String(contentsOfFile: fixture.log, encoding: .utf8).split(separator: "\n")
-        XCTAssertEqual(lines.count, bodies.count + 1)
+        XCTAssertEqual(lines.count, bodies.count + 2)
         XCTAssertTrue(lines.allSatisfy { $0.contains(#""user":"erin""#) && $0.contains(#""similarity":"#) }, "\(lines)")
     }
 
@@ -155,6 +158,9 @@ final class RecommendationAPITests: XCTestCase {
             let genre = reply.string("predicted_genre")
             XCTAssertTrue((0..<7).allSatisfy { reply.string("recommendations.\($0).genre") == genre }, reply.text)
             XCTAssertFalse(reply.text.contains("\"\(id)\""))
+            // A URI or link, percent-encoded in the path, names the same track.
+            let encoded = try await client.call(.get, "/v1/tracks/spotify%3Atrack%3A\(id)/similar?k=7&same_genre=true", token: token)
+            XCTAssertEqual(encoded["recommendations"], reply["recommendations"], encoded.text)
             XCTAssertError(try await client.call(.get, "/v1/tracks/0000000000000000000000/similar", token: token), .notFound,
                            code: "unknown_track", field: "id")
             XCTAssertError(try await client.call(.get, "/v1/tracks/xyz/similar", token: token), .unprocessableContent,

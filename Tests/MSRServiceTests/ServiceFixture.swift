@@ -89,7 +89,7 @@ final class ServiceFixture: @unchecked Sendable {
     deinit { try? FileManager.default.removeItem(atPath: path) }
 
     /// The service over this project.
-    func state(environment: [String: String] = [:]) async throws -> ServiceState {
+    func state(environment: [String: String] = [:], logger given: Logger? = nil) async throws -> ServiceState {
         var options = ServiceState.Options()
         options.configFile = config
         options.paramsFile = params
@@ -97,7 +97,7 @@ final class ServiceFixture: @unchecked Sendable {
         options.environment = environment
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        return try await ServiceState(options, logger: logger)
+        return try await ServiceState(options, logger: given ?? logger)
     }
 
     /// Runs `body` with a router test client of a fresh service.
