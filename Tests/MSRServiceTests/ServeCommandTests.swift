@@ -92,6 +92,21 @@ final class ServeCommandTests: XCTestCase {
         let url = text.split(separator: " ")[3]
         let health = try Data(contentsOf: URL(string: "\(url)/healthz")!)
         XCTAssertEqual(String(decoding: health, as: UTF8.self), "{\"status\":\"ok\"}\n")
+        // A chunked body (no Content-Length) over serve.limits.max_body_kb: 413, as a sized one.
+        let body = NSTemporaryDirectory() + "msr-serve-body-\(UUID().uuidString)"
+        try Data(repeating: UInt8(ascii: "a"), count: 1_100_000).write(to: URL(fileURLWithPath: body))
+        defer { try? FileManager.default.removeItem(atPath: body) }
+        for headers in [["-H", "Transfer-Encoding: chunked"], []] {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-s", "-o", "/dev/null", "-w", "%{http_code}", "-X", "POST", "--data-binary", "@\(body)"] + headers + ["\(url)/v1/users"]
+            let out = Pipe()
+            curl.standardOutput = out
+            try curl.run()
+            let code = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            curl.waitUntilExit()
+            XCTAssertEqual(code, "413", "\(headers)")
+        }
         process.terminate()
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)
