@@ -10,6 +10,9 @@ genre (cluster section) on the scaled per-genre song files. predict does what th
 per call: import pandas and scikit-learn, unpickle the classifier, read the catalogue CSV, look
 the playlist's tracks up, predict the genre, unpickle that genre's mixture, take the cluster of
 the playlist's centroid and print its first songs in alphabetical order.
+
+Imported (scripts/bench/serve_fastapi.py, serve_flask.py for scripts/bench-serve), it runs no
+command: `load(PROJECT, MODELS)` once, then `recommend(playlist, k)` per request.
 """
 import json
 import os
@@ -17,10 +20,13 @@ import pickle
 import sys
 import time
 
-mode, project, models = sys.argv[1], sys.argv[2], sys.argv[3]
-if mode == "fit":
-    import numpy as np
-    import pandas as pd
+import numpy as np
+import pandas as pd
+import sklearn  # noqa: F401  (the reference imported it whole)
+
+
+def fit(project, models):
+    """Trains and pickles the classifier, the scaler and a mixture per genre into models."""
     import yaml
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.mixture import GaussianMixture
@@ -44,19 +50,24 @@ if mode == "fit":
                                   random_state=cluster["random_state"])
         mixture.fit((songs[scaler["features"]].to_numpy() - mean) / std)
         pickle.dump(mixture, open(os.path.join(models, f"mixture_{label}.pkl"), "wb"))
-    sys.exit(0)
 
-import numpy as np
-import pandas as pd
-import sklearn  # noqa: F401  (the reference imported it whole)
 
-classifier = pickle.load(open(os.path.join(models, "classifier.pkl"), "rb"))
-scaler = pickle.load(open(os.path.join(models, "scaler.pkl"), "rb"))
-features = scaler["features"]
-mean, std = np.array(scaler["mean"]), np.array(scaler["std"])
-catalog = pd.read_csv(os.path.join(project, "data", "raw", "song_df.csv"))
-catalog.index = catalog["uri"].to_numpy()
+classifier = scaler = features = mean = std = catalog = models = None
 mixtures = {}
+
+
+def load(project, models_folder):
+    """Unpickles the classifier and the scaler and reads the catalogue, once (a server calls
+    this at start; the genres' mixtures are unpickled on first use and kept)."""
+    global classifier, scaler, features, mean, std, catalog, models
+    models = models_folder
+    classifier = pickle.load(open(os.path.join(models, "classifier.pkl"), "rb"))
+    scaler = pickle.load(open(os.path.join(models, "scaler.pkl"), "rb"))
+    features = scaler["features"]
+    mean, std = np.array(scaler["mean"]), np.array(scaler["std"])
+    catalog = pd.read_csv(os.path.join(project, "data", "raw", "song_df.csv"))
+    catalog.index = catalog["uri"].to_numpy()
+    mixtures.clear()
 
 
 def recommend(playlist, k=10):
@@ -76,11 +87,17 @@ def recommend(playlist, k=10):
     return {"predicted_genre": genre, "recommendations": chosen["uri"].head(k).tolist()}
 
 
-if mode == "predict":
-    print(json.dumps(recommend(json.load(open(sys.argv[4])))))
-else:
-    playlists = json.load(open(sys.argv[4]))["playlists"]
-    start = time.perf_counter()
-    for playlist in playlists:
-        recommend(playlist)
-    print(json.dumps({"playlists": len(playlists), "seconds": time.perf_counter() - start}))
+if __name__ == "__main__":
+    mode, project, models_folder = sys.argv[1], sys.argv[2], sys.argv[3]
+    if mode == "fit":
+        fit(project, models_folder)
+        sys.exit(0)
+    load(project, models_folder)
+    if mode == "predict":
+        print(json.dumps(recommend(json.load(open(sys.argv[4])))))
+    else:
+        playlists = json.load(open(sys.argv[4]))["playlists"]
+        start = time.perf_counter()
+        for playlist in playlists:
+            recommend(playlist)
+        print(json.dumps({"playlists": len(playlists), "seconds": time.perf_counter() - start}))

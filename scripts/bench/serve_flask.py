@@ -1,0 +1,23 @@
+"""The reference way of serving the prediction path with Flask, for scripts/bench-serve:
+`gunicorn --workers 2 serve_flask:app` (run from scripts/bench). POST /v1/recommendations
+{"playlist": <MPD playlist>, "k": 10} answers reference_predict.recommend's JSON. Each worker
+loads the models once, at start: BENCH_PROJECT names the project (its catalogue), BENCH_MODELS
+the reference models' folder (reference_predict.py fit).
+"""
+import os
+import sys
+
+from flask import Flask, jsonify, request
+
+import reference_predict
+
+reference_predict.load(os.environ["BENCH_PROJECT"], os.environ["BENCH_MODELS"])
+print(f"bench-app: models loaded in process {os.getpid()}", file=sys.stderr, flush=True)
+
+app = Flask(__name__)
+
+
+@app.post("/v1/recommendations")
+def recommendations():
+    body = request.get_json()
+    return jsonify(reference_predict.recommend(body["playlist"], int(body.get("k", 10))))
