@@ -76,9 +76,17 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
 /// JSON responses from MSRCore's `JSONValue`, compact, UTF-8.
 enum JSONResponse {
     static func make(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        var bytes: [UInt8] = []
+        value.compact(into: &bytes)
+        return make(bytes: bytes, status: status)
+    }
+
+    /// A response of JSON already serialised (compact), with its closing newline added.
+    static func make(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         var buffer = ByteBuffer()
-        buffer.writeString(value.compact())
-        buffer.writeString("\n")
+        buffer.reserveCapacity(bytes.count + 1)
+        buffer.writeBytes(bytes)
+        buffer.writeInteger(UInt8(ascii: "\n"))
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
     }
 }

@@ -39,9 +39,9 @@ struct APIRoutes {
             let k = try body.int("k", in: 1...100, default: 10)
             let pid = body.object["pid"] == nil || body.object["pid"] == .null ? nil : try body.int("pid", in: 0...Int(Int32.max), default: 0)
             let playlist = try recommendations.playlist(value, pid: pid)
-            let (result, _) = try await recommendations.recommend(playlist, k: k, excludeSeen: try body.bool("exclude_seen", default: false),
-                                                                  user: user)
-            return JSONResponse.make(result)
+            let bytes = try await recommendations.recommendBytes(playlist, k: k, excludeSeen: try body.bool("exclude_seen", default: false),
+                                                                 user: user)
+            return JSONResponse.make(bytes: bytes)
         }
 
         v1.get("recommendations") { request, context -> Response in

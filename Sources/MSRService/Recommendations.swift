@@ -56,6 +56,18 @@ struct Recommendations {
 
     /// Recommends for the user, under their per-minute limit; logs and records the answer.
     func recommend(_ playlist: Playlist, k: Int, excludeSeen: Bool, user: User) async throws -> (result: JSONValue, models: ModelStore.Models) {
+        let answer = try await answer(playlist, k: k, excludeSeen: excludeSeen, user: user)
+        return (answer.json, answer.models)
+    }
+
+    /// `recommend`'s answer as the API sends it: compact JSON bytes, serialised once for the
+    /// response and the history.
+    func recommendBytes(_ playlist: Playlist, k: Int, excludeSeen: Bool, user: User) async throws -> [UInt8] {
+        try await answer(playlist, k: k, excludeSeen: excludeSeen, user: user).bytes
+    }
+
+    private func answer(_ playlist: Playlist, k: Int, excludeSeen: Bool, user: User)
+        async throws -> (json: JSONValue, bytes: [UInt8], models: ModelStore.Models) {
         if let wait = state.recommendationLimiter.take("user:\(user.id)") {
             throw APIError.tooManyRequests("recommendations for this user", retryAfter: wait)
         }
@@ -74,9 +86,13 @@ struct Recommendations {
         guard case .object(var members) = result.json(details: recommender.catalog) else { preconditionFailure("a result is an object") }
         members["model_version"] = .string(models.version)
         let json = JSONValue.object(members)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(4096)
+        json.compact(into: &bytes)
         try RecommendationLog(path: state.config.prediction.log).append([result], user: user.name)
-        try await state.database.recordRecommendation(userID: user.id, result: json, uris: result.picks.map(\.uri))
+        try await state.database.recordRecommendation(userID: user.id, result: String(decoding: bytes, as: UTF8.self),
+                                                      uris: result.picks.map(\.uri))
         state.metrics.recommendations.increment()
-        return (json, models)
+        return (json, bytes, models)
     }
 }

@@ -1,11 +1,19 @@
 import Foundation
 import GRDB
 import MSRCore
+import Synchronization
 
 /// The service's SQLite database (WAL mode, through GRDB): users, sessions, lockouts, retrain
 /// jobs, each user's recommendation history and the audit log. Every query lives here.
 public final class ServiceDatabase: Sendable {
     let pool: DatabasePool
+    /// Users by id, as every token-authenticated request looks its user up; any write to the
+    /// users table empties it (this process is the only writer while it serves).
+    private let userCache = Mutex<[Int64: User]>([:])
+
+    private func forgetUsers() {
+        userCache.withLock { $0.removeAll() }
+    }
 
     /// Opens (creating it and its folder when absent) and migrates the database at `path`.
     public init(path: String) throws {
@@ -85,6 +93,7 @@ public final class ServiceDatabase: Sendable {
 
     /// Adds a user; a taken name (whatever its case) is `nil`.
     public func createUser(name: String, passwordHash: String, role: User.Role, now: Date = Date()) async throws -> User? {
+        defer { forgetUsers() }
         try await pool.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != nil { return nil }
             try db.execute(sql: "INSERT INTO users (name, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
@@ -101,9 +110,12 @@ public final class ServiceDatabase: Sendable {
     }
 
     public func user(id: Int64) async throws -> User? {
-        try await pool.read { db in
+        if let user = userCache.withLock({ $0[id] }) { return user }
+        let user = try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(User.init(row:))
         }
+        if let user { userCache.withLock { if $0.count > 100_000 { $0.removeAll() }; $0[id] = user } }
+        return user
     }
 
     public func users() async throws -> [User] {
@@ -121,6 +133,7 @@ public final class ServiceDatabase: Sendable {
     /// Returns the failures so far.
     @discardableResult
     public func recordFailedLogin(userID: Int64, limit: Int, until: Date) async throws -> Int {
+        defer { forgetUsers() }
         try await pool.write { db in
             try db.execute(sql: "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?", arguments: [userID])
             let failures = try Int.fetchOne(db, sql: "SELECT failed_logins FROM users WHERE id = ?", arguments: [userID]) ?? 0
@@ -134,6 +147,7 @@ public final class ServiceDatabase: Sendable {
 
     /// A successful login clears the failures.
     public func recordSuccessfulLogin(userID: Int64) async throws {
+        defer { forgetUsers() }
         try await pool.write { db in
             try db.execute(sql: "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [userID])
         }
@@ -141,6 +155,7 @@ public final class ServiceDatabase: Sendable {
 
     /// Lifts a lockout; false when no such user.
     public func unlock(name: String) async throws -> Bool {
+        defer { forgetUsers() }
         try await pool.write { db in
             try db.execute(sql: "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = ?", arguments: [name])
             return db.changesCount > 0
@@ -149,6 +164,7 @@ public final class ServiceDatabase: Sendable {
 
     /// Sets a user's role; false when no such user.
     public func setRole(name: String, _ role: User.Role) async throws -> Bool {
+        defer { forgetUsers() }
         try await pool.write { db in
             try db.execute(sql: "UPDATE users SET role = ? WHERE name = ?", arguments: [role.rawValue, name])
             return db.changesCount > 0
@@ -157,6 +173,7 @@ public final class ServiceDatabase: Sendable {
 
     /// Deletes a user with their sessions and history; false when no such user.
     public func deleteUser(name: String) async throws -> Bool {
+        defer { forgetUsers() }
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM users WHERE name = ?", arguments: [name])
             return db.changesCount > 0
@@ -203,14 +220,17 @@ public final class ServiceDatabase: Sendable {
 
     // MARK: History
 
-    /// Records what was recommended to a user, and marks those songs seen.
-    public func recordRecommendation(userID: Int64, result: JSONValue, uris: [String], now: Date = Date()) async throws {
+    /// Records what was recommended to a user (`result`: the answer's compact JSON), and marks
+    /// those songs seen: one transaction of cached statements.
+    public func recordRecommendation(userID: Int64, result: String, uris: [String], now: Date = Date()) async throws {
         try await pool.write { db in
-            try db.execute(sql: "INSERT INTO history (user_id, time, result) VALUES (?, ?, ?)",
-                           arguments: [userID, now.timeIntervalSince1970, result.compact()])
-            for uri in uris {
-                try db.execute(sql: "INSERT OR IGNORE INTO seen (user_id, uri) VALUES (?, ?)", arguments: [userID, uri])
-            }
+            try db.cachedStatement(sql: "INSERT INTO history (user_id, time, result) VALUES (?, ?, ?)")
+                .execute(arguments: [userID, now.timeIntervalSince1970, result])
+            guard !uris.isEmpty else { return }
+            let rows = Array(repeating: "(?, ?)", count: uris.count).joined(separator: ", ")
+            var arguments = StatementArguments()
+            for uri in uris { arguments += [userID, uri] }
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (user_id, uri) VALUES " + rows).execute(arguments: arguments)
         }
     }
 

@@ -22,17 +22,68 @@ public enum JSONValue: Sendable, Equatable {
 
     /// The value on one line, keys sorted, no trailing newline: for JSON Lines.
     public func compact() -> String {
+        var out: [UInt8] = []
+        compact(into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `compact()`'s UTF-8 bytes to `out`: no intermediate strings (a service writes
+    /// one result per request).
+    public func compact(into out: inout [UInt8]) {
         switch self {
-        case .array(let items): return "[" + items.map { $0.compact() }.joined(separator: ",") + "]"
+        case .null: out += "null".utf8
+        case .bool(let value): out += (value ? "true" : "false").utf8
+        case .int(let value): out += String(value).utf8
+        case .double(let value): out += (value.isFinite ? NumberFormat.shortest(value) : "null").utf8
+        case .string(let value): Self.writeString(value, to: &out)
+        case .array(let items):
+            out.append(UInt8(ascii: "["))
+            for (k, item) in items.enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                item.compact(into: &out)
+            }
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            return "{" + members.keys.sorted().map { key in
-                JSONValue.string(key).compact() + ":" + members[key]!.compact()
-            }.joined(separator: ",") + "}"
-        default:
-            var out = ""
-            write(to: &out, indent: 0)
-            return out
+            out.append(UInt8(ascii: "{"))
+            for (k, key) in members.keys.sorted().enumerated() {
+                if k > 0 { out.append(UInt8(ascii: ",")) }
+                Self.writeString(key, to: &out)
+                out.append(UInt8(ascii: ":"))
+                members[key]!.compact(into: &out)
+            }
+            out.append(UInt8(ascii: "}"))
         }
+    }
+
+    private static func writeString(_ value: String, to out: inout String) {
+        var bytes: [UInt8] = []
+        writeString(value, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A JSON string literal's bytes: `"`, `\`, and control characters escaped as `write`
+    /// escapes them; every other byte (UTF-8 included) as it is.
+    private static func writeString(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { bytes in
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): out += #"\""#.utf8
+                case UInt8(ascii: "\\"): out += #"\\"#.utf8
+                case UInt8(ascii: "\n"): out += #"\n"#.utf8
+                case UInt8(ascii: "\r"): out += #"\r"#.utf8
+                case UInt8(ascii: "\t"): out += #"\t"#.utf8
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += #"\u00"#.utf8
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 15)])
+                default: out.append(byte)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     private var isScalar: Bool {
