@@ -94,7 +94,7 @@ public final class ServiceDatabase: Sendable {
     /// Adds a user; a taken name (whatever its case) is `nil`.
     public func createUser(name: String, passwordHash: String, role: User.Role, now: Date = Date()) async throws -> User? {
         defer { forgetUsers() }
-        try await pool.write { db in
+        return try await pool.write { db in
             if try Row.fetchOne(db, sql: "SELECT 1 FROM users WHERE name = ?", arguments: [name]) != nil { return nil }
             try db.execute(sql: "INSERT INTO users (name, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
                            arguments: [name, passwordHash, role.rawValue, now.timeIntervalSince1970])
@@ -134,7 +134,7 @@ public final class ServiceDatabase: Sendable {
     @discardableResult
     public func recordFailedLogin(userID: Int64, limit: Int, until: Date) async throws -> Int {
         defer { forgetUsers() }
-        try await pool.write { db in
+        return try await pool.write { db in
             try db.execute(sql: "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?", arguments: [userID])
             let failures = try Int.fetchOne(db, sql: "SELECT failed_logins FROM users WHERE id = ?", arguments: [userID]) ?? 0
             if failures >= limit {
@@ -148,7 +148,7 @@ public final class ServiceDatabase: Sendable {
     /// A successful login clears the failures.
     public func recordSuccessfulLogin(userID: Int64) async throws {
         defer { forgetUsers() }
-        try await pool.write { db in
+        return try await pool.write { db in
             try db.execute(sql: "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [userID])
         }
     }
@@ -156,7 +156,7 @@ public final class ServiceDatabase: Sendable {
     /// Lifts a lockout; false when no such user.
     public func unlock(name: String) async throws -> Bool {
         defer { forgetUsers() }
-        try await pool.write { db in
+        return try await pool.write { db in
             try db.execute(sql: "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = ?", arguments: [name])
             return db.changesCount > 0
         }
@@ -165,7 +165,7 @@ public final class ServiceDatabase: Sendable {
     /// Sets a user's role; false when no such user.
     public func setRole(name: String, _ role: User.Role) async throws -> Bool {
         defer { forgetUsers() }
-        try await pool.write { db in
+        return try await pool.write { db in
             try db.execute(sql: "UPDATE users SET role = ? WHERE name = ?", arguments: [role.rawValue, name])
             return db.changesCount > 0
         }
@@ -174,7 +174,7 @@ public final class ServiceDatabase: Sendable {
     /// Deletes a user with their sessions and history; false when no such user.
     public func deleteUser(name: String) async throws -> Bool {
         defer { forgetUsers() }
-        try await pool.write { db in
+        return try await pool.write { db in
             try db.execute(sql: "DELETE FROM users WHERE name = ?", arguments: [name])
             return db.changesCount > 0
         }
