@@ -15,5 +15,8 @@ struct PageRoutes {
         SignInPages(state: state).add(to: pages)
         RecommendPage(state: state).add(to: pages)
         HistoryPage(state: state).add(to: pages)
+        AdminPage(state: state).add(to: pages)
+        JobPage(state: state).add(to: pages)
+        MonitoringPage(state: state).add(to: pages)
     }
 }
