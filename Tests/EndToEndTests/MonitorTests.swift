@@ -1,3 +1,4 @@
+import MSRCore
 import MSRTestSupport
 import XCTest
 
@@ -36,6 +37,37 @@ final class MonitorTests: XCTestCase {
         XCTAssertFails(try workspace.run("monitor", "--fail-under", "0.3"), status: 1,
                        "msr-monitor: rolling mean similarity 0.2600 over the last 10 calls is under --fail-under 0.3 (data/reco/recommendations.jsonl)")
         XCTAssertEqual(try workspace.run("monitor", "--fail-under", "0.25").status, 0)
+    }
+
+    /// The report msr-monitor writes from is the one the service's page shows: the same
+    /// figures, the same chart, and calls and mean similarity per genre.
+    func testTheReportHoldsTheFiguresAndTheChartOfThePage() throws {
+        let workspace = try Workspace()
+        let calls = [("pop", 0.9), ("rock", 0.5), ("pop", 0.1), ("<b>jazz</b>", 0.3)]
+        try workspace.write(log(calls), to: "data/reco/recommendations.jsonl")
+        XCTAssertEqual(try workspace.run("monitor").status, 0)
+        var params = MonitorParams()
+        params.rollingWindow = 3
+        let report = try MonitorReport.read(log: "\(workspace.path)/data/reco/recommendations.jsonl", params: params)
+        XCTAssertEqual(report.calls.map(\.genre), ["pop", "rock", "pop", "<b>jazz</b>"])
+        XCTAssertEqual(report.mean, 1.8 / 4, accuracy: 1e-12)
+        XCTAssertEqual(report.window, 3)
+        XCTAssertEqual(report.rolling.count, 4)
+        XCTAssertEqual(report.rollingMean, 0.9 / 3, accuracy: 1e-12)
+        XCTAssertEqual(report.underThreshold, 1)
+        XCTAssertEqual(report.shareUnderThreshold, 0.25)
+        XCTAssertEqual(report.genres.map(\.name), ["<b>jazz</b>", "pop", "rock"])
+        XCTAssertEqual(report.genres.map(\.calls), [1, 2, 1])
+        XCTAssertEqual(report.genres.map(\.color), ["#1f77b4", "#ff7f0e", "#2ca02c"])
+        XCTAssertEqual(report.genres[1].meanSimilarity, 0.5, accuracy: 1e-12)
+        XCTAssertTrue(report.svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\""))
+        XCTAssertTrue(report.svg.hasSuffix("</svg>"))
+        XCTAssertTrue(report.svg.contains("&lt;b&gt;jazz&lt;/b&gt;"))
+        XCTAssertFalse(report.svg.contains("<b>"))
+        // With params.yaml's window (10), the chart is the one in monitoring.html.
+        let page = try XCTUnwrap(workspace.read("metrics/monitoring.html"))
+        XCTAssertTrue(page.contains(try MonitorReport.read(log: "\(workspace.path)/data/reco/recommendations.jsonl", params: MonitorParams()).svg))
+        XCTAssertFalse(page.contains(report.svg), "another window, another rolling mean")
     }
 
     /// A log that a killed process, an older msr-predict or a stray write damaged: msr-monitor

@@ -7,6 +7,25 @@ enum MonitorPage {
                           "#bcbd22", "#17becf"]
 
     static func html(calls: [(genre: String, similarity: Double)], rolling: [Double], threshold: Double) -> String {
+        let genres = Array(Set(calls.map(\.genre))).sorted()
+        let legend = genres.enumerated().map { n, genre in
+            "<span style=\"color:\(palette[n % palette.count])\">&#9679; \(escape(genre))</span>"
+        }.joined(separator: " ")
+        return """
+        <!DOCTYPE html>
+        <html lang="en"><head><meta charset="utf-8"><title>msr monitoring</title>
+        <style>body{font-family:sans-serif;margin:2em}span{margin-right:1em}</style></head>
+        <body><h1>Recommendation similarity</h1>
+        <p>\(calls.count) calls; dashed line: threshold \(threshold); dark line: rolling mean.</p>
+        \(svg(calls: calls, rolling: rolling, threshold: threshold))
+        <p>\(legend)</p>
+        </body></html>
+
+        """
+    }
+
+    /// The chart alone: one `<svg>` element, its colours by genre in name order.
+    static func svg(calls: [(genre: String, similarity: Double)], rolling: [Double], threshold: Double) -> String {
         let width = 800.0, height = 320.0, margin = 40.0
         let genres = Array(Set(calls.map(\.genre))).sorted()
         let low = min(0, calls.map(\.similarity).min() ?? 0, threshold), high = 1.0
@@ -28,20 +47,7 @@ enum MonitorPage {
             svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"#333\" stroke-width=\"2\"><title>rolling mean</title></polyline>\n"
         }
         svg += "</svg>"
-        let legend = genres.enumerated().map { n, genre in
-            "<span style=\"color:\(palette[n % palette.count])\">&#9679; \(escape(genre))</span>"
-        }.joined(separator: " ")
-        return """
-        <!DOCTYPE html>
-        <html lang="en"><head><meta charset="utf-8"><title>msr monitoring</title>
-        <style>body{font-family:sans-serif;margin:2em}span{margin-right:1em}</style></head>
-        <body><h1>Recommendation similarity</h1>
-        <p>\(calls.count) calls; dashed line: threshold \(threshold); dark line: rolling mean.</p>
-        \(svg)
-        <p>\(legend)</p>
-        </body></html>
-
-        """
+        return svg
     }
 
     static func escape(_ text: String) -> String {

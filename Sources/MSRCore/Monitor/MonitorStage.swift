@@ -4,11 +4,7 @@ import Foundation
 /// project showed its admins: mean and rolling similarity, share of poor calls, calls per genre.
 public enum MonitorStage {
     /// One logged call.
-    struct Call {
-        var time: String
-        var genre: String
-        var similarity: Double
-    }
+    typealias Call = MonitorReport.Call
 
     /// The log's readable calls, and how many lines could not be read.
     struct Log {
@@ -24,32 +20,20 @@ public enum MonitorStage {
     /// the first one is an error instead.
     public static func run(_ inputs: StageInputs, failUnder: Double?, strict: Bool = false) throws -> String {
         let paths = inputs.config.monitoring, params = inputs.params.monitor
-        let log = try readLog(paths.log, strict: strict)
-        let calls = log.calls
-        let window = min(params.rollingWindow, max(calls.count, 1))
-        var rolling: [Double] = []
-        var sum = 0.0
-        for (n, call) in calls.enumerated() {
-            sum += call.similarity
-            if n >= params.rollingWindow { sum -= calls[n - params.rollingWindow].similarity }
-            rolling.append(sum / Double(min(n + 1, params.rollingWindow)))
-        }
-        let mean = calls.isEmpty ? 0 : calls.reduce(0) { $0 + $1.similarity } / Double(calls.count)
-        let under = calls.filter { $0.similarity < params.similarityThreshold }.count
-        var perGenre: [String: Int] = [:]
-        for call in calls { perGenre[call.genre, default: 0] += 1 }
-        let last = rolling.last ?? 0
+        let report = try MonitorReport.read(log: paths.log, params: params, strict: strict)
+        let calls = report.calls, rolling = report.rolling, window = report.window
+        let mean = report.mean, under = report.underThreshold, last = report.rollingMean
         var metrics: [String: JSONValue] = [
             "calls": .int(calls.count),
             "mean_similarity": .double(mean),
             "rolling_mean_similarity": .double(last),
             "rolling_window": .int(params.rollingWindow),
             "similarity_threshold": .double(params.similarityThreshold),
-            "share_under_threshold": .double(calls.isEmpty ? 0 : Double(under) / Double(calls.count)),
-            "calls_per_genre": .object(perGenre.mapValues(JSONValue.int)),
-            "skipped_lines": .int(log.skipped),
+            "share_under_threshold": .double(report.shareUnderThreshold),
+            "calls_per_genre": .object(Dictionary(uniqueKeysWithValues: report.genres.map { ($0.name, JSONValue.int($0.calls)) })),
+            "skipped_lines": .int(report.skipped),
         ]
-        if let first = log.firstSkipped { metrics["first_skipped"] = .string(first) }
+        if let first = report.firstSkipped { metrics["first_skipped"] = .string(first) }
         // All three outputs or none.
         let outputs = OutputSet()
         try outputs.add(JSONValue.object(metrics), to: paths.metrics)
@@ -70,8 +54,8 @@ public enum MonitorStage {
         let figures = calls.isEmpty ? "no call logged yet in \(paths.log)"
             : "mean similarity \(String(format: "%.4f", mean)), rolling mean over the last \(window) \(String(format: "%.4f", last)), "
             + "\(under) under \(NumberFormat.compact(params.similarityThreshold))"
-        let skipped = log.firstSkipped.map {
-            "; skipped \(log.skipped) unreadable line\(log.skipped == 1 ? "" : "s") (first: \($0))"
+        let skipped = report.firstSkipped.map {
+            "; skipped \(report.skipped) unreadable line\(report.skipped == 1 ? "" : "s") (first: \($0))"
         } ?? ""
         let summary = "\(calls.count) calls, \(figures)\(skipped) -> \(paths.metrics), \(paths.trend), \(paths.html)"
         if let failUnder, !calls.isEmpty, last < failUnder {
