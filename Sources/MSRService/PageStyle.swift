@@ -26,6 +26,7 @@ enum PageStyle {
     th,td{text-align:left;padding:.35em .6em;border-bottom:1px solid var(--line);vertical-align:top}
     th{font-weight:600;background:#f0f2f4}
     td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+    section.card h2{margin-top:0}
     form.card,section.card{background:#fff;border:1px solid var(--line);border-radius:6px;padding:1em 1.2em;margin:0 0 1.2em}
     label{display:block;font-weight:600;margin:.7em 0 .2em}
     label.inline{display:inline;font-weight:400;margin:0 0 0 .3em}
