@@ -266,12 +266,12 @@ def main():
                 browser.shot("failure")
             except Exception:
                 pass
-        print(f"check-browser: FAIL: {step}: {message}", file=sys.stderr)
+        where = "" if message.startswith(step + ":") else f"{step}: "
+        print(f"check-browser: FAIL: {where}{message}", file=sys.stderr)
         return 1
     finally:
         if browser:
             browser.quit()
-    print(f"check-browser: {browser.shots} screenshots in {OUT}", file=sys.stderr)
     return 0
 
 
