@@ -75,8 +75,8 @@ install: build $(BIN)/msr-serve
 	install -m 755 $(addprefix $(BIN)/msr-,$(STAGES) serve) $(PREFIX)/bin/
 
 # The unit, end-to-end and service tests; msr-serve against its OpenAPI description with
-# schemathesis (scripts/check-serve-api, on the debug build the tests made, over the embedded
-# data's pipeline); every stage killed at random moments and run on a full disk
+# schemathesis (scripts/check-serve-api) and in headless Chromium with Selenium as a person uses it
+# (scripts/check-browser), both on the debug build the tests made, over the embedded data's pipeline; every stage killed at random moments and run on a full disk
 # (scripts/check-crash); every reader fuzzed for 60 s (scripts/fuzz, libFuzzer with
 # AddressSanitizer); then the pipeline under real DVC (scripts/check-dvc), against a real MLflow
 # server (scripts/check-mlflow) and as an Airflow DAG (scripts/check-airflow).
@@ -84,6 +84,7 @@ test: setup
 	swift test --disable-swift-testing
 	$(MAKE) pipeline
 	MSR_SERVE=.build/debug/msr-serve scripts/check-serve-api
+	MSR_SERVE=.build/debug/msr-serve scripts/check-browser
 	scripts/check-crash
 	scripts/fuzz all 60
 	scripts/check-dvc

@@ -35,7 +35,9 @@ struct Recommendations {
     }
 
     private func pasted(_ text: String) throws -> Playlist {
-        let separators: (Character) -> Bool = { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\r" || $0 == "\t" || $0 == ";" }
+        // Any white space (a browser sends a text area's lines ending in "\r\n", one Character),
+        // commas and semicolons.
+        let separators: (Character) -> Bool = { $0.isWhitespace || $0 == "," || $0 == ";" }
         let items = text.split(whereSeparator: separators)
         guard !items.isEmpty else { throw APIError.unprocessable("playlist", "expected track ids, spotify:track: URIs or open.spotify.com track URLs, got nothing") }
         guard items.count <= Self.maxPastedTracks else {

@@ -20,6 +20,8 @@ final class RecommendationAPITests: XCTestCase {
         let bodies = [
             #"{"playlist": "\#(ids.joined(separator: " "))"}"#,
             #"{"playlist": "\#(ids.map { "https://open.spotify.com/track/\($0)?si=x" }.joined(separator: "\\n"))"}"#,
+            // A text area's lines, as a browser sends them.
+            #"{"playlist": "\#(ids.map { "https://open.spotify.com/track/\($0)" }.joined(separator: "\\r\\n"))"}"#,
             #"{"playlist": [\#(uris)]}"#,
             #"{"playlist": {"name": "mine", "pid": 7, "tracks": [\#(ids.map { "{\"track_uri\": \"spotify:track:\($0)\"}" }.joined(separator: ","))]}}"#,
             #"{"playlist": {"tracks": {"items": [\#(ids.map { "{\"track\": {\"uri\": \"spotify:track:\($0)\"}}" }.joined(separator: ","))]}}}"#,
