@@ -59,7 +59,7 @@ enum ParamsEditor {
     static func apply(_ changes: [String: JSONValue], file: String) throws -> Edit {
         let original = try FileBytes.read(file, what: "params file")
         var lines = String(decoding: original, as: UTF8.self).components(separatedBy: "\n")
-        let root = try ConfigValue.load(path: file)
+        let root = try ConfigValue.parse(original, file: file)
         guard case .mapping(let pairs) = root.node.content else { throw root.error("expected a mapping") }
         var log: [String] = []
         for section in changes.keys.sorted() {
@@ -111,20 +111,16 @@ enum ParamsEditor {
         return Edit(text: text, changes: log)
     }
 
-    /// Loads the edited text with the stages' loader, through a temporary file beside
-    /// params.yaml; its errors name params.yaml and the key path (422).
+    /// Checks the edited text with the stages' loader; its errors name params.yaml and the key
+    /// path (422).
     private static func check(_ text: String, file: String) throws {
-        let temporary = "\(file).check-\(getpid())-\(UInt32.random(in: 0 ... .max))"
-        try AtomicFile.write(text, to: temporary)
-        defer { unlink(temporary) }
         do {
-            let params = try Params.load(path: temporary)
+            let params = try Params.parse(Array(text.utf8), file: file)
             let components = params.cluster.nComponents.count, genres = params.ingest.genres.count
             guard components == 1 || components == genres else {
                 throw APIError.unprocessable("cluster.n_components", "expected one value or one per genre (\(genres)), got \(components)")
             }
-        } catch var error as MSRError {
-            error.message = error.message.replacingOccurrences(of: temporary, with: file)
+        } catch let error as MSRError {
             throw APIError.unprocessable(error.field, error.message)
         }
     }

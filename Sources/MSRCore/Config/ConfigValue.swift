@@ -157,9 +157,14 @@ public struct ConfigMapping {
 extension ConfigValue {
     /// The document at `path` as a root value; a file with no document is an error.
     public static func load(path: String) throws -> ConfigValue {
-        guard let root = try YAMLLoader.load(path: path) else {
-            throw MSRError.badData(file: path, "the file holds no YAML document")
+        try parse(try FileBytes.read(path, what: "YAML file"), file: path)
+    }
+
+    /// The document of YAML text as a root value, errors naming `file`; no document is an error.
+    public static func parse(_ bytes: [UInt8], file: String) throws -> ConfigValue {
+        guard let root = try YAMLLoader.parse(bytes, file: file) else {
+            throw MSRError.badData(file: file, "the file holds no YAML document")
         }
-        return ConfigValue(node: root, file: path, path: "")
+        return ConfigValue(node: root, file: file, path: "")
     }
 }

@@ -26,8 +26,18 @@ public struct Params: Sendable, Equatable {
 
     /// Loads and checks params.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> Params {
-        var root = try ConfigValue.load(path: path).mapping()
-        let params = Params(file: path, ingest: try IngestParams(try root.required(IngestParams.name)),
+        try read(ConfigValue.load(path: path))
+    }
+
+    /// Checks params.yaml's text as `load` checks the file, errors naming `file`: what an edit
+    /// is checked with before it is written.
+    public static func parse(_ bytes: [UInt8], file: String) throws -> Params {
+        try read(ConfigValue.parse(bytes, file: file))
+    }
+
+    private static func read(_ document: ConfigValue) throws -> Params {
+        var root = try document.mapping()
+        let params = Params(file: document.file, ingest: try IngestParams(try root.required(IngestParams.name)),
                             transform: try TransformParams(try root.required(TransformParams.name)),
                             train: try BoostingParams(try root.required(BoostingParams.name)),
                             cluster: try MixtureParams(try root.required(MixtureParams.name)),
