@@ -52,10 +52,7 @@ public struct Tokens: Sendable {
             guard errno == ENOENT else { throw MSRError(.io, "\(file): cannot read the JWT key (\(String(cString: strerror(errno))))") }
             let folder = URL(fileURLWithPath: file).deletingLastPathComponent().path
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            var key = [UInt8](repeating: 0, count: 32)
-            var generator = SystemRandomNumberGenerator()
-            for i in key.indices { key[i] = UInt8.random(in: .min ... .max, using: &generator) }
-            let hex = key.map { String(format: "%02x", $0) }.joined()
+            let hex = Sessions.randomToken()  // 32 random bytes, as hex
             let descriptor = open(file, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else { throw MSRError(.io, "\(file): cannot create the JWT key (\(String(cString: strerror(errno))))") }
             defer { close(descriptor) }
