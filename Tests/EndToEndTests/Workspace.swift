@@ -5,18 +5,9 @@ import XCTest
 /// A temporary project folder holding copies of the repository's config.yaml, params.yaml,
 /// schema.yaml and embedded dataset, where the built executables run as a user runs them.
 final class Workspace {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-
-    /// The folder of the built executables (beside the test bundle).
-    static let binaries: String = {
-        var url = Bundle.main.bundleURL
-        for _ in 0..<3 {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("msr-ingest").path) { return url.path }
-            url = url.deletingLastPathComponent()
-        }
-        return Bundle.main.bundleURL.path
-    }()
+    static let repository = TestPaths.repository
+    /// The folder of the built executables.
+    static let binaries = TestPaths.binaries
 
     let path: String
 

@@ -4,24 +4,16 @@ import HummingbirdTesting
 import Logging
 import MSRCore
 import MSRService
+import MSRTestSupport
 import XCTest
 
 /// A project with models built by the real stages (embedded data, 20 boosting rounds), made
 /// once per test run; each test gets its own copy (its own database, log and params), with
 /// every path in its config.yaml absolute, so that nothing depends on the working directory.
 final class ServiceFixture: @unchecked Sendable {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-
-    /// The folder of the built executables (beside the test bundle).
-    static let binaries: String = {
-        var url = Bundle.main.bundleURL
-        for _ in 0..<3 {
-            if FileManager.default.fileExists(atPath: url.appendingPathComponent("msr-ingest").path) { return url.path }
-            url = url.deletingLastPathComponent()
-        }
-        return Bundle.main.bundleURL.path
-    }()
+    static let repository = TestPaths.repository
+    /// The folder of the built executables.
+    static let binaries = TestPaths.binaries
 
     /// The project every fixture copies, built once.
     static let template: Result<String, any Error> = Result {

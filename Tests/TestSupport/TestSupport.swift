@@ -44,3 +44,20 @@ public func makeZip(at path: String, _ entries: [(name: String, text: String)]) 
         }
     }
 }
+
+/// Where the tests find the repository and the built executables.
+public enum TestPaths {
+    /// The repository's root folder.
+    public static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().path
+
+    /// The folder of the built executables (beside the test bundle).
+    public static let binaries: String = {
+        var url = Bundle.main.bundleURL
+        for _ in 0..<3 {
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("msr-ingest").path) { return url.path }
+            url = url.deletingLastPathComponent()
+        }
+        return Bundle.main.bundleURL.path
+    }()
+}
