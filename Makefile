@@ -81,6 +81,8 @@ install: build $(BIN)/msr-serve
 # AddressSanitizer); then the pipeline under real DVC (scripts/check-dvc), against a real MLflow
 # server (scripts/check-mlflow) and as an Airflow DAG (scripts/check-airflow).
 test: setup
+	@mkdir -p .build && scripts/venv --checks </dev/null >.build/venv-checks.log 2>&1 & \
+	  echo "make test: installing the checks' Python tools in the background (log: .build/venv-checks.log)"
 	swift test --disable-swift-testing
 	$(MAKE) pipeline
 	MSR_SERVE=.build/debug/msr-serve scripts/check-serve-api
