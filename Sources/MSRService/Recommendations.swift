@@ -92,7 +92,7 @@ struct Recommendations {
         bytes.reserveCapacity(4096)
         json.compact(into: &bytes)
         try RecommendationLog(path: state.config.prediction.log).append([result], user: user.name)
-        try await state.database.recordRecommendation(userID: user.id, result: String(decoding: bytes, as: UTF8.self),
+        state.database.recordRecommendation(userID: user.id, result: String(decoding: bytes, as: UTF8.self),
                                                       uris: result.picks.map(\.uri))
         state.metrics.recommendations.increment()
         return (json, bytes, models)

@@ -15,8 +15,13 @@ public final class ServiceDatabase: Sendable {
         userCache.withLock { $0.removeAll() }
     }
 
+    /// The recommendation history's batched writer (`recordRecommendation`).
+    private let historyWriter: HistoryWriter
+
     /// Opens (creating it and its folder when absent) and migrates the database at `path`.
-    public init(path: String) throws {
+    /// `historyFailed` hears of a batch of history records that could not be written (the
+    /// answers were sent already), with its size.
+    public init(path: String, historyFailed: @escaping @Sendable (any Error, Int) -> Void = { _, _ in }) throws {
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -31,6 +36,7 @@ public final class ServiceDatabase: Sendable {
         } catch {
             throw MSRError(.io, "\(path): cannot open the service database (\(error))")
         }
+        historyWriter = HistoryWriter(write: { [pool] records in try await Self.write(records, to: pool) }, failed: historyFailed)
     }
 
     private static var migrator: DatabaseMigrator {
@@ -220,28 +226,45 @@ public final class ServiceDatabase: Sendable {
 
     // MARK: History
 
-    /// Records what was recommended to a user (`result`: the answer's compact JSON), and marks
-    /// those songs seen: one transaction of cached statements.
-    public func recordRecommendation(userID: Int64, result: String, uris: [String], now: Date = Date()) async throws {
+    /// Records what was recommended to a user (`result`: the answer's compact JSON) and marks
+    /// those songs seen, without waiting: the record is written with others in the next batch
+    /// (`HistoryWriter`), before any read of the history or the seen songs.
+    public func recordRecommendation(userID: Int64, result: String, uris: [String], now: Date = Date()) {
+        historyWriter.add(.init(userID: userID, time: now, result: result, uris: uris))
+    }
+
+    /// Returns once every recommendation recorded so far is written (a graceful stop waits for
+    /// it; the history reads do it themselves).
+    public func flushHistory() async {
+        await historyWriter.flush()
+    }
+
+    /// One batch of history records in one transaction of cached statements. A record whose user
+    /// was deleted meanwhile is skipped (the batch's others are kept).
+    private static func write(_ records: [HistoryWriter.Record], to pool: DatabasePool) async throws {
         try await pool.write { db in
-            try db.cachedStatement(sql: "INSERT INTO history (user_id, time, result) VALUES (?, ?, ?)")
-                .execute(arguments: [userID, now.timeIntervalSince1970, result])
-            guard !uris.isEmpty else { return }
-            let rows = Array(repeating: "(?, ?)", count: uris.count).joined(separator: ", ")
-            var arguments = StatementArguments()
-            for uri in uris { arguments += [userID, uri] }
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (user_id, uri) VALUES " + rows).execute(arguments: arguments)
+            let history = try db.cachedStatement(sql: """
+                INSERT INTO history (user_id, time, result) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)
+                """)
+            let seen = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (user_id, uri) VALUES (?, ?)")
+            for record in records {
+                try history.execute(arguments: [record.userID, record.time.timeIntervalSince1970, record.result, record.userID])
+                guard db.changesCount > 0 else { continue }
+                for uri in record.uris { try seen.execute(arguments: [record.userID, uri]) }
+            }
         }
     }
 
     /// The songs already recommended to a user.
     public func seen(userID: Int64) async throws -> Set<String> {
-        try await pool.read { db in Set(try String.fetchAll(db, sql: "SELECT uri FROM seen WHERE user_id = ?", arguments: [userID])) }
+        await flushHistory()
+        return try await pool.read { db in Set(try String.fetchAll(db, sql: "SELECT uri FROM seen WHERE user_id = ?", arguments: [userID])) }
     }
 
     /// One page of a user's history, newest first, and the total count.
     public func history(userID: Int64, page: Int, perPage: Int) async throws -> (entries: [HistoryEntry], total: Int) {
-        try await pool.read { db in
+        await flushHistory()
+        return try await pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM history WHERE user_id = ?", arguments: [userID]) ?? 0
             let rows = try Row.fetchAll(db, sql: "SELECT id, time, result FROM history WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
                                         arguments: [userID, perPage, (page - 1) * perPage])

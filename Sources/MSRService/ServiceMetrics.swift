@@ -1,5 +1,6 @@
 import Foundation
 import Prometheus
+import Synchronization
 
 /// What `/metrics` reports, in Prometheus' text format: requests by route and status, their
 /// latency, recommendations served, the model version and retrain jobs.
@@ -20,13 +21,32 @@ public final class ServiceMetrics: Sendable {
     /// Counts a request and records its latency, by route pattern (never the raw path, whose
     /// ids would make the label set grow without bound) and status.
     func request(route: String, method: String, status: Int, seconds: Double) {
-        registry.makeCounter(descriptor: .init(metricName: "msr_http_requests", unitName: "total", helpText: "HTTP requests by route and status."),
-                             labels: [("route", route), ("method", method), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(descriptor: .init(metricName: "msr_http_request_duration", unitName: "seconds",
-                                                         helpText: "HTTP request latency by route."),
-                                       labels: [("route", route), ("method", method)], buckets: Self.buckets)
-            .recordNanoseconds(Int64(seconds * 1e9))
+        let (counter, histogram) = requestMetrics.withLock { cache in
+            let key = RequestKey(route: route, method: method, status: status)
+            if let known = cache[key] { return known }
+            let made = (registry.makeCounter(descriptor: .init(metricName: "msr_http_requests", unitName: "total",
+                                                               helpText: "HTTP requests by route and status."),
+                                             labels: [("route", route), ("method", method), ("status", String(status))]),
+                        registry.makeDurationHistogram(descriptor: .init(metricName: "msr_http_request_duration", unitName: "seconds",
+                                                                         helpText: "HTTP request latency by route."),
+                                                       labels: [("route", route), ("method", method)], buckets: Self.buckets))
+            cache[key] = made
+            return made
+        }
+        counter.increment()
+        histogram.recordNanoseconds(Int64(seconds * 1e9))
     }
+
+    /// A request's labels (the route is a pattern, so there are few of them).
+    private struct RequestKey: Hashable {
+        let route: String
+        let method: String
+        let status: Int
+    }
+
+    /// The counter and histogram of each label set met so far: the registry would build the
+    /// metric's name and look it up under its lock at every request.
+    private let requestMetrics = Mutex<[RequestKey: (Counter, DurationHistogram)]>([:])
 
     /// The model version now serving, as a gauge of 1 labelled with it.
     func modelVersion(_ version: String, previous: String?) {

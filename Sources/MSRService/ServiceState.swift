@@ -50,7 +50,9 @@ public final class ServiceState: Sendable {
         metrics = ServiceMetrics()
         let loaded = try models.reload()
         metrics.modelVersion(loaded.version, previous: nil)
-        database = try ServiceDatabase(path: settings.database)
+        database = try ServiceDatabase(path: settings.database) { error, count in
+            logger.error("history not recorded", metadata: ["records": .stringConvertible(count), "error": .string(String(describing: error))])
+        }
         try await database.failInterruptedJobs()
         tokens = await Tokens(key: key, lifetime: TimeInterval(settings.tokenMinutes * 60))
         recommendationLimiter = RateLimiter(perMinute: settings.limits.recommendationsPerMinute)

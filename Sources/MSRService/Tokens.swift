@@ -1,11 +1,16 @@
 import Foundation
 import JWTKit
 import MSRCore
+import Synchronization
 
 /// API tokens: HS256 JWTs naming the user, valid `serve.token_minutes`.
 public struct Tokens: Sendable {
     let keys: JWTKeyCollection
     let lifetime: TimeInterval
+    /// Tokens already verified, so that a client's every request does not decode its token's
+    /// JSON again: a token enters only once its signature and claims checked out, and is
+    /// looked up by its whole text (signature included) with its own expiry.
+    private let verified = VerifiedTokens()
 
     /// What a token says.
     struct Claims: JWTPayload {
@@ -34,8 +39,11 @@ public struct Tokens: Sendable {
 
     /// The user id a valid token names; `nil` for a forged, expired or malformed token.
     func userID(from token: String) async -> Int64? {
-        guard token.utf8.count < 4096, let claims = try? await keys.verify(token, as: Claims.self) else { return nil }
-        return Int64(claims.sub.value)
+        guard token.utf8.count < 4096 else { return nil }
+        if let id = verified.userID(token, now: Date()) { return id }
+        guard let claims = try? await keys.verify(token, as: Claims.self), let id = Int64(claims.sub.value) else { return nil }
+        verified.add(token, userID: id, expires: claims.exp.value)
+        return id
     }
 
     /// The signing key: `MSR_JWT_KEY` when set, else the key file, made with 32 random bytes
@@ -68,5 +76,26 @@ public struct Tokens: Sendable {
         let key = bytes.filter { $0 != 0x0A && $0 != 0x0D }
         guard key.count >= 32 else { throw MSRError(.badData, "\(file): expected a key of at least 32 bytes, got \(key.count)") }
         return key
+    }
+}
+
+/// The tokens `Tokens.userID` verified, with their user and expiry; emptied when it holds
+/// `capacity` tokens (a bound, not an eviction policy: clients re-verify once).
+final class VerifiedTokens: Sendable {
+    static let capacity = 10_000
+    private let tokens = Mutex<[String: (userID: Int64, expires: Date)]>([:])
+
+    /// The user of a verified token not expired at `now`.
+    func userID(_ token: String, now: Date) -> Int64? {
+        guard let entry = tokens.withLock({ $0[token] }), now < entry.expires else { return nil }
+        return entry.userID
+    }
+
+    /// Keeps a token whose signature and claims were verified.
+    func add(_ token: String, userID: Int64, expires: Date) {
+        tokens.withLock { tokens in
+            if tokens.count >= Self.capacity { tokens.removeAll(keepingCapacity: true) }
+            tokens[token] = (userID, expires)
+        }
     }
 }

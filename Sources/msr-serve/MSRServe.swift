@@ -51,6 +51,7 @@ struct Serve: AsyncParsableCommand {
         }
         do {
             try await app.runService()
+            await state.database.flushHistory()
         } catch {
             throw fail(ServeErrors.explain(error, address: "\(host):\(port)"))
         }

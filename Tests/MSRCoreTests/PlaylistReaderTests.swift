@@ -20,6 +20,10 @@ final class PlaylistReaderTests: XCTestCase {
         XCTAssertNil(Playlist.trackID("https://example.com/track/\(id)"))
         XCTAssertNil(Playlist.trackID("short"))
         XCTAssertNil(Playlist.trackID("04Rwlix3S6i0JeprqsC8C!"))
+        for nothing in ["", " \t ", "spotify:track:", " spotify:track: ", "\u{301}\(id)", "é\(id.dropFirst())"] {
+            XCTAssertNil(Playlist.trackID(nothing), nothing)
+        }
+        XCTAssertEqual(Playlist.trackID("\t\t\(id)  "), id)
     }
 
     func testMillionPlaylistDatasetPlaylistAndSlice() throws {

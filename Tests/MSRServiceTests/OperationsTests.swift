@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Logging
 import Synchronization
 import MSRCore
-import MSRService
+@testable import MSRService
 import XCTest
 
 /// Health, readiness, metrics, the OpenAPI file, body limits, unknown routes, headers.
@@ -78,6 +78,17 @@ final class OperationsTests: XCTestCase {
         XCTAssertEqual(requests.map { $0.metadata["user"] ?? "" }, ["-", "-", "olga"])
         XCTAssertEqual(requests.map { $0.metadata["status"] ?? "" }, ["201", "200", "200"])
         XCTAssertEqual(Set(requests.compactMap { $0.metadata["request_id"] }).count, 3)
+        for request in requests {
+            XCTAssertNotNil(request.metadata["ms"]?.wholeMatch(of: /[0-9]+\.[0-9]{3}/), request.metadata["ms"] ?? "no ms")
+        }
+    }
+
+    func testTheLoggedMillisecondsHaveThreeDecimals() {
+        XCTAssertEqual(RequestLogMiddleware.milliseconds(.zero), "0.000")
+        XCTAssertEqual(RequestLogMiddleware.milliseconds(.microseconds(1_500)), "1.500")
+        XCTAssertEqual(RequestLogMiddleware.milliseconds(.microseconds(12_345_678)), "12345.678")
+        XCTAssertEqual(RequestLogMiddleware.milliseconds(.nanoseconds(7_999)), "0.007")
+        XCTAssertEqual(RequestLogMiddleware.milliseconds(.seconds(2) + .microseconds(40)), "2000.040")
     }
 }
 

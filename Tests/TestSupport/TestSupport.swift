@@ -22,6 +22,14 @@ public func withTemporaryFolder<T>(_ body: (String) throws -> T) rethrows -> T {
     return try body(folder)
 }
 
+/// `withTemporaryFolder` for an async body.
+public func withTemporaryFolderAsync<T>(_ body: (String) async throws -> T) async rethrows -> T {
+    let folder = NSTemporaryDirectory() + "msr-test-\(UUID().uuidString)"
+    try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    return try await body(folder)
+}
+
 /// The message of the error loading `text` from a file named `name` throws; the temporary
 /// path is replaced by `name` in the message.
 public func loadError(_ text: String, as name: String, _ load: (String) throws -> Void) -> String {

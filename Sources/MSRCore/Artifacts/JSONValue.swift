@@ -45,11 +45,11 @@ public enum JSONValue: Sendable, Equatable {
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
-            for (k, key) in members.keys.sorted().enumerated() {
+            for (k, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(key, to: &out)
+                Self.writeString(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                members[key]!.compact(into: &out)
+                member.value.compact(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }

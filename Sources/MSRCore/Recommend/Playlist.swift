@@ -34,11 +34,16 @@ public struct Playlist: Sendable, Equatable {
     /// The Spotify track id in an id, a `spotify:track:` URI or an open.spotify.com track URL;
     /// `nil` when the text is none of these.
     public static func trackID(_ text: String) -> String? {
-        var candidate = Substring(text)
-        while candidate.first == " " || candidate.first == "\t" { candidate.removeFirst() }
-        while candidate.last == " " || candidate.last == "\t" { candidate.removeLast() }
-        if candidate.utf8.starts(with: "spotify:track:".utf8) {
-            candidate = candidate.dropFirst("spotify:track:".count)
+        // On UTF-8 bytes: blanks and the URI prefix are ASCII, so their ends are character ends.
+        let utf8 = text.utf8
+        var start = utf8.startIndex, end = utf8.endIndex
+        func blank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        while start < end, blank(utf8[start]) { start = utf8.index(after: start) }
+        while start < end, blank(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        var candidate = text[start..<end]
+        let prefix = "spotify:track:".utf8
+        if candidate.utf8.starts(with: prefix) {
+            candidate = candidate[candidate.utf8.index(candidate.startIndex, offsetBy: prefix.count)...]
         } else if candidate.utf8.count != 22 {
             // Only then a URL, parsed by Foundation (slow: ids and URIs never get here).
             guard let url = URL(string: String(candidate)), let host = url.host, host.hasSuffix("spotify.com") else { return nil }
