@@ -35,6 +35,9 @@ public final class ServiceState: Sendable {
     let logger: Logger
     /// Seconds a browser session may stay idle.
     let sessionIdle: TimeInterval
+    /// Held while serving: one msr-serve per database (the user cache, the limiters, a retrain's
+    /// model reload are each process's own).
+    private let databaseLock: StageLock
 
     /// Reads config.yaml (its `serve` section), checks params.yaml and schema.yaml, opens the
     /// database, reads or makes the JWT key and loads the models: each failure is one line
@@ -50,6 +53,7 @@ public final class ServiceState: Sendable {
         metrics = ServiceMetrics()
         let loaded = try models.reload()
         metrics.modelVersion(loaded.version, previous: nil)
+        databaseLock = try Self.lock(database: settings.database)
         database = try ServiceDatabase(path: settings.database) { error, count in
             logger.error("history not recorded", metadata: ["records": .stringConvertible(count), "error": .string(String(describing: error))])
         }
@@ -63,6 +67,14 @@ public final class ServiceState: Sendable {
         let binaries = options.binaries ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().path
         retrainer = Retrainer(mode: settings.retrain, binaries: binaries, configFile: options.configFile, paramsFile: options.paramsFile)
+    }
+
+    /// The lock beside the database (`msr.sqlite.lock`), its folder made when absent.
+    private static func lock(database: String) throws -> StageLock {
+        let folder = URL(fileURLWithPath: database).deletingLastPathComponent().path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return try StageLock.acquire(path: database + ".lock", owner: "msr-serve", doing: "is serving this database",
+                                     advice: "stop it first, or give this one its own serve.database")
     }
 
     /// The host and port to listen on.

@@ -96,7 +96,7 @@ final class OutputCheckTests: XCTestCase {
         try FileManager.default.createSymbolicLink(atPath: "\(workspace.path)/.msr/msr-train.lock", withDestinationPath: "../params.yaml")
         let result = try workspace.run("train")
         XCTAssertEqual(result.status, 74, result.stderr)
-        XCTAssertTrue(result.stderr.hasPrefix("msr-train: .msr/msr-train.lock: cannot open the stage's lock file: "), result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("msr-train: .msr/msr-train.lock: cannot open the lock file: "), result.stderr)
         XCTAssertEqual(workspace.read("params.yaml"), params, "the pid was not written into what the link points at")
     }
 
@@ -118,7 +118,7 @@ final class OutputCheckTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: "\(workspace.path)/.msr", withIntermediateDirectories: true)
         XCTAssertEqual(link("\(workspace.path)/data/raw/dataset.zip", "\(workspace.path)/.msr/msr-ingest.lock"), 0)
         XCTAssertFails(try workspace.run("ingest"), status: 65,
-                       "msr-ingest: .msr/msr-ingest.lock: the stage's lock file is a file with other names (a hard link), "
+                       "msr-ingest: .msr/msr-ingest.lock: the lock file is a file with other names (a hard link), "
                        + "not a lock file of its own (remove it)")
         XCTAssertEqual(workspace.bytes("data/raw/dataset.zip"), zip, "the archive was not truncated to a pid")
     }

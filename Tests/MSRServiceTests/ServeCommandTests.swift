@@ -107,6 +107,12 @@ final class ServeCommandTests: XCTestCase {
             curl.waitUntilExit()
             XCTAssertEqual(code, "413", "\(headers)")
         }
+        // A second msr-serve on the same database (another port) is refused while the first serves.
+        let second = try serve(["--config", fixture.config, "--params", fixture.params, "--port", "0"], in: fixture.path)
+        XCTAssertNotEqual(second.status, 0)
+        let refusal = second.stderr.split(separator: "\n").last.map(String.init) ?? ""
+        XCTAssertTrue(refusal.hasPrefix("msr-serve: another msr-serve is serving this database (pid \(process.processIdentifier), lock "), refusal)
+        XCTAssertTrue(refusal.hasSuffix("msr.sqlite.lock): stop it first, or give this one its own serve.database"), refusal)
         process.terminate()
         process.waitUntilExit()
         XCTAssertEqual(process.terminationStatus, 0)

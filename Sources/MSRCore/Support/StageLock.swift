@@ -30,15 +30,22 @@ public final class StageLock: @unchecked Sendable {
     }
 
     private static func acquire(_ stage: Stage, path: String) throws -> StageLock {
+        try acquire(path: path, owner: stage.command, doing: "is running on this project", advice: "wait for it to finish, then run again")
+    }
+
+    /// Takes the lock file at `path` for `owner`; when another process holds it, throws a busy
+    /// error: "another OWNER DOING (pid N, lock PATH): ADVICE". msr-serve holds one beside its
+    /// database while it serves.
+    public static func acquire(path: String, owner: String, doing: String, advice: String) throws -> StageLock {
         // Never through a symbolic or hard link, never a FIFO or a device: the pid written below
         // would otherwise land in whatever else the file is.
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
-        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the stage's lock file") }
+        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the lock file") }
         var info = stat()
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_nlink == 1 else {
             close(descriptor)
             let what = (info.st_mode & S_IFMT) == S_IFREG ? "a file with other names (a hard link)" : FileKind.describe(info)
-            throw MSRError(.badData, "\(path): the stage's lock file is \(what), not a lock file of its own (remove it)")
+            throw MSRError(.badData, "\(path): the lock file is \(what), not a lock file of its own (remove it)")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             let error = errno
@@ -49,8 +56,7 @@ public final class StageLock: @unchecked Sendable {
             // The holder's pid, when the file holds one (digits only: its text reaches a message).
             let digits = count > 0 ? holder[..<count].prefix { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } : []
             let pid = String(decoding: digits, as: UTF8.self)
-            throw MSRError(.busy, "another \(stage.command) is running on this project (\(pid.isEmpty ? "" : "pid \(pid), ")"
-                           + "lock \(path)): wait for it to finish, then run again")
+            throw MSRError(.busy, "another \(owner) \(doing) (\(pid.isEmpty ? "" : "pid \(pid), ")lock \(path)): \(advice)")
         }
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
