@@ -7,7 +7,8 @@ extension ServiceState {
     /// The router with every route and middleware: what `application()` serves and what the
     /// tests drive through HummingbirdTesting.
     public func router() -> Router<ServiceContext> {
-        let router = Router(context: ServiceContext.self)
+        // HEAD answers as GET does, without the body (a monitor or a link checker asks with HEAD).
+        let router = Router(context: ServiceContext.self, options: .autoGenerateHeadEndpoints)
         router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
         router.add(middleware: AddressLimitMiddleware(limiter: addressLimiter))
         router.add(middleware: AuthenticationMiddleware(state: self))

@@ -26,6 +26,16 @@ final class OperationsTests: XCTestCase {
             let openapi = try await client.call(.get, "/openapi.yaml")
             XCTAssertEqual(openapi.headers[.contentType], "application/yaml; charset=utf-8")
             XCTAssertTrue(openapi.text.hasPrefix("openapi: 3.1.0"))
+            // HEAD answers as GET, without a body; a page too.
+            for uri in ["/healthz", "/openapi.yaml", "/", "/register", "/static/msr.css"] {
+                let get = try await client.call(.get, uri)
+                let head = try await client.call(.head, uri)
+                XCTAssertEqual(head.status, .ok, uri)
+                XCTAssertEqual(head.text, "", uri)
+                XCTAssertEqual(head.headers[.contentType], get.headers[.contentType], uri)
+            }
+            let awaited2 = try await client.call(.head, "/nowhere").status
+            XCTAssertEqual(awaited2, .notFound)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
 import MSRCore
 import MSRService
 import XCTest
@@ -94,6 +95,19 @@ final class RecommendationAPITests: XCTestCase {
                            .badRequest, code: "invalid_request")
             XCTAssertError(try await client.call(.post, "/v1/recommendations", "{\"playlist\": \"\u{FFFD}\"}", token: token),
                            .unprocessableContent, code: "invalid_field", field: "playlist[0]")
+            // Raw bytes no text holds: invalid UTF-8 inside and outside a string, a NUL.
+            for raw: [UInt8] in [Array(#"{"playlist": ""#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8),
+                                 Array(#"{"playlist": "#.utf8) + [0xC3] + Array("}".utf8),
+                                 Array(#"{"playlist": "a"#.utf8) + [0] + Array(#""}"#.utf8)] {
+                let response = try await client.execute(uri: "/v1/recommendations", method: .post,
+                                                        headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                                                        body: ByteBuffer(bytes: raw))
+                XCTAssertTrue([.badRequest, .unprocessableContent].contains(response.status), "\(raw): \(response.status)")
+                let text = String(buffer: response.body)
+                let reply = JSONReply(status: response.status, headers: response.headers, text: text,
+                                      json: (try? JSONParser.parse(Array(text.utf8))) ?? .null)
+                XCTAssertNotNil(reply.string("error.message"), "\(raw): \(text)")
+            }
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.log), "a refused playlist is not logged")
     }

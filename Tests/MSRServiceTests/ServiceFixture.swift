@@ -15,9 +15,14 @@ final class ServiceFixture: @unchecked Sendable {
     /// The folder of the built executables.
     static let binaries = TestPaths.binaries
 
+    /// Where the template is built: one per test process.
+    static let templatePath = NSTemporaryDirectory() + "msr-serve-template-\(UUID().uuidString)"
+
     /// The project every fixture copies, built once.
     static let template: Result<String, any Error> = Result {
-        let path = NSTemporaryDirectory() + "msr-serve-template-\(UUID().uuidString)"
+        let path = templatePath
+        // Removed when the test process exits (atexit takes no context: it reads the static).
+        atexit { try? FileManager.default.removeItem(atPath: ServiceFixture.templatePath) }
         try FileManager.default.createDirectory(atPath: "\(path)/data/raw", withIntermediateDirectories: true)
         for file in ["config.yaml", "params.yaml", "schema.yaml", "data/raw/dataset.zip"] {
             try FileManager.default.copyItem(atPath: "\(repository)/\(file)", toPath: "\(path)/\(file)")
