@@ -31,6 +31,9 @@ final class MonitorTests: XCTestCase {
         XCTAssertTrue(page.contains("<svg"))
         XCTAssertEqual(page.components(separatedBy: "<circle").count - 1, 12)
         XCTAssertTrue(page.contains("<polyline"))
+        // Labelled axes: similarity ticks, the first and last call.
+        XCTAssertTrue(page.contains(">similarity</text>") && page.contains(">1.00</text>") && page.contains(">0.00</text>"))
+        XCTAssertTrue(page.contains(">call 1</text>") && page.contains(">call 12</text>"))
         XCTAssertFalse(page.contains("src=") || page.contains("href="), "self-contained: nothing loaded from elsewhere")
         XCTAssertFalse(page.contains("<script"))
 

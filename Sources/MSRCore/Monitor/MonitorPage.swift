@@ -35,6 +35,18 @@ enum MonitorPage {
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
             + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"similarity per call\">\n"
         svg += "<line x1=\"\(f(margin))\" y1=\"\(f(y(low)))\" x2=\"\(f(width - margin))\" y2=\"\(f(y(low)))\" stroke=\"#999\"/>\n"
+        // Axes: similarity ticks every 0.25 on the left, the first and last call underneath.
+        svg += "<g font-size=\"11\" fill=\"#555\">\n"
+        for tick in stride(from: (low * 4).rounded(.up) / 4, through: high, by: 0.25) {
+            svg += "<line x1=\"\(f(margin - 4))\" y1=\"\(f(y(tick)))\" x2=\"\(f(margin))\" y2=\"\(f(y(tick)))\" stroke=\"#999\"/>"
+                + "<text x=\"\(f(margin - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\">\(String(format: "%.2f", tick))</text>\n"
+        }
+        svg += "<text x=\"12\" y=\"\(f(height / 2))\" transform=\"rotate(-90 12 \(f(height / 2)))\" text-anchor=\"middle\">similarity</text>\n"
+        svg += "<text x=\"\(f(x(0)))\" y=\"\(f(height - margin + 16))\" text-anchor=\"middle\">call 1</text>\n"
+        if calls.count > 1 {
+            svg += "<text x=\"\(f(x(calls.count - 1)))\" y=\"\(f(height - margin + 16))\" text-anchor=\"middle\">call \(calls.count)</text>\n"
+        }
+        svg += "<text x=\"\(f(width / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">calls, oldest to newest</text>\n</g>\n"
         svg += "<line x1=\"\(f(margin))\" y1=\"\(f(y(threshold)))\" x2=\"\(f(width - margin))\" y2=\"\(f(y(threshold)))\" "
             + "stroke=\"#d62728\" stroke-dasharray=\"6 4\"><title>threshold \(threshold)</title></line>\n"
         for (n, call) in calls.enumerated() {
