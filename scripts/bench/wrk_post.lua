@@ -4,11 +4,15 @@
 -- With BENCH_COUNT_STATUS=1 it also counts every response's status (a 429 told apart by
 -- which limit refused it: "this user" or "this address") and prints a `bench-status:` line;
 -- that costs wrk a parse of every response, so the throughput runs leave it unset.
-local file = assert(io.open(os.getenv("BENCH_BODY"), "rb"))
-wrk.method = "POST"
-wrk.body = file:read("*a")
-file:close()
-wrk.headers["Content-Type"] = "application/json"
+-- An empty BENCH_BODY makes the requests GETs without a body (the /healthz floor run).
+local body_file = os.getenv("BENCH_BODY")
+if body_file and body_file ~= "" then
+  local file = assert(io.open(body_file, "rb"))
+  wrk.method = "POST"
+  wrk.body = file:read("*a")
+  file:close()
+  wrk.headers["Content-Type"] = "application/json"
+end
 local token = os.getenv("BENCH_TOKEN")
 if token and token ~= "" then
   wrk.headers["Authorization"] = "Bearer " .. token
