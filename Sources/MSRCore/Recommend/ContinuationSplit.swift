@@ -12,6 +12,12 @@ public struct ContinuationSplit: Sendable, Equatable {
         public let playlist: Int
         public let shown: [Int32]
         public let hidden: Set<Int32>
+
+        public init(playlist: Int, shown: [Int32], hidden: Set<Int32>) {
+            self.playlist = playlist
+            self.shown = shown
+            self.hidden = hidden
+        }
     }
 
     /// The indices of the playlists that train (every playlist not held out), in input order.
