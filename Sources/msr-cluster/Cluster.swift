@@ -4,7 +4,7 @@ import MSRCore
 import MSRNetwork
 
 @main
-struct Cluster: ParsableCommand {
+struct Cluster: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "msr-cluster",
         abstract: "Fit a Gaussian mixture per genre on the standardised features, with silhouette, Calinski-Harabasz and Davies-Bouldin scores.")

@@ -4,7 +4,7 @@ import MSRCore
 import MSRNetwork
 
 @main
-struct Evaluate: ParsableCommand {
+struct Evaluate: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "msr-evaluate",
         abstract: "Score the classifier on the test split: classification report, DVC metrics and confusion plot.")

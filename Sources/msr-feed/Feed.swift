@@ -3,7 +3,7 @@ import MSRCLI
 import MSRCore
 
 @main
-struct Feed: ParsableCommand {
+struct Feed: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "msr-feed",
         abstract: "Merge the new songs of feed.new_dir into the song base; measure growth and drift; flag retraining (params: feed).")

@@ -4,7 +4,7 @@ import MSRCore
 import MSRNetwork
 
 @main
-struct Ingest: ParsableCommand {
+struct Ingest: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "msr-ingest",
         abstract: "Fetch dataset.zip if absent, unzip it and write the song base (configured genres, complete rows, unique tracks).")

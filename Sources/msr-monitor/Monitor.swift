@@ -4,7 +4,7 @@ import MSRCLI
 import MSRCore
 
 @main
-struct Monitor: ParsableCommand {
+struct Monitor: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "msr-monitor",
         abstract: "Summarise the recommendations log: monitoring.json, a trend CSV and an HTML chart.")

@@ -6,7 +6,7 @@ import MSRCore
 extension PredictStage.Format: ExpressibleByArgument {}
 
 @main
-struct Predict: ParsableCommand {
+struct Predict: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "msr-predict",
         abstract: "Recommend songs for a playlist (MPD playlist or slice, Spotify Web API object, or an array of tracks).")

@@ -3,7 +3,7 @@ import MSRCLI
 import MSRCore
 
 @main
-struct Train: ParsableCommand {
+struct Train: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "msr-train",
         abstract: "Fit the gradient-boosted trees genre classifier on the training split (params: train).")

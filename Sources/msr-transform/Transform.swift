@@ -3,7 +3,7 @@ import MSRCLI
 import MSRCore
 
 @main
-struct Transform: ParsableCommand {
+struct Transform: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "msr-transform",
         abstract: "Label-encode genres, split train/test with a seed, write scaling statistics and per-genre song files.")

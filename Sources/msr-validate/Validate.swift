@@ -3,7 +3,7 @@ import MSRCLI
 import MSRCore
 
 @main
-struct Validate: ParsableCommand {
+struct Validate: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "msr-validate",
         abstract: "Check the song base against schema.yaml; write the status file and the report; exit 65 when invalid.")

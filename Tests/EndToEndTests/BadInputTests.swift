@@ -12,6 +12,18 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(workspace.files(under: "data"), before, "no artifact is left", file: file, line: line)
     }
 
+    func testABadCommandLineIsOneLine() throws {
+        let workspace = try Workspace()
+        XCTAssertFails(try workspace.run("train", "--bogus"), status: 64, "msr-train: unknown option '--bogus' (see msr-train --help)")
+        XCTAssertFails(try workspace.run("predict", "--k", "3", "p.json"), status: 64,
+                       "msr-predict: unknown option '--k'. Did you mean '--pid'? (see msr-predict --help)")
+        XCTAssertFails(try workspace.run("predict", "-k", "many", "p.json"), status: 64,
+                       "msr-predict: -k must be a whole number, got \"many\"")
+        let help = try workspace.run("cluster", "--help")
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("USAGE: msr-cluster"), help.stdout)
+    }
+
     func testMissingDatasetAndSource() throws {
         let workspace = try Workspace()
         try FileManager.default.removeItem(atPath: "\(workspace.path)/data/raw/dataset.zip")
@@ -185,8 +197,7 @@ final class BadInputTests: XCTestCase {
 
     func testUnknownOptionIsAUsageError() throws {
         let workspace = try Workspace()
-        let result = try workspace.run("ingest", "--forse")
-        XCTAssertEqual(result.status, 64)
-        XCTAssertTrue(result.stderr.contains("Unknown option '--forse'"), result.stderr)
+        XCTAssertFails(try workspace.run("ingest", "--forse"), status: 64,
+                       "msr-ingest: unknown option '--forse'. Did you mean '--force'? (see msr-ingest --help)")
     }
 }

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+
+/// A stage's command: ArgumentParser's entry point, except that a bad command line is one line
+/// on standard error naming the command and what was wrong, with where to look
+/// (`msr-train: unknown option '--bogus' (see msr-train --help)`), exit 64, instead of
+/// ArgumentParser's three (the error, the usage line, the hint).
+public protocol StageCommand: ParsableCommand {}
+
+extension StageCommand {
+    /// Parses the command line and runs the command.
+    public static func main() {
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            // --help and --version (exit 0) print as ArgumentParser prints them; a command's own
+            // validation that printed its line already throws the bare exit code.
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            let message = Self.message(for: error)
+            if message.isEmpty { Foundation.exit(exitCode(for: error).rawValue) }
+            let name = configuration.commandName ?? String(describing: Self.self)
+            let line = "\(name): \(message.prefix(1).lowercased() + message.dropFirst()) (see \(name) --help)\n"
+            FileHandle.standardError.write(Data(line.utf8))
+            Foundation.exit(exitCode(for: error).rawValue)
+        }
+        do {
+            var command = command
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
