@@ -82,6 +82,13 @@ final class YAMLTests: XCTestCase {
         XCTAssertTrue(errorMessage { _ = try self.parse("a:\n  b: 1\n c: 2\n") }.hasPrefix("p.yaml:3:2: "))
     }
 
+    func testAControlCharacterOrBadUTF8IsPlacedWhereItIs() {
+        XCTAssertEqual(errorMessage { _ = try YAMLLoader.parse(Array("a: 1\nbé: x\u{0}y\n".utf8), file: "p.yaml") },
+                       "p.yaml:2:6: control characters are not allowed (#x0)")
+        XCTAssertEqual(errorMessage { _ = try YAMLLoader.parse(Array("a: 1\nb: 2\nc: ".utf8) + [0xFF], file: "p.yaml") },
+                       "p.yaml:3:4: invalid leading UTF-8 octet (#xff)")
+    }
+
     func testDuplicateKeyIsAnError() {
         XCTAssertEqual(errorMessage { _ = try self.parse("a: 1\na: 2\n") }, "p.yaml:2:1: duplicate key 'a'")
     }

@@ -35,8 +35,14 @@ public enum YAMLLoader {
                 if let context = parser.pointee.context {
                     message = "\(String(cString: context)): \(problem)"
                 }
-                throw MSRError.badData(
-                    file: file, line: Int(mark.line) + 1, column: Int(mark.column) + 1, message)
+                var (line, column) = (Int(mark.line) + 1, Int(mark.column) + 1)
+                if parser.pointee.error == YAML_READER_ERROR {
+                    // The reader (bad UTF-8, a control character such as NUL) sets a byte offset,
+                    // not a mark: the line and column are counted here.
+                    (line, column) = position(of: Int(parser.pointee.problem_offset), in: buffer)
+                    if parser.pointee.problem_value >= 0 { message += " (#x\(String(parser.pointee.problem_value, radix: 16)))" }
+                }
+                throw MSRError.badData(file: file, line: line, column: column, message)
             }
             defer { yaml_document_delete(document) }
             guard let root = yaml_document_get_root_node(document) else { return nil }
@@ -44,6 +50,20 @@ public enum YAMLLoader {
             let builder = Builder(document: document, file: file)
             return try builder.node(root, depth: 0)
         }
+    }
+
+    /// The 1-based line and column (in characters) of the byte at `offset`.
+    private static func position(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (line: Int, column: Int) {
+        var line = 1, column = 1
+        for byte in bytes.prefix(max(0, offset)) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else if byte & 0xC0 != 0x80 {
+                column += 1
+            }
+        }
+        return (line, column)
     }
 
     private struct Builder {
