@@ -12,12 +12,14 @@ enum CholeskyUpdate {
     static func update(_ x: FactorMatrix, from y: FactorMatrix, confidences: SparseRows, regularization: Float,
                        workers: Int) -> Int? {
         let gram = y.gram(regularization: regularization, workers: workers)
+        let n = y.stride
         let failures = Parallel.blocks(x.rows, size: 32, workers: workers, scratch: { Equations(factors: y.factors) }) { equations, block -> Int? in
             var failed: Int?
+            let (rows, others) = (x.storage, y.storage)
             for u in block {
                 let range = confidences.range(u)
-                let ok = equations.solve(gram: gram, stride: y.stride, pairs: range.lazy.map { (y.row(Int(confidences.columns[$0])), confidences.values[$0]) },
-                                         into: x.row(u))
+                let ok = equations.solve(gram: gram, stride: n, pairs: range.lazy.map { (others + Int(confidences.columns[$0]) * n, confidences.values[$0]) },
+                                         into: rows + u * n)
                 if !ok, failed == nil { failed = u }
             }
             return failed

@@ -15,12 +15,14 @@ enum ConjugateGradientUpdate {
         let gram = y.gram(regularization: regularization, workers: workers)
         let n = x.stride
         _ = Parallel.blocks(x.rows, size: 32, workers: workers, scratch: { WorkVectors(count: 3, length: n) }) { work, block in
+            // Plain pointers in the loops: no reference counting of the shared matrices per pair.
+            let (rows, others) = (x.storage, UnsafePointer(y.storage))
             gram.withUnsafeBufferPointer { gram in
                 confidences.columns.withUnsafeBufferPointer { columns in
                     confidences.values.withUnsafeBufferPointer { values in
                         for u in block {
-                            solveRow(x.row(u), range: confidences.range(u), columns: columns, values: values, y: y,
-                                     gram: gram.baseAddress!, steps: steps, work: work)
+                            solveRow(rows + u * n, range: confidences.range(u), columns: columns, values: values, y: others,
+                                     stride: n, gram: gram.baseAddress!, steps: steps, work: work)
                         }
                     }
                 }
@@ -28,12 +30,12 @@ enum ConjugateGradientUpdate {
         }
     }
 
-    /// `steps` conjugate-gradient steps of one row from its current value, in place.
+    /// `steps` conjugate-gradient steps of one row from its current value, in place; `y` holds
+    /// the other side's rows of `stride` values.
     @inline(__always)
     static func solveRow(_ x: UnsafeMutablePointer<Float>, range: Range<Int>, columns: UnsafeBufferPointer<Int32>,
-                         values: UnsafeBufferPointer<Float>, y: FactorMatrix, gram: UnsafePointer<Float>, steps: Int,
-                         work: WorkVectors) {
-        let n = y.stride
+                         values: UnsafeBufferPointer<Float>, y: UnsafePointer<Float>, stride n: Int, gram: UnsafePointer<Float>,
+                         steps: Int, work: WorkVectors) {
         guard !range.isEmpty else {
             x.update(repeating: 0, count: n)
             return
@@ -42,7 +44,7 @@ enum ConjugateGradientUpdate {
         // r = b - A x
         FactorKernels.symmetricProduct(gram, x, r, n, sign: -1)
         for k in range {
-            let row = y.row(Int(columns[k]))
+            let row = y + Int(columns[k]) * n
             let value = values[k]
             let confidence = abs(value)
             let preferred = value > 0 ? value : 0
@@ -55,7 +57,7 @@ enum ConjugateGradientUpdate {
             // Ap = A p
             FactorKernels.symmetricProduct(gram, p, ap, n)
             for k in range {
-                let row = y.row(Int(columns[k]))
+                let row = y + Int(columns[k]) * n
                 FactorKernels.axpy((abs(values[k]) - 1) * FactorKernels.dot(row, p, n), row, ap, n)
             }
             let step = rsOld / FactorKernels.dot(p, ap, n)

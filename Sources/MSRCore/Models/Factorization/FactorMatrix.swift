@@ -61,9 +61,10 @@ final class FactorMatrix: @unchecked Sendable {
         let (stride, factors) = (stride, factors)
         let partials = Parallel.blocks(rows, size: 4096, workers: workers, scratch: {}) { _, block -> [Float] in
             var sum = [Float](repeating: 0, count: stride * stride)
+            let storage = self.storage
             sum.withUnsafeMutableBufferPointer { out in
                 for i in block {
-                    let y = row(i)
+                    let y = storage + i * stride
                     for j in 0..<factors where y[j] != 0 {
                         FactorKernels.axpy(y[j], y, out.baseAddress! + j * stride, stride)
                     }

@@ -13,13 +13,14 @@ extension ImplicitALS {
         let parts = Parallel.blocks(x.rows, size: 256, workers: workers, scratch: { WorkVectors(count: 1, length: n) }) { work, block -> Part in
             var part = Part()
             let r = work[0]
+            let (rows, others) = (x.storage, y.storage)
             gram.withUnsafeBufferPointer { gram in
                 for u in block {
-                    let xu = x.row(u)
+                    let xu = rows + u * n
                     FactorKernels.symmetricProduct(gram.baseAddress!, xu, r, n)
                     var pairs = 0.0
                     for k in confidences.range(u) {
-                        let row = y.row(Int(confidences.columns[k]))
+                        let row = others + Int(confidences.columns[k]) * n
                         let value = confidences.values[k]
                         let confidence = abs(value), preferred = value > 0 ? value : 0
                         FactorKernels.axpy(-2 * preferred + (confidence - 1) * FactorKernels.dot(row, xu, n), row, r, n)
