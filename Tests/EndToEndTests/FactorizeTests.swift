@@ -121,8 +121,8 @@ final class FactorizeTests: XCTestCase {
                        "msr-factorize: params.yaml:65:10: factorize.alpha: expected a number > 0, got \"-1\"")
         try workspace.edit("params.yaml", "  alpha: -1\n", "  alpha: 1e300\n")
         XCTAssertFails(try workspace.run("factorize"), status: 65,
-                       "msr-factorize: params.yaml: factorize: the factors are no longer finite numbers after iteration 1: lower "
-                       + "factorize.alpha or factorize.regularization (32-bit floats overflow)")
+                       "msr-factorize: params.yaml: factorize: the factors or the loss are no longer finite numbers after iteration 1: "
+                       + "lower factorize.alpha or factorize.regularization (32-bit floats overflow)")
         XCTAssertNil(workspace.read("models/factors.msrf"))
     }
 

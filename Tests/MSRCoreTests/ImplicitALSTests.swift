@@ -135,19 +135,27 @@ final class ImplicitALSTests: XCTestCase {
         }
     }
 
-    /// A training playlist folded in from its tracks gets (nearly) the factor the fit gave it.
+    /// A training playlist folded in from its tracks gets (nearly) the factor the fit gave it,
+    /// and exactly the playlist's next exact update from the fitted track factors (the same
+    /// confidences, BM25 weights included).
     func testTheFoldInOfATrainingPlaylistGivesItsTrainedFactor() throws {
-        let matrix = Self.matrix(playlists: 80, tracks: 60)
-        for solver in FactorizeParams.Solver.allCases {
+        let plain = Self.matrix(playlists: 80, tracks: 60)
+        for (solver, bm25) in [(FactorizeParams.Solver.cg, false), (.cholesky, false), (.cg, true)] {
             var params = FactorizeParams()
             params.factors = 6
             params.iterations = 40
             params.regularization = 0.1
             params.solver = solver
+            params.bm25 = bm25
+            let matrix = bm25 ? plain.weightedByBM25() : plain
             let fit = try ImplicitALS(params: params).fit(matrix, workers: 2)
             let model = TrackFactors(uris: TextColumn((0..<60).map { String(format: "%022d", $0) }), playlistCounts: matrix.playlistsPerTrack,
                                      factors: fit.trackFactors, params: params, playlists: matrix.playlistCount, pairs: matrix.pairCount)
             let foldIn = FoldIn(model)
+            let next = FactorMatrix(rows: matrix.playlistCount, factors: 6)
+            XCTAssertNil(CholeskyUpdate.update(next, from: FactorMatrix(packed: fit.trackFactors, factors: 6),
+                                               confidences: ImplicitALS.confidences(matrix.byPlaylist, alpha: 40), regularization: 0.1,
+                                               workers: 1))
             for p in [0, 1, 17, 42, 79] {
                 let rows = matrix.byPlaylist.range(p).map { Int(matrix.byPlaylist.columns[$0]) }
                 // Repeats count once, as in the matrix.
@@ -155,7 +163,9 @@ final class ImplicitALSTests: XCTestCase {
                 let trained = Array(fit.playlistFactors[(p * 6)..<((p + 1) * 6)])
                 let error = zip(folded, trained).map { Double(($0 - $1) * ($0 - $1)) }.reduce(0, +).squareRoot()
                 let norm = trained.map { Double($0 * $0) }.reduce(0, +).squareRoot()
-                XCTAssertLessThan(error, 0.02 * norm, "\(solver), playlist \(p): \(folded) vs \(trained)")
+                XCTAssertLessThan(error, 0.02 * norm, "\(solver), bm25 \(bm25), playlist \(p): \(folded) vs \(trained)")
+                let exact = (0..<6).map { Double(next.row(p)[$0]) }
+                XCTAssertLessThan(Self.largestDifference(folded, exact), 1e-5, "\(solver), bm25 \(bm25), playlist \(p)")
             }
             XCTAssertEqual(foldIn.factor(rows: []), [Float](repeating: 0, count: 6), "no track: zeros, as implicit")
         }

@@ -44,8 +44,10 @@ public struct ImplicitALS: Sendable {
         for iteration in 1...params.iterations {
             try halfIteration(x, from: y, confidences: byPlaylist, regularization: regularization, workers: workers, side: "playlist")
             try halfIteration(y, from: x, confidences: byTrack, regularization: regularization, workers: workers, side: "track")
-            guard x.isFinite, y.isFinite else { throw .notFinite(iteration: iteration) }
+            // An overflowing confidence turns a row's residual into NaN, which stops its update
+            // (as implicit's): the loss shows it when the factors do not.
             let loss = Self.loss(byPlaylist, x, y, regularization: regularization, workers: workers)
+            guard loss.isFinite, x.isFinite, y.isFinite else { throw .notFinite(iteration: iteration) }
             losses.append(loss)
             iterationDone(iteration, loss)
         }
@@ -80,7 +82,7 @@ public struct ImplicitALS: Sendable {
 public enum FactorizationError: Error, Equatable, Sendable {
     /// A row's normal equations have no Cholesky factor (exact solver, too little regularization).
     case notPositiveDefinite(side: String, row: Int)
-    /// The factors overflowed (a confidence too large for 32-bit floats).
+    /// The factors or the loss overflowed (a confidence too large for 32-bit floats).
     case notFinite(iteration: Int)
 
     /// What went wrong and what to change.
@@ -90,8 +92,8 @@ public enum FactorizationError: Error, Equatable, Sendable {
             return "factorize: the normal equations of \(side) \(row) are not positive definite: raise factorize.regularization "
                 + "or use factorize.solver cg"
         case .notFinite(let iteration):
-            return "factorize: the factors are no longer finite numbers after iteration \(iteration): lower factorize.alpha "
-                + "or factorize.regularization (32-bit floats overflow)"
+            return "factorize: the factors or the loss are no longer finite numbers after iteration \(iteration): lower "
+                + "factorize.alpha or factorize.regularization (32-bit floats overflow)"
         }
     }
 }
