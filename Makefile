@@ -47,6 +47,11 @@ metrics/metrics.json metrics/confusion.json &: models/classifier.msrgb data/proc
 models/mixtures/mixture_0.json metrics/clusters/uns_metrics_0.json models/catalog.msrix &: data/to_rec/genres.txt data/processed/X_train.csv models/classifier.msrgb schema.yaml .msr/cluster.stamp $(BIN)/.built
 	$(BIN)/msr-cluster
 
+# Implicit ALS on the playlists: the MPD slices of data/playlists and the playlists logged by
+# msr-predict and msr-serve (so a logged call reruns it, as it does monitor).
+models/factors.msrf metrics/factorize.json &: $(wildcard data/playlists/*.json) $(wildcard data/reco/recommendations.jsonl) .msr/factorize.stamp $(BIN)/.built
+	$(BIN)/msr-factorize
+
 metrics/monitoring.json metrics/similarity_trend.csv metrics/monitoring.html &: $(wildcard data/reco/recommendations.jsonl) .msr/monitor.stamp $(BIN)/.built
 	$(BIN)/msr-monitor
 
@@ -57,7 +62,7 @@ feed: $(BIN)/.built
 metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_rec/genres.txt schema.yaml .msr/evaluate-recommender.stamp $(BIN)/.built
 	$(BIN)/msr-evaluate --recommender
 
-pipeline: setup metrics/metrics.json models/mixtures/mixture_0.json metrics/reco_metrics.json metrics/monitoring.json
+pipeline: setup metrics/metrics.json models/mixtures/mixture_0.json models/factors.msrf metrics/reco_metrics.json metrics/monitoring.json
 
 # The service (issue 10): built on its own (the pipeline never links its web stack), then run
 # over the models the pipeline built, on serve.host:serve.port of config.yaml (127.0.0.1:8080).
@@ -69,7 +74,7 @@ serve: pipeline $(BIN)/msr-serve
 
 # The executables, into $(PREFIX)/bin: `make install PREFIX=~/.local`, then ~/.local/bin on PATH.
 PREFIX ?= /usr/local
-STAGES := ingest validate transform train evaluate cluster predict monitor feed
+STAGES := ingest validate transform train evaluate cluster predict monitor feed factorize
 install: build $(BIN)/msr-serve
 	install -d $(PREFIX)/bin
 	install -m 755 $(addprefix $(BIN)/msr-,$(STAGES) serve) $(PREFIX)/bin/

@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "msr-predict", targets: ["msr-predict"]),
         .executable(name: "msr-monitor", targets: ["msr-monitor"]),
         .executable(name: "msr-feed", targets: ["msr-feed"]),
+        .executable(name: "msr-factorize", targets: ["msr-factorize"]),
         // The HTTP service (issue 10): its own targets, so that no stage links its dependencies.
         .executable(name: "msr-serve", targets: ["msr-serve"]),
     ],
@@ -63,6 +64,7 @@ let package = Package(
         .executableTarget(name: "msr-predict", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-monitor", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-feed", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-factorize", dependencies: ["MSRCLI", "MSRCore"]),
         .target(
             name: "MSRService",
             dependencies: [
@@ -91,7 +93,7 @@ let package = Package(
         .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRNetwork", "MSRTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-predict", "msr-monitor", "msr-feed"]
+            dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-predict", "msr-monitor", "msr-feed", "msr-factorize"]
         ),
         .testTarget(
             name: "MSRServiceTests",

@@ -77,6 +77,8 @@ final class PredictTests: XCTestCase {
         let line = try JSONSerialization.jsonObject(with: Data(log.split(separator: "\n").last!.utf8)) as? [String: Any]
         XCTAssertEqual(line?["pid"] as? Int, 7)
         XCTAssertEqual(line?["recommendations"] as? [String], uris)
+        XCTAssertEqual(line?["tracks"] as? [String], ["5E30LdtzQTGqRvNd7l6kG5", "09gysnJpfQ3ublBmJDfcEC", "2K7xn816oNHJZ0aVqdQsha",
+                                                   "0000000000000000000000"], "the playlist's tracks, for msr-factorize")
         XCTAssertEqual(try workspace.run("predict", "playlist.json", "--no-log", "-k", "25").status, 0)
         XCTAssertEqual(workspace.read("data/reco/recommendations.jsonl"), log, "--no-log appends nothing")
     }

@@ -21,6 +21,8 @@ final class ProjectConfigTests: XCTestCase {
         XCTAssertEqual(config.prediction.log, "data/reco/recommendations.jsonl")
         XCTAssertEqual(config.monitoring.html, "metrics/monitoring.html")
         XCTAssertEqual(config.feed.flag, "data/raw/retrain.flag")
+        XCTAssertEqual(config.factorization, ProjectConfig.Factorization(playlistsDir: "data/playlists", factors: "models/factors.msrf",
+                                                                         metrics: "metrics/factorize.json"))
     }
 
     func testASectionsMissingAndUnknownKeysNameTheirKeyPath() throws {
@@ -29,6 +31,8 @@ final class ProjectConfigTests: XCTestCase {
         XCTAssertEqual(try error {
             $0.replacingOccurrences(of: "  html: metrics/monitoring.html\n", with: "  html: metrics/monitoring.html\n  colour: blue\n")
         }, "monitoring.colour: unknown key (expected one of: log, metrics, trend, html)")
+        XCTAssertEqual(try error { $0.replacingOccurrences(of: "  playlists_dir: data/playlists\n", with: "") },
+                       "factorization: missing key 'playlists_dir'")
         XCTAssertEqual(try error { $0.replacingOccurrences(of: "  max_uncompressed_mb: 4096", with: "  max_uncompressed_mb: 0") },
                        "data_ingestion.max_uncompressed_mb: expected an integer in [1, 1048576], got \"0\"")
     }

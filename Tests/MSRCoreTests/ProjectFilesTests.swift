@@ -61,9 +61,18 @@ final class ProjectFilesTests: XCTestCase {
         XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\n" + transform + "  stratify: maybe\n" + models),
                        "p.yaml:6:13: transform.stratify: expected true or false, got \"maybe\"")
         XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\n" + transform + models + "trian: {}\n"),
-                       "p.yaml:15:1: trian: unknown key (expected one of: ingest, transform, train, cluster, monitor, evaluate_recommender, feed)")
+                       "p.yaml:15:1: trian: unknown key (expected one of: ingest, transform, train, cluster, monitor, evaluate_recommender, feed, "
+                       + "factorize)")
         XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\ntransform:\n  test_size: 1\n  random_state: 42\n" + models),
                        "p.yaml:4:14: transform.test_size: expected a number in (0, 1), got \"1\"")
+        // factorize may be left out (its defaults apply); a bad value is refused with its key path.
+        let base = "ingest:\n  genres: [pop, rock]\n" + transform + models
+        XCTAssertEqual(try Params.load(path: "\(Self.root)/params.yaml").factorize, FactorizeParams())
+        XCTAssertEqual(error(base + "factorize:\n  factors: 0\n"), "p.yaml:16:12: factorize.factors: expected an integer in [1, 1024], got \"0\"")
+        XCTAssertEqual(error(base + "factorize:\n  alpha: -40\n"), "p.yaml:16:10: factorize.alpha: expected a number > 0, got \"-40\"")
+        XCTAssertEqual(error(base + "factorize:\n  solver: lu\n"), "p.yaml:16:11: factorize.solver: expected one of cg, cholesky, got \"lu\"")
+        XCTAssertEqual(error(base + "factorize:\n  regularization: -0.01\n"),
+                       "p.yaml:16:19: factorize.regularization: expected a number >= 0, got \"-0.01\"")
     }
 
     /// The keys the reader accepts in a params section: what it lists when it meets an unknown one.

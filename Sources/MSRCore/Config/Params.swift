@@ -12,16 +12,18 @@ public struct Params: Sendable, Equatable {
     public var evaluateRecommender: RecommenderEvaluationParams
     /// Optional in the file.
     public var feed: FeedParams
+    /// Optional in the file.
+    public var factorize: FactorizeParams
 
     /// Every section, in reading order.
     public static let sectionTypes: [any ParamsSection.Type] = [
         IngestParams.self, TransformParams.self, BoostingParams.self, MixtureParams.self, MonitorParams.self,
-        RecommenderEvaluationParams.self, FeedParams.self,
+        RecommenderEvaluationParams.self, FeedParams.self, FactorizeParams.self,
     ]
 
     /// Every section's values, in reading order.
     public var sections: [any ParamsSection] {
-        [ingest, transform, train, cluster, monitor, evaluateRecommender, feed]
+        [ingest, transform, train, cluster, monitor, evaluateRecommender, feed, factorize]
     }
 
     /// Loads and checks params.yaml; unknown and missing keys are errors.
@@ -44,7 +46,8 @@ public struct Params: Sendable, Equatable {
                             monitor: try root.optional(MonitorParams.name).map(MonitorParams.init) ?? MonitorParams(),
                             evaluateRecommender: try root.optional(RecommenderEvaluationParams.name)
                                 .map(RecommenderEvaluationParams.init) ?? RecommenderEvaluationParams(),
-                            feed: try root.optional(FeedParams.name).map(FeedParams.init) ?? FeedParams())
+                            feed: try root.optional(FeedParams.name).map(FeedParams.init) ?? FeedParams(),
+                            factorize: try root.optional(FactorizeParams.name).map(FactorizeParams.init) ?? FactorizeParams())
         try root.finish()
         return params
     }

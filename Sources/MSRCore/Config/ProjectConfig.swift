@@ -12,6 +12,7 @@ public struct ProjectConfig: Sendable, Equatable {
     public var prediction: Prediction
     public var monitoring: Monitoring
     public var feed: Feed
+    public var factorization: Factorization
     /// msr-serve's settings (optional section; defaults when absent).
     public var serve = ServeSettings()
 
@@ -128,6 +129,16 @@ public struct ProjectConfig: Sendable, Equatable {
         public var flag: String
     }
 
+    /// `factorization`: the playlists msr-factorize learns from, and what it writes.
+    public struct Factorization: Sendable, Equatable {
+        /// Every `*.json` here (Million Playlist Dataset slices) is read, in name order.
+        public var playlistsDir: String
+        /// The track factors (`TrackFactors`).
+        public var factors: String
+        /// factorize.json (DVC metrics): the matrix, the loss per iteration, the fit's time.
+        public var metrics: String
+    }
+
     /// Loads and checks config.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> ProjectConfig {
         var root = try ConfigValue.load(path: path).mapping()
@@ -142,6 +153,7 @@ public struct ProjectConfig: Sendable, Equatable {
             prediction: try Prediction(try root.required("prediction")),
             monitoring: try Monitoring(try root.required("monitoring")),
             feed: try Feed(try root.required("feed")),
+            factorization: try Factorization(try root.required("factorization")),
             serve: try root.optional("serve").map(ServeSettings.init) ?? ServeSettings())
         try root.finish()
         return config
@@ -272,6 +284,18 @@ extension ProjectConfig.Feed {
             archiveDir: try section.required("archive_dir").filePath(),
             metrics: try section.required("metrics").filePath(),
             flag: try section.required("flag").filePath())
+        try section.finish()
+    }
+}
+
+extension ProjectConfig.Factorization {
+    /// Reads `factorization`.
+    init(_ value: ConfigValue) throws {
+        var section = try value.mapping()
+        self.init(
+            playlistsDir: try section.required("playlists_dir").filePath(),
+            factors: try section.required("factors").filePath(),
+            metrics: try section.required("metrics").filePath())
         try section.finish()
     }
 }

@@ -1,6 +1,6 @@
 /// A pipeline stage: what a command is called and which files of config.yaml it reads and writes.
 public enum Stage: String, Sendable, CaseIterable {
-    case ingest, validate, transform, train, evaluate, evaluateRecommender, cluster, predict, monitor, feed
+    case ingest, validate, transform, train, evaluate, evaluateRecommender, cluster, predict, monitor, feed, factorize
 
     /// The executable that runs it (`msr-evaluate --recommender` for the recommender's evaluation).
     public var command: String {
@@ -19,6 +19,7 @@ public enum Stage: String, Sendable, CaseIterable {
         case .cluster: [MixtureParams.self]
         case .evaluateRecommender: [RecommenderEvaluationParams.self]
         case .monitor: [MonitorParams.self]
+        case .factorize: [FactorizeParams.self]
         }
     }
 
@@ -103,6 +104,10 @@ extension StageInputs {
             inputs.append(StageFile("monitoring.log", c.monitoring.log))
             outputs = [StageFile("monitoring.metrics", c.monitoring.metrics), StageFile("monitoring.trend", c.monitoring.trend),
                        StageFile("monitoring.html", c.monitoring.html)]
+        case .factorize:
+            // The folder itself (its *.json files are read): an output may be neither it nor the log.
+            inputs += [StageFile("factorization.playlists_dir", c.factorization.playlistsDir), StageFile("prediction.log", c.prediction.log)]
+            outputs = [StageFile("factorization.factors", c.factorization.factors), StageFile("factorization.metrics", c.factorization.metrics)]
         case .feed:
             // The song base and the additions are rewritten on purpose (the previous base is
             // archived first), so they are outputs only.

@@ -45,9 +45,24 @@ public struct StageInputs: Sendable {
         }
         try OutputCheck.check(inputs: files.inputs + extraInputs, outputs: files.outputs, others: others, configFile: configFile)
         if stage == .feed { try checkNewSongsFolder(outputs: files.outputs) }
+        if stage == .factorize { try checkPlaylistsFolder(outputs: files.outputs) }
         guard stage.isExclusive, let first = files.outputs.first else { return nil }
         let project = (configFile as NSString).deletingLastPathComponent
         return try StageLock.acquire(stage, project: project.isEmpty ? "." : project, output: first.path)
+    }
+
+    /// msr-factorize reads every `*.json` of `factorization.playlists_dir`: an output there with
+    /// that suffix would be read as playlists at the next run.
+    private func checkPlaylistsFolder(outputs: [StageFile]) throws {
+        let playlistsDir = config.factorization.playlistsDir
+        guard let folder = OutputCheck.Identity(playlistsDir) else { return }
+        for output in outputs where output.path.hasSuffix(".json") {
+            let parent = (output.path as NSString).deletingLastPathComponent
+            if OutputCheck.Identity(parent.isEmpty ? "." : parent) == folder {
+                throw MSRError(.badData, "\(configFile): \(output.key): \(output.path) is in factorization.playlists_dir "
+                               + "(\(playlistsDir)), whose *.json files are read as playlists: give it a path of its own")
+            }
+        }
     }
 
     /// msr-feed moves every CSV of `feed.new_dir` to the archive: the folder may hold none of

@@ -1,43 +1,10 @@
-import Foundation
-
-/// The CSV files waiting in `feed.new_dir`, listed from the folder's raw entries (readdir), so
-/// that a name that is not UTF-8 is seen and named rather than mistaken for a missing file.
+/// The CSV files waiting in `feed.new_dir` (`FolderListing`).
 enum NewSongFiles {
     /// The `*.csv` names in `folder`, in name order; none when the folder does not exist. A
     /// path that is not a folder, or a folder that cannot be read, is an error naming the key;
     /// a `.csv` whose name is not UTF-8 is a bad-data error naming it with its bytes escaped
     /// (a Swift path cannot hold it, so it could be neither read nor archived).
     static func list(_ folder: String) throws -> [String] {
-        guard let directory = opendir(folder) else {
-            switch errno {
-            case ENOENT: return []
-            case ENOTDIR: throw MSRError(.badData, "feed.new_dir: \(folder) is not a folder")
-            default: throw MSRError(.io, "feed.new_dir: \(folder) cannot be read: \(String(cString: strerror(errno)))")
-            }
-        }
-        defer { closedir(directory) }
-        var names: [String] = []
-        while true {
-            errno = 0
-            guard let entry = readdir(directory) else {
-                guard errno == 0 else {
-                    throw MSRError(.io, "feed.new_dir: \(folder) cannot be read: \(String(cString: strerror(errno)))")
-                }
-                break
-            }
-            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
-            guard bytes.count > 4, bytes.suffix(4).elementsEqual(".csv".utf8) else { continue }
-            guard let name = String(validating: bytes, as: UTF8.self) else {
-                throw MSRError.badData(file: "\(folder)/\(escaped(bytes))", "the file name is not valid UTF-8: rename it (nothing merged)")
-            }
-            names.append(name)
-        }
-        return names.sorted()
-    }
-
-    /// The name with every byte outside printable ASCII written `\xHH`.
-    static func escaped(_ bytes: [UInt8]) -> String {
-        bytes.map { (0x20..<0x7F).contains($0) && $0 != UInt8(ascii: "\\") ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }
-            .joined()
+        try FolderListing.files(in: folder, suffix: ".csv", key: "feed.new_dir", unread: "nothing merged")
     }
 }

@@ -6,12 +6,21 @@
 public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
+    /// The step the state advances by at each draw.
+    static let increment: UInt64 = 0x9E37_79B9_7F4A_7C15
+
     public init(seed: UInt64) {
         state = seed
     }
 
+    /// The generator of `seed` after `draws` calls of `next()`: each draw depends on its
+    /// position alone, so separate parts of one stream can be drawn concurrently.
+    public init(seed: UInt64, skipping draws: UInt64) {
+        state = seed &+ draws &* Self.increment
+    }
+
     public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
+        state &+= Self.increment
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB

@@ -58,7 +58,7 @@ public enum PredictStage {
             }
             results = try outcomes.joined().map { try $0.get() }
         }
-        if request.log { try RecommendationLog(path: paths.log).append(results) }
+        if request.log { try RecommendationLog(path: paths.log).append(results, playlists: request.similarTo == nil) }
         switch request.format {
         case .json:
             // One line per playlist (JSON Lines) when there are several; pretty for one.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The recommendations log (`prediction.log`): one JSON line per recommended playlist, appended
-/// by msr-predict and msr-serve and read by msr-monitor.
+/// by msr-predict and msr-serve and read by msr-monitor and, for the playlists' tracks, by
+/// msr-factorize.
 public struct RecommendationLog: Sendable {
     public let path: String
 
@@ -11,9 +12,11 @@ public struct RecommendationLog: Sendable {
 
     /// Appends one JSON line per result in a single write with O_APPEND, so concurrent writers
     /// (processes or threads) never interleave within a line. `user` names the service's user
-    /// who asked. A result without a finite similarity refuses the whole call: msr-monitor could
-    /// not use its line.
-    public func append(_ results: [Recommender.Result], user: String? = nil, date: Date = Date()) throws {
+    /// who asked. Each line holds the playlist's track ids in order (`tracks`), which make it a
+    /// training playlist of msr-factorize, unless `playlists` is false (a `--similar-to` query is
+    /// no one's playlist). A result without a finite similarity refuses the whole call:
+    /// msr-monitor could not use its line.
+    public func append(_ results: [Recommender.Result], user: String? = nil, date: Date = Date(), playlists: Bool = true) throws {
         if let bad = results.first(where: { !$0.similarity.isFinite }) {
             throw MSRError(.badData, "\(Recommender.name(bad.playlist)): its similarity is not a finite number: nothing logged (\(path))")
         }
@@ -29,6 +32,7 @@ public struct RecommendationLog: Sendable {
             if let pid = result.playlist.pid { record["pid"] = .int(pid) }
             if let name = result.playlist.name { record["name"] = .string(name) }
             if let user { record["user"] = .string(user) }
+            if playlists { record["tracks"] = .array(result.playlist.tracks.map { .string($0.id) }) }
             bytes += Array(JSONValue.object(record).compact().utf8)
             bytes.append(UInt8(ascii: "\n"))
         }

@@ -1,0 +1,41 @@
+/// A new playlist's factor from its tracks, as the `implicit` library's `recalculate_user`:
+/// the exact solve of the playlist's normal equations against the fitted track factors
+///
+///     (YᵀY + λI + Σ_t (C_t - 1) y_t y_tᵀ) x = Σ_t C_t y_t
+///
+/// with the fit's confidence (`1 + alpha * r`, r = 1 or the pair's BM25 weight from the
+/// tracks' training counts). Make one per loaded model (it holds YᵀY) and share it: predict
+/// and serve score a playlist by `x · y_t` for every track.
+public struct FoldIn: Sendable {
+    public let model: TrackFactors
+    /// `YᵀY + λI`, padded to the kernels' stride.
+    let gram: [Float]
+    let tracks: FactorMatrix
+    let bm25: BM25?
+
+    public init(_ model: TrackFactors) {
+        self.model = model
+        tracks = FactorMatrix(packed: model.factors, factors: model.params.factors)
+        gram = tracks.gram(regularization: Float(model.params.regularization), workers: Parallel.width)
+        bm25 = model.params.bm25 ? BM25(trackLengths: model.playlistCounts) : nil
+    }
+
+    /// The factor (`params.factors` values) of a playlist holding the tracks at these rows of
+    /// the model (repeats count once); zeros for no track, as implicit; nil when the equations
+    /// are not positive definite (a fit without regularization).
+    public func factor(rows: [Int]) -> [Float]? {
+        let distinct = Array(Set(rows)).sorted()
+        precondition(distinct.allSatisfy { $0 >= 0 && $0 < model.count })
+        let alpha = Float(model.params.alpha)
+        let confidences: [Float] = distinct.map { row in
+            let value = bm25.map { Float($0.weight(trackLength: Double(model.playlistCounts[row]), playlistPairs: distinct.count)) } ?? 1
+            return value > 0 ? 1 + alpha * value : -1
+        }
+        let equations = CholeskyUpdate.Equations(factors: model.params.factors)
+        let out = WorkVectors(count: 1, length: tracks.stride)
+        let tracks = tracks
+        guard equations.solve(gram: gram, stride: tracks.stride, pairs: zip(distinct, confidences).lazy.map { (tracks.row($0), $1) },
+                              into: out[0]) else { return nil }
+        return (0..<model.params.factors).map { out[0][$0] }
+    }
+}

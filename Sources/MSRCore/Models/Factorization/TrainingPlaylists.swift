@@ -1,0 +1,97 @@
+import Foundation
+
+/// The playlists msr-factorize learns from: every MPD slice (`*.json`) of a folder, in name
+/// order, then the playlists logged in the recommendations log. Tracks are numbered in the
+/// order they first appear; a playlist is kept as the numbers of its tracks.
+public struct TrainingPlaylists: Sendable, Equatable {
+    /// The tracks' Spotify ids, by number.
+    public var uris = TextColumn()
+    /// Playlist p holds `tracks[starts[p]..<starts[p + 1]]`, in its order, repeats kept.
+    public var starts: [Int] = [0]
+    public var tracks: [Int32] = []
+    /// The slice files read, and the playlists that came from them and from the log.
+    public var files = 0
+    public var filePlaylists = 0
+    public var loggedPlaylists = 0
+    /// The log's unreadable lines, skipped (`RecommendationLog.Playlists`).
+    public var skippedLines = 0
+    public var firstSkipped: String?
+
+    public var count: Int { starts.count - 1 }
+
+    /// Reads the slices of `folder` (several files at once, at most one per core in memory) and
+    /// the log at `log`. A slice that is not a valid playlist file is refused with its file and
+    /// JSON path (`PlaylistReader`); an absent folder or log holds none. A playlist without
+    /// tracks is left out.
+    public static func read(folder: String, log: String, progress: @Sendable (String) -> Void = { _ in }) throws -> TrainingPlaylists {
+        let names = try FolderListing.files(in: folder, suffix: ".json", key: "factorization.playlists_dir", unread: "nothing factorized")
+        var result = TrainingPlaylists()
+        var numbers: [String: Int32] = [:]
+        var next = 0
+        while next < names.count {
+            let batch = Array(names[next..<min(names.count, next + Parallel.width)])
+            let parsed = Parallel.map(batch.count) { k in
+                Result { try FileTracks(PlaylistReader(file: "\(folder)/\(batch[k])", featureNames: []).read()) }
+            }
+            for outcome in parsed {
+                let file = try outcome.get()
+                let global = file.uris.map { uri -> Int32 in
+                    if let number = numbers[uri] { return number }
+                    let number = Int32(result.uris.count)
+                    numbers[uri] = number
+                    result.uris.append(uri)
+                    return number
+                }
+                for p in 0..<file.starts.count - 1 where file.starts[p] < file.starts[p + 1] {
+                    result.tracks.append(contentsOf: file.tracks[file.starts[p]..<file.starts[p + 1]].map { global[Int($0)] })
+                    result.starts.append(result.tracks.count)
+                    result.filePlaylists += 1
+                }
+            }
+            next += batch.count
+            result.files = next
+            progress("\(next)/\(names.count) playlist files")
+        }
+        let logged = try RecommendationLog(path: log).playlists()
+        for playlist in logged.playlists {
+            for uri in playlist {
+                if let number = numbers[uri] {
+                    result.tracks.append(number)
+                } else {
+                    let number = Int32(result.uris.count)
+                    numbers[uri] = number
+                    result.uris.append(uri)
+                    result.tracks.append(number)
+                }
+            }
+            result.starts.append(result.tracks.count)
+        }
+        result.loggedPlaylists = logged.playlists.count
+        result.skippedLines = logged.skipped
+        result.firstSkipped = logged.firstSkipped
+        return result
+    }
+
+    /// One file's playlists, numbered by the file's own tracks in order of appearance.
+    struct FileTracks {
+        var uris: [String] = []
+        var starts: [Int] = [0]
+        var tracks: [Int32] = []
+
+        init(_ playlists: [Playlist]) {
+            var numbers: [String: Int32] = [:]
+            for playlist in playlists {
+                for track in playlist.tracks {
+                    if let number = numbers[track.id] {
+                        tracks.append(number)
+                    } else {
+                        numbers[track.id] = Int32(uris.count)
+                        tracks.append(Int32(uris.count))
+                        uris.append(track.id)
+                    }
+                }
+                starts.append(tracks.count)
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// msr-factorize: implicit-feedback ALS (`ImplicitALS`) on the playlist x track matrix of the
+/// training playlists (`TrainingPlaylists`: the MPD slices of `factorization.playlists_dir` and
+/// the playlists logged in `prediction.log`); writes the track factors (`TrackFactors`) and
+/// factorize.json.
+public enum FactorizeStage {
+    /// Runs the stage; progress per iteration, with the training loss, goes to the events.
+    public static func run(_ inputs: StageInputs) throws -> StageOutput {
+        let paths = inputs.config.factorization, params = inputs.params.factorize, events = inputs.events
+        let log = inputs.config.prediction.log
+        var timer = PhaseTimer(events)
+        let playlists = try TrainingPlaylists.read(folder: paths.playlistsDir, log: log) { events.progress($0) }
+        events.progressDone()
+        guard playlists.count > 0 else {
+            throw MSRError(.missingInput, "\(paths.playlistsDir): no playlist to factorize (no *.json slice with tracks there, "
+                           + "none logged in \(log)): put Million Playlist Dataset slices there, or make synthetic ones with "
+                           + "scripts/make-playlists \(paths.playlistsDir) 1000 42")
+        }
+        timer.mark("read playlists")
+        var matrix = InteractionMatrix(starts: playlists.starts, tracks: playlists.tracks, trackCount: playlists.uris.count)
+        if params.bm25 { matrix = matrix.weightedByBM25() }
+        timer.mark("build matrix")
+
+        let start = DispatchTime.now().uptimeNanoseconds
+        let fit: ImplicitALS.Result
+        do {
+            fit = try ImplicitALS(params: params).fit(matrix) { iteration, loss in
+                events.progress("iteration \(iteration)/\(params.iterations), loss \(String(format: "%.6f", loss))")
+            }
+        } catch {
+            events.progressDone()
+            throw MSRError.badData(file: inputs.params.file, error.message)
+        }
+        events.progressDone()
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        timer.mark("fit")
+
+        let model = TrackFactors(uris: playlists.uris, playlistCounts: matrix.playlistsPerTrack, factors: fit.trackFactors,
+                                 params: params, playlists: matrix.playlistCount, pairs: matrix.pairCount)
+        var metrics: [String: JSONValue] = [
+            "playlists": .int(matrix.playlistCount),
+            "playlist_files": .int(playlists.files),
+            "logged_playlists": .int(playlists.loggedPlaylists),
+            "tracks": .int(matrix.trackCount),
+            "non_zeros": .int(matrix.pairCount),
+            "factors": .int(params.factors),
+            "iterations": .int(params.iterations),
+            "solver": .string(params.solver.rawValue),
+            "bm25": .bool(params.bm25),
+            "loss": .array(fit.losses.map(JSONValue.double)),
+            "final_loss": .double(fit.losses.last ?? 0),
+            "fit_seconds": .double(seconds),
+            "skipped_lines": .int(playlists.skippedLines),
+        ]
+        if let first = playlists.firstSkipped { metrics["first_skipped"] = .string(first) }
+        // Both files or neither.
+        let outputs = OutputSet()
+        try outputs.add(model.encoded(), to: paths.factors)
+        try outputs.add(JSONValue.object(metrics), to: paths.metrics)
+        try outputs.commit()
+        timer.mark("write")
+
+        let sources = "\(playlists.files) file\(playlists.files == 1 ? "" : "s"), \(playlists.loggedPlaylists) logged"
+        let skipped = playlists.firstSkipped.map {
+            "; skipped \(playlists.skippedLines) unreadable log line\(playlists.skippedLines == 1 ? "" : "s") (first: \($0))"
+        } ?? ""
+        let losses = "loss \(String(format: "%.6f", fit.losses.first ?? 0)) -> \(String(format: "%.6f", fit.losses.last ?? 0))"
+        return StageOutput(summary: "\(matrix.playlistCount) playlists (\(sources)), \(matrix.trackCount) tracks, "
+            + "\(matrix.pairCount) pairs; \(params.factors) factors, \(params.iterations) iterations (\(params.solver.rawValue)"
+            + "\(params.bm25 ? ", bm25" : "")), \(losses) in \(String(format: "%.2f", seconds)) s\(skipped) -> "
+            + "\(paths.factors), \(paths.metrics)")
+    }
+}

@@ -1,0 +1,16 @@
+import ArgumentParser
+import MSRCLI
+import MSRCore
+
+@main
+struct Factorize: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "msr-factorize",
+        abstract: "Factorise the playlist x track matrix (MPD slices and logged playlists) by implicit-feedback ALS into track factors.")
+
+    @OptionGroup var stage: StageOptions
+
+    func run() throws {
+        try StageRunner.run(.factorize, stage) { try FactorizeStage.run($0) }
+    }
+}

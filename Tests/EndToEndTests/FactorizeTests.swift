@@ -1,0 +1,142 @@
+import Foundation
+import MSRCore
+import MSRTestSupport
+import XCTest
+
+/// msr-factorize on the embedded synthetic slice and on small playlist files.
+final class FactorizeTests: XCTestCase {
+    static let a = "5E30LdtzQTGqRvNd7l6kG5", b = "09gysnJpfQ3ublBmJDfcEC", c = "2K7xn816oNHJZ0aVqdQsha"
+
+    /// A workspace with the given playlist files in data/playlists (the embedded slice when nil).
+    func workspace(slices: [String: String]? = nil) throws -> Workspace {
+        let workspace = try Workspace()
+        if let slices {
+            for (name, text) in slices { try workspace.write(text, to: "data/playlists/\(name)") }
+        } else {
+            try FileManager.default.createDirectory(atPath: "\(workspace.path)/data/playlists", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: "\(Workspace.repository)/data/playlists/mpd.slice.0-999.json",
+                                             toPath: "\(workspace.path)/data/playlists/mpd.slice.0-999.json")
+        }
+        return workspace
+    }
+
+    static func slice(_ playlists: [[String]]) -> String {
+        "{\"info\": {}, \"playlists\": [" + playlists.enumerated().map { pid, tracks in
+            "{\"pid\": \(pid), \"tracks\": [" + tracks.map { "{\"track_uri\": \"spotify:track:\($0)\"}" }.joined(separator: ", ") + "]}"
+        }.joined(separator: ", ") + "]}"
+    }
+
+    /// The embedded 1,000 playlists (16 factors and 4 iterations: the debug build the tests run
+    /// is slow at the default 64 and 15); a second run writes the very same factors file.
+    func testFactorizesTheEmbeddedSliceAndASecondRunWritesTheSameBytes() throws {
+        let workspace = try workspace()
+        try workspace.edit("params.yaml", "  factors: 64\n", "  factors: 16\n")
+        try workspace.edit("params.yaml", "  iterations: 15\n", "  iterations: 4\n")
+        let first = try workspace.run("factorize")
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stdout.hasPrefix("msr-factorize: 1000 playlists (1 file, 0 logged), 9205 tracks, 63666 pairs; 16 factors, "
+                                             + "4 iterations (cg), loss 0.0"), first.stdout)
+        XCTAssertTrue(first.stdout.hasSuffix(" s -> models/factors.msrf, metrics/factorize.json\n"), first.stdout)
+        XCTAssertEqual(first.stderr, "", "progress only on a terminal")
+        let metrics = try XCTUnwrap(try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("metrics/factorize.json"))) as? [String: Any])
+        XCTAssertEqual(metrics["playlists"] as? Int, 1000)
+        XCTAssertEqual(metrics["tracks"] as? Int, 9205)
+        XCTAssertEqual(metrics["non_zeros"] as? Int, 63666)
+        XCTAssertEqual(metrics["factors"] as? Int, 16)
+        XCTAssertEqual(metrics["iterations"] as? Int, 4)
+        let loss = try XCTUnwrap(metrics["loss"] as? [Double])
+        XCTAssertEqual(loss.count, 4)
+        XCTAssertEqual(loss, loss.sorted(by: >), "the loss falls")
+        XCTAssertGreaterThan(try XCTUnwrap(metrics["fit_seconds"] as? Double), 0)
+
+        let model = try TrackFactors.read("\(workspace.path)/models/factors.msrf")
+        XCTAssertEqual(model.count, 9205)
+        XCTAssertEqual(model.params.factors, 16)
+        XCTAssertEqual(model.playlists, 1000)
+        XCTAssertEqual(model.pairs, 63666)
+        XCTAssertEqual(model.playlistCounts.reduce(0) { $0 + Int($1) }, 63666)
+        let bytes = try XCTUnwrap(workspace.bytes("models/factors.msrf"))
+        let second = try workspace.run("factorize")
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(workspace.bytes("models/factors.msrf"), bytes, "byte-identical factors for the same inputs")
+    }
+
+    /// Logged playlists are training playlists, their tracks catalogue songs or not; unreadable
+    /// log lines are skipped and reported; the same inputs, the same factors.
+    func testLoggedPlaylistsTrainAndUnreadableLinesAreReported() throws {
+        let workspace = try workspace(slices: ["one.json": Self.slice([[Self.a, Self.b], [Self.b, Self.c]])])
+        try workspace.write([#"{"predicted_genre": "pop", "similarity": 0.5, "tracks": ["\#(Self.c)", "N00000000000000000000A"]}"#,
+                             #"{"predicted_genre": "pop", "similarity": 0.5}"#,
+                             #"{"predicted_genre": "pop", "similarity": 0.5, "tracks": ["\#(Self.a)"]}"#,
+                             "cut off {\"tracks"].joined(separator: "\n") + "\n", to: "data/reco/recommendations.jsonl")
+        try workspace.edit("params.yaml", "  factors: 64\n", "  factors: 3\n")
+        let result = try workspace.run("factorize")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("msr-factorize: 4 playlists (1 file, 2 logged), 4 tracks, 7 pairs; 3 factors, 15 iterations (cg)"),
+                      result.stdout)
+        XCTAssertTrue(result.stdout.contains("; skipped 1 unreadable log line (first: data/reco/recommendations.jsonl:4: "
+                                             + "expected a logged call (a JSON object)) -> models/factors.msrf"), result.stdout)
+        let model = try TrackFactors.read("\(workspace.path)/models/factors.msrf")
+        XCTAssertEqual((0..<model.count).map { model.uris[$0] }, [Self.a, Self.b, Self.c, "N00000000000000000000A"])
+        XCTAssertEqual(model.playlistCounts, [2, 2, 2, 1])
+        let metrics = try XCTUnwrap(workspace.read("metrics/factorize.json"))
+        XCTAssertTrue(metrics.contains("\"logged_playlists\": 2,"), metrics)
+        XCTAssertTrue(metrics.contains("\"skipped_lines\": 1,"), metrics)
+
+        // Exact solves and BM25 weights run too.
+        try workspace.edit("params.yaml", "  solver: cg\n", "  solver: cholesky\n")
+        try workspace.edit("params.yaml", "  bm25: false\n", "  bm25: true\n")
+        let exact = try workspace.run("factorize")
+        XCTAssertEqual(exact.status, 0, exact.stderr)
+        XCTAssertTrue(exact.stdout.contains("3 factors, 15 iterations (cholesky, bm25)"), exact.stdout)
+        XCTAssertEqual(try TrackFactors.read("\(workspace.path)/models/factors.msrf").params.solver, .cholesky)
+    }
+
+    func testABrokenSliceIsRefusedWithItsFileAndJSONPathAndNothingIsWritten() throws {
+        let workspace = try workspace(slices: ["a.json": Self.slice([[Self.a]]),
+                                               "b.json": #"{"info": {}, "playlists": [{"pid": 0, "tracks": ["x"]}]}"#])
+        XCTAssertFails(try workspace.run("factorize"), status: 65,
+                       "msr-factorize: data/playlists/b.json: playlists[0].tracks[0]: expected a Spotify track id, spotify:track: URI "
+                       + "or open.spotify.com track URL, got \"x\"")
+        XCTAssertNil(workspace.read("models/factors.msrf"))
+        XCTAssertNil(workspace.read("metrics/factorize.json"))
+    }
+
+    func testNoPlaylistIsAMissingInput() throws {
+        let workspace = try workspace(slices: [:])
+        XCTAssertFails(try workspace.run("factorize"), status: 66,
+                       "msr-factorize: data/playlists: no playlist to factorize (no *.json slice with tracks there, none logged in "
+                       + "data/reco/recommendations.jsonl): put Million Playlist Dataset slices there, or make synthetic ones with "
+                       + "scripts/make-playlists data/playlists 1000 42")
+    }
+
+    func testBadParamsAreRefusedWithTheirKeyPath() throws {
+        let workspace = try workspace(slices: ["one.json": Self.slice([[Self.a, Self.b]])])
+        try workspace.edit("params.yaml", "  factors: 64\n", "  factors: 0\n")
+        XCTAssertFails(try workspace.run("factorize"), status: 65,
+                       "msr-factorize: params.yaml:63:12: factorize.factors: expected an integer in [1, 1024], got \"0\"")
+        try workspace.edit("params.yaml", "  factors: 0\n", "  factors: 8\n")
+        try workspace.edit("params.yaml", "  alpha: 40.0\n", "  alpha: -1\n")
+        XCTAssertFails(try workspace.run("factorize"), status: 65,
+                       "msr-factorize: params.yaml:65:10: factorize.alpha: expected a number > 0, got \"-1\"")
+        try workspace.edit("params.yaml", "  alpha: -1\n", "  alpha: 1e300\n")
+        XCTAssertFails(try workspace.run("factorize"), status: 65,
+                       "msr-factorize: params.yaml: factorize: the factors or the loss are no longer finite numbers after iteration 1: "
+                       + "lower factorize.alpha or factorize.regularization (32-bit floats overflow)")
+        XCTAssertNil(workspace.read("models/factors.msrf"))
+    }
+
+    func testAnOutputAmongThePlaylistsIsRefused() throws {
+        let workspace = try workspace(slices: ["one.json": Self.slice([[Self.a, Self.b]])])
+        try workspace.edit("config.yaml", "  metrics: metrics/factorize.json", "  metrics: data/playlists/factorize.json")
+        XCTAssertFails(try workspace.run("factorize"), status: 65,
+                       "msr-factorize: config.yaml: factorization.metrics: data/playlists/factorize.json is in factorization.playlists_dir "
+                       + "(data/playlists), whose *.json files are read as playlists: give it a path of its own")
+        try workspace.edit("config.yaml", "  metrics: data/playlists/factorize.json", "  metrics: metrics/factorize.json")
+        try workspace.edit("config.yaml", "  factors: models/factors.msrf", "  factors: data/reco/recommendations.jsonl")
+        try workspace.write("", to: "data/reco/recommendations.jsonl")
+        XCTAssertFails(try workspace.run("factorize"), status: 65,
+                       "msr-factorize: config.yaml: factorization.factors: data/reco/recommendations.jsonl is the same file as the input "
+                       + "prediction.log (data/reco/recommendations.jsonl): refusing to overwrite an input (give the output a path of its own)")
+    }
+}
