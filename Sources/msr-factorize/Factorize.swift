@@ -3,7 +3,7 @@ import MSRCLI
 import MSRCore
 
 @main
-struct Factorize: ParsableCommand {
+struct Factorize: StageCommand {
     static let configuration = CommandConfiguration(
         commandName: "msr-factorize",
         abstract: "Factorise the playlist x track matrix (MPD slices and logged playlists) by implicit-feedback ALS into track factors.")
