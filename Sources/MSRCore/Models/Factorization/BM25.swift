@@ -10,7 +10,9 @@ import Foundation
 ///
 /// so a popular track weighs less in each playlist, and a long playlist's pairs weigh less.
 public struct BM25: Sendable, Equatable {
+    /// Term-frequency saturation: implicit's K1 for ALS.
     public static let k1 = 100.0
+    /// Length normalisation: implicit's B for ALS.
     public static let b = 0.8
 
     /// The documents: the matrix's tracks.
@@ -18,6 +20,7 @@ public struct BM25: Sendable, Equatable {
     /// The mean of the tracks' row sums.
     public let meanLength: Double
 
+    /// The weights of a matrix of `trackCount` tracks whose row sums average `meanLength`.
     public init(trackCount: Int, meanLength: Double) {
         self.trackCount = trackCount
         self.meanLength = meanLength

@@ -7,12 +7,14 @@
 /// tracks' training counts). Make one per loaded model (it holds YᵀY) and share it: predict
 /// and serve score a playlist by `x · y_t` for every track.
 public struct FoldIn: Sendable {
+    /// The fitted track factors.
     public let model: TrackFactors
     /// `YᵀY + λI`, padded to the kernels' stride.
     let gram: [Float]
     let tracks: FactorMatrix
     let bm25: BM25?
 
+    /// Prepares the fold-in for `model`: `YᵀY + λI` once, on every core.
     public init(_ model: TrackFactors) {
         self.model = model
         tracks = FactorMatrix(packed: model.factors, factors: model.params.factors)

@@ -13,8 +13,10 @@
 /// only and every sum runs in a fixed order, so a seed gives the same bytes on any number of
 /// threads.
 public struct ImplicitALS: Sendable {
+    /// The `factorize` section fitted with.
     public let params: FactorizeParams
 
+    /// A fitter with these params.
     public init(params: FactorizeParams) {
         self.params = params
     }
@@ -22,9 +24,13 @@ public struct ImplicitALS: Sendable {
     /// A fitted factorisation: both sides' factors, row-major and packed (`factors` values a
     /// row), and the training loss after each iteration.
     public struct Result: Sendable, Equatable {
+        /// Values per row.
         public var factors: Int
+        /// `playlists x factors`, row-major.
         public var playlistFactors: [Float]
+        /// `tracks x factors`, row-major.
         public var trackFactors: [Float]
+        /// The training loss after each iteration (`loss`).
         public var losses: [Double]
     }
 

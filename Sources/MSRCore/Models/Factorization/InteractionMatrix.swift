@@ -8,7 +8,9 @@ public struct InteractionMatrix: Sendable, Equatable {
     /// Row t: the playlists holding track t.
     public private(set) var byTrack: SparseRows
 
+    /// The matrix's rows.
     public var playlistCount: Int { byPlaylist.rowCount }
+    /// The matrix's columns.
     public var trackCount: Int { byPlaylist.columnCount }
     /// Distinct (playlist, track) pairs.
     public var pairCount: Int { byPlaylist.entryCount }

@@ -2,16 +2,22 @@
 /// `columns` (increasing within a row) and `values`. Contiguous buffers: Int32 column indices,
 /// Float32 values, no allocation per row.
 public struct SparseRows: Sendable, Equatable {
+    /// Rows (playlists, or tracks for the transpose).
     public let rowCount: Int
+    /// Columns: the other side.
     public let columnCount: Int
     /// `rowCount + 1` offsets into `columns` and `values`, from 0 to the entry count.
     public let starts: [Int]
+    /// Each entry's column.
     public let columns: [Int32]
+    /// Each entry's value.
     public var values: [Float]
 
     /// Entries in the matrix.
     public var entryCount: Int { columns.count }
 
+    /// A matrix from its buffers, which must agree (`starts` from 0 to the entries, as many
+    /// values as columns).
     public init(rowCount: Int, columnCount: Int, starts: [Int], columns: [Int32], values: [Float]) {
         precondition(starts.count == rowCount + 1 && starts.first == 0 && starts.last == columns.count && values.count == columns.count)
         self.rowCount = rowCount

@@ -13,8 +13,10 @@ public struct TrackFactors: Sendable, Equatable {
     public var params: FactorizeParams
     /// The training playlists (the matrix's rows) and their distinct (playlist, track) pairs.
     public var playlists: Int
+    /// The pairs: the sum of `playlistCounts`.
     public var pairs: Int
 
+    /// A model from its parts: one count and `params.factors` factors per uri.
     public init(uris: TextColumn, playlistCounts: [Int32], factors: [Float], params: FactorizeParams, playlists: Int, pairs: Int) {
         precondition(playlistCounts.count == uris.count && factors.count == uris.count * params.factors)
         self.uris = uris
@@ -25,6 +27,7 @@ public struct TrackFactors: Sendable, Equatable {
         self.pairs = pairs
     }
 
+    /// The tracks.
     public var count: Int { uris.count }
 
     /// Track `i`'s factor.
