@@ -76,7 +76,7 @@ final class TrainingPlaylistsTests: XCTestCase {
             XCTAssertEqual(lines.count, 2)
             XCTAssertTrue(String(decoding: lines[0], as: UTF8.self).contains(#""tracks":["\#(Self.a)","\#(Self.d)","\#(Self.a)"]"#))
             XCTAssertFalse(String(decoding: lines[1], as: UTF8.self).contains("tracks"))
-            XCTAssertEqual(try log.playlists(), RecommendationLog.Playlists(playlists: [[Self.a, Self.d, Self.a]]))
+            XCTAssertEqual(try log.playlists(), RecommendationLog.Playlists(values: [[Self.a, Self.d, Self.a]]))
             XCTAssertEqual(try MonitorReport.read(log: log.path, params: MonitorParams()).calls.count, 2, "monitoring reads both")
         }
     }

@@ -42,7 +42,7 @@ public struct MonitorReport: Sendable {
     /// with `strict` an error naming its line; no log yet is no call.
     public static func read(log path: String, params: MonitorParams, strict: Bool = false) throws -> MonitorReport {
         let log = try MonitorStage.readLog(path, strict: strict)
-        return MonitorReport(calls: log.calls, skipped: log.skipped, firstSkipped: log.firstSkipped, params: params)
+        return MonitorReport(calls: log.values, skipped: log.skipped, firstSkipped: log.firstSkipped, params: params)
     }
 
     init(calls: [Call], skipped: Int, firstSkipped: String?, params: MonitorParams) {

@@ -7,12 +7,7 @@ public enum MonitorStage {
     typealias Call = MonitorReport.Call
 
     /// The log's readable calls, and how many lines could not be read.
-    struct Log {
-        var calls: [Call] = []
-        var skipped = 0
-        /// The first unreadable line, `file:line: what was expected`.
-        var firstSkipped: String?
-    }
+    typealias Log = RecommendationLog.Lines<Call>
 
     /// Runs the stage; with `failUnder`, a rolling mean below it is an `.alert` error once the
     /// outputs are written. Log lines that cannot be read (a line cut by a killed process,
@@ -68,51 +63,30 @@ public enum MonitorStage {
     /// The log's calls; a line that is not a logged call is skipped and counted, or with
     /// `strict` an error naming its line.
     static func readLog(_ path: String, strict: Bool) throws -> Log {
-        // No log yet is no call; anything else at the path (a folder, a FIFO, a dangling link)
-        // is an error, never "no call".
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return Log() }
-        let bytes = try FileBytes.read(path, what: "recommendations log")
-        var log = Log()
-        for (n, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            do {
-                log.calls.append(try call(line))
-            } catch let problem as UnreadableLine {
-                let error = MSRError.badData(file: path, line: n + 1, problem.expected)
-                if strict { throw error }
-                log.skipped += 1
-                if log.firstSkipped == nil { log.firstSkipped = error.message }
-            }
-        }
-        return log
-    }
-
-    /// Why a log line cannot be read.
-    struct UnreadableLine: Error {
-        var expected: String
+        try RecommendationLog(path: path).readLines(strict: strict) { try call($0) }
     }
 
     /// One logged call from its line.
     static func call(_ line: ArraySlice<UInt8>) throws -> Call {
         guard case .object(let record)? = try? JSONParser.parse(Array(line)),
               case .string(let genre)? = record["predicted_genre"] else {
-            throw UnreadableLine(expected: "expected a logged call (a JSON object with predicted_genre and similarity)")
+            throw RecommendationLog.UnreadableLine(expected: "expected a logged call (a JSON object with predicted_genre and similarity)")
         }
         // The genre goes into the CSV and the page: printable text only.
         guard !genre.isEmpty, genre.utf8.count <= 200, !genre.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw UnreadableLine(expected: "predicted_genre: expected a genre name, got \(JSONFileReader.describe(.string(genre)))")
+            throw RecommendationLog.UnreadableLine(expected: "predicted_genre: expected a genre name, got \(JSONFileReader.describe(.string(genre)))")
         }
         let similarity: Double
         switch record["similarity"] {
         case .double(let value)?: similarity = value
         case .int(let value)?: similarity = Double(value)
-        case nil: throw UnreadableLine(expected: "similarity: expected a finite number, got nothing")
-        case let other?: throw UnreadableLine(expected: "similarity: expected a finite number, got \(other.compact())")
+        case nil: throw RecommendationLog.UnreadableLine(expected: "similarity: expected a finite number, got nothing")
+        case let other?: throw RecommendationLog.UnreadableLine(expected: "similarity: expected a finite number, got \(other.compact())")
         }
         // A cosine: anything else (1e300 would overflow the mean) is not a call msr-predict logged.
         // The margin admits the last bit of rounding of a cosine of nearly parallel points.
         guard similarity.isFinite, abs(similarity) <= 1 + 1e-9 else {
-            throw UnreadableLine(expected: "similarity: expected a finite number in [-1, 1], got \(JSONFileReader.describe(.double(similarity)))")
+            throw RecommendationLog.UnreadableLine(expected: "similarity: expected a finite number in [-1, 1], got \(JSONFileReader.describe(.double(similarity)))")
         }
         var time = ""
         if case .string(let value)? = record["time"], !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {

@@ -53,7 +53,7 @@ public struct TrainingPlaylists: Sendable, Equatable {
             progress("\(next)/\(names.count) playlist files")
         }
         let logged = try RecommendationLog(path: log).playlists()
-        for playlist in logged.playlists {
+        for playlist in logged.values {
             for uri in playlist {
                 if let number = numbers[uri] {
                     result.tracks.append(number)
@@ -66,7 +66,7 @@ public struct TrainingPlaylists: Sendable, Equatable {
             }
             result.starts.append(result.tracks.count)
         }
-        result.loggedPlaylists = logged.playlists.count
+        result.loggedPlaylists = logged.values.count
         result.skippedLines = logged.skipped
         result.firstSkipped = logged.firstSkipped
         return result
