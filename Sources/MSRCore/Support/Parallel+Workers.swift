@@ -19,40 +19,29 @@ extension Parallel {
             var own = scratch()
             return (0..<blockCount).map { body(&own, range($0)) }
         }
-        let queue = BlockQueue<T>(count: blockCount)
+        let queue = BlockQueue(count: blockCount)
+        let results = Results<T>(count: blockCount)
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             var own = scratch()
-            while let k = queue.take() { queue.set(k, body(&own, range(k))) }
+            while let k = queue.take() { results.set(k, body(&own, range(k))) }
         }
-        return queue.results
+        return results.values
     }
 
-    /// Hands out block numbers in order and keeps each block's result in its slot.
-    private final class BlockQueue<T>: @unchecked Sendable {
+    /// Hands out block numbers in order, each once.
+    private final class BlockQueue: @unchecked Sendable {
         private var next = 0
-        private var slots: [T?]
+        private let count: Int
         private let lock = NSLock()
 
-        init(count: Int) { slots = Array(repeating: nil, count: count) }
+        init(count: Int) { self.count = count }
 
         func take() -> Int? {
             lock.lock()
             defer { lock.unlock() }
-            guard next < slots.count else { return nil }
+            guard next < count else { return nil }
             next += 1
             return next - 1
-        }
-
-        func set(_ k: Int, _ value: T) {
-            lock.lock()
-            slots[k] = value
-            lock.unlock()
-        }
-
-        var results: [T] {
-            lock.lock()
-            defer { lock.unlock() }
-            return slots.map { $0! }
         }
     }
 }

@@ -21,7 +21,7 @@ public enum Parallel {
     }
 
     /// One slot per task; each task fills only its own.
-    private final class Results<T>: @unchecked Sendable {
+    final class Results<T>: @unchecked Sendable {
         private var slots: [T?]
         private let lock = NSLock()
 
