@@ -284,7 +284,7 @@ def print_table(label, result):
                       for tool, t in tools.items() if "cold" in t) + ".")
     loads = [f"{tool} {t['load_average_at_start']:.2f}" for tool, t in tools.items() if t.get("load_average_at_start") is not None]
     if loads:
-        print(f"1-minute load average of the 2-core machine as each fit started (shared with other work): {', '.join(loads)}.")
+        print(f"1-minute load average of the 2-core machine as each fit started: {', '.join(loads)}.")
     for tool, t in tools.items():
         if t.get("tracks_not_in_training") or t.get("training_tracks_without_factor"):
             print(f"{tool}: {t['tracks_not_in_training']} factors for tracks outside the training playlists, "
