@@ -51,8 +51,8 @@ def fit_implicit(train_dir):
     read_seconds = time.perf_counter() - start
     # implicit's confidence is alpha * r (the (C - 1) term is in its update): alpha 41 on r = 1 is
     # msr's 1 + 40 * 1. Its 2 threads are its own (num_threads); BLAS inside each row's update runs
-    # on one, as implicit asks (it warns of "severe performance issues" otherwise: 12 s instead of
-    # about 1 s on the committed slice).
+    # on one, as implicit asks (it warns of "severe performance issues" otherwise: its fit of the committed
+    # slice took 12.4 s with BLAS on 2 threads, 2.2 to 3.5 s on 1, on this shared machine).
     threadpool_limits(1, "blas")
     model = AlternatingLeastSquares(factors=FACTORS, regularization=REGULARIZATION, alpha=1.0 + MSR_ALPHA,
                                     iterations=ITERATIONS, use_cg=True, num_threads=THREADS, random_state=SEED,
@@ -60,7 +60,7 @@ def fit_implicit(train_dir):
     start = time.perf_counter()
     model.fit(user_items, show_progress=False)
     fit_seconds = time.perf_counter() - start
-    return matrix.ids, np.asarray(model.item_factors, dtype=np.float32), read_seconds, fit_seconds
+    return matrix.ids, np.asarray(model.item_factors, dtype=np.float32), read_seconds, fit_seconds, {}
 
 
 def fit_spark(train_dir):
@@ -99,12 +99,12 @@ def fit_spark(train_dir):
     has[items["id"].to_numpy()] = True
     ids = [tid for tid, h in zip(matrix.ids, has) if h]
     print(f"spark: session and data {session_seconds:.2f} s", file=sys.stderr)
-    return ids, factors[has], read_seconds, fit_seconds
+    return ids, factors[has], read_seconds, fit_seconds, {"session_seconds": session_seconds}
 
 
 def main(tool, train_dir, out):
-    ids, factors, read_seconds, fit_seconds = {"implicit": fit_implicit, "spark": fit_spark}[tool](train_dir)
-    np.savez(out, ids=np.array(ids), factors=factors, read_seconds=read_seconds, fit_seconds=fit_seconds)
+    ids, factors, read_seconds, fit_seconds, extra = {"implicit": fit_implicit, "spark": fit_spark}[tool](train_dir)
+    np.savez(out, ids=np.array(ids), factors=factors, read_seconds=read_seconds, fit_seconds=fit_seconds, **extra)
 
 
 if __name__ == "__main__":

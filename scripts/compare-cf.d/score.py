@@ -181,6 +181,22 @@ def read_time(path):
         return None, None
 
 
+def read_phases(path):
+    """msr's phase timings (MSR_TIMING): lines "  NAME   SECONDS s"."""
+    phases = {}
+    try:
+        for line in open(path):
+            parts = line.split()
+            if line.startswith("  ") and len(parts) >= 3 and parts[-1] == "s":
+                try:
+                    phases[" ".join(parts[:-2])] = float(parts[-2])
+                except ValueError:
+                    pass
+    except OSError:
+        pass
+    return phases
+
+
 def read_load(work, tool):
     try:
         return float(open(os.path.join(work, f"{tool}.load")).read())
@@ -194,7 +210,8 @@ def load_tool(work, tool):
         metrics = json.load(open(os.path.join(work, "msr", "factorize.json")))
         return ids, factors, metrics["fit_seconds"], None, params
     data = np.load(os.path.join(work, f"{tool}.npz"))
-    return data["ids"].tolist(), data["factors"], float(data["fit_seconds"]), float(data["read_seconds"]), None
+    extra = {key: float(data[key]) for key in ("session_seconds",) if key in data.files}
+    return data["ids"].tolist(), data["factors"], float(data["fit_seconds"]), float(data["read_seconds"]), extra
 
 
 def main(work, label, results_path):
@@ -222,8 +239,11 @@ def main(work, label, results_path):
         entry.update({"fit_seconds": fit_seconds, "read_seconds": read_seconds, "tracks": len(tool_ids),
                       "tracks_not_in_training": int(sum(1 for r in rows.tolist() if r not in training)),
                       "training_tracks_without_factor": len(training - set(rows.tolist()))})
-        if params:
+        if tool == "msr":
             entry["params"] = params
+            entry["phases_seconds"] = read_phases(os.path.join(work, "msr.log"))
+        elif params:
+            entry.update(params)
         keep = rows >= 0
         entry.update(evaluate(cf_recommender(rows[keep], factors[keep], cases, len(ids)), cases, cold))
         result["tools"][tool] = entry
@@ -278,10 +298,13 @@ def print_table(label, result):
               f"{number(t.get('peak_rss_mb'), 0)} | " + " | ".join(f"{t[m]:.4f}" for m in METRICS) + " |")
     print()
     cold_cases = max((t.get("cold", {}).get("cases", 0) for t in tools.values()), default=0)
-    print(f"Cold tracks (hidden, in no training playlist): {result['cold_tracks']:,}, in {cold_cases:,} of the "
-          f"{s['held_out']:,} held-out playlists; no tool has a factor for them, so every cold figure is "
-          + ", ".join(f"{tool} NDCG@10 {t['cold']['ndcg_at_10']:.4f} recall@500 {t['cold']['recall_at_500']:.4f}"
-                      for tool, t in tools.items() if "cold" in t) + ".")
+    if result["cold_tracks"]:
+        print(f"Cold tracks (hidden, in no training playlist): {result['cold_tracks']:,}, in {cold_cases:,} of the "
+              f"{s['held_out']:,} held-out playlists; no tool has a factor for them: "
+              + ", ".join(f"{tool} NDCG@10 {t['cold']['ndcg_at_10']:.4f} recall@500 {t['cold']['recall_at_500']:.4f}"
+                          for tool, t in tools.items() if "cold" in t) + ".")
+    else:
+        print("Cold tracks (hidden, in no training playlist): none, so no cold figure.")
     loads = [f"{tool} {t['load_average_at_start']:.2f}" for tool, t in tools.items() if t.get("load_average_at_start") is not None]
     if loads:
         print(f"1-minute load average of the 2-core machine as each fit started: {', '.join(loads)}.")
@@ -289,6 +312,13 @@ def print_table(label, result):
         if t.get("tracks_not_in_training") or t.get("training_tracks_without_factor"):
             print(f"{tool}: {t['tracks_not_in_training']} factors for tracks outside the training playlists, "
                   f"{t['training_tracks_without_factor']} training tracks without a factor.")
+    if tools.get("spark", {}).get("session_seconds") is not None:
+        print(f"Spark's session start and the ratings into the JVM (cached), inside its whole process: "
+              f"{tools['spark']['session_seconds']:.2f} s.")
+    if tools.get("msr", {}).get("whole_process_seconds") is not None and tools["msr"].get("fit_seconds") is not None:
+        phases = ", ".join(f"{name} {value:.2f} s" for name, value in tools["msr"].get("phases_seconds", {}).items())
+        print(f"msr-factorize outside its fit: {tools['msr']['whole_process_seconds'] - tools['msr']['fit_seconds']:.2f} s "
+              f"(its phases: {phases or 'not reported'}).")
     reads = [f"{tool} {t['read_seconds']:.2f} s" for tool, t in tools.items() if t.get("read_seconds") is not None]
     if reads:
         print(f"Peers' reading of the training slices (Python json) and matrix, inside the whole process: {', '.join(reads)}.")
