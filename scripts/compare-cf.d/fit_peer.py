@@ -52,7 +52,7 @@ def fit_implicit(train_dir):
     # implicit's confidence is alpha * r (the (C - 1) term is in its update): alpha 41 on r = 1 is
     # msr's 1 + 40 * 1. Its 2 threads are its own (num_threads); BLAS inside each row's update runs
     # on one, as implicit asks (it warns of "severe performance issues" otherwise: its fit of the committed
-    # slice took 12.4 s with BLAS on 2 threads, 2.2 to 3.5 s on 1, on this shared machine).
+    # slice took 12.4 s with BLAS on 2 threads, 1.2 to 3.5 s on 1, on this shared machine).
     threadpool_limits(1, "blas")
     model = AlternatingLeastSquares(factors=FACTORS, regularization=REGULARIZATION, alpha=1.0 + MSR_ALPHA,
                                     iterations=ITERATIONS, use_cg=True, num_threads=THREADS, random_state=SEED,
