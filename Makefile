@@ -59,7 +59,7 @@ metrics/monitoring.json metrics/similarity_trend.csv metrics/monitoring.html &: 
 feed: $(BIN)/.built
 	$(BIN)/msr-feed
 
-metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_rec/genres.txt schema.yaml .msr/evaluate-recommender.stamp $(BIN)/.built
+metrics/reco_metrics.json: models/catalog.msrix models/classifier.msrgb data/to_rec/genres.txt schema.yaml $(wildcard data/playlists/*.json) $(wildcard data/reco/recommendations.jsonl) .msr/evaluate-recommender.stamp $(BIN)/.built
 	$(BIN)/msr-evaluate --recommender
 
 pipeline: setup metrics/metrics.json models/mixtures/mixture_0.json models/factors.msrf metrics/reco_metrics.json metrics/monitoring.json

@@ -32,15 +32,16 @@ struct APIRoutes {
         v1.post("recommendations") { request, context -> Response in
             let user = try context.requireUser()
             let body = try await JSONBody.read(request, limit: state.maxBody)
-            try body.only(["playlist", "k", "exclude_seen", "pid"])
+            try body.only(["playlist", "k", "exclude_seen", "pid", "method"])
             guard let value = body.object["playlist"], value != .null else {
                 throw APIError.unprocessable("playlist", "missing field 'playlist' (a playlist JSON, or track ids and URLs as a string)")
             }
             let k = try body.int("k", in: 1...100, default: 10)
             let pid = body.object["pid"] == nil || body.object["pid"] == .null ? nil : try body.int("pid", in: 0...Int(Int32.max), default: 0)
             let playlist = try recommendations.playlist(value, pid: pid)
-            let bytes = try await recommendations.recommendBytes(playlist, k: k, excludeSeen: try body.bool("exclude_seen", default: false),
-                                                                 user: user)
+            let method = body.object["method"] == nil || body.object["method"] == .null ? nil : try body.string("method")
+            let bytes = try await recommendations.recommendBytes(playlist, k: k, method: method,
+                                                                 excludeSeen: try body.bool("exclude_seen", default: false), user: user)
             return JSONResponse.make(bytes: bytes)
         }
 
@@ -71,7 +72,14 @@ struct APIRoutes {
                 throw APIError(.notFound, "unknown_track", "track \(id) is not in the song index", field: "id")
             }
             let playlist = Playlist(name: "similar to \(id)", tracks: [.init(id: id, given: given)])
-            let result = try models.recommender.similar(to: row, k: k, sameGenre: sameGenre, playlist: playlist)
+            let method = try Recommendations.method(request.uri.queryParameters["method"].map(String.init), models: models)
+            let result: Recommender.Result
+            do {
+                result = try models.recommender.similar(to: row, k: k, sameGenre: sameGenre, playlist: playlist, method: method,
+                                                        hybrid: models.hybrid)
+            } catch let error as MSRError {
+                throw APIError.from(error, field: "id")
+            }
             guard case .object(var members) = result.json(details: models.recommender.catalog) else { preconditionFailure("an object") }
             members["model_version"] = .string(models.version)
             return JSONResponse.make(.object(members))

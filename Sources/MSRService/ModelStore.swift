@@ -9,24 +9,33 @@ public final class ModelStore: Sendable {
     /// One loaded set of models.
     public final class Models: Sendable {
         public let recommender: Recommender
-        /// A digest of the song index, classifier and mixture files' bytes (12 hex digits):
-        /// the same files give the same version.
+        /// A digest of the song index, classifier, mixture and (when present) factors files'
+        /// bytes (12 hex digits): the same files give the same version.
         public let version: String
         public let loadedAt: Date
+        /// The `hybrid` params read with the models.
+        public let hybrid: HybridParams
 
-        init(recommender: Recommender, version: String, loadedAt: Date) {
+        init(recommender: Recommender, version: String, loadedAt: Date, hybrid: HybridParams) {
             self.recommender = recommender
             self.version = version
             self.loadedAt = loadedAt
+            self.hybrid = hybrid
         }
+
+        /// The method a request that names none gets: hybrid when the factors are loaded.
+        public var standardMethod: RecommendMethod { .standard(factorsAvailable: recommender.collaborative != nil) }
     }
 
     private let paths: ProjectConfig.Prediction
+    private let paramsFile: String
     private let current: Mutex<Models?>
 
-    /// A store of the models `paths` names; nothing is loaded until `reload()`.
-    public init(paths: ProjectConfig.Prediction) {
+    /// A store of the models `paths` names, with the `hybrid` params of `paramsFile`; nothing
+    /// is loaded until `reload()`.
+    public init(paths: ProjectConfig.Prediction, paramsFile: String) {
         self.paths = paths
+        self.paramsFile = paramsFile
         current = Mutex(nil)
     }
 
@@ -46,11 +55,14 @@ public final class ModelStore: Sendable {
         } catch let error as MSRError where error.kind == .missingInput {
             throw MSRError(.missingInput, "\(error.message): run make pipeline first")
         }
+        let hybrid = try Params.load(path: paramsFile).hybrid
         var hash = Numerics.fnv1aOffsetBasis
-        for file in [paths.catalog, paths.model] + recommender.catalog.genres.indices.map({ "\(paths.mixturesDir)/\(FolderFiles.mixture($0))" }) {
+        let factors = recommender.collaborative == nil ? [] : [paths.factors]
+        for file in [paths.catalog, paths.model] + recommender.catalog.genres.indices.map({ "\(paths.mixturesDir)/\(FolderFiles.mixture($0))" })
+            + factors {
             hash = Numerics.fnv1a(try FileBytes.read(file, what: "model file"), from: hash)
         }
-        let models = Models(recommender: recommender, version: String(String(hash, radix: 16).suffix(12)), loadedAt: now)
+        let models = Models(recommender: recommender, version: String(String(hash, radix: 16).suffix(12)), loadedAt: now, hybrid: hybrid)
         current.withLock { $0 = models }
         return models
     }

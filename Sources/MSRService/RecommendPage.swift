@@ -17,6 +17,8 @@ struct RecommendPage {
         var k = "10"
         var pid = ""
         var excludeSeen = false
+        /// Empty: the standard method.
+        var method = ""
     }
 
     func add(to pages: RouterGroup<ServiceContext>) {
@@ -30,12 +32,12 @@ struct RecommendPage {
             let form = try await PageForm.read(request, limit: state.maxBody)
             try CSRF.check(form, session: session)
             let input = Input(playlist: form.fields["playlist"] ?? "", k: form.text("k") ?? "10", pid: form.text("pid") ?? "",
-                              excludeSeen: form.fields["exclude_seen"] != nil)
+                              excludeSeen: form.fields["exclude_seen"] != nil, method: form.text("method") ?? "")
             do {
                 let k = try Self.integer(input.k.isEmpty ? "10" : input.k, field: "k", in: 1...100)
                 let pid = input.pid.isEmpty ? nil : try Self.integer(input.pid, field: "pid", in: 0...Int(Int32.max))
                 let playlist = try recommendations.playlist(try playlistValue(form, input: input), pid: pid)
-                let (result, _) = try await recommendations.recommend(playlist, k: k, excludeSeen: input.excludeSeen, user: user)
+                let (result, _) = try await recommendations.recommend(playlist, k: k, method: input.method, excludeSeen: input.excludeSeen, user: user)
                 return PageResponse.html(page(context.viewer, input: input, result: result))
             } catch let error as APIError where error.status == .unprocessableContent {
                 return PageResponse.html(page(context.viewer, input: input, error: error), status: .unprocessableContent)
@@ -92,6 +94,9 @@ struct RecommendPage {
         <p class="help">Only for a slice holding several playlists.</p>
         <label for="k">Songs to recommend</label>
         <input type="number" id="k" name="k" min="1" max="100" value="\(input.k)" required>
+        <label for="method">Method</label>
+        <select id="method" name="method">\(methodOptions(input.method))</select>
+        <p class="help">Standard: hybrid when the track factors are loaded, content otherwise. Content: audio features; cf: playlists that hold the same songs; hybrid: cf, with songs no playlist holds found by content.</p>
         <p><input type="checkbox" id="exclude_seen" name="exclude_seen" value="on"\(input.excludeSeen ? " checked" : "")>\
         <label class="inline" for="exclude_seen">Leave out songs already recommended to me</label></p>
         <p><button type="submit">Recommend</button></p>
@@ -99,6 +104,16 @@ struct RecommendPage {
         \(result.map(Self.resultTable) ?? .empty)
         """
         return PageLayout.page("Recommend", viewer: viewer, here: "/recommend", content: content)
+    }
+
+    /// The method choices, `chosen` selected (empty: the standard one).
+    func methodOptions(_ chosen: String) -> HTML {
+        var options: [HTML] = []
+        for (value, label) in [("", "standard")] + RecommendMethod.allCases.map({ ($0.rawValue, $0.rawValue) }) {
+            let selected: HTML = chosen == value ? " selected" : .empty
+            options.append("<option value=\"\(value)\"\(selected)>\(label)</option>")
+        }
+        return HTML.join(options, separator: "")
     }
 
     /// The answer: the figures, then one row per song.
@@ -112,6 +127,7 @@ struct RecommendPage {
         figures.append("<div>Predicted genre<b>\(object["predicted_genre"]?.stringValue ?? "-")</b></div>")
         figures.append("<div>Similarity<b>\(HTML.number(object["similarity"]?.doubleValue ?? .nan, digits: 3))</b></div>")
         figures.append("<div>Known tracks<b>\(playlist["known_tracks"]?.intValue ?? 0) of \(playlist["tracks"]?.intValue ?? 0)</b></div>")
+        figures.append("<div>Method<b>\(object["method"]?.stringValue ?? "-")</b></div>")
         figures.append("<div>Model version<b>\(object["model_version"]?.stringValue ?? "-")</b></div>")
         let unknownNote: HTML = unknown.isEmpty ? .empty
             : "<p class=\"muted\">Not in the song base (left out): \(unknown.prefix(50).joined(separator: ", "))\(unknown.count > 50 ? " and \(unknown.count - 50) more" : "")</p>"
@@ -134,12 +150,13 @@ struct RecommendPage {
             let album: HTML = details.album.map { "<br><span class=\"muted\">\($0)</span>" } ?? .empty
             return """
             <tr><td class="num">\(n + 1)</td><td>\(HTML.songLink(details.url, text: title))\(album)</td>\
-            <td>\(fields["genre"]?.stringValue ?? "")</td><td class="num">\(HTML.number(fields["score"]?.doubleValue ?? .nan, digits: 4))</td></tr>
+            <td>\(fields["genre"]?.stringValue ?? "")</td><td>\(fields["source"]?.stringValue ?? "")</td>\
+            <td class="num">\(HTML.number(fields["score"]?.doubleValue ?? .nan, digits: 4))</td></tr>
             """
         }
         return """
         <table>
-        <thead><tr><th class="num">#</th><th>Song</th><th>Genre</th><th class="num">Score</th></tr></thead>
+        <thead><tr><th class="num">#</th><th>Song</th><th>Genre</th><th>From</th><th class="num">Score</th></tr></thead>
         <tbody>
         \(HTML.join(rows, separator: "\n"))
         </tbody>

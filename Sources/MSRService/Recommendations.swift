@@ -56,32 +56,50 @@ struct Recommendations {
         return Playlist(tracks: tracks)
     }
 
-    /// Recommends for the user, under their per-minute limit; logs and records the answer.
-    func recommend(_ playlist: Playlist, k: Int, excludeSeen: Bool, user: User) async throws -> (result: JSONValue, models: ModelStore.Models) {
-        let answer = try await answer(playlist, k: k, excludeSeen: excludeSeen, user: user)
+    /// The method a request names (`content`, `cf` or `hybrid`; nil or empty: the models'
+    /// standard one), refused (422 naming `field`) when unknown or when it needs the factors and
+    /// the service runs without them.
+    static func method(_ name: String?, models: ModelStore.Models, field: String = "method") throws -> RecommendMethod {
+        guard let name, !name.isEmpty else { return models.standardMethod }
+        guard let method = RecommendMethod(rawValue: name) else {
+            throw APIError.unprocessable(field, "expected one of " + RecommendMethod.allCases.map(\.rawValue).joined(separator: ", ")
+                                         + ", got " + MessageText.quoted(name, limit: 40))
+        }
+        guard method == .content || models.recommender.collaborative != nil else {
+            throw APIError.unprocessable(field, "the \(method.rawValue) method needs the track factors, which the service has not "
+                                         + "loaded (run msr-factorize, then reload the models)")
+        }
+        return method
+    }
+
+    /// Recommends for the user by `method` (nil: the standard one), under their per-minute
+    /// limit; logs and records the answer.
+    func recommend(_ playlist: Playlist, k: Int, method: String?, excludeSeen: Bool, user: User) async throws -> (result: JSONValue, models: ModelStore.Models) {
+        let answer = try await answer(playlist, k: k, method: method, excludeSeen: excludeSeen, user: user)
         return (answer.json, answer.models)
     }
 
     /// `recommend`'s answer as the API sends it: compact JSON bytes, serialised once for the
     /// response and the history.
-    func recommendBytes(_ playlist: Playlist, k: Int, excludeSeen: Bool, user: User) async throws -> [UInt8] {
-        try await answer(playlist, k: k, excludeSeen: excludeSeen, user: user).bytes
+    func recommendBytes(_ playlist: Playlist, k: Int, method: String?, excludeSeen: Bool, user: User) async throws -> [UInt8] {
+        try await answer(playlist, k: k, method: method, excludeSeen: excludeSeen, user: user).bytes
     }
 
-    private func answer(_ playlist: Playlist, k: Int, excludeSeen: Bool, user: User)
+    private func answer(_ playlist: Playlist, k: Int, method name: String?, excludeSeen: Bool, user: User)
         async throws -> (json: JSONValue, bytes: [UInt8], models: ModelStore.Models) {
         if let wait = state.recommendationLimiter.take("user:\(user.id)") {
             throw APIError.tooManyRequests("recommendations for this user", retryAfter: wait)
         }
         guard let models = state.models.models else { throw APIError(.serviceUnavailable, "not_ready", "the models are not loaded") }
         let recommender = models.recommender
+        let method = try Self.method(name, models: models)
         var excluded: [Int] = []
         if excludeSeen {
             excluded = try await state.database.seen(userID: user.id).compactMap { recommender.row(of: $0) }
         }
         let result: Recommender.Result
         do {
-            result = try recommender.recommend(playlist, k: k, excluding: excluded)
+            result = try recommender.recommend(playlist, k: k, method: method, hybrid: models.hybrid, excluding: excluded)
         } catch let error as MSRError {
             throw APIError.from(error, field: "playlist")
         }

@@ -49,7 +49,7 @@ public final class ServiceState: Sendable {
         settings = config.serve
         schema = try Schema.load(path: config.schema)
         let key = try Tokens.loadKey(file: settings.jwtKeyFile, environment: options.environment)
-        models = ModelStore(paths: config.prediction)
+        models = ModelStore(paths: config.prediction, paramsFile: options.paramsFile)
         metrics = ServiceMetrics()
         let loaded = try models.reload()
         metrics.modelVersion(loaded.version, previous: nil)

@@ -4,6 +4,7 @@ import MSRCLI
 import MSRCore
 
 extension PredictStage.Format: ExpressibleByArgument {}
+extension RecommendMethod: ExpressibleByArgument {}
 
 @main
 struct Predict: StageCommand {
@@ -29,6 +30,9 @@ struct Predict: StageCommand {
 
     @Flag(name: .customLong("same-genre"), help: "With --similar-to: only songs of the track's own genre (otherwise the whole catalogue).")
     var sameGenre = false
+
+    @Option(help: "content (audio features), cf (collaborative: the factors of msr-factorize) or hybrid (both blended). Default: hybrid when the factors exist, content otherwise.")
+    var method: RecommendMethod?
 
     @Option(help: "Output: json (one object per playlist) or table.")
     var format = PredictStage.Format.json
@@ -78,6 +82,7 @@ struct Predict: StageCommand {
         request.sameGenre = sameGenre
         request.k = try count
         request.pid = try pid
+        request.method = method
         request.log = !noLog
         request.format = format
         let playlistFile = playlist.flatMap { $0 == "-" ? nil : [StageFile("playlist", $0)] } ?? []

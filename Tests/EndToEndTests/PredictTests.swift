@@ -347,7 +347,7 @@ final class PredictTests: XCTestCase {
         XCTAssertEqual(table.status, 0, table.stderr)
         let lines = table.stdout.split(separator: "\n")
         XCTAssertEqual(lines.count, 5, table.stdout)
-        XCTAssertEqual(lines[1], "  #  uri                     genre         score  link")
+        XCTAssertEqual(lines[1], "  #  uri                     genre         from     score  link")
         for line in lines.dropFirst(2) {
             let id = line.split(separator: " ")[1]
             XCTAssertTrue(line.hasSuffix("  https://open.spotify.com/track/\(id)"), String(line))

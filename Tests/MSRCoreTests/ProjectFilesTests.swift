@@ -62,7 +62,7 @@ final class ProjectFilesTests: XCTestCase {
                        "p.yaml:6:13: transform.stratify: expected true or false, got \"maybe\"")
         XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\n" + transform + models + "trian: {}\n"),
                        "p.yaml:15:1: trian: unknown key (expected one of: ingest, transform, train, cluster, monitor, evaluate_recommender, feed, "
-                       + "factorize)")
+                       + "factorize, hybrid)")
         XCTAssertEqual(error("ingest:\n  genres: [pop, rock]\ntransform:\n  test_size: 1\n  random_state: 42\n" + models),
                        "p.yaml:4:14: transform.test_size: expected a number in (0, 1), got \"1\"")
         // factorize may be left out (its defaults apply); a bad value is refused with its key path.

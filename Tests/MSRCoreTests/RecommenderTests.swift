@@ -11,6 +11,10 @@ final class RecommenderTests: XCTestCase {
     static let uris = (0..<10).map { String(repeating: "0", count: 21) + String($0) }
 
     func recommender(classifier: GradientBoostingClassifier? = nil) throws -> Recommender {
+        try Self.recommender(classifier: classifier)
+    }
+
+    static func recommender(classifier: GradientBoostingClassifier? = nil) throws -> Recommender {
         let n = Self.points.count
         let labels: [Int32] = (0..<n).map { $0 < 6 ? 0 : 1 }
         let catalog = SongIndex(genres: ["pop", "rock"], featureNames: ["tempo", "energy"], uris: TextColumn(Self.uris),

@@ -14,16 +14,18 @@ public struct Params: Sendable, Equatable {
     public var feed: FeedParams
     /// Optional in the file.
     public var factorize: FactorizeParams
+    /// Optional in the file.
+    public var hybrid: HybridParams
 
     /// Every section, in reading order.
     public static let sectionTypes: [any ParamsSection.Type] = [
         IngestParams.self, TransformParams.self, BoostingParams.self, MixtureParams.self, MonitorParams.self,
-        RecommenderEvaluationParams.self, FeedParams.self, FactorizeParams.self,
+        RecommenderEvaluationParams.self, FeedParams.self, FactorizeParams.self, HybridParams.self,
     ]
 
     /// Every section's values, in reading order.
     public var sections: [any ParamsSection] {
-        [ingest, transform, train, cluster, monitor, evaluateRecommender, feed, factorize]
+        [ingest, transform, train, cluster, monitor, evaluateRecommender, feed, factorize, hybrid]
     }
 
     /// Loads and checks params.yaml; unknown and missing keys are errors.
@@ -47,7 +49,8 @@ public struct Params: Sendable, Equatable {
                             evaluateRecommender: try root.optional(RecommenderEvaluationParams.name)
                                 .map(RecommenderEvaluationParams.init) ?? RecommenderEvaluationParams(),
                             feed: try root.optional(FeedParams.name).map(FeedParams.init) ?? FeedParams(),
-                            factorize: try root.optional(FactorizeParams.name).map(FactorizeParams.init) ?? FactorizeParams())
+                            factorize: try root.optional(FactorizeParams.name).map(FactorizeParams.init) ?? FactorizeParams(),
+                            hybrid: try root.optional(HybridParams.name).map(HybridParams.init) ?? HybridParams())
         try root.finish()
         return params
     }

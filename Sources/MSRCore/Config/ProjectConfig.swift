@@ -101,6 +101,8 @@ public struct ProjectConfig: Sendable, Equatable {
         public var mixturesDir: String
         /// One JSON line per recommended playlist is appended here.
         public var log: String
+        /// The track factors of the cf and hybrid methods: `factorization.factors`, declared there.
+        public var factors: String
     }
 
     /// `monitoring`: the recommendations log read, the monitoring figures written.
@@ -142,6 +144,7 @@ public struct ProjectConfig: Sendable, Equatable {
     /// Loads and checks config.yaml; unknown and missing keys are errors.
     public static func load(path: String) throws -> ProjectConfig {
         var root = try ConfigValue.load(path: path).mapping()
+        let prediction = try root.required("prediction"), factorization = try Factorization(try root.required("factorization"))
         let config = ProjectConfig(
             schema: try root.required("schema").filePath(),
             ingestion: try Ingestion(try root.required("data_ingestion")),
@@ -150,10 +153,10 @@ public struct ProjectConfig: Sendable, Equatable {
             training: try Training(try root.required("model_training")),
             evaluation: try Evaluation(try root.required("model_evaluation")),
             clustering: try Clustering(try root.required("clustering")),
-            prediction: try Prediction(try root.required("prediction")),
+            prediction: try Prediction(prediction, factors: factorization.factors),
             monitoring: try Monitoring(try root.required("monitoring")),
             feed: try Feed(try root.required("feed")),
-            factorization: try Factorization(try root.required("factorization")),
+            factorization: factorization,
             serve: try root.optional("serve").map(ServeSettings.init) ?? ServeSettings())
         try root.finish()
         return config
@@ -247,15 +250,16 @@ extension ProjectConfig.Clustering {
 }
 
 extension ProjectConfig.Prediction {
-    /// Reads `prediction`.
-    init(_ value: ConfigValue) throws {
+    /// Reads `prediction`; the factors are `factorization`'s.
+    init(_ value: ConfigValue, factors: String) throws {
         var section = try value.mapping()
         self.init(
             catalog: try section.required("catalog").filePath(),
             model: try section.required("model").filePath(),
             scaler: try section.required("scaler").filePath(),
             mixturesDir: try section.required("mixtures_dir").filePath(),
-            log: try section.required("log").filePath())
+            log: try section.required("log").filePath(),
+            factors: factors)
         try section.finish()
     }
 }

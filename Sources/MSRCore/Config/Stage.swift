@@ -15,9 +15,10 @@ public enum Stage: String, Sendable, CaseIterable {
         case .feed: [IngestParams.self, FeedParams.self]
         case .transform: [TransformParams.self]
         case .train: [BoostingParams.self]
-        case .evaluate, .predict: []
+        case .evaluate: []
+        case .predict: [HybridParams.self]
         case .cluster: [MixtureParams.self]
-        case .evaluateRecommender: [RecommenderEvaluationParams.self]
+        case .evaluateRecommender: [RecommenderEvaluationParams.self, FactorizeParams.self, HybridParams.self]
         case .monitor: [MonitorParams.self]
         case .factorize: [FactorizeParams.self]
         }
@@ -85,7 +86,9 @@ extension StageInputs {
             outputs = [StageFile("model_evaluation.metrics", c.evaluation.metrics),
                        StageFile("model_evaluation.confusion", c.evaluation.confusion)]
         case .evaluateRecommender:
-            inputs += predictionInputs + [StageFile("model_evaluation.uris_test", c.evaluation.urisTest)]
+            inputs += predictionInputs + [StageFile("model_evaluation.uris_test", c.evaluation.urisTest),
+                                          StageFile("factorization.playlists_dir", c.factorization.playlistsDir),
+                                          StageFile("prediction.log", c.prediction.log)]
             outputs = [StageFile("model_evaluation.reco_metrics", c.evaluation.recoMetrics)]
         case .cluster:
             inputs += (genres.map(FolderFiles.toRec) + [FolderFiles.genres]).map {
@@ -120,7 +123,7 @@ extension StageInputs {
     private var predictionInputs: [StageFile] {
         let c = config.prediction
         return [StageFile("prediction.catalog", c.catalog), StageFile("prediction.model", c.model),
-                StageFile("prediction.scaler", c.scaler)]
+                StageFile("prediction.scaler", c.scaler), StageFile("factorization.factors", c.factors)]
             + params.ingest.genres.indices.map {
                 StageFile("prediction.mixtures_dir (\(FolderFiles.mixture($0)))", "\(c.mixturesDir)/\(FolderFiles.mixture($0))")
             }

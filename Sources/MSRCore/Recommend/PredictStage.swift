@@ -20,6 +20,8 @@ public enum PredictStage {
         public var pid: Int?
         public var log = true
         public var format = Format.json
+        /// The method; nil: hybrid when the factors exist, content otherwise.
+        public var method: RecommendMethod?
 
         public init() {}
     }
@@ -43,18 +45,21 @@ public enum PredictStage {
             throw MSRError(.badData, "give a playlist file, or --similar-to TRACK")
         }
         let inline = playlists.contains { $0.tracks.contains { !$0.features.isEmpty } }
-        let recommender = try load(paths, classifier: inline, events: inputs.events)
+        let recommender = try load(paths, classifier: inline, method: request.method, events: inputs.events)
+        let method = request.method ?? .standard(factorsAvailable: recommender.collaborative != nil)
+        let hybrid = inputs.params.hybrid
         let results: [Recommender.Result]
         if let track = request.similarTo {
             guard let row = recommender.row(of: playlists[0].tracks[0].id) else {
                 throw MSRError(.badData, "--similar-to: track \(track) is not in the song index (\(paths.catalog))")
             }
-            results = [try recommender.similar(to: row, k: request.k, sameGenre: request.sameGenre, playlist: playlists[0])]
+            results = [try recommender.similar(to: row, k: request.k, sameGenre: request.sameGenre, playlist: playlists[0],
+                                               method: method, hybrid: hybrid)]
         } else {
             // Playlists in blocks on every core; the first failure in file order is reported.
             let requested = playlists
             let outcomes = Parallel.blocks(requested.count, size: 64) { block in
-                block.map { i in Swift.Result { try recommender.recommend(requested[i], k: request.k) } }
+                block.map { i in Swift.Result { try recommender.recommend(requested[i], k: request.k, method: method, hybrid: hybrid) } }
             }
             results = try outcomes.joined().map { try $0.get() }
         }
@@ -73,9 +78,12 @@ public enum PredictStage {
         }
     }
 
-    /// Loads the mixtures, the song index, the scaler and, when asked, the classifier (only
-    /// tracks with inline features need it: 3 of a cold call's 15 ms).
-    public static func load(_ paths: ProjectConfig.Prediction, classifier needed: Bool, events: StageEvents = .silent) throws -> Recommender {
+    /// Loads the mixtures, the song index, the scaler, when asked the classifier (only tracks
+    /// with inline features need it: 3 of a cold call's 15 ms), and the track factors for
+    /// `method` cf or hybrid (missing: an error), or for no method when the file exists (a
+    /// damaged one is still an error: a fit gone bad must not silently turn into content).
+    public static func load(_ paths: ProjectConfig.Prediction, classifier needed: Bool, method: RecommendMethod? = nil,
+                            events: StageEvents = .silent) throws -> Recommender {
         var timer = PhaseTimer(events)
         let catalog = try SongIndex.read(paths.catalog)
         timer.mark("song index")
@@ -90,8 +98,11 @@ public enum PredictStage {
             return mixture
         }
         timer.mark("mixtures")
+        let wantsFactors = method.map { $0 != .content } ?? FileManager.default.fileExists(atPath: paths.factors)
+        let collaborative = wantsFactors ? CollaborativeFilter(try TrackFactors.read(paths.factors)) : nil
+        timer.mark("factors")
         let recommender = try Recommender(classifier: classifier, mixtures: mixtures, catalog: catalog,
-                                          scaler: try FeatureScaler.read(paths.scaler))
+                                          scaler: try FeatureScaler.read(paths.scaler), collaborative: collaborative)
         timer.mark("scaler, recommender")
         return recommender
     }
@@ -100,15 +111,16 @@ public enum PredictStage {
     /// knows them, "name — artists".
     static func table(_ result: Recommender.Result, catalog: SongIndex) -> String {
         var out = "\(result.playlist.name ?? "playlist"): \(result.knownTracks) of \(result.playlist.tracks.count) tracks known, "
-            + "genre \(result.genre), similarity \(String(format: "%.3f", result.similarity))\n"
+            + "genre \(result.genre), similarity \(String(format: "%.3f", result.similarity)), method \(result.method.rawValue)\n"
         // The song column only when the song index knows names (a dataset with descriptive columns).
         let details = result.picks.map { catalog.details($0.row) }
         let titled = details.contains { $0.title != nil }
-        out += "  #  uri                     genre         score  link" + (titled ? String(repeating: " ", count: 51) + "song" : "") + "\n"
+        out += "  #  uri                     genre         from     score  link" + (titled ? String(repeating: " ", count: 51) + "song" : "") + "\n"
         for (n, pick) in result.picks.enumerated() {
             let song = details[n]
             out += String(format: "%3d  ", n + 1) + pick.uri.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + String(format: "%.3f", pick.score)
+                + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + pick.source.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+                + String(format: "%.3f", pick.score)
             if let title = song.title {
                 let link = song.url ?? "-"
                 out += "  " + link + String(repeating: " ", count: max(2, 53 - link.count)) + title + "\n"

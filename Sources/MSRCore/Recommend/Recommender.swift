@@ -10,6 +10,11 @@ import Foundation
 ///    fewer than `k`, the playlist's own tracks excluded;
 /// 5. ranked by Euclidean distance to the centroid in standardised space (ties: song index order),
 ///    each recording once (songs with the very same features are one recording under several ids).
+///
+/// That is the `content` method. With a factorisation (`collaborative`), `cf` ranks the songs by
+/// the playlist's collaborative score instead, and `hybrid` blends both rankings
+/// (`Recommender+Methods.swift`); the genre, probabilities and similarity are the content
+/// analysis's whatever the method.
 public struct Recommender: Sendable {
     /// Needed only for tracks whose features come inline: the song index carries every known
     /// song's genre probabilities.
@@ -21,6 +26,18 @@ public struct Recommender: Sendable {
     let index: ByteStringTable
     /// Songs that are one recording under several ids: recommended once.
     let recordings: Recordings
+    /// The factorisation the `cf` and `hybrid` methods score with, if loaded.
+    public let collaborative: CollaborativeFilter?
+    /// Each factor row's song index row, -1 for a track the song base does not hold (never
+    /// recommended: msr can say nothing of its genre or features).
+    let catalogRows: [Int32]
+    /// Each song index row's factor row, -1 for a song no training playlist holds.
+    let factorRows: [Int32]
+    /// The mean factor of the warm songs (those with a factor) of each genre's mixture
+    /// components: component c of genre g is cell `cellStarts[g] + c`, its `factors` values at
+    /// `cell * factors` (zeros for a cell without warm songs). What a cold song is scored with.
+    let cellFactors: [Float]
+    let cellStarts: [Int]
 
     /// One recommended song.
     public struct Pick: Sendable, Equatable {
@@ -28,8 +45,19 @@ public struct Recommender: Sendable {
         public var row: Int
         public var uri: String
         public var genre: String
-        /// `1 / (1 + distance)` to the playlist's centroid in standardised space: 1 is identical.
+        /// By source: content, `1 / (1 + distance)` to the playlist's centroid in standardised
+        /// space (1 is identical); cf, the collaborative score `x · y` (a cosine for
+        /// `similar(to:)`); hybrid, the blend's score (`HybridParams`).
         public var score: Double
+        /// Which method's ranking recommended the song.
+        public var source = Source.content
+
+        /// Which ranking a recommended song came from.
+        public enum Source: String, Sendable, Equatable {
+            case content, cf
+            /// Both rankings held it (hybrid).
+            case both
+        }
     }
 
     /// What a playlist gets.
@@ -42,10 +70,12 @@ public struct Recommender: Sendable {
         public var picks: [Pick]
         /// Cosine similarity of the playlist's and the picks' standardised feature means.
         public var similarity: Double
+        /// How the picks were found.
+        public var method = RecommendMethod.content
     }
 
     public init(classifier: GradientBoostingClassifier?, mixtures: [GaussianMixture], catalog: SongIndex,
-                scaler: FeatureScaler) throws {
+                scaler: FeatureScaler, collaborative: CollaborativeFilter? = nil) throws {
         guard scaler.features == catalog.featureNames, classifier.map({ $0.featureNames == catalog.featureNames }) ?? true else {
             throw MSRError(.badData, "the classifier, the scaler and the song index disagree on the features: run the pipeline again")
         }
@@ -68,6 +98,36 @@ public struct Recommender: Sendable {
         for i in 0..<catalog.count { index.insert(catalog.uris, i) }
         self.index = index
         recordings = Recordings(points: catalog.points, dimension: catalog.dimension, count: catalog.count)
+        self.collaborative = collaborative
+        var catalogRows = [Int32](), factorRows = [Int32](repeating: -1, count: catalog.count)
+        if let collaborative {
+            let model = collaborative.model
+            catalogRows = (0..<model.count).map { i in
+                guard let row = index.find(model.uris[i]) else { return -1 }
+                factorRows[row] = Int32(i)
+                return Int32(row)
+            }
+        }
+        self.catalogRows = catalogRows
+        self.factorRows = factorRows
+        var cellStarts = [0]
+        for mixture in mixtures { cellStarts.append(cellStarts.last! + mixture.componentCount) }
+        self.cellStarts = cellStarts
+        cellFactors = collaborative.map { Self.cellMeans($0, catalogRows: catalogRows, labels: labels, components: components,
+                                                         cellStarts: cellStarts) } ?? []
+    }
+
+    /// `cellFactors` of a factorisation.
+    private static func cellMeans(_ collaborative: CollaborativeFilter, catalogRows: [Int32], labels: [Int32], components: [Int32],
+                                  cellStarts: [Int]) -> [Float] {
+        let k = collaborative.model.params.factors, factors = collaborative.model.factors
+        var sums = [Double](repeating: 0, count: cellStarts.last! * k), counts = [Int](repeating: 0, count: cellStarts.last!)
+        for (i, row) in catalogRows.enumerated() where row >= 0 {
+            let cell = cellStarts[Int(labels[Int(row)])] + Int(components[Int(row)])
+            counts[cell] += 1
+            for j in 0..<k { sums[cell * k + j] += Double(factors[i * k + j]) }
+        }
+        return sums.indices.map { counts[$0 / k] > 0 ? Float(sums[$0] / Double(counts[$0 / k])) : 0 }
     }
 
     /// The catalogue row of a track id, if the song base has it.
@@ -75,10 +135,60 @@ public struct Recommender: Sendable {
         index.find(id)
     }
 
-    /// Recommends `k` songs for the playlist, never one of its own nor of the `excluding` rows
-    /// (songs a user has already been offered); a playlist without any track with known
-    /// features is a bad-data error.
-    public func recommend(_ playlist: Playlist, k: Int, excluding extra: [Int] = []) throws -> Result {
+    /// What the content analysis makes of a playlist: its usable tracks, genre and centroid.
+    struct Analysis {
+        /// The playlist's song index rows (its tracks the song base holds), in playlist order.
+        var rows: [Int]
+        var unknown: [String]
+        /// The classifier's mean probabilities, by label.
+        var probabilities: [Double]
+        var genre: Int32
+        var component: Int32
+        /// The mean standardised point of the usable tracks.
+        var centroid: [Double]
+        /// Usable tracks: those of the song base and those with inline features.
+        var usable: Int
+    }
+
+    /// Recommends `k` songs for the playlist by `method`, never one of its own nor of the
+    /// `excluding` rows (songs a user has already been offered); a playlist without any track
+    /// with known features is a bad-data error, as is `cf` or `hybrid` without a factorisation,
+    /// and `cf` for a playlist of which no training playlist holds a track.
+    public func recommend(_ playlist: Playlist, k: Int, method: RecommendMethod = .content, hybrid: HybridParams = HybridParams(),
+                          excluding extra: [Int] = []) throws -> Result {
+        let analysis = try analyze(playlist)
+        let excluded = analysis.rows + extra
+        let picks: [Pick]
+        switch method {
+        case .content:
+            picks = contentPicks(analysis, k: k, excluding: excluded)
+        case .cf:
+            guard let ranked = try collaborativePicks(playlist, k: k, excluding: excluded) else {
+                throw MSRError(.badData, "\(Self.name(playlist)): no training playlist holds any of its tracks, so the cf method "
+                    + "cannot place it: use --method hybrid or content")
+            }
+            picks = ranked
+        case .hybrid:
+            picks = try hybridPicks(playlist, analysis, k: k, excluding: excluded, params: hybrid)
+        }
+        return Result(
+            playlist: playlist, knownTracks: analysis.usable, unknownTracks: analysis.unknown, genre: catalog.genres[Int(analysis.genre)],
+            probabilities: Dictionary(uniqueKeysWithValues: zip(catalog.genres, analysis.probabilities)),
+            picks: picks, similarity: Self.cosine(analysis.centroid, catalog.meanPoint(picks.map(\.row))), method: method)
+    }
+
+    /// The `k` content picks: the nearest songs to the centroid, pool by pool (the component,
+    /// the genre, the catalogue).
+    func contentPicks(_ analysis: Analysis, k: Int, excluding excluded: [Int]) -> [Pick] {
+        let labels = catalog.labels, components = catalog.components
+        let genre = analysis.genre, component = analysis.component
+        return picks(nearest(to: analysis.centroid, k: k, excluding: excluded, pools: 3) { i in
+            SongIndex.pool(label: labels[i], component: components[i], genre: genre, playlistComponent: component)
+        })
+    }
+
+    /// The content analysis of a playlist (steps 1 to 3).
+    func analyze(_ playlist: Playlist) throws -> Analysis {
         let d = catalog.dimension, classCount = catalog.genres.count
         // Each usable track, in playlist order: a catalogue row, or features given inline.
         // Catalogue rows carry their genre probabilities and standardised point in the index;
@@ -133,17 +243,8 @@ public struct Recommender: Sendable {
         }
         let genre = Numerics.argmax(mean, width: classCount)[0]
         let component = try mixtures[Int(genre)].predict(centroid)[0]
-
-        // Widen the pool until it holds k songs: the component, the genre, the catalogue; in
-        // each, the nearest songs not yet taken and not in the playlist.
-        let labels = catalog.labels, components = catalog.components
-        let taken = nearest(to: centroid, k: k, excluding: rows.compactMap { $0 } + extra, pools: 3) { i in
-            SongIndex.pool(label: labels[i], component: components[i], genre: genre, playlistComponent: component)
-        }
-        return Result(
-            playlist: playlist, knownTracks: rows.count, unknownTracks: unknown, genre: catalog.genres[Int(genre)],
-            probabilities: Dictionary(uniqueKeysWithValues: zip(catalog.genres, mean)),
-            picks: picks(taken), similarity: Self.cosine(centroid, catalog.meanPoint(taken.map(\.row))))
+        return Analysis(rows: rows.compactMap { $0 }, unknown: unknown, probabilities: mean, genre: genre, component: component,
+                        centroid: centroid, usable: rows.count)
     }
 
     /// The picks of ranked rows.
@@ -189,19 +290,29 @@ public struct Recommender: Sendable {
     /// whole catalogue, or within the song's own genre with `sameGenre`. The song's genre is
     /// its label, a fact, not a guess of the classifier's; `playlist` is how the result names
     /// the request. `row` is a song index row (`row(of:)`); another number is an error.
-    public func similar(to row: Int, k: Int, sameGenre: Bool, playlist: Playlist) throws -> Result {
+    /// With `cf`, the neighbours are the songs whose factors have the highest cosine with the
+    /// song's (a song no training playlist holds has none: an error); `hybrid` blends both lists.
+    public func similar(to row: Int, k: Int, sameGenre: Bool, playlist: Playlist, method: RecommendMethod = .content,
+                        hybrid: HybridParams = HybridParams()) throws -> Result {
         guard (0..<catalog.count).contains(row) else {
             throw MSRError(.badData, "\(Self.name(playlist)): song index row \(row) is not one of its \(catalog.count) rows")
         }
         let d = catalog.dimension, labels = catalog.labels, label = labels[row]
         let point = Array(catalog.points[(row * d)..<((row + 1) * d)])
+        let depth = method == .hybrid ? Swift.max(k, hybrid.candidates) : k
         // Pool 0 alone: the genre's songs, or every song; the others never rank.
-        let taken = nearest(to: point, k: k, excluding: [row], pools: 1) { i in sameGenre && labels[i] != label ? 1 : 0 }
+        let content = method == .cf ? []
+            : picks(nearest(to: point, k: depth, excluding: [row], pools: 1) { i in sameGenre && labels[i] != label ? 1 : 0 })
+        let taken = switch method {
+        case .content: content
+        case .cf: try collaborativeNeighbours(of: row, k: k, sameGenre: sameGenre, playlist: playlist)
+        case .hybrid: try hybridNeighbours(of: row, k: k, sameGenre: sameGenre, content: content, params: hybrid)
+        }
         let genre = catalog.genres[Int(label)]
         return Result(
             playlist: playlist, knownTracks: 1, unknownTracks: [], genre: genre,
             probabilities: Dictionary(uniqueKeysWithValues: catalog.genres.map { ($0, $0 == genre ? 1.0 : 0.0) }),
-            picks: picks(taken), similarity: Self.cosine(point, catalog.meanPoint(taken.map(\.row))))
+            picks: taken, similarity: Self.cosine(point, catalog.meanPoint(taken.map(\.row))), method: method)
     }
 
     /// `playlist 'name'`, or `playlist` when it has none: how errors name a playlist.
@@ -253,11 +364,13 @@ extension Recommender.Result {
             "predicted_genre": .string(genre),
             "genre_probabilities": .object(probabilities.mapValues(JSONValue.double)),
             "recommendations": .array(picks.map { pick in
-                var object: [String: JSONValue] = ["uri": .string(pick.uri), "genre": .string(pick.genre), "score": .double(pick.score)]
+                var object: [String: JSONValue] = ["uri": .string(pick.uri), "genre": .string(pick.genre), "score": .double(pick.score),
+                                                   "source": .string(pick.source.rawValue)]
                 if let link = Playlist.link(pick.uri) { object["url"] = .string(link) }
                 return .object(object)
             }),
             "similarity": .double(similarity),
+            "method": .string(method.rawValue),
             "unknown_tracks": .array(unknownTracks.map(JSONValue.string)),
         ])
     }

@@ -11,7 +11,8 @@ import Foundation
 /// - catalog_coverage: share of the catalogue recommended to at least one playlist.
 ///
 /// A third set, `alphabetical`, keeps the reference's ordering but takes msr's genre: what the
-/// ranking alone is worth.
+/// ranking alone is worth. Then, when there are training playlists, the playlist-continuation
+/// figures of every method (`ContinuationStudy`), under `"continuation"`.
 public enum RecommenderEvaluationStage {
     /// What one method scored.
     public struct Scores: Sendable, Equatable {
@@ -35,7 +36,7 @@ public enum RecommenderEvaluationStage {
 
     public static func run(_ inputs: StageInputs) throws -> StageOutput {
         let paths = inputs.config.evaluation, params = inputs.params.evaluateRecommender
-        let recommender = try PredictStage.load(inputs.config.prediction, classifier: true, events: inputs.events)
+        let recommender = try PredictStage.load(inputs.config.prediction, classifier: true, method: .content, events: inputs.events)
         let catalog = recommender.catalog
         var columns = try CSVReader(path: paths.urisTest).read([(inputs.schema.id, .text)])
         let uris = columns.texts.removeValue(forKey: inputs.schema.id)!
@@ -73,10 +74,13 @@ public enum RecommenderEvaluationStage {
         let ref = score(answers.map(\.reference), draws: draws, catalog: catalog)
         let alphabetical = score(answers.map(\.alphabetical), draws: draws, catalog: catalog)
         let mixed = draws.filter { $0.genres.count == 2 }.count
-        try JSONValue.object([
+        var metrics: [String: JSONValue] = [
             "playlists": .int(draws.count), "single_genre": .int(draws.count - mixed), "two_genre": .int(mixed), "k": .int(k),
             "msr": msr.json, "reference": ref.json, "alphabetical": alphabetical.json,
-        ]).write(to: paths.recoMetrics)
+        ]
+        let study = try continuation(inputs, recommender: recommender)
+        if let study { metrics["continuation"] = study.json }
+        try JSONValue.object(metrics).write(to: paths.recoMetrics)
 
         func line(_ name: String, _ figure: KeyPath<Scores, Double>) -> String {
             name.padding(toLength: 18, withPad: " ", startingAt: 0)
@@ -86,9 +90,33 @@ public enum RecommenderEvaluationStage {
             + line("genre accuracy", \.genreAccuracy) + line("precision@\(k)", \.precisionAtK)
             + line("mean similarity", \.meanSimilarity) + line("catalog coverage", \.catalogCoverage)
         return StageOutput(report: report, summary: "\(draws.count) held-out playlists (\(draws.count - mixed) of one genre, "
-            + "\(mixed) of two), genre accuracy \(String(format: "%.4f", msr.genreAccuracy)) (reference "
+            + "\(mixed) of two)\(study.map(Self.summary) ?? ", no training playlist for the continuation figures"), genre accuracy \(String(format: "%.4f", msr.genreAccuracy)) (reference "
             + "\(String(format: "%.4f", ref.genreAccuracy))), precision@\(k) \(String(format: "%.4f", msr.precisionAtK)) "
             + "(reference \(String(format: "%.4f", ref.precisionAtK))) -> \(paths.recoMetrics)")
+    }
+
+    /// The continuation study on the playlists msr-factorize reads; nil when there are none.
+    static func continuation(_ inputs: StageInputs, recommender: Recommender) throws -> ContinuationStudy? {
+        let events = inputs.events
+        let playlists = try TrainingPlaylists.read(folder: inputs.config.factorization.playlistsDir, log: inputs.config.prediction.log) {
+            events.progress($0)
+        }
+        events.progressDone()
+        guard playlists.count > 0 else { return nil }
+        do {
+            let study = try ContinuationStudy(playlists: playlists, recommender: recommender, params: inputs.params) { events.progress($0) }
+            events.progressDone()
+            return study
+        } catch let error as FactorizationError {
+            events.progressDone()
+            throw MSRError.badData(file: inputs.params.file, error.message)
+        }
+    }
+
+    /// The continuation's NDCG@10 of each method, for the summary line.
+    static func summary(_ study: ContinuationStudy) -> String {
+        ", continuation of \(study.heldOut) held-out playlists NDCG@10 "
+            + study.methods.map { "\($0.name) \(String(format: "%.4f", $0.random.all.ndcgAt10))" }.joined(separator: ", ")
     }
 
     /// The four figures of one method's answers.

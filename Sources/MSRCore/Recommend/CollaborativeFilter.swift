@@ -1,0 +1,69 @@
+/// The collaborative half of the recommender, on a factorisation's rows (`TrackFactors`): a
+/// playlist's score for every track (`x · y_t`, its factor `x` folded in from the tracks the
+/// factorisation knows, as `implicit`'s `recalculate_user`), and the tracks nearest a track by
+/// cosine between factors. `Recommender` maps these rows to the song index's.
+public struct CollaborativeFilter: Sendable {
+    /// The fold-in, which holds the model.
+    public let foldIn: FoldIn
+    /// Factor rows by track id.
+    let index: ByteStringTable
+    /// Each track factor's Euclidean length (cosines).
+    let lengths: [Float]
+
+    /// Prepares `model`: its fold-in and its tracks' index.
+    public init(_ model: TrackFactors) {
+        foldIn = FoldIn(model)
+        var index = ByteStringTable(capacity: model.count)
+        for i in 0..<model.count { _ = index.insert(model.uris, i) }
+        self.index = index
+        let tracks = foldIn.tracks
+        lengths = (0..<model.count).map { FactorKernels.dot(tracks.row($0), tracks.row($0), tracks.stride).squareRoot() }
+    }
+
+    /// The factorisation.
+    public var model: TrackFactors { foldIn.model }
+
+    /// The factor row of a track id, if a training playlist held the track.
+    public func row(of id: String) -> Int? {
+        index.find(id)
+    }
+
+    /// Every track's score for a playlist holding the tracks at `rows` (factor rows; repeats
+    /// count once): `x · y_t`. Nil when `rows` is empty (no track known to the factorisation) or
+    /// the playlist's equations are not positive definite (a fit without regularization).
+    public func scores(rows: [Int]) -> [Float]? {
+        factor(rows: rows).map(scores(of:))
+    }
+
+    /// The folded-in factor of a playlist holding the tracks at `rows`, or nil (see `scores`).
+    public func factor(rows: [Int]) -> [Float]? {
+        rows.isEmpty ? nil : foldIn.factor(rows: rows)
+    }
+
+    /// Every track's score `x · y` for the playlist factor `x`.
+    public func scores(of factor: [Float]) -> [Float] {
+        scores(against: factor + [Float](repeating: 0, count: foldIn.tracks.stride - factor.count))
+    }
+
+    /// Track `row`'s factor.
+    public func trackFactor(_ row: Int) -> [Float] {
+        Array(UnsafeBufferPointer(start: foldIn.tracks.row(row), count: model.params.factors))
+    }
+
+    /// Every track's cosine with `factor` (a zero factor scores 0).
+    public func cosines(of factor: [Float]) -> [Float] {
+        let length = factor.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return scores(of: factor).enumerated().map { i, dot in
+            let product = lengths[i] * length
+            return product > 0 ? dot / product : 0
+        }
+    }
+
+    /// `x · y_t` for every track, `x` padded to the rows' stride.
+    private func scores(against x: [Float]) -> [Float] {
+        let tracks = foldIn.tracks, stride = tracks.stride
+        return x.withUnsafeBufferPointer { x in
+            (0..<model.count).map { FactorKernels.dot(tracks.row($0), x.baseAddress!, stride) }
+        }
+    }
+}

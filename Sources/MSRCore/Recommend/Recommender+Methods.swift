@@ -1,0 +1,128 @@
+/// The `cf` and `hybrid` methods of `Recommender`: rankings by the factorisation's scores, and
+/// the hybrid's join of them with the content ranking (`HybridParams`).
+extension Recommender {
+    /// The factorisation, or the error naming what is missing.
+    func requireCollaborative() throws -> CollaborativeFilter {
+        guard let collaborative else {
+            throw MSRError(.missingInput, "the cf and hybrid methods need the track factors (factorization.factors): run msr-factorize")
+        }
+        return collaborative
+    }
+
+    /// The playlist's folded-in factor, from its tracks a training playlist holds (those the
+    /// song base lacks included); nil when there is none.
+    func playlistFactor(_ playlist: Playlist) throws -> [Float]? {
+        let cf = try requireCollaborative()
+        return cf.factor(rows: playlist.tracks.compactMap { cf.row(of: $0.id) })
+    }
+
+    /// The `k` songs of the song base the playlist's collaborative scores rank first, its own
+    /// (and `excluded`'s) recordings left out; nil when no training playlist holds any of its tracks.
+    func collaborativePicks(_ playlist: Playlist, k: Int, excluding excluded: [Int]) throws -> [Pick]? {
+        guard let factor = try playlistFactor(playlist) else { return nil }
+        return top(try requireCollaborative().scores(of: factor), k: k, excluding: excluded) { _ in true }
+    }
+
+    /// Song `row`'s factor, or for a song no training playlist holds its cell's mean (`cellFactors`).
+    func songFactor(_ row: Int) throws -> [Float] {
+        let cf = try requireCollaborative()
+        return factorRows[row] >= 0 ? cf.trackFactor(Int(factorRows[row])) : cellFactor(row)
+    }
+
+    /// The mean factor of the warm songs of song `row`'s genre and component.
+    func cellFactor(_ row: Int) -> [Float] {
+        let k = collaborative?.model.params.factors ?? 0
+        let cell = cellStarts[Int(catalog.labels[row])] + Int(catalog.components[row])
+        return Array(cellFactors[(cell * k)..<((cell + 1) * k)])
+    }
+
+    /// The `k` songs whose factors have the highest cosine with song `row`'s (within its genre
+    /// with `sameGenre`).
+    func collaborativeNeighbours(of row: Int, k: Int, sameGenre: Bool, playlist: Playlist) throws -> [Pick] {
+        let cf = try requireCollaborative()
+        guard factorRows[row] >= 0 else {
+            throw MSRError(.badData, "\(Self.name(playlist)): no training playlist holds song \(catalog.uris[row]), so the cf method "
+                + "has no neighbours for it: use --method hybrid or content")
+        }
+        let labels = catalog.labels, label = labels[row]
+        return top(cf.cosines(of: try songFactor(row)), k: k, excluding: [row]) { !sameGenre || labels[$0] == label }
+    }
+
+    /// The `k` song index rows of the highest `scores` (by factor row), best first (equal
+    /// scores: the lower factor row), each recording once and none of `excluded`'s, among the
+    /// rows `eligible` accepts.
+    func top(_ scores: [Float], k: Int, excluding excluded: [Int], eligible: (Int) -> Bool) -> [Pick] {
+        let first = recordings.first
+        let done = Set(excluded.map { first[$0] })
+        // Two ids of one recording have factors of their own: the better ranked one is kept, so
+        // the ranking is taken deeper until k distinct recordings are in it.
+        var depth = k
+        while true {
+            var ranked = TopK(depth)
+            for (i, score) in scores.enumerated() {
+                let row = Int(catalogRows[i])
+                guard row >= 0, !done.contains(first[row]), eligible(row) else { continue }
+                ranked.offer(row: row, distance: -Double(score))
+            }
+            var seen = Set<Int32>()
+            let distinct = ranked.taken.filter { seen.insert(first[$0.row]).inserted }
+            if distinct.count >= k || ranked.taken.count < depth {
+                return distinct.prefix(k).map {
+                    Pick(row: $0.row, uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])],
+                         score: -$0.distance, source: .cf)
+                }
+            }
+            depth *= 2
+        }
+    }
+
+    /// The hybrid picks of a playlist (`HybridParams`): the content ranking when no training
+    /// playlist holds any of its tracks.
+    func hybridPicks(_ playlist: Playlist, _ analysis: Analysis, k: Int, excluding excluded: [Int], params: HybridParams) throws -> [Pick] {
+        let content = contentPicks(analysis, k: Swift.max(k, params.candidates), excluding: excluded)
+        guard let factor = try playlistFactor(playlist) else { return Array(content.prefix(k)) }
+        let warm = top(try requireCollaborative().scores(of: factor), k: k, excluding: excluded) { _ in true }
+        return join(warm: warm, content: content, k: k, params: params) { dot(factor, cellFactor($0)) }
+    }
+
+    /// The hybrid neighbours of song `row`: by cosine with its factor (its cell's mean when it
+    /// has none), cold songs among the content neighbours scored by their cell's mean.
+    func hybridNeighbours(of row: Int, k: Int, sameGenre: Bool, content: [Pick], params: HybridParams) throws -> [Pick] {
+        let query = try songFactor(row)
+        let labels = catalog.labels, label = labels[row]
+        let warm = top(try requireCollaborative().cosines(of: query), k: k, excluding: [row]) { !sameGenre || labels[$0] == label }
+        return join(warm: warm, content: content, k: k, params: params) { cosine(query, cellFactor($0)) }
+    }
+
+    /// The warm songs' ranking joined with the cold songs of the content ranking, each of those
+    /// scored `params.coldWeight * coldScore(row)`: the `k` best scores (equal scores: warm
+    /// first, then the content order), each recording once. A warm song the content ranking also
+    /// holds is `both`.
+    func join(warm: [Pick], content: [Pick], k: Int, params: HybridParams, coldScore: (Int) -> Float) -> [Pick] {
+        let first = recordings.first
+        let fromContent = Set(content.map { first[$0.row] })
+        let warmRecordings = Set(warm.map { first[$0.row] })
+        var joined = warm.map { pick in
+            var pick = pick
+            if fromContent.contains(first[pick.row]) { pick.source = .both }
+            return pick
+        }
+        for pick in content where factorRows[pick.row] < 0 && !warmRecordings.contains(first[pick.row]) {
+            var cold = pick
+            cold.score = params.coldWeight * Double(coldScore(pick.row))
+            joined.append(cold)
+        }
+        // A stable sort: equal scores keep warm before cold, and the content order among cold.
+        let order = joined.indices.sorted { joined[$0].score != joined[$1].score ? joined[$0].score > joined[$1].score : $0 < $1 }
+        return order.prefix(k).map { joined[$0] }
+    }
+
+    private func dot(_ a: [Float], _ b: [Float]) -> Float {
+        zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+
+    private func cosine(_ a: [Float], _ b: [Float]) -> Float {
+        let product = (dot(a, a) * dot(b, b)).squareRoot()
+        return product > 0 ? dot(a, b) / product : 0
+    }
+}
