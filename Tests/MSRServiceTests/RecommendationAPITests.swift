@@ -81,7 +81,7 @@ final class RecommendationAPITests: XCTestCase {
             (#"{"playlist": "\#(id)", "k": "ten"}"#, "k", "expected a whole number from 1 to 100"),
             (#"{"playlist": "\#(id)", "k": 2.5}"#, "k", "expected a whole number from 1 to 100"),
             (#"{"playlist": "\#(id)", "exclude_seen": "yes"}"#, "exclude_seen", "expected true or false"),
-            (#"{"playlist": "\#(id)", "extra": 1}"#, "extra", "unknown field (expected: playlist, k, exclude_seen, pid)"),
+            (#"{"playlist": "\#(id)", "extra": 1}"#, "extra", "unknown field (expected: playlist, k, exclude_seen, pid, method)"),
         ]
         try await fixture.test { _, client in
             let token = try await client.signUp("frank")
@@ -184,6 +184,56 @@ final class RecommendationAPITests: XCTestCase {
             XCTAssertError(try await client.call(.get, "/v1/tracks/\(id)/similar?k=1000", token: token), .unprocessableContent,
                            code: "invalid_field", field: "k")
             XCTAssertError(try await client.call(.get, "/v1/tracks/\(id)/similar"), .unauthorized, code: "unauthorized")
+        }
+    }
+}
+
+/// The recommendation methods over HTTP: `method` in the body and in similar songs' query,
+/// hybrid by default with the factors loaded, content without them, each refusal 422 naming
+/// the field.
+final class RecommendationMethodTests: XCTestCase {
+    func testMethodsAndTheirRefusals() async throws {
+        let fixture = try ServiceFixture()
+        let ids = try RecommendationAPITests.trackIDs(fixture, count: 5)
+        let playlist = ids.joined(separator: " ")
+        try await fixture.test { _, client in
+            let token = try await client.signUp("mona")
+            let standard = try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(playlist)"}"#, token: token)
+            XCTAssertEqual(standard.status, .ok, standard.text)
+            XCTAssertEqual(standard.string("method"), "hybrid", standard.text)
+            for method in ["content", "cf", "hybrid"] {
+                let reply = try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(playlist)", "method": "\#(method)"}"#, token: token)
+                XCTAssertEqual(reply.status, .ok, reply.text)
+                XCTAssertEqual(reply.string("method"), method)
+                XCTAssertEqual(reply.count("recommendations"), 10, reply.text)
+                let sources = Set((0..<10).compactMap { reply.string("recommendations[\($0)].source") })
+                XCTAssertTrue(sources.isSubset(of: method == "content" ? ["content"] : method == "cf" ? ["cf"] : ["cf", "both", "content"]),
+                              "\(method): \(sources)")
+            }
+            XCTAssertError(try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(playlist)", "method": "knn"}"#, token: token),
+                           .unprocessableContent, code: "invalid_field", field: "method")
+            XCTAssertError(try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(playlist)", "method": 3}"#, token: token),
+                           .unprocessableContent, code: "invalid_field", field: "method")
+            // The first track of the embedded playlists: a training playlist holds it.
+            let slice = try String(contentsOfFile: "\(fixture.path)/data/playlists/mpd.slice.0-999.json", encoding: .utf8)
+            let range = try XCTUnwrap(slice.range(of: "spotify:track:"))
+            let warm = String(slice[range.upperBound...].prefix(22))
+            let similar = try await client.call(.get, "/v1/tracks/\(warm)/similar?method=cf&k=5", token: token)
+            XCTAssertEqual(similar.status, .ok, similar.text)
+            XCTAssertEqual(similar.string("method"), "cf")
+            XCTAssertError(try await client.call(.get, "/v1/tracks/\(ids[0])/similar?method=%00", token: token),
+                           .unprocessableContent, code: "invalid_field", field: "method")
+        }
+        // Without the factors: content by default, cf and hybrid refused.
+        try FileManager.default.removeItem(atPath: "\(fixture.path)/models/factors.msrf")
+        try await fixture.test { _, client in
+            let token = try await client.signUp("noor")
+            let standard = try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(playlist)"}"#, token: token)
+            XCTAssertEqual(standard.string("method"), "content", standard.text)
+            let cf = try await client.call(.post, "/v1/recommendations", #"{"playlist": "\#(playlist)", "method": "cf"}"#, token: token)
+            XCTAssertError(cf, .unprocessableContent, code: "invalid_field", field: "method")
+            XCTAssertEqual(cf.string("error.message"),
+                           "the cf method needs the track factors, which the service has not loaded (run msr-factorize, then reload the models)")
         }
     }
 }

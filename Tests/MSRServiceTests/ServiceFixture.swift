@@ -7,7 +7,8 @@ import MSRService
 import MSRTestSupport
 import XCTest
 
-/// A project with models built by the real stages (embedded data, 20 boosting rounds), made
+/// A project with models built by the real stages (embedded data, 20 boosting rounds; the
+/// embedded playlists factorised with 16 factors and 4 iterations), made
 /// once per test run; each test gets its own copy (its own database, log and params), with
 /// every path in its config.yaml absolute, so that nothing depends on the working directory.
 final class ServiceFixture: @unchecked Sendable {
@@ -24,13 +25,15 @@ final class ServiceFixture: @unchecked Sendable {
         // Removed when the test process exits (atexit takes no context: it reads the static).
         atexit { try? FileManager.default.removeItem(atPath: ServiceFixture.templatePath) }
         try FileManager.default.createDirectory(atPath: "\(path)/data/raw", withIntermediateDirectories: true)
-        for file in ["config.yaml", "params.yaml", "schema.yaml", "data/raw/dataset.zip"] {
+        try FileManager.default.createDirectory(atPath: "\(path)/data/playlists", withIntermediateDirectories: true)
+        for file in ["config.yaml", "params.yaml", "schema.yaml", "data/raw/dataset.zip", "data/playlists/mpd.slice.0-999.json"] {
             try FileManager.default.copyItem(atPath: "\(repository)/\(file)", toPath: "\(path)/\(file)")
         }
         var params = try String(contentsOfFile: "\(path)/params.yaml", encoding: .utf8)
         params = params.replacingOccurrences(of: "n_estimators: 250", with: "n_estimators: 20")
+            .replacingOccurrences(of: "  factors: 64\n", with: "  factors: 16\n").replacingOccurrences(of: "  iterations: 15\n", with: "  iterations: 4\n")
         try params.write(toFile: "\(path)/params.yaml", atomically: true, encoding: .utf8)
-        for stage in ["ingest", "validate", "transform", "train", "evaluate", "cluster"] {
+        for stage in ["ingest", "validate", "transform", "train", "evaluate", "cluster", "factorize"] {
             let status = try run("\(binaries)/msr-\(stage)", [], in: path)
             guard status == 0 else { throw MSRError(.io, "msr-\(stage) failed with \(status) building the test project") }
         }
