@@ -93,7 +93,7 @@ test: setup
 	MSR_SERVE=.build/debug/msr-serve scripts/check-serve-api
 	MSR_SERVE=.build/debug/msr-serve scripts/check-browser
 	scripts/check-crash
-	scripts/fuzz all 60
+	scripts/fuzz all 45
 	scripts/check-dvc
 	scripts/check-mlflow
 	scripts/check-airflow

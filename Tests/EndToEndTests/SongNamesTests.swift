@@ -85,7 +85,7 @@ final class SongNamesTests: XCTestCase {
         let bare = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try plain.run("predict", "playlist.json", "-k", "1").stdout.utf8))
             as? [String: Any])
         let pick = try XCTUnwrap((bare["recommendations"] as? [[String: Any]])?.first)
-        XCTAssertEqual(Set(pick.keys), ["uri", "genre", "score", "url"])
+        XCTAssertEqual(Set(pick.keys), ["uri", "genre", "score", "url", "source"])
     }
 
     func testFedSongsWithoutNamesJoinANamedBase() throws {

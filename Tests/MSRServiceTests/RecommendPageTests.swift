@@ -73,7 +73,7 @@ final class RecommendPageTests: XCTestCase {
         let html = RecommendPage.resultTable(result).text
         XCTAssertTrue(html.contains("<tr><td class=\"num\">1</td><td><a href=\"https://open.spotify.com/track/5E30LdtzQTGqRvNd7l6kG5\" "
                                     + "rel=\"noopener noreferrer\" target=\"_blank\">Song &lt;i&gt;1&lt;/i&gt; — A &amp; B</a>"
-                                    + "<br><span class=\"muted\">Best</span></td><td>rock</td><td class=\"num\">0.5000</td></tr>"), html)
+                                    + "<br><span class=\"muted\">Best</span></td><td>rock</td><td></td><td class=\"num\">0.5000</td></tr>"), html)
         XCTAssertTrue(html.contains("target=\"_blank\">C</a>"), "artists alone when the name is unknown")
         XCTAssertTrue(html.contains("<td>Evil</td>"), "no link but to open.spotify.com: \(html)")
         XCTAssertFalse(html.contains("javascript:"))
