@@ -1,0 +1,23 @@
+import FuzzSupport
+import MSRCore
+
+/// The factors file reader (msr-factorize writes it; msr-predict, msr-serve and msr-evaluate read
+/// it), through `TrackFactors.read` as they do. A file it accepts must encode back to the very
+/// same bytes (every field it let through is one the writer gives back), and have a factor row
+/// for each of its distinct uris.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzFactors(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Fuzz.bytes(data, size)
+    let path = Fuzz.scratch(bytes)
+    guard let model = Fuzz.read("TrackFactors.read", { try TrackFactors.read(path) }) else { return 0 }
+    let encoded = model.encoded()
+    Fuzz.check(encoded == bytes, "TrackFactors.read accepted \(bytes.count) bytes that encode back to \(encoded.count) other bytes"
+               + (zip(bytes, encoded).firstIndex { $0 != $1 }.map { " (first difference at byte \($0))" } ?? ""))
+    Fuzz.check(model.factors.count == model.count * model.params.factors,
+               "\(model.factors.count) factors for \(model.count) tracks of \(model.params.factors)")
+    Fuzz.check(model.rows().count == model.count, "\(model.count) tracks but \(model.rows().count) distinct uris")
+    for row in 0..<min(model.count, 4) {
+        Fuzz.check(model.factor(row).count == model.params.factors, "track \(row)'s factor is not \(model.params.factors) values")
+    }
+    return 0
+}
