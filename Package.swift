@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(name: "msr-predict", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-monitor", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-feed", dependencies: ["MSRCLI", "MSRCore"]),
-        .executableTarget(name: "msr-factorize", dependencies: ["MSRCLI", "MSRCore"]),
+        .executableTarget(name: "msr-factorize", dependencies: ["MSRCLI", "MSRCore", "MSRNetwork"]),
         .target(
             name: "MSRService",
             dependencies: [

@@ -6,7 +6,7 @@ import PackageDescription
 
 /// One executable per reader; each is a single file defining `LLVMFuzzerTestOneInput` (libFuzzer
 /// supplies `main`).
-let targets = ["csv", "yaml", "json", "playlist", "zip", "model", "mixture", "scaler", "song-index"]
+let targets = ["csv", "yaml", "json", "playlist", "zip", "model", "mixture", "scaler", "song-index", "factors"]
 
 let package = Package(
     name: "msr-fuzz",

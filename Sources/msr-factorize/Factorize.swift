@@ -1,6 +1,7 @@
 import ArgumentParser
 import MSRCLI
 import MSRCore
+import MSRNetwork
 
 @main
 struct Factorize: StageCommand {
@@ -9,8 +10,9 @@ struct Factorize: StageCommand {
         abstract: "Factorise the playlist x track matrix (MPD slices and logged playlists) by implicit-feedback ALS into track factors.")
 
     @OptionGroup var stage: StageOptions
+    @OptionGroup var tracking: TrackingOptions
 
     func run() throws {
-        try StageRunner.run(.factorize, stage) { try FactorizeStage.run($0) }
+        try StageRunner.run(.factorize, stage) { try FactorizeStage.run($0, tracking: .fromEnvironment(mode: tracking.tracking)) }
     }
 }

@@ -126,6 +126,30 @@ final class FactorizeTests: XCTestCase {
         XCTAssertNil(workspace.read("models/factors.msrf"))
     }
 
+    /// With MLFLOW_TRACKING_URI set, a server that is down fails the stage with one line (exit
+    /// 69, no credentials shown) after its outputs are written; `--tracking optional` warns and
+    /// goes on. (scripts/check-mlflow logs to a real server.)
+    func testAServerThatIsDownFailsAfterTheOutputsAreWritten() throws {
+        let workspace = try workspace(slices: ["one.json": Self.slice([[Self.a, Self.b], [Self.b, Self.c]])])
+        try workspace.edit("params.yaml", "  factors: 64\n", "  factors: 3\n")
+        let down = ["MLFLOW_TRACKING_URI": "http://user:s3cret@127.0.0.1:9"]
+        let failed = try workspace.run("factorize", arguments: [], environment: down)
+        XCTAssertEqual(failed.status, 69, failed.stderr)
+        XCTAssertTrue(failed.stderr.hasPrefix("msr-factorize: MLflow server http://127.0.0.1:9: GET api/2.0/mlflow/experiments/get-by-name: "),
+                      failed.stderr)
+        XCTAssertTrue(failed.stderr.hasSuffix(" (the local artifacts are written)\n"), failed.stderr)
+        XCTAssertEqual(failed.stderr.filter { $0 == "\n" }.count, 1, failed.stderr)
+        XCTAssertFalse(failed.stderr.contains("s3cret"))
+        XCTAssertNoThrow(try TrackFactors.read("\(workspace.path)/models/factors.msrf"))
+        XCTAssertNotNil(workspace.read("metrics/factorize.json"))
+
+        let optional = try workspace.run("factorize", arguments: ["--tracking", "optional"], environment: down)
+        XCTAssertEqual(optional.status, 0, optional.stderr)
+        XCTAssertTrue(optional.stderr.hasPrefix("msr-factorize: warning: MLflow server http://127.0.0.1:9: "), optional.stderr)
+        XCTAssertTrue(optional.stderr.hasSuffix("--tracking optional: going on\n"), optional.stderr)
+        XCTAssertFalse(optional.stdout.contains("MLflow"), optional.stdout)
+    }
+
     func testAnOutputAmongThePlaylistsIsRefused() throws {
         let workspace = try workspace(slices: ["one.json": Self.slice([[Self.a, Self.b]])])
         try workspace.edit("config.yaml", "  metrics: metrics/factorize.json", "  metrics: data/playlists/factorize.json")

@@ -31,10 +31,19 @@ final class Workspace {
     /// Runs `msr-<stage>` in the workspace.
     @discardableResult
     func run(_ stage: String, _ arguments: String...) throws -> Result {
+        try run(stage, arguments: arguments)
+    }
+
+    /// Runs `msr-<stage>` in the workspace with these variables added to the environment.
+    @discardableResult
+    func run(_ stage: String, arguments: [String], environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(Self.binaries)/msr-\(stage)")
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: path)
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

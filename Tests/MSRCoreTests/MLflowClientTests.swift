@@ -65,6 +65,25 @@ final class MLflowClientTests: XCTestCase {
         XCTAssertEqual(fake.requests[3].headers["Authorization"], "Basic " + Data("u:p".utf8).base64EncodedString())
     }
 
+    /// A metric's history (msr-factorize's loss per iteration): value i at step i + 1, after the
+    /// step-0 metrics, split into batches of 1,000 metrics as MLflow allows.
+    func testAMetricsHistoryIsLoggedStepByStep() throws {
+        let fake = FakeMLflow()
+        let client = try XCTUnwrap(try MLflowClient(environment: ["MLFLOW_TRACKING_URI": "http://127.0.0.1:5000"], http: fake))
+        try client.log(runID: "r1", params: [:], metrics: ["final_loss": 0.25], steps: ["loss": [0.5, 0.25]], timestamp: 7)
+        XCTAssertEqual(fake.body(0), #"{"metrics":[{"key":"final_loss","step":0,"timestamp":7,"value":0.25},"#
+                       + #"{"key":"loss","step":1,"timestamp":7,"value":0.5},{"key":"loss","step":2,"timestamp":7,"value":0.25}],"#
+                       + #""params":[],"run_id":"r1"}"#)
+        let long = (0..<1500).map { 1 / Double($0 + 1) }
+        try client.log(runID: "r2", params: ["factors": "64"], metrics: ["tracks": 9], steps: ["loss": long], timestamp: 7)
+        XCTAssertEqual(fake.requests.count, 3, "1,501 metrics: two calls")
+        let first = try JSONParser.parse(fake.requests[1].body), second = try JSONParser.parse(fake.requests[2].body)
+        XCTAssertEqual(first["metrics"]?.array?.count, 1000)
+        XCTAssertEqual(second["metrics"]?.array?.count, 501)
+        XCTAssertEqual(second["metrics"]?.array?.last?["step"], .int(1500))
+        XCTAssertNil(second["params"], "params once")
+    }
+
     func testAFailureIsOneLineAndOptionalTrackingGoesOn() throws {
         let fake = FakeMLflow()
         fake.answers["GET /api/2.0/mlflow/experiments/get-by-name"] = (500, #"{"error_code": "INTERNAL_ERROR", "message": "database\nlocked"}"#)

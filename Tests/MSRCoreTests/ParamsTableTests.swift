@@ -95,6 +95,10 @@ final class ParamsTableTests: XCTestCase {
             "tol": "0.001", "reg_covar": "1e-06", "silhouette_sample_size": "10000",
         ])
         XCTAssertEqual(MixtureParams().mlflowParams(label: 4)["n_components"], "3")
+        XCTAssertEqual(FactorizeParams().mlflowParams, [
+            "factors": "64", "regularization": "0.01", "alpha": "40.0", "iterations": "15", "cg_steps": "3", "solver": "cg",
+            "bm25": "false", "random_state": "42",
+        ])
     }
 
     /// A form's text is read as params.yaml's section is: the same checks, the same messages,

@@ -95,13 +95,17 @@ public struct MLflowClient: Sendable {
         return (id, uri)
     }
 
-    /// Params (strings, as MLflow stores them) and metrics (with the timestamp, step 0), in
+    /// Params (strings, as MLflow stores them) and metrics (with the timestamp, step 0), then
+    /// each metric of `steps` as its history (value i at step i + 1: a figure per iteration), in
     /// batches within MLflow's limits (100 params, 1,000 metrics per call).
-    public func log(runID: String, params: [String: String], metrics: [String: Double], timestamp: Int) throws {
+    public func log(runID: String, params: [String: String], metrics: [String: Double], steps: [String: [Double]] = [:],
+                    timestamp: Int) throws {
         let paramItems = params.sorted { $0.key < $1.key }.map { JSONValue.object(["key": .string($0.key), "value": .string($0.value)]) }
-        let metricItems = metrics.sorted { $0.key < $1.key }.map {
-            JSONValue.object(["key": .string($0.key), "value": .double($0.value), "timestamp": .int(timestamp), "step": .int(0)])
+        func item(_ key: String, _ value: Double, step: Int) -> JSONValue {
+            .object(["key": .string(key), "value": .double(value), "timestamp": .int(timestamp), "step": .int(step)])
         }
+        let metricItems = metrics.sorted { $0.key < $1.key }.map { item($0.key, $0.value, step: 0) }
+            + steps.sorted { $0.key < $1.key }.flatMap { key, values in values.enumerated().map { item(key, $1, step: $0 + 1) } }
         for start in stride(from: 0, to: max(paramItems.count, 1), by: 100) {
             try call("POST", "api/2.0/mlflow/runs/log-batch", json: .object([
                 "run_id": .string(runID), "params": .array(Array(paramItems.dropFirst(start).prefix(100))),

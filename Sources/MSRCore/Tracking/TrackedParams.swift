@@ -14,3 +14,9 @@ extension MixtureParams {
         return params
     }
 }
+
+extension FactorizeParams {
+    public var mlflowParams: [String: String] {
+        Dictionary(uniqueKeysWithValues: values)
+    }
+}

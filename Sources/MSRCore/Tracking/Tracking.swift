@@ -46,16 +46,17 @@ public struct Tracking: Sendable {
 }
 
 extension MLflowClient {
-    /// One run: created in `experiment` (made if needed), params and metrics logged, `artifacts`
-    /// (local file, artifact path) uploaded, finished; a run that fails midway is marked FAILED.
+    /// One run: created in `experiment` (made if needed), params and metrics logged (with the
+    /// histories of `steps`, a value per step from 1), `artifacts` (local file, artifact path)
+    /// uploaded, finished; a run that fails midway is marked FAILED.
     public func logRun(experiment: String, name: String, params: [String: String], metrics: [String: Double],
-                       tags: [String: String], artifacts: [(file: String, path: String)], now: Date = Date()) throws
-        -> (id: String, artifactURI: String) {
+                       steps: [String: [Double]] = [:], tags: [String: String], artifacts: [(file: String, path: String)],
+                       now: Date = Date()) throws -> (id: String, artifactURI: String) {
         let milliseconds = Int(now.timeIntervalSince1970 * 1000)
         let experimentID = try experimentID(named: experiment)
         let run = try createRun(experimentID: experimentID, name: name, tags: tags, startTime: milliseconds)
         do {
-            try log(runID: run.id, params: params, metrics: metrics, timestamp: milliseconds)
+            try log(runID: run.id, params: params, metrics: metrics, steps: steps, timestamp: milliseconds)
             for artifact in artifacts {
                 try uploadArtifact(artifactURI: run.artifactURI, path: artifact.path,
                                    bytes: try FileBytes.read(artifact.file, what: "artifact"))

@@ -3,10 +3,13 @@ import Foundation
 /// msr-factorize: implicit-feedback ALS (`ImplicitALS`) on the playlist x track matrix of the
 /// training playlists (`TrainingPlaylists`: the MPD slices of `factorization.playlists_dir` and
 /// the playlists logged in `prediction.log`); writes the track factors (`TrackFactors`) and
-/// factorize.json.
+/// factorize.json, and logs the fit to MLflow when tracking is on.
 public enum FactorizeStage {
+    /// The MLflow experiment of the factorisation.
+    public static let experiment = "msr-factorization"
+
     /// Runs the stage; progress per iteration, with the training loss, goes to the events.
-    public static func run(_ inputs: StageInputs) throws -> StageOutput {
+    public static func run(_ inputs: StageInputs, tracking: Tracking = .off) throws -> StageOutput {
         let paths = inputs.config.factorization, params = inputs.params.factorize, events = inputs.events
         let log = inputs.config.prediction.log
         var timer = PhaseTimer(events)
@@ -60,6 +63,19 @@ public enum FactorizeStage {
         try outputs.add(JSONValue.object(metrics), to: paths.metrics)
         try outputs.commit()
         timer.mark("write")
+        // The run: the factorize params, the figures of factorize.json (the loss per iteration as
+        // its steps), the factors file and factorize.json.
+        let note = try tracking.record(events: events) { client in
+            let run = try client.logRun(
+                experiment: experiment, name: "factorization", params: params.mlflowParams,
+                metrics: ["final_loss": fit.losses.last ?? 0, "fit_seconds": seconds, "playlists": Double(matrix.playlistCount),
+                          "tracks": Double(matrix.trackCount), "non_zeros": Double(matrix.pairCount)],
+                steps: ["loss": fit.losses],
+                tags: Tracking.tags(command: "msr-factorize", paramsFile: inputs.params.file),
+                artifacts: [(paths.factors, "model/" + URL(fileURLWithPath: paths.factors).lastPathComponent),
+                            (paths.metrics, "metrics/" + URL(fileURLWithPath: paths.metrics).lastPathComponent)])
+            return "MLflow run \(run.id) in \(experiment)"
+        }
 
         let sources = "\(playlists.files) file\(playlists.files == 1 ? "" : "s"), \(playlists.loggedPlaylists) logged"
         let skipped = playlists.firstSkipped.map {
@@ -69,6 +85,6 @@ public enum FactorizeStage {
         return StageOutput(summary: "\(matrix.playlistCount) playlists (\(sources)), \(matrix.trackCount) tracks, "
             + "\(matrix.pairCount) pairs; \(params.factors) factors, \(params.iterations) iterations (\(params.solver.rawValue)"
             + "\(params.bm25 ? ", bm25" : "")), \(losses) in \(String(format: "%.2f", seconds)) s\(skipped) -> "
-            + "\(paths.factors), \(paths.metrics)")
+            + "\(paths.factors), \(paths.metrics)" + (note.map { "; \($0)" } ?? ""))
     }
 }
