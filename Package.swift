@@ -38,13 +38,14 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CMemory"),
         .target(
             name: "MSRCore",
             dependencies: [
                 "CLibYAML",
                 "CMemory",
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "SystemZlib",
             ]
         ),
         .target(name: "MSRNetwork", dependencies: ["MSRCore"]),

@@ -62,7 +62,7 @@ final class BadInputTests: XCTestCase {
     func testZipWithAParentPathEntry() throws {
         let workspace = try Workspace()
         try makeZip(at: "\(workspace.path)/data/raw/dataset.zip", [("dataset.csv", "a\n1\n"), ("../../evil.sh", "rm -rf /")])
-        try assertIngestRefused(workspace, status: 65, "msr-ingest: data/raw/dataset.zip: entry '../../evil.sh' leaves the extraction folder; refusing the archive")
+        try assertIngestRefused(workspace, status: 65, "msr-ingest: data/raw/dataset.zip: entry \"../../evil.sh\" leaves the extraction folder; refusing the archive")
         XCTAssertFalse(FileManager.default.fileExists(atPath: "\(workspace.path)/../evil.sh"))
     }
 

@@ -1,7 +1,7 @@
 import FuzzSupport
 import MSRCore
 
-/// The dataset archive reader (ZIPFoundation underneath, with msr's zip-slip and zip-bomb
+/// The dataset archive reader (msr's bounded zip reader over zlib, with its zip-slip and zip-bomb
 /// checks). It reads a path, so the input is written to a scratch file first.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzZip(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
