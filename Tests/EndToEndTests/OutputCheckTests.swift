@@ -35,7 +35,7 @@ final class OutputCheckTests: XCTestCase {
         let before = workspace.bytes("data/processed/X_train.csv")
         XCTAssertFails(try workspace.run("train"), status: 65,
                        "msr-train: config.yaml: model_training.importance: models/feature_importance.json is the same file as "
-                       + "the input model_training.x_train (data/processed/X_train.csv): refusing to overwrite an input "
+                       + "the input data_transformation.processed_dir (X_train.csv) (data/processed/X_train.csv): refusing to overwrite an input "
                        + "(give the output a path of its own)")
         XCTAssertEqual(workspace.bytes("data/processed/X_train.csv"), before)
         XCTAssertFalse(workspace.exists("models/classifier.msrgb"), "nothing was trained")
@@ -55,7 +55,7 @@ final class OutputCheckTests: XCTestCase {
         try workspace.edit("config.yaml", "  metrics: metrics/monitoring.json", "  metrics: data/reco/recommendations.jsonl")
         XCTAssertFails(try workspace.run("monitor"), status: 65,
                        "msr-monitor: config.yaml: monitoring.metrics: data/reco/recommendations.jsonl is the same file as the "
-                       + "input monitoring.log (data/reco/recommendations.jsonl): refusing to overwrite an input (give the "
+                       + "input prediction.log (data/reco/recommendations.jsonl): refusing to overwrite an input (give the "
                        + "output a path of its own)")
         XCTAssertEqual(workspace.read("data/reco/recommendations.jsonl"), "{}\n")
     }
@@ -108,7 +108,7 @@ final class OutputCheckTests: XCTestCase {
         let base = workspace.bytes("data/raw/song_df.csv")
         try workspace.edit("config.yaml", "  status: data/status.txt", #"  status: "data/raw/song_df.csv\\0""#)
         XCTAssertFails(try workspace.run("validate"), status: 65,
-                       #"msr-validate: config.yaml:17:11: data_validation.status: expected a path (not empty, no control characters, no trailing /), got "data/raw/song_df.csv\0""#)
+                       #"msr-validate: config.yaml:18:11: data_validation.status: expected a path (not empty, no control characters, no trailing /), got "data/raw/song_df.csv\0""#)
         XCTAssertEqual(workspace.bytes("data/raw/song_df.csv"), base)
     }
 
@@ -145,7 +145,7 @@ final class OutputCheckTests: XCTestCase {
         XCTAssertEqual(try workspace.run("ingest").status, 0)
         try workspace.edit("config.yaml", "  new_dir: data/new", "  new_dir: data/raw")
         XCTAssertFails(try workspace.run("feed"), status: 65,
-                       "msr-feed: config.yaml: feed.new_dir: data/raw also holds feed.song_base (data/raw/song_df.csv): new "
+                       "msr-feed: config.yaml: feed.new_dir: data/raw also holds data_ingestion.song_base (data/raw/song_df.csv): new "
                        + "songs need a folder of their own")
         XCTAssertTrue(workspace.exists("data/raw/song_df.csv"))
     }

@@ -67,34 +67,34 @@ extension StageInputs {
             outputs = [StageFile("data_ingestion.dataset_zip", c.ingestion.datasetZip),
                        StageFile("data_ingestion.song_base", c.ingestion.songBase)]
         case .validate:
-            inputs.append(StageFile("data_validation.song_base", c.validation.songBase))
+            inputs.append(StageFile("data_ingestion.song_base", c.validation.songBase))
             outputs = [StageFile("data_validation.status", c.validation.status),
                        StageFile("data_validation.report", c.validation.report)]
         case .transform:
-            inputs.append(StageFile("data_transformation.song_base", c.transformation.songBase))
+            inputs.append(StageFile("data_ingestion.song_base", c.transformation.songBase))
             outputs = FolderFiles.processed.map { StageFile("data_transformation.processed_dir (\($0))", "\(c.transformation.processedDir)/\($0)") }
                 + (genres.map(FolderFiles.toRec) + [FolderFiles.genres]).map {
                     StageFile("data_transformation.to_rec_dir (\($0))", "\(c.transformation.toRecDir)/\($0)")
                 }
         case .train:
-            inputs += [StageFile("model_training.x_train", c.training.xTrain), StageFile("model_training.y_train", c.training.yTrain),
-                       StageFile("model_training.labels", c.training.labels)]
+            inputs += [processed(FolderFiles.xTrain, c.training.xTrain), processed(FolderFiles.yTrain, c.training.yTrain),
+                       processed(FolderFiles.labels, c.training.labels)]
             outputs = [StageFile("model_training.model", c.training.model), StageFile("model_training.importance", c.training.importance)]
         case .evaluate:
-            inputs += [StageFile("model_evaluation.model", c.evaluation.model), StageFile("model_evaluation.x_test", c.evaluation.xTest),
-                       StageFile("model_evaluation.y_test", c.evaluation.yTest)]
+            inputs += [StageFile("model_training.model", c.evaluation.model), processed(FolderFiles.xTest, c.evaluation.xTest),
+                       processed(FolderFiles.yTest, c.evaluation.yTest)]
             outputs = [StageFile("model_evaluation.metrics", c.evaluation.metrics),
                        StageFile("model_evaluation.confusion", c.evaluation.confusion)]
         case .evaluateRecommender:
-            inputs += predictionInputs + [StageFile("model_evaluation.uris_test", c.evaluation.urisTest),
+            inputs += predictionInputs + [processed(FolderFiles.urisTest, c.evaluation.urisTest),
                                           StageFile("factorization.playlists_dir", c.factorization.playlistsDir),
                                           StageFile("prediction.log", c.prediction.log)]
             outputs = [StageFile("model_evaluation.reco_metrics", c.evaluation.recoMetrics)]
         case .cluster:
             inputs += (genres.map(FolderFiles.toRec) + [FolderFiles.genres]).map {
-                StageFile("clustering.to_rec_dir (\($0))", "\(c.clustering.toRecDir)/\($0)")
+                StageFile("data_transformation.to_rec_dir (\($0))", "\(c.clustering.toRecDir)/\($0)")
             }
-            inputs += [StageFile("clustering.scaler", c.clustering.scaler), StageFile("clustering.model", c.clustering.model)]
+            inputs += [processed(FolderFiles.scaler, c.clustering.scaler), StageFile("model_training.model", c.clustering.model)]
             outputs = genres.map { StageFile("clustering.models_dir (\(FolderFiles.mixture($0)))", "\(c.clustering.modelsDir)/\(FolderFiles.mixture($0))") }
                 + genres.map {
                     StageFile("clustering.metrics_dir (\(FolderFiles.clusterScores($0)))", "\(c.clustering.metricsDir)/\(FolderFiles.clusterScores($0))")
@@ -104,7 +104,7 @@ extension StageInputs {
             inputs += predictionInputs
             outputs = [StageFile("prediction.log", c.prediction.log)]
         case .monitor:
-            inputs.append(StageFile("monitoring.log", c.monitoring.log))
+            inputs.append(StageFile("prediction.log", c.monitoring.log))
             outputs = [StageFile("monitoring.metrics", c.monitoring.metrics), StageFile("monitoring.trend", c.monitoring.trend),
                        StageFile("monitoring.html", c.monitoring.html)]
         case .factorize:
@@ -114,7 +114,7 @@ extension StageInputs {
         case .feed:
             // The song base and the additions are rewritten on purpose (the previous base is
             // archived first), so they are outputs only.
-            outputs = [StageFile("feed.song_base", c.feed.songBase), StageFile("feed.additions", c.feed.additions),
+            outputs = [StageFile("data_ingestion.song_base", c.feed.songBase), StageFile("data_ingestion.additions", c.feed.additions),
                        StageFile("feed.metrics", c.feed.metrics), StageFile("feed.flag", c.feed.flag)]
         }
         return (inputs, outputs)
@@ -122,11 +122,16 @@ extension StageInputs {
 
     private var predictionInputs: [StageFile] {
         let c = config.prediction
-        return [StageFile("prediction.catalog", c.catalog), StageFile("prediction.model", c.model),
-                StageFile("prediction.scaler", c.scaler), StageFile("factorization.factors", c.factors)]
+        return [StageFile("clustering.catalog", c.catalog), StageFile("model_training.model", c.model),
+                processed(FolderFiles.scaler, c.scaler), StageFile("factorization.factors", c.factors)]
             + params.ingest.genres.indices.map {
-                StageFile("prediction.mixtures_dir (\(FolderFiles.mixture($0)))", "\(c.mixturesDir)/\(FolderFiles.mixture($0))")
+                StageFile("clustering.models_dir (\(FolderFiles.mixture($0)))", "\(c.mixturesDir)/\(FolderFiles.mixture($0))")
             }
+    }
+
+    /// A file of `data_transformation.processed_dir`, named by that key.
+    private func processed(_ name: String, _ path: String) -> StageFile {
+        StageFile("data_transformation.processed_dir (\(name))", path)
     }
 }
 

@@ -8,7 +8,7 @@ import Foundation
 /// the whole feed. Songs already in the base (or earlier in the feed) are dropped. The previous
 /// song base and the consumed files go to `feed.archive_dir/<UTC timestamp>/` (`-2`, `-3`...
 /// added for a second feed in the same second); the songs added
-/// are also appended to `feed.additions`, which msr-ingest appends to the dataset's, so that
+/// are also appended to `data_ingestion.additions`, which msr-ingest appends to the dataset's, so that
 /// `dvc repro` rebuilds the same song base. With nothing new, the song base is left alone;
 /// feed.json says so and an empty additions file is made if there is none (the outputs DVC
 /// expects of the stage).
