@@ -59,7 +59,7 @@ extension Recommender {
         var depth = k
         while true {
             var ranked = TopK(depth)
-            for (i, score) in scores.enumerated() {
+            for (i, score) in scores.enumerated() where ranked.admits(-Double(score)) {
                 let row = Int(catalogRows[i])
                 guard row >= 0, !done.contains(first[row]), eligible(row) else { continue }
                 ranked.offer(row: row, distance: -Double(score))

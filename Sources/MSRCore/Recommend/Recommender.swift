@@ -331,6 +331,12 @@ public struct Recommender: Sendable {
             taken.reserveCapacity(k + 1)
         }
 
+        /// Whether `offer` would keep a row at `distance`: a cheap test before costlier ones.
+        @inline(__always)
+        func admits(_ distance: Double) -> Bool {
+            taken.count < k || distance < taken[taken.count - 1].distance
+        }
+
         @inline(__always)
         mutating func offer(row: Int, distance: Double) {
             // Rows come in increasing order, so an equal distance already kept stays first.
