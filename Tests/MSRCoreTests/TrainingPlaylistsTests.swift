@@ -44,6 +44,39 @@ final class TrainingPlaylistsTests: XCTestCase {
         }
     }
 
+    /// The tracks `PlaylistReader` reads in `text`, as msr-factorize keeps them.
+    private func general(_ text: String) throws -> SliceTracks {
+        SliceTracks(try PlaylistReader(file: "s.json", featureNames: []).parse(Array(text.utf8)))
+    }
+
+    func testTheSliceScannerReadsWhatThePlaylistReaderReads() throws {
+        let embedded = try FileBytes.read("\(TestPaths.repository)/data/playlists/mpd.slice.0-999.json", what: "slice")
+        let scanned = try XCTUnwrap(SliceTracks.scan(embedded))
+        XCTAssertEqual(scanned, SliceTracks(try PlaylistReader(file: "e.json", featureNames: []).parse(embedded)))
+        XCTAssertEqual(scanned.starts.count, 1_001)
+        // Ids as strings, URLs, blanks, escapes, the other keys, keys in any order, empty playlists.
+        let varied = #"""
+            {"playlists": [{"tracks": ["\#(Self.a)", " spotify:track:\#(Self.b) ", "https://open.spotify.com/track/\#(Self.c)?si=x",
+              {"uri": "spotify:track:\#(Self.a)", "pos": [1, {"x": null}]}, {"id": 5, "track_id": "\#(Self.d)"},
+              {"track_uri": "spotify:\u0074rack:\#(Self.b)", "uri": "ignored"}], "name": "x\n"}, {"pid": -1.5e3, "tracks": []}],
+             "info": {"deep": [[[true, false]]]}}
+            """#
+        XCTAssertEqual(SliceTracks.scan(Array(varied.utf8)), try general(varied))
+        XCTAssertEqual(try general(varied).starts, [0, 6, 6])
+        // What the scanner leaves to the reader: other layouts, repeated or escaped keys, a
+        // track it cannot name, an empty slice, text after the value, invalid JSON.
+        for text in [#"{"tracks": ["\#(Self.a)"]}"#, #"["\#(Self.a)"]"#,
+                     #"{"playlists": [{"tracks": ["\#(Self.a)"], "tracks": ["\#(Self.b)"]}]}"#,
+                     #"{"playlists": [{"tracks": [{"uri": "\#(Self.a)", "uri": "\#(Self.b)"}]}]}"#,
+                     #"{"playlists": [{"tr\u0061cks": ["\#(Self.a)"]}]}"#, #"{"playlists": [{"tracks": ["nope"]}]}"#,
+                     #"{"playlists": []}"#, #"{"playlists": [{"tracks": []}]} x"#, #"{"playlists": [{"tracks": [}]}"#,
+                     #"{"playlists": [{"tracks": ["\#(Self.a)"]}], "playlists": [{"tracks": ["\#(Self.b)"]}]}"#] {
+            XCTAssertNil(SliceTracks.scan(Array(text.utf8)), text)
+        }
+        XCTAssertEqual(try general(#"{"playlists": [{"tracks": [{"uri": "\#(Self.a)", "uri": "\#(Self.b)"}]}]}"#).ids.keys.strings,
+                       [Self.b], "the reader keeps a repeated key's last value")
+    }
+
     func testABrokenSliceIsRefusedWithItsFileAndJSONPath() throws {
         try withTemporaryFolder { folder in
             try Self.slice([[Self.a]]).write(toFile: "\(folder)/a.json", atomically: true, encoding: .utf8)

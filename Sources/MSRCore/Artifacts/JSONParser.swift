@@ -2,8 +2,9 @@
 /// reads back exactly as `JSONValue` wrote it (Foundation's parser on Linux can be one ulp
 /// off, which would make a model read from its file differ from the one written).
 public struct JSONParser {
-    private let bytes: [UInt8]
-    private var position = 0
+    let bytes: [UInt8]
+    /// The next byte to read.
+    var position = 0
     private var depth = 0
 
     /// Parses a whole document; the error says where (byte offset) and what was expected.
@@ -15,7 +16,9 @@ public struct JSONParser {
         return value
     }
 
-    private init(bytes: [UInt8]) {
+    /// A parser at the start of `bytes`, for readers that scan a document (`skipValue`,
+    /// `members`, `elements`) instead of building it.
+    init(bytes: [UInt8]) {
         self.bytes = bytes
     }
 
@@ -24,20 +27,27 @@ public struct JSONParser {
         public var message: String
     }
 
-    private func error(_ what: String) -> ParseError {
+    func error(_ what: String) -> ParseError {
         ParseError(message: "\(what) at byte \(position)")
     }
 
-    private mutating func skipSpace() {
-        while position < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[position]) { position += 1 }
+    mutating func skipSpace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
     }
 
-    private mutating func expect(_ literal: String) throws {
-        let utf8 = Array(literal.utf8)
-        guard position + utf8.count <= bytes.count, Array(bytes[position..<(position + utf8.count)]) == utf8 else {
+    /// Consumes `literal` (ASCII), or throws without moving.
+    mutating func expect(_ literal: StaticString) throws {
+        let count = literal.utf8CodeUnitCount
+        guard position + count <= bytes.count,
+              (0..<count).allSatisfy({ bytes[position + $0] == literal.utf8Start[$0] }) else {
             throw error("expected \(literal)")
         }
-        position += utf8.count
+        position += count
     }
 
     private mutating func value() throws -> JSONValue {
@@ -108,9 +118,21 @@ public struct JSONParser {
         }
     }
 
-    private mutating func string() throws -> String {
+    /// The string at `position` (its opening quote), decoded.
+    mutating func string() throws -> String {
         position += 1
-        var utf8: [UInt8] = []
+        // Most strings hold no escape: their bytes are taken as they are, in one piece.
+        let start = position
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return String(decoding: bytes[start..<(position - 1)], as: UTF8.self)
+            }
+            guard byte >= 0x20, byte != UInt8(ascii: "\\") else { break }
+            position += 1
+        }
+        var utf8 = Array(bytes[start..<position])
         while true {
             guard position < bytes.count else { throw error("unterminated string") }
             let byte = bytes[position]
@@ -163,6 +185,7 @@ public struct JSONParser {
     }
 
     private mutating func number() throws -> JSONValue {
+        if let integer = smallInteger() { return .int(integer) }
         let start = position
         var integral = true
         while position < bytes.count {
@@ -172,13 +195,140 @@ public struct JSONParser {
                 || byte == UInt8(ascii: "+") || byte == UInt8(ascii: ".") || byte | 0x20 == UInt8(ascii: "e") else { break }
             position += 1
         }
-        let text = String(decoding: bytes[start..<position], as: UTF8.self)
-        if integral, let value = Int(text) { return .int(value) }
+        if integral, let value = Int(String(decoding: bytes[start..<position], as: UTF8.self)) { return .int(value) }
         let value = bytes.withUnsafeBufferPointer { NumberParser.parseDouble($0.baseAddress!, start, position) }
         guard start < position, let value else {
             position = start
             throw error("expected a value")
         }
         return .double(value)
+    }
+
+    /// A number of at most 18 digits with an optional leading minus and nothing else (no sign,
+    /// point or exponent character follows): its value, read without making a String; nil
+    /// (nothing consumed) for any other number, which `number` reads the general way.
+    private mutating func smallInteger() -> Int? {
+        var p = position
+        let negative = p < bytes.count && bytes[p] == UInt8(ascii: "-")
+        if negative { p += 1 }
+        let digits = p
+        var value = 0
+        while p < bytes.count, bytes[p] >= UInt8(ascii: "0"), bytes[p] <= UInt8(ascii: "9"), p - digits < 18 {
+            value = value * 10 + Int(bytes[p] - UInt8(ascii: "0"))
+            p += 1
+        }
+        guard p > digits else { return nil }
+        if p < bytes.count {
+            let next = bytes[p]
+            guard !((next >= UInt8(ascii: "0") && next <= UInt8(ascii: "9")) || next == UInt8(ascii: "-") || next == UInt8(ascii: "+")
+                    || next == UInt8(ascii: ".") || next | 0x20 == UInt8(ascii: "e")) else { return nil }
+        }
+        position = p
+        return negative ? -value : value
+    }
+}
+
+// MARK: - Scanning without building
+
+extension JSONParser {
+    /// Consumes one value exactly as `value()` would (the same grammar, limits and errors),
+    /// building nothing.
+    mutating func skipValue() throws {
+        skipSpace()
+        guard position < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): try members { parser, _ in try parser.skipValue() }
+        case UInt8(ascii: "["): try elements { try $0.skipValue() }
+        case UInt8(ascii: "\""): _ = try skipString()
+        case UInt8(ascii: "t"): try expect("true")
+        case UInt8(ascii: "f"): try expect("false")
+        case UInt8(ascii: "n"): try expect("null")
+        default: _ = try number()
+        }
+    }
+
+    /// Consumes the object at `position` (its `{`) as `object()` would, calling `member` for
+    /// each member with the parser at its value, which `member` must consume, and the key's
+    /// bytes (nil when the key holds an escape).
+    mutating func members(_ member: (inout JSONParser, Range<Int>?) throws -> Void) throws {
+        try nested { parser in
+            parser.position += 1
+            parser.skipSpace()
+            if parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "}") {
+                parser.position += 1
+                return
+            }
+            while true {
+                parser.skipSpace()
+                guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "\"") else {
+                    throw parser.error("expected a key")
+                }
+                let key = try parser.skipString()
+                parser.skipSpace()
+                try parser.expect(":")
+                try member(&parser, key)
+                parser.skipSpace()
+                guard parser.position < parser.bytes.count else { throw parser.error("unexpected end of input") }
+                if parser.bytes[parser.position] == UInt8(ascii: ",") { parser.position += 1; continue }
+                try parser.expect("}")
+                return
+            }
+        }
+    }
+
+    /// Consumes the array at `position` (its `[`) as `array()` would, calling `element` with the
+    /// parser at each element, which `element` must consume.
+    mutating func elements(_ element: (inout JSONParser) throws -> Void) throws {
+        try nested { parser in
+            parser.position += 1
+            parser.skipSpace()
+            if parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "]") {
+                parser.position += 1
+                return
+            }
+            while true {
+                try element(&parser)
+                parser.skipSpace()
+                guard parser.position < parser.bytes.count else { throw parser.error("unexpected end of input") }
+                if parser.bytes[parser.position] == UInt8(ascii: ",") { parser.position += 1; continue }
+                try parser.expect("]")
+                return
+            }
+        }
+    }
+
+    /// Consumes the string at `position` (its opening quote) with `string()`'s checks, decoding
+    /// nothing: the range of its bytes, or nil when it holds an escape.
+    mutating func skipString() throws -> Range<Int>? {
+        position += 1
+        let start = position
+        var escaped = false
+        while true {
+            guard position < bytes.count else { throw error("unterminated string") }
+            let byte = bytes[position]
+            position += 1
+            if byte == UInt8(ascii: "\"") { return escaped ? nil : start..<(position - 1) }
+            guard byte >= 0x20 else { throw error("control character in a string") }
+            guard byte == UInt8(ascii: "\\") else { continue }
+            escaped = true
+            guard position < bytes.count else { throw error("unterminated escape") }
+            let escape = bytes[position]
+            position += 1
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                continue
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800..<0xDC00).contains(scalar) {
+                    try expect("\\u")
+                    let low = try hex4()
+                    guard (0xDC00..<0xE000).contains(low) else { throw error("invalid surrogate pair") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                guard Unicode.Scalar(scalar) != nil else { throw error("invalid \\u escape") }
+            default: throw error("invalid escape")
+            }
+        }
     }
 }

@@ -26,22 +26,20 @@ public struct TrainingPlaylists: Sendable, Equatable {
     public static func read(folder: String, log: String, progress: @Sendable (String) -> Void = { _ in }) throws -> TrainingPlaylists {
         let names = try FolderListing.files(in: folder, suffix: ".json", key: "factorization.playlists_dir", unread: "nothing factorized")
         var result = TrainingPlaylists()
-        var numbers: [String: Int32] = [:]
+        var numbers = ByteStringTable()
         var next = 0
         while next < names.count {
             let batch = Array(names[next..<min(names.count, next + Parallel.width)])
             let parsed = Parallel.map(batch.count) { k in
-                Result { try FileTracks(PlaylistReader(file: "\(folder)/\(batch[k])", featureNames: []).read()) }
+                Result {
+                    let path = "\(folder)/\(batch[k])"
+                    let bytes = try FileBytes.read(path, what: "playlist file")
+                    return try SliceTracks.scan(bytes) ?? SliceTracks(PlaylistReader(file: path, featureNames: []).parse(bytes))
+                }
             }
             for outcome in parsed {
                 let file = try outcome.get()
-                let global = file.uris.map { uri -> Int32 in
-                    if let number = numbers[uri] { return number }
-                    let number = Int32(result.uris.count)
-                    numbers[uri] = number
-                    result.uris.append(uri)
-                    return number
-                }
+                let global = (0..<file.ids.count).map { Int32(numbers.insert(file.ids.keys, $0).id) }
                 for p in 0..<file.starts.count - 1 where file.starts[p] < file.starts[p + 1] {
                     result.tracks.append(contentsOf: file.tracks[file.starts[p]..<file.starts[p + 1]].map { global[Int($0)] })
                     result.starts.append(result.tracks.count)
@@ -54,44 +52,13 @@ public struct TrainingPlaylists: Sendable, Equatable {
         }
         let logged = try RecommendationLog(path: log).playlists()
         for playlist in logged.values {
-            for uri in playlist {
-                if let number = numbers[uri] {
-                    result.tracks.append(number)
-                } else {
-                    let number = Int32(result.uris.count)
-                    numbers[uri] = number
-                    result.uris.append(uri)
-                    result.tracks.append(number)
-                }
-            }
+            for uri in playlist { result.tracks.append(Int32(numbers.insert(uri))) }
             result.starts.append(result.tracks.count)
         }
+        result.uris = numbers.keys
         result.loggedPlaylists = logged.values.count
         result.skippedLines = logged.skipped
         result.firstSkipped = logged.firstSkipped
         return result
-    }
-
-    /// One file's playlists, numbered by the file's own tracks in order of appearance.
-    struct FileTracks {
-        var uris: [String] = []
-        var starts: [Int] = [0]
-        var tracks: [Int32] = []
-
-        init(_ playlists: [Playlist]) {
-            var numbers: [String: Int32] = [:]
-            for playlist in playlists {
-                for track in playlist.tracks {
-                    if let number = numbers[track.id] {
-                        tracks.append(number)
-                    } else {
-                        numbers[track.id] = Int32(uris.count)
-                        tracks.append(Int32(uris.count))
-                        uris.append(track.id)
-                    }
-                }
-                starts.append(tracks.count)
-            }
-        }
     }
 }

@@ -1,0 +1,144 @@
+/// The track ids of one playlist file's playlists, numbered in order of first appearance: what
+/// msr-factorize keeps of a Million Playlist Dataset slice.
+///
+/// `scan` reads the common case, a slice (`{"playlists": [{"tracks": [...]}, ...]}`), straight
+/// from the bytes: no JSON tree, no dictionary, no string for a key or a skipped value, an id
+/// interned from the bytes of its `spotify:track:` URI. Whatever it does not read exactly as
+/// `PlaylistReader` would (another layout, a repeated key, an escaped key, a track it cannot
+/// name, invalid JSON) it leaves to `PlaylistReader`, which gives the same playlists or the
+/// error with its JSON path; a fuzz target holds the two to the same answer.
+public struct SliceTracks: Equatable, Sendable {
+    /// The distinct track ids, by number.
+    var ids = ByteStringTable()
+    /// Playlist p holds `tracks[starts[p]..<starts[p + 1]]`, in its order, repeats kept.
+    var starts: [Int] = [0]
+    var tracks: [Int32] = []
+
+    /// The tracks of the playlists `PlaylistReader` read.
+    public init(_ playlists: [Playlist]) {
+        for playlist in playlists {
+            for track in playlist.tracks { add(track.id) }
+            starts.append(tracks.count)
+        }
+    }
+
+    private init() {}
+
+    /// The tracks of `bytes` when they are a slice `scan` reads exactly as `PlaylistReader`;
+    /// nil otherwise.
+    public static func scan(_ bytes: [UInt8]) -> SliceTracks? {
+        var result = SliceTracks()
+        var parser = JSONParser(bytes: bytes)
+        do {
+            parser.skipSpace()
+            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "{") else { return nil }
+            var playlists = 0
+            try parser.members { parser, key in
+                guard let key else { throw Unread() }
+                guard parser.bytes[key].elementsEqual("playlists".utf8) else { return try parser.skipValue() }
+                playlists += 1
+                guard playlists == 1 else { throw Unread() }
+                try result.playlists(&parser)
+            }
+            parser.skipSpace()
+            guard playlists == 1, parser.position == bytes.count, result.starts.count > 1 else { return nil }
+            return result
+        } catch {
+            return nil
+        }
+    }
+
+    /// Not read here: `PlaylistReader` decides.
+    private struct Unread: Error {}
+
+    /// The keys a track object names its track by, in the order `PlaylistReader` tries them.
+    private static let trackKeys = ["track_uri", "uri", "id", "track_id"]
+
+    private mutating func playlists(_ parser: inout JSONParser) throws {
+        parser.skipSpace()
+        guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "[") else { throw Unread() }
+        try parser.elements { parser in
+            parser.skipSpace()
+            guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") else { throw Unread() }
+            var lists = 0
+            try parser.members { parser, key in
+                guard let key else { throw Unread() }
+                guard parser.bytes[key].elementsEqual("tracks".utf8) else { return try parser.skipValue() }
+                lists += 1
+                guard lists == 1 else { throw Unread() }
+                parser.skipSpace()
+                guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "[") else { throw Unread() }
+                try parser.elements { try self.track(&$0) }
+            }
+            guard lists == 1 else { throw Unread() }
+            starts.append(tracks.count)
+        }
+    }
+
+    /// One track: a string, or an object naming it by one of `trackKeys`.
+    private mutating func track(_ parser: inout JSONParser) throws {
+        parser.skipSpace()
+        guard parser.position < parser.bytes.count else { throw Unread() }
+        if parser.bytes[parser.position] == UInt8(ascii: "\"") { return try add(string: &parser) }
+        guard parser.bytes[parser.position] == UInt8(ascii: "{") else { throw Unread() }
+        // Where each key's value starts, when it is a string; a key seen twice is left to the reader.
+        var found: [Int?] = [nil, nil, nil, nil]
+        var seen = 0
+        try parser.members { parser, key in
+            guard let key else { throw Unread() }
+            guard let index = Self.trackKeys.firstIndex(where: { parser.bytes[key].elementsEqual($0.utf8) }) else {
+                return try parser.skipValue()
+            }
+            guard seen & (1 << index) == 0 else { throw Unread() }
+            seen |= 1 << index
+            parser.skipSpace()
+            if parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "\"") {
+                found[index] = parser.position
+            }
+            try parser.skipValue()
+        }
+        guard let start = found.lazy.compactMap({ $0 }).first else { throw Unread() }
+        var at = JSONParser(bytes: parser.bytes)
+        at.position = start
+        try add(string: &at)
+    }
+
+    /// The track named by the string at the parser's position.
+    private mutating func add(string parser: inout JSONParser) throws {
+        let start = parser.position
+        if let range = try parser.skipString(), let id = Self.uriID(parser.bytes, range) {
+            parser.bytes.withUnsafeBufferPointer { add($0.baseAddress! + id.lowerBound, count: id.count) }
+            return
+        }
+        parser.position = start
+        guard let id = Playlist.trackID(try parser.string()) else { throw Unread() }
+        add(id)
+    }
+
+    /// The id's bytes when `range` holds exactly `spotify:track:` and 22 letters and digits.
+    private static func uriID(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int>? {
+        let prefix = "spotify:track:".utf8
+        guard range.count == prefix.count + 22, bytes[range.lowerBound..<(range.lowerBound + prefix.count)].elementsEqual(prefix) else {
+            return nil
+        }
+        let id = (range.lowerBound + prefix.count)..<range.upperBound
+        let alphanumeric = bytes[id].allSatisfy {
+            ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z"))
+                || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
+        }
+        return alphanumeric ? id : nil
+    }
+
+    private mutating func add(_ id: String) {
+        var id = id
+        id.withUTF8 { add($0.baseAddress!, count: $0.count) }
+    }
+
+    private mutating func add(_ pointer: UnsafePointer<UInt8>, count: Int) {
+        tracks.append(Int32(ids.insert(pointer, count: count).id))
+    }
+
+    public static func == (a: SliceTracks, b: SliceTracks) -> Bool {
+        a.ids.keys == b.ids.keys && a.starts == b.starts && a.tracks == b.tracks
+    }
+}
