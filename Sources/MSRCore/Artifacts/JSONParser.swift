@@ -297,6 +297,17 @@ extension JSONParser {
         }
     }
 
+    /// Whether the bytes in `range` (a key from `members`) are `literal`'s.
+    func bytes(_ range: Range<Int>, equal literal: StaticString) -> Bool {
+        guard range.count == literal.utf8CodeUnitCount else { return false }
+        var i = 0
+        for p in range {
+            guard bytes[p] == literal.utf8Start[i] else { return false }
+            i += 1
+        }
+        return true
+    }
+
     /// Consumes the string at `position` (its opening quote) with `string()`'s checks, decoding
     /// nothing: the range of its bytes, or nil when it holds an escape.
     mutating func skipString() throws -> Range<Int>? {

@@ -35,7 +35,7 @@ public struct SliceTracks: Equatable, Sendable {
             var playlists = 0
             try parser.members { parser, key in
                 guard let key else { throw Unread() }
-                guard parser.bytes[key].elementsEqual("playlists".utf8) else { return try parser.skipValue() }
+                guard parser.bytes(key, equal: "playlists") else { return try parser.skipValue() }
                 playlists += 1
                 guard playlists == 1 else { throw Unread() }
                 try result.playlists(&parser)
@@ -52,7 +52,7 @@ public struct SliceTracks: Equatable, Sendable {
     private struct Unread: Error {}
 
     /// The keys a track object names its track by, in the order `PlaylistReader` tries them.
-    private static let trackKeys = ["track_uri", "uri", "id", "track_id"]
+    private static let trackKeys: [StaticString] = ["track_uri", "uri", "id", "track_id"]
 
     private mutating func playlists(_ parser: inout JSONParser) throws {
         parser.skipSpace()
@@ -63,7 +63,7 @@ public struct SliceTracks: Equatable, Sendable {
             var lists = 0
             try parser.members { parser, key in
                 guard let key else { throw Unread() }
-                guard parser.bytes[key].elementsEqual("tracks".utf8) else { return try parser.skipValue() }
+                guard parser.bytes(key, equal: "tracks") else { return try parser.skipValue() }
                 lists += 1
                 guard lists == 1 else { throw Unread() }
                 parser.skipSpace()
@@ -86,7 +86,7 @@ public struct SliceTracks: Equatable, Sendable {
         var seen = 0
         try parser.members { parser, key in
             guard let key else { throw Unread() }
-            guard let index = Self.trackKeys.firstIndex(where: { parser.bytes[key].elementsEqual($0.utf8) }) else {
+            guard let index = Self.trackKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else {
                 return try parser.skipValue()
             }
             guard seen & (1 << index) == 0 else { throw Unread() }
