@@ -89,6 +89,20 @@ final class OutputCheckTests: XCTestCase {
         XCTAssertEqual(try workspace.run("transform").status, 0, "another stage is not held up")
     }
 
+    func testALockBesideTheOutputsWhenTheLockFolderCannotBeWrittenIsNamedInAWarning() throws {
+        let workspace = try Workspace()
+        XCTAssertEqual(try workspace.run("ingest").status, 0)
+        try FileManager.default.removeItem(atPath: "\(workspace.path)/.msr")
+        try workspace.write("not a folder\n", to: ".msr")
+        let result = try workspace.run("validate")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stderr.contains("msr-validate: warning: .msr cannot be written, so this run's lock is data/.msr-validate.lock: "
+                                             + "a run of msr-validate that can write .msr locks there and would not see this one\n"),
+                      result.stderr)
+        XCTAssertTrue(workspace.exists("data/.msr-validate.lock"))
+        XCTAssertEqual(workspace.read(".msr"), "not a folder\n")
+    }
+
     func testALockFileThatIsALinkIsNotWrittenThrough() throws {
         let workspace = try Workspace()
         let params = workspace.read("params.yaml")

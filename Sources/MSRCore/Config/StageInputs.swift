@@ -48,7 +48,12 @@ public struct StageInputs: Sendable {
         if stage == .factorize { try checkPlaylistsFolder(outputs: files.outputs) }
         guard stage.isExclusive, let first = files.outputs.first else { return nil }
         let project = (configFile as NSString).deletingLastPathComponent
-        return try StageLock.acquire(stage, project: project.isEmpty ? "." : project, output: first.path)
+        let lock = try StageLock.acquire(stage, project: project.isEmpty ? "." : project, output: first.path)
+        if let folder = lock.unwritableFolder {
+            events.warning("\(folder) cannot be written, so this run's lock is \(lock.path): a run of "
+                + "\(stage.invocation) that can write \(folder) locks there and would not see this one")
+        }
+        return lock
     }
 
     /// msr-factorize reads every `*.json` of `factorization.playlists_dir`: an output there with

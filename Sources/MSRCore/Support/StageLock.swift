@@ -5,9 +5,15 @@ import Foundation
 /// ends (the kernel drops it even after a kill, so no stale lock is ever left).
 public final class StageLock: @unchecked Sendable {
     private let descriptor: Int32
+    /// Where the project's `.msr/` folder is, when it could not be written and the lock was
+    /// taken beside the stage's first output instead (`acquire(_:project:output:)`); nil otherwise.
+    public private(set) var unwritableFolder: String?
+    /// The lock file.
+    public let path: String
 
-    private init(descriptor: Int32) {
+    private init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
+        self.path = path
     }
 
     deinit { close(descriptor) }
@@ -26,7 +32,9 @@ public final class StageLock: @unchecked Sendable {
         // Kept as written (relative stays relative) for the message.
         let beside = (output as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: beside.isEmpty ? "." : beside, withIntermediateDirectories: true)
-        return try acquire(stage, path: "\(beside.isEmpty ? "." : beside)/.\(name)")
+        let lock = try acquire(stage, path: "\(beside.isEmpty ? "." : beside)/.\(name)")
+        lock.unwritableFolder = folder
+        return lock
     }
 
     private static func acquire(_ stage: Stage, path: String) throws -> StageLock {
@@ -61,6 +69,6 @@ public final class StageLock: @unchecked Sendable {
         let pid = Array("\(getpid())\n".utf8)
         _ = ftruncate(descriptor, 0)
         _ = pwrite(descriptor, pid, pid.count, 0)
-        return StageLock(descriptor: descriptor)
+        return StageLock(descriptor: descriptor, path: path)
     }
 }
