@@ -34,7 +34,7 @@ struct Predict: StageCommand {
     @Option(help: "content (audio features), cf (collaborative: the factors of msr-factorize) or hybrid (both blended). Default: hybrid when the factors exist, content otherwise.")
     var method: RecommendMethod?
 
-    @Option(help: "Output: json (one object per playlist) or table.")
+    @Option(help: "Output: json (one object per playlist; one line each for several), jsonl (one line per playlist, always) or table.")
     var format = PredictStage.Format.json
 
     @Flag(name: .customLong("no-log"), help: "Do not append to the recommendations log.")

@@ -256,6 +256,11 @@ final class PredictTests: XCTestCase {
         XCTAssertEqual(logged.map { (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["pid"] as? Int },
                        [3, nil, 1])
 
+        // --format jsonl: one line per playlist whatever their count, the same objects.
+        let jsonl = try workspace.run("predict", input: lines.joined(separator: "\n") + "\n", "-", "--no-log", "--format", "jsonl")
+        XCTAssertEqual(jsonl.stdout, answers.map { $0 + "\n" }.joined())
+        let one = try workspace.run("predict", input: lines[0] + "\n", "-", "--no-log", "--format", "jsonl")
+        XCTAssertEqual(one.stdout, answers[0] + "\n", "one playlist is one line too")
         XCTAssertFails(try workspace.run("predict", input: lines[0] + "\n[\"nope\"]\n", "-", "--no-log"), status: 65,
                        "msr-predict: stdin:2: [0]: expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got \"nope\"")
         XCTAssertFails(try workspace.run("predict", input: "", "-", "--no-log"), status: 65, "msr-predict: stdin: no playlist (empty input)")

@@ -1,11 +1,14 @@
 import Foundation
 
 /// msr-predict: recommendations for the playlists of a file, as JSON (one object per playlist,
-/// JSON Lines for several) or a table, each logged as one line for monitoring.
+/// JSON Lines for several), JSON Lines whatever their count, or a table, each logged as one line
+/// for monitoring.
 public enum PredictStage {
-    /// How the results are printed.
+    /// How the results are printed: `json` pretty for one playlist and one line each for several,
+    /// `jsonl` one line per playlist always (a pipe that maps input lines to output lines, as a
+    /// Spark executor does), `table` for people.
     public enum Format: String, Sendable, CaseIterable {
-        case json, table
+        case json, jsonl, table
     }
 
     /// What the command line asks.
@@ -65,10 +68,10 @@ public enum PredictStage {
         }
         if request.log { try RecommendationLog(path: paths.log).append(results, playlists: request.similarTo == nil) }
         switch request.format {
-        case .json:
-            // One line per playlist (JSON Lines) when there are several; pretty for one.
+        case .json, .jsonl:
+            // One line per playlist (JSON Lines) when there are several or when asked; pretty for one.
             let catalog = recommender.catalog
-            let text = results.count == 1 ? results[0].json(details: catalog).serialized()
+            let text = results.count == 1 && request.format == .json ? results[0].json(details: catalog).serialized()
                 : Parallel.blocks(results.count, size: 64) { block in
                     block.map { results[$0].json(details: catalog).compact() + "\n" }.joined()
                 }.joined()
