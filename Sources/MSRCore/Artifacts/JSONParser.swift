@@ -72,84 +72,67 @@ public struct JSONParser {
     }
 
     private mutating func object() throws -> JSONValue {
-        try nested { parser in
-            parser.position += 1
-            var members: [String: JSONValue] = [:]
-            parser.skipSpace()
-            if parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "}") {
-                parser.position += 1
-                return .object(members)
-            }
-            while true {
-                parser.skipSpace()
-                guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "\"") else {
-                    throw parser.error("expected a key")
-                }
-                let key = try parser.string()
-                parser.skipSpace()
-                try parser.expect(":")
-                members[key] = try parser.value()
-                parser.skipSpace()
-                guard parser.position < parser.bytes.count else { throw parser.error("unexpected end of input") }
-                if parser.bytes[parser.position] == UInt8(ascii: ",") { parser.position += 1; continue }
-                try parser.expect("}")
-                return .object(members)
-            }
+        var object: [String: JSONValue] = [:]
+        try members { parser, key in
+            object[try parser.decode(key)] = try parser.value()
         }
+        return .object(object)
     }
 
     private mutating func array() throws -> JSONValue {
-        try nested { parser in
-            parser.position += 1
-            var items: [JSONValue] = []
-            parser.skipSpace()
-            if parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "]") {
-                parser.position += 1
-                return .array(items)
-            }
-            while true {
-                items.append(try parser.value())
-                parser.skipSpace()
-                guard parser.position < parser.bytes.count else { throw parser.error("unexpected end of input") }
-                if parser.bytes[parser.position] == UInt8(ascii: ",") { parser.position += 1; continue }
-                try parser.expect("]")
-                return .array(items)
-            }
-        }
+        var items: [JSONValue] = []
+        try elements { items.append(try $0.value()) }
+        return .array(items)
     }
 
     /// The string at `position` (its opening quote), decoded.
     mutating func string() throws -> String {
+        var decoded: [UInt8]? = []
+        if let range = try scanString(&decoded) { return String(decoding: bytes[range], as: UTF8.self) }
+        return String(decoding: decoded!, as: UTF8.self)
+    }
+
+    /// Consumes the string at `position` (its opening quote), checking it as JSON: the range of its
+    /// bytes when it holds no escape (most strings: taken in one piece); nil otherwise, its
+    /// decoded bytes appended to `decoded` when one is given.
+    private mutating func scanString(_ decoded: inout [UInt8]?) throws -> Range<Int>? {
         position += 1
-        // Most strings hold no escape: their bytes are taken as they are, in one piece.
         let start = position
+        // The common case in a tight loop: up to the closing quote, or to what needs the full one.
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
-                return String(decoding: bytes[start..<(position - 1)], as: UTF8.self)
+                return start..<(position - 1)
             }
             guard byte >= 0x20, byte != UInt8(ascii: "\\") else { break }
             position += 1
         }
-        var utf8 = Array(bytes[start..<position])
+        var escaped = false
         while true {
             guard position < bytes.count else { throw error("unterminated string") }
             let byte = bytes[position]
             position += 1
-            if byte == UInt8(ascii: "\"") { break }
+            if byte == UInt8(ascii: "\"") { return escaped ? nil : start..<(position - 1) }
             guard byte >= 0x20 else { throw error("control character in a string") }
-            guard byte == UInt8(ascii: "\\") else { utf8.append(byte); continue }
+            guard byte == UInt8(ascii: "\\") else {
+                if escaped { decoded?.append(byte) }
+                continue
+            }
+            if !escaped {
+                escaped = true
+                decoded?.append(contentsOf: bytes[start..<(position - 1)])
+            }
             guard position < bytes.count else { throw error("unterminated escape") }
             let escape = bytes[position]
             position += 1
             switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
-            case UInt8(ascii: "b"): utf8.append(0x08)
-            case UInt8(ascii: "f"): utf8.append(0x0C)
-            case UInt8(ascii: "n"): utf8.append(0x0A)
-            case UInt8(ascii: "r"): utf8.append(0x0D)
-            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded?.append(escape)
+            case UInt8(ascii: "b"): decoded?.append(0x08)
+            case UInt8(ascii: "f"): decoded?.append(0x0C)
+            case UInt8(ascii: "n"): decoded?.append(0x0A)
+            case UInt8(ascii: "r"): decoded?.append(0x0D)
+            case UInt8(ascii: "t"): decoded?.append(0x09)
             case UInt8(ascii: "u"):
                 var scalar = try hex4()
                 if (0xD800..<0xDC00).contains(scalar) {
@@ -159,11 +142,10 @@ public struct JSONParser {
                     scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
                 }
                 guard let unicode = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
-                utf8 += Array(String(Character(unicode)).utf8)
+                decoded?.append(contentsOf: String(Character(unicode)).utf8)
             default: throw error("invalid escape")
             }
         }
-        return String(decoding: utf8, as: UTF8.self)
     }
 
     private mutating func hex4() throws -> UInt32 {
@@ -231,8 +213,8 @@ public struct JSONParser {
 // MARK: - Scanning without building
 
 extension JSONParser {
-    /// Consumes one value exactly as `value()` would (the same grammar, limits and errors),
-    /// building nothing.
+    /// Consumes one value as `value()` would (the same grammar, limits and errors: both go through
+    /// `members`, `elements` and `scanString`), building nothing.
     mutating func skipValue() throws {
         skipSpace()
         guard position < bytes.count else { throw error("unexpected end of input") }
@@ -247,42 +229,57 @@ extension JSONParser {
         }
     }
 
-    /// Consumes the object at `position` (its `{`) as `object()` would, calling `member` for
-    /// each member with the parser at its value, which `member` must consume, and the key's
-    /// bytes (nil when the key holds an escape).
-    mutating func members(_ member: (inout JSONParser, Range<Int>?) throws -> Void) throws {
+    /// A member's key, as `members` found it.
+    struct Key {
+        /// Where its opening quote is.
+        let start: Int
+        /// Its bytes, or nil when it holds an escape.
+        let bytes: Range<Int>?
+    }
+
+    /// The text of `key`, decoded; the parser stays where it is.
+    mutating func decode(_ key: Key) throws -> String {
+        if let range = key.bytes { return String(decoding: bytes[range], as: UTF8.self) }
+        let resume = position
+        defer { position = resume }
+        position = key.start
+        return try string()
+    }
+
+    /// Consumes the object at `position` (its `{`), calling `member` for each member with the
+    /// parser at its value, which `member` must consume, and the member's key.
+    mutating func members(_ member: (inout JSONParser, Key) throws -> Void) throws {
         try nested { parser in
             parser.position += 1
             parser.skipSpace()
-            if parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "}") {
+            if parser.next(is: UInt8(ascii: "}")) {
                 parser.position += 1
                 return
             }
             while true {
                 parser.skipSpace()
-                guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "\"") else {
-                    throw parser.error("expected a key")
-                }
-                let key = try parser.skipString()
+                guard parser.next(is: UInt8(ascii: "\"")) else { throw parser.error("expected a key") }
+                let start = parser.position
+                let key = Key(start: start, bytes: try parser.skipString())
                 parser.skipSpace()
                 try parser.expect(":")
                 try member(&parser, key)
                 parser.skipSpace()
                 guard parser.position < parser.bytes.count else { throw parser.error("unexpected end of input") }
-                if parser.bytes[parser.position] == UInt8(ascii: ",") { parser.position += 1; continue }
+                if parser.next(is: UInt8(ascii: ",")) { parser.position += 1; continue }
                 try parser.expect("}")
                 return
             }
         }
     }
 
-    /// Consumes the array at `position` (its `[`) as `array()` would, calling `element` with the
-    /// parser at each element, which `element` must consume.
+    /// Consumes the array at `position` (its `[`), calling `element` with the parser at each
+    /// element, which `element` must consume.
     mutating func elements(_ element: (inout JSONParser) throws -> Void) throws {
         try nested { parser in
             parser.position += 1
             parser.skipSpace()
-            if parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "]") {
+            if parser.next(is: UInt8(ascii: "]")) {
                 parser.position += 1
                 return
             }
@@ -290,7 +287,7 @@ extension JSONParser {
                 try element(&parser)
                 parser.skipSpace()
                 guard parser.position < parser.bytes.count else { throw parser.error("unexpected end of input") }
-                if parser.bytes[parser.position] == UInt8(ascii: ",") { parser.position += 1; continue }
+                if parser.next(is: UInt8(ascii: ",")) { parser.position += 1; continue }
                 try parser.expect("]")
                 return
             }
@@ -311,35 +308,12 @@ extension JSONParser {
     /// Consumes the string at `position` (its opening quote) with `string()`'s checks, decoding
     /// nothing: the range of its bytes, or nil when it holds an escape.
     mutating func skipString() throws -> Range<Int>? {
-        position += 1
-        let start = position
-        var escaped = false
-        while true {
-            guard position < bytes.count else { throw error("unterminated string") }
-            let byte = bytes[position]
-            position += 1
-            if byte == UInt8(ascii: "\"") { return escaped ? nil : start..<(position - 1) }
-            guard byte >= 0x20 else { throw error("control character in a string") }
-            guard byte == UInt8(ascii: "\\") else { continue }
-            escaped = true
-            guard position < bytes.count else { throw error("unterminated escape") }
-            let escape = bytes[position]
-            position += 1
-            switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                 UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                continue
-            case UInt8(ascii: "u"):
-                var scalar = try hex4()
-                if (0xD800..<0xDC00).contains(scalar) {
-                    try expect("\\u")
-                    let low = try hex4()
-                    guard (0xDC00..<0xE000).contains(low) else { throw error("invalid surrogate pair") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                }
-                guard Unicode.Scalar(scalar) != nil else { throw error("invalid \\u escape") }
-            default: throw error("invalid escape")
-            }
-        }
+        var none: [UInt8]? = nil
+        return try scanString(&none)
+    }
+
+    /// Whether the byte at `position` is `byte` (false at the end).
+    func next(is byte: UInt8) -> Bool {
+        position < bytes.count && bytes[position] == byte
     }
 }

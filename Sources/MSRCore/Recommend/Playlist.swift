@@ -51,10 +51,7 @@ public struct Playlist: Sendable, Equatable {
             guard let index = parts.firstIndex(of: "track"), index + 1 < parts.count else { return nil }
             candidate = parts[index + 1]
         }
-        let valid = candidate.utf8.count == 22 && candidate.utf8.allSatisfy {
-            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0)
-                || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
-        }
-        return valid ? String(candidate) : nil
+        let id = String(candidate)
+        return TrackIDForm.spotify.accepts(id) ? id : nil
     }
 }

@@ -30,11 +30,10 @@ public struct SliceTracks: Equatable, Sendable {
         var result = SliceTracks()
         var parser = JSONParser(bytes: bytes)
         do {
-            parser.skipSpace()
-            guard parser.position < bytes.count, bytes[parser.position] == UInt8(ascii: "{") else { return nil }
+            try Self.expect(UInt8(ascii: "{"), &parser)
             var playlists = 0
             try parser.members { parser, key in
-                guard let key else { throw Unread() }
+                guard let key = key.bytes else { throw Unread() }
                 guard parser.bytes(key, equal: "playlists") else { return try parser.skipValue() }
                 playlists += 1
                 guard playlists == 1 else { throw Unread() }
@@ -51,23 +50,26 @@ public struct SliceTracks: Equatable, Sendable {
     /// Not read here: `PlaylistReader` decides.
     private struct Unread: Error {}
 
+    /// Moves past blanks to `byte`, the start of the value read next; anything else is `Unread`.
+    private static func expect(_ byte: UInt8, _ parser: inout JSONParser) throws {
+        parser.skipSpace()
+        guard parser.next(is: byte) else { throw Unread() }
+    }
+
     /// The keys a track object names its track by, in the order `PlaylistReader` tries them.
     private static let trackKeys: [StaticString] = ["track_uri", "uri", "id", "track_id"]
 
     private mutating func playlists(_ parser: inout JSONParser) throws {
-        parser.skipSpace()
-        guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "[") else { throw Unread() }
+        try Self.expect(UInt8(ascii: "["), &parser)
         try parser.elements { parser in
-            parser.skipSpace()
-            guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "{") else { throw Unread() }
+            try Self.expect(UInt8(ascii: "{"), &parser)
             var lists = 0
             try parser.members { parser, key in
-                guard let key else { throw Unread() }
+                guard let key = key.bytes else { throw Unread() }
                 guard parser.bytes(key, equal: "tracks") else { return try parser.skipValue() }
                 lists += 1
                 guard lists == 1 else { throw Unread() }
-                parser.skipSpace()
-                guard parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "[") else { throw Unread() }
+                try Self.expect(UInt8(ascii: "["), &parser)
                 try parser.elements { try self.track(&$0) }
             }
             guard lists == 1 else { throw Unread() }
@@ -78,23 +80,20 @@ public struct SliceTracks: Equatable, Sendable {
     /// One track: a string, or an object naming it by one of `trackKeys`.
     private mutating func track(_ parser: inout JSONParser) throws {
         parser.skipSpace()
-        guard parser.position < parser.bytes.count else { throw Unread() }
-        if parser.bytes[parser.position] == UInt8(ascii: "\"") { return try add(string: &parser) }
-        guard parser.bytes[parser.position] == UInt8(ascii: "{") else { throw Unread() }
+        if parser.next(is: UInt8(ascii: "\"")) { return try add(string: &parser) }
+        try Self.expect(UInt8(ascii: "{"), &parser)
         // Where each key's value starts, when it is a string; a key seen twice is left to the reader.
         var found: [Int?] = [nil, nil, nil, nil]
         var seen = 0
         try parser.members { parser, key in
-            guard let key else { throw Unread() }
+            guard let key = key.bytes else { throw Unread() }
             guard let index = Self.trackKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else {
                 return try parser.skipValue()
             }
             guard seen & (1 << index) == 0 else { throw Unread() }
             seen |= 1 << index
             parser.skipSpace()
-            if parser.position < parser.bytes.count, parser.bytes[parser.position] == UInt8(ascii: "\"") {
-                found[index] = parser.position
-            }
+            if parser.next(is: UInt8(ascii: "\"")) { found[index] = parser.position }
             try parser.skipValue()
         }
         guard let start = found.lazy.compactMap({ $0 }).first else { throw Unread() }
@@ -115,18 +114,15 @@ public struct SliceTracks: Equatable, Sendable {
         add(id)
     }
 
-    /// The id's bytes when `range` holds exactly `spotify:track:` and 22 letters and digits.
+    /// The id's bytes when `range` holds exactly `spotify:track:` and a Spotify track id.
     private static func uriID(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int>? {
         let prefix = "spotify:track:".utf8
-        guard range.count == prefix.count + 22, bytes[range.lowerBound..<(range.lowerBound + prefix.count)].elementsEqual(prefix) else {
+        guard range.count > prefix.count, bytes[range.lowerBound..<(range.lowerBound + prefix.count)].elementsEqual(prefix) else {
             return nil
         }
         let id = (range.lowerBound + prefix.count)..<range.upperBound
-        let alphanumeric = bytes[id].allSatisfy {
-            ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z"))
-                || ($0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z"))
-        }
-        return alphanumeric ? id : nil
+        let valid = bytes.withUnsafeBufferPointer { TrackIDForm.spotify.accepts($0.baseAddress! + id.lowerBound, count: id.count) }
+        return valid ? id : nil
     }
 
     private mutating func add(_ id: String) {
