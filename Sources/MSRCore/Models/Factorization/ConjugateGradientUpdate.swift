@@ -6,7 +6,8 @@
 ///
 /// never forming the matrix: `YᵀY + λI` is computed once for every row, and the row's own
 /// terms come from its pairs. Rows run in parallel, each depending only on the other side's
-/// factors, with one set of work vectors per thread.
+/// factors, with one set of work vectors per thread (the fourth holds a chunk of `stride`
+/// pairs' weights, `FactorKernels.accumulate`).
 enum ConjugateGradientUpdate {
     /// Updates every row of `x` from `y` through `confidences` (rows of `x` by columns of `y`;
     /// a value is +C for a preferred pair, -C for a pair of preference 0, `ConfidenceMatrix`).
@@ -14,7 +15,7 @@ enum ConjugateGradientUpdate {
                        steps: Int, workers: Int) {
         let gram = y.gram(regularization: regularization, workers: workers)
         let n = x.stride
-        _ = Parallel.blocks(x.rows, size: 32, workers: workers, scratch: { WorkVectors(count: 3, length: n) }) { work, block in
+        _ = Parallel.blocks(x.rows, size: 32, workers: workers, scratch: { WorkVectors(count: 4, length: n) }) { work, block in
             // Plain pointers in the loops: no reference counting of the shared matrices per pair.
             let (rows, others) = (x.storage, UnsafePointer(y.storage))
             gram.withUnsafeBufferPointer { gram in
@@ -40,15 +41,12 @@ enum ConjugateGradientUpdate {
             x.update(repeating: 0, count: n)
             return
         }
-        let r = work[0], p = work[1], ap = work[2]
+        let r = work[0], p = work[1], ap = work[2], weights = work[3]
         // r = b - A x
         FactorKernels.symmetricProduct(gram, x, r, n, sign: -1)
-        for k in range {
-            let row = y + Int(columns[k]) * n
+        FactorKernels.accumulate(range, columns: columns, y: y, x, into: r, n, weights: weights, chunk: n) { k, dot in
             let value = values[k]
-            let confidence = abs(value)
-            let preferred = value > 0 ? value : 0
-            FactorKernels.axpy(preferred - (confidence - 1) * FactorKernels.dot(row, x, n), row, r, n)
+            return (value > 0 ? value : 0) - (abs(value) - 1) * dot
         }
         p.update(from: r, count: n)
         var rsOld = FactorKernels.dot(r, r, n)
@@ -56,9 +54,8 @@ enum ConjugateGradientUpdate {
         for _ in 0..<steps {
             // Ap = A p
             FactorKernels.symmetricProduct(gram, p, ap, n)
-            for k in range {
-                let row = y + Int(columns[k]) * n
-                FactorKernels.axpy((abs(values[k]) - 1) * FactorKernels.dot(row, p, n), row, ap, n)
+            FactorKernels.accumulate(range, columns: columns, y: y, p, into: ap, n, weights: weights, chunk: n) { k, dot in
+                (abs(values[k]) - 1) * dot
             }
             let step = rsOld / FactorKernels.dot(p, ap, n)
             FactorKernels.axpy(step, p, x, n)

@@ -10,25 +10,29 @@ extension ImplicitALS {
         let gram = y.gram(workers: workers)
         let n = y.stride
         struct Part { var loss = 0.0, confidence = 0.0, norm = 0.0 }
-        let parts = Parallel.blocks(x.rows, size: 256, workers: workers, scratch: { WorkVectors(count: 1, length: n) }) { work, block -> Part in
+        let parts = Parallel.blocks(x.rows, size: 256, workers: workers, scratch: { WorkVectors(count: 2, length: n) }) { work, block -> Part in
             var part = Part()
             let r = work[0]
             let (rows, others) = (x.storage, y.storage)
             gram.withUnsafeBufferPointer { gram in
-                for u in block {
-                    let xu = rows + u * n
-                    FactorKernels.symmetricProduct(gram.baseAddress!, xu, r, n)
-                    var pairs = 0.0
-                    for k in confidences.range(u) {
-                        let row = others + Int(confidences.columns[k]) * n
-                        let value = confidences.values[k]
-                        let confidence = abs(value), preferred = value > 0 ? value : 0
-                        FactorKernels.axpy(-2 * preferred + (confidence - 1) * FactorKernels.dot(row, xu, n), row, r, n)
-                        part.confidence += Double(confidence)
-                        pairs += Double(preferred)
+                confidences.columns.withUnsafeBufferPointer { columns in
+                    confidences.values.withUnsafeBufferPointer { values in
+                        for u in block {
+                            let xu = rows + u * n
+                            FactorKernels.symmetricProduct(gram.baseAddress!, xu, r, n)
+                            var pairs = 0.0
+                            FactorKernels.accumulate(confidences.range(u), columns: columns, y: others, xu, into: r, n,
+                                                     weights: work[1], chunk: n) { k, dot in
+                                let value = values[k]
+                                let confidence = abs(value), preferred = value > 0 ? value : 0
+                                part.confidence += Double(confidence)
+                                pairs += Double(preferred)
+                                return -2 * preferred + (confidence - 1) * dot
+                            }
+                            part.loss += pairs + Double(FactorKernels.dot(r, xu, n))
+                            part.norm += Double(FactorKernels.dot(xu, xu, n))
+                        }
                     }
-                    part.loss += pairs + Double(FactorKernels.dot(r, xu, n))
-                    part.norm += Double(FactorKernels.dot(xu, xu, n))
                 }
             }
             return part
