@@ -7,14 +7,15 @@ import MSRCore
 /// the error's exit code.
 public enum StageRunner {
     /// Loads config, params and schema, checks the stage's outputs and takes its lock
-    /// (`StageInputs.prepare`), then runs `work` and reports.
-    public static func run(_ stage: Stage, _ options: StageOptions, extraInputs: [StageFile] = [],
+    /// (`StageInputs.prepare`; `part` names a lock of a part of the stage), then runs `work`
+    /// and reports.
+    public static func run(_ stage: Stage, _ options: StageOptions, extraInputs: [StageFile] = [], part: String? = nil,
                            _ work: (StageInputs) throws -> StageOutput) throws {
         try run(stage.command) {
             var inputs = try options.load()
             inputs.events = .standardError(stage.command)
             if options.stamp { return StageOutput(report: inputs.stamp(of: stage), summary: "") }
-            let lock = try inputs.prepare(stage, extraInputs: extraInputs)
+            let lock = try inputs.prepare(stage, extraInputs: extraInputs, part: part)
             return try withExtendedLifetime(lock) { try work(inputs) }
         }
     }

@@ -12,7 +12,20 @@ struct Cluster: StageCommand {
     @OptionGroup var stage: StageOptions
     @OptionGroup var tracking: TrackingOptions
 
+    @Option(help: "Fit only this genre's mixture and scores (its label: its line in genres.txt, from 0); the song index is left as it is.")
+    var genre: Int?
+
+    @Flag(help: "Write only the song index, from the mixtures already fitted (after --genre N for every genre).")
+    var indexOnly = false
+
+    func validate() throws {
+        if genre != nil && indexOnly { throw ValidationError("--genre and --index-only exclude each other") }
+    }
+
     func run() throws {
-        try StageRunner.run(.cluster, stage) { try ClusterStage.run($0, tracking: .fromEnvironment(mode: tracking.tracking)) }
+        let scope: ClusterStage.Scope = genre.map { .genre($0) } ?? (indexOnly ? .indexOnly : .all)
+        try StageRunner.run(.cluster, stage, part: scope.lockPart) {
+            try ClusterStage.run($0, tracking: .fromEnvironment(mode: tracking.tracking), scope: scope)
+        }
     }
 }

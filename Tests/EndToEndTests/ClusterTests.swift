@@ -49,6 +49,56 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(workspace.bytes("models/catalog.msrix"), firstIndex)
     }
 
+    /// Per-genre runs (an Airflow task each) then --index-only write the whole stage's mixtures
+    /// and song index, byte for byte; each refuses what does not fit.
+    func testPerGenreRunsThenTheIndexGiveTheWholeStagesModels() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
+        XCTAssertEqual(try workspace.run("train").status, 0)
+        XCTAssertEqual(try workspace.run("cluster").status, 0)
+        let mixtures = (0..<10).map { workspace.bytes("models/mixtures/mixture_\($0).json") }
+        let index = try XCTUnwrap(workspace.bytes("models/catalog.msrix"))
+        try FileManager.default.removeItem(atPath: "\(workspace.path)/models/mixtures")
+        try FileManager.default.removeItem(atPath: "\(workspace.path)/metrics/clusters")
+        try FileManager.default.removeItem(atPath: "\(workspace.path)/models/catalog.msrix")
+
+        let one = try workspace.run("cluster", "--genre", "3")
+        XCTAssertEqual(one.status, 0, one.stderr)
+        XCTAssertTrue(one.stdout.hasPrefix("genre           songs  silhouette"), one.stdout)
+        XCTAssertTrue(one.stdout.contains("msr-cluster: genre 3 'edm', 3 spherical components, silhouette "), one.stdout)
+        XCTAssertEqual(workspace.files(under: "models/mixtures"), ["mixture_3.json"])
+        XCTAssertTrue(workspace.exists("metrics/clusters/uns_metrics_3.json"))
+        XCTAssertFalse(workspace.exists("models/catalog.msrix"), "a genre's run leaves the song index alone")
+        // The index needs every genre's mixture.
+        XCTAssertFails(try workspace.run("cluster", "--index-only"), status: 66,
+                       "msr-cluster: models/mixtures/mixture_0.json: not found: run msr-cluster --genre 0 first (--index-only reads "
+                       + "every genre's mixture)")
+        for label in [0, 1, 2, 4, 5, 6, 7, 8, 9] {
+            let result = try workspace.run("cluster", "--genre", "\(label)")
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
+        XCTAssertEqual((0..<10).map { workspace.bytes("models/mixtures/mixture_\($0).json") }, mixtures)
+        let written = try workspace.run("cluster", "--index-only")
+        XCTAssertEqual(written.status, 0, written.stderr)
+        XCTAssertEqual(written.stdout, "msr-cluster: song index of 10674 songs in 10 genres, from models/mixtures/mixture_<i>.json "
+                       + "-> models/catalog.msrix\n")
+        XCTAssertEqual(workspace.bytes("models/catalog.msrix"), index, "the whole stage's song index, byte for byte")
+
+        XCTAssertFails(try workspace.run("cluster", "--genre", "10"), status: 65,
+                       "msr-cluster: data/to_rec/genres.txt: --genre 10: expected a genre label in [0, 9] (this file lists 10 "
+                       + "genres, one per line)")
+        XCTAssertEqual(try workspace.run("cluster", "--genre", "1", "--index-only").status, 64)
+        // A mixture under another genre's label is refused, and the index kept.
+        try FileManager.default.removeItem(atPath: "\(workspace.path)/models/mixtures/mixture_2.json")
+        try FileManager.default.copyItem(atPath: "\(workspace.path)/models/mixtures/mixture_1.json",
+                                         toPath: "\(workspace.path)/models/mixtures/mixture_2.json")
+        XCTAssertFails(try workspace.run("cluster", "--index-only"), status: 65,
+                       "msr-cluster: models/mixtures/mixture_2.json: genre: 'classical', but label 2 is 'country' in "
+                       + "data/to_rec/genres.txt (run msr-cluster --genre 2 again)")
+        XCTAssertEqual(workspace.bytes("models/catalog.msrix"), index)
+    }
+
     func testAMixtureThatDoesNotConvergeIsAWarningTheExecutablePrints() throws {
         let workspace = try Workspace()
         try workspace.runPipeline()

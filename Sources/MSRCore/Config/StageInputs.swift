@@ -35,7 +35,7 @@ public struct StageInputs: Sendable {
     /// Checks `stage`'s outputs against its inputs (`OutputCheck`) and, for a stage that must
     /// run alone, takes its lock; keep the lock until the stage is done. `extraInputs` are the
     /// files given on the command line (a playlist).
-    public func prepare(_ stage: Stage, extraInputs: [StageFile] = []) throws -> StageLock? {
+    public func prepare(_ stage: Stage, extraInputs: [StageFile] = [], part: String? = nil) throws -> StageLock? {
         let files = files(of: stage)
         // What the other stages write; the song base is written by ingest and by feed on purpose.
         let others = Stage.allCases.filter { $0 != stage }.flatMap { other in
@@ -48,7 +48,7 @@ public struct StageInputs: Sendable {
         if stage == .factorize { try checkPlaylistsFolder(outputs: files.outputs) }
         guard stage.isExclusive, let first = files.outputs.first else { return nil }
         let project = (configFile as NSString).deletingLastPathComponent
-        let lock = try StageLock.acquire(stage, project: project.isEmpty ? "." : project, output: first.path)
+        let lock = try StageLock.acquire(stage, part: part, project: project.isEmpty ? "." : project, output: first.path)
         if let folder = lock.unwritableFolder {
             events.warning("\(folder) cannot be written, so this run's lock is \(lock.path): a run of "
                 + "\(stage.invocation) that can write \(folder) locks there and would not see this one")

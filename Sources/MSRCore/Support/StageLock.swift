@@ -18,11 +18,12 @@ public final class StageLock: @unchecked Sendable {
 
     deinit { close(descriptor) }
 
-    /// Takes the lock for `stage` in the project's `.msr/` folder (beside its config file), or,
-    /// where that folder cannot be written (a read-only project, outputs on volumes), beside
-    /// the stage's first output; throws a busy error naming the process that holds it.
-    public static func acquire(_ stage: Stage, project: String, output: String) throws -> StageLock {
-        let name = "\(stage.command)\(stage == .evaluateRecommender ? "-recommender" : "").lock"
+    /// Takes the lock for `stage` (or for its `part`, `msr-cluster-genre-3.lock`) in the
+    /// project's `.msr/` folder (beside its config file), or, where that folder cannot be written
+    /// (a read-only project, outputs on volumes), beside the stage's first output; throws a busy
+    /// error naming the process that holds it.
+    public static func acquire(_ stage: Stage, part: String? = nil, project: String, output: String) throws -> StageLock {
+        let name = "\(stage.command)\(stage == .evaluateRecommender ? "-recommender" : "")\(part.map { "-\($0)" } ?? "").lock"
         let folder = project == "." ? ".msr" : "\(project)/.msr"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var isFolder: ObjCBool = false

@@ -7,9 +7,33 @@ import Foundation
 /// (around -8) would decide every cluster on their own. msr-predict measures similarity in the
 /// same space.
 public enum ClusterStage {
-    /// Runs the stage; returns the per-genre table and the summary line. Genres are fitted
-    /// concurrently; a genre that does not converge is a warning to the stage's events.
-    public static func run(_ inputs: StageInputs, tracking: Tracking = .off) throws -> StageOutput {
+    /// Which part of the stage a run does: per-genre runs spread the genres over workers (an
+    /// Airflow task each), then one run writes the song index from their mixtures; the
+    /// song index is the same, byte for byte, as the whole stage's.
+    public enum Scope: Sendable, Equatable {
+        /// Every genre's mixture and scores, then the song index (the default).
+        case all
+        /// One genre's mixture and scores (`--genre N`, N its label: its line in genres.txt,
+        /// from 0); the song index is left as it is.
+        case genre(Int)
+        /// The song index alone, from the mixtures in `clustering.models_dir` (`--index-only`).
+        case indexOnly
+
+        /// What names this scope's lock beside the stage's (`msr-cluster-genre-3.lock`), so that
+        /// runs of different genres go at once; nil for the whole stage.
+        public var lockPart: String? {
+            switch self {
+            case .all: nil
+            case .genre(let label): "genre-\(label)"
+            case .indexOnly: "index"
+            }
+        }
+    }
+
+    /// Runs the stage (or the part `scope` names); returns the per-genre table and the summary
+    /// line. Genres are fitted concurrently; a genre that does not converge is a warning to the
+    /// stage's events.
+    public static func run(_ inputs: StageInputs, tracking: Tracking = .off, scope: Scope = .all) throws -> StageOutput {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.clustering
         let genresPath = "\(paths.toRecDir)/\(FolderFiles.genres)"
@@ -29,6 +53,17 @@ public enum ClusterStage {
         guard classifier.classes == genres, classifier.featureNames == scaler.features else {
             throw MSRError.badData(file: paths.model, "was trained on other genres or features than \(genresPath) and "
                 + "\(paths.scaler) list (run msr-train again)")
+        }
+        switch scope {
+        case .all: break
+        case .genre(let label):
+            guard genres.indices.contains(label) else {
+                throw MSRError.badData(file: genresPath, "--genre \(label): expected a genre label in [0, \(genres.count - 1)] "
+                                       + "(this file lists \(genres.count) genres, one per line)")
+            }
+            return try runGenre(label, genres: genres, inputs: inputs, scaler: scaler, classifier: classifier, tracking: tracking)
+        case .indexOnly:
+            return try runIndex(genres: genres, inputs: inputs, scaler: scaler, classifier: classifier)
         }
         let events = inputs.events
         let done = Counter()
@@ -50,37 +85,15 @@ public enum ClusterStage {
             try outputs.add(row.model.json(genre: row.genre, features: scaler.features), to: "\(paths.modelsDir)/\(FolderFiles.mixture(label))")
             try outputs.add(row.metrics, to: "\(paths.metricsDir)/\(FolderFiles.clusterScores(label))")
         }
-        let index = SongIndex(genres: genres, featureNames: scaler.features, uris: rows.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
-                              labels: rows.enumerated().flatMap { label, row in [Int32](repeating: Int32(label), count: row.songs) },
-                              components: rows.flatMap(\.components), points: rows.flatMap(\.points),
-                              probabilities: rows.flatMap(\.probabilities),
-                              descriptive: DescriptiveColumn.concatenating(rows.map(\.descriptive), counts: rows.map(\.songs)))
-        try outputs.add(index.encoded(), to: paths.catalog)
+        try outputs.add(songIndex(genres: genres, features: scaler.features, parts: rows.map(\.part)).encoded(), to: paths.catalog)
         try outputs.commit()
         for row in rows where !row.model.converged {
             events.warning("genre '\(row.genre)' did not converge in \(settings.maxIter) iterations "
                 + "(increase cluster.max_iter or cluster.tol)")
         }
-        var report = "genre".padding(toLength: 14, withPad: " ", startingAt: 0) + "  songs  silhouette  calinski-harabasz  davies-bouldin\n"
-        for row in rows {
-            report += row.genre.padding(toLength: 14, withPad: " ", startingAt: 0)
-                + String(format: "  %5d  %10.4f  %17.2f  %14.4f\n", row.songs, row.silhouette, row.calinskiHarabasz, row.daviesBouldin)
-        }
-        // One MLflow experiment per genre, as the reference project had.
-        let note = try tracking.record(events: events) { client in
-            let tags = Tracking.tags(command: "msr-cluster", paramsFile: params.file)
-            for (label, row) in rows.enumerated() {
-                _ = try client.logRun(
-                    experiment: "msr-mixture-\(row.genre)", name: "mixture \(row.genre)", params: settings.mlflowParams(label: label),
-                    metrics: ["silhouette_score": row.silhouette, "calinski_harabasz_score": row.calinskiHarabasz,
-                              "davies_bouldin_score": row.daviesBouldin, "bic": row.bic, "aic": row.aic,
-                              "time_fit": row.timeFit, "time_predict": row.timePredict],
-                    tags: tags,
-                    artifacts: [("\(paths.modelsDir)/\(FolderFiles.mixture(label))", "model/\(FolderFiles.mixture(label))"),
-                                ("\(paths.metricsDir)/\(FolderFiles.clusterScores(label))", "metrics/\(FolderFiles.clusterScores(label))")])
-            }
-            return "MLflow: \(rows.count) runs, one per genre (experiments msr-mixture-<genre>)"
-        }
+        let labelled = rows.enumerated().map { (label: $0.offset, row: $0.element) }
+        let report = table(labelled)
+        let note = try record(labelled, inputs: inputs, tracking: tracking)
         let meanSilhouette = rows.map(\.silhouette).reduce(0, +) / Double(rows.count)
         let components = settings.nComponents.count == 1 ? "\(settings.nComponents[0])" : "per-genre"
         return StageOutput(report: report, summary: "\(genres.count) genres, \(components) \(settings.covarianceType.rawValue) "
@@ -89,14 +102,126 @@ public enum ClusterStage {
             + (note.map { "; \($0)" } ?? ""))
     }
 
-    struct GenreClusters: Sendable {
-        var genre: String
+    /// msr-cluster --genre N: one genre's mixture and scores, written together.
+    static func runGenre(_ label: Int, genres: [String], inputs: StageInputs, scaler: FeatureScaler,
+                         classifier: GradientBoostingClassifier, tracking: Tracking) throws -> StageOutput {
+        let (paths, params) = (inputs.config.clustering, inputs.params)
+        let row = try cluster(label: label, genre: genres[label], paths: paths, schema: inputs.schema, scaler: scaler,
+                              classifier: classifier, params: params.cluster, paramsFile: params.file)
+        let outputs = OutputSet()
+        try outputs.add(row.model.json(genre: row.genre, features: scaler.features), to: "\(paths.modelsDir)/\(FolderFiles.mixture(label))")
+        try outputs.add(row.metrics, to: "\(paths.metricsDir)/\(FolderFiles.clusterScores(label))")
+        try outputs.commit()
+        if !row.model.converged {
+            inputs.events.warning("genre '\(row.genre)' did not converge in \(params.cluster.maxIter) iterations "
+                + "(increase cluster.max_iter or cluster.tol)")
+        }
+        let note = try record([(label, row)], inputs: inputs, tracking: tracking)
+        return StageOutput(report: table([(label, row)]), summary: "genre \(label) '\(row.genre)', \(row.model.componentCount) "
+            + "\(params.cluster.covarianceType.rawValue) components, silhouette \(String(format: "%.4f", row.silhouette)) -> "
+            + "\(paths.modelsDir)/\(FolderFiles.mixture(label)), \(paths.metricsDir)/\(FolderFiles.clusterScores(label))"
+            + (note.map { "; \($0)" } ?? ""))
+    }
+
+    /// msr-cluster --index-only: the song index from every genre's fitted mixture, as the whole
+    /// stage writes it (the mixture read back assigns the same components: its file holds every
+    /// value at full precision).
+    static func runIndex(genres: [String], inputs: StageInputs, scaler: FeatureScaler,
+                         classifier: GradientBoostingClassifier) throws -> StageOutput {
+        let paths = inputs.config.clustering
+        let outcomes = Parallel.map(genres.count) { label in
+            Result { () throws -> IndexPart in
+                let file = "\(paths.toRecDir)/\(FolderFiles.toRec(label))"
+                let songs = try SongTable.read(path: file, schema: inputs.schema)
+                let mixtureFile = "\(paths.modelsDir)/\(FolderFiles.mixture(label))"
+                guard FileManager.default.fileExists(atPath: mixtureFile) else {
+                    throw MSRError(.missingInput, "\(mixtureFile): not found: run msr-cluster --genre \(label) first "
+                                   + "(--index-only reads every genre's mixture)")
+                }
+                let (model, genre) = try GaussianMixture.read(mixtureFile, dimension: songs.features.columnCount)
+                guard genre == genres[label] else {
+                    throw MSRError.badData(file: mixtureFile, "genre: '\(genre)', but label \(label) is '\(genres[label])' in "
+                        + "\(paths.toRecDir)/\(FolderFiles.genres) (run msr-cluster --genre \(label) again)")
+                }
+                let points = scaler.standardizedRows(songs.features)
+                let components: [Int32]
+                do {
+                    components = try model.predict(points)
+                } catch let error as MixtureError {
+                    throw MSRError.badData(file: mixtureFile, error.message)
+                }
+                return IndexPart(songs: songs, points: points, components: components, classifier: classifier)
+            }
+        }
+        let parts = try outcomes.map { try $0.get() }
+        let outputs = OutputSet()
+        try outputs.add(songIndex(genres: genres, features: scaler.features, parts: parts).encoded(), to: paths.catalog)
+        try outputs.commit()
+        return StageOutput(summary: "song index of \(parts.reduce(0) { $0 + $1.songs }) songs in \(genres.count) genres, from "
+            + "\(paths.modelsDir)/mixture_<i>.json -> \(paths.catalog)")
+    }
+
+    /// The per-genre table of scores.
+    static func table(_ rows: [(label: Int, row: GenreClusters)]) -> String {
+        var report = "genre".padding(toLength: 14, withPad: " ", startingAt: 0) + "  songs  silhouette  calinski-harabasz  davies-bouldin\n"
+        for (_, row) in rows {
+            report += row.genre.padding(toLength: 14, withPad: " ", startingAt: 0)
+                + String(format: "  %5d  %10.4f  %17.2f  %14.4f\n", row.songs, row.silhouette, row.calinskiHarabasz, row.daviesBouldin)
+        }
+        return report
+    }
+
+    /// One MLflow experiment per genre, as the reference project had; the note for the summary.
+    static func record(_ rows: [(label: Int, row: GenreClusters)], inputs: StageInputs, tracking: Tracking) throws -> String? {
+        let (paths, params) = (inputs.config.clustering, inputs.params)
+        return try tracking.record(events: inputs.events) { client in
+            let tags = Tracking.tags(command: "msr-cluster", paramsFile: params.file)
+            for (label, row) in rows {
+                _ = try client.logRun(
+                    experiment: "msr-mixture-\(row.genre)", name: "mixture \(row.genre)", params: params.cluster.mlflowParams(label: label),
+                    metrics: ["silhouette_score": row.silhouette, "calinski_harabasz_score": row.calinskiHarabasz,
+                              "davies_bouldin_score": row.daviesBouldin, "bic": row.bic, "aic": row.aic,
+                              "time_fit": row.timeFit, "time_predict": row.timePredict],
+                    tags: tags,
+                    artifacts: [("\(paths.modelsDir)/\(FolderFiles.mixture(label))", "model/\(FolderFiles.mixture(label))"),
+                                ("\(paths.metricsDir)/\(FolderFiles.clusterScores(label))", "metrics/\(FolderFiles.clusterScores(label))")])
+            }
+            return rows.count == 1 ? "MLflow: 1 run (experiment msr-mixture-\(rows[0].row.genre))"
+                : "MLflow: \(rows.count) runs, one per genre (experiments msr-mixture-<genre>)"
+        }
+    }
+
+    /// A genre's part of the song index: uris, standardised rows, components, probabilities and
+    /// descriptive text (name, artists, album) when its song file has it.
+    struct IndexPart: Sendable {
         var songs: Int
-        var model: GaussianMixture
-        /// The genre's part of the song index: uris, standardised rows, components, probabilities
-        /// and descriptive text (name, artists, album) when its song file has it.
         var uris: TextColumn, points: [Double], components: [Int32], probabilities: [Double]
         var descriptive: [DescriptiveColumn]
+
+        init(songs table: SongTable, points: [Double], components: [Int32], classifier: GradientBoostingClassifier) {
+            songs = table.count
+            uris = table.uris
+            self.points = points
+            self.components = components
+            probabilities = classifier.predictProbabilities(table.features)
+            descriptive = table.descriptive
+        }
+    }
+
+    /// The song index of every genre's part, in label order.
+    static func songIndex(genres: [String], features: [String], parts: [IndexPart]) -> SongIndex {
+        SongIndex(genres: genres, featureNames: features, uris: parts.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
+                  labels: parts.enumerated().flatMap { label, part in [Int32](repeating: Int32(label), count: part.songs) },
+                  components: parts.flatMap(\.components), points: parts.flatMap(\.points),
+                  probabilities: parts.flatMap(\.probabilities),
+                  descriptive: DescriptiveColumn.concatenating(parts.map(\.descriptive), counts: parts.map(\.songs)))
+    }
+
+    struct GenreClusters: Sendable {
+        var genre: String
+        var songs: Int { part.songs }
+        var model: GaussianMixture
+        var part: IndexPart
         var silhouette: Double, calinskiHarabasz: Double, daviesBouldin: Double
         var bic: Double, aic: Double, timeFit: Double, timePredict: Double
         /// uns_metrics_<label>.json.
@@ -155,9 +280,8 @@ public enum ClusterStage {
             "time_predict": .double(seconds),
             "time_fit": .double(fitSeconds),
         ])
-        return GenreClusters(genre: genre, songs: n, model: model, uris: songs.uris, points: points,
-                             components: labels, probabilities: classifier.predictProbabilities(songs.features),
-                             descriptive: songs.descriptive,
+        return GenreClusters(genre: genre, model: model,
+                             part: IndexPart(songs: songs, points: points, components: labels, classifier: classifier),
                              silhouette: silhouette,
                              calinskiHarabasz: calinski, daviesBouldin: davies, bic: bic, aic: aic, timeFit: fitSeconds, timePredict: seconds,
                              metrics: metrics)
