@@ -97,6 +97,7 @@ test: setup
 	scripts/check-dvc
 	scripts/check-mlflow
 	scripts/check-airflow
+	scripts/check-spark
 
 bench: build
 	scripts/bench-data
