@@ -1,44 +1,118 @@
-"""msr's pipeline as an Airflow DAG (Airflow 3): hourly at minute 20, one run at a time.
+"""msr's pipeline as an Airflow DAG (Airflow 3), built from dvc.yaml when the DAG is parsed.
 
-It branches on whether a song base exists: if so, msr-feed merges the new songs waiting in
-data/new (nothing new: nothing changes); if not, msr-ingest builds it from the dataset. Then
-validate, transform, train, evaluate and cluster, each a run of an msr executable.
+The pipeline's shape is written once, in dvc.yaml: each of its stages (`cmd: scripts/msr NAME
+ARGS`) is a task running `$MSR_BIN/msr-NAME ARGS` in the project folder, and a stage follows
+another when one of its deps is, or lies in, one of the other's outs (as DVC orders them). On top:
+- cluster fans out with dynamic task mapping: `msr-cluster --genre N` per genre of
+  data/to_rec/genres.txt (a CeleryExecutor or KubernetesExecutor spreads them over workers),
+  then `msr-cluster --index-only` writes the song index from their mixtures;
+- retraining only when there is reason: after feed, `reason_to_retrain` lets ingest and what
+  follows it run only when feed added songs or raised the retrain flag (metrics/feed.json), or no
+  classifier exists yet; the stages that do not follow feed (factorize, monitor) always run.
+Hourly at minute 20, one run at a time.
 
-Deployment: put this file in Airflow's dags folder and set, for the workers,
+Deployment: put this file in Airflow's dags folder and set, for the scheduler and the workers,
   MSR_BIN   the folder of the built msr executables (e.g. /opt/msr/.build/release)
-  MSR_HOME  the project folder they run in (config.yaml, params.yaml, schema.yaml, data/)
-and MLFLOW_TRACKING_URI to have evaluate and cluster log to MLflow.
+  MSR_HOME  the project folder they run in (dvc.yaml, config.yaml, params.yaml, schema.yaml, data/)
+and MLFLOW_TRACKING_URI to have evaluate and cluster log to MLflow. MSR_DVC_YAML names another
+dvc.yaml (default: MSR_HOME's, else the one of the checkout this file is in).
 """
+import json
 import os
+import shlex
 from datetime import datetime
 
+import yaml
 from airflow.providers.standard.operators.bash import BashOperator
-from airflow.providers.standard.operators.python import BranchPythonOperator
-from airflow.sdk import DAG
+from airflow.providers.standard.operators.python import ShortCircuitOperator
+from airflow.sdk import DAG, task
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def stage(name, **kwargs):
-    """A task running msr-<name> in the project folder; its output goes to the task log."""
-    return BashOperator(task_id=name, bash_command=f'cd "$MSR_HOME" && "$MSR_BIN/msr-{name}"', **kwargs)
+def dvc_yaml():
+    """The dvc.yaml the DAG is built from."""
+    if os.environ.get("MSR_DVC_YAML"):
+        return os.environ["MSR_DVC_YAML"]
+    home = os.environ.get("MSR_HOME")
+    if home and os.path.exists(os.path.join(home, "dvc.yaml")):
+        return os.path.join(home, "dvc.yaml")
+    return os.path.join(HERE, "..", "..", "dvc.yaml")
 
 
-def source_of_songs():
-    """feed when the song base exists, ingest otherwise."""
+def entries(items):
+    """The paths of a dvc.yaml deps/outs/metrics/plots list (an entry is a path or {path: options})."""
+    return [os.path.normpath(next(iter(item)) if isinstance(item, dict) else item) for item in items or []]
+
+
+def within(path, folder):
+    return path == folder or path.startswith(folder + "/")
+
+
+def read_stages(path):
+    """name -> (executable, arguments, deps, outs) for every `scripts/msr` stage, in file order."""
+    with open(path, encoding="utf-8") as f:
+        stages = yaml.safe_load(f)["stages"]
+    result = {}
+    for name, stage in stages.items():
+        words = shlex.split(stage["cmd"])
+        if len(words) < 2 or words[0] != "scripts/msr":
+            raise ValueError(f"{path}: stages.{name}.cmd: expected `scripts/msr STAGE [ARGS]`, got {stage['cmd']!r}")
+        outs = entries(stage.get("outs")) + entries(stage.get("metrics")) + entries(stage.get("plots"))
+        result[name] = (words[1], words[2:], entries(stage.get("deps")), outs)
+    return result
+
+
+def command(executable, arguments=()):
+    return f'cd "$MSR_HOME" && "$MSR_BIN/msr-{executable}"' + "".join(" " + shlex.quote(a) for a in arguments)
+
+
+def reason_to_retrain():
+    """True (go on) when feed added songs or raised the flag, or nothing was trained yet."""
     home = os.environ["MSR_HOME"]
-    return "feed" if os.path.exists(os.path.join(home, "data", "raw", "song_df.csv")) else "ingest"
+    if not os.path.exists(os.path.join(home, "models", "classifier.msrgb")):
+        return True
+    try:
+        with open(os.path.join(home, "metrics", "feed.json"), encoding="utf-8") as f:
+            feed = json.load(f)
+    except FileNotFoundError:
+        return True
+    return feed.get("added", 0) > 0 or bool(feed.get("retrain"))
+
+
+@task
+def genres():
+    """The genre labels of data/to_rec/genres.txt (one per line, from 0), as cluster's map."""
+    with open(os.path.join(os.environ["MSR_HOME"], "data", "to_rec", "genres.txt"), encoding="utf-8") as f:
+        count = sum(1 for line in f if line.strip())
+    return [command("cluster", ["--genre", str(label)]) for label in range(count)]
 
 
 with DAG(
     dag_id="msr_pipeline",
-    description="msr: song base, validation, split, classifier, evaluation, mixtures",
+    description="msr's pipeline from dvc.yaml: feed, ingest ... cluster (per genre), factorize, evaluations, monitor",
     schedule="20 * * * *",
     start_date=datetime(2026, 1, 1),
     catchup=False,
     max_active_runs=1,
     tags=["msr"],
 ) as dag:
-    branch = BranchPythonOperator(task_id="song_base_exists", python_callable=source_of_songs)
-    feed, ingest = stage("feed"), stage("ingest")
-    # Runs after whichever branch ran (the other is skipped).
-    validate = stage("validate", trigger_rule="none_failed_min_one_success")
-    branch >> [feed, ingest] >> validate >> stage("transform") >> stage("train") >> stage("evaluate") >> stage("cluster")
+    stages = read_stages(dvc_yaml())
+    first, last = {}, {}  # a stage's entry and exit tasks (cluster's are its map's ends)
+    for name, (executable, arguments, _, _) in stages.items():
+        if executable == "cluster" and not arguments:
+            commands = genres.override(task_id="cluster_genres")()
+            fitted = BashOperator.partial(task_id="cluster").expand(bash_command=commands)
+            index = BashOperator(task_id="cluster_index", bash_command=command("cluster", ["--index-only"]))
+            commands >> fitted >> index
+            first[name], last[name] = commands, index
+        else:
+            first[name] = last[name] = BashOperator(task_id=name, bash_command=command(executable, arguments))
+    # After feed, its followers wait for the gate; the other stages are not held by it.
+    gate = ShortCircuitOperator(task_id="reason_to_retrain", python_callable=reason_to_retrain) if "feed" in stages else None
+    if gate:
+        last["feed"] >> gate
+    for name, (_, _, deps, _) in stages.items():
+        for other, (_, _, _, outs) in stages.items():
+            if other != name and any(within(dep, out) or within(out, dep) for dep in deps for out in outs):
+                (gate if gate and other == "feed" else last[other]) >> first[name]
