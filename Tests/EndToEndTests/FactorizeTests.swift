@@ -61,6 +61,57 @@ final class FactorizeTests: XCTestCase {
         XCTAssertEqual(workspace.bytes("models/factors.msrf"), bytes, "byte-identical factors for the same inputs")
     }
 
+    /// --engine spark hands the matrix to spark-submit (here a stand-in script checking what it
+    /// is given) and writes the factors it returns into the same factors file; a failed job, a
+    /// short answer, a missing spark-submit or job are refused and the previous factors kept.
+    func testTheSparkEngineWritesTheFactorsTheJobReturns() throws {
+        let workspace = try workspace(slices: ["s.json": Self.slice([[Self.a, Self.b], [Self.b, Self.c]])])
+        try workspace.edit("params.yaml", "  factors: 64\n", "  factors: 2\n")
+        try workspace.write("# the job: only its path matters to the stand-in\n", to: "job.py")
+        // Arguments: --master M --conf ... JOB PAIRS OUT --factors 2 ...; each track i gets (i, -i/4).
+        let submit = """
+            #!/bin/bash
+            while [[ $1 == --* ]]; do shift 2; done
+            job=$1 pairs=${2#file://} out=$3
+            [[ "$(cat "$pairs")" == $'0,0,1\n0,1,1\n1,1,1\n1,2,1' ]] || { echo "factorize_als: unexpected pairs: $(cat "$pairs")"; exit 3; }
+            [[ " $* " == *" --factors 2 "*" --alpha 40.0 "*" --seed 42 "* ]] || { echo "factorize_als: unexpected arguments: $*"; exit 3; }
+            case "${MODE:-}" in
+              fail) echo "factorize_als: Py4JJavaError: boom" >&2; exit 1 ;;
+              short) printf '0 0.0 -0.0\n1 1.0 -0.25\n' > "$out" ;;
+              *) printf '2 2.0 -0.5\n0 0.0 -0.0\n1 1.0 -0.25\n' > "$out" ;;
+            esac
+            """
+        try workspace.write(submit, to: "submit")
+        chmod("\(workspace.path)/submit", 0o755)
+        let spark = ["--engine", "spark", "--spark-submit", "./submit", "--spark-job", "job.py"]
+        let result = try workspace.run("factorize", arguments: spark)
+        XCTAssertEqual(result.status, 0, result.stderr + result.stdout)
+        XCTAssertTrue(result.stdout.hasPrefix("msr-factorize: 2 playlists (1 file, 0 logged), 3 tracks, 4 pairs; 2 factors, "
+                                              + "15 iterations (spark), Spark MLlib ALS on local[2] in "), result.stdout)
+        let model = try TrackFactors.read("\(workspace.path)/models/factors.msrf")
+        let rows = model.rows()
+        XCTAssertEqual(try [Self.a, Self.b, Self.c].map { Array(model.factor(try XCTUnwrap(rows[$0]))) }, [[0, -0], [1, -0.25], [2, -0.5]])
+        let metrics = try XCTUnwrap(try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("metrics/factorize.json"))) as? [String: Any])
+        XCTAssertEqual(metrics["engine"] as? String, "spark")
+        XCTAssertEqual(metrics["loss"] as? [Double], [])
+        XCTAssertTrue(metrics["final_loss"] is NSNull)
+        let factors = try XCTUnwrap(workspace.bytes("models/factors.msrf"))
+
+        let failed = try workspace.run("factorize", arguments: spark, environment: ["MODE": "fail"])
+        XCTAssertFails(failed, status: 69, "msr-factorize: job.py: the Spark job failed (spark-submit exit 1): "
+                       + "factorize_als: Py4JJavaError: boom")
+        let short = try workspace.run("factorize", arguments: spark, environment: ["MODE": "short"])
+        XCTAssertEqual(short.status, 65, short.stderr)
+        XCTAssertTrue(short.stderr.hasSuffix("/track_factors.txt: 2 tracks' factors, expected 3 (every track of the matrix)\n"), short.stderr)
+        XCTAssertFails(try workspace.run("factorize", arguments: ["--engine", "spark", "--spark-submit", "./no-such", "--spark-job", "job.py"]),
+                       status: 69, "msr-factorize: ./no-such: spark-submit not found (install pyspark 4.3: scripts/venv makes "
+                       + ".venv-spark with `MSR_VENV=.venv-spark scripts/venv pyspark numpy`; or set SPARK_SUBMIT or --spark-submit)")
+        XCTAssertFails(try workspace.run("factorize", arguments: ["--engine", "spark", "--spark-submit", "./submit"]), status: 66,
+                       "msr-factorize: scripts/spark/factorize_als.py: the Spark job is not there (--spark-job: "
+                       + "scripts/spark/factorize_als.py of msr's checkout)")
+        XCTAssertEqual(workspace.bytes("models/factors.msrf"), factors, "a failed run keeps the previous factors")
+    }
+
     /// Logged playlists are training playlists, their tracks catalogue songs or not; unreadable
     /// log lines are skipped and reported; the same inputs, the same factors.
     func testLoggedPlaylistsTrainAndUnreadableLinesAreReported() throws {

@@ -3,7 +3,8 @@
 usage: score.py WORK_DIR LABEL RESULTS_JSON
 
 WORK_DIR holds split.npz and split.json (split.py), msr/factors.msrf and msr/factorize.json
-(msr-factorize), implicit.npz and spark.npz (fit_peer.py), and TOOL.time ("%e %M" of
+(msr-factorize; msr-spark/ the same from msr-factorize --engine spark), implicit.npz and spark.npz
+(fit_peer.py), and TOOL.time ("%e %M" of
 /usr/bin/time: whole-process wall seconds and peak RSS in KiB). A tool whose files are missing is
 listed as failed.
 
@@ -28,7 +29,8 @@ import numpy as np
 
 FACTORS, LAMBDA, CONFIDENCE, DEPTH = 64, 0.01, 41.0, 500
 METRICS = ["ndcg_at_10", "r_precision", "recall_at_10", "recall_at_500", "hit_rate_at_10"]
-TOOLS = {"msr": "msr-factorize", "implicit": "implicit 0.7.3 (CG)", "spark": "Spark MLlib ALS"}
+TOOLS = {"msr": "msr-factorize", "msr-spark": "msr-factorize --engine spark", "implicit": "implicit 0.7.3 (CG)",
+         "spark": "Spark MLlib ALS"}
 
 
 def read_msrf(path):
@@ -205,9 +207,9 @@ def read_load(work, tool):
 
 
 def load_tool(work, tool):
-    if tool == "msr":
-        ids, factors, _, params = read_msrf(os.path.join(work, "msr", "factors.msrf"))
-        metrics = json.load(open(os.path.join(work, "msr", "factorize.json")))
+    if tool in ("msr", "msr-spark"):
+        ids, factors, _, params = read_msrf(os.path.join(work, tool, "factors.msrf"))
+        metrics = json.load(open(os.path.join(work, tool, "factorize.json")))
         return ids, factors, metrics["fit_seconds"], None, params
     data = np.load(os.path.join(work, f"{tool}.npz"))
     extra = {key: float(data[key]) for key in ("session_seconds",) if key in data.files}
@@ -226,7 +228,9 @@ def main(work, label, results_path):
     training = set(np.flatnonzero(train_counts > 0).tolist())
 
     result = {"split": info, "cold_tracks": len(cold), "tools": {}}
-    for tool in TOOLS:
+    # The fits compare-cf ran (COMPARE_CF_TOOLS); the others are left out of the table.
+    ran = os.environ.get("COMPARE_CF_TOOLS", " ".join(TOOLS)).split()
+    for tool in [t for t in TOOLS if t in ran]:
         wall, rss = read_time(os.path.join(work, f"{tool}.time"))
         entry = {"whole_process_seconds": wall, "peak_rss_mb": rss, "load_average_at_start": read_load(work, tool)}
         try:
@@ -261,6 +265,8 @@ def main(work, label, results_path):
         ratios["spark_fit_over_msr_fit"] = fit("spark") / fit("msr")
     if "ndcg_at_10" in tools.get("msr", {}) and "ndcg_at_10" in tools.get("implicit", {}):
         ratios["ndcg_at_10_msr_minus_implicit"] = tools["msr"]["ndcg_at_10"] - tools["implicit"]["ndcg_at_10"]
+    if "ndcg_at_10" in tools.get("msr", {}) and "ndcg_at_10" in tools.get("msr-spark", {}):
+        ratios["ndcg_at_10_msr_spark_minus_msr"] = tools["msr-spark"]["ndcg_at_10"] - tools["msr"]["ndcg_at_10"]
     result["ratios"] = ratios
     print_table(label, result)
 
@@ -289,7 +295,9 @@ def print_table(label, result):
         return "-" if value is None else f"{value:.{digits}f}"
 
     for tool, name in list(TOOLS.items()) + [("popularity", "popularity (sanity floor)")]:
-        t = tools.get(tool, {})
+        if tool not in tools:
+            continue
+        t = tools[tool]
         if "failed" in t:
             print(f"| {name} | {number(t.get('whole_process_seconds'), 2)} | failed: {t['failed']} | "
                   f"{number(t.get('peak_rss_mb'), 0)} | | | | | |")
@@ -335,6 +343,9 @@ def print_table(label, result):
     if "ndcg_at_10_msr_minus_implicit" in r:
         value = r["ndcg_at_10_msr_minus_implicit"]
         print(f"- NDCG@10 msr - implicit: {value:+.4f} (goal >= -0.005: {'met' if value >= -0.005 else 'not met'})")
+    if "ndcg_at_10_msr_spark_minus_msr" in r:
+        value = r["ndcg_at_10_msr_spark_minus_msr"]
+        print(f"- NDCG@10 msr --engine spark - msr: {value:+.4f} (goal within 0.01: {'met' if abs(value) <= 0.01 else 'not met'})")
 
 
 if __name__ == "__main__":

@@ -8,8 +8,9 @@ public enum FactorizeStage {
     /// The MLflow experiment of the factorisation.
     public static let experiment = "msr-factorization"
 
-    /// Runs the stage; progress per iteration, with the training loss, goes to the events.
-    public static func run(_ inputs: StageInputs, tracking: Tracking = .off) throws -> StageOutput {
+    /// Runs the stage; progress per iteration, with the training loss, goes to the events. With
+    /// `spark`, Spark MLlib's ALS fits the same matrix instead (no loss per iteration).
+    public static func run(_ inputs: StageInputs, tracking: Tracking = .off, spark: SparkALS? = nil) throws -> StageOutput {
         let paths = inputs.config.factorization, params = inputs.params.factorize, events = inputs.events
         let log = inputs.config.prediction.log
         var timer = PhaseTimer(events)
@@ -27,15 +28,22 @@ public enum FactorizeStage {
 
         let start = DispatchTime.now().uptimeNanoseconds
         let fit: ImplicitALS.Result
-        do {
-            fit = try ImplicitALS(params: params).fit(matrix) { iteration, loss in
-                events.progress("iteration \(iteration)/\(params.iterations), loss \(String(format: "%.6f", loss))")
+        if let spark {
+            events.progress("Spark ALS on \(spark.master)")
+            defer { events.progressDone() }
+            fit = ImplicitALS.Result(factors: params.factors, playlistFactors: [], trackFactors: try spark.fit(matrix, params: params),
+                                     losses: [])
+        } else {
+            do {
+                fit = try ImplicitALS(params: params).fit(matrix) { iteration, loss in
+                    events.progress("iteration \(iteration)/\(params.iterations), loss \(String(format: "%.6f", loss))")
+                }
+            } catch {
+                events.progressDone()
+                throw MSRError.badData(file: inputs.params.file, error.message)
             }
-        } catch {
             events.progressDone()
-            throw MSRError.badData(file: inputs.params.file, error.message)
         }
-        events.progressDone()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         timer.mark("fit")
 
@@ -49,10 +57,11 @@ public enum FactorizeStage {
             "non_zeros": .int(matrix.pairCount),
             "factors": .int(params.factors),
             "iterations": .int(params.iterations),
-            "solver": .string(params.solver.rawValue),
+            "engine": .string(spark == nil ? "msr" : "spark"),
+            "solver": .string(spark == nil ? params.solver.rawValue : "spark-als"),
             "bm25": .bool(params.bm25),
             "loss": .array(fit.losses.map(JSONValue.double)),
-            "final_loss": .double(fit.losses.last ?? 0),
+            "final_loss": fit.losses.last.map(JSONValue.double) ?? .null,
             "fit_seconds": .double(seconds),
             "skipped_lines": .int(playlists.skippedLines),
         ]
@@ -65,11 +74,13 @@ public enum FactorizeStage {
         timer.mark("write")
         // The run: the factorize params, the figures of factorize.json (the loss per iteration as
         // its steps), the factors file and factorize.json.
-        let note = try tracking.record(events: events) { client in
+        var runMetrics = ["fit_seconds": seconds, "playlists": Double(matrix.playlistCount),
+                          "tracks": Double(matrix.trackCount), "non_zeros": Double(matrix.pairCount)]
+        if let last = fit.losses.last { runMetrics["final_loss"] = last }
+        let note = try tracking.record(events: events) { [runMetrics] client in
             let run = try client.logRun(
                 experiment: experiment, name: "factorization", params: params.mlflowParams,
-                metrics: ["final_loss": fit.losses.last ?? 0, "fit_seconds": seconds, "playlists": Double(matrix.playlistCount),
-                          "tracks": Double(matrix.trackCount), "non_zeros": Double(matrix.pairCount)],
+                metrics: runMetrics,
                 steps: ["loss": fit.losses],
                 tags: Tracking.tags(command: "msr-factorize", paramsFile: inputs.params.file),
                 artifacts: [(paths.factors, "model/" + URL(fileURLWithPath: paths.factors).lastPathComponent),
@@ -81,9 +92,11 @@ public enum FactorizeStage {
         let skipped = playlists.firstSkipped.map {
             "; skipped \(playlists.skippedLines) unreadable log line\(playlists.skippedLines == 1 ? "" : "s") (first: \($0))"
         } ?? ""
-        let losses = "loss \(String(format: "%.6f", fit.losses.first ?? 0)) -> \(String(format: "%.6f", fit.losses.last ?? 0))"
+        let losses = spark == nil
+            ? "loss \(String(format: "%.6f", fit.losses.first ?? 0)) -> \(String(format: "%.6f", fit.losses.last ?? 0))"
+            : "Spark MLlib ALS on \(spark!.master)"
         return StageOutput(summary: "\(matrix.playlistCount) playlists (\(sources)), \(matrix.trackCount) tracks, "
-            + "\(matrix.pairCount) pairs; \(params.factors) factors, \(params.iterations) iterations (\(params.solver.rawValue)"
+            + "\(matrix.pairCount) pairs; \(params.factors) factors, \(params.iterations) iterations (\(spark == nil ? params.solver.rawValue : "spark")"
             + "\(params.bm25 ? ", bm25" : "")), \(losses) in \(String(format: "%.2f", seconds)) s\(skipped) -> "
             + "\(paths.factors), \(paths.metrics)" + (note.map { "; \($0)" } ?? ""))
     }

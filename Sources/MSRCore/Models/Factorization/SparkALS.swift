@@ -1,0 +1,157 @@
+import Foundation
+
+/// `msr-factorize --engine spark`: the same playlist x track matrix factorised by Spark MLlib's
+/// ALS (`implicitPrefs`), for matrices beyond one machine, through a PySpark job run with
+/// `spark-submit` in client mode (scripts/spark/factorize_als.py): the matrix goes to the job as
+/// a CSV of `playlist,track,value` (in a scratch folder the executors must see: local for a
+/// `local[...]` master, a shared mount for a cluster's), and the track factors come back as text,
+/// one track a line (`index value ...`, every value exact), for `TrackFactors` as msr's own fit.
+/// Spark's confidence is msr's, 1 + alpha r; its regularization is scaled by each row's count
+/// (ALS-WR), as Spark does it.
+public struct SparkALS: Sendable {
+    /// spark-submit: a path, or a name found on PATH.
+    public var submit: String
+    /// The PySpark job.
+    public var job: String
+    /// Spark's master URL.
+    public var master: String
+
+    public init(submit: String, job: String, master: String) {
+        self.submit = submit
+        self.job = job
+        self.master = master
+    }
+
+    /// The spark-submit used when none is named: `$SPARK_SUBMIT`, else the project's
+    /// `.venv-spark/bin/spark-submit` (scripts/venv makes it), else `spark-submit` on PATH.
+    public static func defaultSubmit(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let submit = environment["SPARK_SUBMIT"], !submit.isEmpty { return submit }
+        let venv = ".venv-spark/bin/spark-submit"
+        return FileManager.default.isExecutableFile(atPath: venv) ? venv : "spark-submit"
+    }
+
+    /// The track factors of `matrix` (`trackCount x params.factors`, packed).
+    public func fit(_ matrix: InteractionMatrix, params: FactorizeParams) throws -> [Float] {
+        guard FileManager.default.isReadableFile(atPath: job) else {
+            throw MSRError(.missingInput, "\(job): the Spark job is not there (--spark-job: scripts/spark/factorize_als.py of "
+                           + "msr's checkout)")
+        }
+        guard let executable = Self.resolve(submit) else {
+            throw MSRError(.unavailable, "\(submit): spark-submit not found (install pyspark 4.3: scripts/venv makes "
+                           + ".venv-spark with `MSR_VENV=.venv-spark scripts/venv pyspark numpy`; or set SPARK_SUBMIT or --spark-submit)")
+        }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("msr-spark-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        let pairs = "\(scratch)/pairs.csv", out = "\(scratch)/track_factors.txt", log = "\(scratch)/spark.log"
+        try Data(Self.pairsCSV(matrix.byPlaylist)).write(to: URL(fileURLWithPath: pairs))
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        var arguments = ["--master", master, "--conf", "spark.ui.enabled=false"]
+        var environment = ProcessInfo.processInfo.environment
+        // A venv's spark-submit finds Spark through the venv's Python, which the job runs on too.
+        let python = (executable as NSString).deletingLastPathComponent + "/python"
+        if environment["PYSPARK_PYTHON"] == nil, FileManager.default.isExecutableFile(atPath: python) {
+            environment["PYSPARK_PYTHON"] = python
+            environment["PYSPARK_DRIVER_PYTHON"] = python
+        }
+        if master.hasPrefix("local") {
+            // Loopback only.
+            arguments += ["--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1"]
+            environment["SPARK_LOCAL_IP"] = "127.0.0.1"
+        }
+        process.arguments = arguments + [job, "file://\(pairs)", out, "--factors", "\(params.factors)",
+                                         "--regularization", "\(params.regularization)", "--alpha", "\(params.alpha)",
+                                         "--iterations", "\(params.iterations)", "--seed", "\(params.randomState)"]
+        process.environment = environment
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw MSRError(.unavailable, "\(executable): cannot run spark-submit (\(error.localizedDescription))")
+        }
+        process.waitUntilExit()
+        try? output.close()
+        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
+            throw MSRError(.unavailable, "\(job): the Spark job failed (spark-submit exit \(process.terminationStatus)): "
+                           + Self.lastMessage(log))
+        }
+        return try Self.readFactors(out, tracks: matrix.trackCount, factors: params.factors)
+    }
+
+    /// `name` as a runnable path: itself when it holds a slash, else its first match on PATH.
+    static func resolve(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The matrix as `playlist,track,value` lines (values 1 as `1`, others in their shortest form).
+    static func pairsCSV(_ rows: SparseRows) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rows.entryCount * 14)
+        var digits = [UInt8](repeating: 0, count: 20)
+        func append(_ value: Int) {
+            var count = 0, rest = value
+            repeat {
+                digits[count] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+                count += 1
+            } while rest > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(digits[i]) }
+        }
+        for u in 0..<rows.rowCount {
+            for k in rows.range(u) {
+                append(u)
+                bytes.append(UInt8(ascii: ","))
+                append(Int(rows.columns[k]))
+                bytes.append(UInt8(ascii: ","))
+                let value = rows.values[k]
+                if value == 1 { bytes.append(UInt8(ascii: "1")) } else { bytes += Array(value.description.utf8) }
+                bytes.append(UInt8(ascii: "\n"))
+            }
+        }
+        return bytes
+    }
+
+    /// The job's factors file: one line per track, `index v1 ... vk`, every track once.
+    static func readFactors(_ path: String, tracks: Int, factors: Int) throws -> [Float] {
+        let text = String(decoding: try FileBytes.read(path, what: "Spark's track factors"), as: UTF8.self)
+        var values = [Float](repeating: 0, count: tracks * factors)
+        var seen = [Bool](repeating: false, count: tracks)
+        var lines = 0
+        for (number, line) in text.split(separator: "\n").enumerated() {
+            let fields = line.split(separator: " ")
+            guard fields.count == factors + 1, let track = Int(fields[0]), (0..<tracks).contains(track), !seen[track] else {
+                throw MSRError.badData(file: path, line: number + 1, "expected a track index in [0, \(tracks)) not seen before "
+                                       + "and \(factors) values")
+            }
+            for j in 0..<factors {
+                guard let value = Float(fields[j + 1]), value.isFinite else {
+                    throw MSRError.badData(file: path, line: number + 1, "value \(j + 1): expected a finite number")
+                }
+                values[track * factors + j] = value
+            }
+            seen[track] = true
+            lines += 1
+        }
+        guard lines == tracks else {
+            throw MSRError.badData(file: path, "\(lines) tracks' factors, expected \(tracks) (every track of the matrix)")
+        }
+        return values
+    }
+
+    /// The job's own line (`factorize_als: ...`), else the log's last line.
+    static func lastMessage(_ log: String) -> String {
+        let lines = String(decoding: (try? FileBytes.read(log, what: "log")) ?? [], as: UTF8.self).split(separator: "\n")
+        if let own = lines.last(where: { $0.contains("factorize_als: ") }) {
+            return String(own[own.range(of: "factorize_als: ")!.lowerBound...])
+        }
+        return lines.last.map(String.init) ?? "(no output)"
+    }
+}
