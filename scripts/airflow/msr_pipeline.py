@@ -7,8 +7,10 @@ another when one of its deps is, or lies in, one of the other's outs (as DVC ord
   data/to_rec/genres.txt (a CeleryExecutor or KubernetesExecutor spreads them over workers),
   then `msr-cluster --index-only` writes the song index from their mixtures;
 - retraining only when there is reason: after feed, `reason_to_retrain` lets ingest and what
-  follows it run only when feed added songs or raised the retrain flag (metrics/feed.json), or no
-  classifier exists yet; the stages that do not follow feed (factorize, monitor) always run.
+  follows it run only when feed added songs or raised the retrain flag (metrics/feed.json), no
+  classifier exists yet, or, with MSR_RETRAIN_UNDER=X set, `msr-monitor --fail-under X` says the
+  recommendations' rolling similarity fell under X; the stages that do not follow feed
+  (factorize, monitor) always run.
 Hourly at minute 20, one run at a time.
 
 Deployment: put this file in Airflow's dags folder and set, for the scheduler and the workers,
@@ -20,6 +22,7 @@ dvc.yaml (default: MSR_HOME's, else the one of the checkout this file is in).
 import json
 import os
 import shlex
+import subprocess
 from datetime import datetime
 
 import yaml
@@ -68,7 +71,8 @@ def command(executable, arguments=()):
 
 
 def reason_to_retrain():
-    """True (go on) when feed added songs or raised the flag, or nothing was trained yet."""
+    """True (go on) when feed added songs or raised the flag, nothing was trained yet, or (with
+    MSR_RETRAIN_UNDER set) the recommendations' rolling similarity fell under it."""
     home = os.environ["MSR_HOME"]
     if not os.path.exists(os.path.join(home, "models", "classifier.msrgb")):
         return True
@@ -77,7 +81,18 @@ def reason_to_retrain():
             feed = json.load(f)
     except FileNotFoundError:
         return True
-    return feed.get("added", 0) > 0 or bool(feed.get("retrain"))
+    if feed.get("added", 0) > 0 or feed.get("retrain"):
+        return True
+    under = os.environ.get("MSR_RETRAIN_UNDER")
+    if under:
+        # msr-monitor's own check: exit 1 when the rolling mean is under the bound.
+        monitor = subprocess.run([os.path.join(os.environ["MSR_BIN"], "msr-monitor"), "--fail-under", under], cwd=home,
+                                 capture_output=True, text=True)
+        print(monitor.stdout + monitor.stderr)
+        if monitor.returncode not in (0, 1):
+            raise RuntimeError(f"msr-monitor --fail-under {under} exited {monitor.returncode}: {monitor.stderr.strip()}")
+        return monitor.returncode == 1
+    return False
 
 
 @task
