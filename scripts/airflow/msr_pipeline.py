@@ -11,6 +11,10 @@ another when one of its deps is, or lies in, one of the other's outs (as DVC ord
   classifier exists yet, or, with MSR_RETRAIN_UNDER=X set, `msr-monitor --fail-under X` says the
   recommendations' rolling similarity fell under X; the stages that do not follow feed
   (factorize, monitor) always run.
+- batch scoring of new playlists: each file waiting in data/score (`*.json` slices, `*.jsonl`)
+  is a mapped `score` task, `msr-predict --no-log --format jsonl FILE` into data/scored/NAME.jsonl,
+  the file then moved to data/score/done/; it runs after the stages writing models, on the
+  models in place when retraining was skipped.
 Hourly at minute 20, one run at a time.
 
 Deployment: put this file in Airflow's dags folder and set, for the scheduler and the workers,
@@ -96,6 +100,26 @@ def reason_to_retrain():
 
 
 @task
+def slices():
+    """One scoring command per playlist file waiting in $MSR_HOME/data/score (MSR_SCORE_DIR): its
+    msr-predict answers, one JSON line per playlist, into data/scored/NAME.jsonl (written whole,
+    then renamed), the file then moved to data/score/done/."""
+    home = os.environ["MSR_HOME"]
+    folder = os.environ.get("MSR_SCORE_DIR", os.path.join(home, "data", "score"))
+    names = sorted(n for n in os.listdir(folder) if n.endswith((".json", ".jsonl"))) if os.path.isdir(folder) else []
+    commands = []
+    for name in names:
+        source = os.path.join(folder, name)
+        target = os.path.join(home, "data", "scored", os.path.splitext(name)[0] + ".jsonl")
+        done = os.path.join(folder, "done")
+        commands.append(f'mkdir -p {shlex.quote(os.path.dirname(target))} {shlex.quote(done)} && '
+                        + command("predict", ["--no-log", "--format", "jsonl", source])
+                        + f' > {shlex.quote(target + ".tmp")} && mv {shlex.quote(target + ".tmp")} {shlex.quote(target)}'
+                        + f' && mv {shlex.quote(source)} {shlex.quote(done)}/')
+    return commands
+
+
+@task
 def genres():
     """The genre labels of data/to_rec/genres.txt (one per line, from 0), as cluster's map."""
     with open(os.path.join(os.environ["MSR_HOME"], "data", "to_rec", "genres.txt"), encoding="utf-8") as f:
@@ -123,11 +147,20 @@ with DAG(
             first[name], last[name] = commands, index
         else:
             first[name] = last[name] = BashOperator(task_id=name, bash_command=command(executable, arguments))
-    # After feed, its followers wait for the gate; the other stages are not held by it.
-    gate = ShortCircuitOperator(task_id="reason_to_retrain", python_callable=reason_to_retrain) if "feed" in stages else None
+    # After feed, its followers wait for the gate; the other stages are not held by it. The gate
+    # skips its own followers only: the others follow their trigger rules (scoring runs on the
+    # models in place when no retraining happened).
+    gate = ShortCircuitOperator(task_id="reason_to_retrain", python_callable=reason_to_retrain,
+                                ignore_downstream_trigger_rules=False) if "feed" in stages else None
     if gate:
         last["feed"] >> gate
     for name, (_, _, deps, _) in stages.items():
         for other, (_, _, _, outs) in stages.items():
             if other != name and any(within(dep, out) or within(out, dep) for dep in deps for out in outs):
                 (gate if gate and other == "feed" else last[other]) >> first[name]
+    # Batch scoring of new playlists, one mapped task per file, after the models are (re)built.
+    scores = slices.override(task_id="score_slices", trigger_rule="none_failed")()
+    for name, (executable, _, _, outs) in stages.items():
+        if any(within(out, "models") for out in outs):
+            last[name] >> scores
+    scores >> BashOperator.partial(task_id="score").expand(bash_command=scores)
