@@ -78,6 +78,9 @@ final class FactorizeTests: XCTestCase {
             case "${MODE:-}" in
               fail) echo "factorize_als: Py4JJavaError: boom" >&2; exit 1 ;;
               short) printf '0 0.0 -0.0\n1 1.0 -0.25\n' > "$out" ;;
+              huge) printf '2 2.0 -0.5\n0 0.0 3e38\n1 1.0 -0.25\n' > "$out" ;;
+              nothing) ;;
+              signal) kill -9 $$ ;;
               *) printf '2 2.0 -0.5\n0 0.0 -0.0\n1 1.0 -0.25\n' > "$out" ;;
             esac
             """
@@ -100,9 +103,17 @@ final class FactorizeTests: XCTestCase {
         let failed = try workspace.run("factorize", arguments: spark, environment: ["MODE": "fail"])
         XCTAssertFails(failed, status: 69, "msr-factorize: job.py: the Spark job failed (spark-submit exit 1): "
                        + "factorize_als: Py4JJavaError: boom")
-        let short = try workspace.run("factorize", arguments: spark, environment: ["MODE": "short"])
-        XCTAssertEqual(short.status, 65, short.stderr)
-        XCTAssertTrue(short.stderr.hasSuffix("/track_factors.txt: 2 tracks' factors, expected 3 (every track of the matrix)\n"), short.stderr)
+        XCTAssertFails(try workspace.run("factorize", arguments: spark, environment: ["MODE": "short"]), status: 65,
+                       "msr-factorize: the Spark job's track factors: 2 tracks' factors, expected 3 (every track of the matrix)")
+        XCTAssertFails(try workspace.run("factorize", arguments: spark, environment: ["MODE": "huge"]), status: 65,
+                       "msr-factorize: the Spark job's track factors:2: value 2: expected a finite number within ±1000000")
+        XCTAssertFails(try workspace.run("factorize", arguments: spark, environment: ["MODE": "nothing"]), status: 69,
+                       "msr-factorize: job.py: the Spark job ended without writing the track factors (spark-submit exit 0)")
+        XCTAssertFails(try workspace.run("factorize", arguments: spark, environment: ["MODE": "signal"]), status: 69,
+                       "msr-factorize: job.py: the Spark job failed (spark-submit killed by signal 9): (no output)")
+        XCTAssertFails(try workspace.run("factorize", arguments: ["--engine", "spark", "--spark-submit", "./submit", "--spark-job", "models"]),
+                       status: 66, "msr-factorize: models: the Spark job is not there (--spark-job: scripts/spark/factorize_als.py of "
+                       + "msr's checkout)")
         XCTAssertFails(try workspace.run("factorize", arguments: ["--engine", "spark", "--spark-submit", "./no-such", "--spark-job", "job.py"]),
                        status: 69, "msr-factorize: ./no-such: spark-submit not found (install pyspark 4.3: scripts/venv makes "
                        + ".venv-spark with `MSR_VENV=.venv-spark scripts/venv pyspark numpy`; or set SPARK_SUBMIT or --spark-submit)")

@@ -21,6 +21,7 @@ fails its task with msr-predict's message and the file it came from; the job fai
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -43,7 +44,8 @@ def input_files(spark, pattern):
         listed = fs.listStatus(status.getPath()) if status.isDirectory() else [status]
         for entry in listed:
             name = entry.getPath().getName()
-            if entry.isFile() and not name.startswith((".", "_")):
+            # Playlist files only: a folder's other files (an earlier OUTPUT's part files) are not.
+            if entry.isFile() and not name.startswith((".", "_")) and name.endswith((".json",) + LINES):
                 files.append(entry.getPath().toString())
     if not files:
         raise SystemExit(f"score-playlists: {pattern}: no playlist files there (expected *.json slices or *.jsonl)")
@@ -57,22 +59,32 @@ def document_lines(pair):
         document = json.loads(text)
     except ValueError as error:
         raise RuntimeError(f"score-playlists: {path}: not JSON ({error})") from None
+    except RecursionError:
+        raise RuntimeError(f"score-playlists: {path}: not JSON msr-predict reads (nested too deep)") from None
     playlists = document.get("playlists") if isinstance(document, dict) else None
     if isinstance(playlists, list):
         return [json.dumps(p, ensure_ascii=False, separators=(",", ":")) for p in playlists]
     return [json.dumps(document, ensure_ascii=False, separators=(",", ":"))]
 
 
-def scorer(options, source):
-    """A partition's lines through one msr-predict in the unpacked bundle."""
-    def score(lines):
+def scorer(options, source, numbered, counter):
+    """A partition's lines through one msr-predict in the unpacked bundle. Its records are
+    (line, index): a JSON Lines file's line and its 0-based line number (`numbered`), or a
+    document's playlist and its index in `playlists`; msr-predict's `stdin:N` in a message
+    becomes the file's line or the playlist's path."""
+    def score(records):
         # An empty partition (a small file's second split, a slice without playlists) has no
         # playlist to score: msr-predict would refuse its empty stdin.
-        lines = iter(lines)
-        first = next(lines, None)
+        records = iter(records)
+        first = next(records, None)
         if first is None:
             return
-        lines = itertools.chain([first], lines)
+        start = first[1]
+        lines = (line for line, _ in itertools.chain([first], records))
+
+        def place(n):
+            """The n-th (1-based) line of this partition's stdin, in the file."""
+            return f"line {start + n}:" if numbered else f"playlists[{start + n - 1}]:"
         home = SparkFiles.get(BUNDLE)
         if not os.path.isdir(home):
             home = os.path.abspath(BUNDLE)  # YARN and Kubernetes unpack archives into the working folder
@@ -80,11 +92,13 @@ def scorer(options, source):
         process = subprocess.Popen(command, cwd=home, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE)
         errors = []
+        fed = [0]
         # stdin is fed from a thread while stdout is read here: neither pipe can fill up and stall.
         def feed():
             try:
                 for line in lines:
                     process.stdin.write(line.encode("utf-8") + b"\n")
+                    fed[0] += 1
             except BrokenPipeError:
                 pass  # msr-predict stopped: its exit status and message say why
             except BaseException as error:  # noqa: BLE001 - handed to the task below
@@ -100,6 +114,7 @@ def scorer(options, source):
         reader = threading.Thread(target=lambda: drain.append(process.stderr.read()), daemon=True)
         reader.start()
         for line in process.stdout:
+            counter.add(1)
             yield line.decode("utf-8").rstrip("\n")
         status = process.wait()
         writer.join()
@@ -108,8 +123,10 @@ def scorer(options, source):
             raise errors[0]
         if status != 0:
             message = (drain[0] if drain else b"").decode("utf-8", "replace").strip().splitlines()
-            raise RuntimeError(f"score-playlists: {source}: msr-predict exited {status}: "
-                               + (message[-1] if message else "(no message)"))
+            line = re.sub(r"^msr-predict: stdin:(\d+):", lambda m: place(int(m.group(1))), message[-1]) if message else "(no message)"
+            # One line is read as one document: msr-predict names no line then.
+            line = re.sub(r"^msr-predict: stdin: ", place(1) + " " if fed[0] == 1 else "", line)
+            raise RuntimeError(f"score-playlists: {source}: {line}")
     return score
 
 
@@ -119,14 +136,20 @@ def main(argv):
     source, output, options = argv[1], argv[2], argv[3:]
     spark = SparkSession.builder.appName("msr-score-playlists").getOrCreate()
     sc = spark.sparkContext
+    counter = sc.accumulator(0)
     parts = []
     for path in input_files(spark, source):
         if path.endswith(LINES):
-            lines = sc.textFile(path)
+            records = sc.textFile(path).zipWithIndex()
         else:
-            lines = sc.wholeTextFiles(path).flatMap(document_lines)
-        parts.append(lines.mapPartitions(scorer(options, path)))
+            records = sc.wholeTextFiles(path).flatMap(lambda pair: [(line, i) for i, line in enumerate(document_lines(pair))])
+        parts.append(records.mapPartitions(scorer(options, path, path.endswith(LINES), counter)))
     sc.union(parts).saveAsTextFile(output)
+    if counter.value == 0:
+        # As msr-predict refuses an input without a playlist; nothing is left behind.
+        target = spark.sparkContext._jvm.org.apache.hadoop.fs.Path(output)
+        target.getFileSystem(sc._jsc.hadoopConfiguration()).delete(target, True)
+        raise SystemExit(f"score-playlists: {source}: no playlist in it")
     spark.stop()
 
 

@@ -32,7 +32,7 @@ public struct SparkALS: Sendable {
 
     /// The track factors of `matrix` (`trackCount x params.factors`, packed).
     public func fit(_ matrix: InteractionMatrix, params: FactorizeParams) throws -> [Float] {
-        guard FileManager.default.isReadableFile(atPath: job) else {
+        guard Self.isRegularFile(job), FileManager.default.isReadableFile(atPath: job) else {
             throw MSRError(.missingInput, "\(job): the Spark job is not there (--spark-job: scripts/spark/factorize_als.py of "
                            + "msr's checkout)")
         }
@@ -75,21 +75,67 @@ public struct SparkALS: Sendable {
         } catch {
             throw MSRError(.unavailable, "\(executable): cannot run spark-submit (\(error.localizedDescription))")
         }
+        // SIGINT and SIGTERM (a user's ^C, an orchestrator's stop) go to spark-submit too: no
+        // Spark job outlives msr-factorize, and the scratch folder is removed.
+        let stop = StopSignal()
+        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                stop.number = number
+                kill(process.processIdentifier, number)
+            }
+            source.resume()
+            return source
+        }
         process.waitUntilExit()
+        for (source, number) in zip(sources, [SIGINT, SIGTERM]) {
+            source.cancel()
+            signal(number, SIG_DFL)
+        }
         try? output.close()
+        if let number = stop.number {
+            throw MSRError(.io, "stopped by signal \(number): the Spark job was stopped, nothing written")
+        }
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            throw MSRError(.unavailable, "\(job): the Spark job failed (spark-submit exit \(process.terminationStatus)): "
-                           + Self.lastMessage(log))
+            let how = process.terminationReason == .exit ? "exit \(process.terminationStatus)" : "killed by signal \(process.terminationStatus)"
+            throw MSRError(.unavailable, "\(job): the Spark job failed (spark-submit \(how)): " + Self.lastMessage(log))
+        }
+        guard Self.isRegularFile(out) else {
+            throw MSRError(.unavailable, "\(job): the Spark job ended without writing the track factors (spark-submit exit 0)")
         }
         return try Self.readFactors(out, tracks: matrix.trackCount, factors: params.factors)
     }
 
-    /// `name` as a runnable path: itself when it holds a slash, else its first match on PATH.
+    /// `name` as a runnable path: itself when it holds a slash, else its first match on PATH; a
+    /// regular executable file either way.
     static func resolve(_ name: String) -> String? {
-        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        func runnable(_ path: String) -> Bool { isRegularFile(path) && FileManager.default.isExecutableFile(atPath: path) }
+        guard !name.isEmpty else { return nil }
+        if name.contains("/") { return runnable(name) ? name : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first(where: runnable)
     }
+
+    /// Whether `path` is a regular file (after symbolic links).
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// The signal that stopped a run, set from the signal handler's queue.
+    final class StopSignal: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Int32?
+        var number: Int32? {
+            get { lock.withLock { value } }
+            set { lock.withLock { value = newValue } }
+        }
+    }
+
+    /// The largest factor magnitude taken from Spark: ALS factors of a 0/1 or BM25 matrix are far
+    /// smaller, and beyond it the dot products of 1,024 factors could overflow Float32.
+    static let largestFactor: Float = 1e6
 
     /// The matrix as `playlist,track,value` lines (values 1 as `1`, others in their shortest form).
     static func pairsCSV(_ rows: SparseRows) -> [UInt8] {
@@ -122,6 +168,8 @@ public struct SparkALS: Sendable {
     /// The job's factors file: one line per track, `index v1 ... vk`, every track once.
     static func readFactors(_ path: String, tracks: Int, factors: Int) throws -> [Float] {
         let text = String(decoding: try FileBytes.read(path, what: "Spark's track factors"), as: UTF8.self)
+        // Named by what it is: the scratch file is gone when the message is read.
+        let path = "the Spark job's track factors"
         var values = [Float](repeating: 0, count: tracks * factors)
         var seen = [Bool](repeating: false, count: tracks)
         var lines = 0
@@ -132,8 +180,9 @@ public struct SparkALS: Sendable {
                                        + "and \(factors) values")
             }
             for j in 0..<factors {
-                guard let value = Float(fields[j + 1]), value.isFinite else {
-                    throw MSRError.badData(file: path, line: number + 1, "value \(j + 1): expected a finite number")
+                guard let value = Float(fields[j + 1]), value.isFinite, abs(value) <= largestFactor else {
+                    throw MSRError.badData(file: path, line: number + 1, "value \(j + 1): expected a finite number within "
+                                           + "±\(Int(largestFactor))")
                 }
                 values[track * factors + j] = value
             }
@@ -146,12 +195,16 @@ public struct SparkALS: Sendable {
         return values
     }
 
-    /// The job's own line (`factorize_als: ...`), else the log's last line.
+    /// The job's own line (`factorize_als: ...`), else the first exception Spark names (`...
+    /// SparkException: Master must ...`), else the log's last line.
     static func lastMessage(_ log: String) -> String {
         let lines = String(decoding: (try? FileBytes.read(log, what: "log")) ?? [], as: UTF8.self).split(separator: "\n")
         if let own = lines.last(where: { $0.contains("factorize_als: ") }) {
             return String(own[own.range(of: "factorize_als: ")!.lowerBound...])
         }
-        return lines.last.map(String.init) ?? "(no output)"
+        if let cause = lines.first(where: { $0.contains("Exception: ") || $0.contains("Error: ") }) {
+            return cause.trimmingCharacters(in: .whitespaces)
+        }
+        return lines.last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "(no output)"
     }
 }
