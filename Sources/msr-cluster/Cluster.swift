@@ -12,7 +12,7 @@ struct Cluster: StageCommand {
     @OptionGroup var stage: StageOptions
     @OptionGroup var tracking: TrackingOptions
 
-    @Option(help: "Fit only this genre's mixture and scores (its label: its line in genres.txt, from 0); the song index is left as it is.")
+    @Option(parsing: .unconditional, help: "Fit only this genre's mixture and scores (its label: its line in genres.txt, from 0); the song index is left as it is.")
     var genre: Int?
 
     @Flag(help: "Write only the song index, from the mixtures already fitted (after --genre N for every genre).")

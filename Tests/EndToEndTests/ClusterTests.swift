@@ -88,6 +88,9 @@ final class ClusterTests: XCTestCase {
         XCTAssertFails(try workspace.run("cluster", "--genre", "10"), status: 65,
                        "msr-cluster: data/to_rec/genres.txt: --genre 10: expected a genre label in [0, 9] (this file lists 10 "
                        + "genres, one per line)")
+        XCTAssertFails(try workspace.run("cluster", "--genre", "-1"), status: 65,
+                       "msr-cluster: data/to_rec/genres.txt: --genre -1: expected a genre label in [0, 9] (this file lists 10 "
+                       + "genres, one per line)")
         XCTAssertEqual(try workspace.run("cluster", "--genre", "1", "--index-only").status, 64)
         // A mixture under another genre's label is refused, and the index kept.
         try FileManager.default.removeItem(atPath: "\(workspace.path)/models/mixtures/mixture_2.json")
