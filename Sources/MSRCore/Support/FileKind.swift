@@ -1,6 +1,6 @@
 import Foundation
 
-/// What sits at a path, in words for messages ("is a directory").
+/// What sits at a path: in words for messages ("is a directory"), or whether it is a regular file.
 enum FileKind {
     /// "a directory", "a character device", ... for `info.st_mode`.
     static func describe(_ info: stat) -> String {
@@ -14,5 +14,11 @@ enum FileKind {
         case S_IFLNK: return "a symbolic link"
         default: return "not a regular file"
         }
+    }
+
+    /// Whether `path` is a regular file (after symbolic links).
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 }

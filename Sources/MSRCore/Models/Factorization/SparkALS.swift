@@ -32,7 +32,7 @@ public struct SparkALS: Sendable {
 
     /// The track factors of `matrix` (`trackCount x params.factors`, packed).
     public func fit(_ matrix: InteractionMatrix, params: FactorizeParams) throws -> [Float] {
-        guard Self.isRegularFile(job), FileManager.default.isReadableFile(atPath: job) else {
+        guard FileKind.isRegularFile(job), FileManager.default.isReadableFile(atPath: job) else {
             throw MSRError(.missingInput, "\(job): the Spark job is not there (--spark-job: scripts/spark/factorize_als.py of "
                            + "msr's checkout)")
         }
@@ -99,9 +99,9 @@ public struct SparkALS: Sendable {
         }
         guard process.terminationReason == .exit, process.terminationStatus == 0 else {
             let how = process.terminationReason == .exit ? "exit \(process.terminationStatus)" : "killed by signal \(process.terminationStatus)"
-            throw MSRError(.unavailable, "\(job): the Spark job failed (spark-submit \(how)): " + Self.lastMessage(log))
+            throw MSRError(.unavailable, "\(job): the Spark job failed (spark-submit \(how)): " + Self.cause(inLog: log))
         }
-        guard Self.isRegularFile(out) else {
+        guard FileKind.isRegularFile(out) else {
             throw MSRError(.unavailable, "\(job): the Spark job ended without writing the track factors (spark-submit exit 0)")
         }
         return try Self.readFactors(out, tracks: matrix.trackCount, factors: params.factors)
@@ -110,17 +110,11 @@ public struct SparkALS: Sendable {
     /// `name` as a runnable path: itself when it holds a slash, else its first match on PATH; a
     /// regular executable file either way.
     static func resolve(_ name: String) -> String? {
-        func runnable(_ path: String) -> Bool { isRegularFile(path) && FileManager.default.isExecutableFile(atPath: path) }
+        func runnable(_ path: String) -> Bool { FileKind.isRegularFile(path) && FileManager.default.isExecutableFile(atPath: path) }
         guard !name.isEmpty else { return nil }
         if name.contains("/") { return runnable(name) ? name : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         return path.split(separator: ":").map { "\($0)/\(name)" }.first(where: runnable)
-    }
-
-    /// Whether `path` is a regular file (after symbolic links).
-    static func isRegularFile(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
     }
 
     /// The signal that stopped a run, set from the signal handler's queue.
@@ -139,30 +133,17 @@ public struct SparkALS: Sendable {
 
     /// The matrix as `playlist,track,value` lines (values 1 as `1`, others in their shortest form).
     static func pairsCSV(_ rows: SparseRows) -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(rows.entryCount * 14)
-        var digits = [UInt8](repeating: 0, count: 20)
-        func append(_ value: Int) {
-            var count = 0, rest = value
-            repeat {
-                digits[count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(digits[i]) }
-        }
+        var writer = CSVWriter(reservingCapacity: rows.entryCount * 14)
         for u in 0..<rows.rowCount {
             for k in rows.range(u) {
-                append(u)
-                bytes.append(UInt8(ascii: ","))
-                append(Int(rows.columns[k]))
-                bytes.append(UInt8(ascii: ","))
+                writer.integer(u)
+                writer.integer(Int(rows.columns[k]))
                 let value = rows.values[k]
-                if value == 1 { bytes.append(UInt8(ascii: "1")) } else { bytes += Array(value.description.utf8) }
-                bytes.append(UInt8(ascii: "\n"))
+                if value == 1 { writer.integer(1) } else { writer.number(Double(value)) }
+                writer.endRow()
             }
         }
-        return bytes
+        return writer.bytes
     }
 
     /// The job's factors file: one line per track, `index v1 ... vk`, every track once.
@@ -197,7 +178,7 @@ public struct SparkALS: Sendable {
 
     /// The job's own line (`factorize_als: ...`), else the first exception Spark names (`...
     /// SparkException: Master must ...`), else the log's last line.
-    static func lastMessage(_ log: String) -> String {
+    static func cause(inLog log: String) -> String {
         let lines = String(decoding: (try? FileBytes.read(log, what: "log")) ?? [], as: UTF8.self).split(separator: "\n")
         if let own = lines.last(where: { $0.contains("factorize_als: ") }) {
             return String(own[own.range(of: "factorize_als: ")!.lowerBound...])

@@ -92,9 +92,8 @@ public enum FactorizeStage {
         let skipped = playlists.firstSkipped.map {
             "; skipped \(playlists.skippedLines) unreadable log line\(playlists.skippedLines == 1 ? "" : "s") (first: \($0))"
         } ?? ""
-        let losses = spark == nil
-            ? "loss \(String(format: "%.6f", fit.losses.first ?? 0)) -> \(String(format: "%.6f", fit.losses.last ?? 0))"
-            : "Spark MLlib ALS on \(spark!.master)"
+        let losses = spark.map { "Spark MLlib ALS on \($0.master)" }
+            ?? "loss \(String(format: "%.6f", fit.losses.first ?? 0)) -> \(String(format: "%.6f", fit.losses.last ?? 0))"
         return StageOutput(summary: "\(matrix.playlistCount) playlists (\(sources)), \(matrix.trackCount) tracks, "
             + "\(matrix.pairCount) pairs; \(params.factors) factors, \(params.iterations) iterations (\(spark == nil ? params.solver.rawValue : "spark")"
             + "\(params.bm25 ? ", bm25" : "")), \(losses) in \(String(format: "%.2f", seconds)) s\(skipped) -> "
