@@ -30,7 +30,7 @@ final class ClusterTests: XCTestCase {
         XCTAssertEqual(index.count, 10_674)
         XCTAssertEqual(Set(index.uris.strings).count, 10_674)
         XCTAssertEqual(index.genres, workspace.read("data/to_rec/genres.txt")?.split(separator: "\n").map(String.init))
-        XCTAssertEqual(index.labels, index.labels.sorted())
+        XCTAssertEqual(Array(index.labels), index.labels.sorted())
         XCTAssertEqual(Set(index.components), [0, 1, 2])
         let rockFile = try XCTUnwrap(workspace.read("data/to_rec/to_rec_9.csv")).split(separator: "\n").dropFirst()
         let rockRows = (0..<index.count).filter { index.labels[$0] == 9 }
@@ -40,7 +40,7 @@ final class ClusterTests: XCTestCase {
         let raw = rockFile.prefix(5).map { $0.split(separator: ",").dropFirst(2).map { Double($0)! } }
         var columns = (0..<9).map { j in raw.map { $0[j] } }
         XCTAssertEqual(Array(index.probabilities[(rockRows[0] * 10)..<(rockRows[0] * 10 + 50)]),
-                       classifier.predictProbabilities(FeatureMatrix(consuming: &columns)))
+                       classifier.predictProbabilities(FeatureMatrix(consuming: &columns)).map(Float.init), "stored as Float32")
 
         let first = workspace.bytes("models/mixtures/mixture_7.json")
         let firstIndex = workspace.bytes("models/catalog.msrix")

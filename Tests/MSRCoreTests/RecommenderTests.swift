@@ -64,7 +64,7 @@ final class RecommenderTests: XCTestCase {
     }
 
     func testRecordingsGroupExactPoints() {
-        let recordings = Recordings(points: Self.points.flatMap { $0 } + [-0.0, 0, 0, -0.0], dimension: 2, count: 12)
+        let recordings = Recordings(points: Self.points.flatMap { $0 }.map(Float.init) + [-0.0, 0, 0, -0.0], dimension: 2, count: 12)
         XCTAssertEqual(recordings.first, [0, 1, 2, 2, 2, 5, 6, 7, 7, 9, 0, 0])
         XCTAssertEqual(recordings.shared, [true, false, true, true, true, false, false, true, true, false, true, true])
     }

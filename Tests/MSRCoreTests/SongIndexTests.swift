@@ -6,6 +6,20 @@ final class SongIndexTests: XCTestCase {
     let index = SongIndex(genres: ["pop", "rock"], featureNames: ["tempo", "energy"], uris: TextColumn(["a", "bb", "ccc"]),
                           labels: [0, 0, 1], components: [1, 0, 0], points: [0, 0, -1, -1, 1, 1], probabilities: [0.75, 0.25, 0.5, 0.5, 0.125, 0.875])
 
+    /// The bytes of little-endian values.
+    func le<T: FixedWidthInteger>(_ values: T...) -> [UInt8] {
+        values.flatMap { value in withUnsafeBytes(of: value.littleEndian) { Array($0) } }
+    }
+
+    /// `bytes` with the one occurrence of `pattern` replaced (the test fails when there is not exactly one).
+    func patched(_ bytes: [UInt8], _ pattern: [UInt8], _ replacement: [UInt8], file: StaticString = #filePath, line: UInt = #line) -> [UInt8] {
+        let starts = (0...(bytes.count - pattern.count)).filter { bytes[$0..<($0 + pattern.count)].elementsEqual(pattern) }
+        XCTAssertEqual(starts.count, 1, "occurrences of the pattern", file: file, line: line)
+        var bytes = bytes
+        if let start = starts.first { bytes.replaceSubrange(start..<(start + pattern.count), with: replacement) }
+        return bytes
+    }
+
     func testRoundTripsByteForByte() throws {
         try withTemporaryFolder { folder in
             try index.write(to: "\(folder)/catalog.msrix")
@@ -13,15 +27,52 @@ final class SongIndexTests: XCTestCase {
             XCTAssertEqual(loaded, index)
             XCTAssertEqual(loaded.uris[1], "bb")
             XCTAssertEqual(loaded.encoded(), index.encoded())
+            XCTAssertEqual(Array(loaded.labels), [0, 0, 1])
+            XCTAssertEqual(Array(loaded.components), [1, 0, 0])
+            XCTAssertEqual(Array(loaded.points), [0, 0, -1, -1, 1, 1])
+            XCTAssertEqual(Array(loaded.probabilities), [0.75, 0.25, 0.5, 0.5, 0.125, 0.875])
+            XCTAssertEqual(loaded.point(2), [1, 1])
+            XCTAssertEqual(["a", "bb", "ccc", "b", "", "cc"].map { loaded.row(of: $0) }, [0, 1, 2, nil, nil, nil])
         }
     }
 
+    /// The lookup table finds every one of many songs at its row, a uri it does not hold
+    /// nowhere, and a repeated uri at its first row.
+    func testLookupFindsEachSongAtItsRow() {
+        var generator = SplitMix64(seed: 7)
+        let uris = (0..<20_000).map { _ in String(generator.next() % 1_000_000_000) } + ["repeated", "x", "repeated"]
+        let n = uris.count
+        let index = SongIndex(genres: ["g"], featureNames: ["f"], uris: TextColumn(uris), labels: [Int32](repeating: 0, count: n),
+                              components: [Int32](repeating: 0, count: n), points: (0..<n).map(Double.init),
+                              probabilities: [Double](repeating: 1, count: n))
+        let firstRow = Dictionary(uris.enumerated().map { ($1, $0) }, uniquingKeysWith: min)
+        XCTAssertTrue(uris.allSatisfy { index.row(of: $0) == firstRow[$0] })
+        XCTAssertEqual(index.row(of: "repeated"), n - 3)
+        XCTAssertNil(index.row(of: "1000000001"))
+        XCTAssertNil(index.row(of: "not there"))
+    }
+
+    /// A genre's rows are its own range when the rows are genre by genre (a genre may have
+    /// none), all rows otherwise.
+    func testGenreRows() {
+        func index(_ labels: [Int32]) -> SongIndex {
+            SongIndex(genres: ["a", "b", "c", "d"], featureNames: ["f"], uris: TextColumn(labels.indices.map(String.init)), labels: labels,
+                      components: labels.map { _ in 0 }, points: labels.map { _ in 0 }, probabilities: labels.flatMap { _ in [1, 0, 0, 0] })
+        }
+        let sorted = index([0, 0, 2, 2, 2])
+        XCTAssertEqual((0..<4).map { sorted.rows(ofGenre: Int32($0)) }, [0..<2, 2..<2, 2..<5, 5..<5])
+        let unsorted = index([0, 2, 0])
+        XCTAssertEqual((0..<4).map { unsorted.rows(ofGenre: Int32($0)) }, [0..<3, 0..<3, 0..<3, 0..<3])
+    }
+
     func testRoundTripsDescriptiveTextAndGivesEachSongItsDetails() throws {
-        var named = index
-        named.uris = TextColumn(["5E30LdtzQTGqRvNd7l6kG5", "not-spotify", "09gysnJpfQ3ublBmJDfcEC"])
-        named.descriptive = [DescriptiveColumn(name: "track_name", values: TextColumn([#"Say "Hi", Jo"#, "", "Né"])),
-                             DescriptiveColumn(name: "artists", values: TextColumn(["Smith, Jo", "X", ""])),
-                             DescriptiveColumn(name: "album_name", values: TextColumn(["Best of", "", ""]))]
+        let named = SongIndex(genres: index.genres, featureNames: index.featureNames,
+                              uris: TextColumn(["5E30LdtzQTGqRvNd7l6kG5", "not-spotify", "09gysnJpfQ3ublBmJDfcEC"]),
+                              labels: [0, 0, 1], components: [1, 0, 0], points: [0, 0, -1, -1, 1, 1],
+                              probabilities: [0.75, 0.25, 0.5, 0.5, 0.125, 0.875],
+                              descriptive: [DescriptiveColumn(name: "track_name", values: TextColumn([#"Say "Hi", Jo"#, "", "Né"])),
+                                            DescriptiveColumn(name: "artists", values: TextColumn(["Smith, Jo", "X", ""])),
+                                            DescriptiveColumn(name: "album_name", values: TextColumn(["Best of", "", ""]))])
         try withTemporaryFolder { folder in
             try named.write(to: "\(folder)/catalog.msrix")
             let loaded = try SongIndex.read("\(folder)/catalog.msrix")
@@ -34,21 +85,25 @@ final class SongIndexTests: XCTestCase {
             XCTAssertEqual(loaded.details(0).title, #"Say "Hi", Jo — Smith, Jo"#)
             XCTAssertEqual(index.details(1), SongDetails(url: nil), "an index without names")
 
-            var damaged = named
-            damaged.descriptive[1].values = TextColumn(bytes: Array("SmithX".utf8), ends: [5, 6, 9])
-            try Data(damaged.encoded()).write(to: URL(fileURLWithPath: "\(folder)/catalog.msrix"))
-            XCTAssertEqual(errorMessage { _ = try SongIndex.read("\(folder)/catalog.msrix") },
-                           "\(folder)/catalog.msrix: descriptive column 'artists': a song's text points outside the index: a damaged index")
+            // The artists' ends (9, 10, 10) damaged: the last past the column's 10 bytes, going
+            // back, negative. A damaged value is unknown; the others are read as they are.
+            for (ends, artists) in [(le(Int64(9), 10, 11), ["Smith, Jo", "X", nil]), (le(Int64(10), 9, 10), ["Smith, JoX", nil, "X"]),
+                                    (le(Int64(-1), 10, 10), [nil, nil, nil])] {
+                try Data(patched(named.encoded(), le(Int64(9), 10, 10), ends)).write(to: URL(fileURLWithPath: "\(folder)/catalog.msrix"))
+                let damaged = try SongIndex.read("\(folder)/catalog.msrix")
+                XCTAssertEqual((0..<3).map { damaged.details($0).artists }, artists)
+                XCTAssertEqual(damaged.details(0).album, "Best of")
+            }
         }
     }
 
-    func testRefusesAVersion1Index() throws {
+    func testRefusesAVersion2Index() throws {
         try withTemporaryFolder { folder in
             var bytes = index.encoded()
-            bytes[8] = 1
+            bytes[8] = 2
             try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/catalog.msrix"))
             XCTAssertEqual(errorMessage { _ = try SongIndex.read("\(folder)/catalog.msrix") },
-                           "\(folder)/catalog.msrix: song index version 1; this msr reads version 2 (run msr-cluster again)")
+                           "\(folder)/catalog.msrix: song index version 2; this msr reads version 3 (run msr-cluster again)")
         }
     }
 
@@ -61,11 +116,41 @@ final class SongIndexTests: XCTestCase {
                            "\(path): not an msr song index (expected the MSRSONG1 header)")
             try Data(index.encoded().dropLast(8)).write(to: URL(fileURLWithPath: path))
             XCTAssertTrue(errorMessage { _ = try SongIndex.read(path) }.hasPrefix("\(path): truncated at byte "))
-            var badLabel = index
-            badLabel.labels[2] = 2
-            try Data(badLabel.encoded()).write(to: URL(fileURLWithPath: path))
+            try Data(index.encoded() + [UInt8](repeating: 0, count: 8)).write(to: URL(fileURLWithPath: path))
             XCTAssertEqual(errorMessage { _ = try SongIndex.read(path) },
-                           "\(path): a song's genre, component or uri points outside the index: a damaged index")
+                           "\(path): unexpected bytes after the descriptive columns: a damaged index")
+
+            let outside = "\(path): a song's genre, component or uri points outside the index: a damaged index"
+            // Labels (0, 0, 1), 4 bytes of padding, components (1, 0, 0) then recordings (0, 1, 2).
+            let sections = le(Int32(0), 0, 1, 0, 1, 0, 0, 0, 0, 1, 2)
+            for (what, replacement) in [("a third genre", le(Int32(0), 0, 2, 0, 1, 0, 0, 0, 0, 1, 2)),
+                                        ("a negative genre", le(Int32(-1), 0, 1, 0, 1, 0, 0, 0, 0, 1, 2)),
+                                        ("a negative component", le(Int32(0), 0, 1, 0, 1, -1, 0, 0, 0, 1, 2))] {
+                try Data(patched(index.encoded(), sections, replacement)).write(to: URL(fileURLWithPath: path))
+                XCTAssertEqual(errorMessage { _ = try SongIndex.read(path) }, outside, what)
+            }
+            // The uri offsets: going back.
+            try Data(patched(index.encoded(), le(Int64(1), 3, 6), le(Int64(4), 3, 6))).write(to: URL(fileURLWithPath: path))
+            XCTAssertEqual(errorMessage { _ = try SongIndex.read(path) }, outside, "uri offsets going back")
+            // Recordings are only compared: a recording after its row reads.
+            try Data(patched(index.encoded(), sections, le(Int32(0), 0, 1, 0, 1, 0, 0, 0, 2, 1, 2))).write(to: URL(fileURLWithPath: path))
+            XCTAssertEqual(try SongIndex.read(path).count, 3)
+            // Lookup slots are checked as they are probed: a full table (no empty slot) or a row
+            // past the songs ends the search, never a trap or an endless probe.
+            // Labels at L, components at L + 16, recordings at L + 32, shared at L + 48, the 16 slots at L + 56.
+            let labels = try XCTUnwrap((0..<(index.encoded().count - 44)).first { index.encoded()[$0..<($0 + 44)].elementsEqual(sections) })
+            XCTAssertEqual(index.encoded()[(labels + 56)..<(labels + 120)].filter { $0 == 0xFF }.count, 13 * 4, "13 empty slots")
+            for fill in [{ (slot: Int) in Int32(slot % 3) }, { _ in Int32(7) }] {
+                var bytes = index.encoded()
+                for slot in 0..<16 { bytes.replaceSubrange((labels + 56 + 4 * slot)..<(labels + 60 + 4 * slot), with: le(fill(slot))) }
+                try Data(bytes).write(to: URL(fileURLWithPath: path))
+                let damaged = try SongIndex.read(path)
+                XCTAssertNil(damaged.row(of: "zz"))
+                XCTAssertEqual(["a", "bb", "ccc"].map { damaged.row(of: $0) }, fill(0) == 7 ? [nil, nil, nil] : [0, 1, 2])
+            }
+            // Its slot count must be a power of two above the songs.
+            try Data(patched(index.encoded(), le(UInt32(16), 0), le(UInt32(3), 0))).write(to: URL(fileURLWithPath: path))
+            XCTAssertEqual(errorMessage { _ = try SongIndex.read(path) }, "\(path): 3 lookup slots for 3 songs: a damaged index")
         }
     }
 }

@@ -2,7 +2,11 @@
 fitted to the real tracks: each genre keeps its share, mean and covariance; key is rounded and
 clipped to 0..11, the [0, 1] features clipped to [0, 1].
 
-usage: make_gaussian_songs.py REAL_CSV ROWS OUT_CSV
+With GENRES above the real genres' count (114: the full Kaggle catalogue's), genre g beyond the
+real ones is real genre g mod 10 (in sorted order) with its mean shifted by a normal offset of
+0.5 of each feature's spread, and every genre has the same share.
+
+usage: make_gaussian_songs.py REAL_CSV ROWS OUT_CSV [GENRES]
 """
 import sys
 
@@ -10,16 +14,24 @@ import numpy as np
 import pandas as pd
 
 real_csv, rows, out = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+genre_count = int(sys.argv[4]) if len(sys.argv) > 4 else 0
 features = ["key", "acousticness", "danceability", "energy", "instrumentalness", "loudness", "speechiness",
             "valence", "tempo"]
 real = pd.read_csv(real_csv)
 rng = np.random.default_rng(42)
 parts = []
 shares = real["track_genre"].value_counts(normalize=True).sort_index()
-for genre, share in shares.items():
-    group = real[real["track_genre"] == genre][features].to_numpy()
-    n = int(round(rows * share))
-    values = rng.multivariate_normal(group.mean(axis=0), np.cov(group, rowvar=False), n)
+real_genres = list(shares.index)
+spread = real[features].std().to_numpy()
+genres = [(genre, genre, np.zeros(len(features))) for genre in real_genres]
+if genre_count > len(real_genres):
+    genres += [(f"genre-{k:03d}", real_genres[k % len(real_genres)], rng.normal(0, 0.5, len(features)) * spread)
+               for k in range(genre_count - len(real_genres))]
+    shares = {genre: 1 / len(genres) for genre, _, _ in genres}
+for genre, base, offset in genres:
+    group = real[real["track_genre"] == base][features].to_numpy()
+    n = int(round(rows * shares[genre]))
+    values = rng.multivariate_normal(group.mean(axis=0) + offset, np.cov(group, rowvar=False), n)
     frame = pd.DataFrame(values, columns=features)
     frame["key"] = frame["key"].round().clip(0, 11).astype(int)
     for name in ["acousticness", "danceability", "energy", "instrumentalness", "speechiness", "valence"]:

@@ -9,6 +9,10 @@ public struct BinaryWriter {
 
     public init() {}
 
+    /// Makes room for `count` more bytes at once (a large file grown by doubling holds up to
+    /// twice its size while it is copied).
+    public mutating func reserve(_ count: Int) { bytes.reserveCapacity(bytes.count + count) }
+
     public mutating func raw(_ data: [UInt8]) { bytes += data }
 
     public mutating func uint32(_ value: UInt32) {
@@ -34,6 +38,12 @@ public struct BinaryWriter {
     /// Appends the array's memory: plain structs of numbers with no padding.
     public mutating func records<T: BitwiseCopyable>(_ values: [T]) {
         values.withUnsafeBytes { bytes += $0 }
+    }
+
+    /// Appends zero bytes up to the next multiple of `alignment`: values that follow can be read
+    /// in place from a mapped file.
+    public mutating func pad(to alignment: Int) {
+        bytes += repeatElement(0, count: (alignment - bytes.count % alignment) % alignment)
     }
 }
 
@@ -115,6 +125,19 @@ public struct BinaryReader {
             UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + size)]))
             initialized = count
         }
+    }
+
+    /// Skips the padding `BinaryWriter.pad(to:)` wrote.
+    public mutating func align(_ alignment: Int) throws {
+        _ = try take((alignment - offset % alignment) % alignment)
+    }
+
+    /// Skips `count` values of `T` (after aligning to `T`'s alignment) and returns where they
+    /// start: for values read in place (`MappedRegion.values`).
+    public mutating func skip<T: BitwiseCopyable>(_ count: Int, of type: T.Type) throws -> Int {
+        try align(MemoryLayout<T>.alignment)
+        let (size, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.stride)
+        return try take(overflow ? -1 : size)
     }
 
     public var atEnd: Bool { offset == bytes.count }

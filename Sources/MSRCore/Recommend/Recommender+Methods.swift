@@ -52,7 +52,7 @@ extension Recommender {
     /// scores: the lower factor row), each recording once and none of `excluded`'s, among the
     /// rows `eligible` accepts.
     func top(_ scores: [Float], k: Int, excluding excluded: [Int], eligible: (Int) -> Bool) -> [Pick] {
-        let first = recordings.first
+        let first = catalog.recordings
         let done = Set(excluded.map { first[$0] })
         // Two ids of one recording have factors of their own: the better ranked one is kept, so
         // the ranking is taken deeper until k distinct recordings are in it.
@@ -99,7 +99,7 @@ extension Recommender {
     /// first, then the content order), each recording once. A warm song the content ranking also
     /// holds is `both`.
     func join(warm: [Pick], content: [Pick], k: Int, params: HybridParams, coldScore: (Int) -> Float) -> [Pick] {
-        let first = recordings.first
+        let first = catalog.recordings
         let fromContent = Set(content.map { first[$0.row] })
         let warmRecordings = Set(warm.map { first[$0.row] })
         var joined = warm.map { pick in

@@ -22,10 +22,6 @@ public struct Recommender: Sendable {
     public let mixtures: [GaussianMixture]
     public let catalog: SongIndex
     public let scaler: FeatureScaler
-    /// Catalogue rows by uri.
-    let index: ByteStringTable
-    /// Songs that are one recording under several ids: recommended once.
-    let recordings: Recordings
     /// The factorisation the `cf` and `hybrid` methods score with, if loaded.
     public let collaborative: CollaborativeFilter?
     /// Each factor row's song index row, -1 for a track the song base does not hold (never
@@ -87,23 +83,27 @@ public struct Recommender: Sendable {
         }
         let componentCounts = mixtures.map { Int32($0.componentCount) }
         let labels = catalog.labels, components = catalog.components
-        if let row = (0..<catalog.count).first(where: { components[$0] >= componentCounts[Int(labels[$0])] }) {
+        let outside = labels.withUnsafeBufferPointer { labels in
+            components.withUnsafeBufferPointer { components in
+                var first = Int.max
+                for row in (0..<labels.count).reversed() where components[row] >= componentCounts[Int(labels[row])] { first = row }
+                return first
+            }
+        }
+        if outside < catalog.count {
+            let row = outside
             throw MSRError(.badData, "song \(catalog.uris[row]) is in a mixture component its genre does not have: run msr-cluster again")
         }
         self.classifier = classifier
         self.mixtures = mixtures
         self.catalog = catalog
         self.scaler = scaler
-        var index = ByteStringTable(capacity: catalog.count)
-        for i in 0..<catalog.count { index.insert(catalog.uris, i) }
-        self.index = index
-        recordings = Recordings(points: catalog.points, dimension: catalog.dimension, count: catalog.count)
         self.collaborative = collaborative
-        var catalogRows = [Int32](), factorRows = [Int32](repeating: -1, count: catalog.count)
+        var catalogRows = [Int32](), factorRows = [Int32](repeating: -1, count: collaborative == nil ? 0 : catalog.count)
         if let collaborative {
             let model = collaborative.model
             catalogRows = (0..<model.count).map { i in
-                guard let row = index.find(model.uris[i]) else { return -1 }
+                guard let row = catalog.row(of: model.uris[i]) else { return -1 }
                 factorRows[row] = Int32(i)
                 return Int32(row)
             }
@@ -118,7 +118,7 @@ public struct Recommender: Sendable {
     }
 
     /// `cellFactors` of a factorisation.
-    private static func cellMeans(_ collaborative: CollaborativeFilter, catalogRows: [Int32], labels: [Int32], components: [Int32],
+    private static func cellMeans(_ collaborative: CollaborativeFilter, catalogRows: [Int32], labels: MappedValues<Int32>, components: MappedValues<Int32>,
                                   cellStarts: [Int]) -> [Float] {
         let k = collaborative.model.params.factors, factors = collaborative.model.factors
         var sums = [Double](repeating: 0, count: cellStarts.last! * k), counts = [Int](repeating: 0, count: cellStarts.last!)
@@ -132,7 +132,7 @@ public struct Recommender: Sendable {
 
     /// The catalogue row of a track id, if the song base has it.
     public func row(of id: String) -> Int? {
-        index.find(id)
+        catalog.row(of: id)
     }
 
     /// What the content analysis makes of a playlist: its usable tracks, genre and centroid.
@@ -182,7 +182,8 @@ public struct Recommender: Sendable {
     func contentPicks(_ analysis: Analysis, k: Int, excluding excluded: [Int]) -> [Pick] {
         let labels = catalog.labels, components = catalog.components
         let genre = analysis.genre, component = analysis.component
-        return picks(nearest(to: analysis.centroid, k: k, excluding: excluded, pools: 3) { i in
+        let genreRows = catalog.rows(ofGenre: genre), all = 0..<catalog.count
+        return picks(nearest(to: analysis.centroid, k: k, excluding: excluded, pools: 3, scope: { $0 < 2 ? genreRows : all }) { i in
             SongIndex.pool(label: labels[i], component: components[i], genre: genre, playlistComponent: component)
         })
     }
@@ -230,8 +231,8 @@ public struct Recommender: Sendable {
         var next = 0
         for row in rows {
             if let row {
-                for c in 0..<classCount { mean[c] += catalog.probabilities[row * classCount + c] / count }
-                for j in 0..<d { centroid[j] += catalog.points[row * d + j] / count }
+                for c in 0..<classCount { mean[c] += Double(catalog.probabilities[row * classCount + c]) / count }
+                for j in 0..<d { centroid[j] += Double(catalog.points[row * d + j]) / count }
             } else {
                 for c in 0..<classCount { mean[c] += inlineProbabilities[next * classCount + c] / count }
                 for j in 0..<d { centroid[j] += scaler.standardize(inline[next][j], feature: j) / count }
@@ -254,26 +255,31 @@ public struct Recommender: Sendable {
 
     /// The `k` songs nearest to `point` in standardised space, taken pool by pool (`pool(row)`:
     /// 0 first, up to `pools - 1`; others never) while fewer than `k`; ties go to the lower row.
+    /// `scope(p)` holds every row of pool `p` (the rows scanned for it).
     /// A recording is taken once, the first time it ranks, and never when one of `excluded`'s
     /// rows is that recording.
     @inline(__always)
     func nearest(to point: [Double], k wanted: Int, excluding excluded: [Int], pools: Int,
-                 pool: (Int) -> Int) -> [(row: Int, distance: Double)] {
+                 scope: (Int) -> Range<Int> = { _ in 0..<Int.max }, pool: (Int) -> Int) -> [(row: Int, distance: Double)] {
         let d = catalog.dimension, k = Swift.min(wanted, catalog.count)
-        var done = Set(excluded.map { recordings.first[$0] })
+        var done = Set(excluded.map { catalog.recordings[$0] })
         var picks = TopK(k)
         catalog.points.withUnsafeBufferPointer { points in
             point.withUnsafeBufferPointer { point in
-                recordings.first.withUnsafeBufferPointer { first in
-                    recordings.shared.withUnsafeBufferPointer { shared in
+                catalog.recordings.withUnsafeBufferPointer { first in
+                    catalog.shared.withUnsafeBufferPointer { shared in
                         for current in 0..<pools where picks.taken.count < k {
                             var ranked = TopK(k - picks.taken.count)
-                            for i in 0..<catalog.count {
+                            for i in scope(current).clamped(to: 0..<catalog.count) {
                                 guard pool(i) == current, !done.contains(first[i]) else { continue }
-                                let sum = Numerics.squaredDistance(points, i * d, point, 0, dimension: d)
+                                var sum = 0.0
+                                for j in 0..<d {
+                                    let delta = Double(points[i * d + j]) - point[j]
+                                    sum += delta * delta
+                                }
                                 // Another id of a recording already ranked has the same distance
                                 // and ranks after it: skipped (only such rows pay for the scan).
-                                if shared[i] && ranked.taken.contains(where: { first[$0.row] == first[i] }) { continue }
+                                if shared[i] != 0 && ranked.taken.contains(where: { first[$0.row] == first[i] }) { continue }
                                 ranked.offer(row: i, distance: sum.squareRoot())
                             }
                             for pick in ranked.taken { done.insert(first[pick.row]) }
@@ -297,12 +303,15 @@ public struct Recommender: Sendable {
         guard (0..<catalog.count).contains(row) else {
             throw MSRError(.badData, "\(Self.name(playlist)): song index row \(row) is not one of its \(catalog.count) rows")
         }
-        let d = catalog.dimension, labels = catalog.labels, label = labels[row]
-        let point = Array(catalog.points[(row * d)..<((row + 1) * d)])
+        let labels = catalog.labels, label = labels[row]
+        let point = catalog.point(row)
         let depth = method == .hybrid ? Swift.max(k, hybrid.candidates) : k
         // Pool 0 alone: the genre's songs, or every song; the others never rank.
         let content = method == .cf ? []
-            : picks(nearest(to: point, k: depth, excluding: [row], pools: 1) { i in sameGenre && labels[i] != label ? 1 : 0 })
+            : picks(nearest(to: point, k: depth, excluding: [row], pools: 1,
+                            scope: { _ in sameGenre ? catalog.rows(ofGenre: label) : 0..<catalog.count }) { i in
+                sameGenre && labels[i] != label ? 1 : 0
+            })
         let taken = switch method {
         case .content: content
         case .cf: try collaborativeNeighbours(of: row, k: k, sameGenre: sameGenre, playlist: playlist)

@@ -48,7 +48,7 @@ public enum RecommenderEvaluationStage {
             }
             rows.append(row)
         }
-        let draws = try HeldOutPlaylists(rows: rows, labels: catalog.labels, params: params).draws
+        let draws = try HeldOutPlaylists(rows: rows, labels: Array(catalog.labels), params: params).draws
         let reference = ReferenceRecommender(recommender)
         let k = params.k
         let outcomes = Parallel.blocks(draws.count, size: 32) { block in

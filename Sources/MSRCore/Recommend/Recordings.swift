@@ -1,7 +1,7 @@
 /// The song index's recordings: songs with the very same standardised feature row are one
 /// recording under several ids (915 songs of the embedded base repeat another song's features
 /// exactly, and one top-10 once held the same recording six times). A recording is named by its
-/// first row in the index.
+/// first row in the index. Worked out when the index is written (`SongIndex.encode`).
 struct Recordings: Sendable {
     /// Each row's recording: the lowest row with exactly its point.
     let first: [Int32]
@@ -10,7 +10,7 @@ struct Recordings: Sendable {
 
     /// Groups the `count` rows of `points` (row-major, `dimension` values each) by exact point,
     /// through an open-addressing table of row numbers: no allocation per row.
-    init(points: [Double], dimension d: Int, count n: Int) {
+    init(points: [Float], dimension d: Int, count n: Int) {
         var first = [Int32](repeating: 0, count: n)
         var shared = [Bool](repeating: false, count: n)
         var capacity = 16
@@ -23,7 +23,7 @@ struct Recordings: Sendable {
                 for j in 0..<d {
                     let value = points[i * d + j]
                     // -0.0 == 0.0: one bit pattern for both.
-                    hash = (hash ^ (value == 0 ? 0 : value.bitPattern)) &* 0x100_0000_01b3
+                    hash = (hash ^ UInt64(value == 0 ? 0 : value.bitPattern)) &* 0x100_0000_01b3
                     hash ^= hash >> 29
                 }
                 var slot = Int(truncatingIfNeeded: hash) & mask

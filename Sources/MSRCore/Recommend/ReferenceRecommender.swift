@@ -16,8 +16,7 @@ public struct ReferenceRecommender: Sendable {
         let uris = recommender.catalog.uris
         alphabetical = uris.bytes.withUnsafeBufferPointer { bytes in
             (0..<uris.count).sorted { a, b in
-                let ra = uris.range(a), rb = uris.range(b)
-                return bytes[ra].lexicographicallyPrecedes(bytes[rb])
+                bytes[uris.range(a)].lexicographicallyPrecedes(bytes[uris.range(b)])
             }
         }
     }
@@ -30,7 +29,7 @@ public struct ReferenceRecommender: Sendable {
         if let given {
             genre = given
         } else {
-            var columns = (0..<d).map { j in rows.map { catalog.points[$0 * d + j] } }
+            var columns = (0..<d).map { j in rows.map { Double(catalog.points[$0 * d + j]) } }
             let classifier = recommender.classifier!
             let probabilities = classifier.predictProbabilities(FeatureMatrix(consuming: &columns))
             let classCount = classifier.classes.count

@@ -45,8 +45,7 @@ extension SongIndex {
     /// Song `row`'s details.
     public func details(_ row: Int) -> SongDetails {
         func value(_ column: String) -> String? {
-            guard let values = descriptive.first(where: { $0.name == column })?.values, !values.isEmpty(row) else { return nil }
-            return values[row]
+            descriptive.first(where: { $0.name == column })?.values.checkedValue(row)
         }
         return SongDetails(name: value(SongDetails.nameColumn), artists: value(SongDetails.artistsColumn),
                            album: value(SongDetails.albumColumn), url: Playlist.link(uris[row]))

@@ -1,52 +1,156 @@
 /// The catalogue msr-predict recommends from, as msr-cluster writes it (`models/catalog.msrix`):
 /// every song of the per-genre song files with its genre, standardised features, the
-/// classifier's genre probabilities and its mixture component, genre by genre. Reading the song
-/// base CSV and assigning components took 9 ms per call, and the classifier 70 us per track;
-/// this file loads with a few copies and a playlist of known songs needs no tree walked.
-/// Songs' descriptive text (schema.yaml's `descriptive`: name, artists, album), when the song
-/// files had it, follows as offsets and bytes, read in one copy per column like the uris.
+/// classifier's genre probabilities and its mixture component, genre by genre, with the uri
+/// lookup table and the recordings (songs sharing a feature row) worked out when written.
 ///
-/// The file, little-endian, version 2 (version 1 had no descriptive section):
+/// A read index is the file mapped, not read: its values are used where they lie, so a cold
+/// msr-predict touches the pages its playlist needs and the rows it scans (a million songs of 114
+/// genres are a 520 MB file, of which a call reads about 60 MB from the page cache), and several
+/// processes share one copy. Numbers are Float32, as the factors are: the features' standardised
+/// values and the classifier's probabilities need no more than 7 digits.
+///
+/// The file, little-endian, version 3 (version 2 stored Float64 and no lookup table; version 1
+/// had no descriptive section). Each section after the names starts at a multiple of 8 bytes
+/// (zero bytes pad the one before), so the file's values are read in place:
 ///
 /// ```
 /// "MSRSONG1"                             8 bytes of magic
-/// version: UInt32 (1)
+/// version: UInt32 (3)
 /// songs n, features d, genres G: UInt32 each; uri bytes B: UInt64
+/// lookup slots S: UInt32                 a power of two above n
+/// descriptive columns C: UInt32          0 when the song files had none
 /// G genre names, d feature names         UInt32 byte length + UTF-8 each
+/// C times: name + text bytes T: UInt64   name as above (`track_name`)
 /// labels: n Int32                        each song's genre (index in the names: the classifier's class)
 /// components: n Int32                    each song's mixture component within its genre
+/// recordings: n Int32                    the first row with exactly the song's point (itself if none before)
+/// shared: n UInt8                        1 when another row has exactly the song's point
+/// lookup: S Int32                        open addressing by `ByteStringTable.hash` of the uri, linear
+///                                        probing; a row, or -1 for an empty slot
 /// uri ends: n Int64, uris: B bytes       song i's uri ends at ends[i] and starts where i - 1's ends
-/// points: n x d Float64                  standardised with scaler.json, row-major
-/// probabilities: n x G Float64           the classifier's genre probabilities, row-major
-/// descriptive columns C: UInt32          0 when the song files had none
-/// C times:
-///   name                                 UInt32 byte length + UTF-8 (`track_name`)
-///   bytes T: UInt64, ends: n Int64,      song i's value ends at ends[i] and starts where i - 1's
-///   values: T bytes                      ends; an empty value is unknown
+/// points: n x d Float32                  standardised with scaler.json, row-major
+/// probabilities: n x G Float32           the classifier's genre probabilities, row-major
+/// C times: ends n Int64, values T bytes  as the uris; an empty value is unknown
+/// zero bytes to a multiple of 8
 /// ```
 public struct SongIndex: Sendable, Equatable {
-    public var genres: [String]
-    public var featureNames: [String]
-    public var uris: TextColumn
+    public let genres: [String]
+    public let featureNames: [String]
+    public let uris: MappedText
     /// Each song's genre: its index in `genres`, which is the classifier's class and the
     /// number of its mixture file.
-    public var labels: [Int32]
-    public var components: [Int32]
+    public let labels: MappedValues<Int32>
+    public let components: MappedValues<Int32>
     /// Standardised features, row-major: where distances are measured.
-    public var points: [Double]
+    public let points: MappedValues<Float>
     /// The classifier's probability of each genre, row-major `count x genres.count`.
-    public var probabilities: [Double]
-    /// The songs' descriptive text (name, artists, album) the song files had, one value a song.
-    public var descriptive: [DescriptiveColumn]
+    public let probabilities: MappedValues<Float>
+    /// The songs' descriptive text (name, artists, album) the song files had, one value a song;
+    /// read with `MappedText.checkedValue` (a value of a damaged column is unknown).
+    public let descriptive: [Text]
+    /// Each row's recording: the lowest row with exactly its point. Only compared, never an
+    /// index into memory, so not checked at load: a damaged file can only merge recordings.
+    let recordings: MappedValues<Int32>
+    /// Whether another row has the same point (non-zero): only those rows need a duplicate check.
+    let shared: MappedValues<UInt8>
+    /// The uri lookup table.
+    let slots: MappedValues<Int32>
+    /// Where each genre's rows start, and `count` last, when the rows are genre by genre (as
+    /// msr-cluster writes them): a search within a genre scans its rows alone.
+    let genreStarts: [Int]?
+    /// The file's bytes, which the values above lie in.
+    let region: MappedRegion
+
+    /// A descriptive column of the index.
+    public struct Text: Sendable {
+        /// The column's name in the song base (`track_name`).
+        public let name: String
+        /// One value per song; an empty value is unknown.
+        public let values: MappedText
+    }
 
     public var count: Int { labels.count }
     public var dimension: Int { featureNames.count }
+
+    /// The index of these songs, in memory (what msr-cluster writes): the points and
+    /// probabilities are stored as Float32.
+    public init(genres: [String], featureNames: [String], uris: TextColumn, labels: [Int32], components: [Int32],
+                points: [Double], probabilities: [Double], descriptive: [DescriptiveColumn] = []) {
+        precondition(uris.count == labels.count && components.count == labels.count
+                     && points.count == labels.count * featureNames.count
+                     && probabilities.count == labels.count * genres.count
+                     && labels.allSatisfy { $0 >= 0 && Int($0) < genres.count } && components.allSatisfy { $0 >= 0 }
+                     && descriptive.allSatisfy { $0.values.count == labels.count })
+        var chunks = [probabilities.map(Float.init)]
+        let bytes = Self.encode(genres: genres, featureNames: featureNames, uris: uris, labels: labels, components: components,
+                                points: points.map(Float.init), probabilities: &chunks, descriptive: descriptive)
+        do {
+            self = try Self.decode(MappedRegion(copying: bytes), file: "song index")
+        } catch {
+            preconditionFailure("a song index built in memory reads back: \(error)")
+        }
+    }
+
+    init(genres: [String], featureNames: [String], uris: MappedText, labels: MappedValues<Int32>, components: MappedValues<Int32>,
+                 points: MappedValues<Float>, probabilities: MappedValues<Float>, descriptive: [Text],
+                 recordings: MappedValues<Int32>, shared: MappedValues<UInt8>, slots: MappedValues<Int32>, genreStarts: [Int]?,
+                 region: MappedRegion) {
+        self.genres = genres
+        self.featureNames = featureNames
+        self.uris = uris
+        self.labels = labels
+        self.components = components
+        self.points = points
+        self.probabilities = probabilities
+        self.descriptive = descriptive
+        self.recordings = recordings
+        self.shared = shared
+        self.slots = slots
+        self.genreStarts = genreStarts
+        self.region = region
+    }
+
+    /// Two indexes are equal when their files' bytes are.
+    public static func == (a: SongIndex, b: SongIndex) -> Bool {
+        a.region.bytes.elementsEqual(b.region.bytes)
+    }
+
+    /// The row of the song with this uri, if the index has it.
+    public func row(of uri: String) -> Int? {
+        var copy = uri
+        return copy.withUTF8 { find($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
+    }
+
+    /// The row of the song whose uri is the `count` bytes at `pointer`. The table's slots are
+    /// checked as they are probed (a damaged slot ends the search: not found), not all at load.
+    func find(_ pointer: UnsafePointer<UInt8>, count: Int) -> Int? {
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: ByteStringTable.hash(pointer, count)) & mask
+        for _ in 0..<slots.count {
+            let row = Int(slots[slot])
+            guard row >= 0, row < self.count else { return nil }
+            if uris.equals(row, pointer, count) { return row }
+            slot = (slot + 1) & mask
+        }
+        return nil
+    }
+
+    /// The rows that may hold songs of genre `label`: its own when the rows are genre by genre,
+    /// otherwise all.
+    func rows(ofGenre label: Int32) -> Range<Int> {
+        genreStarts.map { $0[Int(label)]..<$0[Int(label) + 1] } ?? 0..<count
+    }
+
+    /// Song `row`'s standardised point.
+    public func point(_ row: Int) -> [Double] {
+        (0..<dimension).map { Double(points[row * dimension + $0]) }
+    }
 
     /// The mean of the rows' standardised points.
     public func meanPoint(_ rows: [Int]) -> [Double] {
         let d = dimension
         var mean = [Double](repeating: 0, count: d)
-        for row in rows { for j in 0..<d { mean[j] += points[row * d + j] / Double(rows.count) } }
+        for row in rows { for j in 0..<d { mean[j] += Double(points[row * d + j]) / Double(rows.count) } }
         return mean
     }
 
@@ -58,50 +162,12 @@ public struct SongIndex: Sendable, Equatable {
         label != genre ? 2 : component != playlistComponent ? 1 : 0
     }
 
-    public init(genres: [String], featureNames: [String], uris: TextColumn, labels: [Int32], components: [Int32],
-                points: [Double], probabilities: [Double], descriptive: [DescriptiveColumn] = []) {
-        precondition(uris.count == labels.count && components.count == labels.count
-                     && points.count == labels.count * featureNames.count
-                     && probabilities.count == labels.count * genres.count
-                     && descriptive.allSatisfy { $0.values.count == labels.count })
-        self.genres = genres
-        self.featureNames = featureNames
-        self.uris = uris
-        self.labels = labels
-        self.components = components
-        self.points = points
-        self.probabilities = probabilities
-        self.descriptive = descriptive
-    }
-
     static let magic = "MSRSONG1"
-    static let version: UInt32 = 2
+    static let version: UInt32 = 3
 
     /// The file's bytes; the same index always encodes to the same bytes.
     public func encoded() -> [UInt8] {
-        var writer = BinaryWriter()
-        writer.raw(Array(Self.magic.utf8))
-        writer.uint32(Self.version)
-        writer.uint32(UInt32(count))
-        writer.uint32(UInt32(dimension))
-        writer.uint32(UInt32(genres.count))
-        writer.records([UInt64(uris.bytes.count)])
-        for name in genres { writer.string(name) }
-        for name in featureNames { writer.string(name) }
-        writer.int32s(labels)
-        writer.int32s(components)
-        writer.records(uris.ends.map(Int64.init))
-        writer.raw(uris.bytes)
-        writer.doubles(points)
-        writer.doubles(probabilities)
-        writer.uint32(UInt32(descriptive.count))
-        for column in descriptive {
-            writer.string(column.name)
-            writer.records([UInt64(column.values.bytes.count)])
-            writer.records(column.values.ends.map(Int64.init))
-            writer.raw(column.values.bytes)
-        }
-        return writer.bytes
+        Array(region.bytes)
     }
 
     /// Writes the index atomically.
@@ -109,52 +175,8 @@ public struct SongIndex: Sendable, Equatable {
         try AtomicFile.write(encoded(), to: path)
     }
 
-    /// Reads an index file; a damaged or foreign file is a bad-data error naming it.
+    /// Reads an index file, mapped; a damaged or foreign file is a bad-data error naming it.
     public static func read(_ path: String) throws -> SongIndex {
-        try FileBytes.withMapped(path, what: "song index (run msr-cluster)") { try decode(BinaryReader(bytes: $0, file: path)) }
-    }
-
-    static func decode(_ reader: BinaryReader) throws -> SongIndex {
-        var reader = reader
-        let path = reader.file
-        try reader.header(magic: magic, version: version, what: "song index", remedy: "run msr-cluster again")
-        let n = try reader.count(limit: 1 << 30, what: "song")
-        let d = try reader.count(limit: 100_000, what: "feature")
-        let genreCount = try reader.count(limit: 100_000, what: "genre")
-        let byteCount = Int(clamping: try reader.records(1, of: UInt64.self)[0])
-        let genres = try (0..<genreCount).map { _ in try reader.string() }
-        let featureNames = try (0..<d).map { _ in try reader.string() }
-        let labels = try reader.int32s(n)
-        let components = try reader.int32s(n)
-        let ends = try reader.records(n, of: Int64.self)
-        let uriBytes = try reader.raw(byteCount)
-        let points = try reader.doubles(n * d)
-        let probabilities = try reader.doubles(n * genreCount)
-        let columnCount = try reader.count(limit: 1000, what: "descriptive column")
-        var descriptive: [DescriptiveColumn] = []
-        for _ in 0..<columnCount {
-            let name = try reader.string()
-            let textBytes = Int(clamping: try reader.records(1, of: UInt64.self)[0])
-            let textEnds = try reader.records(n, of: Int64.self)
-            let values = try reader.raw(textBytes)
-            guard Self.isOffsetTable(textEnds, byteCount: textBytes) else {
-                throw MSRError.badData(file: path, "descriptive column '\(name)': a song's text points outside the index: a damaged index")
-            }
-            descriptive.append(DescriptiveColumn(name: name, values: TextColumn(bytes: values, ends: textEnds.map(Int.init))))
-        }
-        guard reader.atEnd else { throw MSRError.badData(file: path, "unexpected bytes after the descriptive columns: a damaged index") }
-        guard labels.allSatisfy({ $0 >= 0 && Int($0) < genreCount }), components.allSatisfy({ $0 >= 0 }),
-              isOffsetTable(ends, byteCount: byteCount) else {
-            throw MSRError.badData(file: path, "a song's genre, component or uri points outside the index: a damaged index")
-        }
-        return SongIndex(genres: genres, featureNames: featureNames, uris: TextColumn(bytes: uriBytes, ends: ends.map(Int.init)),
-                         labels: labels, components: components, points: points,
-                         probabilities: probabilities, descriptive: descriptive)
-    }
-
-    /// Whether `ends` are a text column's end offsets into `byteCount` bytes: from 0 up, never
-    /// decreasing, the last at `byteCount`.
-    static func isOffsetTable(_ ends: [Int64], byteCount: Int) -> Bool {
-        zip(ends, ends.dropFirst()).allSatisfy({ $0 <= $1 }) && (ends.first ?? 0) >= 0 && (ends.last ?? 0) == Int64(byteCount)
+        try decode(MappedRegion(mapping: path, what: "song index (run msr-cluster)"), file: path)
     }
 }

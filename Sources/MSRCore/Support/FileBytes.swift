@@ -46,7 +46,7 @@ public enum FileBytes {
     ///
     /// Opened without blocking, so that a FIFO given as an input is refused instead of waiting
     /// for a writer forever.
-    private static func openRegular(_ path: String, what: String) throws -> (descriptor: Int32, size: Int) {
+    static func openRegular(_ path: String, what: String) throws -> (descriptor: Int32, size: Int) {
         let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw errno == ENOENT ? MSRError.missing(path, what) : AtomicFile.ioError(path, "cannot open the file")

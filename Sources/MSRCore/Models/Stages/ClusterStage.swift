@@ -76,8 +76,13 @@ public enum ClusterStage {
             }
         }
         events.progressDone()
-        var rows: [GenreClusters] = []
-        for outcome in outcomes { rows.append(try outcome.get()) }
+        var rows: [GenreClusters] = [], parts: [IndexPart] = []
+        for outcome in outcomes {
+            var row = try outcome.get()
+            parts.append(row.part)
+            row.part.probabilities = []  // held by `parts` alone, freed as the index is written
+            rows.append(row)
+        }
         // Every genre was fitted: only now is anything written, all of it or none, so a genre
         // that fails never leaves new mixtures beside old ones and an old song index.
         let outputs = OutputSet()
@@ -85,7 +90,7 @@ public enum ClusterStage {
             try outputs.add(row.model.json(genre: row.genre, features: scaler.features), to: "\(paths.modelsDir)/\(FolderFiles.mixture(label))")
             try outputs.add(row.metrics, to: "\(paths.metricsDir)/\(FolderFiles.clusterScores(label))")
         }
-        try outputs.add(songIndex(genres: genres, features: scaler.features, parts: rows.map(\.part)).encoded(), to: paths.catalog)
+        try outputs.add(songIndex(genres: genres, features: scaler.features, parts: &parts), to: paths.catalog)
         try outputs.commit()
         for row in rows where !row.model.converged {
             events.warning("genre '\(row.genre)' did not converge in \(settings.maxIter) iterations "
@@ -153,11 +158,12 @@ public enum ClusterStage {
                 return IndexPart(songs: songs, points: points, components: components, classifier: classifier)
             }
         }
-        let parts = try outcomes.map { try $0.get() }
+        var parts = try outcomes.map { try $0.get() }
+        let songs = parts.reduce(0) { $0 + $1.songs }
         let outputs = OutputSet()
-        try outputs.add(songIndex(genres: genres, features: scaler.features, parts: parts).encoded(), to: paths.catalog)
+        try outputs.add(songIndex(genres: genres, features: scaler.features, parts: &parts), to: paths.catalog)
         try outputs.commit()
-        return StageOutput(summary: "song index of \(parts.reduce(0) { $0 + $1.songs }) songs in \(genres.count) genres, from "
+        return StageOutput(summary: "song index of \(songs) songs in \(genres.count) genres, from "
             + "\(paths.modelsDir)/mixture_<i>.json -> \(paths.catalog)")
     }
 
@@ -192,29 +198,34 @@ public enum ClusterStage {
     }
 
     /// A genre's part of the song index: uris, standardised rows, components, probabilities and
-    /// descriptive text (name, artists, album) when its song file has it.
+    /// descriptive text (name, artists, album) when its song file has it; numbers as the index
+    /// stores them (Float32).
     struct IndexPart: Sendable {
         var songs: Int
-        var uris: TextColumn, points: [Double], components: [Int32], probabilities: [Double]
+        var uris: TextColumn, points: [Float], components: [Int32], probabilities: [Float]
         var descriptive: [DescriptiveColumn]
 
         init(songs table: SongTable, points: [Double], components: [Int32], classifier: GradientBoostingClassifier) {
             songs = table.count
             uris = table.uris
-            self.points = points
+            self.points = points.map(Float.init)
             self.components = components
-            probabilities = classifier.predictProbabilities(table.features)
+            probabilities = classifier.predictProbabilities(table.features).map(Float.init)
             descriptive = table.descriptive
         }
     }
 
-    /// The song index of every genre's part, in label order.
-    static func songIndex(genres: [String], features: [String], parts: [IndexPart]) -> SongIndex {
-        SongIndex(genres: genres, featureNames: features, uris: parts.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
-                  labels: parts.enumerated().flatMap { label, part in [Int32](repeating: Int32(label), count: part.songs) },
-                  components: parts.flatMap(\.components), points: parts.flatMap(\.points),
-                  probabilities: parts.flatMap(\.probabilities),
-                  descriptive: DescriptiveColumn.concatenating(parts.map(\.descriptive), counts: parts.map(\.songs)))
+    /// The song index file of every genre's part, in label order; the parts' probabilities are
+    /// taken (and freed as they are written).
+    static func songIndex(genres: [String], features: [String], parts: inout [IndexPart]) -> [UInt8] {
+        var probabilities = parts.indices.map { i in
+            defer { parts[i].probabilities = [] }
+            return parts[i].probabilities
+        }
+        return SongIndex.encode(genres: genres, featureNames: features, uris: parts.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
+                                labels: parts.enumerated().flatMap { label, part in [Int32](repeating: Int32(label), count: part.songs) },
+                                components: parts.flatMap(\.components), points: parts.flatMap(\.points), probabilities: &probabilities,
+                                descriptive: DescriptiveColumn.concatenating(parts.map(\.descriptive), counts: parts.map(\.songs)))
     }
 
     struct GenreClusters: Sendable {

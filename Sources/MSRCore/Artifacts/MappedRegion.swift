@@ -1,0 +1,136 @@
+import Foundation
+
+/// Bytes that stay put for as long as the region lives: a file mapped read-only (not read: only
+/// the pages a caller touches are loaded, and the page cache is shared between processes), or a
+/// copy in memory of our own, 16-byte aligned, for bytes built in the process. Values are read in
+/// place through `MappedValues` and `MappedText`, which keep their region alive.
+public final class MappedRegion: @unchecked Sendable {
+    /// The bytes; immutable for the region's life (the file is mapped private and read-only, and
+    /// msr replaces files by rename, never in place).
+    public let bytes: UnsafeRawBufferPointer
+    private let mapped: Bool
+
+    /// The file at `path` mapped read-only; `what` names it in the missing-file error. A FIFO,
+    /// a device or a folder is refused as `FileBytes` refuses it.
+    public init(mapping path: String, what: String) throws {
+        let (descriptor, size) = try FileBytes.openRegular(path, what: what)
+        defer { close(descriptor) }
+        guard size > 0 else {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            mapped = false
+            return
+        }
+        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
+        guard let address, address != MAP_FAILED else { throw AtomicFile.ioError(path, "cannot map the file") }
+        bytes = UnsafeRawBufferPointer(start: address, count: size)
+        mapped = true
+    }
+
+    /// A copy of `source` in memory of our own.
+    public init(copying source: [UInt8]) {
+        let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: source.count, alignment: 16)
+        source.withUnsafeBytes { memory.copyMemory(from: $0) }
+        bytes = UnsafeRawBufferPointer(memory)
+        mapped = false
+    }
+
+    deinit {
+        if mapped {
+            munmap(UnsafeMutableRawPointer(mutating: bytes.baseAddress!), bytes.count)
+        } else if let base = bytes.baseAddress {
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        }
+    }
+
+    /// The `count` values of `T` at byte `offset` (a multiple of `T`'s alignment, checked by the
+    /// caller with the bounds).
+    public func values<T: BitwiseCopyable>(at offset: Int, count: Int, of type: T.Type = T.self) -> MappedValues<T> {
+        precondition(offset % MemoryLayout<T>.alignment == 0 && offset + count * MemoryLayout<T>.stride <= bytes.count)
+        let base = count == 0 ? nil : (bytes.baseAddress! + offset).assumingMemoryBound(to: T.self)
+        return MappedValues(region: self, base: base, count: count)
+    }
+}
+
+/// A read-only run of `count` values in a `MappedRegion`, indexed from 0 like an array.
+public struct MappedValues<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
+    let region: MappedRegion
+    let base: UnsafePointer<Element>?
+    public let count: Int
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    @inline(__always)
+    public subscript(i: Int) -> Element {
+        precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "index out of range")
+        return base.unsafelyUnwrapped[i]
+    }
+
+    /// Runs `body` on the values in place (hot loops: no bounds check per value).
+    @inline(__always)
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try withExtendedLifetime(region) { try body(UnsafeBufferPointer(start: base, count: count)) }
+    }
+}
+
+/// A read-only column of strings in a `MappedRegion`: the values' UTF-8 bytes one after the
+/// other and each value's end offset (Int64), as `TextColumn` keeps them in memory.
+public struct MappedText: @unchecked Sendable {
+    let bytes: MappedValues<UInt8>
+    let ends: MappedValues<Int64>
+
+    public var count: Int { ends.count }
+
+    /// The byte range of value `i` in the bytes (offsets checked when the region was read).
+    @inline(__always)
+    public func range(_ i: Int) -> Range<Int> {
+        (i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i])
+    }
+
+    /// Value `i` as a `String` (allocates: not for hot loops).
+    public subscript(i: Int) -> String {
+        let range = range(i)
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[range]), as: UTF8.self) }
+    }
+
+    /// Whether value `i` is empty.
+    public func isEmpty(_ i: Int) -> Bool { range(i).isEmpty }
+
+    /// Value `i`, or nil when it is empty or when its offsets are not within the bytes: a column
+    /// read without checking every offset first (`isConsistent`), value by value instead.
+    public func checkedValue(_ i: Int) -> String? {
+        let start = i == 0 ? 0 : ends[i - 1], end = ends[i]
+        guard start >= 0, start < end, end <= Int64(bytes.count) else { return nil }
+        return self[i]
+    }
+
+    /// Whether value `i` is the `count` bytes at `pointer`.
+    @inline(__always)
+    func equals(_ i: Int, _ pointer: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        let range = range(i)
+        guard range.count == count else { return false }
+        return bytes.withUnsafeBufferPointer { count == 0 || memcmp($0.baseAddress! + range.lowerBound, pointer, count) == 0 }
+    }
+
+    /// All values as `String`s.
+    public var strings: [String] { (0..<count).map { self[$0] } }
+
+    /// Whether the ends are a text column's end offsets into the bytes: from 0 up, never
+    /// decreasing, the last at the bytes' count.
+    var isConsistent: Bool {
+        ends.withUnsafeBufferPointer { ends in
+            guard let first = ends.first, let last = ends.last else { return bytes.count == 0 }
+            // The range of the values, then (which cannot overflow once they are in range) the
+            // smallest step between neighbours: reductions the compiler vectorises.
+            var low = first, high = first
+            for end in ends {
+                low = min(low, end)
+                high = max(high, end)
+            }
+            guard low >= 0, high == Int64(bytes.count), last == high else { return false }
+            var step = first
+            for i in ends.indices.dropFirst() { step = min(step, ends[i] &- ends[i - 1]) }
+            return step >= 0
+        }
+    }
+}
