@@ -15,7 +15,7 @@ final class BinaryReaderTests: XCTestCase {
             let path = "\(folder)/catalog.msrix"
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             XCTAssertEqual(errorMessage { _ = try SongIndex.read(path) },
-                           "\(path): truncated at byte 160 (the file is damaged or not an msr model)")
+                           "\(path): truncated at byte 168 (the file is damaged or not an msr model)")
         }
     }
 

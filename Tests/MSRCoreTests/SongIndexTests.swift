@@ -85,16 +85,25 @@ final class SongIndexTests: XCTestCase {
             XCTAssertEqual(loaded.details(0).title, #"Say "Hi", Jo — Smith, Jo"#)
             XCTAssertEqual(index.details(1), SongDetails(url: nil), "an index without names")
 
-            // The artists' ends (9, 10, 10) damaged: the last past the column's 10 bytes, going
-            // back, negative. A damaged value is unknown; the others are read as they are.
-            for (ends, artists) in [(le(Int64(9), 10, 11), ["Smith, Jo", "X", nil]), (le(Int64(10), 9, 10), ["Smith, JoX", nil, "X"]),
-                                    (le(Int64(-1), 10, 10), [nil, nil, nil])] {
-                try Data(patched(named.encoded(), le(Int64(9), 10, 10), ends)).write(to: URL(fileURLWithPath: "\(folder)/catalog.msrix"))
+            // The artists' starts (0, 9, 10) and lengths (9, 1, 0), damaged: a value outside the
+            // column's 10 bytes reads as unknown, the others as they are.
+            for (pattern, damage, artists) in [(le(Int64(0), 9, 10), le(Int64(5), 9, -1), [nil, "X", nil]),
+                                               (le(UInt16(9), 1, 0), le(UInt16(65535), 1, 0), [nil, "X", nil]),
+                                               (le(UInt16(9), 1, 0), le(UInt16(9), 2, 0), ["Smith, Jo", nil, nil])] {
+                try Data(patched(named.encoded(), pattern, damage)).write(to: URL(fileURLWithPath: "\(folder)/catalog.msrix"))
                 let damaged = try SongIndex.read("\(folder)/catalog.msrix")
                 XCTAssertEqual((0..<3).map { damaged.details($0).artists }, artists)
                 XCTAssertEqual(damaged.details(0).album, "Best of")
             }
         }
+    }
+
+    /// A value over 65,535 bytes is cut at a character's start.
+    func testLongTextIsCutAtACharacter() {
+        let long = String(repeating: "é", count: 40_000)
+        let index = SongIndex(genres: ["g"], featureNames: ["f"], uris: TextColumn(["a"]), labels: [0], components: [0], points: [0],
+                              probabilities: [1], descriptive: [DescriptiveColumn(name: "track_name", values: TextColumn([long]))])
+        XCTAssertEqual(index.details(0).name, String(repeating: "é", count: 32_767))
     }
 
     func testRefusesAVersion2Index() throws {
@@ -120,7 +129,7 @@ final class SongIndexTests: XCTestCase {
             XCTAssertEqual(errorMessage { _ = try SongIndex.read(path) },
                            "\(path): unexpected bytes after the descriptive columns: a damaged index")
 
-            let outside = "\(path): a song's genre, component or uri points outside the index: a damaged index"
+            let outside = "\(path): a song's genre or component is outside the index: a damaged index"
             // Labels (0, 0, 1), 4 bytes of padding, components (1, 0, 0) then recordings (0, 1, 2).
             let sections = le(Int32(0), 0, 1, 0, 1, 0, 0, 0, 0, 1, 2)
             for (what, replacement) in [("a third genre", le(Int32(0), 0, 2, 0, 1, 0, 0, 0, 0, 1, 2)),
@@ -129,9 +138,11 @@ final class SongIndexTests: XCTestCase {
                 try Data(patched(index.encoded(), sections, replacement)).write(to: URL(fileURLWithPath: path))
                 XCTAssertEqual(errorMessage { _ = try SongIndex.read(path) }, outside, what)
             }
-            // The uri offsets: going back.
-            try Data(patched(index.encoded(), le(Int64(1), 3, 6), le(Int64(4), 3, 6))).write(to: URL(fileURLWithPath: path))
-            XCTAssertEqual(errorMessage { _ = try SongIndex.read(path) }, outside, "uri offsets going back")
+            // A uri outside the uris' 6 bytes (starts 0, 1, 3) reads as empty and is never found.
+            try Data(patched(index.encoded(), le(Int64(0), 1, 3), le(Int64(0), 100, 3))).write(to: URL(fileURLWithPath: path))
+            let damagedURI = try SongIndex.read(path)
+            XCTAssertEqual(damagedURI.uris.strings, ["a", "", "ccc"])
+            XCTAssertEqual(["a", "bb", "ccc"].map { damagedURI.row(of: $0) }, [0, nil, 2])
             // Recordings are only compared: a recording after its row reads.
             try Data(patched(index.encoded(), sections, le(Int32(0), 0, 1, 0, 1, 0, 0, 0, 2, 1, 2))).write(to: URL(fileURLWithPath: path))
             XCTAssertEqual(try SongIndex.read(path).count, 3)
@@ -148,9 +159,11 @@ final class SongIndexTests: XCTestCase {
                 XCTAssertNil(damaged.row(of: "zz"))
                 XCTAssertEqual(["a", "bb", "ccc"].map { damaged.row(of: $0) }, fill(0) == 7 ? [nil, nil, nil] : [0, 1, 2])
             }
-            // Its slot count must be a power of two above the songs.
-            try Data(patched(index.encoded(), le(UInt32(16), 0), le(UInt32(3), 0))).write(to: URL(fileURLWithPath: path))
-            XCTAssertEqual(errorMessage { _ = try SongIndex.read(path) }, "\(path): 3 lookup slots for 3 songs: a damaged index")
+            // Its slot count is the one the writer uses (16 for 3 songs): a miss probes at most that.
+            for slots in [UInt32(3), 32, 1 << 30] {
+                try Data(patched(index.encoded(), le(UInt32(16), 0), le(slots, 0))).write(to: URL(fileURLWithPath: path))
+                XCTAssertEqual(errorMessage { _ = try SongIndex.read(path) }, "\(path): \(slots) lookup slots for 3 songs: a damaged index")
+            }
         }
     }
 }

@@ -63,7 +63,7 @@ public struct MappedValues<Element: BitwiseCopyable>: RandomAccessCollection, @u
     @inline(__always)
     public subscript(i: Int) -> Element {
         precondition(UInt(bitPattern: i) < UInt(bitPattern: count), "index out of range")
-        return base.unsafelyUnwrapped[i]
+        return withExtendedLifetime(region) { base.unsafelyUnwrapped[i] }
     }
 
     /// Runs `body` on the values in place (hot loops: no bounds check per value).
@@ -73,18 +73,29 @@ public struct MappedValues<Element: BitwiseCopyable>: RandomAccessCollection, @u
     }
 }
 
-/// A read-only column of strings in a `MappedRegion`: the values' UTF-8 bytes one after the
-/// other and each value's end offset (Int64), as `TextColumn` keeps them in memory.
+/// A read-only column of strings in a `MappedRegion`: the values' UTF-8 bytes, and each value's
+/// start in them (Int64) and length (UInt16: a value holds at most 65,535 bytes).
+///
+/// Nothing is checked when the column is read (a million values' offsets are 10 MB that a cold
+/// start would have to touch); each value is checked as it is used instead: one whose bytes lie
+/// outside the column reads as empty (a damaged file), and none can be longer than 65,535 bytes,
+/// so a damaged file cannot make a value the size of the file.
 public struct MappedText: @unchecked Sendable {
     let bytes: MappedValues<UInt8>
-    let ends: MappedValues<Int64>
+    let starts: MappedValues<Int64>
+    let lengths: MappedValues<UInt16>
 
-    public var count: Int { ends.count }
+    /// The most bytes a value holds; longer text is cut (at a character's start) when written.
+    public static let maxLength = Int(UInt16.max)
 
-    /// The byte range of value `i` in the bytes (offsets checked when the region was read).
+    public var count: Int { starts.count }
+
+    /// The byte range of value `i` in the bytes; empty for a value outside them.
     @inline(__always)
     public func range(_ i: Int) -> Range<Int> {
-        (i == 0 ? 0 : Int(ends[i - 1]))..<Int(ends[i])
+        let start = starts[i], length = Int64(lengths[i])
+        guard start >= 0, start <= Int64(bytes.count) - length else { return 0..<0 }
+        return Int(start)..<Int(start + length)
     }
 
     /// Value `i` as a `String` (allocates: not for hot loops).
@@ -95,14 +106,6 @@ public struct MappedText: @unchecked Sendable {
 
     /// Whether value `i` is empty.
     public func isEmpty(_ i: Int) -> Bool { range(i).isEmpty }
-
-    /// Value `i`, or nil when it is empty or when its offsets are not within the bytes: a column
-    /// read without checking every offset first (`isConsistent`), value by value instead.
-    public func checkedValue(_ i: Int) -> String? {
-        let start = i == 0 ? 0 : ends[i - 1], end = ends[i]
-        guard start >= 0, start < end, end <= Int64(bytes.count) else { return nil }
-        return self[i]
-    }
 
     /// Whether value `i` is the `count` bytes at `pointer`.
     @inline(__always)
@@ -115,22 +118,23 @@ public struct MappedText: @unchecked Sendable {
     /// All values as `String`s.
     public var strings: [String] { (0..<count).map { self[$0] } }
 
-    /// Whether the ends are a text column's end offsets into the bytes: from 0 up, never
-    /// decreasing, the last at the bytes' count.
-    var isConsistent: Bool {
-        ends.withUnsafeBufferPointer { ends in
-            guard let first = ends.first, let last = ends.last else { return bytes.count == 0 }
-            // The range of the values, then (which cannot overflow once they are in range) the
-            // smallest step between neighbours: reductions the compiler vectorises.
-            var low = first, high = first
-            for end in ends {
-                low = min(low, end)
-                high = max(high, end)
+    /// The starts and lengths `MappedText` reads for `column`'s values, each cut to `maxLength`
+    /// bytes at a character's start.
+    static func offsets(_ column: TextColumn) -> (starts: [Int64], lengths: [UInt16]) {
+        var starts = [Int64](), lengths = [UInt16]()
+        starts.reserveCapacity(column.count)
+        lengths.reserveCapacity(column.count)
+        for i in 0..<column.count {
+            let range = column.range(i)
+            var length = range.count
+            if length > maxLength {
+                length = maxLength
+                // Back to the start of the character the cut fell in (UTF-8 continuation bytes are 10xxxxxx).
+                while length > 0 && column.bytes[range.lowerBound + length] & 0xC0 == 0x80 { length -= 1 }
             }
-            guard low >= 0, high == Int64(bytes.count), last == high else { return false }
-            var step = first
-            for i in ends.indices.dropFirst() { step = min(step, ends[i] &- ends[i - 1]) }
-            return step >= 0
+            starts.append(Int64(range.lowerBound))
+            lengths.append(UInt16(length))
         }
+        return (starts, lengths)
     }
 }

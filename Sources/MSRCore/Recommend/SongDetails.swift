@@ -45,7 +45,8 @@ extension SongIndex {
     /// Song `row`'s details.
     public func details(_ row: Int) -> SongDetails {
         func value(_ column: String) -> String? {
-            descriptive.first(where: { $0.name == column })?.values.checkedValue(row)
+            guard let values = descriptive.first(where: { $0.name == column })?.values, !values.isEmpty(row) else { return nil }
+            return values[row]
         }
         return SongDetails(name: value(SongDetails.nameColumn), artists: value(SongDetails.artistsColumn),
                            album: value(SongDetails.albumColumn), url: Playlist.link(uris[row]))

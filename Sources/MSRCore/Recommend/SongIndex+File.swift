@@ -5,15 +5,17 @@ extension SongIndex {
     /// million songs of 114 genres they are most of the file.
     static func encode(genres: [String], featureNames: [String], uris: TextColumn, labels: [Int32], components: [Int32],
                        points: [Float], probabilities: inout [[Float]], descriptive: [DescriptiveColumn]) -> [UInt8] {
-        let n = labels.count
-        var slotCount = 16
-        while slotCount < 2 * n { slotCount <<= 1 }
+        let n = labels.count, slotCount = lookupSlots(songs: n)
         let recordings = Recordings(points: points, dimension: featureNames.count, count: n)
         var writer = BinaryWriter()
+        // The file's size, at most (padding counted 8 bytes a section): reserved at once, since
+        // a large file grown by doubling would hold up to twice its size while it is copied.
         let names = (genres + featureNames + descriptive.map(\.name)).reduce(0) { $0 + 12 + $1.utf8.count }
-        writer.reserve(64 + names + 8 * (10 + 2 * descriptive.count) + n * 21 + slotCount * 4 + uris.bytes.count
-                       + (points.count + probabilities.reduce(0) { $0 + $1.count }) * 4
-                       + descriptive.reduce(0) { $0 + n * 8 + $1.values.bytes.count })
+        let texts = 1 + descriptive.count
+        let size = 40 + names + 8 * (8 + 3 * texts) + n * 13 + slotCount * 4 + texts * n * 10
+            + uris.bytes.count + descriptive.reduce(0) { $0 + $1.values.bytes.count }
+            + (points.count + probabilities.reduce(0) { $0 + $1.count }) * 4
+        writer.reserve(size)
         writer.raw(Array(magic.utf8))
         writer.uint32(version)
         writer.uint32(UInt32(n))
@@ -32,13 +34,18 @@ extension SongIndex {
             writer.pad(to: 8)
             writer.records(values)
         }
+        func text(_ column: TextColumn) {
+            let (starts, lengths) = MappedText.offsets(column)
+            section(starts)
+            section(lengths)
+            section(column.bytes)
+        }
         section(labels)
         section(components)
         section(recordings.first)
         section(recordings.shared.map { $0 ? UInt8(1) : 0 })
         section(lookup(uris, slotCount: slotCount))
-        section(uris.ends.map(Int64.init))
-        section(uris.bytes)
+        text(uris)
         section(points)
         writer.pad(to: 8)
         for chunk in probabilities.indices {
@@ -46,11 +53,19 @@ extension SongIndex {
             probabilities[chunk] = []
         }
         for column in descriptive {
-            section(column.values.ends.map(Int64.init))
-            section(column.values.bytes)
+            text(column.values)
         }
         writer.pad(to: 8)
+        assert(writer.bytes.count <= size, "the song index's size bound is \(size) bytes, its file \(writer.bytes.count)")
         return writer.bytes
+    }
+
+    /// The lookup table's size for `n` songs: the least power of two at least 16 and 2n (so at
+    /// most half full).
+    static func lookupSlots(songs n: Int) -> Int {
+        var slots = 16
+        while slots < 2 * n { slots <<= 1 }
+        return slots
     }
 
     /// The open-addressing table of the uris' rows (a repeated uri keeps its first row).
@@ -84,7 +99,7 @@ extension SongIndex {
         let byteCount = Int(clamping: try reader.records(1, of: UInt64.self)[0])
         let slotCount = try reader.count(limit: 1 << 31, what: "lookup slot")
         let columnCount = try reader.count(limit: 1000, what: "descriptive column")
-        guard slotCount > n, slotCount & (slotCount - 1) == 0 else {
+        guard slotCount == lookupSlots(songs: n) else {
             throw MSRError.badData(file: path, "\(slotCount) lookup slots for \(n) songs: a damaged index")
         }
         let genres = try (0..<genreCount).map { _ in try reader.string() }
@@ -97,25 +112,26 @@ extension SongIndex {
         let labels = try section(n, Int32.self), components = try section(n, Int32.self)
         let recordings = try section(n, Int32.self), shared = try section(n, UInt8.self)
         let slots = try section(slotCount, Int32.self)
-        let uriEnds = try section(n, Int64.self)
-        let uris = MappedText(bytes: try section(byteCount, UInt8.self), ends: uriEnds)
+        func text(_ byteCount: Int) throws -> MappedText {
+            let starts = try section(n, Int64.self), lengths = try section(n, UInt16.self)
+            return MappedText(bytes: try section(byteCount, UInt8.self), starts: starts, lengths: lengths)
+        }
+        let uris = try text(byteCount)
         let (pointCount, o1) = n.multipliedReportingOverflow(by: d), (probabilityCount, o2) = n.multipliedReportingOverflow(by: genreCount)
         guard !o1, !o2 else { throw MSRError.badData(file: path, "\(n) songs of \(d) features and \(genreCount) genres: a damaged index") }
         let points = try section(pointCount, Float.self)
         let probabilities = try section(probabilityCount, Float.self)
         var descriptive: [Text] = []
         for column in columns {
-            let ends = try section(n, Int64.self)
-            descriptive.append(Text(name: column.name, values: MappedText(bytes: try section(column.bytes, UInt8.self), ends: ends)))
+            descriptive.append(Text(name: column.name, values: try text(column.bytes)))
         }
         try reader.align(8)
         guard reader.atEnd else { throw MSRError.badData(file: path, "unexpected bytes after the descriptive columns: a damaged index") }
-        // What is used as an index or an offset without a check is checked here, at every load
-        // (16 MB of a million-song index): the genres, components and uri offsets. The lookup
-        // slots and text of the descriptive columns are checked as they are read, and the
-        // recordings are only compared.
-        guard inRange(labels, 0..<Int32(genreCount)), inRange(components, 0..<Int32.max), uris.isConsistent else {
-            throw MSRError.badData(file: path, "a song's genre, component or uri points outside the index: a damaged index")
+        // What is used as an index without a check is checked here, at every load (8 MB of a
+        // million-song index): the genres and components. The lookup slots and text offsets are
+        // checked as they are used, and the recordings are only compared.
+        guard inRange(labels, 0..<Int32(genreCount)), inRange(components, 0..<Int32.max) else {
+            throw MSRError.badData(file: path, "a song's genre or component is outside the index: a damaged index")
         }
         return SongIndex(genres: genres, featureNames: featureNames, uris: uris, labels: labels, components: components,
                          points: points, probabilities: probabilities, descriptive: descriptive,

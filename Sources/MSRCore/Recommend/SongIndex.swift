@@ -4,10 +4,13 @@
 /// lookup table and the recordings (songs sharing a feature row) worked out when written.
 ///
 /// A read index is the file mapped, not read: its values are used where they lie, so a cold
-/// msr-predict touches the pages its playlist needs and the rows it scans (a million songs of 114
-/// genres are a 520 MB file, of which a call reads about 60 MB from the page cache), and several
-/// processes share one copy. Numbers are Float32, as the factors are: the features' standardised
-/// values and the classifier's probabilities need no more than 7 digits.
+/// msr-predict touches the pages its checks and its playlist need and the rows it scans (a
+/// million songs of 114 genres are a 599 MB file, of which a call touches about 10 MB and the
+/// playlist genre's rows in the page cache), and several processes share one copy. Numbers are Float32, as the factors are: the
+/// features' standardised values and the classifier's probabilities need no more than 7 digits.
+/// A mapping is not a snapshot: msr replaces the file by rename, and so must anyone else (copying
+/// over it in place under a running msr-serve changes what it reads, or kills it with SIGBUS when
+/// the file shrinks).
 ///
 /// The file, little-endian, version 3 (version 2 stored Float64 and no lookup table; version 1
 /// had no descriptive section). Each section after the names starts at a multiple of 8 bytes
@@ -17,7 +20,7 @@
 /// "MSRSONG1"                             8 bytes of magic
 /// version: UInt32 (3)
 /// songs n, features d, genres G: UInt32 each; uri bytes B: UInt64
-/// lookup slots S: UInt32                 a power of two above n
+/// lookup slots S: UInt32                 the least power of two at least 16 and 2n
 /// descriptive columns C: UInt32          0 when the song files had none
 /// G genre names, d feature names         UInt32 byte length + UTF-8 each
 /// C times: name + text bytes T: UInt64   name as above (`track_name`)
@@ -27,10 +30,12 @@
 /// shared: n UInt8                        1 when another row has exactly the song's point
 /// lookup: S Int32                        open addressing by `ByteStringTable.hash` of the uri, linear
 ///                                        probing; a row, or -1 for an empty slot
-/// uri ends: n Int64, uris: B bytes       song i's uri ends at ends[i] and starts where i - 1's ends
+/// uri starts: n Int64, lengths: n UInt16 song i's uri is bytes starts[i] ..< starts[i] + lengths[i]
+/// uris: B bytes                          (a value of at most 65,535 bytes: `MappedText`)
 /// points: n x d Float32                  standardised with scaler.json, row-major
 /// probabilities: n x G Float32           the classifier's genre probabilities, row-major
-/// C times: ends n Int64, values T bytes  as the uris; an empty value is unknown
+/// C times: starts n Int64, lengths       as the uris; an empty value is unknown
+///   n UInt16, values T bytes
 /// zero bytes to a multiple of 8
 /// ```
 public struct SongIndex: Sendable, Equatable {
@@ -45,8 +50,7 @@ public struct SongIndex: Sendable, Equatable {
     public let points: MappedValues<Float>
     /// The classifier's probability of each genre, row-major `count x genres.count`.
     public let probabilities: MappedValues<Float>
-    /// The songs' descriptive text (name, artists, album) the song files had, one value a song;
-    /// read with `MappedText.checkedValue` (a value of a damaged column is unknown).
+    /// The songs' descriptive text (name, artists, album) the song files had, one value a song.
     public let descriptive: [Text]
     /// Each row's recording: the lowest row with exactly its point. Only compared, never an
     /// index into memory, so not checked at load: a damaged file can only merge recordings.
@@ -122,7 +126,8 @@ public struct SongIndex: Sendable, Equatable {
     }
 
     /// The row of the song whose uri is the `count` bytes at `pointer`. The table's slots are
-    /// checked as they are probed (a damaged slot ends the search: not found), not all at load.
+    /// checked as they are probed (a damaged slot ends the search: not found), not all at load;
+    /// a search probes at most every slot, which the reader keeps under 4n + 16.
     func find(_ pointer: UnsafePointer<UInt8>, count: Int) -> Int? {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: ByteStringTable.hash(pointer, count)) & mask

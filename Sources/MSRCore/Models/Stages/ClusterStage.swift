@@ -67,7 +67,7 @@ public enum ClusterStage {
         }
         let events = inputs.events
         let done = Counter()
-        let outcomes = Parallel.map(genres.count) { label in
+        var outcomes = Parallel.map(genres.count) { label in
             Result { () throws -> GenreClusters in
                 let result = try cluster(label: label, genre: genres[label], paths: paths, schema: schema,
                                          scaler: scaler, classifier: classifier, params: settings, paramsFile: params.file)
@@ -83,6 +83,7 @@ public enum ClusterStage {
             row.part.probabilities = []  // held by `parts` alone, freed as the index is written
             rows.append(row)
         }
+        outcomes = []
         // Every genre was fitted: only now is anything written, all of it or none, so a genre
         // that fails never leaves new mixtures beside old ones and an old song index.
         let outputs = OutputSet()
@@ -134,7 +135,7 @@ public enum ClusterStage {
     static func runIndex(genres: [String], inputs: StageInputs, scaler: FeatureScaler,
                          classifier: GradientBoostingClassifier) throws -> StageOutput {
         let paths = inputs.config.clustering
-        let outcomes = Parallel.map(genres.count) { label in
+        var outcomes = Parallel.map(genres.count) { label in
             Result { () throws -> IndexPart in
                 let file = "\(paths.toRecDir)/\(FolderFiles.toRec(label))"
                 let songs = try SongTable.read(path: file, schema: inputs.schema)
@@ -159,6 +160,7 @@ public enum ClusterStage {
             }
         }
         var parts = try outcomes.map { try $0.get() }
+        outcomes = []  // `parts` alone holds the probabilities, freed as the index is written
         let songs = parts.reduce(0) { $0 + $1.songs }
         let outputs = OutputSet()
         try outputs.add(songIndex(genres: genres, features: scaler.features, parts: &parts), to: paths.catalog)
