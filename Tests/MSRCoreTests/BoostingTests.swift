@@ -156,6 +156,27 @@ final class BoostingTests: XCTestCase {
         let again = try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
                                                        featureNames: ["x", "y", "z"], params: params)
         XCTAssertEqual(again.encoded(), model.encoded())
+
+        // msr-evaluate's blocked path gives what the whole probability matrix gives, to the bit
+        // (3,000 rows: three blocks).
+        let (large, largeTruth) = problem(3000, seed: 3)
+        let probabilities = model.predictProbabilities(large)
+        let (predicted, logLoss) = model.predictWithLogLoss(large, labels: largeTruth)
+        XCTAssertEqual(predicted, Numerics.argmax(probabilities, width: 3))
+        XCTAssertEqual(logLoss.bitPattern, SoftmaxLoss.logLoss(probabilities: probabilities, labels: largeTruth, classes: 3).bitPattern)
+    }
+
+    /// The confusion file is written as its JSON tree would serialise, escapes included.
+    func testConfusionTextIsTheJSONTreesText() {
+        let classes = ["pop", #"r"n\b"#, "é\t"]
+        let actual: [Int32] = [0, 1, 2, 1], predicted: [Int32] = [1, 1, 0, 2]
+        let tree = JSONValue.array(zip(actual, predicted).map { truth, guess in
+            JSONValue.object(["actual": .string(classes[Int(truth)]), "predicted": .string(classes[Int(guess)])])
+        })
+        XCTAssertEqual(String(decoding: EvaluateStage.confusionText(actual: actual, predicted: predicted, classes: classes), as: UTF8.self),
+                       tree.serialized())
+        XCTAssertEqual(String(decoding: EvaluateStage.confusionText(actual: [], predicted: [], classes: classes), as: UTF8.self),
+                       JSONValue.array([]).serialized())
     }
 
     func testSubsampleAndEarlyStopping() throws {

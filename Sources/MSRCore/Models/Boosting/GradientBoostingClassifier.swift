@@ -33,29 +33,53 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     /// Class probabilities, row-major (`result[i * classes.count + k]`); rows in blocks of 64
     /// (each walks the forest tree by tree), the blocks on every core.
     public func predictProbabilities(_ matrix: FeatureMatrix) -> [Double] {
+        Array(Parallel.blocks(matrix.rowCount, size: Self.block) { blockProbabilities(matrix, $0) }.joined())
+    }
+
+    /// Each row's most probable class code (as `predict`) and the mean log loss of `labels` (as
+    /// `SoftmaxLoss.logLoss`, summed in the same order: the same bits), block by block: the
+    /// rows' probabilities are never held at once (a 200,000-row test split of 114 classes has
+    /// 182 MB of them).
+    public func predictWithLogLoss(_ matrix: FeatureMatrix, labels: [Int32]) -> (predicted: [Int32], logLoss: Double) {
+        precondition(labels.count == matrix.rowCount)
+        let classCount = classes.count
+        let blocks = Parallel.blocks(matrix.rowCount, size: Self.block) { block -> (predicted: [Int32], logs: [Double]) in
+            let probabilities = blockProbabilities(matrix, block)
+            let logs = (0..<block.count).map { r in
+                log(min(max(probabilities[r * classCount + Int(labels[block.lowerBound + r])], 1e-15), 1 - 1e-15))
+            }
+            return (Numerics.argmax(probabilities, width: classCount), logs)
+        }
+        var total = 0.0
+        for block in blocks { for value in block.logs { total -= value } }
+        return (blocks.flatMap(\.predicted), total / Double(labels.count))
+    }
+
+    /// Rows a block of `predictProbabilities` holds.
+    static let block = 1024
+
+    /// The probabilities of the rows in `block`, row-major.
+    private func blockProbabilities(_ matrix: FeatureMatrix, _ block: Range<Int>) -> [Double] {
         let n = matrix.rowCount, classCount = classes.count, features = matrix.columnCount
-        let blocks = Parallel.blocks(n, size: 1024) { block -> [Double] in
-            var result = [Double](repeating: 0, count: block.count * classCount)
-            var rows = [Double](repeating: 0, count: 64 * features)
-            matrix.values.withUnsafeBufferPointer { values in
-                result.withUnsafeMutableBufferPointer { out in
-                    rows.withUnsafeMutableBufferPointer { rows in
-                        for start in stride(from: 0, to: block.count, by: 64) {
-                            let count = min(64, block.count - start)
-                            for r in 0..<count {
-                                for j in 0..<features { rows[r * features + j] = values[j * n + block.lowerBound + start + r] }
-                            }
-                            let scores = out.baseAddress! + start * classCount
-                            for r in 0..<count { for k in 0..<classCount { scores[r * classCount + k] = baseline[k] } }
-                            forest.accumulate(rows: rows.baseAddress!, count: count, features: features, into: scores, classes: classCount)
-                            for r in 0..<count { SoftmaxLoss.softmax(scores + r * classCount, classes: classCount) }
+        var result = [Double](repeating: 0, count: block.count * classCount)
+        var rows = [Double](repeating: 0, count: 64 * features)
+        matrix.values.withUnsafeBufferPointer { values in
+            result.withUnsafeMutableBufferPointer { out in
+                rows.withUnsafeMutableBufferPointer { rows in
+                    for start in stride(from: 0, to: block.count, by: 64) {
+                        let count = min(64, block.count - start)
+                        for r in 0..<count {
+                            for j in 0..<features { rows[r * features + j] = values[j * n + block.lowerBound + start + r] }
                         }
+                        let scores = out.baseAddress! + start * classCount
+                        for r in 0..<count { for k in 0..<classCount { scores[r * classCount + k] = baseline[k] } }
+                        forest.accumulate(rows: rows.baseAddress!, count: count, features: features, into: scores, classes: classCount)
+                        for r in 0..<count { SoftmaxLoss.softmax(scores + r * classCount, classes: classCount) }
                     }
                 }
             }
-            return result
         }
-        return Array(blocks.joined())
+        return result
     }
 
     /// The most probable class code of each row (the first on ties, as numpy's argmax).

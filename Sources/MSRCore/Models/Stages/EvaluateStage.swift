@@ -15,20 +15,14 @@ public enum EvaluateStage {
                 + "schema.yaml has \(schema.features.map(\.name).joined(separator: ", ")) (train again)")
         }
         let start = DispatchTime.now().uptimeNanoseconds
-        let probabilities = model.predictProbabilities(data.features)
+        let (predicted, logLoss) = model.predictWithLogLoss(data.features, labels: data.labels)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         timer.mark("read test split, predict")
-        let predicted = Numerics.argmax(probabilities, width: model.classes.count)
         let report = ClassificationReport(actual: data.labels, predicted: predicted, classes: model.classes)
-        let logLoss = SoftmaxLoss.logLoss(probabilities: probabilities, labels: data.labels, classes: model.classes.count)
-
-        let confusion = zip(data.labels, predicted).map { actual, guess in
-            JSONValue.object(["actual": .string(model.classes[Int(actual)]), "predicted": .string(model.classes[Int(guess)])])
-        }
         // The metrics and the confusion plot's data are written both or neither.
         let outputs = OutputSet()
         try outputs.add(metricsJSON(report, logLoss: logLoss, seconds: seconds), to: paths.metrics)
-        try outputs.add(JSONValue.array(confusion), to: paths.confusion)
+        try outputs.add(confusionText(actual: data.labels, predicted: predicted, classes: model.classes), to: paths.confusion)
         try outputs.commit()
         let note = try tracking.record(events: inputs.events) { client in
             try logToMLflow(client, inputs: inputs, accuracy: report.accuracy, metrics: [
@@ -39,6 +33,26 @@ public enum EvaluateStage {
         return StageOutput(report: report.text + "\n", summary: "accuracy \(String(format: "%.4f", report.accuracy)), macro F1 "
             + "\(String(format: "%.4f", report.macro.f1)), log loss \(String(format: "%.4f", logLoss)) on "
             + "\(data.labels.count) test rows -> \(paths.metrics), \(paths.confusion)" + (note.map { "; \($0)" } ?? ""))
+    }
+
+    /// The confusion plot's data, `[{"actual": ..., "predicted": ...}, ...]` one object a test
+    /// row, as `JSONValue.serialized()` writes it, with no JSON tree of a million objects built
+    /// first (each class's literal is escaped once).
+    static func confusionText(actual: [Int32], predicted: [Int32], classes: [String]) -> [UInt8] {
+        guard !actual.isEmpty else { return Array(JSONValue.array([]).serialized().utf8) }
+        let names = classes.map { JSONValue.string($0).compact().utf8 }
+        var out = Array("[\n".utf8)
+        out.reserveCapacity(actual.count * 64)
+        for (row, (truth, guess)) in zip(actual, predicted).enumerated() {
+            if row > 0 { out += ",\n".utf8 }
+            out += "  {\n    \"actual\": ".utf8
+            out += names[Int(truth)]
+            out += ",\n    \"predicted\": ".utf8
+            out += names[Int(guess)]
+            out += "\n  }".utf8
+        }
+        out += "\n]\n".utf8
+        return out
     }
 
     /// The MLflow experiment of the classifier, and its registered model.
