@@ -102,8 +102,12 @@ public struct Recommender: Sendable {
         var catalogRows = [Int32](), factorRows = [Int32](repeating: -1, count: collaborative == nil ? 0 : catalog.count)
         if let collaborative {
             let model = collaborative.model
+            let uris = model.uris
             catalogRows = (0..<model.count).map { i in
-                guard let row = catalog.row(of: model.uris[i]) else { return -1 }
+                let range = uris.range(i)
+                guard let row = uris.bytes.withUnsafeBufferPointer({ bytes in
+                    catalog.find((bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!) + range.lowerBound, count: range.count)
+                }) else { return -1 }
                 factorRows[row] = Int32(i)
                 return Int32(row)
             }
