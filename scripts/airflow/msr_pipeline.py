@@ -13,8 +13,9 @@ another when one of its deps is, or lies in, one of the other's outs (as DVC ord
   (factorize, monitor) always run.
 - batch scoring of new playlists: each file waiting in data/score (`*.json` slices, `*.jsonl`)
   is a mapped `score` task, `msr-predict --no-log --format jsonl FILE` into data/scored/NAME.jsonl,
-  the file then moved to data/score/done/; it runs after the stages writing models, on the
-  models in place when retraining was skipped.
+  the file then moved to data/score/done/ (a refused file to data/score/rejected/, beside
+  NAME.err); it runs after the stages writing models, on the models in place when retraining
+  was skipped.
 Hourly at minute 20, one run at a time.
 
 Deployment: put this file in Airflow's dags folder and set, for the scheduler and the workers,
@@ -103,7 +104,9 @@ def reason_to_retrain():
 def slices():
     """One scoring command per playlist file waiting in $MSR_HOME/data/score (MSR_SCORE_DIR): its
     msr-predict answers, one JSON line per playlist, into data/scored/NAME.jsonl (written whole,
-    then renamed), the file then moved to data/score/done/."""
+    then renamed), the file then moved to data/score/done/. A file msr-predict refuses fails its
+    task once: it is moved to data/score/rejected/ beside NAME.err (msr-predict's message), so
+    the next runs do not fail on it again, and nothing is written for it."""
     home = os.environ["MSR_HOME"]
     folder = os.environ.get("MSR_SCORE_DIR", os.path.join(home, "data", "score"))
     names = sorted(n for n in os.listdir(folder) if n.endswith((".json", ".jsonl"))) if os.path.isdir(folder) else []
@@ -111,11 +114,15 @@ def slices():
     for name in names:
         source = os.path.join(folder, name)
         target = os.path.join(home, "data", "scored", os.path.splitext(name)[0] + ".jsonl")
-        done = os.path.join(folder, "done")
-        commands.append(f'mkdir -p {shlex.quote(os.path.dirname(target))} {shlex.quote(done)} && '
+        done, rejected = os.path.join(folder, "done"), os.path.join(folder, "rejected")
+        q = {key: shlex.quote(value) for key, value in {
+            "source": source, "target": target, "tmp": target + ".tmp", "done": done, "rejected": rejected,
+            "err": os.path.join(rejected, name + ".err"), "scored": os.path.dirname(target)}.items()}
+        commands.append(f'mkdir -p {q["scored"]} {q["done"]} {q["rejected"]} && if '
                         + command("predict", ["--no-log", "--format", "jsonl", source])
-                        + f' > {shlex.quote(target + ".tmp")} && mv {shlex.quote(target + ".tmp")} {shlex.quote(target)}'
-                        + f' && mv {shlex.quote(source)} {shlex.quote(done)}/')
+                        + f' > {q["tmp"]} 2> {q["err"]}; then mv {q["tmp"]} {q["target"]} && mv {q["source"]} {q["done"]}/'
+                        + f' && rm -f {q["err"]}; else status=$?; rm -f {q["tmp"]}; mv {q["source"]} {q["rejected"]}/;'
+                        + f' cat {q["err"]} >&2; exit $status; fi')
     return commands
 
 
