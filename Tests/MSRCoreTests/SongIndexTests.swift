@@ -98,6 +98,21 @@ final class SongIndexTests: XCTestCase {
         }
     }
 
+    /// An index of no songs writes and reads back; nothing is found in it.
+    func testAnEmptyIndexRoundTrips() throws {
+        let empty = SongIndex(genres: ["pop"], featureNames: ["tempo"], uris: TextColumn(), labels: [], components: [], points: [],
+                              probabilities: [])
+        try withTemporaryFolder { folder in
+            try empty.write(to: "\(folder)/catalog.msrix")
+            let loaded = try SongIndex.read("\(folder)/catalog.msrix")
+            XCTAssertEqual(loaded, empty)
+            XCTAssertEqual(loaded.count, 0)
+            XCTAssertNil(loaded.row(of: "a"))
+            XCTAssertNil(loaded.row(of: ""))
+            XCTAssertEqual(loaded.rows(ofGenre: 0), 0..<0)
+        }
+    }
+
     /// A value over 65,535 bytes is cut at a character's start.
     func testLongTextIsCutAtACharacter() {
         let long = String(repeating: "é", count: 40_000)

@@ -85,13 +85,10 @@ public struct Recommender: Sendable {
         let labels = catalog.labels, components = catalog.components
         let outside = labels.withUnsafeBufferPointer { labels in
             components.withUnsafeBufferPointer { components in
-                var first = Int.max
-                for row in (0..<labels.count).reversed() where components[row] >= componentCounts[Int(labels[row])] { first = row }
-                return first
+                labels.indices.first { components[$0] >= componentCounts[Int(labels[$0])] }
             }
         }
-        if outside < catalog.count {
-            let row = outside
+        if let row = outside {
             throw MSRError(.badData, "song \(catalog.uris[row]) is in a mixture component its genre does not have: run msr-cluster again")
         }
         self.classifier = classifier
@@ -103,13 +100,14 @@ public struct Recommender: Sendable {
         if let collaborative {
             let model = collaborative.model
             let uris = model.uris
-            catalogRows = (0..<model.count).map { i in
-                let range = uris.range(i)
-                guard let row = uris.bytes.withUnsafeBufferPointer({ bytes in
-                    catalog.find((bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!) + range.lowerBound, count: range.count)
-                }) else { return -1 }
-                factorRows[row] = Int32(i)
-                return Int32(row)
+            catalogRows = uris.bytes.withUnsafeBufferPointer { bytes in
+                let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                return (0..<model.count).map { i in
+                    let range = uris.range(i)
+                    guard let row = catalog.find(base + range.lowerBound, count: range.count) else { return -1 }
+                    factorRows[row] = Int32(i)
+                    return Int32(row)
+                }
             }
         }
         self.catalogRows = catalogRows
@@ -264,7 +262,7 @@ public struct Recommender: Sendable {
     /// rows is that recording.
     @inline(__always)
     func nearest(to point: [Double], k wanted: Int, excluding excluded: [Int], pools: Int,
-                 scope: (Int) -> Range<Int> = { _ in 0..<Int.max }, pool: (Int) -> Int) -> [(row: Int, distance: Double)] {
+                 scope: (Int) -> Range<Int>, pool: (Int) -> Int) -> [(row: Int, distance: Double)] {
         let d = catalog.dimension, k = Swift.min(wanted, catalog.count)
         var done = Set(excluded.map { catalog.recordings[$0] })
         var picks = TopK(k)

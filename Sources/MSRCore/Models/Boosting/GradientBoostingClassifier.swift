@@ -46,7 +46,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         let blocks = Parallel.blocks(matrix.rowCount, size: Self.block) { block -> (predicted: [Int32], logs: [Double]) in
             let probabilities = blockProbabilities(matrix, block)
             let logs = (0..<block.count).map { r in
-                log(min(max(probabilities[r * classCount + Int(labels[block.lowerBound + r])], 1e-15), 1 - 1e-15))
+                SoftmaxLoss.clippedLog(probabilities[r * classCount + Int(labels[block.lowerBound + r])])
             }
             return (Numerics.argmax(probabilities, width: classCount), logs)
         }

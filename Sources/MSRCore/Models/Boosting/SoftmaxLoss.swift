@@ -63,10 +63,13 @@ public enum SoftmaxLoss {
     /// to [1e-15, 1 - 1e-15] as scikit-learn's `log_loss` does.
     public static func logLoss(probabilities: [Double], labels: [Int32], classes: Int) -> Double {
         var total = 0.0
-        for (i, label) in labels.enumerated() {
-            let p = min(max(probabilities[i * classes + Int(label)], 1e-15), 1 - 1e-15)
-            total -= log(p)
-        }
+        for (i, label) in labels.enumerated() { total -= clippedLog(probabilities[i * classes + Int(label)]) }
         return total / Double(labels.count)
+    }
+
+    /// The log of a probability clipped to [1e-15, 1 - 1e-15]: one row's term of `logLoss`.
+    @inline(__always)
+    static func clippedLog(_ probability: Double) -> Double {
+        log(min(max(probability, 1e-15), 1 - 1e-15))
     }
 }
