@@ -30,11 +30,22 @@ final class TrackFactorsFileTests: XCTestCase {
             XCTAssertEqual(loaded.params.solver, .cholesky)
             XCTAssertTrue(loaded.params.bm25)
             XCTAssertEqual(loaded.params.randomState, 9)
-            // The layout the README documents: header, counts, factors, ends, uris.
+            // The layout the README documents: header, counts, padding, rows of 8, YᵀY, uris.
             let bytes = Self.model().encoded()
             XCTAssertEqual(Array(bytes.prefix(8)), Array("MSRFACT1".utf8))
-            XCTAssertEqual(bytes.count, 8 + 4 * 4 + 8 + 8 + 8 + 4 * 4 + 8 + 8 + 3 * 4 + 6 * 4 + 3 * 8 + 66)
+            XCTAssertEqual(bytes.count, 8 + 4 * 4 + 8 + 8 + 8 + 4 * 4 + 8 + 8 + 3 * 4 + 4 + 3 * 8 * 4 + 2 * 2 * 4 + 66)
             XCTAssertEqual(String(decoding: bytes.suffix(66), as: UTF8.self), Self.ids.joined())
+        }
+    }
+
+    /// The file keeps YᵀY, summed when the model is made: the fold-in does not sum it again.
+    func testKeepsTheGramOfTheFactors() throws {
+        // [0.5, -1], [0.25, 2], [-0.125, 3]: every product exact in Float32.
+        XCTAssertEqual(Self.model().gram, [0.328125, -0.375, -0.375, 14])
+        try withTemporaryFolder { folder in
+            let path = "\(folder)/factors.msrf"
+            try AtomicFile.write(Self.model().encoded(), to: path)
+            XCTAssertEqual(try TrackFactors.read(path).gram, [0.328125, -0.375, -0.375, 14])
         }
     }
 
@@ -61,13 +72,13 @@ final class TrackFactorsFileTests: XCTestCase {
         let good = Self.model().encoded()
         // Offsets of the fields (see TrackFactors+File.swift).
         let tracks = 12, factors = 16, playlists = 20, pairs = 24, alpha = 40, solver = 56, bytesCount = 72
-        let counts = 80, values = 92, ends = 116, uris = 140
+        let counts = 80, padding = 92, values = 96, gram = 192, uris = 208
         func put<T>(_ value: T, at offset: Int, in bytes: inout [UInt8]) {
             withUnsafeBytes(of: value) { for (k, byte) in $0.enumerated() { bytes[offset + k] = byte } }
         }
         let cases: [(String, (inout [UInt8]) -> Void, String)] = [
             ("magic", { $0[0] = UInt8(ascii: "X") }, "not an msr factors file (expected the MSRFACT1 header)"),
-            ("version", { put(UInt32(2), at: 8, in: &$0) }, "factors file version 2; this msr reads version 1 (run msr-factorize again)"),
+            ("version", { put(UInt32(1), at: 8, in: &$0) }, "factors file version 1; this msr reads version 2 (run msr-factorize again)"),
             ("tracks", { put(UInt32.max, at: tracks, in: &$0) }, "track count 4294967295 exceeds 268435456: a damaged model"),
             ("more tracks", { put(UInt32(4), at: tracks, in: &$0) }, "66 uri bytes for 4 tracks: a damaged factors file (run msr-factorize again)"),
             ("no factor", { put(UInt32(0), at: factors, in: &$0) }, "0 factors: a damaged factors file (run msr-factorize again)"),
@@ -83,9 +94,16 @@ final class TrackFactorsFileTests: XCTestCase {
              "18446744073709551615 uri bytes for 3 tracks: a damaged factors file (run msr-factorize again)"),
             ("a count", { put(Int32(0), at: counts, in: &$0) },
              "the tracks' playlist counts disagree with 4 playlists and 6 pairs: a damaged factors file (run msr-factorize again)"),
-            ("a factor", { put(Float.infinity, at: values + 8, in: &$0) },
-             "a factor that is not a finite number: a damaged factors file (run msr-factorize again)"),
-            ("an end", { put(Int64(23), at: ends, in: &$0) }, "a uri's end outside its place: a damaged factors file (run msr-factorize again)"),
+            ("padding", { $0[padding + 1] = 1 }, "padding that is not zeros: a damaged factors file (run msr-factorize again)"),
+            ("a factor", { put(Float.infinity, at: values + 32, in: &$0) },
+             "a factor that is not a finite number, or a row's padding not zeros: a damaged factors file (run msr-factorize again)"),
+            ("a row's padding", { put(Float(1), at: values + 8, in: &$0) },
+             "a factor that is not a finite number, or a row's padding not zeros: a damaged factors file (run msr-factorize again)"),
+            ("YᵀY nan", { put(Float.nan, at: gram + 12, in: &$0) }, "YᵀY not a finite symmetric matrix: a damaged factors file (run msr-factorize again)"),
+            ("YᵀY not symmetric", { put(Float(1), at: gram + 4, in: &$0) },
+             "YᵀY not a finite symmetric matrix: a damaged factors file (run msr-factorize again)"),
+            ("YᵀY negative diagonal", { put(Float(-1), at: gram, in: &$0) },
+             "YᵀY not a finite symmetric matrix: a damaged factors file (run msr-factorize again)"),
             ("a uri", { $0[uris + 3] = UInt8(ascii: ":") },
              "track 0's uri is not a Spotify track id: a damaged factors file (run msr-factorize again)"),
             ("a uri twice", { for k in 0..<22 { $0[uris + 22 + k] = $0[uris + k] } },

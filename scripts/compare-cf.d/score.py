@@ -34,7 +34,7 @@ TOOLS = {"msr": "msr-factorize", "msr-spark": "msr-factorize --engine spark", "i
 
 
 def read_msrf(path):
-    """models/factors.msrf, version 1 (Sources/MSRCore/Models/Factorization/TrackFactors+File.swift)."""
+    """models/factors.msrf, version 2 (Sources/MSRCore/Models/Factorization/TrackFactors+File.swift)."""
     data = open(path, "rb").read()
     if data[:8] != b"MSRFACT1":
         raise ValueError(f"{path}: not a factors file")
@@ -44,14 +44,16 @@ def read_msrf(path):
     iterations, cg_steps, solver, bm25 = struct.unpack_from("<4I", data, 48)
     (seed,) = struct.unpack_from("<Q", data, 64)
     (uri_bytes,) = struct.unpack_from("<Q", data, 72)
-    if version != 1 or uri_bytes != 22 * n:
+    if version != 2 or uri_bytes != 22 * n:
         raise ValueError(f"{path}: version {version}, {uri_bytes} uri bytes for {n} tracks")
     offset = 80
     counts = np.frombuffer(data, "<i4", n, offset)
     offset += 4 * n
-    factors = np.frombuffer(data, "<f4", n * k, offset).reshape(n, k)
-    offset += 4 * n * k
-    offset += 8 * n  # uri ends: 22 * (i + 1)
+    offset += -offset % 32  # zeros up to the rows
+    stride = (k + 7) // 8 * 8  # each row padded to a multiple of 8 values
+    factors = np.frombuffer(data, "<f4", n * stride, offset).reshape(n, stride)[:, :k]
+    offset += 4 * n * stride
+    offset += 4 * k * k  # YᵀY
     uris = data[offset:offset + uri_bytes].decode("ascii")
     if offset + uri_bytes != len(data):
         raise ValueError(f"{path}: {len(data) - offset - uri_bytes} unexpected bytes")

@@ -40,6 +40,11 @@ public struct BinaryWriter {
         values.withUnsafeBytes { bytes += $0 }
     }
 
+    /// Appends the buffer's memory, as `records(_: [T])`.
+    public mutating func records<T: BitwiseCopyable>(_ values: UnsafeBufferPointer<T>) {
+        bytes += UnsafeRawBufferPointer(values)
+    }
+
     /// Appends zero bytes up to the next multiple of `alignment`: values that follow can be read
     /// in place from a mapped file.
     public mutating func pad(to alignment: Int) {

@@ -5,17 +5,12 @@
 public struct CollaborativeFilter: Sendable {
     /// The fold-in, which holds the model.
     public let foldIn: FoldIn
-    /// Factor rows by track id.
-    let index: ByteStringTable
     /// Each track factor's Euclidean length (cosines).
     let lengths: [Float]
 
-    /// Prepares `model`: its fold-in and its tracks' index.
+    /// Prepares `model`: its fold-in.
     public init(_ model: TrackFactors) {
         foldIn = FoldIn(model)
-        var index = ByteStringTable(capacity: model.count)
-        for i in 0..<model.count { _ = index.insert(model.uris, i) }
-        self.index = index
         let tracks = foldIn.tracks
         lengths = (0..<model.count).map { FactorKernels.dot(tracks.row($0), tracks.row($0), tracks.stride).squareRoot() }
     }
@@ -25,7 +20,7 @@ public struct CollaborativeFilter: Sendable {
 
     /// The factor row of a track id, if a training playlist held the track.
     public func row(of id: String) -> Int? {
-        index.find(id)
+        model.index.find(id)
     }
 
     /// Every track's score for a playlist holding the tracks at `rows` (factor rows; repeats

@@ -122,12 +122,15 @@ public struct Recommender: Sendable {
     /// `cellFactors` of a factorisation.
     private static func cellMeans(_ collaborative: CollaborativeFilter, catalogRows: [Int32], labels: MappedValues<Int32>, components: MappedValues<Int32>,
                                   cellStarts: [Int]) -> [Float] {
-        let k = collaborative.model.params.factors, factors = collaborative.model.factors
+        let k = collaborative.model.params.factors, factors = collaborative.model.matrix
         var sums = [Double](repeating: 0, count: cellStarts.last! * k), counts = [Int](repeating: 0, count: cellStarts.last!)
-        for (i, row) in catalogRows.enumerated() where row >= 0 {
-            let cell = cellStarts[Int(labels[Int(row)])] + Int(components[Int(row)])
-            counts[cell] += 1
-            for j in 0..<k { sums[cell * k + j] += Double(factors[i * k + j]) }
+        sums.withUnsafeMutableBufferPointer { sums in
+            for (i, row) in catalogRows.enumerated() where row >= 0 {
+                let cell = cellStarts[Int(labels[Int(row)])] + Int(components[Int(row)])
+                counts[cell] += 1
+                let factor = factors.row(i), sum = sums.baseAddress! + cell * k
+                for j in 0..<k { sum[j] += Double(factor[j]) }
+            }
         }
         return sums.indices.map { counts[$0 / k] > 0 ? Float(sums[$0] / Double(counts[$0 / k])) : 0 }
     }

@@ -1,12 +1,15 @@
 /// Dense Float32 factors, one row per playlist or track, each row padded with zeros to a
 /// multiple of 8 values (`FactorKernels`): one contiguous buffer that the row updates write
-/// concurrently, each thread its own rows.
+/// concurrently, each thread its own rows; or the rows of a factors file, read in place.
 final class FactorMatrix: @unchecked Sendable {
     let rows: Int
     let factors: Int
     /// Values per row in memory: `factors` rounded up to a multiple of 8.
     let stride: Int
+    /// The values; a mapped matrix's are the file's pages, mapped read-only: never written.
     let storage: UnsafeMutablePointer<Float>
+    /// The mapping a matrix read in place lives in (nil: the storage is the matrix's own).
+    private let region: MappedRegion?
 
     /// Zeros.
     init(rows: Int, factors: Int) {
@@ -15,17 +18,37 @@ final class FactorMatrix: @unchecked Sendable {
         stride = FactorKernels.stride(factors)
         storage = .allocate(capacity: Swift.max(1, rows * stride))
         storage.initialize(repeating: 0, count: Swift.max(1, rows * stride))
+        region = nil
     }
 
     /// Rows of `factors` values, packed (`packed()`'s layout).
     convenience init(packed values: [Float], factors: Int) {
         self.init(rows: values.count / factors, factors: factors)
-        for i in 0..<rows {
-            for j in 0..<factors { storage[i * stride + j] = values[i * factors + j] }
+        values.withUnsafeBufferPointer { values in
+            for i in 0..<rows { (storage + i * stride).update(from: values.baseAddress! + i * factors, count: factors) }
         }
     }
 
-    deinit { storage.deallocate() }
+    /// The `rows` padded rows at byte `offset` of `region` (4-byte aligned, within its bounds:
+    /// checked by the caller), read in place.
+    init(region: MappedRegion, offset: Int, rows: Int, factors: Int) {
+        self.rows = rows
+        self.factors = factors
+        stride = FactorKernels.stride(factors)
+        precondition(offset % 4 == 0 && offset + rows * stride * 4 <= region.bytes.count)
+        if rows == 0 {
+            storage = .allocate(capacity: 1)
+            storage.initialize(to: 0)
+            self.region = nil
+        } else {
+            storage = UnsafeMutablePointer(mutating: (region.bytes.baseAddress! + offset).assumingMemoryBound(to: Float.self))
+            self.region = region
+        }
+    }
+
+    deinit {
+        if region == nil { storage.deallocate() }
+    }
 
     /// Row `i`'s `stride` values.
     @inline(__always)
@@ -79,6 +102,12 @@ final class FactorMatrix: @unchecked Sendable {
         var gram = total.map(Float.init)
         for j in 0..<factors { gram[j * stride + j] += regularization }
         return gram
+    }
+
+    /// `FᵀF` (`gram()`), `factors x factors` row-major without the padding.
+    func packedGram(workers: Int) -> [Float] {
+        let gram = gram(workers: workers)
+        return (0..<factors * factors).map { gram[($0 / factors) * stride + $0 % factors] }
     }
 
     /// Whether every value is a finite number.

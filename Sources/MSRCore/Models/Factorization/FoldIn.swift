@@ -14,11 +14,17 @@ public struct FoldIn: Sendable {
     let tracks: FactorMatrix
     let bm25: BM25?
 
-    /// Prepares the fold-in for `model`: `YᵀY + λI` once, on every core.
+    /// Prepares the fold-in for `model`: `YᵀY + λI` from the model's `YᵀY`.
     public init(_ model: TrackFactors) {
         self.model = model
-        tracks = FactorMatrix(packed: model.factors, factors: model.params.factors)
-        gram = tracks.gram(regularization: Float(model.params.regularization), workers: Parallel.width)
+        let k = model.params.factors
+        tracks = model.matrix
+        var gram = [Float](repeating: 0, count: tracks.stride * tracks.stride)
+        for i in 0..<k {
+            for j in 0..<k { gram[i * tracks.stride + j] = model.gram[i * k + j] }
+            gram[i * tracks.stride + i] += Float(model.params.regularization)
+        }
+        self.gram = gram
         bm25 = model.params.bm25 ? BM25(trackLengths: model.playlistCounts) : nil
     }
 
