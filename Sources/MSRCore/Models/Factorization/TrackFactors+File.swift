@@ -108,11 +108,7 @@ extension TrackFactors {
         }
         let matrix = FactorMatrix(region: region, offset: rowsOffset, rows: n, factors: k)
         // Every value finite, every padding value zero (the kernels sum it in).
-        let rowsValid = (0..<n).allSatisfy { i in
-            let row = matrix.row(i)
-            return (0..<k).allSatisfy { row[$0].isFinite } && (k..<stride).allSatisfy { row[$0] == 0 }
-        }
-        guard rowsValid else { throw damaged("a factor that is not a finite number, or a row's padding not zeros") }
+        guard matrix.isFinite, matrix.paddingIsZero else { throw damaged("a factor that is not a finite number, or a row's padding not zeros") }
         guard gram.allSatisfy(\.isFinite),
               (0..<k).allSatisfy({ i in gram[i * k + i] >= 0 && (0..<i).allSatisfy { gram[i * k + $0] == gram[$0 * k + i] } }) else {
             throw damaged("YᵀY not a finite symmetric matrix")
