@@ -65,19 +65,33 @@ public struct Histogram: Sendable, Equatable {
         }
     }
 
+    /// No bins: what a histogram handed on (`subtract`) leaves behind.
+    static let empty = Histogram(sums: [], counts: [])
+
+    private init(sums: [SIMD2<Double>], counts: [Int32]) {
+        self.sums = sums
+        self.counts = counts
+    }
+
     /// `parent - self`: the histogram of the sibling.
     public func sibling(of parent: Histogram) -> Histogram {
         var result = parent
-        result.sums.withUnsafeMutableBufferPointer { out in
-            sums.withUnsafeBufferPointer { mine in
-                for k in 0..<out.count { out[k] -= mine[k] }
-            }
-        }
-        result.counts.withUnsafeMutableBufferPointer { out in
-            counts.withUnsafeBufferPointer { mine in
-                for k in 0..<out.count { out[k] &-= mine[k] }
-            }
-        }
+        result.subtract(self)
         return result
+    }
+
+    /// `self - child`, in place: a parent's histogram becomes its other child's (no copy when
+    /// the parent's arrays are this histogram's alone).
+    public mutating func subtract(_ child: Histogram) {
+        sums.withUnsafeMutableBufferPointer { out in
+            child.sums.withUnsafeBufferPointer { theirs in
+                for k in 0..<out.count { out[k] -= theirs[k] }
+            }
+        }
+        counts.withUnsafeMutableBufferPointer { out in
+            child.counts.withUnsafeBufferPointer { theirs in
+                for k in 0..<out.count { out[k] &-= theirs[k] }
+            }
+        }
     }
 }

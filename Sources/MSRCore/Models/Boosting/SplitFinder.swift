@@ -48,7 +48,10 @@ public struct SplitFinder: Sendable {
                     if rightC < minSamplesLeaf { break }
                     let rightG = gradient - leftG, rightH = hessian - leftH
                     if rightH < minHessian { break }
-                    let gain = score(leftG, leftH) + score(rightG, rightH) - parentScore
+                    // Both sides' `G^2 / (H + l2)` in one two-lane division (`score`'s
+                    // arithmetic, lane by lane: the same bits, half the divisions' time).
+                    let sides = SIMD2(leftG * leftG, rightG * rightG) / SIMD2(leftH + l2, rightH + l2)
+                    let gain = sides.x + sides.y - parentScore
                     if gain > best.gain {
                         best = SplitInfo(gain: gain, feature: j, bin: b,
                                          leftGradient: leftG, leftHessian: leftH, leftCount: leftC,

@@ -76,7 +76,7 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
             // The open leaf with the largest gain (the first on ties: deterministic).
             var bestIndex = 0
             for k in 1..<open.count where open[k].split.gain > open[bestIndex].split.gain { bestIndex = k }
-            let parent = open.remove(at: bestIndex)
+            var parent = open.remove(at: bestIndex)
             let split = parent.split
             let middle = partition(indices, og, oh, workspace, parent.start, parent.end, feature: split.feature, bin: split.bin)
             let leftNode = tree.addLeaf(leafValue(split.leftGradient, split.leftHessian))
@@ -90,9 +90,17 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
             let small = leftIsSmaller ? histogram(parent.start, middle) : histogram(middle, parent.end)
             // Subtracting costs a pass over every bin; for a small node, summing the
             // larger child's rows is cheaper.
-            let large = (parent.end - parent.start) * features < layout.totalBins
-                ? (leftIsSmaller ? histogram(middle, parent.end) : histogram(parent.start, middle))
-                : small.sibling(of: parent.histogram)
+            let large: Histogram
+            if (parent.end - parent.start) * features < layout.totalBins {
+                large = leftIsSmaller ? histogram(middle, parent.end) : histogram(parent.start, middle)
+            } else {
+                // The parent's histogram, taken from it (its arrays then held once: subtracted
+                // in place, not copied), becomes the larger child's.
+                var taken = parent.histogram
+                parent.histogram = .empty
+                taken.subtract(small)
+                large = taken
+            }
             consider(Candidate(node: leftNode, start: parent.start, end: middle, depth: parent.depth + 1,
                                histogram: leftIsSmaller ? small : large,
                                gradient: split.leftGradient, hessian: split.leftHessian, split: .none))
