@@ -78,6 +78,20 @@ final class CSVReaderTests: XCTestCase {
         XCTAssertEqual(columns.numbers["a"]!.map(\.isNaN), [false, true, true, true, true, true])
     }
 
+    /// A `.printable` column is checked as it is read and not kept: only its bad cells come back.
+    func testPrintableColumnsAreCheckedNotKept() throws {
+        let csv = Array("a,name\n1,ok\n2,\"tab\there\"\n3,\n4,".utf8) + [0xFF, 0x41] + Array("\n".utf8)
+        let columns = try CSVReader(bytes: csv, file: "t.csv").read([("a", .number), ("name", .printable)], badCells: .collect)
+        XCTAssertEqual(columns.badCells, [
+            BadCell(row: 1, line: 3, column: "name", value: "tab\there", reason: .notPrintable),
+            BadCell(row: 3, line: 5, column: "name", value: "\u{FFFD}A", reason: .notPrintable),
+        ], "an empty value is unknown, not bad")
+        XCTAssertNil(columns.texts["name"], "not kept")
+        XCTAssertEqual(columns.numbers["a"]!, [1, 2, 3, 4])
+        XCTAssertEqual(errorMessage { _ = try CSVReader(bytes: csv, file: "t.csv").read([("name", .printable)]) },
+                       "t.csv:3:2: column 'name': expected printable text (valid UTF-8, no control characters), got \"tab\\there\"")
+    }
+
     func testADuplicatedColumnIsRefusedWhenRead() throws {
         XCTAssertEqual(errorMessage { _ = try self.read("a,tempo,b,tempo\n1,120,3,-999\n", [("tempo", .number)]) },
                        "t.csv:1:4: duplicated column 'tempo' (columns 2 and 4; expected each column once)")

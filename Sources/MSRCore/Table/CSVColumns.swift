@@ -6,6 +6,10 @@ public enum CSVColumnKind: Sendable {
     case text
     /// Interned into a `CategoryColumn`: small codes and a list of the distinct values.
     case category
+    /// Checked as it is read and not kept: a non-empty value that is not printable text (valid
+    /// UTF-8, no control character: `TrackIDForm.printable`) is a bad cell (`.notPrintable`).
+    /// What a validator needs of a column it does not use (a song base's track names).
+    case printable
 }
 
 /// A column of few distinct strings, as codes into `names` (in first-seen order).
@@ -25,7 +29,7 @@ public struct CategoryColumn: Sendable, Equatable {
 /// A cell of a number column that was not a finite number, kept when the reader collects such
 /// cells (its place holds NaN). An empty cell is not listed: it is plainly missing.
 public struct BadCell: Sendable, Equatable {
-    /// What the cell held instead of a finite number.
+    /// What the cell held instead of a finite number (or of printable text).
     public enum Reason: Sendable, Equatable {
         /// Text that is no number (`high`, `1,5`).
         case notANumber
@@ -33,6 +37,8 @@ public struct BadCell: Sendable, Equatable {
         case notFinite
         /// One of the markers pandas reads as missing (`nan`, `NA`, `null`), not an empty cell.
         case missingMarker
+        /// A `.printable` column's value that is not printable text.
+        case notPrintable
     }
 
     /// The row's 0-based index among the data rows.

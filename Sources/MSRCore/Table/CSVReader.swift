@@ -57,7 +57,7 @@ public struct CSVReader {
             var scanner = CSVScanner(buffer, from: 0, line: 1)
             let header = try located { try scanner.header() }
             let layout = try CSVRowLayout(header: header, request: request, file: file)
-            let parts = try parseParts(buffer, from: scanner.position, layout: layout, policy: badCells, count: parts)
+            var parts = try parseParts(buffer, from: scanner.position, layout: layout, policy: badCells, count: parts)
             var firstLine = scanner.line
             for part in parts {
                 if let error = part.error {
@@ -65,7 +65,7 @@ public struct CSVReader {
                 }
                 firstLine += part.linesConsumed
             }
-            return CSVColumns(joining: parts, layout: layout, header: header, firstLine: scanner.line)
+            return CSVColumns(joining: &parts, layout: layout, header: header, firstLine: scanner.line)
         }
     }
 

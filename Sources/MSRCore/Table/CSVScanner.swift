@@ -13,6 +13,7 @@ struct CSVRowLayout: Sendable {
         case number(Int)
         case text(Int)
         case category(Int)
+        case printable
     }
 
     var header: [String]
@@ -36,6 +37,7 @@ struct CSVRowLayout: Sendable {
             case .number: slots[index] = .number(numberNames.count); numberNames.append(name)
             case .text: slots[index] = .text(textNames.count); textNames.append(name)
             case .category: slots[index] = .category(categoryNames.count); categoryNames.append(name)
+            case .printable: slots[index] = .printable
             }
         }
     }
@@ -222,6 +224,15 @@ struct CSVScanner {
                             part.texts[k].append(pointer, count: count)
                         case .category(let k):
                             part.codes[k].append(Int32(part.tables[k].insert(pointer, count: count).id))
+                        case .printable:
+                            guard count > 0, !TrackIDForm.printable.accepts(pointer, count: count) else { break }
+                            let text = String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+                            if policy == .fail {
+                                throw CSVScanError(line: rowLine, column: column + 1, message:
+                                    "column '\(layout.header[column])': expected printable text (valid UTF-8, no control characters), got \(MessageText.quoted(text))")
+                            }
+                            part.badCells.append(BadCell(row: part.rowCount, line: rowLine, column: layout.header[column], value: text,
+                                                         reason: .notPrintable))
                         }
                     }
                     column += 1
@@ -246,9 +257,9 @@ struct CSVScanner {
 
 extension CSVColumns {
     /// Joins parsed parts in order: lines made absolute, rows renumbered, category codes mapped
-    /// onto one table. Each part's columns are released as soon as they are copied.
-    init(joining parts: [CSVPart], layout: CSVRowLayout, header: [String], firstLine: Int) {
-        var parts = parts
+    /// onto one table. Each part's columns are released as soon as they are copied (the parts
+    /// are taken, not shared: a caller's copy would keep them all alive until the end).
+    init(joining parts: inout [CSVPart], layout: CSVRowLayout, header: [String], firstLine: Int) {
         self.init(header: header)
         rowCount = parts.reduce(0) { $0 + $1.rowCount }
         var lineBase = firstLine
@@ -257,9 +268,11 @@ extension CSVColumns {
         for k in parts.indices {
             let shift = Int32(truncatingIfNeeded: lineBase)
             lines += parts[k].lines.map { $0 + shift }
+            parts[k].lines = []
             badCells += parts[k].badCells.map {
                 BadCell(row: $0.row + rowBase, line: $0.line + lineBase, column: $0.column, value: $0.value, reason: $0.reason)
             }
+            parts[k].badCells = []
             lineBase += parts[k].linesConsumed
             rowBase += parts[k].rowCount
         }

@@ -11,13 +11,14 @@ public struct SchemaValidator {
         self.genres = genres
     }
 
-    /// Every problem found in the file, in file order within each check.
-    public func problems(in reader: CSVReader) throws -> (rows: Int, problems: [ValidationProblem]) {
+    /// Every problem found in the file, in file order within each check. The reader is taken:
+    /// its bytes are let go once parsed, before the checks (a song base is held once, as columns).
+    public func problems(in reader: consuming CSVReader) throws -> (rows: Int, problems: [ValidationProblem]) {
         var timer = PhaseTimer()
         return try problems(in: reader, timer: &timer)
     }
 
-    func problems(in reader: CSVReader, timer: inout PhaseTimer) throws -> (rows: Int, problems: [ValidationProblem]) {
+    func problems(in reader: consuming CSVReader, timer: inout PhaseTimer) throws -> (rows: Int, problems: [ValidationProblem]) {
         let header = try reader.header()
         var problems: [ValidationProblem] = []
         for column in schema.columns where !header.contains(column.name) {
@@ -39,8 +40,9 @@ public struct SchemaValidator {
         let descriptive = schema.descriptive.filter { header.contains($0) && !duplicated.contains($0) }
         let request: [(name: String, kind: CSVColumnKind)] = present.map {
             ($0.name, $0.type == .string ? .text : .number)
-        } + descriptive.map { ($0, .text) }
+        } + descriptive.map { ($0, .printable) }
         let columns = try reader.read(request, badCells: .collect)
+        _ = consume reader
         timer.mark("parse")
         let line = { (row: Int) in Int(columns.lines[row]) }
 
@@ -54,26 +56,16 @@ public struct SchemaValidator {
                 problems += textProblems(column, texts, line: line)
             }
         }
+        // A descriptive column is checked as it is read (`.printable`), never held: only its
+        // bad cells come back.
         for name in descriptive {
-            problems += descriptiveProblems(name, columns.texts[name]!, line: line)
-        }
-        timer.mark("check")
-        return (columns.rowCount, problems)
-    }
-
-    /// Values of a descriptive column that are not printable text (an empty one is unknown, fine).
-    private func descriptiveProblems(_ name: String, _ texts: TextColumn, line: (Int) -> Int) -> [ValidationProblem] {
-        var problems: [ValidationProblem] = []
-        texts.bytes.withUnsafeBufferPointer { buffer in
-            let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            for row in 0..<texts.count {
-                let range = texts.range(row)
-                guard !range.isEmpty, !TrackIDForm.printable.accepts(base + range.lowerBound, count: range.count) else { continue }
-                problems.append(ValidationProblem(row: row, line: line(row), column: name, value: texts[row], rule: .type,
+            for cell in badByColumn[name] ?? [] {
+                problems.append(ValidationProblem(row: cell.row, line: cell.line, column: name, value: cell.value, rule: .type,
                                                   expected: "printable text (valid UTF-8, no control characters)"))
             }
         }
-        return problems
+        timer.mark("check")
+        return (columns.rowCount, problems)
     }
 
     private func numberProblems(_ column: Schema.Column, _ values: [Double], bad: [BadCell],
@@ -98,6 +90,7 @@ public struct SchemaValidator {
                     case .notANumber: problem(.type, cell.value, "a \(column.type.rawValue) number")
                     case .notFinite: problem(.type, cell.value, "a finite \(column.type.rawValue) number")
                     case .missingMarker: problem(.missing, cell.value, "a \(column.type.rawValue) number")
+                    case .notPrintable: problem(.type, cell.value, "printable text")
                     }
                 } else {
                     problem(.missing, "", "a \(column.type.rawValue) number")

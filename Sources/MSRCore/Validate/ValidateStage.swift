@@ -10,9 +10,10 @@ public enum ValidateStage {
         let paths = config.validation
         var timer = PhaseTimer(inputs.events)
         let reader = try CSVReader(path: paths.songBase)
+        let columnCount = try reader.header().count
         timer.mark("read file")
         let validator = SchemaValidator(schema: schema, genres: params.ingest.genres)
-        let (rows, problems) = try validator.problems(in: reader, timer: &timer)
+        let (rows, problems) = try validator.problems(in: consume reader, timer: &timer)
         let valid = problems.isEmpty
 
         var byRule: [String: Int] = [:]
@@ -35,6 +36,6 @@ public enum ValidateStage {
             throw MSRError.badData(file: paths.songBase, line: first.line, column: first.field, first.message + more)
         }
         // A valid file has the schema's columns and those of its descriptive columns it carries.
-        return "\(rows) rows, \(try reader.header().count) columns: valid -> \(paths.status), \(paths.report)"
+        return "\(rows) rows, \(columnCount) columns: valid -> \(paths.status), \(paths.report)"
     }
 }
