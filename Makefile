@@ -7,7 +7,7 @@ SOURCES := Package.swift $(shell find Sources -name '*.swift' -o -name '*.h' -o 
 # A stage that fails leaves no stale target behind (msr-validate writes its status file even
 # when the data is invalid; make must not take it as up to date).
 .DELETE_ON_ERROR:
-.PHONY: all setup build pipeline feed test bench clean install serve
+.PHONY: all setup build pipeline feed test bench clean install serve container
 
 all: pipeline
 
@@ -84,7 +84,8 @@ install: build $(BIN)/msr-serve
 # (scripts/check-browser), both on the debug build the tests made, over the embedded data's pipeline; every stage killed at random moments and run on a full disk
 # (scripts/check-crash); every reader fuzzed for 60 s (scripts/fuzz, libFuzzer with
 # AddressSanitizer); then the pipeline under real DVC (scripts/check-dvc), against a real MLflow
-# server (scripts/check-mlflow) and as an Airflow DAG (scripts/check-airflow).
+# server (scripts/check-mlflow) and as an Airflow DAG (scripts/check-airflow); then the OCI image
+# with podman (scripts/container test: the pipeline, msr-predict and the service in containers).
 test: setup
 	@mkdir -p .build && scripts/venv --checks </dev/null >.build/venv-checks.log 2>&1 & \
 	  echo "make test: installing the checks' Python tools in the background (log: .build/venv-checks.log)"
@@ -98,6 +99,11 @@ test: setup
 	scripts/check-mlflow
 	scripts/check-airflow
 	scripts/check-spark
+	scripts/container test
+
+# The OCI image (Containerfile), msr:VERSION and msr:latest, with podman (issue 14).
+container:
+	scripts/container build
 
 bench: build
 	scripts/bench-data
