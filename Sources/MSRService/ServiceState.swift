@@ -64,8 +64,10 @@ public final class ServiceState: Sendable {
         addressLimiter = RateLimiter(perMinute: settings.limits.requestsPerMinute)
         sessionIdle = TimeInterval(settings.sessionIdleMinutes * 60)
         self.logger = logger
-        let binaries = options.binaries ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent().path
+        // The stages beside this executable: its own path (/proc/self/exe), not argv[0], which
+        // is a bare name when msr-serve was found on PATH.
+        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let binaries = options.binaries ?? URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent().path
         retrainer = Retrainer(mode: settings.retrain, binaries: binaries, configFile: options.configFile, paramsFile: options.paramsFile)
     }
 
