@@ -7,16 +7,11 @@ transform: read song_df.csv, label-encode, train_test_split, X/y CSVs, scaler st
 """
 import json
 import os
-import sys
 
 import numpy as np
 import pandas as pd
 
-stage, work, genres_file = sys.argv[1], sys.argv[2], sys.argv[3]
-genres = open(genres_file).read().split()
-features = ["key", "acousticness", "danceability", "energy", "instrumentalness", "loudness",
-            "speechiness", "valence", "tempo"]
-song_df = os.path.join(work, "song_df.csv")
+from stage_args import features, genres, song_df, stage, work
 
 if stage == "ingest":
     df = pd.read_csv(os.path.join(work, "dataset.zip"))

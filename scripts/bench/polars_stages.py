@@ -9,16 +9,11 @@ scaler stats, per-genre CSVs.
 """
 import json
 import os
-import sys
 import zipfile
 
 import polars as pl
 
-stage, work, genres_file = sys.argv[1], sys.argv[2], sys.argv[3]
-genres = open(genres_file).read().split()
-features = ["key", "acousticness", "danceability", "energy", "instrumentalness", "loudness",
-            "speechiness", "valence", "tempo"]
-song_df = os.path.join(work, "song_df.csv")
+from stage_args import features, genres, song_df, stage, work
 
 if stage == "ingest":
     with zipfile.ZipFile(os.path.join(work, "dataset.zip")) as archive:
