@@ -3,7 +3,8 @@ import Foundation
 /// Bytes that stay put for as long as the region lives: a file mapped read-only (not read: only
 /// the pages a caller touches are loaded, and the page cache is shared between processes), or a
 /// copy in memory of our own, 16-byte aligned, for bytes built in the process. Values are read in
-/// place through `MappedValues` and `MappedText`, which keep their region alive.
+/// place through `MappedValues` and `MappedText` (and a factors file's rows through
+/// `FactorMatrix`), which keep their region alive.
 public final class MappedRegion: @unchecked Sendable {
     /// The bytes; immutable for the region's life (the file is mapped private and read-only, and
     /// msr replaces files by rename, never in place).

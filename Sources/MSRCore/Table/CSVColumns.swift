@@ -26,8 +26,9 @@ public struct CategoryColumn: Sendable, Equatable {
     public subscript(i: Int) -> String { names[Int(codes[i])] }
 }
 
-/// A cell of a number column that was not a finite number, kept when the reader collects such
-/// cells (its place holds NaN). An empty cell is not listed: it is plainly missing.
+/// A cell of a number column that was not a finite number (its place holds NaN), or of a
+/// `.printable` column that was not printable text, kept when the reader collects such cells.
+/// An empty cell is not listed: it is plainly missing (a number) or unknown (a text).
 public struct BadCell: Sendable, Equatable {
     /// What the cell held instead of a finite number (or of printable text).
     public enum Reason: Sendable, Equatable {

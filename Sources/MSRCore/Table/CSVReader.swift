@@ -16,13 +16,16 @@ public struct CSVReader {
     public let file: String
     let bytes: [UInt8]
 
-    /// What to do with a number cell that holds no finite number.
+    /// What to do with a number cell that holds no finite number, or a `.printable` cell that
+    /// holds no printable text.
     public enum BadCellPolicy: Sendable {
-        /// Throw at the first one that is not a missing marker (text, `1e999`), naming file, line
-        /// and column; a missing marker (empty, `nan`, `NA`) becomes NaN for the caller to judge.
+        /// Throw at the first one that is not a missing marker (text, `1e999`, a control
+        /// character), naming file, line and column; a missing marker (empty, `nan`, `NA`) becomes
+        /// NaN for the caller to judge.
         case fail
-        /// Keep NaN in its place and list the cell in `CSVColumns.badCells` (a missing marker
-        /// other than an empty cell too, so that a report can say what the cell held).
+        /// List the cell in `CSVColumns.badCells` (a number cell keeps NaN in its place; a
+        /// missing marker other than an empty cell is listed too, so that a report can say what
+        /// the cell held).
         case collect
     }
 

@@ -298,6 +298,8 @@ extension CSVColumns {
         for (j, name) in layout.categoryNames.enumerated() {
             var table = parts[0].tables[j]
             var codes = parts[0].codes[j]
+            parts[0].tables[j] = ByteStringTable()
+            parts[0].codes[j] = []
             for k in parts.indices.dropFirst() {
                 let keys = parts[k].tables[j].keys
                 let map: [Int32] = keys.bytes.withUnsafeBufferPointer { stored in
@@ -307,6 +309,8 @@ extension CSVColumns {
                     }
                 }
                 codes += parts[k].codes[j].map { map[Int($0)] }
+                parts[k].tables[j] = ByteStringTable()
+                parts[k].codes[j] = []
             }
             categories[name] = CategoryColumn(names: table.keys.strings, codes: codes)
         }

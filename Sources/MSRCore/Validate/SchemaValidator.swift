@@ -90,7 +90,7 @@ public struct SchemaValidator {
                     case .notANumber: problem(.type, cell.value, "a \(column.type.rawValue) number")
                     case .notFinite: problem(.type, cell.value, "a finite \(column.type.rawValue) number")
                     case .missingMarker: problem(.missing, cell.value, "a \(column.type.rawValue) number")
-                    case .notPrintable: problem(.type, cell.value, "printable text")
+                    case .notPrintable: problem(.type, cell.value, "printable text (valid UTF-8, no control characters)")
                     }
                 } else {
                     problem(.missing, "", "a \(column.type.rawValue) number")

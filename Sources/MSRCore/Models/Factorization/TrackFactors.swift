@@ -2,25 +2,26 @@
 /// training playlists with its factor, how many training playlists hold it, and the params the
 /// factors were fitted with. A playlist's factor is not kept: it is solved from its tracks when
 /// needed (`FoldIn`), for a training playlist as for a new one. A model read from a file uses the
-/// file's factor rows in place (mapped, not copied).
+/// file's factor rows in place (mapped, not copied). Its parts are set once, when it is made: the
+/// factor rows are read through pointers sized by `params.factors`.
 public struct TrackFactors: Sendable, Equatable {
     /// The tracks' rows by their 22-character Spotify ids (its keys, in the factorisation's
     /// order, are the ids).
     let index: ByteStringTable
     /// Training playlists holding each track (at least 1): BM25's track lengths, and popularity.
-    public var playlistCounts: [Int32]
+    public private(set) var playlistCounts: [Int32]
     /// The factors, a row per track (padded to the kernels' stride).
     let matrix: FactorMatrix
     /// `YᵀY` of the factors, `params.factors x params.factors` row-major (without the
     /// regularization): the fold-in's matrix, kept so that a reader need not sum an outer product
     /// per track at every start.
-    public var gram: [Float]
+    public private(set) var gram: [Float]
     /// The params of the fit (`params.factors` is the factors per track).
-    public var params: FactorizeParams
+    public private(set) var params: FactorizeParams
     /// The training playlists (the matrix's rows) and their distinct (playlist, track) pairs.
-    public var playlists: Int
+    public private(set) var playlists: Int
     /// The pairs: the sum of `playlistCounts`.
-    public var pairs: Int
+    public private(set) var pairs: Int
 
     /// A model from its parts: one count and `params.factors` factors per uri (`factors`
     /// row-major; distinct uris; `YᵀY` summed here, on every core).

@@ -49,6 +49,11 @@ public enum FactorizeStage {
 
         let model = TrackFactors(uris: playlists.uris, playlistCounts: matrix.playlistsPerTrack, factors: fit.trackFactors,
                                  params: params, playlists: matrix.playlistCount, pairs: matrix.pairCount)
+        // Finite factors whose YᵀY overflows 32-bit floats would make a file every reader refuses.
+        guard model.gram.allSatisfy(\.isFinite) else {
+            throw MSRError.badData(file: inputs.params.file, "factorize: the factors' YᵀY is no longer a finite number: lower "
+                + "factorize.alpha or factorize.regularization (32-bit floats overflow)")
+        }
         var metrics: [String: JSONValue] = [
             "playlists": .int(matrix.playlistCount),
             "playlist_files": .int(playlists.files),
