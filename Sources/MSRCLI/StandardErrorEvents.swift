@@ -4,7 +4,8 @@ import MSRCore
 extension StageEvents {
     /// Events printed on stderr the way every msr command shows them: progress as one line
     /// rewritten in place (only on a terminal, ten updates a second at most), warnings as
-    /// `command: warning: ...`, phase timings only when `MSR_TIMING` is set.
+    /// `command: warning: ...`, phase timings only when `MSR_TIMING` is set (each with the
+    /// resident memory at its end and the peak so far).
     public static func standardError(_ command: String) -> StageEvents {
         let line = ProgressLine(label: command)
         let timing = ProcessInfo.processInfo.environment["MSR_TIMING"] != nil
@@ -18,7 +19,8 @@ extension StageEvents {
             phase: { name, seconds in
                 guard timing else { return }
                 let padded = name.padding(toLength: 24, withPad: " ", startingAt: 0)
-                FileHandle.standardError.write(Data("  \(padded)\(String(format: "%7.3f", seconds)) s\n".utf8))
+                let memory = ProcessMemory.megabytes().map { "   \($0.now) MB (peak \($0.peak))" } ?? ""
+                FileHandle.standardError.write(Data("  \(padded)\(String(format: "%7.3f", seconds)) s\(memory)\n".utf8))
             })
     }
 }
