@@ -9,19 +9,19 @@ public struct TrackFactors: Sendable, Equatable {
     /// order, are the ids).
     let index: ByteStringTable
     /// Training playlists holding each track (at least 1): BM25's track lengths, and popularity.
-    public private(set) var playlistCounts: [Int32]
+    public let playlistCounts: [Int32]
     /// The factors, a row per track (padded to the kernels' stride).
     let matrix: FactorMatrix
     /// `YᵀY` of the factors, `params.factors x params.factors` row-major (without the
     /// regularization): the fold-in's matrix, kept so that a reader need not sum an outer product
     /// per track at every start.
-    public private(set) var gram: [Float]
+    public let gram: [Float]
     /// The params of the fit (`params.factors` is the factors per track).
-    public private(set) var params: FactorizeParams
+    public let params: FactorizeParams
     /// The training playlists (the matrix's rows) and their distinct (playlist, track) pairs.
-    public private(set) var playlists: Int
+    public let playlists: Int
     /// The pairs: the sum of `playlistCounts`.
-    public private(set) var pairs: Int
+    public let pairs: Int
 
     /// A model from its parts: one count and `params.factors` factors per uri (`factors`
     /// row-major; distinct uris; `YᵀY` summed here, on every core).
