@@ -186,14 +186,16 @@ def read_time(path):
 
 
 def read_phases(path):
-    """msr's phase timings (MSR_TIMING): lines "  NAME   SECONDS s"."""
+    """msr's phase timings (MSR_TIMING): lines "  NAME   SECONDS s" (then, where the system says,
+    "   RSS MB (peak PEAK)")."""
     phases = {}
     try:
         for line in open(path):
             parts = line.split()
-            if line.startswith("  ") and len(parts) >= 3 and parts[-1] == "s":
+            if line.startswith("  ") and "s" in parts[1:]:
+                at = parts.index("s", 1)
                 try:
-                    phases[" ".join(parts[:-2])] = float(parts[-2])
+                    phases[" ".join(parts[:at - 1])] = float(parts[at - 1])
                 except ValueError:
                     pass
     except OSError:
