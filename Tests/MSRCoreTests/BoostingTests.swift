@@ -50,7 +50,8 @@ final class BoostingTests: XCTestCase {
         }
         let all = (0..<500).map(Int32.init)
         let left = all.filter { $0 % 3 == 0 }, right = all.filter { $0 % 3 != 0 }
-        let bySubtraction = build(left).sibling(of: build(all))
+        var bySubtraction = build(all)
+        bySubtraction.subtract(build(left))
         let direct = build(right)
         for (a, b) in zip(bySubtraction.sums, direct.sums) {
             XCTAssertEqual(a.x, b.x, accuracy: 1e-9)

@@ -20,6 +20,22 @@ public enum Parallel {
         return map(blocks) { k in body(k * block ..< Swift.min(count, (k + 1) * block)) }
     }
 
+    /// `body` over consecutive blocks of `0..<count` of at most `block` items, a window of one
+    /// block per core at a time, each window's results handed to `take` in order before the next
+    /// is made: memory holds a window's results, not every block's.
+    public static func windows<T>(_ count: Int, size block: Int, _ body: @Sendable (Range<Int>) -> T,
+                                  take: (T) throws -> Void) rethrows {
+        let window = block * width
+        var first = 0
+        while first < count {
+            let start = first, items = Swift.min(window, count - first)
+            for result in blocks(items, size: block, { body((start + $0.lowerBound) ..< (start + $0.upperBound)) }) {
+                try take(result)
+            }
+            first += items
+        }
+    }
+
     /// One slot per task; each task fills only its own.
     final class Results<T>: @unchecked Sendable {
         private var slots: [T?]

@@ -16,17 +16,12 @@ public enum CSVFileWriter {
         head.row(header)
         try head.withBytes { try file.write($0) }
         // Windows of one block per core: formatted together, written in order.
-        let window = blockRows * Parallel.width
-        var first = 0
-        while first < rowCount {
-            let start = first, count = Swift.min(window, rowCount - first)
-            let buffers = Parallel.blocks(count, size: blockRows) { block in
-                var writer = CSVWriter(reservingCapacity: block.count * 96)
-                rows(&writer, (start + block.lowerBound) ..< (start + block.upperBound))
-                return writer
-            }
-            for buffer in buffers { try buffer.withBytes { try file.write($0) } }
-            first += count
+        try Parallel.windows(rowCount, size: blockRows) { block in
+            var writer = CSVWriter(reservingCapacity: block.count * 96)
+            rows(&writer, block)
+            return writer
+        } take: { buffer in
+            try buffer.withBytes { try file.write($0) }
         }
         if let outputs { try file.stage(in: outputs) } else { try file.commit() }
     }

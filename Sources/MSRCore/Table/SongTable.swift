@@ -47,46 +47,39 @@ public struct SongTable: Sendable {
     /// Each row's features as CSV text (`5,0.541,0.712,...`, int64 columns as integers),
     /// formatted once on every core: the song base, X files and per-genre files then copy it.
     public func featureText() -> TextColumn {
-        // Windows of one block per core, each appended as soon as it is formatted: the blocks of
-        // a million rows held at once beside the joined column were 70 MB more at the peak.
-        let blockRows = 32_768, window = blockRows * Parallel.width
         var joined = TextColumn()
-        var first = 0
-        while first < count {
-            let start = first, rows = Swift.min(window, count - first)
-            let parts = Parallel.blocks(rows, size: blockRows) { block -> TextColumn in
-                let block = (start + block.lowerBound) ..< (start + block.upperBound)
-                var writer = CSVWriter(reservingCapacity: block.count * 10 * featureColumns.count)
-                var ends: [Int] = []
-                ends.reserveCapacity(block.count)
-                features.values.withUnsafeBufferPointer { values in
-                    for i in block {
-                        writeFeatures(of: i, from: values, to: &writer)
-                        ends.append(writer.count)
-                        writer.endRow()
-                    }
+        // A window of blocks at a time, each appended as soon as it is formatted: the blocks of a
+        // million rows held at once beside the joined column were 70 MB more.
+        Parallel.windows(count, size: 32_768) { block -> TextColumn in
+            var writer = CSVWriter(reservingCapacity: block.count * 10 * featureColumns.count)
+            var ends: [Int] = []
+            ends.reserveCapacity(block.count)
+            features.values.withUnsafeBufferPointer { values in
+                for i in block {
+                    writeFeatures(of: i, from: values, to: &writer)
+                    ends.append(writer.count)
+                    writer.endRow()
                 }
-                // The writer put a line end after each row; the text column keeps the fields only.
-                var column = TextColumn()
-                column.reserve(values: block.count, bytes: writer.count)
-                writer.withBytes { bytes in
-                    let base = bytes.bindMemory(to: UInt8.self).baseAddress!
-                    var start = 0
-                    for end in ends {
-                        column.append(base + start, count: end - start)
-                        start = end + 1
-                    }
-                }
-                return column
             }
-            if start == 0 {
-                // The whole column at the first window's bytes per row, 5% over: one allocation
+            // The writer put a line end after each row; the text column keeps the fields only.
+            var column = TextColumn()
+            column.reserve(values: block.count, bytes: writer.count)
+            writer.withBytes { bytes in
+                let base = bytes.bindMemory(to: UInt8.self).baseAddress!
+                var start = 0
+                for end in ends {
+                    column.append(base + start, count: end - start)
+                    start = end + 1
+                }
+            }
+            return column
+        } take: { part in
+            if joined.count == 0 {
+                // The whole column at the first block's bytes per row, 5% over: one allocation
                 // as a rule (a longer tail grows it by doubling).
-                let bytes = parts.reduce(0) { $0 + $1.bytes.count }
-                joined.reserve(values: count, bytes: Int(Double(bytes) / Double(rows) * Double(count) * 1.05) + 64)
+                joined.reserve(values: count, bytes: Int(Double(part.bytes.count) / Double(part.count) * Double(count) * 1.05) + 64)
             }
-            for part in parts { joined.append(contentsOf: part) }
-            first += rows
+            joined.append(contentsOf: part)
         }
         return joined
     }

@@ -73,13 +73,6 @@ public struct Histogram: Sendable, Equatable {
         self.counts = counts
     }
 
-    /// `parent - self`: the histogram of the sibling.
-    public func sibling(of parent: Histogram) -> Histogram {
-        var result = parent
-        result.subtract(self)
-        return result
-    }
-
     /// `self - child`, in place: a parent's histogram becomes its other child's (no copy when
     /// the parent's arrays are this histogram's alone).
     public mutating func subtract(_ child: Histogram) {
