@@ -82,11 +82,11 @@ install: build $(BIN)/msr-serve
 # The unit, end-to-end and service tests; msr-serve against its OpenAPI description with
 # schemathesis (scripts/check-serve-api) and in headless Chromium with Selenium as a person uses it
 # (scripts/check-browser), both on the debug build the tests made, over the embedded data's pipeline; every stage killed at random moments and run on a full disk
-# (scripts/check-crash); every reader fuzzed for 60 s (scripts/fuzz, libFuzzer with
+# (scripts/check-crash); every reader fuzzed for 45 s (scripts/fuzz, libFuzzer with
 # AddressSanitizer); then the pipeline under real DVC (scripts/check-dvc), against a real MLflow
-# server (scripts/check-mlflow) and as an Airflow DAG (scripts/check-airflow). The OCI image's
-# check (scripts/container test: the pipeline, msr-predict and the service in containers, with
-# podman) runs on its own: it needs the release msr-serve, about ten more minutes of building.
+# server (scripts/check-mlflow), as an Airflow DAG (scripts/check-airflow) and on Spark
+# (scripts/check-spark); last the OCI image (scripts/container test: the release multi-call msr
+# built, the image made with podman, the pipeline, msr-predict and the service in containers).
 test: setup
 	@mkdir -p .build && scripts/venv --checks </dev/null >.build/venv-checks.log 2>&1 & \
 	  echo "make test: installing the checks' Python tools in the background (log: .build/venv-checks.log)"
@@ -100,6 +100,7 @@ test: setup
 	scripts/check-mlflow
 	scripts/check-airflow
 	scripts/check-spark
+	scripts/container test
 
 # The OCI image (Containerfile), msr:VERSION and msr:latest, with podman (issue 14).
 container:

@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "msr-factorize", targets: ["msr-factorize"]),
         // The HTTP service (issue 10): its own targets, so that no stage links its dependencies.
         .executable(name: "msr-serve", targets: ["msr-serve"]),
+        // Every command above in one executable, for the container image (Sources/msr/main.swift).
+        .executable(name: "msr", targets: ["msr"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -48,7 +50,8 @@ let package = Package(
                 "SystemZlib",
             ]
         ),
-        .target(name: "MSRNetwork", dependencies: ["MSRCore"]),
+        // The stages' command lines; those that go on the network (a download, MLflow) are in
+        // MSRNetwork, which only they link.
         .target(
             name: "MSRCLI",
             dependencies: [
@@ -56,6 +59,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .target(name: "MSRNetwork", dependencies: ["MSRCore", "MSRCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "msr-ingest", dependencies: ["MSRCLI", "MSRCore", "MSRNetwork"]),
         .executableTarget(name: "msr-validate", dependencies: ["MSRCLI", "MSRCore"]),
         .executableTarget(name: "msr-transform", dependencies: ["MSRCLI", "MSRCore"]),
@@ -70,6 +74,7 @@ let package = Package(
             name: "MSRService",
             dependencies: [
                 "MSRCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -84,8 +89,9 @@ let package = Package(
         ),
         .executableTarget(
             name: "msr-serve",
-            dependencies: ["MSRService", "MSRCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["MSRService"]
         ),
+        .executableTarget(name: "msr", dependencies: ["MSRCLI", "MSRNetwork", "MSRService"]),
         .target(
             name: "MSRTestSupport",
             dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],

@@ -10,9 +10,15 @@ public protocol StageCommand: ParsableCommand {}
 extension StageCommand {
     /// Parses the command line and runs the command.
     public static func main() {
+        main(nil)
+    }
+
+    /// Parses `arguments` (the command line's after the command's name when nil) and runs the
+    /// command: the multi-call executable `msr` passes what follows the stage's name.
+    public static func main(_ arguments: [String]?) {
         let command: ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(arguments)
         } catch {
             // --help and --version (exit 0) print as ArgumentParser prints them; a command's own
             // validation that printed its line already throws the bare exit code.

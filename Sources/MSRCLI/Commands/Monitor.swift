@@ -1,11 +1,11 @@
 import ArgumentParser
 import Foundation
-import MSRCLI
 import MSRCore
 
-@main
-struct Monitor: StageCommand {
-    static let configuration = CommandConfiguration(
+public struct Monitor: StageCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "msr-monitor",
         abstract: "Summarise the recommendations log: monitoring.json, a trend CSV and an HTML chart.")
 
@@ -32,11 +32,11 @@ struct Monitor: StageCommand {
         }
     }
 
-    func validate() throws {
+    public func validate() throws {
         _ = try threshold
     }
 
-    func run() throws {
+    public func run() throws {
         let threshold = try threshold
         try StageRunner.run(.monitor, stage) { try MonitorStage.run($0, failUnder: threshold, strict: strict) }
     }

@@ -1,14 +1,14 @@
 import ArgumentParser
 import Foundation
-import MSRCLI
 import MSRCore
 
 extension PredictStage.Format: ExpressibleByArgument {}
 extension RecommendMethod: ExpressibleByArgument {}
 
-@main
-struct Predict: StageCommand {
-    static let configuration = CommandConfiguration(
+public struct Predict: StageCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "msr-predict",
         abstract: "Recommend songs for a playlist (MPD playlist or slice, Spotify Web API object, or an array of tracks).")
 
@@ -65,7 +65,7 @@ struct Predict: StageCommand {
         return ExitCode(64)
     }
 
-    func validate() throws {
+    public func validate() throws {
         _ = try count
         _ = try pid
         guard !sameGenre || similarTo != nil else { throw usage("--same-genre needs --similar-to TRACK") }
@@ -75,7 +75,7 @@ struct Predict: StageCommand {
         }
     }
 
-    func run() throws {
+    public func run() throws {
         var request = PredictStage.Request()
         request.playlistFile = playlist
         request.similarTo = similarTo

@@ -1,11 +1,11 @@
 import ArgumentParser
 import MSRCLI
 import MSRCore
-import MSRNetwork
 
-@main
-struct Cluster: StageCommand {
-    static let configuration = CommandConfiguration(
+public struct Cluster: StageCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "msr-cluster",
         abstract: "Fit a Gaussian mixture per genre on the standardised features, with silhouette, Calinski-Harabasz and Davies-Bouldin scores.")
 
@@ -18,11 +18,11 @@ struct Cluster: StageCommand {
     @Flag(help: "Write only the song index, from the mixtures already fitted (after --genre N for every genre).")
     var indexOnly = false
 
-    func validate() throws {
+    public func validate() throws {
         if genre != nil && indexOnly { throw ValidationError("--genre and --index-only exclude each other") }
     }
 
-    func run() throws {
+    public func run() throws {
         let scope: ClusterStage.Scope = genre.map { .genre($0) } ?? (indexOnly ? .indexOnly : .all)
         try StageRunner.run(.cluster, stage, part: scope.lockPart) {
             try ClusterStage.run($0, tracking: .fromEnvironment(mode: tracking.tracking), scope: scope)

@@ -1,11 +1,11 @@
 import ArgumentParser
 import MSRCLI
 import MSRCore
-import MSRNetwork
 
-@main
-struct Factorize: StageCommand {
-    static let configuration = CommandConfiguration(
+public struct Factorize: StageCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "msr-factorize",
         abstract: "Factorise the playlist x track matrix (MPD slices and logged playlists) by implicit-feedback ALS into track factors.")
 
@@ -28,7 +28,7 @@ struct Factorize: StageCommand {
     @Option(help: "With --engine spark: the PySpark job.")
     var sparkJob = "scripts/spark/factorize_als.py"
 
-    func run() throws {
+    public func run() throws {
         let spark = engine == .spark ? SparkALS(submit: sparkSubmit ?? SparkALS.defaultSubmit(), job: sparkJob, master: master) : nil
         try StageRunner.run(.factorize, stage) {
             try FactorizeStage.run($0, tracking: .fromEnvironment(mode: tracking.tracking), spark: spark)

@@ -1,11 +1,11 @@
 import ArgumentParser
 import MSRCLI
 import MSRCore
-import MSRNetwork
 
-@main
-struct Evaluate: StageCommand {
-    static let configuration = CommandConfiguration(
+public struct Evaluate: StageCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "msr-evaluate",
         abstract: "Score the classifier on the test split: classification report, DVC metrics and confusion plot.")
 
@@ -15,7 +15,7 @@ struct Evaluate: StageCommand {
     @Flag(help: "Evaluate the recommender instead: held-out playlists from the test split, msr against the reference method (params: evaluate_recommender).")
     var recommender = false
 
-    func run() throws {
+    public func run() throws {
         if recommender {
             try StageRunner.run(.evaluateRecommender, stage) { try RecommenderEvaluationStage.run($0) }
         } else {

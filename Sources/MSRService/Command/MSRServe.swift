@@ -2,19 +2,28 @@ import ArgumentParser
 import Foundation
 import Logging
 import MSRCore
-import MSRService
 
-@main
-struct MSRServe: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+/// msr-serve's command line: `serve` (the default) and `create-admin`.
+public struct MSRServe: AsyncParsableCommand {
+    public init() {}
+
+    public static let configuration = CommandConfiguration(
         commandName: "msr-serve",
         abstract: "The recommendation service: web pages and a JSON API over the models the pipeline built.",
         subcommands: [Serve.self, CreateAdmin.self],
         defaultSubcommand: Serve.self)
+
+    /// Parses `arguments` (the command line's after the command's name when nil) and runs the
+    /// command. Called from an asynchronous function, `main` is ArgumentParser's asynchronous
+    /// entry point; top-level code (without `@main`) gets its synchronous one, which only prints
+    /// that an asynchronous command needs an availability annotation.
+    public static func start(_ arguments: [String]? = nil) async {
+        await main(arguments)
+    }
 }
 
 /// Prints an error as msr's stages do (one line, `msr-serve: ...`) and exits with its code.
-func fail(_ error: any Error) -> ExitCode {
+private func fail(_ error: any Error) -> ExitCode {
     let (message, code): (String, Int32) = switch error {
     case let error as MSRError: (error.message, error.exitCode)
     default: ("\(error)", 70)

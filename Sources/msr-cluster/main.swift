@@ -1,0 +1,3 @@
+import MSRNetwork
+
+Cluster.main()

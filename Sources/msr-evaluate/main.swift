@@ -1,0 +1,3 @@
+import MSRNetwork
+
+Evaluate.main()

@@ -1,0 +1,3 @@
+import MSRNetwork
+
+Factorize.main()

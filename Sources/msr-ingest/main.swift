@@ -1,0 +1,3 @@
+import MSRNetwork
+
+Ingest.main()

@@ -1,0 +1,3 @@
+import MSRService
+
+await MSRServe.start()

@@ -1,0 +1,3 @@
+import MSRCLI
+
+Transform.main()

@@ -1,0 +1,40 @@
+// msr's executables in one, for the container image (issue 14): eleven static executables hold
+// eleven copies of the Swift runtime, Foundation and ICU's data (61 MB each, stripped); this one
+// holds them once (86 MB). It runs as the command its name says, msr-NAME being a link to it
+// (/usr/local/bin/msr-predict -> msr), or under any other name as `msr NAME [ARGS]`
+// (`msr predict -`, `msr msr-predict -`). On the host each stage keeps its own executable, which
+// links neither the service nor the network unless it needs them.
+import Foundation
+import MSRCLI
+import MSRNetwork
+import MSRService
+
+let stages: [String: any StageCommand.Type] = [
+    "msr-ingest": Ingest.self, "msr-validate": Validate.self, "msr-transform": Transform.self,
+    "msr-train": Train.self, "msr-evaluate": Evaluate.self, "msr-cluster": Cluster.self,
+    "msr-predict": Predict.self, "msr-monitor": Monitor.self, "msr-feed": Feed.self,
+    "msr-factorize": Factorize.self,
+]
+/// The commands' names without `msr-`, for the messages.
+let names = (stages.keys + ["msr-serve"]).map { $0.dropFirst(4) }.sorted().joined(separator: " ")
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var name = (CommandLine.arguments.first ?? "msr").split(separator: "/").last.map(String.init) ?? "msr"
+if !name.hasPrefix("msr-") {
+    guard let first = arguments.first, !first.hasPrefix("-") else {
+        let usage = "usage: msr COMMAND [ARGS] (or a link named msr-COMMAND); COMMAND is one of: \(names)\n"
+        let asked = arguments.first == "-h" || arguments.first == "--help"
+        FileHandle(fileDescriptor: asked ? 1 : 2).write(Data(usage.utf8))
+        exit(asked ? 0 : 64)
+    }
+    name = first.hasPrefix("msr-") ? first : "msr-" + first
+    arguments.removeFirst()
+}
+if name == "msr-serve" {
+    await MSRServe.start(arguments)
+} else if let stage = stages[name] {
+    stage.main(arguments)
+} else {
+    FileHandle.standardError.write(Data("msr: no command \(name.dropFirst(4)) (one of: \(names))\n".utf8))
+    exit(64)
+}
