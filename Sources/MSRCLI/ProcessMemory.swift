@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The process's resident memory, as Linux reports it in /proc/self/status: now (VmRSS) and
 /// at its highest so far (VmHWM), in MB; nil where there is no such file.

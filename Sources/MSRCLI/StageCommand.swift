@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A stage's command: ArgumentParser's entry point, except that a bad command line is one line
 /// on standard error naming the command and what was wrong, with where to look
@@ -24,11 +25,11 @@ extension StageCommand {
             // validation that printed its line already throws the bare exit code.
             guard exitCode(for: error) != .success else { exit(withError: error) }
             let message = Self.message(for: error)
-            if message.isEmpty { Foundation.exit(exitCode(for: error).rawValue) }
+            if message.isEmpty { Glibc.exit(exitCode(for: error).rawValue) }
             let name = configuration.commandName ?? String(describing: Self.self)
             let line = "\(name): \(message.prefix(1).lowercased() + message.dropFirst()) (see \(name) --help)\n"
-            FileHandle.standardError.write(Data(line.utf8))
-            Foundation.exit(exitCode(for: error).rawValue)
+            StandardError.write(line)
+            Glibc.exit(exitCode(for: error).rawValue)
         }
         do {
             var command = command

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MSRCore
 
 /// Runs a stage's work and reports the way every msr command does: any report on stdout, then
@@ -42,7 +43,7 @@ public enum StageRunner {
     }
 
     private static func fail(_ command: String, _ message: String, exitCode: Int32) -> ExitCode {
-        FileHandle.standardError.write(Data("\(command): \(message)\n".utf8))
+        StandardError.write("\(command): \(message)\n")
         return ExitCode(exitCode)
     }
 }

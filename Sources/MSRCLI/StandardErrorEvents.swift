@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 import MSRCore
 
 extension StageEvents {
@@ -14,13 +16,13 @@ extension StageEvents {
             progressDone: { line.finish() },
             warning: { text in
                 line.finish()
-                FileHandle.standardError.write(Data("\(command): warning: \(text)\n".utf8))
+                StandardError.write("\(command): warning: \(text)\n")
             },
             phase: { name, seconds in
                 guard timing else { return }
-                let padded = name.padding(toLength: 24, withPad: " ", startingAt: 0)
+                let padded = name.padded(to: 24)
                 let memory = ProcessMemory.megabytes().map { "   \($0.now) MB (peak \($0.peak))" } ?? ""
-                FileHandle.standardError.write(Data("  \(padded)\(String(format: "%7.3f", seconds)) s\(memory)\n".utf8))
+                StandardError.write("  \(padded)\(String(printf: "%7.3f", seconds)) s\(memory)\n")
             })
     }
 }
@@ -32,7 +34,7 @@ final class ProgressLine: @unchecked Sendable {
     private let enabled = isatty(STDERR_FILENO) != 0
     private var last: UInt64 = 0
     private var shown = false
-    private let lock = NSLock()
+    private let lock = Lock()
 
     init(label: String) {
         self.label = label
@@ -46,7 +48,7 @@ final class ProgressLine: @unchecked Sendable {
         guard now - last > 100_000_000 else { return }
         last = now
         shown = true
-        FileHandle.standardError.write(Data("\r\(label): \(text)\u{1B}[K".utf8))
+        StandardError.write("\r\(label): \(text)\u{1B}[K")
     }
 
     /// Clears the line.
@@ -56,6 +58,6 @@ final class ProgressLine: @unchecked Sendable {
         defer { lock.unlock() }
         guard shown else { return }
         shown = false
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        StandardError.write("\r\u{1B}[K")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MSRCore
 
 public struct Monitor: StageCommand {
@@ -25,7 +26,7 @@ public struct Monitor: StageCommand {
         get throws {
             guard let failUnder else { return nil }
             guard let value = Double(failUnder), value.isFinite, (-1...1).contains(value) else {
-                FileHandle.standardError.write(Data("msr-monitor: --fail-under: expected a cosine similarity in [-1, 1], got \(failUnder)\n".utf8))
+                StandardError.write("msr-monitor: --fail-under: expected a cosine similarity in [-1, 1], got \(failUnder)\n")
                 throw ExitCode(64)
             }
             return value

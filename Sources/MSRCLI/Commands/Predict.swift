@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import MSRCore
 
 extension PredictStage.Format: ExpressibleByArgument {}
@@ -61,7 +62,7 @@ public struct Predict: StageCommand {
     }
 
     func usage(_ message: String) -> ExitCode {
-        FileHandle.standardError.write(Data("msr-predict: \(message)\n".utf8))
+        StandardError.write("msr-predict: \(message)\n")
         return ExitCode(64)
     }
 

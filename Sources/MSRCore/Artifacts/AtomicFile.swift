@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Writes artifacts all at once or not at all: to a temporary file in the same folder, then
 /// renamed over the target, so a reader (or DVC) never sees half a file.
@@ -42,7 +43,7 @@ public final class AtomicFile {
     public func write(_ buffer: UnsafeRawBufferPointer) throws {
         var offset = 0
         while offset < buffer.count {
-            let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw Self.ioError(path, "cannot write")

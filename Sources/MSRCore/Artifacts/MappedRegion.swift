@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Bytes that stay put for as long as the region lives: a file mapped read-only (not read: only
 /// the pages a caller touches are loaded, and the page cache is shared between processes), or a

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Refuses, before a stage does any work, outputs that would destroy something: a path that is
 /// a device, a FIFO or a folder (renaming a file over it would replace the node), and an output
@@ -58,7 +59,7 @@ public enum OutputCheck {
         var info = stat()
         while stat(current, &info) != 0 {
             guard errno == ENOENT || errno == ENOTDIR else { return nil }
-            let parent = (current as NSString).deletingLastPathComponent
+            let parent = parentPath(current)
             if parent == current || parent.isEmpty {
                 guard stat(".", &info) == 0, !path.hasPrefix("/") else { return nil }
                 return (".", info)

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A stage's outputs written all or none: each file goes to a temporary beside its target, and
 /// only when every one of them was written are they renamed into place, one after the other.
@@ -17,7 +18,7 @@ public final class OutputSet: @unchecked Sendable {
     private var staged: [Staged] = []
     private var committed = false
     // Files may be staged from several threads at once (a stage writing one file per genre).
-    private let lock = NSLock()
+    private let lock = Lock()
 
     public init() {}
 

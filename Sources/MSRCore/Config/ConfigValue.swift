@@ -50,7 +50,7 @@ public struct ConfigValue: Sendable {
     public func int(min minimum: Int = .min, max maximum: Int = .max) throws -> Int {
         let what = ParamKind.int(min: minimum == .min ? nil : minimum, max: maximum == .max ? nil : maximum).expected
         guard case .scalar(let text, true) = node.content,
-              let value = Int(text.replacingOccurrences(of: "_", with: "")) else {
+              let value = Int(text.replacing("_", with: "")) else {
             throw expected(what)
         }
         guard value >= minimum, value <= maximum else { throw expected(what) }

@@ -9,7 +9,7 @@ extension ParamsSection {
             return [key, field.kind.expected, "`\(field.defaultValue)`", field.doc]
         }
         return ([["key", "value", "default", "meaning"], ["---", "---", "---", "---"]] + rows)
-            .map { "| " + $0.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+            .map { "| " + $0.map { $0.replacing("|", with: "\\|") }.joined(separator: " | ") + " |\n" }
             .joined()
     }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What every stage reads first: config.yaml, params.yaml and the schema config.yaml names.
 public struct StageInputs: Sendable {
@@ -47,7 +48,7 @@ public struct StageInputs: Sendable {
         if stage == .feed { try checkNewSongsFolder(outputs: files.outputs) }
         if stage == .factorize { try checkPlaylistsFolder(outputs: files.outputs) }
         guard stage.isExclusive, let first = files.outputs.first else { return nil }
-        let project = (configFile as NSString).deletingLastPathComponent
+        let project = parentPath(configFile)
         let lock = try StageLock.acquire(stage, part: part, project: project.isEmpty ? "." : project, output: first.path)
         if let folder = lock.unwritableFolder {
             events.warning("\(folder) cannot be written, so this run's lock is \(lock.path): a run of "
@@ -62,7 +63,7 @@ public struct StageInputs: Sendable {
         let playlistsDir = config.factorization.playlistsDir
         guard let folder = OutputCheck.Identity(playlistsDir) else { return }
         for output in outputs where output.path.hasSuffix(".json") {
-            let parent = (output.path as NSString).deletingLastPathComponent
+            let parent = parentPath(output.path)
             if OutputCheck.Identity(parent.isEmpty ? "." : parent) == folder {
                 throw MSRError(.badData, "\(configFile): \(output.key): \(output.path) is in factorization.playlists_dir "
                                + "(\(playlistsDir)), whose *.json files are read as playlists: give it a path of its own")
@@ -76,7 +77,7 @@ public struct StageInputs: Sendable {
         let newDir = config.feed.newDir
         guard let folder = OutputCheck.Identity(newDir) else { return }
         for output in outputs + [StageFile("feed.archive_dir", config.feed.archiveDir + "/x")] {
-            let parent = (output.path as NSString).deletingLastPathComponent
+            let parent = parentPath(output.path)
             if OutputCheck.Identity(parent.isEmpty ? "." : parent) == folder {
                 throw MSRError(.badData, "\(configFile): feed.new_dir: \(newDir) also holds \(output.key) (\(output.path)): "
                                + "new songs need a folder of their own")

@@ -1,5 +1,6 @@
 import CLibYAML
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Loads YAML text into `YAMLNode`s through the system libyaml.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A feed's archive folder, `<archive_dir>/<UTC timestamp>`, made new for each feed: a second
 /// feed in the same second gets `<timestamp>-2` (then `-3`, ...), so no feed's archive ever
@@ -9,7 +10,7 @@ enum ArchiveFolder {
         do {
             try FileManager.default.createDirectory(atPath: archiveDir, withIntermediateDirectories: true)
         } catch {
-            throw MSRError(.io, "\(archiveDir): cannot create the folder: \(error.localizedDescription)")
+            throw MSRError(.io, "\(archiveDir): cannot create the folder: \(MSRError.reason(error))")
         }
         // mkdir fails on an existing folder: the first name it creates is this feed's alone.
         for attempt in 1...1000 {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// How far new values of a feature have moved from a reference sample.
 public enum DriftStatistics {

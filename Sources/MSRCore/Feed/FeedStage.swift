@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// msr-feed: merges the new songs waiting in `feed.new_dir` (CSV files in the song-base layout)
 /// into the song base, measures how much the base grew and how far the new songs drift from it,
@@ -37,14 +38,14 @@ public enum FeedStage {
                                 drift: drift, maxPSI: worst.psi, reasons: reasons).json, to: paths.metrics)
         if !reasons.isEmpty {
             try outputs.add(JSONValue.object([
-                "time": .string(ISO8601DateFormatter().string(from: now)), "reasons": .array(reasons.map(JSONValue.string)),
+                "time": .string(utcTimestamp(now)), "reasons": .array(reasons.map(JSONValue.string)),
                 "delta_percent": .double(delta), "max_psi": .double(worst.psi), "added": .int(added),
             ]), to: paths.flag)
         }
         try outputs.commit()
         try moveConsumed(files, from: paths.newDir, to: archive)
         return "\(files.count) files, \(received) songs: added \(added), \(received - added) already known; base "
-            + "\(base.count) -> \(merged.count) (+\(String(format: "%.2f", delta))%), max PSI \(String(format: "%.4f", worst.psi))"
+            + "\(base.count) -> \(merged.count) (+\(String(printf: "%.2f", delta))%), max PSI \(String(printf: "%.4f", worst.psi))"
             + (reasons.isEmpty ? "" : "; retrain: \(reasons.joined(separator: "; ")) -> \(paths.flag)")
     }
 
@@ -110,10 +111,10 @@ public enum FeedStage {
     static func retrainReasons(delta: Double, worst: (feature: String, psi: Double), params: FeedParams) -> [String] {
         var reasons: [String] = []
         if delta > params.minDelta {
-            reasons.append(String(format: "the song base grew by %.2f%% (feed.min_delta: %g)", delta, params.minDelta))
+            reasons.append(String(printf: "the song base grew by %.2f%% (feed.min_delta: %g)", delta, params.minDelta))
         }
         if worst.psi > params.maxPSI {
-            reasons.append(String(format: "feature '%@' drifted: PSI %.4f (feed.max_psi: %g)", worst.feature, worst.psi, params.maxPSI))
+            reasons.append("feature '\(worst.feature)'" + String(printf: " drifted: PSI %.4f (feed.max_psi: %g)", worst.psi, params.maxPSI))
         }
         return reasons
     }
@@ -176,7 +177,7 @@ public enum FeedStage {
     static func timestamp(_ date: Date) -> String {
         var seconds = time_t(date.timeIntervalSince1970), parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
+        return String(printf: "%04d%02d%02dT%02d%02d%02dZ", parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday,
                       parts.tm_hour, parts.tm_min, parts.tm_sec)
     }
 
@@ -184,7 +185,7 @@ public enum FeedStage {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw MSRError(.io, "\(path): cannot create the folder: \(error.localizedDescription)")
+            throw MSRError(.io, "\(path): cannot create the folder: \(MSRError.reason(error))")
         }
     }
 
@@ -192,7 +193,7 @@ public enum FeedStage {
         do {
             try FileManager.default.copyItem(atPath: source, toPath: destination)
         } catch {
-            throw MSRError(.io, "\(source): cannot archive it to \(destination): \(error.localizedDescription)")
+            throw MSRError(.io, "\(source): cannot archive it to \(destination): \(MSRError.reason(error))")
         }
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Reads the dataset CSV out of a zip archive into memory, refusing hostile archives.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Brings the dataset archive to its local path from an http(s):// URL, a file:// URL or a path.
 ///

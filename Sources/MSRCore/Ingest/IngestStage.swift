@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// msr-ingest: fetches the dataset archive when absent, reads its CSV, writes the song base.
 public enum IngestStage {

@@ -1,5 +1,6 @@
 import SystemZlib
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A zip archive's bytes (a mapped file): its central directory, and one entry's data inflated
 /// with zlib within the bounds its headers give.

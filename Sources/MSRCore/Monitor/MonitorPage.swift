@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// monitoring.html: one self-contained page (inline SVG, no script, no CDN) with the similarity
 /// of every call coloured by genre, the rolling mean and the threshold line.
@@ -31,7 +32,7 @@ enum MonitorPage {
         let low = min(0, calls.map(\.similarity).min() ?? 0, threshold), high = 1.0
         func x(_ n: Int) -> Double { margin + (width - 2 * margin) * (calls.count > 1 ? Double(n) / Double(calls.count - 1) : 0.5) }
         func y(_ value: Double) -> Double { height - margin - (height - 2 * margin) * (value - low) / (high - low) }
-        func f(_ value: Double) -> String { String(format: "%.1f", value) }
+        func f(_ value: Double) -> String { String(printf: "%.1f", value) }
         var svg = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
             + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-label=\"similarity per call\">\n"
         svg += "<line x1=\"\(f(margin))\" y1=\"\(f(y(low)))\" x2=\"\(f(width - margin))\" y2=\"\(f(y(low)))\" stroke=\"#999\"/>\n"
@@ -39,7 +40,7 @@ enum MonitorPage {
         svg += "<g font-size=\"11\" fill=\"#555\">\n"
         for tick in stride(from: (low * 4).rounded(.up) / 4, through: high, by: 0.25) {
             svg += "<line x1=\"\(f(margin - 4))\" y1=\"\(f(y(tick)))\" x2=\"\(f(margin))\" y2=\"\(f(y(tick)))\" stroke=\"#999\"/>"
-                + "<text x=\"\(f(margin - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\">\(String(format: "%.2f", tick))</text>\n"
+                + "<text x=\"\(f(margin - 6))\" y=\"\(f(y(tick) + 4))\" text-anchor=\"end\">\(String(printf: "%.2f", tick))</text>\n"
         }
         svg += "<text x=\"12\" y=\"\(f(height / 2))\" transform=\"rotate(-90 12 \(f(height / 2)))\" text-anchor=\"middle\">similarity</text>\n"
         svg += "<text x=\"\(f(x(0)))\" y=\"\(f(height - margin + 16))\" text-anchor=\"middle\">call 1</text>\n"
@@ -52,7 +53,7 @@ enum MonitorPage {
         for (n, call) in calls.enumerated() {
             let color = palette[(genres.firstIndex(of: call.genre) ?? 0) % palette.count]
             svg += "<circle cx=\"\(f(x(n)))\" cy=\"\(f(y(call.similarity)))\" r=\"3\" fill=\"\(color)\">"
-                + "<title>call \(n + 1): \(escape(call.genre)) \(String(format: "%.3f", call.similarity))</title></circle>\n"
+                + "<title>call \(n + 1): \(escape(call.genre)) \(String(printf: "%.3f", call.similarity))</title></circle>\n"
         }
         if rolling.count > 1 {
             let points = rolling.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " ")
@@ -63,7 +64,7 @@ enum MonitorPage {
     }
 
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
+            .replacing(">", with: "&gt;").replacing("\"", with: "&quot;")
     }
 }

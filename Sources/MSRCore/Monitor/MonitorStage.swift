@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// msr-monitor: the recommendations log summarised for people and for DVC, as the reference
 /// project showed its admins: mean and rolling similarity, share of poor calls, calls per genre.
@@ -47,14 +48,14 @@ public enum MonitorStage {
                                          threshold: params.similarityThreshold), to: paths.html)
         try outputs.commit()
         let figures = calls.isEmpty ? "no call logged yet in \(paths.log)"
-            : "mean similarity \(String(format: "%.4f", mean)), rolling mean over the last \(window) \(String(format: "%.4f", last)), "
+            : "mean similarity \(String(printf: "%.4f", mean)), rolling mean over the last \(window) \(String(printf: "%.4f", last)), "
             + "\(under) under \(NumberFormat.compact(params.similarityThreshold))"
         let skipped = report.firstSkipped.map {
             "; skipped \(report.skipped) unreadable line\(report.skipped == 1 ? "" : "s") (first: \($0))"
         } ?? ""
         let summary = "\(calls.count) calls, \(figures)\(skipped) -> \(paths.metrics), \(paths.trend), \(paths.html)"
         if let failUnder, !calls.isEmpty, last < failUnder {
-            throw MSRError(.alert, "rolling mean similarity \(String(format: "%.4f", last)) over the last \(window) calls "
+            throw MSRError(.alert, "rolling mean similarity \(String(printf: "%.4f", last)) over the last \(window) calls "
                 + "is under --fail-under \(NumberFormat.compact(failUnder)) (\(paths.log))")
         }
         return summary

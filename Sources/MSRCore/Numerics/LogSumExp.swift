@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension Numerics {
     /// `log(sum(exp(values)))` without overflow: the largest value is taken out before the

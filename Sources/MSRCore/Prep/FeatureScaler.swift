@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Per-feature statistics of the training rows: what a min-max or a standard scaler needs.
 ///

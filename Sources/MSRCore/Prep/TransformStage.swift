@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// msr-transform: label encoding, the seeded split, scaling statistics and per-genre song files.
 public enum TransformStage {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Playlist-continuation metrics of one ranked answer against a playlist's held-out tracks, as
 /// the RecSys Challenge 2018 on the Million Playlist Dataset scored them (on tracks; the

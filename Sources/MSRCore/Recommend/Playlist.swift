@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A playlist as msr-predict reads it, whatever format it came in.
 public struct Playlist: Sendable, Equatable {

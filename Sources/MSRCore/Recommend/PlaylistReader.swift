@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Reads the playlist formats msr-predict accepts (DESIGN.md): a Million Playlist Dataset
 /// playlist (`{"name", "pid", "tracks": [{"track_uri", ...}]}`) or slice (`{"info",
@@ -51,13 +52,7 @@ public struct PlaylistReader {
     /// Reads every playlist in the file, or in standard input for `-`.
     public func read() throws -> [Playlist] {
         guard file == Self.standardInput else { return try parse(FileBytes.read(file, what: "playlist file")) }
-        let data: Data?
-        do {
-            data = try FileHandle.standardInput.readToEnd()
-        } catch {
-            throw MSRError(.io, "stdin: cannot read the playlist (\(error.localizedDescription))")
-        }
-        return try parse(Array(data ?? Data()))
+        return try parse(FileBytes.readStandardInput(what: "the playlist"))
     }
 
     /// The playlists of a JSON document, or of JSON Lines (one playlist, array of tracks or

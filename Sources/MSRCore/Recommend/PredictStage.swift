@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// msr-predict: recommendations for the playlists of a file, as JSON (one object per playlist,
 /// JSON Lines for several), JSON Lines whatever their count, or a table, each logged as one line
@@ -114,16 +115,16 @@ public enum PredictStage {
     /// knows them, "name — artists".
     static func table(_ result: Recommender.Result, catalog: SongIndex) -> String {
         var out = "\(result.playlist.name ?? "playlist"): \(result.knownTracks) of \(result.playlist.tracks.count) tracks known, "
-            + "genre \(result.genre), similarity \(String(format: "%.3f", result.similarity)), method \(result.method.rawValue)\n"
+            + "genre \(result.genre), similarity \(String(printf: "%.3f", result.similarity)), method \(result.method.rawValue)\n"
         // The song column only when the song index knows names (a dataset with descriptive columns).
         let details = result.picks.map { catalog.details($0.row) }
         let titled = details.contains { $0.title != nil }
         out += "  #  uri                     genre         from     score  link" + (titled ? String(repeating: " ", count: 51) + "song" : "") + "\n"
         for (n, pick) in result.picks.enumerated() {
             let song = details[n]
-            out += String(format: "%3d  ", n + 1) + pick.uri.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + pick.genre.padding(toLength: 14, withPad: " ", startingAt: 0) + pick.source.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-                + String(format: "%.3f", pick.score)
+            out += String(printf: "%3d  ", n + 1) + pick.uri.padded(to: 24)
+                + pick.genre.padded(to: 14) + pick.source.rawValue.padded(to: 9)
+                + String(printf: "%.3f", pick.score)
             if let title = song.title {
                 let link = song.url ?? "-"
                 out += "  " + link + String(repeating: " ", count: max(2, 53 - link.count)) + title + "\n"

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension RecommendationLog {
     /// Why a log line cannot be read: what was expected instead.

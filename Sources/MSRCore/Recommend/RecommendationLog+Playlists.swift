@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension RecommendationLog {
     /// The playlists the log holds (`tracks` of each line), for msr-factorize.

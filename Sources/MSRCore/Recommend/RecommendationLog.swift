@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The recommendations log (`prediction.log`): one JSON line per recommended playlist, appended
 /// by msr-predict and msr-serve and read by msr-monitor and, for the playlists' tracks, by
@@ -48,7 +49,7 @@ public struct RecommendationLog: Sendable {
         }
         guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the log") }
         defer { close(descriptor) }
-        let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress!, $0.count) }
+        let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress!, $0.count) }
         guard written == bytes.count else { throw AtomicFile.ioError(path, "cannot append to the log") }
     }
 }

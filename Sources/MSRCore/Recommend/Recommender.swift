@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Recommends songs for a playlist from the trained models (DESIGN.md, issue 4):
 ///

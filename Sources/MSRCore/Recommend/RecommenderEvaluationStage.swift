@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `msr-evaluate --recommender`: the offline evaluation of the recommendations. Playlists drawn
 /// from the test split (`HeldOutPlaylists`) get msr's recommendations and the reference
@@ -83,16 +84,16 @@ public enum RecommenderEvaluationStage {
         try JSONValue.object(metrics).write(to: paths.recoMetrics)
 
         func line(_ name: String, _ figure: KeyPath<Scores, Double>) -> String {
-            name.padding(toLength: 18, withPad: " ", startingAt: 0)
-                + String(format: "%8.4f  %9.4f  %12.4f\n", msr[keyPath: figure], ref[keyPath: figure], alphabetical[keyPath: figure])
+            name.padded(to: 18)
+                + String(printf: "%8.4f  %9.4f  %12.4f\n", msr[keyPath: figure], ref[keyPath: figure], alphabetical[keyPath: figure])
         }
         let report = "figure                 msr  reference  alphabetical\n"
             + line("genre accuracy", \.genreAccuracy) + line("precision@\(k)", \.precisionAtK)
             + line("mean similarity", \.meanSimilarity) + line("catalog coverage", \.catalogCoverage)
         return StageOutput(report: report, summary: "\(draws.count) held-out playlists (\(draws.count - mixed) of one genre, "
-            + "\(mixed) of two)\(study.map(Self.summary) ?? ", no training playlist for the continuation figures"), genre accuracy \(String(format: "%.4f", msr.genreAccuracy)) (reference "
-            + "\(String(format: "%.4f", ref.genreAccuracy))), precision@\(k) \(String(format: "%.4f", msr.precisionAtK)) "
-            + "(reference \(String(format: "%.4f", ref.precisionAtK))) -> \(paths.recoMetrics)")
+            + "\(mixed) of two)\(study.map(Self.summary) ?? ", no training playlist for the continuation figures"), genre accuracy \(String(printf: "%.4f", msr.genreAccuracy)) (reference "
+            + "\(String(printf: "%.4f", ref.genreAccuracy))), precision@\(k) \(String(printf: "%.4f", msr.precisionAtK)) "
+            + "(reference \(String(printf: "%.4f", ref.precisionAtK))) -> \(paths.recoMetrics)")
     }
 
     /// The continuation study on the playlists msr-factorize reads; nil when there are none.
@@ -116,7 +117,7 @@ public enum RecommenderEvaluationStage {
     /// The continuation's NDCG@10 of each method, for the summary line.
     static func summary(_ study: ContinuationStudy) -> String {
         ", continuation of \(study.heldOut) held-out playlists NDCG@10 "
-            + study.methods.map { "\($0.name) \(String(format: "%.4f", $0.random.all.ndcgAt10))" }.joined(separator: ", ")
+            + study.methods.map { "\($0.name) \(String(printf: "%.4f", $0.random.all.ndcgAt10))" }.joined(separator: ", ")
     }
 
     /// The four figures of one method's answers.

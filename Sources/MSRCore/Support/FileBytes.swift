@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Reads whole files straight into `[UInt8]`, with no intermediate `Data` copy.
 public enum FileBytes {
@@ -10,7 +11,7 @@ public enum FileBytes {
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0
             while count < size {
-                let got = Foundation.read(descriptor, buffer.baseAddress! + count, size - count)
+                let got = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
                 if got < 0 && errno == EINTR { continue }
                 guard got > 0 else {
                     failure = got < 0 ? AtomicFile.ioError(path, "cannot read the file")
@@ -22,6 +23,19 @@ public enum FileBytes {
         }
         if let failure { throw failure }
         return bytes
+    }
+
+    /// Every byte of standard input, to its end; `what` names what was being read in the error.
+    public static func readStandardInput(what: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress!, $0.count) }
+            if got < 0 && errno == EINTR { continue }
+            guard got >= 0 else { throw MSRError(.io, "stdin: cannot read \(what) (\(String(cString: strerror(errno))))") }
+            if got == 0 { return bytes }
+            bytes.append(contentsOf: chunk[..<got])
+        }
     }
 
     /// Runs `body` on the file's bytes mapped read-only (and pre-faulted) into memory: no copy

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What sits at a path: in words for messages ("is a directory"), or whether it is a regular file.
 enum FileKind {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The files of a folder that a stage reads whole (`feed.new_dir`'s CSVs, the playlist
 /// slices of `factorization.playlists_dir`), listed from the folder's raw entries (readdir), so
@@ -37,7 +38,7 @@ public enum FolderListing {
 
     /// The name with every byte outside printable ASCII written `\xHH`.
     static func escaped(_ bytes: [UInt8]) -> String {
-        bytes.map { (0x20..<0x7F).contains($0) && $0 != UInt8(ascii: "\\") ? String(UnicodeScalar($0)) : String(format: "\\x%02X", $0) }
+        bytes.map { (0x20..<0x7F).contains($0) && $0 != UInt8(ascii: "\\") ? String(UnicodeScalar($0)) : String(printf: "\\x%02X", $0) }
             .joined()
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The HTTP msr needs, implemented outside MSRCore (MSRNetwork's `URLSessionClient`) so that
 /// the commands without network use do not load the networking libraries at start-up.

@@ -1,3 +1,6 @@
+import FoundationEssentials
+import Glibc
+
 /// An error a stage reports to its user: one line naming the file, the place and what was expected.
 ///
 /// The kind decides the process exit code, following `sysexits.h` (the README lists them):
@@ -78,5 +81,16 @@ public struct Location: Sendable, Equatable {
             if let column { text += ":\(column)" }
         }
         return text + ": "
+    }
+}
+
+extension MSRError {
+    /// What a file operation's error says in words: the system's text for its POSIX error (`No
+    /// such file or directory`), else the error's own description.
+    public static func reason(_ error: any Error) -> String {
+        if let posix = (error as? POSIXError) ?? ((error as? CocoaError)?.underlying as? POSIXError) {
+            return String(cString: strerror(posix.code.rawValue))
+        }
+        return "\(error)"
     }
 }

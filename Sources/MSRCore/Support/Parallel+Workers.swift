@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 extension Parallel {
     /// `body` over consecutive blocks of `0..<count` of at most `size` items, taken in turn by
@@ -32,7 +34,7 @@ extension Parallel {
     private final class BlockQueue: @unchecked Sendable {
         private var next = 0
         private let count: Int
-        private let lock = NSLock()
+        private let lock = Lock()
 
         init(count: Int) { self.count = count }
 

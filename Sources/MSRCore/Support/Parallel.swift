@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Runs work on every core and hands back the results in order.
 public enum Parallel {
@@ -39,7 +41,7 @@ public enum Parallel {
     /// One slot per task; each task fills only its own.
     final class Results<T>: @unchecked Sendable {
         private var slots: [T?]
-        private let lock = NSLock()
+        private let lock = Lock()
 
         init(count: Int) { slots = Array(repeating: nil, count: count) }
 

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// Measures the phases of a stage and reports each one's duration to the stage's events.
 public struct PhaseTimer {

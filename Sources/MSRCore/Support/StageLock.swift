@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Keeps two runs of one stage on one project apart: an exclusive `flock` on a file
 /// (`.msr/msr-<stage>.lock` in the project), held until the lock is released or the process
@@ -26,12 +27,12 @@ public final class StageLock: @unchecked Sendable {
         let name = "\(stage.command)\(stage == .evaluateRecommender ? "-recommender" : "")\(part.map { "-\($0)" } ?? "").lock"
         let folder = project == "." ? ".msr" : "\(project)/.msr"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue, access(folder, W_OK) == 0 {
+        var info = stat()
+        if stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, access(folder, W_OK) == 0 {
             return try acquire(stage, path: "\(folder)/\(name)")
         }
         // Kept as written (relative stays relative) for the message.
-        let beside = (output as NSString).deletingLastPathComponent
+        let beside = parentPath(output)
         try? FileManager.default.createDirectory(atPath: beside.isEmpty ? "." : beside, withIntermediateDirectories: true)
         let lock = try acquire(stage, path: "\(beside.isEmpty ? "." : beside)/.\(name)")
         lock.unwritableFolder = folder

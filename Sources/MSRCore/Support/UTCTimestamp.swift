@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A time as `2026-11-30T12:00:00Z` (ISO 8601, UTC, whole seconds), as ISO8601DateFormatter
 /// writes it, without the formatter's cost per call: the recommendations log and the service

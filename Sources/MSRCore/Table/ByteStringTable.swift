@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// An open-addressing hash table from byte strings to dense ids (0, 1, 2, ... in first-seen
 /// order), hashing bytes in place: interning a CSV cell or testing a uri for a duplicate

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// An RFC 4180 reader that parses the columns asked for straight from the file's bytes.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Parses decimal numbers straight from bytes, without making a `String`.
 ///

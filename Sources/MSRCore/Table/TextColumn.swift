@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A column of strings kept as one byte arena and end offsets: no allocation per cell.
 public struct TextColumn: Sendable, Equatable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A client of MLflow's REST API (`/api/2.0/mlflow/...`): experiments, runs, params, metrics
 /// and tags, artifacts through the tracking server's artifact proxy, and the model registry.
@@ -69,7 +70,7 @@ public struct MLflowClient: Sendable {
             let detail = parsed["message"]?.string ?? String(decoding: response.body.prefix(200), as: UTF8.self)
             let code = parsed["error_code"]?.string.map { " \($0)" } ?? ""
             throw MSRError(.unavailable, "MLflow server \(displayName): \(method) \(path) answered HTTP \(response.status)\(code): "
-                + detail.replacingOccurrences(of: "\n", with: " "))
+                + detail.replacing("\n", with: " "))
         }
         return (response.status, parsed)
     }

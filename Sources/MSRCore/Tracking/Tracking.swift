@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Whether and how a stage logs to MLflow: on when MLFLOW_TRACKING_URI is an http(s) URL.
 /// With `required` (the default) a failure to log is the stage's failure (exit 69, the local
@@ -77,11 +78,11 @@ enum GitCommit {
         while true {
             let git = url.appendingPathComponent(".git").path
             if let head = try? String(contentsOfFile: "\(git)/HEAD", encoding: .utf8) {
-                let line = head.trimmingCharacters(in: .whitespacesAndNewlines)
+                let line = head.trimmingWhitespace()
                 guard line.hasPrefix("ref: ") else { return line.isEmpty ? nil : line }
                 let ref = String(line.dropFirst(5))
                 if let commit = try? String(contentsOfFile: "\(git)/\(ref)", encoding: .utf8) {
-                    return commit.trimmingCharacters(in: .whitespacesAndNewlines)
+                    return commit.trimmingWhitespace()
                 }
                 let packed = (try? String(contentsOfFile: "\(git)/packed-refs", encoding: .utf8)) ?? ""
                 return packed.split(separator: "\n").first { $0.hasSuffix(" \(ref)") }.map { String($0.prefix { $0 != " " }) }

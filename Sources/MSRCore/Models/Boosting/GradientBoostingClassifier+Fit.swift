@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The fit, along its seams: the early-stopping split, binning, the baseline, then each round's
 /// bagging and trees, and the early-stopping check after it.

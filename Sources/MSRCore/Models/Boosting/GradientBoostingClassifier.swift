@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A multi-class gradient-boosted trees classifier on histograms (LightGBM's and scikit-learn's
 /// HistGradientBoosting design): features binned to UInt8, one regression tree per class per

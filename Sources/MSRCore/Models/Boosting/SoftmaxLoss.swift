@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Multi-class log loss on raw scores (one per class), through the softmax: the loss every
 /// multi-class booster here minimises.

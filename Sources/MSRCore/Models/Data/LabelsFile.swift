@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// labels.json as msr-transform writes it: `{"classes": [...]}`, the genre of each code.
 public enum LabelsFile {

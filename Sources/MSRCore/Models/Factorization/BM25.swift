@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Okapi BM25 weighting as the `implicit` library's `bm25_weight(X, K1=100, B=0.8)` does it,
 /// on the track x playlist matrix (as implicit's examples weigh their item x user matrix):

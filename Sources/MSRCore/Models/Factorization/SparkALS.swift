@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// `msr-factorize --engine spark`: the same playlist x track matrix factorised by Spark MLlib's
 /// ALS (`implicitPrefs`), for matrices beyond one machine, through a PySpark job run with
@@ -46,12 +48,10 @@ public struct SparkALS: Sendable {
         let pairs = "\(scratch)/pairs.csv", out = "\(scratch)/track_factors.txt", log = "\(scratch)/spark.log"
         try Data(Self.pairsCSV(matrix.byPlaylist)).write(to: URL(fileURLWithPath: pairs))
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         var arguments = ["--master", master, "--conf", "spark.ui.enabled=false"]
         var environment = ProcessInfo.processInfo.environment
         // A venv's spark-submit finds Spark through the venv's Python, which the job runs on too.
-        let python = (executable as NSString).deletingLastPathComponent + "/python"
+        let python = parentPath(executable) + "/python"
         if environment["PYSPARK_PYTHON"] == nil, FileManager.default.isExecutableFile(atPath: python) {
             environment["PYSPARK_PYTHON"] = python
             environment["PYSPARK_DRIVER_PYTHON"] = python
@@ -61,20 +61,10 @@ public struct SparkALS: Sendable {
             arguments += ["--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1"]
             environment["SPARK_LOCAL_IP"] = "127.0.0.1"
         }
-        process.arguments = arguments + [job, "file://\(pairs)", out, "--factors", "\(params.factors)",
-                                         "--regularization", "\(params.regularization)", "--alpha", "\(params.alpha)",
-                                         "--iterations", "\(params.iterations)", "--seed", "\(params.randomState)"]
-        process.environment = environment
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            throw MSRError(.unavailable, "\(executable): cannot run spark-submit (\(error.localizedDescription))")
-        }
+        arguments += [job, "file://\(pairs)", out, "--factors", "\(params.factors)",
+                      "--regularization", "\(params.regularization)", "--alpha", "\(params.alpha)",
+                      "--iterations", "\(params.iterations)", "--seed", "\(params.randomState)"]
+        let child = try ChildProcess(executable, arguments: arguments, environment: environment, output: log)
         // SIGINT and SIGTERM (a user's ^C, an orchestrator's stop) go to spark-submit too: no
         // Spark job outlives msr-factorize, and the scratch folder is removed.
         let stop = StopSignal()
@@ -83,23 +73,21 @@ public struct SparkALS: Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 stop.number = number
-                kill(process.processIdentifier, number)
+                kill(child.pid, number)
             }
             source.resume()
             return source
         }
-        process.waitUntilExit()
+        let ending = child.wait()
         for (source, number) in zip(sources, [SIGINT, SIGTERM]) {
             source.cancel()
             signal(number, SIG_DFL)
         }
-        try? output.close()
         if let number = stop.number {
             throw MSRError(.io, "stopped by signal \(number): the Spark job was stopped, nothing written")
         }
-        guard process.terminationReason == .exit, process.terminationStatus == 0 else {
-            let how = process.terminationReason == .exit ? "exit \(process.terminationStatus)" : "killed by signal \(process.terminationStatus)"
-            throw MSRError(.unavailable, "\(job): the Spark job failed (spark-submit \(how)): " + Self.cause(inLog: log))
+        guard ending == .exit(0) else {
+            throw MSRError(.unavailable, "\(job): the Spark job failed (spark-submit \(ending)): " + Self.cause(inLog: log))
         }
         guard FileKind.isRegularFile(out) else {
             throw MSRError(.unavailable, "\(job): the Spark job ended without writing the track factors (spark-submit exit 0)")
@@ -119,7 +107,7 @@ public struct SparkALS: Sendable {
 
     /// The signal that stopped a run, set from the signal handler's queue.
     final class StopSignal: @unchecked Sendable {
-        private let lock = NSLock()
+        private let lock = Lock()
         private var value: Int32?
         var number: Int32? {
             get { lock.withLock { value } }
@@ -181,11 +169,11 @@ public struct SparkALS: Sendable {
     static func cause(inLog log: String) -> String {
         let lines = String(decoding: (try? FileBytes.read(log, what: "log")) ?? [], as: UTF8.self).split(separator: "\n")
         if let own = lines.last(where: { $0.contains("factorize_als: ") }) {
-            return String(own[own.range(of: "factorize_als: ")!.lowerBound...])
+            return String(own[own.firstRange(of: "factorize_als: ")!.lowerBound...])
         }
         if let cause = lines.first(where: { $0.contains("Exception: ") || $0.contains("Error: ") }) {
-            return cause.trimmingCharacters(in: .whitespaces)
+            return cause.trimmingWhitespace()
         }
-        return lines.last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "(no output)"
+        return lines.last?.trimmingWhitespace() ?? "(no output)"
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The playlists msr-factorize learns from: every MPD slice (`*.json`) of a folder, in name
 /// order, then the playlists logged in the recommendations log. Tracks are numbered in the

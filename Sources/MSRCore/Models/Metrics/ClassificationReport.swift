@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Accuracy, per-class precision, recall, F1 and support, and their macro and weighted means,
 /// as scikit-learn's `classification_report` computes them (a 0/0 ratio counts as 0).
@@ -53,12 +54,12 @@ public struct ClassificationReport: Sendable, Equatable {
         let width = max(12, (classes.map(\.count).max() ?? 0))
         func pad(_ text: String, _ length: Int) -> String { String(repeating: " ", count: max(0, length - text.count)) + text }
         func line(_ name: String, _ scores: ClassScores) -> String {
-            pad(name, width) + pad(String(format: "%.2f", scores.precision), 11) + pad(String(format: "%.2f", scores.recall), 10)
-                + pad(String(format: "%.2f", scores.f1), 10) + pad(String(scores.support), 10)
+            pad(name, width) + pad(String(printf: "%.2f", scores.precision), 11) + pad(String(printf: "%.2f", scores.recall), 10)
+                + pad(String(printf: "%.2f", scores.f1), 10) + pad(String(scores.support), 10)
         }
         var out = pad("", width) + pad("precision", 11) + pad("recall", 10) + pad("f1-score", 10) + pad("support", 10) + "\n\n"
         for (name, scores) in zip(classes, perClass) { out += line(name, scores) + "\n" }
-        out += "\n" + pad("accuracy", width) + pad("", 21) + pad(String(format: "%.2f", accuracy), 10)
+        out += "\n" + pad("accuracy", width) + pad("", 21) + pad(String(printf: "%.2f", accuracy), 10)
             + pad(String(macro.support), 10) + "\n"
         out += line("macro avg", macro) + "\n" + line("weighted avg", weighted) + "\n"
         return out

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 extension GaussianMixture {
     /// Fits by expectation-maximisation: `params.nInit` starts from k-means++ seeds, each up

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A fitted Gaussian mixture (scikit-learn's `GaussianMixture`): component weights, means and
 /// covariances of one of four shapes, and the fit's outcome.

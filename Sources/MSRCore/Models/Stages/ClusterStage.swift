@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// msr-cluster: a Gaussian mixture per genre on the standardised features, with its scores.
 ///
@@ -103,7 +105,7 @@ public enum ClusterStage {
         let meanSilhouette = rows.map(\.silhouette).reduce(0, +) / Double(rows.count)
         let components = settings.nComponents.count == 1 ? "\(settings.nComponents[0])" : "per-genre"
         return StageOutput(report: report, summary: "\(genres.count) genres, \(components) \(settings.covarianceType.rawValue) "
-            + "components each, mean silhouette \(String(format: "%.4f", meanSilhouette)) -> "
+            + "components each, mean silhouette \(String(printf: "%.4f", meanSilhouette)) -> "
             + "\(paths.modelsDir)/mixture_<i>.json, \(paths.metricsDir)/uns_metrics_<i>.json, \(paths.catalog)"
             + (note.map { "; \($0)" } ?? ""))
     }
@@ -124,7 +126,7 @@ public enum ClusterStage {
         }
         let note = try record([(label, row)], inputs: inputs, tracking: tracking)
         return StageOutput(report: table([(label, row)]), summary: "genre \(label) '\(row.genre)', \(row.model.componentCount) "
-            + "\(params.cluster.covarianceType.rawValue) components, silhouette \(String(format: "%.4f", row.silhouette)) -> "
+            + "\(params.cluster.covarianceType.rawValue) components, silhouette \(String(printf: "%.4f", row.silhouette)) -> "
             + "\(paths.modelsDir)/\(FolderFiles.mixture(label)), \(paths.metricsDir)/\(FolderFiles.clusterScores(label))"
             + (note.map { "; \($0)" } ?? ""))
     }
@@ -171,10 +173,10 @@ public enum ClusterStage {
 
     /// The per-genre table of scores.
     static func table(_ rows: [(label: Int, row: GenreClusters)]) -> String {
-        var report = "genre".padding(toLength: 14, withPad: " ", startingAt: 0) + "  songs  silhouette  calinski-harabasz  davies-bouldin\n"
+        var report = "genre".padded(to: 14) + "  songs  silhouette  calinski-harabasz  davies-bouldin\n"
         for (_, row) in rows {
-            report += row.genre.padding(toLength: 14, withPad: " ", startingAt: 0)
-                + String(format: "  %5d  %10.4f  %17.2f  %14.4f\n", row.songs, row.silhouette, row.calinskiHarabasz, row.daviesBouldin)
+            report += row.genre.padded(to: 14)
+                + String(printf: "  %5d  %10.4f  %17.2f  %14.4f\n", row.songs, row.silhouette, row.calinskiHarabasz, row.daviesBouldin)
         }
         return report
     }
@@ -303,7 +305,7 @@ public enum ClusterStage {
     /// Counts finished tasks across threads.
     final class Counter: @unchecked Sendable {
         private var value = 0
-        private let lock = NSLock()
+        private let lock = Lock()
 
         func increment() -> Int {
             lock.lock()

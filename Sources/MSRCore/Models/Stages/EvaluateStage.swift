@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// msr-evaluate: scores the classifier on the test split; DVC metrics and confusion plot.
 public enum EvaluateStage {
@@ -30,8 +32,8 @@ public enum EvaluateStage {
                 "log_loss": logLoss, "time_predict": seconds,
             ])
         }
-        return StageOutput(report: report.text + "\n", summary: "accuracy \(String(format: "%.4f", report.accuracy)), macro F1 "
-            + "\(String(format: "%.4f", report.macro.f1)), log loss \(String(format: "%.4f", logLoss)) on "
+        return StageOutput(report: report.text + "\n", summary: "accuracy \(String(printf: "%.4f", report.accuracy)), macro F1 "
+            + "\(String(printf: "%.4f", report.macro.f1)), log loss \(String(printf: "%.4f", logLoss)) on "
             + "\(data.labels.count) test rows -> \(paths.metrics), \(paths.confusion)" + (note.map { "; \($0)" } ?? ""))
     }
 
@@ -74,9 +76,9 @@ public enum EvaluateStage {
         if let champion = try client.alias("champion", of: registeredModel) {
             let best = try client.metrics(ofRun: champion.runID)["accuracy"] ?? -.infinity
             guard accuracy > best else {
-                return line + String(format: "; champion stays version %@ (its accuracy %.4f >= %.4f)", champion.version, best, accuracy)
+                return line + "; champion stays version \(champion.version)" + String(printf: " (its accuracy %.4f >= %.4f)", best, accuracy)
             }
-            line += String(format: " is the champion (accuracy %.4f > %.4f)", accuracy, best)
+            line += String(printf: " is the champion (accuracy %.4f > %.4f)", accuracy, best)
         } else {
             line += " is the first champion"
         }

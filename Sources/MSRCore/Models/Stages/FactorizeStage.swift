@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// msr-factorize: implicit-feedback ALS (`ImplicitALS`) on the playlist x track matrix of the
 /// training playlists (`TrainingPlaylists`: the MPD slices of `factorization.playlists_dir` and
@@ -36,7 +38,7 @@ public enum FactorizeStage {
         } else {
             do {
                 fit = try ImplicitALS(params: params).fit(matrix) { iteration, loss in
-                    events.progress("iteration \(iteration)/\(params.iterations), loss \(String(format: "%.6f", loss))")
+                    events.progress("iteration \(iteration)/\(params.iterations), loss \(String(printf: "%.6f", loss))")
                 }
             } catch {
                 events.progressDone()
@@ -97,11 +99,13 @@ public enum FactorizeStage {
         let skipped = playlists.firstSkipped.map {
             "; skipped \(playlists.skippedLines) unreadable log line\(playlists.skippedLines == 1 ? "" : "s") (first: \($0))"
         } ?? ""
-        let losses = spark.map { "Spark MLlib ALS on \($0.master)" }
-            ?? "loss \(String(format: "%.6f", fit.losses.first ?? 0)) -> \(String(format: "%.6f", fit.losses.last ?? 0))"
-        return StageOutput(summary: "\(matrix.playlistCount) playlists (\(sources)), \(matrix.trackCount) tracks, "
-            + "\(matrix.pairCount) pairs; \(params.factors) factors, \(params.iterations) iterations (\(spark == nil ? params.solver.rawValue : "spark")"
-            + "\(params.bm25 ? ", bm25" : "")), \(losses) in \(String(format: "%.2f", seconds)) s\(skipped) -> "
-            + "\(paths.factors), \(paths.metrics)" + (note.map { "; \($0)" } ?? ""))
+        let first = String(printf: "%.6f", fit.losses.first ?? 0), last = String(printf: "%.6f", fit.losses.last ?? 0)
+        let losses = spark.map { "Spark MLlib ALS on \($0.master)" } ?? "loss \(first) -> \(last)"
+        let solver = spark == nil ? params.solver.rawValue : "spark"
+        let time = String(printf: "%.2f", seconds)
+        var summary = "\(matrix.playlistCount) playlists (\(sources)), \(matrix.trackCount) tracks, "
+        summary += "\(matrix.pairCount) pairs; \(params.factors) factors, \(params.iterations) iterations (\(solver)"
+        summary += "\(params.bm25 ? ", bm25" : "")), \(losses) in \(time) s\(skipped) -> \(paths.factors), \(paths.metrics)"
+        return StageOutput(summary: summary + (note.map { "; \($0)" } ?? ""))
     }
 }

@@ -1,4 +1,6 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
+import Glibc
 
 /// msr-train: fits the boosted-trees genre classifier on the training split.
 public enum TrainStage {
@@ -21,7 +23,7 @@ public enum TrainStage {
         try outputs.add(importanceJSON(model), to: paths.importance)
         try outputs.commit()
         return "\(model.rounds) rounds x \(classes.count) classes = \(model.forest.treeCount) trees on \(data.labels.count) rows "
-            + "in \(String(format: "%.2f", seconds)) s -> \(paths.model)"
+            + "in \(String(printf: "%.2f", seconds)) s -> \(paths.model)"
     }
 
     /// Feature importance: each feature's share of the total split gain, and the raw gain.

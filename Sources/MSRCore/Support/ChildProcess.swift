@@ -1,0 +1,66 @@
+import FoundationEssentials
+import Glibc
+
+/// A program run as a child (posix_spawn): standard input from /dev/null, standard output and
+/// error into a log file, the signals a parent may ignore set back to their defaults. What msr
+/// needs of Foundation's Process, without linking Foundation.
+public struct ChildProcess: Sendable {
+    /// How a child ended.
+    public enum Ending: Equatable, Sendable, CustomStringConvertible {
+        case exit(Int32)
+        case signal(Int32)
+
+        public var description: String {
+            switch self {
+            case .exit(let code): "exit \(code)"
+            case .signal(let number): "killed by signal \(number)"
+            }
+        }
+    }
+
+    /// The child's process id.
+    public let pid: pid_t
+
+    /// Starts `executable` (a path) with `arguments` and `environment`, its output and errors
+    /// appended to `output` (created when missing).
+    public init(_ executable: String, arguments: [String], environment: [String: String], output: String) throws {
+        let log = open(output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard log >= 0 else { throw AtomicFile.ioError(output, "cannot open the log") }
+        defer { close(log) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, log, 1)
+        posix_spawn_file_actions_adddup2(&actions, log, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t(), none = sigset_t()
+        sigemptyset(&defaults)
+        for number in [SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, number) }
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in argv + envp { free(pointer) } }
+        var pid = pid_t()
+        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        guard status == 0 else {
+            throw MSRError(.unavailable, "\(executable): cannot run it (\(String(cString: strerror(status))))")
+        }
+        self.pid = pid
+    }
+
+    /// Waits for the child to end.
+    public func wait() -> Ending {
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { return .exit(-1) }
+        }
+        // WIFEXITED / WEXITSTATUS / WTERMSIG, which Swift does not import (C macros).
+        return status & 0x7f == 0 ? .exit((status >> 8) & 0xff) : .signal(status & 0x7f)
+    }
+}
