@@ -1,7 +1,13 @@
 import ArgumentParser
 import MSRCore
 
-extension Tracking.Mode: ExpressibleByArgument {}
+extension Tracking.Mode: ExpressibleByArgument {
+    // ArgumentParser's default witnesses go through a generic key path and reflection: about a
+    // million instructions at every start of the command. The raw values, directly.
+    public static var allValueStrings: [String] { allCases.map { $0.rawValue } }
+    public static var allValueDescriptions: [String: String] { [:] }
+    public var defaultValueDescription: String { rawValue }
+}
 
 /// `--tracking`, for the stages that log to MLflow when MLFLOW_TRACKING_URI is set (the client
 /// itself comes from MSRNetwork, which only those stages link).

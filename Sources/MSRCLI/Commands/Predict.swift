@@ -3,8 +3,21 @@ import FoundationEssentials
 import Glibc
 import MSRCore
 
-extension PredictStage.Format: ExpressibleByArgument {}
-extension RecommendMethod: ExpressibleByArgument {}
+extension PredictStage.Format: ExpressibleByArgument {
+    // ArgumentParser's default witnesses go through a generic key path and reflection: about a
+    // million instructions at every start of the command. The raw values, directly.
+    public static var allValueStrings: [String] { allCases.map { $0.rawValue } }
+    public static var allValueDescriptions: [String: String] { [:] }
+    public var defaultValueDescription: String { rawValue }
+}
+
+extension RecommendMethod: ExpressibleByArgument {
+    // ArgumentParser's default witnesses go through a generic key path and reflection: about a
+    // million instructions at every start of the command. The raw values, directly.
+    public static var allValueStrings: [String] { allCases.map { $0.rawValue } }
+    public static var allValueDescriptions: [String: String] { [:] }
+    public var defaultValueDescription: String { rawValue }
+}
 
 public struct Predict: StageCommand {
     public init() {}
