@@ -74,6 +74,7 @@ let package = Package(
             name: "MSRService",
             dependencies: [
                 "MSRCore",
+                "MSRCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),

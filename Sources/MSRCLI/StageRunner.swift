@@ -33,7 +33,7 @@ public enum StageRunner {
     public static func run(_ command: String, _ work: () throws -> StageOutput) throws {
         do {
             let output = try work()
-            print(output.report + (output.summary.isEmpty ? "" : "\(command): \(output.summary)\n"), terminator: "")
+            try StandardOutput.write(output.report + (output.summary.isEmpty ? "" : "\(command): \(output.summary)\n"))
         } catch let error as MSRError {
             throw fail(command, error.message, exitCode: error.exitCode)
         } catch {

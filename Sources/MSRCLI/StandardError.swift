@@ -1,19 +1,40 @@
 import Glibc
+import MSRCore
 
 /// Standard error, where msr's commands write their one-line errors, warnings and progress.
 public enum StandardError {
-    /// Writes `text` whole (short writes and interruptions retried; a closed standard error
-    /// loses it, as it would lose any message).
+    /// Writes `text` whole (short writes and interruptions retried; a closed or full standard error
+    /// loses it, as it would lose any message: no trap, the exit code still says what happened).
     public static func write(_ text: String) {
+        _ = StandardStream.write(text, to: 2)
+    }
+}
+
+/// Standard output, where a command's report and summary line go.
+public enum StandardOutput {
+    /// Writes `text` whole; a standard output that is closed or full is an error (exit 74), not a
+    /// report silently lost with exit 0.
+    public static func write(_ text: String) throws {
+        guard StandardStream.write(text, to: 1) else {
+            throw MSRError(.io, "stdout: cannot write the output (\(String(cString: strerror(errno))))")
+        }
+    }
+}
+
+/// write(2) of a whole text to a descriptor.
+enum StandardStream {
+    /// False (errno set) when the text could not be written whole.
+    static func write(_ text: String, to descriptor: Int32) -> Bool {
         var text = text
-        text.withUTF8 { buffer in
+        return text.withUTF8 { buffer in
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { return }
+                guard written > 0 else { return false }
                 offset += written
             }
+            return true
         }
     }
 }

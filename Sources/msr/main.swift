@@ -4,8 +4,9 @@
 // (/usr/local/bin/msr-predict -> msr), or under any other name as `msr NAME [ARGS]`
 // (`msr predict -`, `msr msr-predict -`). On the host each stage keeps its own executable, which
 // links neither the service nor the network unless it needs them.
-import Foundation
+import Glibc
 import MSRCLI
+import MSRCore
 import MSRNetwork
 import MSRService
 
@@ -23,9 +24,17 @@ var name = (CommandLine.arguments.first ?? "msr").split(separator: "/").last.map
 if !name.hasPrefix("msr-") {
     guard let first = arguments.first, !first.hasPrefix("-") else {
         let usage = "usage: msr COMMAND [ARGS] (or a link named msr-COMMAND); COMMAND is one of: \(names)\n"
-        let asked = arguments.first == "-h" || arguments.first == "--help"
-        FileHandle(fileDescriptor: asked ? 1 : 2).write(Data(usage.utf8))
-        exit(asked ? 0 : 64)
+        guard arguments.first == "-h" || arguments.first == "--help" else {
+            StandardError.write(usage)
+            exit(64)
+        }
+        do {
+            try StandardOutput.write(usage)
+        } catch {
+            StandardError.write("msr: \((error as? MSRError)?.message ?? "\(error)")\n")
+            exit(74)
+        }
+        exit(0)
     }
     name = first.hasPrefix("msr-") ? first : "msr-" + first
     arguments.removeFirst()
@@ -35,6 +44,6 @@ if name == "msr-serve" {
 } else if let stage = stages[name] {
     stage.main(arguments)
 } else {
-    FileHandle.standardError.write(Data("msr: no command \(name.dropFirst(4)) (one of: \(names))\n".utf8))
+    StandardError.write("msr: no command \(MessageText.quoted(String(name.dropFirst(4)), limit: 64)) (one of: \(names))\n")
     exit(64)
 }

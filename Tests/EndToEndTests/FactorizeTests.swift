@@ -81,6 +81,9 @@ final class FactorizeTests: XCTestCase {
               huge) printf '2 2.0 -0.5\n0 0.0 3e38\n1 1.0 -0.25\n' > "$out" ;;
               nothing) ;;
               signal) kill -9 $$ ;;
+              selfterm) kill -TERM $PPID; exec sleep 30 ;;
+              stubborn) trap "" TERM; (echo $BASHPID > grandchild.pid; exec sleep 30) &
+                        while [[ ! -s grandchild.pid ]]; do sleep 0.05; done; kill -TERM $PPID; sleep 30 ;;
               *) printf '2 2.0 -0.5\n0 0.0 -0.0\n1 1.0 -0.25\n' > "$out" ;;
             esac
             """
@@ -121,6 +124,29 @@ final class FactorizeTests: XCTestCase {
                        "msr-factorize: scripts/spark/factorize_als.py: the Spark job is not there (--spark-job: "
                        + "scripts/spark/factorize_als.py of msr's checkout)")
         XCTAssertEqual(workspace.bytes("models/factors.msrf"), factors, "a failed run keeps the previous factors")
+
+        // A stop (SIGTERM) goes to spark-submit's whole process group, even when it comes as the
+        // job starts; a group that ignores it is killed 10 s later; the scratch folder is removed.
+        try FileManager.default.createDirectory(atPath: "\(workspace.path)/tmp", withIntermediateDirectories: true)
+        for mode in ["selfterm", "stubborn"] {
+            XCTAssertFails(try workspace.run("factorize", arguments: spark, environment: ["MODE": mode, "TMPDIR": "\(workspace.path)/tmp"]),
+                           status: 74, "msr-factorize: stopped by signal 15: the Spark job was stopped, nothing written")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: "\(workspace.path)/tmp"), [], mode)
+        }
+        let grandchild = try XCTUnwrap(Int32(XCTUnwrap(workspace.read("grandchild.pid")).trimmingCharacters(in: .whitespacesAndNewlines)))
+        XCTAssertTrue(Self.ends(grandchild), "the job's own child, which ignored SIGTERM, was killed with its group")
+        XCTAssertEqual(workspace.bytes("models/factors.msrf"), factors, "a stopped run keeps the previous factors")
+    }
+
+    /// Whether process `pid` is gone (or a zombie) within 5 s.
+    static func ends(_ pid: Int32) -> Bool {
+        for _ in 0..<50 {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return true }
+            // `pid (name) S ...`: the state follows the name's closing parenthesis.
+            if let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "Z" { return true }
+            usleep(100_000)
+        }
+        return false
     }
 
     /// Logged playlists are training playlists, their tracks catalogue songs or not; unreadable

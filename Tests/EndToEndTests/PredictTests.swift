@@ -373,6 +373,39 @@ final class PredictTests: XCTestCase {
                        "msr-predict: give a playlist file (- for standard input) or --similar-to TRACK")
     }
 
+    /// `--help` prints the help alone: the checks of the arguments wait for a run (ArgumentParser's
+    /// validate() also ran for --help, and its line printed beside the help).
+    func testHelpPrintsNoError() throws {
+        let workspace = try Workspace()
+        let help = try workspace.run("predict", "--help")
+        XCTAssertEqual(help.status, 0)
+        XCTAssertEqual(help.stderr, "")
+        XCTAssertTrue(help.stdout.contains("USAGE: msr-predict"), help.stdout)
+        let monitor = try workspace.run("monitor", "--fail-under", "2", "--help")
+        XCTAssertEqual(monitor.status, 0)
+        XCTAssertEqual(monitor.stderr, "")
+    }
+
+    /// A report that cannot be written (standard output full or closed) is an error, exit 74, not
+    /// a lost answer with exit 0.
+    func testAFullStandardOutputIsAnError() throws {
+        let workspace = try workspace()
+        try workspace.write(playlist, to: "playlist.json")
+        XCTAssertFails(try workspace.runWithFullStandardOutput("predict", "playlist.json", "--no-log"), status: 74,
+                       "msr-predict: stdout: cannot write the output (No space left on device)")
+    }
+
+    /// A playlist's name is shown quoted, its control characters escaped: a line break or an
+    /// escape sequence in it cannot forge lines of the table.
+    func testTheTableEscapesThePlaylistName() throws {
+        let workspace = try workspace()
+        let named = #"{"name": "mix\n\u001b[2Jmsr-predict: fake", "tracks": ["5E30LdtzQTGqRvNd7l6kG5"]}"#
+        let table = try workspace.run("predict", input: named, "-", "--no-log", "--format", "table")
+        XCTAssertEqual(table.status, 0, table.stderr)
+        XCTAssertTrue(table.stdout.hasPrefix(#""mix\n\u{1B}[2Jmsr-predict: fake": 1 of 1 tracks known"#), table.stdout)
+        XCTAssertFalse(table.stdout.contains("\u{1B}"))
+    }
+
     func testANegativePidIsNamedOnOneLine() throws {
         let workspace = try Workspace()
         XCTAssertFails(try workspace.run("predict", "slice.json", "--pid", "-1"), status: 64,

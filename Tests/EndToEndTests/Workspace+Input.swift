@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 extension Workspace {
     /// Runs `msr-<stage>` in the workspace with `input` on its standard input.
@@ -27,5 +28,23 @@ extension Workspace {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+}
+
+extension Workspace {
+    /// Runs `msr-<stage>` with its standard output on /dev/full (every write fails: ENOSPC);
+    /// returns its exit status and standard error.
+    func runWithFullStandardOutput(_ stage: String, _ arguments: String...) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(Self.binaries)/msr-\(stage)")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: path)
+        let err = Pipe()
+        process.standardOutput = try XCTUnwrap(FileHandle(forWritingAtPath: "/dev/full"))
+        process.standardError = err
+        try process.run()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: "", stderr: String(decoding: stderr, as: UTF8.self))
     }
 }

@@ -21,7 +21,8 @@ public struct Monitor: StageCommand {
     @Flag(help: "Fail (exit 65, naming the line) on a log line that cannot be read, instead of skipping and counting it.")
     var strict = false
 
-    /// `--fail-under` as a number: finite, within a cosine's range.
+    /// `--fail-under` as a number: finite, within a cosine's range. Checked when the command runs
+    /// (not in `validate()`, which also runs for `--help`, where its line would print).
     var threshold: Double? {
         get throws {
             guard let failUnder else { return nil }
@@ -31,10 +32,6 @@ public struct Monitor: StageCommand {
             }
             return value
         }
-    }
-
-    public func validate() throws {
-        _ = try threshold
     }
 
     public func run() throws {

@@ -79,7 +79,9 @@ public struct Predict: StageCommand {
         return ExitCode(64)
     }
 
-    public func validate() throws {
+    /// The checks ArgumentParser's `validate()` would make, made when the command runs: `validate()`
+    /// also runs for `--help`, and its line would print beside the help.
+    func checkArguments() throws {
         _ = try count
         _ = try pid
         guard !sameGenre || similarTo != nil else { throw usage("--same-genre needs --similar-to TRACK") }
@@ -90,6 +92,7 @@ public struct Predict: StageCommand {
     }
 
     public func run() throws {
+        try checkArguments()
         var request = PredictStage.Request()
         request.playlistFile = playlist
         request.similarTo = similarTo

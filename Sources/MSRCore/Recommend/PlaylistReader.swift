@@ -49,10 +49,16 @@ public struct PlaylistReader {
     /// The line of a JSON Lines input being read, for errors.
     private var line: Int?
 
+    /// The most bytes read as playlists in one call (a file, or standard input): some 27 Million
+    /// Playlist Dataset slices; more is refused before it fills the memory, not after.
+    public static let maxBytes = 512 << 20
+
     /// Reads every playlist in the file, or in standard input for `-`.
     public func read() throws -> [Playlist] {
-        guard file == Self.standardInput else { return try parse(FileBytes.read(file, what: "playlist file")) }
-        return try parse(FileBytes.readStandardInput(what: "the playlist"))
+        guard file == Self.standardInput else {
+            return try parse(FileBytes.read(file, what: "playlist file", maxBytes: Self.maxBytes))
+        }
+        return try parse(FileBytes.readStandardInput(what: "playlist input", maxBytes: Self.maxBytes))
     }
 
     /// The playlists of a JSON document, or of JSON Lines (one playlist, array of tracks or

@@ -114,7 +114,10 @@ public enum PredictStage {
     /// The result as a table: each pick's id, genre, score, link and, when the song index
     /// knows them, "name — artists".
     static func table(_ result: Recommender.Result, catalog: SongIndex) -> String {
-        var out = "\(result.playlist.name ?? "playlist"): \(result.knownTracks) of \(result.playlist.tracks.count) tracks known, "
+        // The name as the playlist gave it, quoted and its control characters escaped: a terminal
+        // shows it, and a line break or an escape sequence in it would forge lines.
+        let name = result.playlist.name.map { MessageText.quoted($0, limit: 200) } ?? "playlist"
+        var out = "\(name): \(result.knownTracks) of \(result.playlist.tracks.count) tracks known, "
             + "genre \(result.genre), similarity \(String(printf: "%.3f", result.similarity)), method \(result.method.rawValue)\n"
         // The song column only when the song index knows names (a dataset with descriptive columns).
         let details = result.picks.map { catalog.details($0.row) }

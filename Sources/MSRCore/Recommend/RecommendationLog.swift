@@ -47,9 +47,9 @@ public struct RecommendationLog: Sendable {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         }
-        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the log") }
+        guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the recommendations log (prediction.log)") }
         defer { close(descriptor) }
         let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress!, $0.count) }
-        guard written == bytes.count else { throw AtomicFile.ioError(path, "cannot append to the log") }
+        guard written == bytes.count else { throw AtomicFile.ioError(path, "cannot append to the recommendations log (prediction.log)") }
     }
 }

@@ -22,8 +22,10 @@ public struct ChildProcess: Sendable {
     public let pid: pid_t
 
     /// Starts `executable` (a path) with `arguments` and `environment`, its output and errors
-    /// appended to `output` (created when missing).
-    public init(_ executable: String, arguments: [String], environment: [String: String], output: String) throws {
+    /// appended to `output` (created when missing); with `ownProcessGroup`, in a process group of
+    /// its own (whose id is its pid), so that a signal can reach everything it starts.
+    public init(_ executable: String, arguments: [String], environment: [String: String], output: String,
+                ownProcessGroup: Bool = false) throws {
         let log = open(output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard log >= 0 else { throw AtomicFile.ioError(output, "cannot open the log") }
         defer { close(log) }
@@ -42,7 +44,12 @@ public struct ChildProcess: Sendable {
         sigemptyset(&none)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        if ownProcessGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in argv + envp { free(pointer) } }

@@ -4,9 +4,11 @@ import Glibc
 /// Reads whole files straight into `[UInt8]`, with no intermediate `Data` copy.
 public enum FileBytes {
     /// The bytes of the file at `path`; `what` names it in the missing-file error.
-    public static func read(_ path: String, what: String) throws -> [UInt8] {
+    /// A file larger than `maxBytes` is refused before it is read.
+    public static func read(_ path: String, what: String, maxBytes: Int = .max) throws -> [UInt8] {
         let (descriptor, size) = try openRegular(path, what: what)
         defer { close(descriptor) }
+        guard size <= maxBytes else { throw tooLarge(path, what: what, maxBytes: maxBytes) }
         var failure: MSRError?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             count = 0
@@ -25,17 +27,35 @@ public enum FileBytes {
         return bytes
     }
 
-    /// Every byte of standard input, to its end; `what` names what was being read in the error.
-    public static func readStandardInput(what: String) throws -> [UInt8] {
+    /// Every byte of standard input, to its end; `what` names what was being read in the errors.
+    /// More than `maxBytes` is refused as soon as it is read past (an endless stream included). A
+    /// non-blocking standard input (left so by the program that started msr) is waited on.
+    public static func readStandardInput(what: String, maxBytes: Int = .max) throws -> [UInt8] {
+        try readAll(0, name: "stdin", what: what, maxBytes: maxBytes)
+    }
+
+    /// `readStandardInput` of any descriptor (a pipe, in the tests), named `name` in the errors.
+    static func readAll(_ descriptor: Int32, name: String, what: String, maxBytes: Int) throws -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let got = chunk.withUnsafeMutableBytes { Glibc.read(0, $0.baseAddress!, $0.count) }
+            let got = chunk.withUnsafeMutableBytes { Glibc.read(descriptor, $0.baseAddress!, $0.count) }
             if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else { throw MSRError(.io, "stdin: cannot read \(what) (\(String(cString: strerror(errno))))") }
+            if got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                _ = poll(&ready, 1, -1)
+                continue
+            }
+            guard got >= 0 else { throw MSRError(.io, "\(name): cannot read \(what) (\(String(cString: strerror(errno))))") }
             if got == 0 { return bytes }
+            guard bytes.count + got <= maxBytes else { throw tooLarge(name, what: what, maxBytes: maxBytes) }
             bytes.append(contentsOf: chunk[..<got])
         }
+    }
+
+    /// The error for an input past its size limit.
+    static func tooLarge(_ name: String, what: String, maxBytes: Int) -> MSRError {
+        MSRError(.badData, "\(name): more than \(maxBytes >> 20) MiB, the most read as one \(what): split it")
     }
 
     /// Runs `body` on the file's bytes mapped read-only (and pre-faulted) into memory: no copy

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MSRCLI
 import MSRCore
 
 /// msr-serve's command line: `serve` (the default) and `create-admin`.
@@ -28,7 +29,7 @@ private func fail(_ error: any Error) -> ExitCode {
     case let error as MSRError: (error.message, error.exitCode)
     default: ("\(error)", 70)
     }
-    FileHandle.standardError.write(Data("msr-serve: \(message)\n".utf8))
+    StandardError.write("msr-serve: \(message)\n")
     return ExitCode(code)
 }
 
@@ -56,7 +57,7 @@ struct Serve: AsyncParsableCommand {
         }
         let (host, port) = state.address
         let app = state.application { port in
-            FileHandle.standardError.write(Data("msr-serve: listening on http://\(host):\(port) (model \(state.models.models?.version ?? "-"))\n".utf8))
+            StandardError.write("msr-serve: listening on http://\(host):\(port) (model \(state.models.models?.version ?? "-"))\n")
         }
         do {
             try await app.runService()
@@ -78,7 +79,7 @@ struct CreateAdmin: AsyncParsableCommand {
     func run() async throws {
         do {
             let password = try PasswordPrompt.read()
-            print(try await AdminSetup.createAdmin(configFile: config, name: name, password: password))
+            try StandardOutput.write(try await AdminSetup.createAdmin(configFile: config, name: name, password: password) + "\n")
         } catch {
             throw fail(error)
         }

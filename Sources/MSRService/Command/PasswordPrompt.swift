@@ -1,4 +1,5 @@
 import Foundation
+import MSRCLI
 import MSRCore
 
 /// Reads the new admin's password: on a terminal, twice without echo; otherwise one line of
@@ -16,7 +17,7 @@ enum PasswordPrompt {
     }
 
     private static func prompt(_ text: String) throws -> String {
-        FileHandle.standardError.write(Data(text.utf8))
+        StandardError.write(text)
         var saved = termios()
         tcgetattr(STDIN_FILENO, &saved)
         var silent = saved
@@ -24,7 +25,7 @@ enum PasswordPrompt {
         tcsetattr(STDIN_FILENO, TCSANOW, &silent)
         defer {
             tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-            FileHandle.standardError.write(Data("\n".utf8))
+            StandardError.write("\n")
         }
         guard let line = Swift.readLine(strippingNewline: true) else { throw MSRError(.badData, "stdin: no password given") }
         return line

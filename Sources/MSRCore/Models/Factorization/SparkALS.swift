@@ -34,13 +34,37 @@ public struct SparkALS: Sendable {
 
     /// The track factors of `matrix` (`trackCount x params.factors`, packed).
     public func fit(_ matrix: InteractionMatrix, params: FactorizeParams) throws -> [Float] {
+        guard !job.isEmpty else { throw MSRError(.missingInput, "--spark-job: an empty path") }
         guard FileKind.isRegularFile(job), FileManager.default.isReadableFile(atPath: job) else {
             throw MSRError(.missingInput, "\(job): the Spark job is not there (--spark-job: scripts/spark/factorize_als.py of "
                            + "msr's checkout)")
         }
+        guard !submit.isEmpty else { throw MSRError(.unavailable, "--spark-submit (or SPARK_SUBMIT): an empty name") }
         guard let executable = Self.resolve(submit) else {
+            if submit.contains("/"), FileManager.default.fileExists(atPath: submit) {
+                throw MSRError(.unavailable, "\(submit): not an executable file (--spark-submit)")
+            }
             throw MSRError(.unavailable, "\(submit): spark-submit not found (install pyspark 4.3: scripts/venv makes "
                            + ".venv-spark with `MSR_VENV=.venv-spark scripts/venv pyspark numpy`; or set SPARK_SUBMIT or --spark-submit)")
+        }
+        // SIGINT, SIGTERM, SIGHUP and SIGQUIT (a user's ^C, an orchestrator's stop, a closed
+        // terminal), caught from before the scratch folder is made, go to spark-submit's process
+        // group (its JVM and what it started): no Spark job outlives msr-factorize, and the
+        // scratch folder is removed.
+        let stop = StopSignal()
+        let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+        let sources = signals.map { number -> DispatchSourceSignal in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { stop.received(number) }
+            source.resume()
+            return source
+        }
+        defer {
+            for (source, number) in zip(sources, signals) {
+                source.cancel()
+                signal(number, SIG_DFL)
+            }
         }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("msr-spark-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
@@ -64,25 +88,14 @@ public struct SparkALS: Sendable {
         arguments += [job, "file://\(pairs)", out, "--factors", "\(params.factors)",
                       "--regularization", "\(params.regularization)", "--alpha", "\(params.alpha)",
                       "--iterations", "\(params.iterations)", "--seed", "\(params.randomState)"]
-        let child = try ChildProcess(executable, arguments: arguments, environment: environment, output: log)
-        // SIGINT and SIGTERM (a user's ^C, an orchestrator's stop) go to spark-submit too: no
-        // Spark job outlives msr-factorize, and the scratch folder is removed.
-        let stop = StopSignal()
-        let sources = [SIGINT, SIGTERM].map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                stop.number = number
-                kill(child.pid, number)
-            }
-            source.resume()
-            return source
+        if let number = stop.number {
+            throw MSRError(.io, "stopped by signal \(number): the Spark job was not started, nothing written")
         }
+        let child = try ChildProcess(executable, arguments: arguments, environment: environment, output: log,
+                                     ownProcessGroup: true)
+        stop.started(child.pid)
         let ending = child.wait()
-        for (source, number) in zip(sources, [SIGINT, SIGTERM]) {
-            source.cancel()
-            signal(number, SIG_DFL)
-        }
+        stop.ended()
         if let number = stop.number {
             throw MSRError(.io, "stopped by signal \(number): the Spark job was stopped, nothing written")
         }
@@ -105,13 +118,48 @@ public struct SparkALS: Sendable {
         return path.split(separator: ":").map { "\($0)/\(name)" }.first(where: runnable)
     }
 
-    /// The signal that stopped a run, set from the signal handler's queue.
+    /// The signal that stops a run, and the child's process group it goes to: received before
+    /// the child started, it is sent as the child starts; a group still there `grace` seconds
+    /// after the signal is killed (SIGKILL), and what is left of it once the child has ended too.
     final class StopSignal: @unchecked Sendable {
         private let lock = Lock()
         private var value: Int32?
-        var number: Int32? {
-            get { lock.withLock { value } }
-            set { lock.withLock { value = newValue } }
+        private var group: pid_t?
+        static let grace = 10.0
+
+        /// The signal received, if one was.
+        var number: Int32? { lock.withLock { value } }
+
+        func received(_ number: Int32) {
+            lock.withLock {
+                guard value == nil else { return }
+                value = number
+                if let group { send(number, to: group) }
+            }
+        }
+
+        func started(_ pid: pid_t) {
+            lock.withLock {
+                group = pid
+                if let value { send(value, to: pid) }
+            }
+        }
+
+        /// The child has ended: whatever it left in its group is killed.
+        func ended() {
+            lock.withLock {
+                if let group { kill(-group, SIGKILL) }
+                group = nil
+            }
+        }
+
+        private func send(_ number: Int32, to group: pid_t) {
+            kill(-group, number)
+            DispatchQueue.global().asyncAfter(deadline: .now() + Self.grace) { [self] in
+                lock.withLock {
+                    if let current = self.group, current == group { kill(-group, SIGKILL) }
+                }
+            }
         }
     }
 
