@@ -406,6 +406,16 @@ final class PredictTests: XCTestCase {
         XCTAssertFalse(table.stdout.contains("\u{1B}"))
     }
 
+    /// A recommendations log that cannot be opened is named with its config key (74), and the
+    /// recommendations are not printed as if logged.
+    func testAnUnopenableLogIsNamedWithItsKey() throws {
+        let workspace = try workspace()
+        try workspace.write(playlist, to: "playlist.json")
+        try workspace.edit("config.yaml", "log: data/reco/recommendations.jsonl", "log: /proc/self/x.jsonl")
+        XCTAssertFails(try workspace.run("predict", "playlist.json"), status: 74,
+                       "msr-predict: /proc/self/x.jsonl: cannot open the recommendations log (prediction.log): No such file or directory")
+    }
+
     func testANegativePidIsNamedOnOneLine() throws {
         let workspace = try Workspace()
         XCTAssertFails(try workspace.run("predict", "slice.json", "--pid", "-1"), status: 64,
