@@ -1,6 +1,6 @@
-// msr's executables in one, for the container image (issue 14): eleven static executables hold
-// eleven copies of the Swift runtime, Foundation and ICU's data (61 MB each, stripped); this one
-// holds them once (86 MB). It runs as the command its name says, msr-NAME being a link to it
+// msr's executables in one, for the container image (issue 14): the eleven static executables
+// hold eleven copies of the Swift runtime (and five of them of Foundation and ICU's data: 34 to
+// 85 MB each); this one holds them once (86 MB, stripped). It runs as the command its name says, msr-NAME being a link to it
 // (/usr/local/bin/msr-predict -> msr), or under any other name as `msr NAME [ARGS]`
 // (`msr predict -`, `msr msr-predict -`). On the host each stage keeps its own executable, which
 // links neither the service nor the network unless it needs them.

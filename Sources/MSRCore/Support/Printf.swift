@@ -8,7 +8,9 @@ extension String {
         self = withVaList(arguments) { list in
             var buffer = [CChar](repeating: 0, count: 128)
             let needed = Int(vsnprintf(&buffer, buffer.count, format, list))
-            guard needed >= buffer.count else { return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self) }
+            guard needed >= buffer.count else {
+                return String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            }
             return withVaList(arguments) { again in
                 var large = [CChar](repeating: 0, count: needed + 1)
                 _ = vsnprintf(&large, large.count, format, again)
