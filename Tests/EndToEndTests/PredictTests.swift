@@ -411,8 +411,11 @@ final class PredictTests: XCTestCase {
     func testAnUnopenableLogIsNamedWithItsKey() throws {
         let workspace = try workspace()
         try workspace.write(playlist, to: "playlist.json")
-        try workspace.edit("config.yaml", "log: data/reco/recommendations.jsonl", "log: /proc/self/x.jsonl")
-        XCTAssertFails(try workspace.run("predict", "playlist.json"), status: 74,
+        // A config of its own: the workspace is shared by this class's tests.
+        let config = try XCTUnwrap(workspace.read("config.yaml"))
+        try workspace.write(config.replacingOccurrences(of: "log: data/reco/recommendations.jsonl", with: "log: /proc/self/x.jsonl"),
+                            to: "config-proc-log.yaml")
+        XCTAssertFails(try workspace.run("predict", "--config", "config-proc-log.yaml", "playlist.json"), status: 74,
                        "msr-predict: /proc/self/x.jsonl: cannot open the recommendations log (prediction.log): No such file or directory")
     }
 

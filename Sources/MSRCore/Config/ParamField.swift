@@ -62,49 +62,54 @@ public struct ParamField<Section: ParamsSection>: Sendable {
 
 extension ParamField {
     /// A whole number in `range`.
-    public static func int(_ key: String, _ path: WritableKeyPath<Section, Int> & Sendable, _ range: ClosedRange<Int>,
+    public static func int(_ key: String, _ get: @escaping @Sendable (Section) -> Int,
+                           _ set: @escaping @Sendable (inout Section, Int) -> Void, _ range: ClosedRange<Int>,
                            required: Bool = false, doc: String) -> ParamField {
         ParamField(key, .int(range), required: required, doc: doc,
-                   read: { $0[keyPath: path] = try $1.int(min: range.lowerBound, max: range.upperBound) },
-                   text: { "\($0[keyPath: path])" })
+                   read: { set(&$0, try $1.int(min: range.lowerBound, max: range.upperBound)) },
+                   text: { "\(get($0))" })
     }
 
     /// A seed: a whole number, at least 0.
-    public static func seed(_ key: String, _ path: WritableKeyPath<Section, UInt64> & Sendable,
+    public static func seed(_ key: String, _ get: @escaping @Sendable (Section) -> UInt64,
+                            _ set: @escaping @Sendable (inout Section, UInt64) -> Void,
                             required: Bool = false, doc: String) -> ParamField {
         ParamField(key, .int(min: 0, max: nil), required: required, doc: doc,
-                   read: { $0[keyPath: path] = UInt64(try $1.int(min: 0)) },
-                   text: { "\($0[keyPath: path])" })
+                   read: { set(&$0, UInt64(try $1.int(min: 0))) },
+                   text: { "\(get($0))" })
     }
 
     /// A finite number within the bounds (`nil`: unbounded), strict where `exclusive` says so.
-    public static func number(_ key: String, _ path: WritableKeyPath<Section, Double> & Sendable,
+    public static func number(_ key: String, _ get: @escaping @Sendable (Section) -> Double,
+                              _ set: @escaping @Sendable (inout Section, Double) -> Void,
                               min: Double? = nil, max: Double? = nil, exclusiveMin: Bool = false, exclusiveMax: Bool = false,
                               required: Bool = false, doc: String) -> ParamField {
         ParamField(key, .number(min: min, max: max, exclusiveMin: exclusiveMin, exclusiveMax: exclusiveMax),
                    required: required, doc: doc,
-                   read: { $0[keyPath: path] = try $1.double(min: min, max: max, exclusiveMin: exclusiveMin, exclusiveMax: exclusiveMax) },
-                   text: { "\($0[keyPath: path])" })
+                   read: { set(&$0, try $1.double(min: min, max: max, exclusiveMin: exclusiveMin, exclusiveMax: exclusiveMax)) },
+                   text: { "\(get($0))" })
     }
 
     /// `true` or `false`.
-    public static func bool(_ key: String, _ path: WritableKeyPath<Section, Bool> & Sendable,
+    public static func bool(_ key: String, _ get: @escaping @Sendable (Section) -> Bool,
+                            _ set: @escaping @Sendable (inout Section, Bool) -> Void,
                             required: Bool = false, doc: String) -> ParamField {
         ParamField(key, .bool, required: required, doc: doc,
-                   read: { $0[keyPath: path] = try $1.bool() },
-                   text: { "\($0[keyPath: path])" })
+                   read: { set(&$0, try $1.bool()) },
+                   text: { "\(get($0))" })
     }
 
     /// One of an enumeration's raw values, in declaration order.
     public static func choice<Value: RawRepresentable & CaseIterable & Sendable>(
-        _ key: String, _ path: WritableKeyPath<Section, Value> & Sendable, required: Bool = false, doc: String
+        _ key: String, _ get: @escaping @Sendable (Section) -> Value, _ set: @escaping @Sendable (inout Section, Value) -> Void,
+        required: Bool = false, doc: String
     ) -> ParamField where Value.RawValue == String {
-        let kind = ParamKind.choice(Value.allCases.map(\.rawValue))
+        let kind = ParamKind.choice(Value.allCases.map { $0.rawValue })
         return ParamField(key, kind, required: required, doc: doc,
                           read: { section, value in
                               guard let choice = Value(rawValue: try value.string()) else { throw value.expected(kind.expected) }
-                              section[keyPath: path] = choice
+                              set(&section, choice)
                           },
-                          text: { $0[keyPath: path].rawValue })
+                          text: { get($0).rawValue })
     }
 }

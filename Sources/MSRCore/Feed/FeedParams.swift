@@ -15,10 +15,10 @@ public struct FeedParams: ParamsSection {
 
     /// The keys in reading order.
     public static let fields: [ParamField<FeedParams>] = [
-        .number("min_delta", \.minDelta, min: 0, doc: "Growth of the song base, in percent, beyond which the models are retrained."),
-        .number("max_psi", \.maxPSI, min: 0,
+        .number("min_delta", { $0.minDelta }, { $0.minDelta = $1 }, min: 0, doc: "Growth of the song base, in percent, beyond which the models are retrained."),
+        .number("max_psi", { $0.maxPSI }, { $0.maxPSI = $1 }, min: 0,
                 doc: "Population stability index of any feature against the base beyond which the models are retrained."),
-        .int("psi_bins", \.psiBins, 2...1000,
+        .int("psi_bins", { $0.psiBins }, { $0.psiBins = $1 }, 2...1000,
              doc: "Quantile bins of the song base the index is computed on (a discrete feature's repeated edges merge bins)."),
     ]
 }

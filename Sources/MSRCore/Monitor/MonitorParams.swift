@@ -13,8 +13,8 @@ public struct MonitorParams: ParamsSection {
 
     /// The keys in reading order.
     public static let fields: [ParamField<MonitorParams>] = [
-        .int("rolling_window", \.rollingWindow, 1...1_000_000, doc: "Calls in the rolling mean of the similarity."),
-        .number("similarity_threshold", \.similarityThreshold, min: -1, max: 1,
+        .int("rolling_window", { $0.rollingWindow }, { $0.rollingWindow = $1 }, 1...1_000_000, doc: "Calls in the rolling mean of the similarity."),
+        .number("similarity_threshold", { $0.similarityThreshold }, { $0.similarityThreshold = $1 }, min: -1, max: 1,
                 doc: "Similarity (a cosine) under which a call counts as poor (the reference project's 0.15)."),
     ]
 }

@@ -23,9 +23,9 @@ public struct TransformParams: ParamsSection {
 
     /// The keys in reading order.
     public static let fields: [ParamField<TransformParams>] = [
-        .number("test_size", \.testSize, min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, required: true,
+        .number("test_size", { $0.testSize }, { $0.testSize = $1 }, min: 0, max: 1, exclusiveMin: true, exclusiveMax: true, required: true,
                 doc: "Share of the rows held out for testing; the test set has ceil(n * test_size) rows."),
-        .seed("random_state", \.randomState, required: true, doc: "Seed of the shuffle."),
-        .bool("stratify", \.stratify, doc: "Keep each genre's share equal in both sets."),
+        .seed("random_state", { $0.randomState }, { $0.randomState = $1 }, required: true, doc: "Seed of the shuffle."),
+        .bool("stratify", { $0.stratify }, { $0.stratify = $1 }, doc: "Keep each genre's share equal in both sets."),
     ]
 }

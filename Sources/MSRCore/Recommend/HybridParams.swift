@@ -24,9 +24,9 @@ public struct HybridParams: ParamsSection {
 
     /// The keys in reading order.
     public static let fields: [ParamField<HybridParams>] = [
-        .number("cold_weight", \.coldWeight, min: 0,
+        .number("cold_weight", { $0.coldWeight }, { $0.coldWeight = $1 }, min: 0,
                 doc: "Scale of a cold song's score (its genre and component's mean factor against the playlist's): 0 leaves cold songs last."),
-        .int("candidates", \.candidates, 1...10_000,
+        .int("candidates", { $0.candidates }, { $0.candidates = $1 }, 1...10_000,
              doc: "Content's nearest songs among which cold songs are scored (at least the songs asked for)."),
     ]
 }

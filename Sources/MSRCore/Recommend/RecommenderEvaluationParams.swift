@@ -29,16 +29,16 @@ public struct RecommenderEvaluationParams: ParamsSection {
 
     /// The keys in reading order.
     public static let fields: [ParamField<RecommenderEvaluationParams>] = [
-        .int("playlists", \.playlists, 1...10_000, doc: "Playlists drawn (20 times the default at most)."),
-        .int("min_tracks", \.minTracks, 1...maxTracksLimit, doc: "Shortest playlist: each length is drawn uniformly from `min_tracks` to `max_tracks`."),
+        .int("playlists", { $0.playlists }, { $0.playlists = $1 }, 1...10_000, doc: "Playlists drawn (20 times the default at most)."),
+        .int("min_tracks", { $0.minTracks }, { $0.minTracks = $1 }, 1...maxTracksLimit, doc: "Shortest playlist: each length is drawn uniformly from `min_tracks` to `max_tracks`."),
         // At least min_tracks, read before it; absent, it is raised to min_tracks.
         ParamField("max_tracks", .int(1...maxTracksLimit), doc: "Longest playlist, at least `min_tracks`.",
                    read: { section, value in section.maxTracks = try value.int(min: section.minTracks, max: maxTracksLimit) },
                    whenAbsent: { section in section.maxTracks = Swift.max(section.maxTracks, section.minTracks) },
                    text: { "\($0.maxTracks)" }),
-        .number("mixed_share", \.mixedShare, min: 0, max: 1,
+        .number("mixed_share", { $0.mixedShare }, { $0.mixedShare = $1 }, min: 0, max: 1,
                 doc: "Share of the playlists mixing two genres (two thirds of the tracks from the first); the others hold one."),
-        .int("k", \.k, 1...100, doc: "Songs recommended per playlist: precision is precision@k."),
-        .seed("random_state", \.randomState, doc: "Seed of the playlists' draw."),
+        .int("k", { $0.k }, { $0.k = $1 }, 1...100, doc: "Songs recommended per playlist: precision is precision@k."),
+        .seed("random_state", { $0.randomState }, { $0.randomState = $1 }, doc: "Seed of the playlists' draw."),
     ]
 }

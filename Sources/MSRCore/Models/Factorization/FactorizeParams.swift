@@ -44,18 +44,18 @@ public struct FactorizeParams: ParamsSection {
 
     /// The keys in reading order.
     public static let fields: [ParamField<FactorizeParams>] = [
-        .int("factors", \.factors, 1...maxFactors, doc: "Latent factors of each playlist and track (the factorisation's rank)."),
-        .number("regularization", \.regularization, min: 0,
+        .int("factors", { $0.factors }, { $0.factors = $1 }, 1...maxFactors, doc: "Latent factors of each playlist and track (the factorisation's rank)."),
+        .number("regularization", { $0.regularization }, { $0.regularization = $1 }, min: 0,
                 doc: "Added to the diagonal of every row's normal equations (as implicit: not scaled by the row's tracks)."),
-        .number("alpha", \.alpha, min: 0, exclusiveMin: true,
+        .number("alpha", { $0.alpha }, { $0.alpha = $1 }, min: 0, exclusiveMin: true,
                 doc: "Confidence scale: a pair in the matrix weighs 1 + alpha * r, an absent one 1 (Hu et al.'s 40; implicit 0.7.3's default is 1.0, on alpha * r)."),
-        .int("iterations", \.iterations, 1...10_000, doc: "ALS iterations: each solves every playlist's factor, then every track's."),
-        .int("cg_steps", \.cgSteps, 1...1000,
+        .int("iterations", { $0.iterations }, { $0.iterations = $1 }, 1...10_000, doc: "ALS iterations: each solves every playlist's factor, then every track's."),
+        .int("cg_steps", { $0.cgSteps }, { $0.cgSteps = $1 }, 1...1000,
              doc: "Conjugate-gradient steps per row and half-iteration, from the row's previous factor (solver cg)."),
-        .choice("solver", \.solver,
+        .choice("solver", { $0.solver }, { $0.solver = $1 },
                 doc: "cg: Takacs et al.'s conjugate-gradient update, as implicit; cholesky: the exact solve of each row's normal equations."),
-        .bool("bm25", \.bm25,
+        .bool("bm25", { $0.bm25 }, { $0.bm25 = $1 },
               doc: "Weigh each pair by BM25 (K1 100, B 0.8, implicit's bm25_weight on the track x playlist matrix) instead of 1."),
-        .seed("random_state", \.randomState, doc: "Seed of the factors' initial values (uniform in [0, 0.01), as implicit)."),
+        .seed("random_state", { $0.randomState }, { $0.randomState = $1 }, doc: "Seed of the factors' initial values (uniform in [0, 0.01), as implicit)."),
     ]
 }
