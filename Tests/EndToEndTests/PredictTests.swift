@@ -415,8 +415,10 @@ final class PredictTests: XCTestCase {
         let config = try XCTUnwrap(workspace.read("config.yaml"))
         try workspace.write(config.replacingOccurrences(of: "log: data/reco/recommendations.jsonl", with: "log: /proc/self/x.jsonl"),
                             to: "config-proc-log.yaml")
-        XCTAssertFails(try workspace.run("predict", "--config", "config-proc-log.yaml", "playlist.json"), status: 74,
+        let result = try workspace.run("predict", "--config", "config-proc-log.yaml", "playlist.json")
+        XCTAssertFails(result, status: 74,
                        "msr-predict: /proc/self/x.jsonl: cannot open the recommendations log (prediction.log): No such file or directory")
+        XCTAssertEqual(result.stdout, "")
     }
 
     func testANegativePidIsNamedOnOneLine() throws {

@@ -12,7 +12,9 @@ final class TextSupportTests: XCTestCase {
         XCTAssertEqual(String(printf: "%04d%02d%02dT", Int32(2026), Int32(12), Int32(1)), "20261201T")
     }
 
-    func testParentPathIsNSStringsDeletingLastPathComponent() {
+    /// The folder part as NSString's deletingLastPathComponent gave it for the paths msr passes
+    /// (inner double slashes are kept: `a//b//c` -> `a//b`, the same folder as NSString's `a/b`).
+    func testParentPathIsTheFolderPart() {
         let cases = ["a/b/c": "a/b", "/a": "/", "a": "", "/": "/", "": "", "a/b/": "a", "a//b": "a", "//a": "/",
                      "./x": ".", "/a/b//": "/a"]
         for (path, parent) in cases {

@@ -63,8 +63,19 @@ enum MonitorPage {
         return svg
     }
 
+    /// `text` for HTML, scalar by scalar (a `<` followed by a combining mark is one Character, which
+    /// a replacement of Characters would leave alone).
     static func escape(_ text: String) -> String {
-        text.replacing("&", with: "&amp;").replacing("<", with: "&lt;")
-            .replacing(">", with: "&gt;").replacing("\"", with: "&quot;")
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }

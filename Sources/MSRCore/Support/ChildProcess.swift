@@ -23,24 +23,28 @@ public struct ChildProcess: Sendable {
 
     /// Starts `executable` (a path) with `arguments` and `environment`, its output and errors
     /// appended to `output` (created when missing); with `ownProcessGroup`, in a process group of
-    /// its own (whose id is its pid), so that a signal can reach everything it starts.
+    /// its own (whose id is its pid), so that a signal can reach everything it starts;
+    /// `defaultSignals` set back to their default handling in it (others keep this process's).
     public init(_ executable: String, arguments: [String], environment: [String: String], output: String,
-                ownProcessGroup: Bool = false) throws {
+                ownProcessGroup: Bool = false,
+                defaultSignals: [Int32] = [SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD]) throws {
         let log = open(output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard log >= 0 else { throw AtomicFile.ioError(output, "cannot open the log") }
         defer { close(log) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // The log onto 1 and 2 before /dev/null onto 0: started with no standard input, this
+        // process got the log as descriptor 0.
         posix_spawn_file_actions_adddup2(&actions, log, 1)
         posix_spawn_file_actions_adddup2(&actions, log, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         var defaults = sigset_t(), none = sigset_t()
         sigemptyset(&defaults)
-        for number in [SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD] { sigaddset(&defaults, number) }
+        for number in defaultSignals { sigaddset(&defaults, number) }
         sigemptyset(&none)
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setsigmask(&attributes, &none)
@@ -61,8 +65,12 @@ public struct ChildProcess: Sendable {
         self.pid = pid
     }
 
-    /// Waits for the child to end.
-    public func wait() -> Ending {
+    /// Waits for the child to end; `beforeReaping` runs once it has ended and before its process
+    /// id is released (a kill of its group then cannot reach a process that took the id over).
+    public func wait(beforeReaping: () -> Void = {}) -> Ending {
+        var info = siginfo_t()
+        while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0, errno == EINTR {}
+        beforeReaping()
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 {
             guard errno == EINTR else { return .exit(-1) }

@@ -70,7 +70,7 @@ public struct MLflowClient: Sendable {
             let detail = parsed["message"]?.string ?? String(decoding: response.body.prefix(200), as: UTF8.self)
             let code = parsed["error_code"]?.string.map { " \($0)" } ?? ""
             throw MSRError(.unavailable, "MLflow server \(displayName): \(method) \(path) answered HTTP \(response.status)\(code): "
-                + detail.replacing("\n", with: " "))
+                + detail.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: " "))
         }
         return (response.status, parsed)
     }

@@ -12,11 +12,11 @@ public struct Factorize: StageCommand {
     enum Engine: String, ExpressibleByArgument, CaseIterable {
         case msr, spark
 
-    // ArgumentParser's default witnesses go through a generic key path and reflection: about a
-    // million instructions at every start of the command. The raw values, directly.
-    static var allValueStrings: [String] { allCases.map { $0.rawValue } }
-    static var allValueDescriptions: [String: String] { [:] }
-    var defaultValueDescription: String { rawValue }
+        // ArgumentParser's default witnesses go through a generic key path and reflection: about
+        // a million instructions at every start of the command. The raw values, directly.
+        static var allValueStrings: [String] { allCases.map { $0.rawValue } }
+        static var allValueDescriptions: [String: String] { [:] }
+        var defaultValueDescription: String { rawValue }
     }
 
     @OptionGroup var stage: StageOptions

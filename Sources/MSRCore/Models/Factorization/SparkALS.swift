@@ -48,24 +48,13 @@ public struct SparkALS: Sendable {
                            + ".venv-spark with `MSR_VENV=.venv-spark scripts/venv pyspark numpy`; or set SPARK_SUBMIT or --spark-submit)")
         }
         // SIGINT, SIGTERM, SIGHUP and SIGQUIT (a user's ^C, an orchestrator's stop, a closed
-        // terminal), caught from before the scratch folder is made, go to spark-submit's process
-        // group (its JVM and what it started): no Spark job outlives msr-factorize, and the
-        // scratch folder is removed.
+        // terminal), caught from before the scratch folder is made until spark-submit has ended,
+        // go to its process group (its JVM and what it started): no Spark job outlives
+        // msr-factorize, and the scratch folder is removed. Those this process ignores (nohup)
+        // stay ignored, for the job too.
         let stop = StopSignal()
-        let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
-        let sources = signals.map { number -> DispatchSourceSignal in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { stop.received(number) }
-            source.resume()
-            return source
-        }
-        defer {
-            for (source, number) in zip(sources, signals) {
-                source.cancel()
-                signal(number, SIG_DFL)
-            }
-        }
+        stop.install()
+        defer { stop.remove() }
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("msr-spark-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -92,10 +81,14 @@ public struct SparkALS: Sendable {
             throw MSRError(.io, "stopped by signal \(number): the Spark job was not started, nothing written")
         }
         let child = try ChildProcess(executable, arguments: arguments, environment: environment, output: log,
-                                     ownProcessGroup: true)
+                                     ownProcessGroup: true, defaultSignals: stop.caught + [SIGPIPE, SIGCHLD])
         stop.started(child.pid)
-        let ending = child.wait()
-        stop.ended()
+        // What is left of the group is killed before the child is reaped: its id cannot be reused
+        // by then.
+        let ending = child.wait(beforeReaping: stop.ended)
+        // From here a signal acts as it would have without the job (reading the factors can take
+        // seconds): one received until now stops the run.
+        stop.remove()
         if let number = stop.number {
             throw MSRError(.io, "stopped by signal \(number): the Spark job was stopped, nothing written")
         }
@@ -125,10 +118,38 @@ public struct SparkALS: Sendable {
         private let lock = Lock()
         private var value: Int32?
         private var group: pid_t?
+        private var sources: [DispatchSourceSignal] = []
+        private var previous: [(number: Int32, handler: __sighandler_t?)] = []
         static let grace = 10.0
+        static let signals = [SIGINT, SIGTERM, SIGHUP, SIGQUIT]
+
+        /// The signals `install` caught (those the process did not ignore).
+        private(set) var caught: [Int32] = []
 
         /// The signal received, if one was.
         var number: Int32? { lock.withLock { value } }
+
+        /// Catches `signals`, but those the process ignores already.
+        func install() {
+            for number in Self.signals {
+                let handler = signal(number, SIG_IGN)
+                previous.append((number, handler))
+                if let handler, unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) { continue }
+                caught.append(number)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { [self] in received(number) }
+                source.resume()
+                sources.append(source)
+            }
+        }
+
+        /// Gives the signals back their previous handling (again a no-op).
+        func remove() {
+            for source in sources { source.cancel() }
+            sources = []
+            for (number, handler) in previous { signal(number, handler) }
+            previous = []
+        }
 
         func received(_ number: Int32) {
             lock.withLock {
@@ -145,7 +166,7 @@ public struct SparkALS: Sendable {
             }
         }
 
-        /// The child has ended: whatever it left in its group is killed.
+        /// The child has ended (not yet reaped): whatever it left in its group is killed.
         func ended() {
             lock.withLock {
                 if let group { kill(-group, SIGKILL) }
