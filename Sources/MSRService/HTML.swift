@@ -42,24 +42,6 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
         HTML(trusted: pieces.map(\.text).joined(separator: separator.text))
     }
 
-    /// `text` as HTML text or a double-quoted attribute value: `&`, `<`, `>`, `"` and `'` as
-    /// character references.
-    static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
     struct Interpolation: StringInterpolationProtocol {
         var text = ""
 
@@ -73,12 +55,12 @@ struct HTML: Sendable, Equatable, ExpressibleByStringInterpolation, CustomString
 
         /// Text: escaped.
         mutating func appendInterpolation(_ value: String) {
-            text += HTML.escape(value)
+            text += HTMLText.escaped(value)
         }
 
         /// Text, or nothing for `nil`: escaped.
         mutating func appendInterpolation(_ value: String?) {
-            if let value { text += HTML.escape(value) }
+            if let value { text += HTMLText.escaped(value) }
         }
 
         mutating func appendInterpolation(_ value: Int) {

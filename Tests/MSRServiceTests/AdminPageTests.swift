@@ -63,7 +63,7 @@ final class AdminPageTests: XCTestCase {
             // One input per key of the declared tables, with the file's value, meaning and range.
             for field in BoostingParams.fields {
                 XCTAssertTrue(form.text.contains("name=\"train.\(field.key)\""), field.key)
-                XCTAssertTrue(form.text.contains(HTML.escape("\(field.doc) Expected: \(field.kind.expected).")), field.key)
+                XCTAssertTrue(form.text.contains(HTMLText.escaped("\(field.doc) Expected: \(field.kind.expected).")), field.key)
             }
             for field in MixtureParams.fields { XCTAssertTrue(form.text.contains("name=\"cluster.\(field.key)\""), field.key) }
             XCTAssertTrue(form.text.contains("<input type=\"text\" id=\"train.max_depth\" name=\"train.max_depth\" value=\"5\">"), form.text)
@@ -90,7 +90,7 @@ final class AdminPageTests: XCTestCase {
                 XCTAssertEqual(page.status, .unprocessableContent, "\(changes): \(page.text)")
                 XCTAssertPageHeaders(page)
                 XCTAssertTrue(page.text.contains("Not saved: \(field) was refused (params.yaml is unchanged)."), page.text)
-                XCTAssertTrue(page.text.contains("name=\"\(field)\" value=\"\(HTML.escape(changes.last!.1))\" aria-invalid=\"true\""),
+                XCTAssertTrue(page.text.contains("name=\"\(field)\" value=\"\(HTMLText.escaped(changes.last!.1))\" aria-invalid=\"true\""),
                               "the refused value is kept, marked: \(page.text)")
                 // The message sits right after the field's help.
                 let afterField = page.text.components(separatedBy: "name=\"\(field)\"")[1]

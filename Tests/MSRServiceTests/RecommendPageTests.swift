@@ -264,7 +264,7 @@ final class RecommendPageTests: XCTestCase {
         XCTAssertEqual(urlEncoded.fields, ["a": "1 2+3", "b": "", "c": "", "d": "é"])
         XCTAssertThrowsError(try PageForm.urlEncoded(Array("a=%C3".utf8)), "not UTF-8")
         XCTAssertThrowsError(try PageForm.urlEncoded(Array("a=%4".utf8)), "a cut escape")
-        XCTAssertEqual(HTML.escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        XCTAssertEqual(HTMLText.escaped("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
         let name = "<b>"
         let html: HTML = "<td>\(name)</td>\(HTML(trusted: "<br>"))"
         XCTAssertEqual(html.text, "<td>&lt;b&gt;</td><br>")

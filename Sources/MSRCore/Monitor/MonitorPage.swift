@@ -10,7 +10,7 @@ enum MonitorPage {
     static func html(calls: [(genre: String, similarity: Double)], rolling: [Double], threshold: Double) -> String {
         let genres = Array(Set(calls.map(\.genre))).sorted()
         let legend = genres.enumerated().map { n, genre in
-            "<span style=\"color:\(palette[n % palette.count])\">&#9679; \(escape(genre))</span>"
+            "<span style=\"color:\(palette[n % palette.count])\">&#9679; \(HTMLText.escaped(genre))</span>"
         }.joined(separator: " ")
         return """
         <!DOCTYPE html>
@@ -53,7 +53,7 @@ enum MonitorPage {
         for (n, call) in calls.enumerated() {
             let color = palette[(genres.firstIndex(of: call.genre) ?? 0) % palette.count]
             svg += "<circle cx=\"\(f(x(n)))\" cy=\"\(f(y(call.similarity)))\" r=\"3\" fill=\"\(color)\">"
-                + "<title>call \(n + 1): \(escape(call.genre)) \(String(printf: "%.3f", call.similarity))</title></circle>\n"
+                + "<title>call \(n + 1): \(HTMLText.escaped(call.genre)) \(String(printf: "%.3f", call.similarity))</title></circle>\n"
         }
         if rolling.count > 1 {
             let points = rolling.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " ")
@@ -61,21 +61,5 @@ enum MonitorPage {
         }
         svg += "</svg>"
         return svg
-    }
-
-    /// `text` for HTML, scalar by scalar (a `<` followed by a combining mark is one Character, which
-    /// a replacement of Characters would leave alone).
-    static func escape(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
