@@ -26,21 +26,6 @@ enum StandardStream {
     /// False (errno set) when the text could not be written whole.
     static func write(_ text: String, to descriptor: Int32) -> Bool {
         var text = text
-        return text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                    // A non-blocking descriptor (a terminal left so by another program): wait.
-                    var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-                    _ = poll(&ready, 1, -1)
-                    continue
-                }
-                guard written > 0 else { return false }
-                offset += written
-            }
-            return true
-        }
+        return text.withUTF8 { writeWhole(UnsafeRawBufferPointer($0), to: descriptor) }
     }
 }

@@ -116,18 +116,7 @@ private final class DownloadReceiver: NSObject, URLSessionDataDelegate, @uncheck
             error = tooLarge
             return dataTask.cancel()
         }
-        let written = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += count
-            }
-            return true
-        }
+        let written = data.withUnsafeBytes { writeWhole($0, to: descriptor) }
         if !written {
             error = MSRError(.io, "\(path): cannot write the download: \(String(cString: strerror(errno)))")
             dataTask.cancel()

@@ -41,15 +41,7 @@ public final class AtomicFile {
 
     /// Appends bytes to the temporary file.
     public func write(_ buffer: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < buffer.count {
-            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw Self.ioError(path, "cannot write")
-            }
-            offset += written
-        }
+        guard writeWhole(buffer, to: descriptor) else { throw Self.ioError(path, "cannot write") }
     }
 
     public func write(_ bytes: [UInt8]) throws {

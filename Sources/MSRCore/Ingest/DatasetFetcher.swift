@@ -73,14 +73,8 @@ public enum DatasetFetcher {
             guard copied <= maxBytes else {
                 throw MSRError(.badData, "\(path): larger than \(maxBytes >> 20) MiB (data_ingestion.max_uncompressed_mb)")
             }
-            var offset = 0
-            while offset < count {
-                let written = write(output, buffer + offset, count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw AtomicFile.ioError(temporary, "cannot write the copy")
-                }
-                offset += written
+            guard writeWhole(UnsafeRawBufferPointer(start: buffer, count: count), to: output) else {
+                throw AtomicFile.ioError(temporary, "cannot write the copy")
             }
         }
     }
