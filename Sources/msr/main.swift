@@ -10,14 +10,13 @@ import MSRCore
 import MSRNetwork
 import MSRService
 
-let stages: [String: any StageCommand.Type] = [
-    "msr-ingest": Ingest.self, "msr-validate": Validate.self, "msr-transform": Transform.self,
-    "msr-train": Train.self, "msr-evaluate": Evaluate.self, "msr-cluster": Cluster.self,
-    "msr-predict": Predict.self, "msr-monitor": Monitor.self, "msr-feed": Feed.self,
-    "msr-factorize": Factorize.self,
-]
+let commands: [any StageCommand.Type] = [Ingest.self, Validate.self, Transform.self, Train.self, Evaluate.self,
+                                         Cluster.self, Predict.self, Monitor.self, Feed.self, Factorize.self]
+/// The stages by their names, as each command declares it (`msr-ingest`).
+let stages = Dictionary(uniqueKeysWithValues: commands.map { ($0.configuration.commandName!, $0) })
+let serve = MSRServe.configuration.commandName!
 /// The commands' names without `msr-`, for the messages.
-let names = (stages.keys + ["msr-serve"]).map { $0.dropFirst(4) }.sorted().joined(separator: " ")
+let names = (stages.keys + [serve]).map { $0.dropFirst(4) }.sorted().joined(separator: " ")
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var name = (CommandLine.arguments.first ?? "msr").split(separator: "/").last.map(String.init) ?? "msr"
@@ -39,7 +38,7 @@ if !name.hasPrefix("msr-") {
     name = first.hasPrefix("msr-") ? first : "msr-" + first
     arguments.removeFirst()
 }
-if name == "msr-serve" {
+if name == serve {
     await MSRServe.start(arguments)
 } else if let stage = stages[name] {
     stage.main(arguments)
