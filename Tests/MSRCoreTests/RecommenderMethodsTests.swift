@@ -66,18 +66,58 @@ final class RecommenderMethodsTests: XCTestCase {
         XCTAssertEqual(hybrid.method, .hybrid)
     }
 
-    /// Hybrid keeps cf's scores for warm songs and scores a cold one by its cell's mean factor
-    /// (pop's: (0.9667, 0)): x · that = 0.9256 puts the cold recording (rows 2-4, once) between
-    /// rows 1 and 5; with cold_weight 0 it falls behind every warm song.
+    /// Hybrid scales cf's scores to a best of 1 and scores a cold song by its cell's mean factor
+    /// (pop's: (0.9667, 0)): x · that / m = 0.9667 puts the cold recording (rows 2-4, once) between
+    /// rows 1 (1) and 5 (0.9) when popularity_weight is 0, and behind both with the default 0.3:
+    /// rows 1 and 5 each hold a third of pop's playlist count, the playlist is all pop, so each
+    /// gains 0.3 (1.3 and 1.2) while a cold song, in no playlist, gains nothing. With cold_weight 0
+    /// the cold song falls behind every warm song.
     func testHybridScoresColdSongsByTheirCellsMeanFactor() throws {
         let recommender = try recommender()
         let result = try recommender.recommend(playlist(Self.uris[0]), k: 3, method: .hybrid)
-        XCTAssertEqual(result.picks.map(\.row), [1, 2, 5])
-        XCTAssertEqual(result.picks.map(\.source), [.both, .content, .both], "warm songs content ranks too are both")
-        XCTAssertEqual(result.picks[1].score, (2.9 / 3) * 41 / 42.82, accuracy: 1e-5)
+        XCTAssertEqual(result.picks.map(\.row), [1, 5, 2])
+        XCTAssertEqual(result.picks.map(\.source), [.both, .both, .content], "warm songs content ranks too are both")
+        for (pick, score) in zip(result.picks, [1.3, 1.2, 2.9 / 3]) { XCTAssertEqual(pick.score, score, accuracy: 1e-5) }
         var params = HybridParams()
+        params.popularityWeight = 0
+        let cfAlone = try recommender.recommend(playlist(Self.uris[0]), k: 3, method: .hybrid, hybrid: params)
+        XCTAssertEqual(cfAlone.picks.map(\.row), [1, 2, 5])
+        for (pick, score) in zip(cfAlone.picks, [1, 2.9 / 3, 0.9]) { XCTAssertEqual(pick.score, score, accuracy: 1e-5) }
         params.coldWeight = 0
         XCTAssertEqual(try recommender.recommend(playlist(Self.uris[0]), k: 3, method: .hybrid, hybrid: params).picks.prefix(2).map(\.row), [1, 5])
+    }
+
+    /// The cell popularity reorders warm songs: with row 5 in 4 training playlists and row 1 in
+    /// one (pop's count 6), row 5's popularity is the best (4/6, scaled to 1) and row 1's a
+    /// quarter of it; weight 0.3: row 5 scores 0.9 + 0.3 = 1.2 against row 1's 1 + 0.075 and
+    /// leads; weight 0.05: 0.95 against 1.0125, and cf's order stands. A playlist of rock songs
+    /// gives pop songs no popularity: row 9 scores 0.8 (the best cf score is the playlist's own
+    /// song's, and the track outside the song base's) plus 0.3 (it holds half of rock's count,
+    /// as the playlist's row 6 does); then the cold rock recording (rows 7 and 8) by rock's mean
+    /// factor (0, 0.9): 0.9; then a pop song, with neither.
+    func testHybridBlendsTheCellPopularity() throws {
+        let content = try RecommenderTests.recommender()
+        var params = FactorizeParams()
+        params.factors = 2
+        params.regularization = 0.01
+        params.alpha = 40
+        let factors = TrackFactors(uris: TextColumn([Self.uris[0], Self.uris[1], Self.uris[5], Self.uris[6], Self.uris[9], Self.outside]),
+                                   playlistCounts: [1, 1, 4, 1, 1, 1], factors: [1, 0, 1, 0, 0.9, 0, 0, 1, 0, 0.8, 0, 1],
+                                   params: params, playlists: 6, pairs: 9)
+        let recommender = try Recommender(classifier: nil, mixtures: content.mixtures, catalog: content.catalog, scaler: content.scaler,
+                                          collaborative: CollaborativeFilter(factors))
+        var hybrid = HybridParams()
+        hybrid.coldWeight = 0
+        XCTAssertEqual(hybrid.popularityWeight, 0.3, "the default")
+        let popular = try recommender.recommend(playlist(Self.uris[0]), k: 2, method: .hybrid, hybrid: hybrid)
+        XCTAssertEqual(popular.picks.map(\.row), [5, 1])
+        for (pick, score) in zip(popular.picks, [1.2, 1.075]) { XCTAssertEqual(pick.score, score, accuracy: 1e-5) }
+        hybrid.popularityWeight = 0.05
+        XCTAssertEqual(try recommender.recommend(playlist(Self.uris[0]), k: 2, method: .hybrid, hybrid: hybrid).picks.map(\.row), [1, 5])
+        let rock = try recommender.recommend(playlist(Self.uris[6]), k: 3, method: .hybrid, hybrid: HybridParams())
+        XCTAssertEqual(rock.picks.first?.row, 9, "the rock song, the only warm one of the playlist's cell")
+        XCTAssertTrue([7, 8].contains(rock.picks[1].row), "then the cold rock recording")
+        for (pick, score) in zip(rock.picks, [0.8 + 0.3, 0.9, 0]) { XCTAssertEqual(pick.score, score, accuracy: 1e-5) }
     }
 
     /// cf and hybrid without a factorisation are one error naming what to run.

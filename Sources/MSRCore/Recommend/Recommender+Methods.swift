@@ -32,7 +32,7 @@ extension Recommender {
     /// The mean factor of the warm songs of song `row`'s genre and component.
     func cellFactor(_ row: Int) -> [Float] {
         let k = collaborative?.model.params.factors ?? 0
-        let cell = cellStarts[Int(catalog.labels[row])] + Int(catalog.components[row])
+        let cell = cell(of: row)
         return Array(cellFactors[(cell * k)..<((cell + 1) * k)])
     }
 
@@ -81,8 +81,40 @@ extension Recommender {
     func hybridPicks(_ playlist: Playlist, _ analysis: Analysis, k: Int, excluding excluded: [Int], params: HybridParams) throws -> [Pick] {
         let content = contentPicks(analysis, k: Swift.max(k, params.candidates), excluding: excluded)
         guard let factor = try playlistFactor(playlist) else { return Array(content.prefix(k)) }
-        let warm = top(try requireCollaborative().scores(of: factor), k: k, excluding: excluded) { _ in true }
-        return join(warm: warm, content: content, k: k, params: params) { dot(factor, cellFactor($0)) }
+        let cf = try requireCollaborative()
+        var scores = cf.scores(of: factor)
+        let cfScale = 1 / Swift.max(scores.max() ?? 0, .leastNormalMagnitude)
+        blendCellPopularity(into: &scores, cfScale: cfScale, counts: cf.model.playlistCounts, rows: analysis.rows,
+                            weight: Float(params.popularityWeight))
+        let warm = top(scores, k: k, excluding: excluded) { _ in true }
+        return join(warm: warm, content: content, k: k, params: params) { cfScale * dot(factor, cellFactor($0)) }
+    }
+
+    /// Turns the cf scores of the warm songs (by factor row) into the hybrid's: each scaled by
+    /// `cfScale` (the best is 1), plus `weight` times the song's cell popularity for the playlist
+    /// (the share of the playlist's `rows` in the song's genre and component, times the song's
+    /// share of that cell's training-playlist count, `counts` by factor row), scaled so that the
+    /// best is 1.
+    func blendCellPopularity(into scores: inout [Float], cfScale: Float, counts: [Int32], rows: [Int], weight: Float) {
+        var shares = [Float](repeating: 0, count: cellCounts.count)
+        for row in rows { shares[cell(of: row)] += 1 }
+        var prior = [Float](repeating: 0, count: scores.count)
+        var best: Float = 0
+        if weight > 0 {
+            for (i, row) in catalogRows.enumerated() where row >= 0 {
+                let cell = cell(of: Int(row))
+                guard shares[cell] > 0 else { continue }
+                prior[i] = shares[cell] * Float(counts[i]) / cellCounts[cell]
+                best = Swift.max(best, prior[i])
+            }
+        }
+        let priorScale = best > 0 ? weight / best : 0
+        for i in scores.indices { scores[i] = cfScale * scores[i] + priorScale * prior[i] }
+    }
+
+    /// Song `row`'s genre and component, as a cell number (`cellStarts`).
+    func cell(of row: Int) -> Int {
+        cellStarts[Int(catalog.labels[row])] + Int(catalog.components[row])
     }
 
     /// The hybrid neighbours of song `row`: by cosine with its factor (its cell's mean when it

@@ -35,6 +35,9 @@ public struct Recommender: Sendable {
     /// `cell * factors` (zeros for a cell without warm songs). What a cold song is scored with.
     let cellFactors: [Float]
     let cellStarts: [Int]
+    /// The training playlists holding each cell's warm songs, summed (`playlistCounts`): a warm
+    /// song's share of its cell's popularity is its count over this.
+    let cellCounts: [Float]
 
     /// One recommended song.
     public struct Pick: Sendable, Equatable {
@@ -118,6 +121,13 @@ public struct Recommender: Sendable {
         self.cellStarts = cellStarts
         cellFactors = collaborative.map { Self.cellMeans($0, catalogRows: catalogRows, labels: labels, components: components,
                                                          cellStarts: cellStarts) } ?? []
+        var cellCounts = [Float](repeating: 0, count: cellStarts.last!)
+        if let counts = collaborative?.model.playlistCounts {
+            for (i, row) in catalogRows.enumerated() where row >= 0 {
+                cellCounts[cellStarts[Int(labels[Int(row)])] + Int(components[Int(row)])] += Float(counts[i])
+            }
+        }
+        self.cellCounts = cellCounts
     }
 
     /// `cellFactors` of a factorisation.
