@@ -114,6 +114,10 @@ final class RecommenderMethodsTests: XCTestCase {
         for (pick, score) in zip(popular.picks, [1.2, 1.075]) { XCTAssertEqual(pick.score, score, accuracy: 1e-5) }
         hybrid.popularityWeight = 0.05
         XCTAssertEqual(try recommender.recommend(playlist(Self.uris[0]), k: 2, method: .hybrid, hybrid: hybrid).picks.map(\.row), [1, 5])
+        hybrid.popularityWeight = 1000
+        let heaviest = try recommender.recommend(playlist(Self.uris[0]), k: 4, method: .hybrid, hybrid: hybrid)
+        XCTAssertEqual(heaviest.picks.prefix(2).map(\.row), [5, 1], "the largest weight the params allow")
+        XCTAssertTrue(heaviest.picks.allSatisfy { $0.score.isFinite }, "\(heaviest.picks.map(\.score))")
         let rock = try recommender.recommend(playlist(Self.uris[6]), k: 3, method: .hybrid, hybrid: HybridParams())
         XCTAssertEqual(rock.picks.first?.row, 9, "the rock song, the only warm one of the playlist's cell")
         XCTAssertTrue([7, 8].contains(rock.picks[1].row), "then the cold rock recording")

@@ -83,7 +83,7 @@ extension Recommender {
         guard let factor = try playlistFactor(playlist) else { return Array(content.prefix(k)) }
         let cf = try requireCollaborative()
         var scores = cf.scores(of: factor)
-        let cfScale = 1 / Swift.max(scores.max() ?? 0, .leastNormalMagnitude)
+        let best = scores.max() ?? 0, cfScale: Float = best > 0 ? 1 / best : 1
         blendCellPopularity(into: &scores, cfScale: cfScale, counts: cf.model.playlistCounts, rows: analysis.rows,
                             weight: Float(params.popularityWeight))
         let warm = top(scores, k: k, excluding: excluded) { _ in true }
