@@ -124,6 +124,49 @@ final class RecommenderMethodsTests: XCTestCase {
         for (pick, score) in zip(rock.picks, [0.8 + 0.3, 0.9, 0]) { XCTAssertEqual(pick.score, score, accuracy: 1e-5) }
     }
 
+    /// The cell popularity counts the playlist's distinct songs per cell. A playlist of rows 0 and 1
+    /// (pop) and 6 (rock), counts as in testHybridBlendsTheCellPopularity: x = (82 / 82.82,
+    /// 41 / 42.65), m = x1 (rows 0 and 1). Row 5's popularity 2 * 4/6 is the best; row 9's is
+    /// 1 * 1/2, 0.375 of it: row 5 scores 0.9 + 0.3 = 1.2, row 9 0.8 * x2 / x1 + 0.1125 = 0.8892
+    /// (it would be 0.8517 with row 0 counted twice, 1.0017 with every share 1). Row 0 listed twice
+    /// is the same playlist.
+    func testTheCellPopularityCountsThePlaylistsDistinctSongsPerCell() throws {
+        let content = try RecommenderTests.recommender()
+        var params = FactorizeParams()
+        params.factors = 2
+        params.regularization = 0.01
+        params.alpha = 40
+        let factors = TrackFactors(uris: TextColumn([Self.uris[0], Self.uris[1], Self.uris[5], Self.uris[6], Self.uris[9], Self.outside]),
+                                   playlistCounts: [1, 1, 4, 1, 1, 1], factors: [1, 0, 1, 0, 0.9, 0, 0, 1, 0, 0.8, 0, 1],
+                                   params: params, playlists: 6, pairs: 9)
+        let recommender = try Recommender(classifier: nil, mixtures: content.mixtures, catalog: content.catalog, scaler: content.scaler,
+                                          collaborative: CollaborativeFilter(factors))
+        var hybrid = HybridParams()
+        hybrid.coldWeight = 0
+        let once = try recommender.recommend(playlist(Self.uris[0], Self.uris[1], Self.uris[6]), k: 2, method: .hybrid, hybrid: hybrid)
+        XCTAssertEqual(once.picks.map(\.row), [5, 9])
+        let x1: Double = 82 / 82.82, x2: Double = 41 / 42.65
+        for (pick, score) in zip(once.picks, [1.2, 0.8 * x2 / x1 + 0.1125]) { XCTAssertEqual(pick.score, score, accuracy: 1e-5) }
+        let twice = try recommender.recommend(playlist(Self.uris[0], Self.uris[0], Self.uris[1], Self.uris[6]), k: 2, method: .hybrid, hybrid: hybrid)
+        XCTAssertEqual(twice.picks, once.picks)
+    }
+
+    /// Factors so small that the best cf score's inverse is no Float (4.1e-41: 2.4e40): the cf
+    /// scores stay as they are (scale 1) instead of turning infinite, and the cell popularity
+    /// ranks; every score is finite.
+    func testTinyFactorsGiveFiniteScores() throws {
+        let content = try RecommenderTests.recommender()
+        let base = Self.factors()
+        let factors = TrackFactors(uris: base.uris, playlistCounts: base.playlistCounts, factors: base.factors.map { $0 * 1e-22 },
+                                   params: base.params, playlists: base.playlists, pairs: base.pairs)
+        let recommender = try Recommender(classifier: nil, mixtures: content.mixtures, catalog: content.catalog, scaler: content.scaler,
+                                          collaborative: CollaborativeFilter(factors))
+        let result = try recommender.recommend(playlist(Self.uris[0]), k: 4, method: .hybrid)
+        XCTAssertTrue(result.picks.allSatisfy { $0.score.isFinite }, "\(result.picks.map(\.score))")
+        XCTAssertEqual(result.picks.prefix(2).map(\.row), [1, 5], "pop's warm songs, each a third of its count")
+        XCTAssertEqual(result.picks[0].score, 0.3, accuracy: 1e-6)
+    }
+
     /// cf and hybrid without a factorisation are one error naming what to run.
     func testCFWithoutFactorsIsAnError() throws {
         let recommender = try recommender(factors: false)

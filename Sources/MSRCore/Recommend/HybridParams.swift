@@ -2,10 +2,11 @@
 /// range, default and meaning are declared once, in `fields`.
 ///
 /// A song a training playlist holds (a warm song) scores `x · y / m + popularity_weight * p / P`:
-/// x the playlist's folded-in factor, y the song's, m the best `x · y` of any track with a factor
-/// (1 when none is above 0); p the song's cell popularity for the playlist, the share of the
-/// playlist's tracks in the song's genre and mixture component (its cell) times the song's share
-/// of the training-playlist count of that cell's warm songs, and P the best p. A song no training playlist holds (a
+/// x the playlist's folded-in factor, y the song's, m the best `x · y` of any track with a factor,
+/// the playlist's own included (1 when none is above 0); p the song's cell popularity for the
+/// playlist, the number of the playlist's distinct songs in the song's genre and mixture
+/// component (its cell) times the song's share of the training-playlist count of that cell's
+/// warm songs, and P the best p of any track with a factor. A song no training playlist holds (a
 /// cold song) has no factor; among the content method's `candidates` nearest songs, each cold one
 /// is given the mean factor ȳ of the warm songs of its cell, and scores `cold_weight * x · ȳ / m`.
 /// Both kinds are ranked together by score (equal scores: the content ranking's order). A
@@ -36,6 +37,6 @@ public struct HybridParams: ParamsSection {
         .int("candidates", { $0.candidates }, { $0.candidates = $1 }, 1...10_000,
              doc: "Content's nearest songs among which cold songs are scored (at least the songs asked for)."),
         .number("popularity_weight", { $0.popularityWeight }, { $0.popularityWeight = $1 }, min: 0, max: 1000,
-                doc: "Weight of a warm song's cell popularity (the playlist's share of tracks in the song's genre and component times the song's share of that cell's playlist count) beside its cf score, each scaled to a best of 1: 0 ranks warm songs by cf alone."),
+                doc: "Weight of a warm song's cell popularity (the playlist's songs in the song's genre and component times the song's share of that cell's playlist count) beside its cf score, each over its best: 0 ranks warm songs by cf alone."),
     ]
 }

@@ -83,32 +83,34 @@ extension Recommender {
         guard let factor = try playlistFactor(playlist) else { return Array(content.prefix(k)) }
         let cf = try requireCollaborative()
         var scores = cf.scores(of: factor)
-        let best = scores.max() ?? 0, cfScale: Float = best > 0 ? 1 / best : 1
+        // m, the best cf score; 1 when none is above 0 or its inverse does not fit a Float.
+        let best = scores.max() ?? 0, inverse = 1 / best
+        let cfScale: Float = best > 0 && inverse.isFinite ? inverse : 1
         blendCellPopularity(into: &scores, cfScale: cfScale, counts: cf.model.playlistCounts, rows: analysis.rows,
                             weight: Float(params.popularityWeight))
         let warm = top(scores, k: k, excluding: excluded) { _ in true }
         return join(warm: warm, content: content, k: k, params: params) { cfScale * dot(factor, cellFactor($0)) }
     }
 
-    /// Turns the cf scores of the warm songs (by factor row) into the hybrid's: each scaled by
-    /// `cfScale` (the best is 1), plus `weight` times the song's cell popularity for the playlist
-    /// (the share of the playlist's `rows` in the song's genre and component, times the song's
-    /// share of that cell's training-playlist count, `counts` by factor row), scaled so that the
-    /// best is 1.
+    /// Turns the cf scores of the tracks with a factor (by factor row) into the hybrid's: each
+    /// times `cfScale`, plus `weight` times the song's cell popularity for the playlist over the
+    /// best cell popularity of any track with a factor. A song's cell popularity: how many of the
+    /// playlist's distinct song index `rows` are in the song's cell, times the song's
+    /// training-playlist count (`counts`, by factor row) over its cell's (`cellCounts`).
     func blendCellPopularity(into scores: inout [Float], cfScale: Float, counts: [Int32], rows: [Int], weight: Float) {
         var shares = [Float](repeating: 0, count: cellCounts.count)
-        for row in rows { shares[cell(of: row)] += 1 }
-        var prior = [Float](repeating: 0, count: scores.count)
+        for row in Set(rows) { shares[cell(of: row)] += 1 }
+        var prior = [Float](repeating: 0, count: weight > 0 ? scores.count : 0)
         var best: Float = 0
-        if weight > 0 {
-            for (i, row) in catalogRows.enumerated() where row >= 0 {
-                let cell = cell(of: Int(row))
-                guard shares[cell] > 0 else { continue }
-                prior[i] = shares[cell] * Float(counts[i]) / cellCounts[cell]
-                best = Swift.max(best, prior[i])
-            }
+        for (i, cell) in factorCells.enumerated() where weight > 0 && cell >= 0 && shares[Int(cell)] > 0 && cellCounts[Int(cell)] > 0 {
+            prior[i] = shares[Int(cell)] * Float(Double(counts[i]) / cellCounts[Int(cell)])
+            best = Swift.max(best, prior[i])
         }
-        let priorScale = best > 0 ? weight / best : 0
+        guard best > 0 else {
+            for i in scores.indices { scores[i] *= cfScale }
+            return
+        }
+        let priorScale = weight / best
         for i in scores.indices { scores[i] = cfScale * scores[i] + priorScale * prior[i] }
     }
 

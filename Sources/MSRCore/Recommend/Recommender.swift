@@ -35,9 +35,11 @@ public struct Recommender: Sendable {
     /// `cell * factors` (zeros for a cell without warm songs). What a cold song is scored with.
     let cellFactors: [Float]
     let cellStarts: [Int]
+    /// Each factor row's cell, -1 for a track the song base does not hold.
+    let factorCells: [Int32]
     /// The training playlists holding each cell's warm songs, summed (`playlistCounts`): a warm
     /// song's share of its cell's popularity is its count over this.
-    let cellCounts: [Float]
+    let cellCounts: [Double]
 
     /// One recommended song.
     public struct Pick: Sendable, Equatable {
@@ -119,27 +121,24 @@ public struct Recommender: Sendable {
         var cellStarts = [0]
         for mixture in mixtures { cellStarts.append(cellStarts.last! + mixture.componentCount) }
         self.cellStarts = cellStarts
-        cellFactors = collaborative.map { Self.cellMeans($0, catalogRows: catalogRows, labels: labels, components: components,
-                                                         cellStarts: cellStarts) } ?? []
-        var cellCounts = [Float](repeating: 0, count: cellStarts.last!)
+        let factorCells = catalogRows.map { $0 < 0 ? -1 : Int32(cellStarts[Int(labels[Int($0)])] + Int(components[Int($0)])) }
+        self.factorCells = factorCells
+        var cellCounts = [Double](repeating: 0, count: cellStarts.last!)
         if let counts = collaborative?.model.playlistCounts {
-            for (i, row) in catalogRows.enumerated() where row >= 0 {
-                cellCounts[cellStarts[Int(labels[Int(row)])] + Int(components[Int(row)])] += Float(counts[i])
-            }
+            for (i, cell) in factorCells.enumerated() where cell >= 0 { cellCounts[Int(cell)] += Double(counts[i]) }
         }
         self.cellCounts = cellCounts
+        cellFactors = collaborative.map { Self.cellMeans($0, factorCells: factorCells, cells: cellStarts.last!) } ?? []
     }
 
     /// `cellFactors` of a factorisation.
-    private static func cellMeans(_ collaborative: CollaborativeFilter, catalogRows: [Int32], labels: MappedValues<Int32>, components: MappedValues<Int32>,
-                                  cellStarts: [Int]) -> [Float] {
+    private static func cellMeans(_ collaborative: CollaborativeFilter, factorCells: [Int32], cells: Int) -> [Float] {
         let k = collaborative.model.params.factors, factors = collaborative.model.matrix
-        var sums = [Double](repeating: 0, count: cellStarts.last! * k), counts = [Int](repeating: 0, count: cellStarts.last!)
+        var sums = [Double](repeating: 0, count: cells * k), counts = [Int](repeating: 0, count: cells)
         sums.withUnsafeMutableBufferPointer { sums in
-            for (i, row) in catalogRows.enumerated() where row >= 0 {
-                let cell = cellStarts[Int(labels[Int(row)])] + Int(components[Int(row)])
-                counts[cell] += 1
-                let factor = factors.row(i), sum = sums.baseAddress! + cell * k
+            for (i, cell) in factorCells.enumerated() where cell >= 0 {
+                counts[Int(cell)] += 1
+                let factor = factors.row(i), sum = sums.baseAddress! + Int(cell) * k
                 for j in 0..<k { sum[j] += Double(factor[j]) }
             }
         }
