@@ -11,20 +11,32 @@ final class RecommenderMethodsTests: XCTestCase {
     static let uris = RecommenderTests.uris
     static let outside = "7" + String(repeating: "A", count: 21)
 
-    static func factors() -> TrackFactors {
+    /// The factorisation: each track's training-playlist count in `counts` (pairs: their sum),
+    /// every factor times `scale`.
+    static func factors(counts: [Int32] = [1, 1, 1, 1, 1, 1], playlists: Int = 3, scale: Float = 1) -> TrackFactors {
         var params = FactorizeParams()
         params.factors = 2
         params.regularization = 0.01
         params.alpha = 40
         let ids = [uris[0], uris[1], uris[5], uris[6], uris[9], outside]
-        return TrackFactors(uris: TextColumn(ids), playlistCounts: [1, 1, 1, 1, 1, 1],
-                            factors: [1, 0, 1, 0, 0.9, 0, 0, 1, 0, 0.8, 0, 1], params: params, playlists: 3, pairs: 6)
+        return TrackFactors(uris: TextColumn(ids), playlistCounts: counts,
+                            factors: [1, 0, 1, 0, 0.9, 0, 0, 1, 0, 0.8, 0, 1].map { $0 * scale }, params: params,
+                            playlists: playlists, pairs: Int(counts.reduce(0, +)))
     }
 
     func recommender(factors: Bool = true) throws -> Recommender {
+        try recommender(with: factors ? Self.factors() : nil)
+    }
+
+    func recommender(with factors: TrackFactors?) throws -> Recommender {
         let content = try RecommenderTests.recommender()
         return try Recommender(classifier: nil, mixtures: content.mixtures, catalog: content.catalog, scaler: content.scaler,
-                               collaborative: factors ? CollaborativeFilter(Self.factors()) : nil)
+                               collaborative: factors.map(CollaborativeFilter.init))
+    }
+
+    /// Row 5 in 4 training playlists, every other track in one.
+    func popularRowFive() throws -> Recommender {
+        try recommender(with: Self.factors(counts: [1, 1, 4, 1, 1, 1], playlists: 6))
     }
 
     func playlist(_ ids: String...) -> Playlist {
@@ -96,16 +108,7 @@ final class RecommenderMethodsTests: XCTestCase {
     /// as the playlist's row 6 does); then the cold rock recording (rows 7 and 8) by rock's mean
     /// factor (0, 0.9): 0.9; then a pop song, with neither.
     func testHybridBlendsTheCellPopularity() throws {
-        let content = try RecommenderTests.recommender()
-        var params = FactorizeParams()
-        params.factors = 2
-        params.regularization = 0.01
-        params.alpha = 40
-        let factors = TrackFactors(uris: TextColumn([Self.uris[0], Self.uris[1], Self.uris[5], Self.uris[6], Self.uris[9], Self.outside]),
-                                   playlistCounts: [1, 1, 4, 1, 1, 1], factors: [1, 0, 1, 0, 0.9, 0, 0, 1, 0, 0.8, 0, 1],
-                                   params: params, playlists: 6, pairs: 9)
-        let recommender = try Recommender(classifier: nil, mixtures: content.mixtures, catalog: content.catalog, scaler: content.scaler,
-                                          collaborative: CollaborativeFilter(factors))
+        let recommender = try popularRowFive()
         var hybrid = HybridParams()
         hybrid.coldWeight = 0
         XCTAssertEqual(hybrid.popularityWeight, 0.3, "the default")
@@ -131,16 +134,7 @@ final class RecommenderMethodsTests: XCTestCase {
     /// (it would be 0.8517 with row 0 counted twice, 1.0017 with every share 1). Row 0 listed twice
     /// is the same playlist.
     func testTheCellPopularityCountsThePlaylistsDistinctSongsPerCell() throws {
-        let content = try RecommenderTests.recommender()
-        var params = FactorizeParams()
-        params.factors = 2
-        params.regularization = 0.01
-        params.alpha = 40
-        let factors = TrackFactors(uris: TextColumn([Self.uris[0], Self.uris[1], Self.uris[5], Self.uris[6], Self.uris[9], Self.outside]),
-                                   playlistCounts: [1, 1, 4, 1, 1, 1], factors: [1, 0, 1, 0, 0.9, 0, 0, 1, 0, 0.8, 0, 1],
-                                   params: params, playlists: 6, pairs: 9)
-        let recommender = try Recommender(classifier: nil, mixtures: content.mixtures, catalog: content.catalog, scaler: content.scaler,
-                                          collaborative: CollaborativeFilter(factors))
+        let recommender = try popularRowFive()
         var hybrid = HybridParams()
         hybrid.coldWeight = 0
         let once = try recommender.recommend(playlist(Self.uris[0], Self.uris[1], Self.uris[6]), k: 2, method: .hybrid, hybrid: hybrid)
@@ -155,12 +149,7 @@ final class RecommenderMethodsTests: XCTestCase {
     /// scores stay as they are (scale 1) instead of turning infinite, and the cell popularity
     /// ranks; every score is finite.
     func testTinyFactorsGiveFiniteScores() throws {
-        let content = try RecommenderTests.recommender()
-        let base = Self.factors()
-        let factors = TrackFactors(uris: base.uris, playlistCounts: base.playlistCounts, factors: base.factors.map { $0 * 1e-22 },
-                                   params: base.params, playlists: base.playlists, pairs: base.pairs)
-        let recommender = try Recommender(classifier: nil, mixtures: content.mixtures, catalog: content.catalog, scaler: content.scaler,
-                                          collaborative: CollaborativeFilter(factors))
+        let recommender = try recommender(with: Self.factors(scale: 1e-22))
         let result = try recommender.recommend(playlist(Self.uris[0]), k: 4, method: .hybrid)
         XCTAssertTrue(result.picks.allSatisfy { $0.score.isFinite }, "\(result.picks.map(\.score))")
         XCTAssertEqual(result.picks.prefix(2).map(\.row), [1, 5], "pop's warm songs, each a third of its count")
