@@ -98,7 +98,7 @@ let package = Package(
             dependencies: ["MSRCore", .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             path: "Tests/TestSupport"
         ),
-        .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRNetwork", "MSRTestSupport"]),
+        .testTarget(name: "MSRCoreTests", dependencies: ["MSRCore", "MSRCLI", "MSRNetwork", "MSRTestSupport"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["MSRCore", "MSRTestSupport", "msr-ingest", "msr-validate", "msr-transform", "msr-train", "msr-evaluate", "msr-cluster", "msr-predict", "msr-monitor", "msr-feed", "msr-factorize"]

@@ -6,9 +6,16 @@ import Glibc
 /// on standard error naming the command and what was wrong, with where to look
 /// (`msr-train: unknown option '--bogus' (see msr-train --help)`), exit 64, instead of
 /// ArgumentParser's three (the error, the usage line, the hint).
-public protocol StageCommand: ParsableCommand {}
+public protocol StageCommand: ParsableCommand {
+    /// Runs the command for `arguments` without ArgumentParser when it can (true), a cold call's
+    /// quarter for msr-predict; false leaves them to ArgumentParser.
+    static func runQuickly(_ arguments: [String]) throws -> Bool
+}
 
 extension StageCommand {
+    /// No quick path: ArgumentParser parses every command line.
+    public static func runQuickly(_ arguments: [String]) throws -> Bool { false }
+
     /// Parses the command line and runs the command.
     public static func main() {
         main(nil)
@@ -17,6 +24,11 @@ extension StageCommand {
     /// Parses `arguments` (the command line's after the command's name when nil) and runs the
     /// command: the multi-call executable `msr` passes what follows the stage's name.
     public static func main(_ arguments: [String]?) {
+        do {
+            if try runQuickly(arguments ?? Array(CommandLine.arguments.dropFirst())) { return }
+        } catch {
+            exit(withError: error)
+        }
         let command: ParsableCommand
         do {
             command = try parseAsRoot(arguments)

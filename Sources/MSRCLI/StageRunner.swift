@@ -12,6 +12,12 @@ public enum StageRunner {
     /// and reports.
     public static func run(_ stage: Stage, _ options: StageOptions, extraInputs: [StageFile] = [], part: String? = nil,
                            _ work: (StageInputs) throws -> StageOutput) throws {
+        try run(stage, options.settings, extraInputs: extraInputs, part: part, work)
+    }
+
+    /// `run` with the options' values.
+    public static func run(_ stage: Stage, _ options: StageSettings, extraInputs: [StageFile] = [], part: String? = nil,
+                           _ work: (StageInputs) throws -> StageOutput) throws {
         try run(stage.command) {
             var inputs = try options.load()
             inputs.events = .standardError(stage.command)
