@@ -26,6 +26,23 @@ final class PlaylistReaderTests: XCTestCase {
         XCTAssertEqual(Playlist.trackID("\t\t\(id)  "), id)
     }
 
+    /// The Spotify form's check of all 22 bytes at once against the byte one: every byte value at
+    /// every place.
+    func testTheSpotifyFormChecksEveryByte() {
+        var id = Array("04Rwlix3S6i0JeprqsC8Cx".utf8)
+        XCTAssertTrue(TrackIDForm.spotify.accepts(id, count: 22))
+        XCTAssertFalse(TrackIDForm.spotify.accepts(id, count: 21))
+        for place in 0..<22 {
+            let kept = id[place]
+            for byte in 0...255 {
+                id[place] = UInt8(byte)
+                XCTAssertEqual(TrackIDForm.spotify.accepts(id, count: 22), TrackIDForm.isBase62(UInt8(byte)), "byte \(byte) at \(place)")
+            }
+            id[place] = kept
+        }
+        XCTAssertEqual((0...255).filter { TrackIDForm.isBase62(UInt8($0)) }.count, 62)
+    }
+
     func testMillionPlaylistDatasetPlaylistAndSlice() throws {
         let one = try parse(#"{"name": "road", "pid": 834024, "tracks": [{"pos": 0, "track_uri": "spotify:track:04Rwlix3S6i0JeprqsC8Cx"}]}"#)
         XCTAssertEqual(one, [Playlist(name: "road", pid: 834024,

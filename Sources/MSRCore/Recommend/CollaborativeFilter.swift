@@ -5,14 +5,15 @@
 public struct CollaborativeFilter: Sendable {
     /// The fold-in, which holds the model.
     public let foldIn: FoldIn
-    /// Each track factor's Euclidean length (cosines).
-    let lengths: [Float]
+    /// Each track factor's Euclidean length (cosines), made at the first cosine asked for: a
+    /// cold msr-predict recommending for a playlist needs none (a million instructions saved).
+    let lengths: Lazily<[Float]>
 
     /// Prepares `model`: its fold-in.
     public init(_ model: TrackFactors) {
         foldIn = FoldIn(model)
-        let tracks = foldIn.tracks
-        lengths = (0..<model.count).map { FactorKernels.dot(tracks.row($0), tracks.row($0), tracks.stride).squareRoot() }
+        let tracks = foldIn.tracks, count = model.count
+        lengths = Lazily { (0..<count).map { FactorKernels.dot(tracks.row($0), tracks.row($0), tracks.stride).squareRoot() } }
     }
 
     /// The factorisation.
@@ -47,7 +48,7 @@ public struct CollaborativeFilter: Sendable {
 
     /// Every track's cosine with `factor` (a zero factor scores 0).
     public func cosines(of factor: [Float]) -> [Float] {
-        let length = factor.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        let length = factor.reduce(0) { $0 + $1 * $1 }.squareRoot(), lengths = lengths.value
         return scores(of: factor).enumerated().map { i, dot in
             let product = lengths[i] * length
             return product > 0 ? dot / product : 0

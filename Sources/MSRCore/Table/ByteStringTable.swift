@@ -17,6 +17,33 @@ public struct ByteStringTable: Sendable {
         mask = size - 1
     }
 
+    /// A table whose ids are `keys`' rows, built without copying a key; nil when a key is
+    /// listed twice.
+    public init?(distinct keys: TextColumn) {
+        self.init(capacity: keys.count)
+        self.keys = keys
+        let mask = mask
+        let filled: Bool = keys.bytes.withUnsafeBufferPointer { bytes in
+            slots.withUnsafeMutableBufferPointer { slots in
+                let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+                for id in 0..<keys.count {
+                    let range = keys.range(id)
+                    var slot = Int(truncatingIfNeeded: Self.hash(base + range.lowerBound, range.count)) & mask
+                    while slots[slot] >= 0 {
+                        let other = keys.range(Int(slots[slot]))
+                        if other.count == range.count && memcmp(base + other.lowerBound, base + range.lowerBound, range.count) == 0 {
+                            return false
+                        }
+                        slot = (slot + 1) & mask
+                    }
+                    slots[slot] = Int32(id)
+                }
+                return true
+            }
+        }
+        guard filled else { return nil }
+    }
+
     public var count: Int { keys.count }
 
     /// The id of the bytes, inserting them when new; `inserted` tells which.

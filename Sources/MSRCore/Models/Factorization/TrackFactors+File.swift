@@ -115,18 +115,17 @@ extension TrackFactors {
         }
         // Each uri is 22 bytes (checked above): a Spotify id, once. On the bytes, with no String
         // a track (a cold msr-predict reads ten thousand of them); the table is the model's index.
-        var index = ByteStringTable(capacity: n)
-        let problem: MSRError? = bytes.withUnsafeBufferPointer { bytes in
+        let uris = TextColumn(bytes: bytes, ends: (0..<n).map { 22 * ($0 + 1) })
+        let bad = bytes.withUnsafeBufferPointer { bytes in
             let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            for i in 0..<n {
-                guard TrackIDForm.spotify.accepts(base + 22 * i, count: 22) else { return damaged("track \(i)'s uri is not a Spotify track id") }
-                guard index.insert(base + 22 * i, count: 22).inserted else {
-                    return damaged("track \(String(decoding: UnsafeBufferPointer(start: base + 22 * i, count: 22), as: UTF8.self)) listed twice")
-                }
-            }
-            return nil
+            return (0..<n).first { !TrackIDForm.spotify.accepts(base + 22 * $0, count: 22) }
         }
-        if let problem { throw problem }
+        if let bad { throw damaged("track \(bad)'s uri is not a Spotify track id") }
+        guard let index = ByteStringTable(distinct: uris) else {
+            var seen = ByteStringTable(capacity: n)
+            let twice = (0..<n).first { !seen.insert(uris, $0).inserted } ?? 0
+            throw damaged("track \(uris[twice]) listed twice")
+        }
         return TrackFactors(index: index, playlistCounts: counts, matrix: matrix, gram: gram, params: params, playlists: playlists,
                             pairs: Int(pairs))
     }
