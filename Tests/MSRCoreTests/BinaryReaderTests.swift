@@ -31,4 +31,18 @@ final class BinaryReaderTests: XCTestCase {
             XCTAssertEqual(try reader.raw(2), [3, 4])
         }
     }
+
+    /// A writer drained piece by piece pads to the offset in the whole output, not in the piece.
+    func testPaddingCountsTheBytesAlreadyDrained() {
+        var writer = BinaryWriter()
+        var pieces: [[UInt8]] = []
+        writer.raw([1, 2, 3])
+        writer.drain { pieces.append(Array($0)) }
+        writer.pad(to: 8)
+        writer.uint32(7)
+        writer.pad(to: 8)
+        writer.drain { pieces.append(Array($0)) }
+        XCTAssertEqual(pieces, [[1, 2, 3], [0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0]])
+        XCTAssertEqual(writer.drained, 16)
+    }
 }

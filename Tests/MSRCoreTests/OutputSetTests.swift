@@ -5,6 +5,31 @@ import XCTest
 
 /// OutputSet: a stage's outputs all written or none.
 final class OutputSetTests: XCTestCase {
+    /// An output written piece by piece: all of it once committed; a failure between two pieces
+    /// leaves the previous file and no temporary.
+    func testAnOutputWrittenPieceByPiece() throws {
+        try withTemporaryFolder { folder in
+            let a = "\(folder)/a.bin"
+            try Data("old".utf8).write(to: URL(fileURLWithPath: a))
+            struct Stop: Error {}
+            let failing = OutputSet()
+            XCTAssertThrowsError(try failing.add(to: a) { file in
+                try file.write(Array("new ".utf8))
+                throw Stop()
+            })
+            XCTAssertEqual(try String(contentsOfFile: a, encoding: .utf8), "old")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["a.bin"])
+            let outputs = OutputSet()
+            try outputs.add(to: a) { file in
+                for piece in ["new ", "in ", "pieces"] { try file.write(Array(piece.utf8)) }
+            }
+            XCTAssertEqual(try String(contentsOfFile: a, encoding: .utf8), "old")
+            try outputs.commit()
+            XCTAssertEqual(try String(contentsOfFile: a, encoding: .utf8), "new in pieces")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder), ["a.bin"])
+        }
+    }
+
     func testNothingIsReplacedUntilEveryOutputIsWritten() throws {
         try withTemporaryFolder { folder in
             let a = "\(folder)/a.json", b = "\(folder)/sub/b.json"

@@ -36,6 +36,37 @@ final class SongIndexTests: XCTestCase {
         }
     }
 
+    /// msr-cluster writes the index piece by piece, each genre's probabilities made when their
+    /// turn comes: the pieces (several, of odd sizes) make the file the index is read from,
+    /// every section aligned where the reader expects it and every value back in its place.
+    func testAnIndexWrittenInPiecesReadsBack() throws {
+        let n = 40_001, genres = ["a", "b", "c"], d = 4
+        var generator = SplitMix64(seed: 11)
+        let uris = TextColumn((0..<n).map { "song \($0)" + String(repeating: "x", count: $0 % 3) })
+        let labels = (0..<n).map { Int32($0 * 3 / n) }
+        let components = (0..<n).map { Int32($0 % 5) }
+        let points = (0..<(n * d)).map { _ in Float(generator.next() % 1000) / 7 }
+        let probabilities = (0..<(n * 3)).map { _ in Float(generator.next() % 1000) / 1000 }
+        let starts = [0] + (0..<3).map { genre in labels.filter { $0 <= genre }.count }
+        var pieces: [[UInt8]] = [], asked: [Int] = []
+        try SongIndex.encode(genres: genres, featureNames: (0..<d).map { "f\($0)" }, uris: uris, labels: labels, components: components,
+                             points: points, chunks: 3, probabilities: { chunk in
+                                 asked.append(chunk)
+                                 return Array(probabilities[(3 * starts[chunk])..<(3 * starts[chunk + 1])])
+                             }, descriptive: [], to: { pieces.append(Array($0)) })
+        XCTAssertEqual(asked, [0, 1, 2])
+        XCTAssertGreaterThan(pieces.count, 2)
+        XCTAssertLessThan(pieces.map(\.count).max() ?? 0, pieces.reduce(0) { $0 + $1.count } / 2, "the file is never held whole")
+        let index = try SongIndex.decode(MappedRegion(copying: Array(pieces.joined())), file: "pieces")
+        XCTAssertEqual(index.count, n)
+        XCTAssertEqual(Array(index.labels), labels)
+        XCTAssertEqual(Array(index.components), components)
+        XCTAssertEqual(Array(index.points), points)
+        XCTAssertEqual(Array(index.probabilities), probabilities)
+        XCTAssertEqual(index.uris[n - 1], uris[n - 1])
+        XCTAssertEqual(index.row(of: "song 40000x"), n - 1)
+    }
+
     /// The lookup table finds every one of many songs at its row, a uri it does not hold
     /// nowhere, and a repeated uri at its first row.
     func testLookupFindsEachSongAtItsRow() {

@@ -1,11 +1,19 @@
 #ifndef CMEMORY_H
 #define CMEMORY_H
 
+#include <malloc.h>
+
 /// Asks the processor to start loading the cache line at `address` for reading: the one thing
 /// Swift cannot say, and what the tree learner's scattered row reads need (their addresses are
 /// known a few rows ahead).
 static inline void msr_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
+}
+
+/// Hands the heap's free pages back to the system (glibc's malloc_trim): many small arrays freed
+/// at once leave pages that the process keeps, and counts in its resident memory, until then.
+static inline void msr_trim_heap(void) {
+    malloc_trim(0);
 }
 
 #endif

@@ -5,9 +5,28 @@
 /// Little-endian binary encoding for model files: fixed-width numbers and length-prefixed
 /// strings, written and read with bounds checks; arrays are copied as they lie in memory.
 public struct BinaryWriter {
+    /// The bytes written since the last `drain`.
     public private(set) var bytes: [UInt8] = []
+    /// The bytes handed out by `drain` so far: `pad` aligns to the offset in the whole output.
+    public private(set) var drained = 0
 
     public init() {}
+
+    /// Hands the bytes written since the last drain to `sink` (to write them out) and forgets
+    /// them: a large file is written piece by piece, never held whole.
+    public mutating func drain(_ sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        try bytes.withUnsafeBytes { try sink($0) }
+        drained += bytes.count
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Drains, then hands the array's memory to `sink` as `records` would have written it,
+    /// without copying it.
+    public mutating func drain<T: BitwiseCopyable>(_ sink: (UnsafeRawBufferPointer) throws -> Void, then values: [T]) rethrows {
+        try drain(sink)
+        try values.withUnsafeBytes { try sink($0) }
+        drained += values.count * MemoryLayout<T>.stride
+    }
 
     /// Makes room for `count` more bytes at once (a large file grown by doubling holds up to
     /// twice its size while it is copied).
@@ -48,7 +67,7 @@ public struct BinaryWriter {
     /// Appends zero bytes up to the next multiple of `alignment`: values that follow can be read
     /// in place from a mapped file.
     public mutating func pad(to alignment: Int) {
-        bytes += repeatElement(0, count: (alignment - bytes.count % alignment) % alignment)
+        bytes += repeatElement(0, count: (alignment - (drained + bytes.count) % alignment) % alignment)
     }
 }
 

@@ -32,9 +32,16 @@ public final class OutputSet: @unchecked Sendable {
     /// Writes `bytes` to a temporary beside `path`, to be renamed over it by `commit()`. On
     /// failure every temporary of the set is removed.
     public func add(_ bytes: [UInt8], to path: String) throws {
+        try add(to: path) { try $0.write(bytes) }
+    }
+
+    /// Writes the file `path` piece by piece (`write` appends to its temporary), to be renamed
+    /// over it by `commit()`: a large output is never held whole. On failure (`write`'s too)
+    /// every temporary of the set is removed.
+    public func add(to path: String, _ write: (AtomicFile) throws -> Void) throws {
         do {
             let file = try AtomicFile(path: path)
-            try file.write(bytes)
+            try write(file)
             try file.stage(in: self)
         } catch {
             discard()

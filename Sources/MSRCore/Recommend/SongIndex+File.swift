@@ -1,21 +1,19 @@
 /// The song index's file (the layout is in `SongIndex`'s documentation).
 extension SongIndex {
-    /// The file's bytes for these songs, with their recordings and the uri lookup table. The
-    /// probabilities come in chunks (one a genre, in row order), each freed once copied: at a
-    /// million songs of 114 genres they are most of the file.
+    /// The file's bytes for these songs, with their recordings and the uri lookup table, handed
+    /// to `sink` piece by piece (about a megabyte each, a section at most): the file is never
+    /// held whole. The probabilities come in `chunks` (one a genre, in row order), each made by
+    /// `probabilities(chunk)` when its turn comes: at a million songs of 114 genres they are most
+    /// of the file (456 MB).
     static func encode(genres: [String], featureNames: [String], uris: TextColumn, labels: [Int32], components: [Int32],
-                       points: [Float], probabilities: inout [[Float]], descriptive: [DescriptiveColumn]) -> [UInt8] {
+                       points: [Float], chunks: Int, probabilities: (Int) -> [Float], descriptive: [DescriptiveColumn],
+                       to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
         let n = labels.count, slotCount = lookupSlots(songs: n)
         let recordings = Recordings(points: points, dimension: featureNames.count, count: n)
         var writer = BinaryWriter()
-        // The file's size, at most (padding counted 8 bytes a section): reserved at once, since
-        // a large file grown by doubling would hold up to twice its size while it is copied.
-        let names = (genres + featureNames + descriptive.map(\.name)).reduce(0) { $0 + 12 + $1.utf8.count }
-        let texts = 1 + descriptive.count
-        let size = 40 + names + 8 * (8 + 3 * texts) + n * 13 + slotCount * 4 + texts * n * 10
-            + uris.bytes.count + descriptive.reduce(0) { $0 + $1.values.bytes.count }
-            + (points.count + probabilities.reduce(0) { $0 + $1.count }) * 4
-        writer.reserve(size)
+        func flush() throws {
+            if writer.bytes.count >= 1 << 20 { try writer.drain(sink) }
+        }
         writer.raw(Array(magic.utf8))
         writer.uint32(version)
         writer.uint32(UInt32(n))
@@ -30,34 +28,37 @@ extension SongIndex {
             writer.records([UInt64(column.values.bytes.count)])
         }
         // Each section aligned to 8 bytes, as the reader expects it.
-        func section<T: BitwiseCopyable>(_ values: [T]) {
+        func section<T: BitwiseCopyable>(_ values: [T]) throws {
             writer.pad(to: 8)
-            writer.records(values)
+            if values.count * MemoryLayout<T>.stride >= 1 << 20 {
+                try writer.drain(sink, then: values)  // a large section goes out as it lies
+            } else {
+                writer.records(values)
+                try flush()
+            }
         }
-        func text(_ column: TextColumn) {
+        func text(_ column: TextColumn) throws {
             let (starts, lengths) = MappedText.offsets(column)
-            section(starts)
-            section(lengths)
-            section(column.bytes)
+            try section(starts)
+            try section(lengths)
+            try section(column.bytes)
         }
-        section(labels)
-        section(components)
-        section(recordings.first)
-        section(recordings.shared.map { $0 ? UInt8(1) : 0 })
-        section(lookup(uris, slotCount: slotCount))
-        text(uris)
-        section(points)
+        try section(labels)
+        try section(components)
+        try section(recordings.first)
+        try section(recordings.shared.map { $0 ? UInt8(1) : 0 })
+        try section(lookup(uris, slotCount: slotCount))
+        try text(uris)
+        try section(points)
         writer.pad(to: 8)
-        for chunk in probabilities.indices {
-            writer.records(probabilities[chunk])
-            probabilities[chunk] = []
+        for chunk in 0..<chunks {
+            try writer.drain(sink, then: probabilities(chunk))
         }
         for column in descriptive {
-            text(column.values)
+            try text(column.values)
         }
         writer.pad(to: 8)
-        assert(writer.bytes.count <= size, "the song index's size bound is \(size) bytes, its file \(writer.bytes.count)")
-        return writer.bytes
+        try writer.drain(sink)
     }
 
     /// The lookup table's size for `n` songs: the least power of two at least 16 and 2n (so at

@@ -85,10 +85,11 @@ public struct SongIndex: Sendable, Equatable {
                      && probabilities.count == labels.count * genres.count
                      && labels.allSatisfy { $0 >= 0 && Int($0) < genres.count } && components.allSatisfy { $0 >= 0 }
                      && descriptive.allSatisfy { $0.values.count == labels.count })
-        var chunks = [probabilities.map(Float.init)]
-        let bytes = Self.encode(genres: genres, featureNames: featureNames, uris: uris, labels: labels, components: components,
-                                points: points.map(Float.init), probabilities: &chunks, descriptive: descriptive)
+        var bytes: [UInt8] = []
         do {
+            try Self.encode(genres: genres, featureNames: featureNames, uris: uris, labels: labels, components: components,
+                            points: points.map(Float.init), chunks: 1, probabilities: { _ in probabilities.map(Float.init) },
+                            descriptive: descriptive) { bytes.append(contentsOf: $0) }
             self = try Self.decode(MappedRegion(copying: bytes), file: "song index")
         } catch {
             preconditionFailure("a song index built in memory reads back: \(error)")

@@ -14,17 +14,26 @@ public struct DescriptiveColumn: Sendable, Equatable {
     /// The columns of several tables one after the other (`counts[t]` rows each): every column
     /// any of them has, in first-seen order, empty for the rows of a table without it.
     public static func concatenating(_ parts: [[DescriptiveColumn]], counts: [Int]) -> [DescriptiveColumn] {
+        var parts = parts
+        return concatenating(consuming: &parts, counts: counts)
+    }
+
+    /// `concatenating`, each part's column let go of once copied: memory holds the parts' text
+    /// and the joined text at most one column twice (a million songs' names, artists and albums
+    /// are about 60 MB).
+    public static func concatenating(consuming parts: inout [[DescriptiveColumn]], counts: [Int]) -> [DescriptiveColumn] {
         var names: [String] = []
         for part in parts { for column in part where !names.contains(column.name) { names.append(column.name) } }
         return names.map { name in
             var values = TextColumn()
             values.reserve(values: counts.reduce(0, +),
                            bytes: parts.reduce(0) { $0 + ($1.first { $0.name == name }?.values.bytes.count ?? 0) })
-            for (part, count) in zip(parts, counts) {
-                if let column = part.first(where: { $0.name == name }) {
-                    values.append(contentsOf: column.values)
+            for p in parts.indices {
+                if let column = parts[p].firstIndex(where: { $0.name == name }) {
+                    values.append(contentsOf: parts[p][column].values)
+                    parts[p][column].values = TextColumn()
                 } else {
-                    values.appendEmpty(count)
+                    values.appendEmpty(counts[p])
                 }
             }
             return DescriptiveColumn(name: name, values: values)

@@ -32,9 +32,12 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     }
 
     /// Class probabilities, row-major (`result[i * classes.count + k]`); rows in blocks of 64
-    /// (each walks the forest tree by tree), the blocks on every core.
+    /// (each walks the forest tree by tree), the blocks on every core: at least two a core, so
+    /// that a genre of a thousand songs (msr-cluster's song index) keeps both cores busy.
     public func predictProbabilities(_ matrix: FeatureMatrix) -> [Double] {
-        Array(Parallel.blocks(matrix.rowCount, size: Self.block) { blockProbabilities(matrix, $0) }.joined())
+        let perCore = (matrix.rowCount + 2 * Parallel.width - 1) / (2 * Parallel.width)
+        let size = Swift.min(Self.block, Swift.max(64, perCore))
+        return Array(Parallel.blocks(matrix.rowCount, size: size) { blockProbabilities(matrix, $0) }.joined())
     }
 
     /// Each row's most probable class code (as `predict`) and the mean log loss of `labels` (as

@@ -1,3 +1,4 @@
+import CMemory
 import Dispatch
 import FoundationEssentials
 import Glibc
@@ -82,7 +83,7 @@ public enum ClusterStage {
         for outcome in outcomes {
             var row = try outcome.get()
             parts.append(row.part)
-            row.part.probabilities = []  // held by `parts` alone, freed as the index is written
+            row.part.empty()  // held by `parts` alone, freed as the index is written
             rows.append(row)
         }
         outcomes = []
@@ -93,7 +94,11 @@ public enum ClusterStage {
             try outputs.add(row.model.json(genre: row.genre, features: scaler.features), to: "\(paths.modelsDir)/\(FolderFiles.mixture(label))")
             try outputs.add(row.metrics, to: "\(paths.metricsDir)/\(FolderFiles.clusterScores(label))")
         }
-        try outputs.add(songIndex(genres: genres, features: scaler.features, parts: &parts), to: paths.catalog)
+        try outputs.add(to: paths.catalog) { file in
+            try writeSongIndex(genres: genres, features: scaler.features, parts: &parts, classifier: classifier, events: events) {
+                try file.write($0)
+            }
+        }
         try outputs.commit()
         for row in rows where !row.model.converged {
             events.warning("genre '\(row.genre)' did not converge in \(settings.maxIter) iterations "
@@ -158,14 +163,18 @@ public enum ClusterStage {
                 } catch let error as MixtureError {
                     throw MSRError.badData(file: mixtureFile, error.message)
                 }
-                return IndexPart(songs: songs, points: points, components: components, classifier: classifier)
+                return IndexPart(songs: songs, points: points, components: components)
             }
         }
         var parts = try outcomes.map { try $0.get() }
-        outcomes = []  // `parts` alone holds the probabilities, freed as the index is written
+        outcomes = []  // `parts` alone holds the songs' features, freed as the index is written
         let songs = parts.reduce(0) { $0 + $1.songs }
         let outputs = OutputSet()
-        try outputs.add(songIndex(genres: genres, features: scaler.features, parts: &parts), to: paths.catalog)
+        try outputs.add(to: paths.catalog) { file in
+            try writeSongIndex(genres: genres, features: scaler.features, parts: &parts, classifier: classifier, events: inputs.events) {
+                try file.write($0)
+            }
+        }
         try outputs.commit()
         return StageOutput(summary: "song index of \(songs) songs in \(genres.count) genres, from "
             + "\(paths.modelsDir)/mixture_<i>.json -> \(paths.catalog)")
@@ -201,35 +210,69 @@ public enum ClusterStage {
         }
     }
 
-    /// A genre's part of the song index: uris, standardised rows, components, probabilities and
-    /// descriptive text (name, artists, album) when its song file has it; numbers as the index
-    /// stores them (Float32).
+    /// A genre's part of the song index: uris, standardised rows, components, the features its
+    /// genre probabilities are computed from when the index is written, and descriptive text
+    /// (name, artists, album) when its song file has it; numbers as the index stores them
+    /// (Float32).
     struct IndexPart: Sendable {
         var songs: Int
-        var uris: TextColumn, points: [Float], components: [Int32], probabilities: [Float]
+        var uris: TextColumn, points: [Float], components: [Int32], features: FeatureMatrix
         var descriptive: [DescriptiveColumn]
 
-        init(songs table: SongTable, points: [Double], components: [Int32], classifier: GradientBoostingClassifier) {
+        init(songs table: SongTable, points: [Double], components: [Int32]) {
             songs = table.count
             uris = table.uris
             self.points = points.map(Float.init)
             self.components = components
-            probabilities = classifier.predictProbabilities(table.features).map(Float.init)
+            features = table.features
             descriptive = table.descriptive
+        }
+
+        /// Lets go of the part's values (its song count stays).
+        mutating func empty() {
+            uris = TextColumn()
+            (points, components, descriptive) = ([], [], [])
+            features = FeatureMatrix(rowCount: 0, columnCount: 0, values: [])
         }
     }
 
-    /// The song index file of every genre's part, in label order; the parts' probabilities are
-    /// taken (and freed as they are written).
-    static func songIndex(genres: [String], features: [String], parts: inout [IndexPart]) -> [UInt8] {
-        var probabilities = parts.indices.map { i in
-            defer { parts[i].probabilities = [] }
-            return parts[i].probabilities
+    /// Writes the song index of every genre's part, in label order, piece by piece to `sink`:
+    /// each genre's probabilities are computed (on every core) when their turn comes and the
+    /// part's features freed, so neither the probabilities (456 MB at a million songs of 114
+    /// genres) nor the file are ever held whole.
+    static func writeSongIndex(genres: [String], features: [String], parts: inout [IndexPart], classifier: GradientBoostingClassifier,
+                               events: StageEvents, to sink: (UnsafeRawBufferPointer) throws -> Void) throws {
+        // The parts' values joined, each part's let go of once copied (a part keeps its features).
+        // A part's arrays were made on the threads that fitted it, in their own heaps: freed, their
+        // pages stay the process's until handed back (msr_trim_heap), every eight parts here.
+        let n = parts.reduce(0) { $0 + $1.songs }
+        var uris = TextColumn(), labels: [Int32] = [], components: [Int32] = [], points: [Float] = []
+        uris.reserve(values: n, bytes: parts.reduce(0) { $0 + $1.uris.bytes.count })
+        labels.reserveCapacity(n)
+        components.reserveCapacity(n)
+        points.reserveCapacity(n * features.count)
+        var descriptive = parts.map(\.descriptive)
+        for i in parts.indices {
+            uris.append(contentsOf: parts[i].uris)
+            labels += repeatElement(Int32(i), count: parts[i].songs)
+            components += parts[i].components
+            points += parts[i].points
+            let kept = parts[i].features
+            parts[i].empty()
+            parts[i].features = kept
+            if i % 8 == 7 { msr_trim_heap() }
         }
-        return SongIndex.encode(genres: genres, featureNames: features, uris: parts.reduce(into: TextColumn()) { $0.append(contentsOf: $1.uris) },
-                                labels: parts.enumerated().flatMap { label, part in [Int32](repeating: Int32(label), count: part.songs) },
-                                components: parts.flatMap(\.components), points: parts.flatMap(\.points), probabilities: &probabilities,
-                                descriptive: DescriptiveColumn.concatenating(parts.map(\.descriptive), counts: parts.map(\.songs)))
+        let joined = DescriptiveColumn.concatenating(consuming: &descriptive, counts: parts.map(\.songs))
+        msr_trim_heap()
+        try SongIndex.encode(genres: genres, featureNames: features, uris: uris, labels: labels, components: components,
+                             points: points, chunks: parts.count, probabilities: { chunk in
+                                 // The last genre's probabilities, freed on the threads that made them.
+                                 msr_trim_heap()
+                                 defer { parts[chunk].empty() }
+                                 events.progress("song index: genre \(chunk + 1)/\(parts.count)")
+                                 return classifier.predictProbabilities(parts[chunk].features).map(Float.init)
+                             }, descriptive: joined, to: sink)
+        events.progressDone()
     }
 
     struct GenreClusters: Sendable {
@@ -296,7 +339,7 @@ public enum ClusterStage {
             "time_fit": .double(fitSeconds),
         ])
         return GenreClusters(genre: genre, model: model,
-                             part: IndexPart(songs: songs, points: points, components: labels, classifier: classifier),
+                             part: IndexPart(songs: songs, points: points, components: labels),
                              silhouette: silhouette,
                              calinskiHarabasz: calinski, daviesBouldin: davies, bic: bic, aic: aic, timeFit: fitSeconds, timePredict: seconds,
                              metrics: metrics)
