@@ -8,7 +8,7 @@ final class PredictArgumentsTests: XCTestCase {
     func testTheQuickParserReadsWhatArgumentParserReads() throws {
         let lines: [[String]] = [
             [], ["p.json"], ["-"], ["p.json", "--no-log"], ["--no-log", "p.json"], ["-k", "5", "p.json"], ["p.json", "-k", "-1"],
-            ["-k", "x", "p.json"], ["-k", "--help", "p.json"], ["--pid", "-3", "slice.json"], ["--pid", "7", "slice.json", "--no-log"],
+            ["-k", "x", "p.json"], ["-k", "-12", "p.json"], ["--pid", "-3", "slice.json"], ["--pid", "7", "slice.json", "--no-log"],
             ["--similar-to", "3n3Ppam7vgaVa1iaRUc9Lp", "--same-genre"], ["--same-genre", "p.json"],
             ["p.json", "--method", "cf", "--format", "table", "--config", "c.yaml", "--params", "dir/p.yaml"],
             ["--method", "content", "--format", "jsonl", "-k", "100", "-"], ["--config", "", "p.json"],
@@ -35,6 +35,11 @@ final class PredictArgumentsTests: XCTestCase {
             ["p.json", "--pid"], ["p.json", "--no-log", "--no-log"], ["-k", "1", "-k", "2", "p.json"], ["--", "p.json"],
             ["--config", "-x", "p.json"], ["--params", "--no-log", "p.json"], ["--similar-to", "-"], ["-x", "p.json"],
             ["--bogus"], ["p.json", "--generate-completion-script", "bash"],
+            // Found by a review: values ArgumentParser reads as options across the whole line
+            // (a completion script printed, a malformed option, the end of the options).
+            ["p.json", "-k", "--generate-completion-script", "--no-log"], ["--pid", "--generate-completion-script=fish"],
+            ["p.json", "-k", "---"], ["-k", "-=", "p.json"], ["--pid", "--", "p.json", "--no-log"], ["-k", "-", "p.json"],
+            ["-k", "--help", "p.json"], ["-k", "-x1", "p.json"],
         ]
         for line in lines {
             XCTAssertNil(PredictInvocation.quick(line), "\(line)")

@@ -52,10 +52,15 @@ struct PredictInvocation: Equatable {
             default:
                 guard i + 1 < arguments.count else { return nil }
                 let value = arguments[i + 1], optionLike = value.hasPrefix("-")
+                // -k and --pid take their next argument unconditionally (see `Predict`); the quick
+                // path takes it when it is no option-like word (`-1` is a number), since
+                // ArgumentParser reads some of those across the whole line first (`---` is a
+                // malformed option, `--generate-completion-script` prints a script, `--` ends
+                // the options).
+                let number = !optionLike || value.utf8.dropFirst().first.map { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } == true
                 switch argument {
-                // -k and --pid take their next argument unconditionally (see `Predict`).
-                case "-" + Name.k: invocation.k = value
-                case "--" + Name.pid: invocation.pidText = value
+                case "-" + Name.k where number: invocation.k = value
+                case "--" + Name.pid where number: invocation.pidText = value
                 case "--" + Name.similarTo where !optionLike: invocation.similarTo = value
                 case "--" + StageSettings.Name.config where !optionLike: invocation.stage.config = value
                 case "--" + StageSettings.Name.params where !optionLike: invocation.stage.params = value
