@@ -89,6 +89,44 @@ final class OutputCheckTests: XCTestCase {
         XCTAssertEqual(try workspace.run("transform").status, 0, "another stage is not held up")
     }
 
+    /// msr-cluster's genres run beside each other (each holds the stage's lock shared), never
+    /// beside a run of the whole stage or of the song index alone (which hold it exclusively):
+    /// found by a review, an --index-only beside a whole run wrote an index of the old mixtures.
+    func testAGenreRunsBesideOtherGenresButNotBesideTheWholeStage() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
+        XCTAssertEqual(try workspace.run("train").status, 0)
+        XCTAssertEqual(try workspace.run("cluster").status, 0)
+        let lockPath = "\(workspace.path)/.msr/msr-cluster.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        XCTAssertGreaterThanOrEqual(descriptor, 0)
+        defer { close(descriptor) }
+        let busy = "wait for it to finish, then run again"
+        // A whole run holds it.
+        XCTAssertEqual(flock(descriptor, LOCK_EX | LOCK_NB), 0)
+        XCTAssertEqual(ftruncate(descriptor, 0), 0)
+        XCTAssertEqual(pwrite(descriptor, "4242\n", 5, 0), 5)
+        for arguments in [["--genre", "3"], ["--index-only"], []] {
+            XCTAssertFails(try workspace.run("cluster", arguments: arguments), status: 75,
+                           "msr-cluster: another msr-cluster is running on this project (pid 4242, lock .msr/msr-cluster.lock): \(busy)")
+        }
+        // A genre's run holds it shared: other genres go on, the whole stage and the index wait.
+        XCTAssertEqual(flock(descriptor, LOCK_SH | LOCK_NB), 0)
+        XCTAssertEqual(ftruncate(descriptor, 0), 0)
+        let index = workspace.bytes("models/catalog.msrix")
+        for arguments in [["--index-only"], []] {
+            XCTAssertFails(try workspace.run("cluster", arguments: arguments), status: 75,
+                           "msr-cluster: another msr-cluster is running on this project (lock .msr/msr-cluster.lock): \(busy)")
+        }
+        XCTAssertEqual(workspace.bytes("models/catalog.msrix"), index)
+        let genre = try workspace.run("cluster", "--genre", "3")
+        XCTAssertEqual(genre.status, 0, genre.stderr)
+        XCTAssertEqual(flock(descriptor, LOCK_UN), 0)
+        let whole = try workspace.run("cluster", "--index-only")
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+    }
+
     func testALockBesideTheOutputsWhenTheLockFolderCannotBeWrittenIsNamedInAWarning() throws {
         let workspace = try Workspace()
         XCTAssertEqual(try workspace.run("ingest").status, 0)

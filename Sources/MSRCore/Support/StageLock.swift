@@ -11,6 +11,8 @@ public final class StageLock: @unchecked Sendable {
     public private(set) var unwritableFolder: String?
     /// The lock file.
     public let path: String
+    /// A part's hold on the whole stage's lock (shared with the stage's other parts).
+    private var whole: StageLock?
 
     private init(descriptor: Int32, path: String) {
         self.descriptor = descriptor
@@ -22,31 +24,41 @@ public final class StageLock: @unchecked Sendable {
     /// Takes the lock for `stage` (or for its `part`, `msr-cluster-genre-3.lock`) in the
     /// project's `.msr/` folder (beside its config file), or, where that folder cannot be written
     /// (a read-only project, outputs on volumes), beside the stage's first output; throws a busy
-    /// error naming the process that holds it.
+    /// error naming the process that holds it. A part also holds the whole stage's lock, shared:
+    /// parts run beside each other, never beside a run of the whole stage.
     public static func acquire(_ stage: Stage, part: String? = nil, project: String, output: String) throws -> StageLock {
-        let name = "\(stage.command)\(stage == .evaluateRecommender ? "-recommender" : "")\(part.map { "-\($0)" } ?? "").lock"
+        let name = "\(stage.command)\(stage == .evaluateRecommender ? "-recommender" : "")"
         let folder = project == "." ? ".msr" : "\(project)/.msr"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var info = stat()
-        if stat(folder, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, access(folder, W_OK) == 0 {
-            return try acquire(stage, path: "\(folder)/\(name)")
+        var place = "\(folder)/"
+        if !(stat(folder, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR && access(folder, W_OK) == 0) {
+            // Kept as written (relative stays relative) for the message.
+            let beside = parentPath(output)
+            try? FileManager.default.createDirectory(atPath: beside.isEmpty ? "." : beside, withIntermediateDirectories: true)
+            place = "\(beside.isEmpty ? "." : beside)/."
         }
-        // Kept as written (relative stays relative) for the message.
-        let beside = parentPath(output)
-        try? FileManager.default.createDirectory(atPath: beside.isEmpty ? "." : beside, withIntermediateDirectories: true)
-        let lock = try acquire(stage, path: "\(beside.isEmpty ? "." : beside)/.\(name)")
-        lock.unwritableFolder = folder
+        let whole = try acquire(stage, path: "\(place)\(name).lock", shared: part != nil)
+        let lock = try part.map { part in
+            let lock = try acquire(stage, path: "\(place)\(name)-\(part).lock", shared: false)
+            lock.whole = whole
+            return lock
+        } ?? whole
+        if !place.hasPrefix(folder) { lock.unwritableFolder = folder }
         return lock
     }
 
-    private static func acquire(_ stage: Stage, path: String) throws -> StageLock {
-        try acquire(path: path, owner: stage.command, doing: "is running on this project", advice: "wait for it to finish, then run again")
+    private static func acquire(_ stage: Stage, path: String, shared: Bool) throws -> StageLock {
+        try acquire(path: path, owner: stage.command, doing: "is running on this project", advice: "wait for it to finish, then run again",
+                    shared: shared)
     }
 
     /// Takes the lock file at `path` for `owner`; when another process holds it, throws a busy
     /// error: "another OWNER DOING (pid N, lock PATH): ADVICE". msr-serve holds one beside its
     /// database while it serves.
-    public static func acquire(path: String, owner: String, doing: String, advice: String) throws -> StageLock {
+    /// `shared`: held beside other shared holders (no pid written), refused while anyone holds it
+    /// exclusively.
+    public static func acquire(path: String, owner: String, doing: String, advice: String, shared: Bool = false) throws -> StageLock {
         // Never through a symbolic or hard link, never a FIFO or a device: the pid written below
         // would otherwise land in whatever else the file is.
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o644)
@@ -57,7 +69,7 @@ public final class StageLock: @unchecked Sendable {
             let what = (info.st_mode & S_IFMT) == S_IFREG ? "a file with other names (a hard link)" : FileKind.describe(info)
             throw MSRError(.badData, "\(path): the lock file is \(what), not a lock file of its own (remove it)")
         }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(descriptor, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
             let error = errno
             var holder = [UInt8](repeating: 0, count: 32)
             let count = pread(descriptor, &holder, holder.count, 0)
@@ -68,9 +80,13 @@ public final class StageLock: @unchecked Sendable {
             let pid = String(decoding: digits, as: UTF8.self)
             throw MSRError(.busy, "another \(owner) \(doing) (\(pid.isEmpty ? "" : "pid \(pid), ")lock \(path)): \(advice)")
         }
-        let pid = Array("\(getpid())\n".utf8)
+        // A shared holder names no pid (there may be several); it clears the last exclusive
+        // holder's, which is gone, so that a refused run names no one wrongly.
         _ = ftruncate(descriptor, 0)
-        _ = pwrite(descriptor, pid, pid.count, 0)
+        if !shared {
+            let pid = Array("\(getpid())\n".utf8)
+            _ = pwrite(descriptor, pid, pid.count, 0)
+        }
         return StageLock(descriptor: descriptor, path: path)
     }
 }

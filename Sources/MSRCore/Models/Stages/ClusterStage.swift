@@ -23,12 +23,12 @@ public enum ClusterStage {
         case indexOnly
 
         /// What names this scope's lock beside the stage's (`msr-cluster-genre-3.lock`), so that
-        /// runs of different genres go at once; nil for the whole stage.
+        /// runs of different genres go at once; nil for the whole stage and for the song index
+        /// alone, which reads every genre's mixture: it runs beside no other run of the stage.
         public var lockPart: String? {
             switch self {
-            case .all: nil
+            case .all, .indexOnly: nil
             case .genre(let label): "genre-\(label)"
-            case .indexOnly: "index"
             }
         }
     }
