@@ -28,6 +28,7 @@ public struct ChildProcess: Sendable {
     public init(_ executable: String, arguments: [String], environment: [String: String], output: String,
                 ownProcessGroup: Bool = false,
                 defaultSignals: [Int32] = [SIGINT, SIGTERM, SIGQUIT, SIGHUP, SIGPIPE, SIGCHLD]) throws {
+        Self.reapOwnChildren()
         let log = open(output, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
         guard log >= 0 else { throw AtomicFile.ioError(output, "cannot open the log") }
         defer { close(log) }
@@ -63,6 +64,17 @@ public struct ChildProcess: Sendable {
             throw MSRError(.unavailable, "\(executable): cannot run it (\(String(cString: strerror(status))))")
         }
         self.pid = pid
+    }
+
+    /// Sets SIGCHLD back to its default handling in this process when it is ignored (a
+    /// supervisor may start msr so): ignored, the kernel reaps every child at once and `wait`
+    /// would find none (it said "exit -1" for a child that succeeded). A handler someone
+    /// installed is left alone.
+    static func reapOwnChildren() {
+        var current = sigaction()
+        guard sigaction(SIGCHLD, nil, &current) == 0,
+              unsafeBitCast(current.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) else { return }
+        signal(SIGCHLD, SIG_DFL)
     }
 
     /// Waits for the child to end; `beforeReaping` runs once it has ended and before its process
