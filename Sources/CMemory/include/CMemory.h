@@ -16,4 +16,9 @@ static inline void msr_trim_heap(void) {
     malloc_trim(0);
 }
 
+/// Adds to posix_spawn's file actions (a `posix_spawn_file_actions_t *`) the closing of every
+/// descriptor from `lowest` up in the child (glibc's posix_spawn_file_actions_addclosefrom_np,
+/// which Swift's Glibc module does not import); 0 or an errno value.
+int msr_spawn_actions_close_from(void *actions, int lowest);
+
 #endif

@@ -1,8 +1,10 @@
+import CMemory
 import FoundationEssentials
 import Glibc
 
 /// A program run as a child (posix_spawn): standard input from /dev/null, standard output and
-/// error into a log file, the signals a parent may ignore set back to their defaults. What msr
+/// error into a log file, no other descriptor, the signals a parent may ignore set back to their
+/// defaults. What msr
 /// needs of Foundation's Process, without linking Foundation.
 public struct ChildProcess: Sendable {
     /// How a child ended.
@@ -40,6 +42,9 @@ public struct ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, log, 1)
         posix_spawn_file_actions_adddup2(&actions, log, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        // Nothing else of this process's: a descriptor it inherited or opened without O_CLOEXEC
+        // (a caller's socket, a lock) would otherwise live on in the child and what it starts.
+        _ = msr_spawn_actions_close_from(&actions, 3)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
