@@ -42,6 +42,17 @@ final class MonitorTests: XCTestCase {
         XCTAssertEqual(try workspace.run("monitor", "--fail-under", "0.25").status, 0)
     }
 
+    /// A call's time reaches the trend when it is a printable stamp of at most 64 bytes; a
+    /// longer one, or one with a control character, is left empty and the call kept.
+    func testOnlyAShortPrintableTimeIsKept() throws {
+        let workspace = try Workspace()
+        let times = ["2026-01-01T00:00:01Z", String(repeating: "9", count: 64), String(repeating: "9", count: 65), "a\\u0007b"]
+        let lines = times.map { #"{"predicted_genre":"pop","similarity":0.5,"time":"\#($0)"}"# }
+        try workspace.write(lines.joined(separator: "\n") + "\n", to: "data/reco/recommendations.jsonl")
+        let report = try MonitorReport.read(log: "\(workspace.path)/data/reco/recommendations.jsonl", params: MonitorParams())
+        XCTAssertEqual(report.calls.map(\.time), [times[0], times[1], "", ""])
+    }
+
     /// The report msr-monitor writes from is the one the service's page shows: the same
     /// figures, the same chart, and calls and mean similarity per genre.
     func testTheReportHoldsTheFiguresAndTheChartOfThePage() throws {

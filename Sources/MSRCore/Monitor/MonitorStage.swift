@@ -67,6 +67,9 @@ public enum MonitorStage {
         try RecommendationLog(path: path).readLines(strict: strict) { try call($0) }
     }
 
+    /// The longest `time` of a logged call copied to the trend (msr's stamps are 20 bytes).
+    static let maxTime = 64
+
     /// One logged call from its line.
     static func call(_ line: ArraySlice<UInt8>) throws -> Call {
         guard case .object(let record)? = try? JSONParser.parse(Array(line)),
@@ -89,8 +92,11 @@ public enum MonitorStage {
         guard similarity.isFinite, abs(similarity) <= 1 + 1e-9 else {
             throw RecommendationLog.UnreadableLine(expected: "similarity: expected a finite number in [-1, 1], got \(JSONFileReader.describe(.double(similarity)))")
         }
+        // The time goes into the CSV as it is: kept when it is a stamp (printable, at most
+        // `maxTime` bytes), left empty otherwise (a line's megabyte of "time" is not copied).
         var time = ""
-        if case .string(let value)? = record["time"], !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        if case .string(let value)? = record["time"], value.utf8.count <= Self.maxTime,
+           !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             time = value
         }
         return Call(time: time, genre: genre, similarity: similarity)
