@@ -22,24 +22,15 @@ public struct ByteStringTable: Sendable {
     public init?(distinct keys: TextColumn) {
         self.init(capacity: keys.count)
         self.keys = keys
-        let mask = mask
-        let filled: Bool = keys.bytes.withUnsafeBufferPointer { bytes in
-            slots.withUnsafeMutableBufferPointer { slots in
-                let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
-                for id in 0..<keys.count {
-                    let range = keys.range(id)
-                    var slot = Int(truncatingIfNeeded: Self.hash(base + range.lowerBound, range.count)) & mask
-                    while slots[slot] >= 0 {
-                        let other = keys.range(Int(slots[slot]))
-                        if other.count == range.count && memcmp(base + other.lowerBound, base + range.lowerBound, range.count) == 0 {
-                            return false
-                        }
-                        slot = (slot + 1) & mask
-                    }
-                    slots[slot] = Int32(id)
-                }
-                return true
+        let filled = keys.bytes.withUnsafeBufferPointer { bytes -> Bool in
+            let base = bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
+            for id in 0..<keys.count {
+                let range = keys.range(id)
+                let (slot, found) = probe(base + range.lowerBound, range.count, stored: base)
+                guard found == nil else { return false }
+                slots[slot] = Int32(id)
             }
+            return true
         }
         guard filled else { return nil }
     }
@@ -49,14 +40,8 @@ public struct ByteStringTable: Sendable {
     /// The id of the bytes, inserting them when new; `inserted` tells which.
     @inline(__always)
     public mutating func insert(_ pointer: UnsafePointer<UInt8>, count: Int) -> (id: Int, inserted: Bool) {
-        let hash = Self.hash(pointer, count)
-        var slot = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let id = slots[slot]
-            if id < 0 { break }
-            if equals(Int(id), pointer, count) { return (Int(id), false) }
-            slot = (slot + 1) & mask
-        }
+        let (slot, found) = probe(pointer, count)
+        if let found { return (found, false) }
         let id = keys.count
         keys.append(pointer, count: count)
         slots[slot] = Int32(id)
@@ -67,11 +52,24 @@ public struct ByteStringTable: Sendable {
     /// The id of the bytes, or `nil` when absent.
     @inline(__always)
     public func find(_ pointer: UnsafePointer<UInt8>, count: Int) -> Int? {
+        probe(pointer, count).id
+    }
+
+    /// Where the bytes are: their `id`, or nil and the empty `slot` they would take.
+    @inline(__always)
+    private func probe(_ pointer: UnsafePointer<UInt8>, _ count: Int) -> (slot: Int, id: Int?) {
+        keys.bytes.withUnsafeBufferPointer { probe(pointer, count, stored: $0.baseAddress ?? UnsafePointer(bitPattern: 1)!) }
+    }
+
+    /// `probe`, the keys' bytes at `stored` (a loop over many keys reaches them once).
+    @inline(__always)
+    private func probe(_ pointer: UnsafePointer<UInt8>, _ count: Int, stored: UnsafePointer<UInt8>) -> (slot: Int, id: Int?) {
         var slot = Int(truncatingIfNeeded: Self.hash(pointer, count)) & mask
         while true {
             let id = slots[slot]
-            if id < 0 { return nil }
-            if equals(Int(id), pointer, count) { return Int(id) }
+            if id < 0 { return (slot, nil) }
+            let range = keys.range(Int(id))
+            if range.count == count && memcmp(stored + range.lowerBound, pointer, count) == 0 { return (slot, Int(id)) }
             slot = (slot + 1) & mask
         }
     }
@@ -96,15 +94,6 @@ public struct ByteStringTable: Sendable {
     public func find(_ key: String) -> Int? {
         var copy = key
         return copy.withUTF8 { find($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count) }
-    }
-
-    @inline(__always)
-    private func equals(_ id: Int, _ pointer: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        let range = keys.range(id)
-        guard range.count == count else { return false }
-        return keys.bytes.withUnsafeBufferPointer { stored in
-            memcmp(stored.baseAddress! + range.lowerBound, pointer, count) == 0
-        }
     }
 
     private mutating func grow() {
