@@ -8,8 +8,7 @@ final class ClusterTests: XCTestCase {
         let workspace = try Workspace()
         try workspace.runPipeline()
         // The song index carries the classifier's probabilities: a small one will do.
-        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
-        XCTAssertEqual(try workspace.run("train").status, 0)
+        try workspace.trainQuickly()
         let result = try workspace.run("cluster")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("msr-cluster: 10 genres, 3 spherical components each, mean silhouette "), result.stdout)
@@ -54,8 +53,7 @@ final class ClusterTests: XCTestCase {
     func testPerGenreRunsThenTheIndexGiveTheWholeStagesModels() throws {
         let workspace = try Workspace()
         try workspace.runPipeline()
-        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
-        XCTAssertEqual(try workspace.run("train").status, 0)
+        try workspace.trainQuickly()
         XCTAssertEqual(try workspace.run("cluster").status, 0)
         let mixtures = (0..<10).map { workspace.bytes("models/mixtures/mixture_\($0).json") }
         let index = try XCTUnwrap(workspace.bytes("models/catalog.msrix"))
@@ -129,8 +127,7 @@ final class ClusterTests: XCTestCase {
     func testAFailedRefitLeavesEveryPreviousOutputAsItWas() throws {
         let workspace = try Workspace()
         try workspace.runPipeline()
-        try workspace.edit("params.yaml", "n_estimators: 250", "n_estimators: 5")
-        XCTAssertEqual(try workspace.run("train").status, 0)
+        try workspace.trainQuickly()
         XCTAssertEqual(try workspace.run("cluster").status, 0)
         let outputs = (0..<10).flatMap { ["models/mixtures/mixture_\($0).json", "metrics/clusters/uns_metrics_\($0).json"] } + ["models/catalog.msrix"]
         let before = outputs.map { workspace.bytes($0) }
