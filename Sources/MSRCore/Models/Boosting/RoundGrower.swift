@@ -30,7 +30,7 @@ struct RoundGrower {
 
     /// The round's trees and each one's gains per feature, in class order; `scores` (class-major)
     /// updated with them.
-    func grow(bag: [Int], gradient: [Double], hessian: [Double], scores: inout [Double])
+    func grow(bag: [Int], pairs: [SIMD2<Double>], scores: inout [Double])
         -> [(tree: RegressionTree, gains: [Double])] {
         let (n, features, width, classCount) = (rows, features, width, classes)
         let (grower, workspaces) = (self.grower, self.workspaces)
@@ -45,29 +45,26 @@ struct RoundGrower {
         }
         let bagRows = bag.map(Int32.init)
         let grown: [[(tree: RegressionTree, gains: [Double])]] = withExtendedLifetime(binned) {
-            gradient.withUnsafeBufferPointer { g in
-                hessian.withUnsafeBufferPointer { h in
-                    scores.withUnsafeMutableBufferPointer { s in
-                        let shared = SharedInputs(bins: UnsafePointer(binned.rows), gradient: g, hessian: h, scores: s)
-                        return Parallel.map(width) { worker in
-                            let workspace = workspaces[worker]
-                            return stride(from: worker, to: classCount, by: width).map { k in
-                                let rows = UnsafeMutableBufferPointer(start: workspace.indices, count: bagRows.count)
-                                _ = rows.initialize(from: bagRows)
-                                let classScores = shared.scores.baseAddress! + k * n
-                                var gains = [Double](repeating: 0, count: features)
-                                let tree = grower.grow(
-                                    indices: rows,
-                                    gradient: UnsafeBufferPointer(rebasing: shared.gradient[(k * n)..<((k + 1) * n)]),
-                                    hessian: UnsafeBufferPointer(rebasing: shared.hessian[(k * n)..<((k + 1) * n)]),
-                                    workspace: workspace, importance: &gains) { value, leafRows in
-                                    for row in leafRows { classScores[Int(row)] += value }
-                                }
-                                for i in outside {
-                                    classScores[i] += tree.predictBinned(shared.bins + i * features)
-                                }
-                                return (tree, gains)
+            pairs.withUnsafeBufferPointer { pairs in
+                scores.withUnsafeMutableBufferPointer { s in
+                    let shared = SharedInputs(bins: UnsafePointer(binned.rows), pairs: pairs, scores: s)
+                    return Parallel.map(width) { worker in
+                        let workspace = workspaces[worker]
+                        return stride(from: worker, to: classCount, by: width).map { k in
+                            let rows = UnsafeMutableBufferPointer(start: workspace.indices, count: bagRows.count)
+                            _ = rows.initialize(from: bagRows)
+                            let classScores = shared.scores.baseAddress! + k * n
+                            var gains = [Double](repeating: 0, count: features)
+                            let tree = grower.grow(
+                                indices: rows,
+                                pairs: UnsafeBufferPointer(rebasing: shared.pairs[(k * n)..<((k + 1) * n)]),
+                                workspace: workspace, importance: &gains) { value, leafRows in
+                                for row in leafRows { classScores[Int(row)] += value }
                             }
+                            for i in outside {
+                                classScores[i] += tree.predictBinned(shared.bins + i * features)
+                            }
+                            return (tree, gains)
                         }
                     }
                 }
@@ -82,8 +79,8 @@ struct RoundGrower {
     private struct SharedInputs: @unchecked Sendable {
         /// The binned matrix's row-major bins (valid while the round holds it).
         let bins: UnsafePointer<UInt8>
-        let gradient: UnsafeBufferPointer<Double>
-        let hessian: UnsafeBufferPointer<Double>
+        /// `(gradient, hessian)` of each class's rows, class-major.
+        let pairs: UnsafeBufferPointer<SIMD2<Double>>
         let scores: UnsafeMutableBufferPointer<Double>
     }
 }

@@ -20,34 +20,32 @@ public enum SoftmaxLoss {
         for k in 0..<classes { scores[k] /= sum }
     }
 
-    /// Gradients and hessians of every class, class-major (`gradient[k * n + i]`), from the
-    /// class-major raw scores `scores[k * n + i]` and the labels; rows in blocks on every core.
-    public static func gradients(scores: [Double], labels: [Int32], classes: Int,
-                                 gradient: inout [Double], hessian: inout [Double]) {
+    /// The `(gradient, hessian)` pair of every class and row, class-major (`pairs[k * n + i]`:
+    /// a tree reads a row's two at once), from the class-major raw scores `scores[k * n + i]`
+    /// and the labels; rows in blocks on every core.
+    public static func gradients(scores: [Double], labels: [Int32], classes: Int, into pairs: inout [SIMD2<Double>]) {
         let n = labels.count
         scores.withUnsafeBufferPointer { scores in
             labels.withUnsafeBufferPointer { labels in
-                gradient.withUnsafeMutableBufferPointer { gradient in
-                    hessian.withUnsafeMutableBufferPointer { hessian in
-                        let shared = Buffers(scores: scores, labels: labels, gradient: gradient, hessian: hessian)
-                        // A block per core at least (the embedded data's 8,539 rows are
-                        // one block of 16,384 otherwise: a serial step between rounds).
-                        _ = Parallel.blocks(n, size: min(16_384, max(1024, (n + Parallel.width - 1) / Parallel.width))) { block in
-                            var probabilities = [Double](repeating: 0, count: classes)
-                            probabilities.withUnsafeMutableBufferPointer { p in
-                                for i in block {
-                                    for k in 0..<classes { p[k] = shared.scores[k * n + i] }
-                                    softmax(p.baseAddress!, classes: classes)
-                                    let label = Int(shared.labels[i])
-                                    for k in 0..<classes {
-                                        let probability = p[k]
-                                        shared.gradient[k * n + i] = probability - (k == label ? 1 : 0)
-                                        shared.hessian[k * n + i] = max(probability * (1 - probability), 1e-16)
-                                    }
+                pairs.withUnsafeMutableBufferPointer { pairs in
+                    let shared = Buffers(scores: scores, labels: labels, pairs: pairs)
+                    // A block per core at least (the embedded data's 8,539 rows are
+                    // one block of 16,384 otherwise: a serial step between rounds).
+                    _ = Parallel.blocks(n, size: min(16_384, max(1024, (n + Parallel.width - 1) / Parallel.width))) { block in
+                        var probabilities = [Double](repeating: 0, count: classes)
+                        probabilities.withUnsafeMutableBufferPointer { p in
+                            for i in block {
+                                for k in 0..<classes { p[k] = shared.scores[k * n + i] }
+                                softmax(p.baseAddress!, classes: classes)
+                                let label = Int(shared.labels[i])
+                                for k in 0..<classes {
+                                    let probability = p[k]
+                                    shared.pairs[k * n + i] = SIMD2(probability - (k == label ? 1 : 0),
+                                                                    max(probability * (1 - probability), 1e-16))
                                 }
                             }
-                            return 0
                         }
+                        return 0
                     }
                 }
             }
@@ -58,8 +56,7 @@ public enum SoftmaxLoss {
     private struct Buffers: @unchecked Sendable {
         let scores: UnsafeBufferPointer<Double>
         let labels: UnsafeBufferPointer<Int32>
-        let gradient: UnsafeMutableBufferPointer<Double>
-        let hessian: UnsafeMutableBufferPointer<Double>
+        let pairs: UnsafeMutableBufferPointer<SIMD2<Double>>
     }
 
     /// Mean negative log-likelihood of the labels under row-major probabilities, each clipped

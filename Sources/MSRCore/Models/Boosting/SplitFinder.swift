@@ -27,37 +27,62 @@ public struct SplitFinder: Sendable {
 
     /// The best split of a node whose totals are given; `.none` when no split passes the rules.
     /// Ties keep the first feature, then the first bin, so the choice is deterministic.
+    ///
+    /// Each feature in three passes: the left side's running sums at the non-empty bins that
+    /// pass the rules, packed; their gains four at a time; the first largest. The same gains, bit
+    /// for bit, as dividing bin by bin while scanning, in less time: the divisions of four bins
+    /// in flight at once, and no best split carried from bin to bin.
     public func best(_ histogram: Histogram, layout: Histogram.Layout,
                      gradient: Double, hessian: Double, count: Int) -> SplitInfo {
         var best = SplitInfo.none
         let parentScore = score(gradient, hessian)
+        let capacity = (layout.binCounts.max() ?? 0) + 4
         histogram.sums.withUnsafeBufferPointer { sums in
           histogram.counts.withUnsafeBufferPointer { counts in
-            for j in 0..<layout.binCounts.count {
-                let offset = layout.offsets[j]
-                var leftG = 0.0, leftH = 0.0, leftC = 0
-                for b in 0..<(layout.binCounts[j] - 1) {
-                    let slot = offset + b
-                    // An empty bin moves nothing across: same split as the bin before it.
-                    if counts[slot] == 0 { continue }
-                    leftG += sums[slot].x
-                    leftH += sums[slot].y
-                    leftC += Int(counts[slot])
-                    if leftC < minSamplesLeaf || leftH < minHessian { continue }
-                    let rightC = count - leftC
-                    if rightC < minSamplesLeaf { break }
-                    let rightG = gradient - leftG, rightH = hessian - leftH
-                    if rightH < minHessian { break }
-                    // Both sides' `G^2 / (H + l2)` in one two-lane division (`score`'s
-                    // arithmetic, lane by lane: the same bits, half the divisions' time).
-                    let sides = SIMD2(leftG * leftG, rightG * rightG) / SIMD2(leftH + l2, rightH + l2)
-                    let gain = sides.x + sides.y - parentScore
-                    if gain > best.gain {
-                        best = SplitInfo(gain: gain, feature: j, bin: b,
-                                         leftGradient: leftG, leftHessian: leftH, leftCount: leftC,
-                                         rightGradient: rightG, rightHessian: rightH, rightCount: rightC)
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * capacity) { scratch in
+              withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * capacity) { places in
+                let sumG = scratch.baseAddress!, sumH = sumG + capacity, gains = sumH + capacity
+                let binOf = places.baseAddress!, countOf = binOf + capacity
+                let (minLeaf, minH, total) = (minSamplesLeaf, minHessian, count)
+                for j in 0..<layout.binCounts.count {
+                    let offset = layout.offsets[j]
+                    // The bins where a split may go, with the left side's sums there.
+                    var leftG = 0.0, leftH = 0.0, leftC = 0, found = 0
+                    for b in 0..<(layout.binCounts[j] - 1) {
+                        let slot = offset &+ b
+                        // An empty bin moves nothing across: same split as the bin before it.
+                        if counts[slot] == 0 { continue }
+                        leftG += sums[slot].x
+                        leftH += sums[slot].y
+                        leftC &+= Int(counts[slot])
+                        if leftC < minLeaf || leftH < minH { continue }
+                        if total &- leftC < minLeaf || hessian - leftH < minH { break }
+                        sumG[found] = leftG
+                        sumH[found] = leftH
+                        binOf[found] = b
+                        countOf[found] = leftC
+                        found &+= 1
+                    }
+                    if found == 0 { continue }
+                    // The last vector's unused lanes: any finite value (their gains are not read).
+                    for k in found..<(found + 4) { sumG[k] = 0; sumH[k] = 0 }
+                    // Both sides' `G^2 / (H + l2)` (`score`'s arithmetic, lane by lane).
+                    let g = SIMD4(repeating: gradient), h = SIMD4(repeating: hessian), l2 = SIMD4(repeating: self.l2)
+                    for k in stride(from: 0, to: found, by: 4) {
+                        let lG = UnsafeRawPointer(sumG + k).loadUnaligned(as: SIMD4<Double>.self)
+                        let lH = UnsafeRawPointer(sumH + k).loadUnaligned(as: SIMD4<Double>.self)
+                        let rG = g - lG, rH = h - lH
+                        let gain = lG * lG / (lH + l2) + rG * rG / (rH + l2) - SIMD4(repeating: parentScore)
+                        UnsafeMutableRawPointer(gains + k).storeBytes(of: gain, as: SIMD4<Double>.self)
+                    }
+                    for k in 0..<found where gains[k] > best.gain {
+                        best = SplitInfo(gain: gains[k], feature: j, bin: binOf[k],
+                                         leftGradient: sumG[k], leftHessian: sumH[k], leftCount: countOf[k],
+                                         rightGradient: gradient - sumG[k], rightHessian: hessian - sumH[k],
+                                         rightCount: count - countOf[k])
                     }
                 }
+              }
             }
           }
         }

@@ -32,35 +32,37 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         var split: SplitInfo
     }
 
-    /// Grows a tree on the rows in `indices` (reordered in place); calls `leaf` with each leaf's
-    /// value and rows so the caller can update scores without walking the tree.
-    /// `importance[j]` accumulates the gain of the splits on feature `j`. The workspace holds
-    /// the gradients in the order of `indices` and the partition's scratch, reused across trees.
-    func grow(indices: UnsafeMutableBufferPointer<Int32>, gradient: UnsafeBufferPointer<Double>,
-              hessian: UnsafeBufferPointer<Double>, workspace: TreeWorkspace, importance: inout [Double],
+    /// Grows a tree on the rows in `indices` (reordered in place) with each row's
+    /// `(gradient, hessian)` pair (`pairs[row]`); calls `leaf` with each leaf's value and rows so
+    /// the caller can update scores without walking the tree. `importance[j]` accumulates the
+    /// gain of the splits on feature `j`. The workspace holds the partition's scratch, reused
+    /// across trees.
+    func grow(indices: UnsafeMutableBufferPointer<Int32>, pairs: UnsafeBufferPointer<SIMD2<Double>>,
+              workspace: TreeWorkspace, importance: inout [Double],
               leaf: (_ value: Double, _ rows: UnsafeMutableBufferPointer<Int32>) -> Void) -> RegressionTree {
         var tree = RegressionTree()
         precondition(workspace.capacity >= indices.count)
-        let og = UnsafeMutableBufferPointer(start: workspace.orderedGradient, count: indices.count)
-        let oh = UnsafeMutableBufferPointer(start: workspace.orderedHessian, count: indices.count)
+        let pair = pairs.baseAddress!
         var totalG = 0.0, totalH = 0.0
-        for (k, index) in indices.enumerated() {
-            og[k] = gradient[Int(index)]
-            oh[k] = hessian[Int(index)]
-            totalG += og[k]
-            totalH += oh[k]
+        for index in indices {
+            totalG += pair[Int(index)].x
+            totalH += pair[Int(index)].y
         }
         var open: [Candidate] = []
         var finished: [(node: Int, start: Int, end: Int)] = []
         func histogram(_ start: Int, _ end: Int) -> Histogram {
             var result = Histogram(layout: layout)
             result.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
-                         orderedGradient: og.baseAddress! + start, orderedHessian: oh.baseAddress! + start)
+                         pairs: pair)
             return result
         }
+        var leaves = 1
+        /// Whether a leaf at `depth` may still be split: the split search and the histogram it
+        /// needs are spent only on such leaves.
+        func splittable(depth: Int) -> Bool { depth < maxDepth && leaves < maxLeaves }
         func consider(_ candidate: Candidate) {
             var candidate = candidate
-            if candidate.depth < maxDepth {
+            if splittable(depth: candidate.depth) {
                 candidate.split = finder.best(candidate.histogram, layout: layout, gradient: candidate.gradient,
                                               hessian: candidate.hessian, count: candidate.end - candidate.start)
             }
@@ -69,16 +71,16 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
             }
         }
         let root = tree.addLeaf(leafValue(totalG, totalH))
-        consider(Candidate(node: root, start: 0, end: indices.count, depth: 0, histogram: histogram(0, indices.count),
+        consider(Candidate(node: root, start: 0, end: indices.count, depth: 0,
+                           histogram: splittable(depth: 0) ? histogram(0, indices.count) : .empty,
                            gradient: totalG, hessian: totalH, split: .none))
-        var leaves = 1
         while leaves < maxLeaves, !open.isEmpty {
             // The open leaf with the largest gain (the first on ties: deterministic).
             var bestIndex = 0
             for k in 1..<open.count where open[k].split.gain > open[bestIndex].split.gain { bestIndex = k }
             var parent = open.remove(at: bestIndex)
             let split = parent.split
-            let middle = partition(indices, og, oh, workspace, parent.start, parent.end, feature: split.feature, bin: split.bin)
+            let middle = partition(indices, workspace, parent.start, parent.end, feature: split.feature, bin: split.bin)
             let leftNode = tree.addLeaf(leafValue(split.leftGradient, split.leftHessian))
             let rightNode = tree.addLeaf(leafValue(split.rightGradient, split.rightHessian))
             tree.split(parent.node, feature: split.feature, threshold: edges[split.feature][split.bin],
@@ -87,13 +89,18 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
             leaves += 1
 
             let leftIsSmaller = middle - parent.start <= parent.end - middle
-            let small = leftIsSmaller ? histogram(parent.start, middle) : histogram(middle, parent.end)
-            // Subtracting costs a pass over every bin; for a small node, summing the
-            // larger child's rows is cheaper.
-            let large: Histogram
-            if (parent.end - parent.start) * features < layout.totalBins {
+            let small: Histogram, large: Histogram
+            if !splittable(depth: parent.depth + 1) {
+                // Leaves for good: no split search, so no histograms.
+                small = .empty
+                large = .empty
+            } else if (parent.end - parent.start) * features < layout.totalBins {
+                // Subtracting costs a pass over every bin; for a small node, summing the
+                // larger child's rows is cheaper.
+                small = leftIsSmaller ? histogram(parent.start, middle) : histogram(middle, parent.end)
                 large = leftIsSmaller ? histogram(middle, parent.end) : histogram(parent.start, middle)
             } else {
+                small = leftIsSmaller ? histogram(parent.start, middle) : histogram(middle, parent.end)
                 // The parent's histogram, taken from it (its arrays then held once: subtracted
                 // in place, not copied), becomes the larger child's.
                 var taken = parent.histogram
@@ -129,33 +136,26 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         return learningRate * min(max(step, -Self.maxStep), Self.maxStep)
     }
 
-    /// Moves the rows of `start..<end` whose bin is at or below `bin` to the front, with their
-    /// ordered gradients, keeping the order within each side (a stable partition); returns where
-    /// the right side starts. Branch-free: each row is written to both sides' cursors and only
-    /// one cursor advances, so the unpredictable comparison costs no mispredictions.
-    private func partition(_ indices: UnsafeMutableBufferPointer<Int32>, _ og: UnsafeMutableBufferPointer<Double>,
-                           _ oh: UnsafeMutableBufferPointer<Double>, _ workspace: TreeWorkspace, _ start: Int, _ end: Int,
-                           feature j: Int, bin: Int) -> Int {
-        let rightRows = workspace.rightRows, rightG = workspace.rightGradient, rightH = workspace.rightHessian
+    /// Moves the rows of `start..<end` whose bin is at or below `bin` to the front, keeping the
+    /// order within each side (a stable partition); returns where the right side starts.
+    /// Branch-free: each row is written to both sides' cursors and only one cursor advances, so
+    /// the unpredictable comparison costs no mispredictions.
+    private func partition(_ indices: UnsafeMutableBufferPointer<Int32>, _ workspace: TreeWorkspace,
+                           _ start: Int, _ end: Int, feature j: Int, bin: Int) -> Int {
+        let rightRows = workspace.rightRows
         let threshold = UInt8(bin)
         let column = columns + j &* rowCount
         var write = start, right = 0
         for k in start..<end {
             if k &+ 16 < end { msr_prefetch(column + Int(indices[k &+ 16])) }
-            let index = indices[k], g = og[k], h = oh[k]
+            let index = indices[k]
             let left = column[Int(index)] <= threshold ? 1 : 0
             indices[write] = index
-            og[write] = g
-            oh[write] = h
             rightRows[right] = index
-            rightG[right] = g
-            rightH[right] = h
             write &+= left
             right &+= 1 &- left
         }
         (indices.baseAddress! + write).update(from: rightRows, count: right)
-        (og.baseAddress! + write).update(from: rightG, count: right)
-        (oh.baseAddress! + write).update(from: rightH, count: right)
         return write
     }
 }
@@ -165,28 +165,16 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
 final class TreeWorkspace: @unchecked Sendable {
     let capacity: Int
     let indices: UnsafeMutablePointer<Int32>
-    let orderedGradient: UnsafeMutablePointer<Double>
-    let orderedHessian: UnsafeMutablePointer<Double>
     let rightRows: UnsafeMutablePointer<Int32>
-    let rightGradient: UnsafeMutablePointer<Double>
-    let rightHessian: UnsafeMutablePointer<Double>
 
     init(capacity: Int) {
         self.capacity = capacity
         indices = .allocate(capacity: capacity)
-        orderedGradient = .allocate(capacity: capacity)
-        orderedHessian = .allocate(capacity: capacity)
         rightRows = .allocate(capacity: capacity)
-        rightGradient = .allocate(capacity: capacity)
-        rightHessian = .allocate(capacity: capacity)
     }
 
     deinit {
         indices.deallocate()
-        orderedGradient.deallocate()
-        orderedHessian.deallocate()
         rightRows.deallocate()
-        rightGradient.deallocate()
-        rightHessian.deallocate()
     }
 }
