@@ -191,6 +191,63 @@ final class CSVParallelReadTests: XCTestCase {
         }
     }
 
+    /// Everything a read gives, comparable.
+    func summary(_ columns: CSVColumns) -> String {
+        var text = "\(columns.rowCount) rows; lines \(columns.lines); bad \(columns.badCells)\n"
+        for name in columns.texts.keys.sorted() { text += "\(name): \(columns.texts[name]!.strings)\n" }
+        for name in columns.categories.keys.sorted() { text += "\(name): \(columns.categories[name]!)\n" }
+        for name in columns.numbers.keys.sorted() { text += "\(name): \(columns.numbers[name]!.map(\.bitPattern))\n" }
+        return text
+    }
+
+    func testAFileReadAWindowAtATimeGivesTheWholeFilesResult() throws {
+        let request: [(name: String, kind: CSVColumnKind)] = [("id", .text), ("name", .text), ("g", .category), ("x", .number)]
+        // The messy file; one with a byte order mark, a field that starts with one mid-file, a
+        // row longer than the windows, CR-only line ends and no final line end; a header only.
+        let long = String(repeating: "w", count: 900)
+        let files = [messyCSV(rows: 300, seed: 9),
+                     "\u{FEFF},id,name,g,x\n1,a,\u{FEFF}n,g1,2\r\n2,b,\"\(long)\n\(long)\",g2,\n3,c,\"x\",g1,4",
+                     ",id,name,g,x\r1,a,b,g1,2\r2,b,c,g2,3\r",
+                     ",id,name,g,x\r\n"]
+        try withTemporaryFolder { folder in
+            for (k, text) in files.enumerated() {
+                let path = "\(folder)/f\(k).csv"
+                XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+                let whole = summary(try CSVReader(bytes: Array(text.utf8), file: path).read(request, badCells: .collect, parts: 1))
+                for chunk in [1, 2, 3, 7, 64, 333, 1 << 20] {
+                    for parts in [1, 3] {
+                        let reader = try CSVReader(path: path, chunkBytes: chunk)
+                        XCTAssertEqual(try reader.header(), ["", "id", "name", "g", "x"], "file \(k), window \(chunk)")
+                        XCTAssertEqual(summary(try reader.read(request, badCells: .collect, parts: parts)), whole,
+                                       "file \(k), window \(chunk), parts \(parts)")
+                    }
+                }
+            }
+            XCTAssertTrue(try CSVReader(bytes: Array(files[1].utf8), file: "b").read(request).texts["name"]!.strings[0]
+                .hasPrefix("\u{FEFF}"), "a byte order mark inside the file is data")
+        }
+    }
+
+    func testAWindowedReadNamesTheLineOfAnErrorAsAWholeRead() throws {
+        var text = "a,b\n"
+        for row in 0..<200 { text += row == 150 ? "\(row),\"never closed\n" : "\(row),\"two\nlines\"\n" }
+        let unclosed = text
+        text = "a,b\n" + (0..<200).map { $0 == 120 ? "1,2,3\n" : "\($0),\"x\ny\"\n" }.joined()
+        try withTemporaryFolder { folder in
+            for (k, file) in [unclosed, text, "a,\"b\n"].enumerated() {
+                let path = "\(folder)/e\(k).csv"
+                XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(file.utf8)))
+                let expected = errorMessage { _ = try CSVReader(bytes: Array(file.utf8), file: path).read([("a", .number)], parts: 1) }
+                XCTAssertNotEqual(expected, "no error")
+                for chunk in [1, 5, 50, 1000] {
+                    XCTAssertEqual(errorMessage { _ = try CSVReader(path: path, chunkBytes: chunk).read([("a", .number)]) }, expected,
+                                   "file \(k), window \(chunk)")
+                }
+            }
+        }
+        XCTAssertEqual(errorMessage { _ = try CSVReader(path: "/dev/null") }, "/dev/null: is a character device, not a regular file (expected a CSV file)")
+    }
+
     func testBadCellsAndErrorsKeepTheirLinesAcrossParts() throws {
         var text = "a,b\n"
         for row in 0..<300 { text += row == 250 ? "\(row),oops\n" : "\(row),\"two\nlines\"\n" }

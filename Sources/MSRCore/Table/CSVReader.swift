@@ -8,14 +8,19 @@ import Glibc
 /// Every row must have as many fields as the header. Numbers are parsed into contiguous
 /// `[Double]` buffers, text into byte arenas: no `String` is made per cell.
 ///
-/// Large files are parsed on every core: the data is cut at line ends into one part per core,
+/// A file is read a window at a time (`chunkBytes`), never whole.
+///
+/// Large windows are parsed on every core: the data is cut at line ends into one part per core,
 /// each part parsed on its own, and the parts joined in order. A cut that fell inside a quoted
 /// field is detected (the previous part's last row ran past it) and that part is parsed again
 /// from where the previous one really ended, so the result is always the sequential one.
 public struct CSVReader {
     /// The name errors use for the file.
     public let file: String
-    let bytes: [UInt8]
+    private let source: Source
+    /// How many bytes of a file are read and parsed at a time: a file is never held whole, only
+    /// the window being parsed (a row longer than this is read whole all the same).
+    let chunkBytes: Int
 
     /// What to do with a number cell that holds no finite number, or a `.printable` cell that
     /// holds no printable text.
@@ -32,52 +37,93 @@ public struct CSVReader {
 
     /// Below this many bytes of data a file is parsed in one part.
     static let parallelThreshold = 4 << 20
+    /// The window a file is read in by default: 32 MiB, a quarter of a million-song base.
+    public static let defaultChunkBytes = 32 << 20
 
     public init(bytes: [UInt8], file: String) {
-        self.bytes = bytes
+        source = .bytes(bytes)
         self.file = file
+        chunkBytes = Swift.max(1, bytes.count)
     }
 
-    /// Reads the file at `path`; a missing file is `MSRError.missingInput`.
-    public init(path: String, displayName: String? = nil) throws {
-        self.init(bytes: try FileBytes.read(path, what: "CSV file"), file: displayName ?? path)
+    /// Reads the file at `path` a window of `chunkBytes` at a time; a missing file is
+    /// `MSRError.missingInput`, anything but a regular file is refused.
+    public init(path: String, displayName: String? = nil, chunkBytes: Int = CSVReader.defaultChunkBytes) throws {
+        source = .file(try OpenFile(path))
+        file = displayName ?? path
+        self.chunkBytes = Swift.max(1, chunkBytes)
     }
 
     /// The header's column names.
     public func header() throws -> [String] {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var scanner = CSVScanner(buffer, from: 0, line: 1)
-            return try located { try scanner.header() }
-        }
+        var window = try Window(source, first: Swift.min(chunkBytes, 1 << 16))
+        return try headerRow(&window).names
     }
 
     /// Reads the named columns; a name missing from the header is an error listing what is there.
     ///
-    /// `parts` forces how many parts the data is cut into (tests); by default one per core for
-    /// large files, one otherwise.
+    /// A window of the file at a time, cut after its last line end: the rows before the cut are
+    /// parsed (on every core when the window is large) and the rest carried into the next
+    /// window. A cut inside a quoted field leaves the window's last row unclosed: a window with
+    /// an error grows and is parsed again, until the error is one of the whole file's, so the
+    /// result is always the whole file's sequential one.
+    ///
+    /// `parts` forces how many parts each window's data is cut into (tests); by default one per
+    /// core for large windows, one otherwise.
     public func read(_ request: [(name: String, kind: CSVColumnKind)], badCells: BadCellPolicy = .fail,
                      parts: Int? = nil) throws -> CSVColumns {
-        try bytes.withUnsafeBufferPointer { buffer in
-            var scanner = CSVScanner(buffer, from: 0, line: 1)
-            let header = try located { try scanner.header() }
-            let layout = try CSVRowLayout(header: header, request: request, file: file)
-            var parts = try parseParts(buffer, from: scanner.position, layout: layout, policy: badCells, count: parts)
-            var firstLine = scanner.line
-            for part in parts {
-                if let error = part.error {
-                    throw MSRError.badData(file: file, line: firstLine + error.line, column: error.column, error.message)
-                }
-                firstLine += part.linesConsumed
+        var window = try Window(source, first: chunkBytes)
+        let (header, dataStart, dataLine) = try headerRow(&window)
+        let layout = try CSVRowLayout(header: header, request: request, file: file)
+        var parsed: [CSVPart] = []
+        var start = dataStart, lineBase = dataLine
+        while true {
+            guard let stop = window.atEnd ? window.bytes.count : window.lastLineEnd(after: start) else {
+                try window.grow(by: Swift.max(chunkBytes, window.bytes.count))
+                continue
             }
-            return CSVColumns(joining: &parts, layout: layout, header: header, firstLine: scanner.line)
+            var chunk = try window.bytes.withUnsafeBufferPointer { buffer in
+                try parseParts(UnsafeBufferPointer(rebasing: buffer[..<stop]), from: start, layout: layout, policy: badCells,
+                               count: parts)
+            }
+            if let failed = chunk.firstIndex(where: { $0.error != nil }) {
+                if !window.atEnd {
+                    // Maybe only the cut: a quoted field that goes on past it never closes here.
+                    // Judged with more of the file (at worst all of it, as a whole read would).
+                    try window.grow(by: Swift.max(chunkBytes, window.bytes.count))
+                    continue
+                }
+                let error = chunk[failed].error!
+                let line = chunk[..<failed].reduce(lineBase) { $0 + $1.linesConsumed } + error.line
+                throw MSRError.badData(file: file, line: line, column: error.column, error.message)
+            }
+            for part in chunk { lineBase += part.linesConsumed }
+            parsed.append(contentsOf: chunk)
+            chunk = []
+            if window.atEnd { break }
+            window.drop(stop)
+            start = 0
+            try window.grow(by: chunkBytes)
         }
+        return CSVColumns(joining: &parsed, layout: layout, header: header, firstLine: dataLine)
     }
 
-    private func located<T>(_ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as CSVScanError {
-            throw MSRError.badData(file: file, line: error.line, column: error.column, error.message)
+    /// The header row: its names, where the data starts in the window and the data's first line.
+    /// The window grows until it holds the whole row.
+    private func headerRow(_ window: inout Window) throws -> (names: [String], dataStart: Int, dataLine: Int) {
+        while true {
+            let found: (names: [String], dataStart: Int, dataLine: Int)? = try window.bytes.withUnsafeBufferPointer { buffer in
+                var scanner = CSVScanner(buffer, from: 0, line: 1, skippingByteOrderMark: true)
+                do {
+                    let names = try scanner.header()
+                    return window.atEnd || window.endsLine(at: scanner.position) ? (names, scanner.position, scanner.line) : nil
+                } catch let error as CSVScanError {
+                    if window.atEnd { throw MSRError.badData(file: file, line: error.line, column: error.column, error.message) }
+                    return nil
+                }
+            }
+            if let found { return found }
+            try window.grow(by: Swift.max(chunkBytes, window.bytes.count))
         }
     }
 
@@ -113,5 +159,100 @@ public struct CSVReader {
     /// The file's bytes, handed to the parsing threads (read-only while they run).
     private struct SharedBuffer: @unchecked Sendable {
         let buffer: UnsafeBufferPointer<UInt8>
+    }
+
+    /// Where the bytes come from: given whole, or a file read a window at a time.
+    private enum Source {
+        case bytes([UInt8])
+        case file(OpenFile)
+    }
+
+    /// A regular file open for reading, closed when the last reader lets go.
+    private final class OpenFile {
+        let path: String
+        let descriptor: Int32
+        let size: Int
+
+        init(_ path: String) throws {
+            self.path = path
+            (descriptor, size) = try FileBytes.openRegular(path, what: "CSV file")
+        }
+
+        deinit { close(descriptor) }
+    }
+
+    /// The bytes not yet parsed: what was carried over from the last window and read after it.
+    private struct Window {
+        var bytes: [UInt8]
+        /// Whether `bytes` run to the end of the data.
+        var atEnd: Bool
+        private let file: OpenFile?
+        /// Where the next read starts in the file.
+        private var offset = 0
+
+        init(_ source: Source, first: Int) throws {
+            switch source {
+            case .bytes(let whole):
+                bytes = whole
+                atEnd = true
+                file = nil
+            case .file(let open):
+                bytes = []
+                atEnd = open.size == 0
+                file = open
+                try grow(by: first)
+            }
+        }
+
+        /// Reads up to `count` more bytes onto the end (fewer at the end of the file).
+        mutating func grow(by count: Int) throws {
+            guard let file, !atEnd else { return }
+            let wanted = Swift.min(count, file.size - offset), kept = bytes.count
+            var failure: MSRError?
+            bytes = [UInt8](unsafeUninitializedCapacity: kept + wanted) { buffer, initialized in
+                bytes.withUnsafeBufferPointer { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer($0)) }
+                initialized = kept
+                while initialized < kept + wanted {
+                    let got = pread(file.descriptor, buffer.baseAddress! + initialized, kept + wanted - initialized,
+                                    off_t(offset + initialized - kept))
+                    if got < 0 && errno == EINTR { continue }
+                    guard got > 0 else {
+                        failure = got < 0 ? AtomicFile.ioError(file.path, "cannot read the file")
+                                          : MSRError(.io, "\(file.path): the file shrank while being read")
+                        return
+                    }
+                    initialized += got
+                }
+            }
+            if let failure { throw failure }
+            offset += wanted
+            atEnd = offset == file.size
+        }
+
+        /// Drops the first `count` bytes (parsed).
+        mutating func drop(_ count: Int) {
+            bytes = Array(bytes[count...])
+        }
+
+        /// Just past the last line feed at or after `start`; nil when there is none.
+        func lastLineEnd(after start: Int) -> Int? {
+            bytes.withUnsafeBufferPointer { buffer in
+                var k = buffer.count
+                while k > start {
+                    if buffer[k - 1] == UInt8(ascii: "\n") { return k }
+                    k -= 1
+                }
+                return nil
+            }
+        }
+
+        /// Whether a row that ends at `position` ended at a line end for sure: after a line
+        /// feed, or after a carriage return with a byte after it (a return at the window's end may
+        /// be the first half of CRLF).
+        func endsLine(at position: Int) -> Bool {
+            guard position > 0 else { return false }
+            let last = bytes[position - 1]
+            return last == UInt8(ascii: "\n") || (last == UInt8(ascii: "\r") && position < bytes.count)
+        }
     }
 }

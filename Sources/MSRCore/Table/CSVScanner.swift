@@ -70,13 +70,14 @@ struct CSVScanner {
 
     static let comma = UInt8(ascii: ","), quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
 
-    /// A scanner at `start` (past a byte order mark at 0), counting lines from `line`.
-    init(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, line: Int) {
+    /// A scanner at `start`, counting lines from `line`; at the start of a file, past its
+    /// UTF-8 byte order mark if it has one (`skippingByteOrderMark`).
+    init(_ buffer: UnsafeBufferPointer<UInt8>, from start: Int, line: Int, skippingByteOrderMark: Bool = false) {
         base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
         end = buffer.count
         position = start
         self.line = line
-        if start == 0, end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { position = 3 }
+        if skippingByteOrderMark, start == 0, end >= 3, base[0] == 0xEF, base[1] == 0xBB, base[2] == 0xBF { position = 3 }
     }
 
     /// Skips blank lines; false at the end of the input.
