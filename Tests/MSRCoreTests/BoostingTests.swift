@@ -232,17 +232,29 @@ final class BoostingTests: XCTestCase {
         XCTAssertEqual(logLoss.bitPattern, SoftmaxLoss.logLoss(probabilities: probabilities, labels: largeTruth, classes: 3).bitPattern)
     }
 
-    /// The confusion file is written as its JSON tree would serialise, escapes included.
+    /// The confusion file is written as its JSON tree would serialise, escapes included, in
+    /// pieces of about a mebibyte.
     func testConfusionTextIsTheJSONTreesText() {
         let classes = ["pop", #"r"n\b"#, "é\t"]
-        let actual: [Int32] = [0, 1, 2, 1], predicted: [Int32] = [1, 1, 0, 2]
-        let tree = JSONValue.array(zip(actual, predicted).map { truth, guess in
-            JSONValue.object(["actual": .string(classes[Int(truth)]), "predicted": .string(classes[Int(guess)])])
-        })
-        XCTAssertEqual(String(decoding: EvaluateStage.confusionText(actual: actual, predicted: predicted, classes: classes), as: UTF8.self),
-                       tree.serialized())
-        XCTAssertEqual(String(decoding: EvaluateStage.confusionText(actual: [], predicted: [], classes: classes), as: UTF8.self),
-                       JSONValue.array([]).serialized())
+        func written(_ actual: [Int32], _ predicted: [Int32]) -> (text: String, pieces: Int) {
+            var bytes: [UInt8] = [], pieces = 0
+            EvaluateStage.writeConfusion(actual: actual, predicted: predicted, classes: classes) {
+                bytes += $0
+                pieces += 1
+            }
+            return (String(decoding: bytes, as: UTF8.self), pieces)
+        }
+        func tree(_ actual: [Int32], _ predicted: [Int32]) -> String {
+            JSONValue.array(zip(actual, predicted).map { truth, guess in
+                JSONValue.object(["actual": .string(classes[Int(truth)]), "predicted": .string(classes[Int(guess)])])
+            }).serialized()
+        }
+        XCTAssertEqual(written([0, 1, 2, 1], [1, 1, 0, 2]).text, tree([0, 1, 2, 1], [1, 1, 0, 2]))
+        XCTAssertEqual(written([], []).text, JSONValue.array([]).serialized())
+        let actual = (0..<40_000).map { Int32($0 % 3) }, predicted = (0..<40_000).map { Int32($0 % 7 % 3) }
+        let large = written(actual, predicted)
+        XCTAssertEqual(large.text, tree(actual, predicted))
+        XCTAssertEqual(large.pieces, 3, "2.5 MB in pieces of about 1 MiB")
     }
 
     func testSubsampleAndEarlyStopping() throws {

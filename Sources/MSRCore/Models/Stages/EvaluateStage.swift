@@ -24,7 +24,9 @@ public enum EvaluateStage {
         // The metrics and the confusion plot's data are written both or neither.
         let outputs = OutputSet()
         try outputs.add(metricsJSON(report, logLoss: logLoss, seconds: seconds), to: paths.metrics)
-        try outputs.add(confusionText(actual: data.labels, predicted: predicted, classes: model.classes), to: paths.confusion)
+        try outputs.add(to: paths.confusion) { file in
+            try writeConfusion(actual: data.labels, predicted: predicted, classes: model.classes) { try file.write($0) }
+        }
         try outputs.commit()
         let note = try tracking.record(events: inputs.events) { client in
             try logToMLflow(client, inputs: inputs, accuracy: report.accuracy, metrics: [
@@ -38,13 +40,16 @@ public enum EvaluateStage {
     }
 
     /// The confusion plot's data, `[{"actual": ..., "predicted": ...}, ...]` one object a test
-    /// row, as `JSONValue.serialized()` writes it, with no JSON tree of a million objects built
-    /// first (each class's literal is escaped once).
-    static func confusionText(actual: [Int32], predicted: [Int32], classes: [String]) -> [UInt8] {
-        guard !actual.isEmpty else { return Array(JSONValue.array([]).serialized().utf8) }
+    /// row, as `JSONValue.serialized()` writes it, handed to `sink` a piece of at most about
+    /// 1 MiB at a time: no JSON tree of a million objects built first (each class's literal is
+    /// escaped once), and the text never held whole.
+    static func writeConfusion(actual: [Int32], predicted: [Int32], classes: [String],
+                               to sink: ([UInt8]) throws -> Void) rethrows {
+        guard !actual.isEmpty else { return try sink(Array(JSONValue.array([]).serialized().utf8)) }
         let names = classes.map { JSONValue.string($0).compact().utf8 }
+        let piece = 1 << 20
         var out = Array("[\n".utf8)
-        out.reserveCapacity(actual.count * 64)
+        out.reserveCapacity(piece + 4096)
         for (row, (truth, guess)) in zip(actual, predicted).enumerated() {
             if row > 0 { out += ",\n".utf8 }
             out += "  {\n    \"actual\": ".utf8
@@ -52,9 +57,13 @@ public enum EvaluateStage {
             out += ",\n    \"predicted\": ".utf8
             out += names[Int(guess)]
             out += "\n  }".utf8
+            if out.count >= piece {
+                try sink(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
         out += "\n]\n".utf8
-        return out
+        try sink(out)
     }
 
     /// The MLflow experiment of the classifier, and its registered model.
