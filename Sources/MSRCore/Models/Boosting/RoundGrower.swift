@@ -1,5 +1,6 @@
 /// Grows one boosting round: one tree per class on the round's bag, the classes spread over the
-/// cores (one worker per core, each with its own buffers, taking every width-th class).
+/// cores (one worker per core, each with its own buffers, taking the next class not yet taken:
+/// trees of uneven sizes keep every core busy to the end of the round).
 ///
 /// The trees of a round are independent given its gradients; each tree adds its leaves to its
 /// own class's region of the scores, the rows it was not grown on (bagged out, held out) by
@@ -44,34 +45,47 @@ struct RoundGrower {
             outside = []
         }
         let bagRows = bag.map(Int32.init)
-        let grown: [[(tree: RegressionTree, gains: [Double])]] = withExtendedLifetime(binned) {
+        let grown: [(tree: RegressionTree, gains: [Double])] = withExtendedLifetime(binned) {
             pairs.withUnsafeBufferPointer { pairs in
                 scores.withUnsafeMutableBufferPointer { s in
                     let shared = SharedInputs(bins: UnsafePointer(binned.rows), pairs: pairs, scores: s)
-                    return Parallel.map(width) { worker in
-                        let workspace = workspaces[worker]
-                        return stride(from: worker, to: classCount, by: width).map { k in
-                            let rows = UnsafeMutableBufferPointer(start: workspace.indices, count: bagRows.count)
-                            _ = rows.initialize(from: bagRows)
-                            let classScores = shared.scores.baseAddress! + k * n
-                            var gains = [Double](repeating: 0, count: features)
-                            let tree = grower.grow(
-                                indices: rows,
-                                pairs: UnsafeBufferPointer(rebasing: shared.pairs[(k * n)..<((k + 1) * n)]),
-                                workspace: workspace, importance: &gains) { value, leafRows in
-                                for row in leafRows { classScores[Int(row)] += value }
-                            }
-                            for i in outside {
-                                classScores[i] += tree.predictBinned(shared.bins + i * features)
-                            }
-                            return (tree, gains)
+                    // Each worker thread takes a workspace of its own for the round.
+                    let handedOut = Counter()
+                    return Parallel.blocks(classCount, size: 1, workers: width, scratch: { workspaces[handedOut.next()] }) {
+                        workspace, classes in
+                        let k = classes.lowerBound
+                        let rows = UnsafeMutableBufferPointer(start: workspace.indices, count: bagRows.count)
+                        _ = rows.initialize(from: bagRows)
+                        let classScores = shared.scores.baseAddress! + k * n
+                        var gains = [Double](repeating: 0, count: features)
+                        let tree = grower.grow(
+                            indices: rows,
+                            pairs: UnsafeBufferPointer(rebasing: shared.pairs[(k * n)..<((k + 1) * n)]),
+                            workspace: workspace, importance: &gains) { value, leafRows in
+                            for row in leafRows { classScores[Int(row)] += value }
                         }
+                        for i in outside {
+                            classScores[i] += tree.predictBinned(shared.bins + i * features)
+                        }
+                        return (tree, gains)
                     }
                 }
             }
         }
-        // Trees in class order, whatever worker grew them.
-        return (0..<classCount).map { grown[$0 % width][$0 / width] }
+        return grown
+    }
+
+    /// Numbers 0, 1, 2, ... handed out once each, across threads.
+    private final class Counter: @unchecked Sendable {
+        private var count = 0
+        private let lock = Lock()
+
+        func next() -> Int {
+            lock.lock()
+            defer { lock.unlock() }
+            count += 1
+            return count - 1
+        }
     }
 
     /// What the round's workers share: read-only inputs, and the scores, of which each worker
