@@ -228,12 +228,52 @@ final class CSVParallelReadTests: XCTestCase {
         }
     }
 
+    /// A stream handing out `text` a few bytes at a time (1 to 7), then `failure` if any.
+    final class Trickle: ByteStream {
+        var bytes: [UInt8], position = 0, step = 0
+        let failure: (any Error)?
+
+        init(_ text: String, failure: (any Error)? = nil) {
+            bytes = Array(text.utf8)
+            self.failure = failure
+        }
+
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            guard position < bytes.count else {
+                if let failure { throw failure }
+                return 0
+            }
+            step = step % 7 + 1
+            let count = min(step, buffer.count, bytes.count - position)
+            bytes.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[position..<(position + count)])) }
+            position += count
+            return count
+        }
+    }
+
+    func testAStreamReadsAsTheWholeBytesAndEndsWithItsFailure() throws {
+        let request: [(name: String, kind: CSVColumnKind)] = [("id", .text), ("name", .text), ("g", .category), ("x", .number)]
+        let text = messyCSV(rows: 300, seed: 12)
+        let whole = summary(try CSVReader(bytes: Array(text.utf8), file: "m.csv").read(request, badCells: .collect, parts: 1))
+        for chunk in [1, 5, 100, 1 << 20] {
+            let reader = CSVReader(stream: Trickle(text), file: "m.csv", chunkBytes: chunk)
+            XCTAssertEqual(try reader.header(), ["", "id", "name", "g", "x"], "the header first, then the read")
+            XCTAssertEqual(summary(try reader.read(request, badCells: .collect, parts: 2)), whole, "window \(chunk)")
+        }
+        // Damage met at the end of the stream wins over a row the damage cut short.
+        let damaged = MSRError(.badData, "d.zip: entry \"d.csv\" is corrupt: it fails its CRC-32 check")
+        for chunk in [3, 1 << 20] {
+            XCTAssertEqual(errorMessage { _ = try CSVReader(stream: Trickle("a,b\n1,2\n3", failure: damaged), file: "d.csv",
+                                                            chunkBytes: chunk).read([("a", .number)]) }, "\(damaged)")
+        }
+    }
+
     func testAWindowedReadNamesTheLineOfAnErrorAsAWholeRead() throws {
         var text = "a,b\n"
         for row in 0..<200 { text += row == 150 ? "\(row),\"never closed\n" : "\(row),\"two\nlines\"\n" }
         let unclosed = text
         text = "a,b\n" + (0..<200).map { $0 == 120 ? "1,2,3\n" : "\($0),\"x\ny\"\n" }.joined()
-        try withTemporaryFolder { folder in
+        withTemporaryFolder { folder in
             for (k, file) in [unclosed, text, "a,\"b\n"].enumerated() {
                 let path = "\(folder)/e\(k).csv"
                 XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(file.utf8)))

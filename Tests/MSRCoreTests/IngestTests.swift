@@ -115,6 +115,37 @@ final class IngestTests: XCTestCase {
         }
     }
 
+    func testTheCSVInflatesAsItIsReadAndStopsWhenTheReaderDoes() throws {
+        // 44 MB inflated: more than the inflating thread may run ahead, so it waits for the reader.
+        let csv = "a\n" + String(repeating: "1234567890\n", count: 4_000_000)
+        try withTemporaryFolder { folder in
+            try makeZip(at: "\(folder)/d.zip", [("dataset.csv", csv)])
+            let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 16, alignment: 16)
+            defer { piece.deallocate() }
+            var total = 0
+            let name = try DatasetArchive.withCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 30) { name, stream in
+                while case let got = try stream.read(into: piece), got > 0 { total += got }
+                return name
+            }
+            XCTAssertEqual(name, "dataset.csv")
+            XCTAssertEqual(total, csv.utf8.count)
+            // A reader that stops early, or fails, leaves no inflating thread behind to hang on.
+            let started = try DatasetArchive.withCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 30) { _, stream in
+                try stream.read(into: piece)
+            }
+            XCTAssertGreaterThan(started, 0)
+            XCTAssertEqual(errorMessage {
+                try DatasetArchive.withCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 30) { _, stream in
+                    _ = try stream.read(into: piece)
+                    throw MSRError(.badData, "stopped")
+                }
+            }, "stopped")
+            // The zip bomb limit stops a stream read to its end.
+            XCTAssertEqual(errorMessage { _ = try DatasetArchive.readCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 20) },
+                           "\(folder)/d.zip: entry \"dataset.csv\" inflates beyond 1 MiB (data_ingestion.max_uncompressed_mb)")
+        }
+    }
+
     func testArchiveTakesTheOnlyCSVWhateverItsName() throws {
         try withTemporaryFolder { folder in
             try makeZip(at: "\(folder)/d.zip", [("tracks/spotify.csv", "a\n1\n")])

@@ -12,12 +12,14 @@ public enum IngestStage {
             try DatasetFetcher.fetch(paths.sourceURL, to: paths.datasetZip, maxBytes: paths.maxUncompressedBytes, http: http)
         }
         var timer = PhaseTimer(inputs.events)
-        let (entryName, bytes) = try DatasetArchive.readCSV(zipPath: paths.datasetZip,
-                                                            maxBytes: paths.maxUncompressedBytes)
-        timer.mark("inflate")
         let builder = SongBaseBuilder(schema: schema, genres: params.ingest.genres)
-        var (table, counts) = try builder.build(csv: consume bytes, file: "\(paths.datasetZip)/\(entryName)")
-        timer.mark("parse, filter")
+        // Inflated on one thread while what came before is parsed on the others.
+        let (entryName, built) = try DatasetArchive.withCSV(zipPath: paths.datasetZip,
+                                                            maxBytes: paths.maxUncompressedBytes) { name, stream in
+            (name, try builder.build(csv: CSVReader(stream: stream, file: "\(paths.datasetZip)/\(name)")))
+        }
+        var (table, counts) = built
+        timer.mark("inflate, parse, filter")
         guard counts.kept > 0 else {
             throw MSRError.badData(file: "\(paths.datasetZip)/\(entryName)",
                                    "no row left after filtering (do ingest.genres match the dataset's genres?)")

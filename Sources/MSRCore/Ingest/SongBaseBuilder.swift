@@ -42,11 +42,15 @@ public struct SongBaseBuilder {
         header.contains(name) || !header.contains(alias) ? name : alias
     }
 
-    /// Builds the song base from CSV bytes, which it consumes (they are freed once parsed, and
-    /// rows are dropped in place, so memory peaks at the CSV plus its parsed columns); `file`
-    /// names the CSV in messages.
-    public func build(csv bytes: consuming [UInt8], file: String) throws -> (table: SongTable, counts: Counts) {
-        let reader = CSVReader(bytes: bytes, file: file)
+    /// Builds the song base from CSV bytes; `file` names the CSV in messages.
+    public func build(csv bytes: [UInt8], file: String) throws -> (table: SongTable, counts: Counts) {
+        try build(csv: CSVReader(bytes: bytes, file: file))
+    }
+
+    /// Builds the song base from what `reader` reads (a stream: a window at a time, so memory
+    /// peaks at a window plus the parsed columns, rows dropped in place).
+    public func build(csv reader: consuming CSVReader) throws -> (table: SongTable, counts: Counts) {
+        let file = reader.file
         let header = try reader.header()
         let idColumn = Self.column(for: schema.id, alias: "track_id", in: header)
         let idForm = TrackIDForm.of(column: idColumn)

@@ -8,7 +8,8 @@ import Glibc
 /// Every row must have as many fields as the header. Numbers are parsed into contiguous
 /// `[Double]` buffers, text into byte arenas: no `String` is made per cell.
 ///
-/// A file is read a window at a time (`chunkBytes`), never whole.
+/// A file (or a stream: an archive entry as it inflates) is read a window at a time
+/// (`chunkBytes`), never whole.
 ///
 /// Large windows are parsed on every core: the data is cut at line ends into one part per core,
 /// each part parsed on its own, and the parts joined in order. A cut that fell inside a quoted
@@ -46,6 +47,14 @@ public struct CSVReader {
         chunkBytes = Swift.max(1, bytes.count)
     }
 
+    /// Reads `stream` a window of `chunkBytes` at a time, once: `header()` may come first, then
+    /// one `read`; `file` names it in messages.
+    public init(stream: any ByteStream, file: String, chunkBytes: Int = CSVReader.defaultChunkBytes) {
+        source = .stream(StreamInput(stream))
+        self.file = file
+        self.chunkBytes = Swift.max(1, chunkBytes)
+    }
+
     /// Reads the file at `path` a window of `chunkBytes` at a time; a missing file is
     /// `MSRError.missingInput`, anything but a regular file is refused.
     public init(path: String, displayName: String? = nil, chunkBytes: Int = CSVReader.defaultChunkBytes) throws {
@@ -57,7 +66,9 @@ public struct CSVReader {
     /// The header's column names.
     public func header() throws -> [String] {
         var window = try Window(source, first: Swift.min(chunkBytes, 1 << 16))
-        return try headerRow(&window).names
+        let names = try headerRow(&window).names
+        if case .stream(let input) = source { input.pending = window.bytes }
+        return names
     }
 
     /// Reads the named columns; a name missing from the header is an error listing what is there.
@@ -72,7 +83,12 @@ public struct CSVReader {
     /// core for large windows, one otherwise.
     public func read(_ request: [(name: String, kind: CSVColumnKind)], badCells: BadCellPolicy = .fail,
                      parts: Int? = nil) throws -> CSVColumns {
+        if case .stream(let input) = source {
+            precondition(!input.read, "a stream is read once")
+            input.read = true
+        }
         var window = try Window(source, first: chunkBytes)
+        if case .stream(let input) = source { input.pending = [] }
         let (header, dataStart, dataLine) = try headerRow(&window)
         let layout = try CSVRowLayout(header: header, request: request, file: file)
         var parsed: [CSVPart] = []
@@ -161,10 +177,11 @@ public struct CSVReader {
         let buffer: UnsafeBufferPointer<UInt8>
     }
 
-    /// Where the bytes come from: given whole, or a file read a window at a time.
+    /// Where the bytes come from: given whole, a file, or a stream read once.
     private enum Source {
         case bytes([UInt8])
         case file(OpenFile)
+        case stream(StreamInput)
     }
 
     /// A regular file open for reading, closed when the last reader lets go.
@@ -181,52 +198,88 @@ public struct CSVReader {
         deinit { close(descriptor) }
     }
 
+    /// A stream and the bytes `header()` took from it, which the read starts with.
+    private final class StreamInput {
+        let stream: any ByteStream
+        var pending: [UInt8] = []
+        var ended = false
+        var read = false
+
+        init(_ stream: any ByteStream) { self.stream = stream }
+    }
+
     /// The bytes not yet parsed: what was carried over from the last window and read after it.
     private struct Window {
         var bytes: [UInt8]
         /// Whether `bytes` run to the end of the data.
         var atEnd: Bool
-        private let file: OpenFile?
-        /// Where the next read starts in the file.
+        private let source: Source
+        /// Where the next read of a file starts.
         private var offset = 0
 
         init(_ source: Source, first: Int) throws {
+            self.source = source
             switch source {
             case .bytes(let whole):
                 bytes = whole
                 atEnd = true
-                file = nil
             case .file(let open):
                 bytes = []
                 atEnd = open.size == 0
-                file = open
-                try grow(by: first)
+            case .stream(let input):
+                bytes = input.pending
+                atEnd = input.ended
             }
+            if bytes.count < first { try grow(by: first - bytes.count) }
         }
 
-        /// Reads up to `count` more bytes onto the end (fewer at the end of the file).
+        /// Reads up to `count` more bytes onto the end (fewer at the end of the data).
         mutating func grow(by count: Int) throws {
-            guard let file, !atEnd else { return }
-            let wanted = Swift.min(count, file.size - offset), kept = bytes.count
-            var failure: MSRError?
+            guard !atEnd else { return }
+            let kept = bytes.count
+            var wanted = count
+            if case .file(let open) = source { wanted = Swift.min(count, open.size - offset) }
+            var failure: (any Error)?
+            let source = self.source, offset = self.offset
+            var ended = false
             bytes = [UInt8](unsafeUninitializedCapacity: kept + wanted) { buffer, initialized in
                 bytes.withUnsafeBufferPointer { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer($0)) }
                 initialized = kept
                 while initialized < kept + wanted {
-                    let got = pread(file.descriptor, buffer.baseAddress! + initialized, kept + wanted - initialized,
-                                    off_t(offset + initialized - kept))
-                    if got < 0 && errno == EINTR { continue }
-                    guard got > 0 else {
-                        failure = got < 0 ? AtomicFile.ioError(file.path, "cannot read the file")
-                                          : MSRError(.io, "\(file.path): the file shrank while being read")
+                    let free = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[initialized..<(kept + wanted)])
+                    switch source {
+                    case .bytes:
                         return
+                    case .file(let open):
+                        let got = pread(open.descriptor, free.baseAddress!, free.count, off_t(offset + initialized - kept))
+                        if got < 0 && errno == EINTR { continue }
+                        guard got > 0 else {
+                            failure = got < 0 ? AtomicFile.ioError(open.path, "cannot read the file")
+                                              : MSRError(.io, "\(open.path): the file shrank while being read")
+                            return
+                        }
+                        initialized += got
+                    case .stream(let input):
+                        do {
+                            let got = try input.stream.read(into: free)
+                            guard got > 0 else { ended = true; return }
+                            initialized += got
+                        } catch {
+                            failure = error
+                            return
+                        }
                     }
-                    initialized += got
                 }
             }
             if let failure { throw failure }
-            offset += wanted
-            atEnd = offset == file.size
+            self.offset += bytes.count - kept
+            switch source {
+            case .bytes: break
+            case .file(let open): atEnd = self.offset == open.size
+            case .stream(let input):
+                atEnd = ended
+                input.ended = ended
+            }
         }
 
         /// Drops the first `count` bytes (parsed).

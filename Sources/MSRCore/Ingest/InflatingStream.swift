@@ -1,0 +1,88 @@
+import Dispatch
+
+/// An archive entry's bytes as another thread inflates them: a `ByteStream` whose producer may
+/// run ahead of the reader by at most `ahead` pieces, so that inflating (on one core) overlaps
+/// with parsing what came before, and the entry is never held whole.
+final class InflatingStream: ByteStream, @unchecked Sendable {  // the producer's side under `lock`
+    /// What a producer meets once the reader has stopped.
+    struct Cancelled: Error {}
+
+    private let lock = Lock()
+    private var pieces: [[UInt8]] = []
+    private var head = 0
+    private var finished = false
+    private var failure: (any Error)?
+    private var cancelled = false
+    /// Free places for pieces not yet read, and pieces (or the end) ready to be read.
+    private let space: DispatchSemaphore, ready = DispatchSemaphore(value: 0)
+    // The reader's side: the piece being read, and whether the end was met.
+    private var current: [UInt8] = []
+    private var position = 0
+    private var ended = false
+
+    init(ahead: Int) {
+        space = DispatchSemaphore(value: ahead)
+    }
+
+    /// The producer hands over a copy of `chunk`, waiting while `ahead` pieces are unread;
+    /// throws `Cancelled` once the reader has stopped.
+    func push(_ chunk: UnsafeRawBufferPointer) throws {
+        space.wait()
+        lock.lock()
+        guard !cancelled else {
+            lock.unlock()
+            throw Cancelled()
+        }
+        pieces.append(Array(chunk.bindMemory(to: UInt8.self)))
+        lock.unlock()
+        ready.signal()
+    }
+
+    /// The producer is done: the data ended (`nil`) or `failure` stopped it.
+    func finish(_ failure: (any Error)?) {
+        lock.lock()
+        finished = true
+        self.failure = failure
+        lock.unlock()
+        ready.signal()
+    }
+
+    /// The reader stops: a producer waiting for space, or pushing later, meets `Cancelled`.
+    func cancel() {
+        lock.lock()
+        cancelled = true
+        lock.unlock()
+        space.signal()
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while position == current.count {
+            if ended {
+                let failure = lock.withLock { self.failure }
+                if let failure { throw failure }
+                return 0
+            }
+            ready.wait()
+            lock.lock()
+            if head < pieces.count {
+                current = pieces[head]
+                pieces[head] = []
+                head += 1
+                if head >= 64 {
+                    pieces.removeFirst(head)
+                    head = 0
+                }
+                lock.unlock()
+                position = 0
+                space.signal()
+            } else {
+                ended = true
+                lock.unlock()
+            }
+        }
+        let count = Swift.min(buffer.count, current.count - position)
+        current.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[position..<(position + count)])) }
+        position += count
+        return count
+    }
+}
