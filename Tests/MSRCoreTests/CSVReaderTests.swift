@@ -268,6 +268,20 @@ final class CSVParallelReadTests: XCTestCase {
         }
     }
 
+    func testAWindowIsCutAfterItsLastRowOutsideQuotes() {
+        func cut(_ text: String, after start: Int = 0) -> Int? {
+            Array(text.utf8).withUnsafeBufferPointer { CSVReader.lastRowEnd(in: $0, after: start) }
+        }
+        XCTAssertEqual(cut("a,b\n1,2\n3,4"), 8)
+        XCTAssertEqual(cut("a\n1,\"x\ny\n"), 2, "the last line feeds are inside a quoted field")
+        XCTAssertEqual(cut("a\n1,\"x\"\"\ny\"\n2"), 12, "doubled quotes keep the parity")
+        XCTAssertEqual(cut("a\r1\r2"), 4, "carriage returns end rows")
+        XCTAssertEqual(cut("a\r\n1\r"), 3, "not a return that may be the first half of CRLF")
+        XCTAssertNil(cut("a,\"b\nc"))
+        XCTAssertNil(cut("a\n1,2", after: 2))
+        XCTAssertNil(cut(""))
+    }
+
     func testAWindowedReadNamesTheLineOfAnErrorAsAWholeRead() throws {
         var text = "a,b\n"
         for row in 0..<200 { text += row == 150 ? "\(row),\"never closed\n" : "\(row),\"two\nlines\"\n" }

@@ -140,6 +140,13 @@ final class IngestTests: XCTestCase {
                     throw MSRError(.badData, "stopped")
                 }
             }, "stopped")
+            // A reader that stops while the inflating thread is pieces ahead (its semaphore
+            // then freed below where it started: libdispatch traps unless it started at zero).
+            let stream = InflatingStream(ahead: 8)
+            for _ in 0..<5 { try [UInt8](repeating: 7, count: 100).withUnsafeBytes { try stream.push($0) } }
+            XCTAssertEqual(try stream.read(into: piece), 100)
+            stream.cancel()
+            XCTAssertThrowsError(try stream.push(UnsafeRawBufferPointer(start: nil, count: 0)), "cancelled")
             // The zip bomb limit stops a stream read to its end.
             XCTAssertEqual(errorMessage { _ = try DatasetArchive.readCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 20) },
                            "\(folder)/d.zip: entry \"dataset.csv\" inflates beyond 1 MiB (data_ingestion.max_uncompressed_mb)")
@@ -199,6 +206,21 @@ final class IngestTests: XCTestCase {
         withUnsafeBytes(of: change(old).littleEndian) { bytes.replaceSubrange((record + field)..<(record + field + 4), with: $0) }
         try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/d.zip"))
         return old
+    }
+
+    func testDamageFoundLaterWinsOverWhatItMadeTheReaderStopAt() throws {
+        let text = "a,b\n" + String(repeating: "1,2\n", count: 20_000)
+        try withTemporaryFolder { folder in
+            try zipWithField(folder, text: text, field: 16) { $0 ^ 1 }
+            let stop = { (name: String, stream: any ByteStream) throws -> Int in
+                throw MSRError.badData(file: name, line: 1, "missing column 'genre'")
+            }
+            XCTAssertEqual(errorMessage { _ = try DatasetArchive.withCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 20, stop) },
+                           "\(folder)/d.zip: entry \"dataset.csv\" is corrupt: it fails its CRC-32 check")
+            try zipWithField(folder, text: text, field: 16) { $0 }
+            XCTAssertEqual(errorMessage { _ = try DatasetArchive.withCSV(zipPath: "\(folder)/d.zip", maxBytes: 1 << 20, stop) },
+                           "dataset.csv:1: missing column 'genre'", "an undamaged entry: the reader's own error")
+        }
     }
 
     func testArchiveRefusesEveryLyingField() throws {

@@ -45,7 +45,8 @@ public enum DatasetArchive {
     /// Runs `body` on the CSV entry's name and its bytes as another thread inflates them: reading
     /// the stream overlaps with inflating what follows, and the CSV is never held whole. Damage
     /// found while inflating (a failed checksum, a zip bomb) is thrown by the stream's read, at
-    /// the latest when it reaches the end.
+    /// the latest when it reaches the end; when `body` throws first, the rest is inflated, and
+    /// damage found there is thrown instead.
     public static func withCSV<T>(zipPath: String, maxBytes: Int, displayName: String? = nil,
                                   _ body: (_ name: String, _ stream: any ByteStream) throws -> T) throws -> T {
         let displayName = displayName ?? zipPath
@@ -71,7 +72,14 @@ public enum DatasetArchive {
                 stream.cancel()
                 done.wait()
             }
-            return try body(entry.path, stream)
+            do {
+                return try body(entry.path, stream)
+            } catch {
+                // Damage further on explains whatever it made `body` stop at (a header that
+                // fails its checks): it wins, as when the entry was inflated whole first.
+                try drain(stream) { _ in }
+                throw error
+            }
         }
     }
 

@@ -21,7 +21,10 @@ final class InflatingStream: ByteStream, @unchecked Sendable {  // the producer'
     private var ended = false
 
     init(ahead: Int) {
-        space = DispatchSemaphore(value: ahead)
+        // Counted up from zero: libdispatch traps when a semaphore is freed below the value it
+        // was made with, as `space` is when the reader stops with pieces unread.
+        space = DispatchSemaphore(value: 0)
+        for _ in 0..<ahead { space.signal() }
     }
 
     /// The producer hands over a copy of `chunk`, waiting while `ahead` pieces are unread;

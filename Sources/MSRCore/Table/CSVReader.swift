@@ -73,7 +73,7 @@ public struct CSVReader {
 
     /// Reads the named columns; a name missing from the header is an error listing what is there.
     ///
-    /// A window of the file at a time, cut after its last line end: the rows before the cut are
+    /// A window of the file at a time, cut after its last row: the rows before the cut are
     /// parsed (on every core when the window is large) and the rest carried into the next
     /// window. A cut inside a quoted field leaves the window's last row unclosed: a window with
     /// an error grows and is parsed again, until the error is one of the whole file's, so the
@@ -94,7 +94,9 @@ public struct CSVReader {
         var parsed: [CSVPart] = []
         var start = dataStart, lineBase = dataLine
         while true {
-            guard let stop = window.atEnd ? window.bytes.count : window.lastLineEnd(after: start) else {
+            let rowsEnd: Int? = window.atEnd ? window.bytes.count
+                                       : window.bytes.withUnsafeBufferPointer { Self.lastRowEnd(in: $0, after: start) }
+            guard let stop = rowsEnd else {
                 try window.grow(by: Swift.max(chunkBytes, window.bytes.count))
                 continue
             }
@@ -122,6 +124,28 @@ public struct CSVReader {
             try window.grow(by: chunkBytes)
         }
         return CSVColumns(joining: &parsed, layout: layout, header: header, firstLine: dataLine)
+    }
+
+    /// Where the complete rows of `buffer` end, rows starting at `start`: just past its last line
+    /// end outside quotes as the quotes' parity tells (a line feed, or a carriage return with a
+    /// byte after it that is not a line feed); nil when there is none. A file with a stray quote
+    /// in an unquoted field can fool the parity: the cut then falls inside a row, the window's
+    /// parse fails and the window grows, so the result stays right.
+    static func lastRowEnd(in buffer: UnsafeBufferPointer<UInt8>, after start: Int) -> Int? {
+        let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
+        var quotes = 0
+        for k in start..<buffer.count { quotes &+= buffer[k] == quote ? 1 : 0 }
+        var k = buffer.count
+        while k > start {
+            let byte = buffer[k - 1]
+            if byte == quote {
+                quotes -= 1
+            } else if quotes & 1 == 0, byte == lf || (byte == cr && k < buffer.count && buffer[k] != lf) {
+                return k
+            }
+            k -= 1
+        }
+        return nil
     }
 
     /// The header row: its names, where the data starts in the window and the data's first line.
@@ -285,18 +309,6 @@ public struct CSVReader {
         /// Drops the first `count` bytes (parsed).
         mutating func drop(_ count: Int) {
             bytes = Array(bytes[count...])
-        }
-
-        /// Just past the last line feed at or after `start`; nil when there is none.
-        func lastLineEnd(after start: Int) -> Int? {
-            bytes.withUnsafeBufferPointer { buffer in
-                var k = buffer.count
-                while k > start {
-                    if buffer[k - 1] == UInt8(ascii: "\n") { return k }
-                    k -= 1
-                }
-                return nil
-            }
         }
 
         /// Whether a row that ends at `position` ended at a line end for sure: after a line
