@@ -58,8 +58,13 @@ public struct Histogram: Sendable, Equatable {
                         let sum = sums.baseAddress!, rowsIn = counts.baseAddress!
                         let count = indices.count, ahead = 16
                         for k in 0..<count {
-                            // Rows are scattered in memory: start loading one a few rows ahead.
-                            if k &+ ahead < count { msr_prefetch(bins + Int(indices[k &+ ahead]) &* features) }
+                            // Rows are scattered in memory: start loading one a few rows ahead
+                            // (its bins and its pair).
+                            if k &+ ahead < count {
+                                let next = Int(indices[k &+ ahead])
+                                msr_prefetch(bins + next &* features)
+                                msr_prefetch(UnsafeRawPointer(pairs + next))
+                            }
                             let index = Int(indices[k])
                             let row = bins + index &* features
                             let pair = pairs[index]
