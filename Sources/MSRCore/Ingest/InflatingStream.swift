@@ -36,7 +36,7 @@ final class InflatingStream: ByteStream, @unchecked Sendable {  // the producer'
             lock.unlock()
             throw Cancelled()
         }
-        pieces.append(Array(chunk.bindMemory(to: UInt8.self)))
+        pieces.append([UInt8](chunk))
         lock.unlock()
         ready.signal()
     }

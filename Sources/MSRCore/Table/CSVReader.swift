@@ -65,6 +65,7 @@ public struct CSVReader {
 
     /// The header's column names.
     public func header() throws -> [String] {
+        if case .stream(let input) = source { precondition(!input.read, "a stream's header comes before its read") }
         var window = try Window(source, first: Swift.min(chunkBytes, 1 << 16))
         let names = try headerRow(&window).names
         if case .stream(let input) = source { input.pending = window.bytes }
