@@ -187,8 +187,9 @@ final class BoostingTests: XCTestCase {
         // Two rows, three classes, class-major: scores[k * 2 + row].
         let scores: [Double] = [0.3, 0.1, -1.2, 0.0, 2.0, -0.5]
         let labels: [Int32] = [2, 0]
-        var pairs = [SIMD2<Double>](repeating: .zero, count: 6)
-        SoftmaxLoss.gradients(scores: scores, labels: labels, classes: 3, into: &pairs)
+        var probabilities = [Double](repeating: 0, count: 6)
+        SoftmaxLoss.probabilities(scores: scores, rows: 2, classes: 3, into: &probabilities)
+        let pairs = (0..<6).map { SoftmaxLoss.pair(probabilities[$0], isLabel: labels[$0 % 2] == Int32($0 / 2)) }
         func loss(_ s: [Double], row: Int) -> Double {
             var p = (0..<3).map { s[$0 * 2 + row] }
             p.withUnsafeMutableBufferPointer { SoftmaxLoss.softmax($0.baseAddress!, classes: 3) }

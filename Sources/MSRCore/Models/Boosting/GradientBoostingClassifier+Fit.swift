@@ -23,16 +23,16 @@ extension GradientBoostingClassifier {
 
         let bagSize = max(1, Int((Double(fitRows.count) * params.subsample).rounded()))
         let rounds = RoundGrower(matrix: matrix, binner: binner, params: params, classes: classCount, bagSize: bagSize)
-        var pairs = [SIMD2<Double>](repeating: .zero, count: n * classCount)
+        var probabilities = [Double](repeating: 0, count: n * classCount)
         var trees: [RegressionTree] = []
         var importance = [Double](repeating: 0, count: matrix.columnCount)
         var stopping = EarlyStopping(tol: params.tol, patience: params.nIterNoChange)
         var generator = SplitMix64(seed: params.randomState)
 
         for round in 0..<params.nEstimators {
-            SoftmaxLoss.gradients(scores: scores, labels: labels, classes: classCount, into: &pairs)
+            SoftmaxLoss.probabilities(scores: scores, rows: n, classes: classCount, into: &probabilities)
             let bag = bagRows(fitRows, size: bagSize, generator: &generator)
-            for (tree, gains) in rounds.grow(bag: bag, pairs: pairs, scores: &scores) {
+            for (tree, gains) in rounds.grow(bag: bag, probabilities: probabilities, labels: labels, scores: &scores) {
                 trees.append(tree)
                 for j in importance.indices { importance[j] += gains[j] }
             }

@@ -2,7 +2,8 @@
 /// cores (one worker per core, each with its own buffers, taking the next class not yet taken:
 /// trees of uneven sizes keep every core busy to the end of the round).
 ///
-/// The trees of a round are independent given its gradients; each tree adds its leaves to its
+/// The trees of a round are independent given its probabilities; a class's tree takes its rows'
+/// gradient pairs from them into its worker's buffer, and adds its leaves to its
 /// own class's region of the scores, the rows it was not grown on (bagged out, held out) by
 /// walking it, so the result does not depend on the number of cores.
 struct RoundGrower {
@@ -26,12 +27,12 @@ struct RoundGrower {
         rows = matrix.rowCount
         features = matrix.columnCount
         width = min(Parallel.width, classes)
-        workspaces = (0..<width).map { _ in TreeWorkspace(capacity: bagSize) }
+        workspaces = (0..<width).map { _ in TreeWorkspace(capacity: bagSize, rows: matrix.rowCount) }
     }
 
     /// The round's trees and each one's gains per feature, in class order; `scores` (class-major)
     /// updated with them.
-    func grow(bag: [Int], pairs: [SIMD2<Double>], scores: inout [Double])
+    func grow(bag: [Int], probabilities: [Double], labels: [Int32], scores: inout [Double])
         -> [(tree: RegressionTree, gains: [Double])] {
         let (n, features, width, classCount) = (rows, features, width, classes)
         let (grower, workspaces) = (self.grower, self.workspaces)
@@ -46,9 +47,11 @@ struct RoundGrower {
         }
         let bagRows = bag.map(Int32.init)
         let grown: [(tree: RegressionTree, gains: [Double])] = withExtendedLifetime(binned) {
-            pairs.withUnsafeBufferPointer { pairs in
+            probabilities.withUnsafeBufferPointer { probabilities in
+              labels.withUnsafeBufferPointer { labels in
                 scores.withUnsafeMutableBufferPointer { s in
-                    let shared = SharedInputs(bins: UnsafePointer(binned.rows), pairs: pairs, scores: s)
+                    let shared = SharedInputs(bins: UnsafePointer(binned.rows), probabilities: probabilities, labels: labels,
+                                              scores: s)
                     // Each worker thread takes a workspace of its own for the round.
                     let handedOut = Counter()
                     return Parallel.blocks(classCount, size: 1, workers: width, scratch: { workspaces[handedOut.next()] }) {
@@ -58,9 +61,12 @@ struct RoundGrower {
                         _ = rows.initialize(from: bagRows)
                         let classScores = shared.scores.baseAddress! + k * n
                         var gains = [Double](repeating: 0, count: features)
+                        let classProbabilities = shared.probabilities.baseAddress! + k * n, label = Int32(k)
+                        for i in 0..<n {
+                            workspace.pairs[i] = SoftmaxLoss.pair(classProbabilities[i], isLabel: shared.labels[i] == label)
+                        }
                         let tree = grower.grow(
-                            indices: rows,
-                            pairs: UnsafeBufferPointer(rebasing: shared.pairs[(k * n)..<((k + 1) * n)]),
+                            indices: rows, pairs: UnsafeBufferPointer(start: workspace.pairs, count: n),
                             workspace: workspace, importance: &gains) { value, leafRows in
                             for row in leafRows { classScores[Int(row)] += value }
                         }
@@ -70,6 +76,7 @@ struct RoundGrower {
                         return (tree, gains)
                     }
                 }
+              }
             }
         }
         return grown
@@ -93,8 +100,9 @@ struct RoundGrower {
     private struct SharedInputs: @unchecked Sendable {
         /// The binned matrix's row-major bins (valid while the round holds it).
         let bins: UnsafePointer<UInt8>
-        /// `(gradient, hessian)` of each class's rows, class-major.
-        let pairs: UnsafeBufferPointer<SIMD2<Double>>
+        /// Each class's rows' probabilities, class-major, and the rows' labels.
+        let probabilities: UnsafeBufferPointer<Double>
+        let labels: UnsafeBufferPointer<Int32>
         let scores: UnsafeMutableBufferPointer<Double>
     }
 }

@@ -160,21 +160,25 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
     }
 }
 
-/// A tree grower's reusable buffers, sized for the most rows a tree sees: one per worker, so
-/// growing thousands of trees allocates nothing per tree.
+/// A tree grower's reusable buffers, sized for the most rows a tree sees (and the gradient pairs
+/// of all `rows`): one per worker, so growing thousands of trees allocates nothing per tree.
 final class TreeWorkspace: @unchecked Sendable {
     let capacity: Int
     let indices: UnsafeMutablePointer<Int32>
     let rightRows: UnsafeMutablePointer<Int32>
+    /// The `(gradient, hessian)` of every row for the class whose tree is growing.
+    let pairs: UnsafeMutablePointer<SIMD2<Double>>
 
-    init(capacity: Int) {
+    init(capacity: Int, rows: Int = 0) {
         self.capacity = capacity
         indices = .allocate(capacity: capacity)
         rightRows = .allocate(capacity: capacity)
+        pairs = .allocate(capacity: rows)
     }
 
     deinit {
         indices.deallocate()
         rightRows.deallocate()
+        pairs.deallocate()
     }
 }
