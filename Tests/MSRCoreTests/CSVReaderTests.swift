@@ -129,6 +129,34 @@ final class CSVReaderTests: XCTestCase {
                        "t.csv:1: the file is empty (expected a header)")
     }
 
+    func testWriterFindsEveryByteThatNeedsQuotesWhereverItIs() {
+        // Eight bytes at a time and then the rest: each special byte at every place of texts
+        // of 0 to 20 bytes, among neighbours that differ by one bit or lie above 0x7F.
+        let fillers: [UInt8] = [0x2D, 0x2B, 0x22 ^ 0x80, 0x0B, 0x0C, 0xFF, 0x80, 0x61, 0x00]
+        for length in 0...20 {
+            for filler in fillers {
+                var bytes = [UInt8](repeating: filler, count: length)
+                bytes.withUnsafeBufferPointer {
+                    XCTAssertFalse(CSVWriter.needsQuotes($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: length),
+                                   "\(length) x \(filler)")
+                }
+                for place in 0..<length {
+                    for special in [UInt8(ascii: ","), UInt8(ascii: "\""), UInt8(ascii: "\n"), UInt8(ascii: "\r")] {
+                        bytes[place] = special
+                        bytes.withUnsafeBufferPointer {
+                            XCTAssertTrue(CSVWriter.needsQuotes($0.baseAddress!, count: length), "\(special) at \(place) of \(length)")
+                        }
+                        // Past the counted bytes, it is not seen.
+                        bytes.withUnsafeBufferPointer {
+                            XCTAssertFalse(CSVWriter.needsQuotes($0.baseAddress!, count: place), "\(special) just past \(place)")
+                        }
+                        bytes[place] = filler
+                    }
+                }
+            }
+        }
+    }
+
     func testWriterQuotesOnlyWhenItMustAndRoundTrips() throws {
         var writer = CSVWriter()
         writer.row(["name", "x", "k"])
