@@ -21,29 +21,13 @@ extension Parallel {
             var own = scratch()
             return (0..<blockCount).map { body(&own, range($0)) }
         }
-        let queue = BlockQueue(count: blockCount)
+        // Block numbers handed out in order, each once.
+        let taken = Counter()
         let results = Results<T>(count: blockCount)
         DispatchQueue.concurrentPerform(iterations: threads) { _ in
             var own = scratch()
-            while let k = queue.take() { results.set(k, body(&own, range(k))) }
+            while case let k = taken.increment() - 1, k < blockCount { results.set(k, body(&own, range(k))) }
         }
         return results.values
-    }
-
-    /// Hands out block numbers in order, each once.
-    private final class BlockQueue: @unchecked Sendable {
-        private var next = 0
-        private let count: Int
-        private let lock = Lock()
-
-        init(count: Int) { self.count = count }
-
-        func take() -> Int? {
-            lock.lock()
-            defer { lock.unlock() }
-            guard next < count else { return nil }
-            next += 1
-            return next - 1
-        }
     }
 }

@@ -54,7 +54,7 @@ struct RoundGrower {
                                               scores: s)
                     // Each worker thread takes a workspace of its own for the round.
                     let handedOut = Counter()
-                    return Parallel.blocks(classCount, size: 1, workers: width, scratch: { workspaces[handedOut.next()] }) {
+                    return Parallel.blocks(classCount, size: 1, workers: width, scratch: { workspaces[handedOut.increment() - 1] }) {
                         workspace, classes in
                         let k = classes.lowerBound
                         let rows = UnsafeMutableBufferPointer(start: workspace.indices, count: bagRows.count)
@@ -80,19 +80,6 @@ struct RoundGrower {
             }
         }
         return grown
-    }
-
-    /// Numbers 0, 1, 2, ... handed out once each, across threads.
-    private final class Counter: @unchecked Sendable {
-        private var count = 0
-        private let lock = Lock()
-
-        func next() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            count += 1
-            return count - 1
-        }
     }
 
     /// What the round's workers share: read-only inputs, and the scores, of which each worker

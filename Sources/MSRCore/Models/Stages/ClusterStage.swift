@@ -346,19 +346,6 @@ public enum ClusterStage {
                              metrics: metrics)
     }
 
-    /// Counts finished tasks across threads.
-    final class Counter: @unchecked Sendable {
-        private var value = 0
-        private let lock = Lock()
-
-        func increment() -> Int {
-            lock.lock()
-            defer { lock.unlock() }
-            value += 1
-            return value
-        }
-    }
-
     /// The rows the silhouette score is computed on, in row order: all `n`, or a seeded sample of
     /// `size` without replacement beyond (the score is quadratic in the rows).
     static func silhouetteRows(_ n: Int, size: Int, seed: UInt64) -> [Int] {
