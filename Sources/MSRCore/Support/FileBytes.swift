@@ -9,22 +9,34 @@ public enum FileBytes {
         let (descriptor, size) = try openRegular(path, what: what)
         defer { close(descriptor) }
         guard size <= maxBytes else { throw tooLarge(path, what: what, maxBytes: maxBytes) }
-        var failure: MSRError?
+        var failure: (any Error)?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            count = 0
-            while count < size {
-                let got = Glibc.read(descriptor, buffer.baseAddress! + count, size - count)
-                if got < 0 && errno == EINTR { continue }
-                guard got > 0 else {
-                    failure = got < 0 ? AtomicFile.ioError(path, "cannot read the file")
-                                      : MSRError(.io, "\(path): the file shrank while being read")
-                    return
-                }
-                count += got
+            do {
+                try read(descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: 0, path: path)
+                count = size
+            } catch {
+                failure = error
+                count = 0
             }
         }
         if let failure { throw failure }
         return bytes
+    }
+
+    /// Fills `buffer` with the bytes of the regular file open as `descriptor` from `offset` on;
+    /// `path` names it in the errors (an I/O error, or a file that ends before the buffer does:
+    /// it shrank since its size was taken).
+    static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int, path: String) throws {
+        var filled = 0
+        while filled < buffer.count {
+            let got = pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+            if got < 0 && errno == EINTR { continue }
+            guard got > 0 else {
+                throw got < 0 ? AtomicFile.ioError(path, "cannot read the file")
+                              : MSRError(.io, "\(path): the file shrank while being read")
+            }
+            filled += got
+        }
     }
 
     /// Every byte of standard input, to its end; `what` names what was being read in the errors.

@@ -270,30 +270,23 @@ public struct CSVReader {
             bytes = [UInt8](unsafeUninitializedCapacity: kept + wanted) { buffer, initialized in
                 bytes.withUnsafeBufferPointer { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer($0)) }
                 initialized = kept
-                while initialized < kept + wanted {
-                    let free = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[initialized..<(kept + wanted)])
-                    switch source {
-                    case .bytes:
-                        return
-                    case .file(let open):
-                        let got = pread(open.descriptor, free.baseAddress!, free.count, off_t(offset + initialized - kept))
-                        if got < 0 && errno == EINTR { continue }
-                        guard got > 0 else {
-                            failure = got < 0 ? AtomicFile.ioError(open.path, "cannot read the file")
-                                              : MSRError(.io, "\(open.path): the file shrank while being read")
+                do {
+                    while initialized < kept + wanted {
+                        let free = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[initialized..<(kept + wanted)])
+                        switch source {
+                        case .bytes:
                             return
-                        }
-                        initialized += got
-                    case .stream(let input):
-                        do {
+                        case .file(let open):
+                            try FileBytes.read(open.descriptor, into: free, at: offset, path: open.path)
+                            initialized += free.count
+                        case .stream(let input):
                             let got = try input.stream.read(into: free)
                             guard got > 0 else { ended = true; return }
                             initialized += got
-                        } catch {
-                            failure = error
-                            return
                         }
                     }
+                } catch {
+                    failure = error
                 }
             }
             if let failure { throw failure }
