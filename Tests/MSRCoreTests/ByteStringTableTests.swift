@@ -21,4 +21,32 @@ final class ByteStringTableTests: XCTestCase {
         XCTAssertNil(ByteStringTable(distinct: TextColumn(["", ""])))
         XCTAssertEqual(ByteStringTable(distinct: TextColumn())?.count, 0)
     }
+
+    /// Each row's first occurrence among the rows given equals a one-by-one table's answer: small
+    /// columns (one share), a column past 64k rows (two shares, on two cores), rows with gaps,
+    /// empty values, values a byte apart and many repeats; and again on the same input.
+    func testFirstOccurrencesMatchAOneByOneTable() {
+        var generator = SplitMix64(seed: 7)
+        for (size, distinct) in [(0, 1), (1, 1), (40, 5), (3000, 2000), (150_000, 90_000), (70_000, 3)] {
+            var values: [String] = []
+            for _ in 0..<size {
+                let k = Int(generator.next() % UInt64(distinct))
+                values.append(k == 0 ? "" : k % 7 == 0 ? "key \(k)" : "key \(k)\u{1}")
+            }
+            let column = TextColumn(values)
+            for rows in [Array(0..<size), (0..<size).filter { $0 % 3 != 1 }] {
+                var table = ByteStringTable()
+                var firstRow: [Int] = []
+                let expected = rows.map { row -> Int in
+                    let (id, inserted) = table.insert(column, row)
+                    if inserted { firstRow.append(row) }
+                    return firstRow[id]
+                }
+                let found = column.firstOccurrences(among: rows)
+                XCTAssertEqual(found, expected, "\(size) rows, \(distinct) values")
+                XCTAssertEqual(column.firstOccurrences(among: rows), found)
+                if size > 10 { XCTAssertTrue(zip(rows, found).contains { $0 != $1 }, "repeats were found") }
+            }
+        }
+    }
 }

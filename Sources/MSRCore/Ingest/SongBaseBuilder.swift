@@ -78,9 +78,10 @@ public struct SongBaseBuilder {
         var counts = Counts()
         counts.read = columns.rowCount
         counts.idForm = idForm
-        var seen = ByteStringTable(capacity: min(columns.rowCount, 1 << 20))
-        var kept: [Int] = []
-        kept.reserveCapacity(columns.rowCount)
+        // The rows of a kept genre with every value and a well-formed id; of those, the first of
+        // each id.
+        var candidates: [Int] = []
+        candidates.reserveCapacity(columns.rowCount)
         uris.bytes.withUnsafeBufferPointer { uriBytes in
             let base = uriBytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
             for i in 0..<columns.rowCount {
@@ -94,13 +95,13 @@ public struct SongBaseBuilder {
                     counts.invalidID += 1
                     continue
                 }
-                guard seen.insert(base + range.lowerBound, count: range.count).inserted else {
-                    counts.duplicate += 1
-                    continue
-                }
-                kept.append(i)
+                candidates.append(i)
             }
         }
+        var kept: [Int] = []
+        kept.reserveCapacity(candidates.count)
+        for (row, first) in zip(candidates, uris.firstOccurrences(among: candidates)) where row == first { kept.append(row) }
+        counts.duplicate = candidates.count - kept.count
         counts.kept = kept.count
         uris.retain(sortedRows: kept)
         for j in features.indices { features[j].retain(sortedRows: kept) }

@@ -106,17 +106,19 @@ public struct SchemaValidator {
         return problems
     }
 
-    /// Missing strings; for the id column, duplicates; for the target, genres not configured.
+    /// Missing strings; for the id column, ids not of its form and duplicates; for the target,
+    /// genres not configured.
     private func textProblems(_ column: Schema.Column, _ texts: TextColumn,
                               line: (Int) -> Int) -> [ValidationProblem] {
         var problems: [ValidationProblem] = []
-        // Distinct values seen so far, with the row each was first seen on and, for the
-        // target, whether it is a configured genre.
-        var seen = ByteStringTable(capacity: column.name == schema.id ? texts.count : 16)
-        var firstRow: [Int] = []
-        var allowed: [Bool] = []
         let isID = column.name == schema.id, isTarget = column.name == schema.target
         let idForm = TrackIDForm.of(column: column.name)
+        // For the id, the first row holding each filled row's value (the row itself when new).
+        let firsts = isID ? texts.firstOccurrences(among: (0..<texts.count).filter { !texts.isEmpty($0) }) : []
+        var filled = 0
+        // For the target, the distinct genres seen so far and whether each is configured.
+        var seen = ByteStringTable()
+        var allowed: [Bool] = []
         texts.bytes.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
             for row in 0..<texts.count {
@@ -129,19 +131,22 @@ public struct SchemaValidator {
                     problem(.missing, "a non-empty string")
                     continue
                 }
-                if isID, !idForm.accepts(base + range.lowerBound, count: range.count) {
-                    problem(.invalidID, idForm.expected)
+                if isID {
+                    if !idForm.accepts(base + range.lowerBound, count: range.count) {
+                        problem(.invalidID, idForm.expected)
+                    }
+                    let first = firsts[filled]
+                    filled += 1
+                    if first != row {
+                        problem(.duplicate, "a unique \(column.name) (first seen on line \(line(first)))")
+                    }
                 }
-                let (id, inserted) = seen.insert(base + range.lowerBound, count: range.count)
-                if inserted {
-                    firstRow.append(row)
-                    allowed.append(!isTarget || genres.contains(texts[row]))
-                }
-                if isID, !inserted {
-                    problem(.duplicate, "a unique \(column.name) (first seen on line \(line(firstRow[id])))")
-                }
-                if !allowed[id] {
-                    problem(.genre, "one of ingest.genres (\(genres.joined(separator: ", ")))")
+                if isTarget {
+                    let (id, inserted) = seen.insert(base + range.lowerBound, count: range.count)
+                    if inserted { allowed.append(genres.contains(texts[row])) }
+                    if !allowed[id] {
+                        problem(.genre, "one of ingest.genres (\(genres.joined(separator: ", ")))")
+                    }
                 }
             }
         }
