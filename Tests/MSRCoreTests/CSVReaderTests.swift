@@ -296,6 +296,25 @@ final class CSVParallelReadTests: XCTestCase {
         }
     }
 
+    /// Counting a byte eight at a time equals counting it one by one, for every byte value next
+    /// to the one counted (a bit apart, with the high bit, zero), at every length and alignment.
+    func testCountingAByteEightAtATimeMatchesAByteByByteCount() {
+        var generator = SplitMix64(seed: 3)
+        let quote = UInt8(ascii: "\""), near: [UInt8] = [0x22, 0x22, 0xA2, 0x23, 0x21, 0x02, 0x00, 0xFF, 0x62, 0x0A]
+        for length in 0..<100 {
+            let bytes = (0..<length + 7).map { _ in near[Int(generator.next() % UInt64(near.count))] }
+            for offset in 0..<8 {
+                let slice = bytes[offset..<offset + length]
+                let counted = bytes.withUnsafeBufferPointer {
+                    CSVReader.count(quote, in: UnsafeBufferPointer(rebasing: $0[offset..<offset + length]))
+                }
+                XCTAssertEqual(counted, slice.filter { $0 == quote }.count, "\(length) bytes at \(offset)")
+            }
+        }
+        let all = [UInt8](repeating: quote, count: 64 * 300 + 5)
+        XCTAssertEqual(all.withUnsafeBufferPointer { CSVReader.count(quote, in: $0) }, all.count)
+    }
+
     func testAWindowIsCutAfterItsLastRowOutsideQuotes() {
         func cut(_ text: String, after start: Int = 0) -> Int? {
             Array(text.utf8).withUnsafeBufferPointer { CSVReader.lastRowEnd(in: $0, after: start) }

@@ -134,8 +134,7 @@ public struct CSVReader {
     /// parse fails and the window grows, so the result stays right.
     static func lastRowEnd(in buffer: UnsafeBufferPointer<UInt8>, after start: Int) -> Int? {
         let quote = UInt8(ascii: "\""), lf = UInt8(ascii: "\n"), cr = UInt8(ascii: "\r")
-        var quotes = 0
-        for k in start..<buffer.count { quotes &+= buffer[k] == quote ? 1 : 0 }
+        var quotes = Self.count(quote, in: UnsafeBufferPointer(rebasing: buffer[start...]))
         var k = buffer.count
         while k > start {
             let byte = buffer[k - 1]
@@ -147,6 +146,27 @@ public struct CSVReader {
             k -= 1
         }
         return nil
+    }
+
+    /// How many bytes of `buffer` are `byte`, eight at a time: a byte of `word ^ (byte * 0x01...)`
+    /// is zero exactly when its high bit stays clear in `((x & 0x7F...) + 0x7F...) | x` (no carry
+    /// crosses bytes), counted by `nonzeroBitCount`. A window's quotes before its cut, 32 MiB,
+    /// are counted on one core while the other waits: byte by byte, each quote was a mispredicted
+    /// branch.
+    static func count(_ byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let base = buffer.baseAddress else { return 0 }
+        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, pattern = 0x0101_0101_0101_0101 &* UInt64(byte)
+        var total = 0, k = 0
+        while k &+ 8 <= buffer.count {
+            let x = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) ^ pattern
+            total &+= (~(((x & lows) &+ lows) | x) & ~lows).nonzeroBitCount
+            k &+= 8
+        }
+        while k < buffer.count {
+            if base[k] == byte { total &+= 1 }
+            k &+= 1
+        }
+        return total
     }
 
     /// The header row: its names, where the data starts in the window and the data's first line.
