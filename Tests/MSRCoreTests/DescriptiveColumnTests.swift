@@ -46,6 +46,27 @@ final class DescriptiveColumnTests: XCTestCase {
         }
     }
 
+    /// Rows picked out of a table (a genre's, in any order, more than a block's prefetch distance
+    /// and fewer) are written as the rows they name, each value from its own row.
+    func testPickedRowsAreWrittenFromTheirOwnRows() throws {
+        let count = 50
+        var csv = "uri,genre,key,energy,track_name,artists,album_name\n"
+        for i in 0..<count {
+            let name = i % 5 == 0 ? "" : i % 7 == 0 ? "\"name, \(i)\"" : "name \(i)"
+            csv += "\(id("c\(i)x")),\(i % 3 == 0 ? "rock" : "pop"),\(i % 12),0.\(i)1,\(name),artist \(i),\n"
+        }
+        let (table, _) = try SongBaseBuilder(schema: schema, genres: ["pop", "rock"]).build(csv: Array(csv.utf8), file: "s.csv")
+        XCTAssertEqual(table.count, count)
+        let lines = csv.split(separator: "\n", omittingEmptySubsequences: false)
+        try withTemporaryFolder { folder in
+            for rows in [[3, 0, 2], Array((0..<count).reversed()), (0..<count).filter { $0 % 3 == 1 }, []] {
+                try table.writeCSV(to: "\(folder)/p.csv", rows: rows, featureText: table.featureText(), idName: "uri", targetName: "genre")
+                let expected = ([lines[0]] + rows.map { lines[$0 + 1] }).joined(separator: "\n") + "\n"
+                XCTAssertEqual(try String(contentsOfFile: "\(folder)/p.csv", encoding: .utf8), expected, "\(rows)")
+            }
+        }
+    }
+
     func testASongBaseWithoutNamesStillWorks() throws {
         let csv = "uri,genre,key,energy\n\(id("b1")),pop,1,0.5\n"
         let (built, counts) = try SongBaseBuilder(schema: schema, genres: ["pop"]).build(csv: Array(csv.utf8), file: "s.csv")

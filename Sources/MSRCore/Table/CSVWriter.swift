@@ -126,10 +126,22 @@ public struct CSVWriter {
     @inline(__always)
     public mutating func raw(_ column: TextColumn, _ i: Int) {
         let range = column.range(i)
-        reserve(range.count + 1)
+        column.bytes.withUnsafeBufferPointer { raw(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Writes bytes that are already formatted CSV (one or more fields).
+    @inline(__always)
+    public mutating func raw(_ bytes: UnsafeBufferPointer<UInt8>) {
+        reserve(bytes.count + 1)
         separate()
-        column.bytes.withUnsafeBufferPointer { (base + count).update(from: $0.baseAddress! + range.lowerBound, count: range.count) }
-        count += range.count
+        if let source = bytes.baseAddress { (base + count).update(from: source, count: bytes.count) }
+        count += bytes.count
+    }
+
+    /// Writes text, quoted when it must be.
+    @inline(__always)
+    public mutating func text(_ bytes: UnsafeBufferPointer<UInt8>) {
+        text(bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: bytes.count)
     }
 
     /// Writes a number; NaN is written as an empty field, as pandas writes a missing value.

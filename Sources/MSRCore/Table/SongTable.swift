@@ -1,3 +1,4 @@
+import CMemory
 /// The song base in memory: one row per track, identifiers as byte arenas, genres as codes,
 /// and the features in one contiguous column-major matrix.
 public struct SongTable: Sendable {
@@ -89,17 +90,38 @@ public struct SongTable: Sendable {
     /// `rows`, in that order, when given.
     public func writeCSV(to path: String, rows: [Int]? = nil, featureText: TextColumn,
                          idName: String, targetName: String, into outputs: OutputSet? = nil) throws {
-        let genreNames = TextColumn(genres.names)
-        let descriptive = self.descriptive.map(\.values)
-        try CSVFileWriter.write(to: path, header: [idName, targetName] + featureColumns.map(\.name) + self.descriptive.map(\.name),
+        // The rows are read through unchecked views below: checked here, once.
+        precondition(rows?.allSatisfy { $0 >= 0 && $0 < count } ?? true, "a row outside the table")
+        precondition(featureText.count == count || count == 0, "feature text for another table")
+        let columns = [uris, TextColumn(genres.names), featureText] + descriptive.map(\.values)
+        let codes = genres.codes, genreCount = genres.names.count
+        try CSVFileWriter.write(to: path, header: [idName, targetName] + featureColumns.map(\.name) + descriptive.map(\.name),
                                 rowCount: rows?.count ?? count, into: outputs) { writer, block in
-            for k in block {
-                let i = rows?[k] ?? k
-                writer.text(uris, i)
-                writer.text(genreNames, Int(genres.codes[i]))
-                writer.raw(featureText, i)
-                for column in descriptive { writer.text(column, i) }
-                writer.endRow()
+            TextColumn.withViews(columns) { views in
+                let (uris, genreNames, features, descriptive) = (views[0], views[1], views[2], views[3...])
+                let byRow = [uris, features] + descriptive
+                codes.withUnsafeBufferPointer { codes in
+                    for k in block {
+                        let i = rows?[k] ?? k
+                        // Rows picked out of the table (a genre's) are scattered over it: their
+                        // values are asked for some rows ahead, the offsets first.
+                        if let rows {
+                            if k &+ 16 < block.upperBound { for view in byRow { view.prefetchEnds(rows[k &+ 16]) } }
+                            if k &+ 8 < block.upperBound {
+                                let ahead = rows[k &+ 8]
+                                for view in byRow { view.prefetchBytes(ahead) }
+                                msr_prefetch(codes.baseAddress! + ahead)
+                            }
+                        }
+                        writer.text(uris[i])
+                        let code = Int(codes[i])
+                        precondition(code >= 0 && code < genreCount, "a genre code outside the genres")
+                        writer.text(genreNames[code])
+                        writer.raw(features[i])
+                        for column in descriptive { writer.text(column[i]) }
+                        writer.endRow()
+                    }
+                }
             }
         }
     }
