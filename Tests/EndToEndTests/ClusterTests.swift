@@ -9,9 +9,15 @@ final class ClusterTests: XCTestCase {
         try workspace.runPipeline()
         // The song index carries the classifier's probabilities: a small one will do.
         try workspace.trainQuickly()
+        // What a run with more genres left, beside a file of the user's own.
+        for file in ["models/mixtures/mixture_10.json", "metrics/clusters/uns_metrics_11.json", "models/mixtures/notes.txt"] {
+            try workspace.write("{}\n", to: file)
+        }
         let result = try workspace.run("cluster")
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertTrue(result.stdout.contains("msr-cluster: 10 genres, 3 spherical components each, mean silhouette "), result.stdout)
+        XCTAssertEqual(workspace.files(under: "models/mixtures"), (0..<10).map { "mixture_\($0).json" }.sorted() + ["notes.txt"])
+        XCTAssertEqual(workspace.files(under: "metrics/clusters"), (0..<10).map { "uns_metrics_\($0).json" }.sorted())
         for label in 0..<10 {
             let metrics = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("metrics/clusters/uns_metrics_\(label).json"))) as? [String: Any]
             let silhouette = try XCTUnwrap(metrics?["silhouette_score"] as? Double)

@@ -22,9 +22,16 @@ final class PipelineTests: XCTestCase {
         XCTAssertEqual(workspace.read("data/status.txt"), "Validation status: True\n")
         XCTAssertTrue(try XCTUnwrap(workspace.read("data/validation.json")).contains("\"valid\": true"))
 
+        // What a run with more genres left, and files of the user's own, beside the genres' files.
+        for name in ["to_rec_10.csv", "to_rec_11.csv", "to_rec_012.csv", "to_rec_12.csv.bak", "notes.txt"] {
+            try workspace.write("old\n", to: "data/to_rec/\(name)")
+        }
         let transform = try workspace.run("transform")
         XCTAssertEqual(transform.status, 0, transform.stderr)
         XCTAssertEqual(transform.stdout, "msr-transform: 10674 songs in 10 genres: 8539 train, 2135 test rows -> data/processed, data/to_rec\n")
+        XCTAssertEqual(workspace.files(under: "data/to_rec").filter { !$0.hasPrefix("to_rec_") || $0.count > 12 }.sorted(),
+                       ["genres.txt", "notes.txt", "to_rec_012.csv", "to_rec_12.csv.bak"],
+                       "the earlier run's to_rec_10 and to_rec_11 are gone, nothing else")
         func rows(_ file: String) -> Int { (workspace.read(file) ?? "").split(separator: "\n").count - 1 }
         XCTAssertEqual(rows("data/processed/X_test.csv"), 2_135)
         XCTAssertEqual(rows("data/processed/y_test.csv"), 2_135)

@@ -30,6 +30,34 @@ final class OutputSetTests: XCTestCase {
         }
     }
 
+    /// A retired file (an earlier run's genre file) is removed by the commit, after the outputs
+    /// are in place; not when the set is dropped or its commit fails; never when it is an output.
+    func testRetiredFilesGoOnlyWithACommit() throws {
+        try withTemporaryFolder { folder in
+            for name in ["to_rec_0.csv", "to_rec_1.csv", "to_rec_2.csv", "to_rec_02.csv", "to_rec_2.csv.bak", "other.csv"] {
+                try Data("old".utf8).write(to: URL(fileURLWithPath: "\(folder)/\(name)"))
+            }
+            XCTAssertEqual(FolderFiles.beyond(1, in: folder, FolderFiles.toRec), ["\(folder)/to_rec_1.csv", "\(folder)/to_rec_2.csv"])
+            XCTAssertEqual(FolderFiles.beyond(3, in: folder, FolderFiles.toRec), [])
+            XCTAssertEqual(FolderFiles.beyond(0, in: "\(folder)/absent", FolderFiles.toRec), [])
+            do {
+                let dropped = OutputSet()
+                try dropped.add("new", to: "\(folder)/to_rec_0.csv")
+                dropped.retire(FolderFiles.beyond(1, in: folder, FolderFiles.toRec))
+            }
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).count, 6, "nothing removed without a commit")
+            let outputs = OutputSet()
+            try outputs.add("new", to: "\(folder)/to_rec_0.csv")
+            try outputs.add("new", to: "\(folder)/to_rec_1.csv")
+            outputs.retire(FolderFiles.beyond(1, in: folder, FolderFiles.toRec))
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.contains(".tmp-") }.count, 6)
+            try outputs.commit()
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder).sorted(),
+                           ["other.csv", "to_rec_0.csv", "to_rec_02.csv", "to_rec_1.csv", "to_rec_2.csv.bak"])
+            XCTAssertEqual(try String(contentsOfFile: "\(folder)/to_rec_1.csv", encoding: .utf8), "new", "an output is never retired")
+        }
+    }
+
     func testNothingIsReplacedUntilEveryOutputIsWritten() throws {
         try withTemporaryFolder { folder in
             let a = "\(folder)/a.json", b = "\(folder)/sub/b.json"

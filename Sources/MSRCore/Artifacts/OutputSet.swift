@@ -16,6 +16,7 @@ public final class OutputSet: @unchecked Sendable {
     }
 
     private var staged: [Staged] = []
+    private var retired: [String] = []
     private var committed = false
     // Files may be staged from several threads at once (a stage writing one file per genre).
     private let lock = Lock()
@@ -71,7 +72,16 @@ public final class OutputSet: @unchecked Sendable {
         try add(json.serialized(), to: path)
     }
 
-    /// Renames every temporary over its target, in the order they were added.
+    /// Files of an earlier run that this one replaces by nothing (a genre's file when there are
+    /// fewer genres now): removed by `commit()` once every output is in place, never before.
+    public func retire(_ paths: [String]) {
+        lock.lock()
+        defer { lock.unlock() }
+        retired += paths.filter { path in !staged.contains { $0.path == path } }
+    }
+
+    /// Renames every temporary over its target, in the order they were added, then removes the
+    /// retired files.
     public func commit() throws {
         lock.lock()
         defer { lock.unlock() }
@@ -82,6 +92,7 @@ public final class OutputSet: @unchecked Sendable {
             for rest in staged[index...] { unlink(rest.temporary) }
             throw error
         }
+        for path in retired { unlink(path) }
     }
 
     /// Removes every temporary written so far; the targets stay as they were.

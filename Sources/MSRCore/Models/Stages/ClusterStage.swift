@@ -99,6 +99,7 @@ public enum ClusterStage {
                 try file.write($0)
             }
         }
+        retireBeyond(genres.count, paths, in: outputs)
         try outputs.commit()
         for row in rows where !row.model.converged {
             events.warning("genre '\(row.genre)' did not converge in \(settings.maxIter) iterations "
@@ -134,6 +135,13 @@ public enum ClusterStage {
             + "\(params.cluster.covarianceType.rawValue) components, silhouette \(String(printf: "%.4f", row.silhouette)) -> "
             + "\(paths.modelsDir)/\(FolderFiles.mixture(label)), \(paths.metricsDir)/\(FolderFiles.clusterScores(label))"
             + (note.map { "; \($0)" } ?? ""))
+    }
+
+    /// The mixtures and cluster scores an earlier run with more genres left: removed with the
+    /// commit of this run's outputs.
+    private static func retireBeyond(_ count: Int, _ paths: ProjectConfig.Clustering, in outputs: OutputSet) {
+        outputs.retire(FolderFiles.beyond(count, in: paths.modelsDir, FolderFiles.mixture)
+            + FolderFiles.beyond(count, in: paths.metricsDir, FolderFiles.clusterScores))
     }
 
     /// msr-cluster --index-only: the song index from every genre's fitted mixture, as the whole
@@ -175,6 +183,7 @@ public enum ClusterStage {
                 try file.write($0)
             }
         }
+        retireBeyond(genres.count, paths, in: outputs)
         try outputs.commit()
         return StageOutput(summary: "song index of \(songs) songs in \(genres.count) genres, from "
             + "\(paths.modelsDir)/mixture_<i>.json -> \(paths.catalog)")
