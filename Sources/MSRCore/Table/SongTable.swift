@@ -93,6 +93,7 @@ public struct SongTable: Sendable {
         // The rows are read through unchecked views below: checked here, once.
         precondition(rows?.allSatisfy { $0 >= 0 && $0 < count } ?? true, "a row outside the table")
         precondition(featureText.count == count || count == 0, "feature text for another table")
+        precondition(descriptive.allSatisfy { $0.values.count == count }, "a descriptive column of another length")
         let columns = [uris, TextColumn(genres.names), featureText] + descriptive.map(\.values)
         let codes = genres.codes, genreCount = genres.names.count
         try CSVFileWriter.write(to: path, header: [idName, targetName] + featureColumns.map(\.name) + descriptive.map(\.name),
