@@ -290,6 +290,9 @@ extension CSVColumns {
         for (j, name) in layout.textNames.enumerated() {
             var joined = parts[0].texts[j]
             parts[0].texts[j] = TextColumn()
+            // The whole column's room at once: grown by doubling, a million uris were copied and
+            // their pages faulted in about twice over.
+            joined.reserve(values: rowCount, bytes: parts.reduce(joined.bytes.count) { $0 + $1.texts[j].bytes.count })
             for k in parts.indices.dropFirst() {
                 joined.append(contentsOf: parts[k].texts[j])
                 parts[k].texts[j] = TextColumn()

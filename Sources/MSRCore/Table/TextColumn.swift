@@ -137,6 +137,6 @@ extension TextColumn {
     public mutating func append(contentsOf other: TextColumn) {
         let shift = bytes.count
         bytes += other.bytes
-        ends += other.ends.map { $0 + shift }
+        ends.append(contentsOf: other.ends.lazy.map { $0 + shift })
     }
 }
