@@ -13,21 +13,18 @@ extension TextColumn {
         var firsts = [Int](repeating: 0, count: rows.count)
         // One share below 64k rows: starting a second thread costs more than it saves.
         let shares = rows.count < 1 << 16 ? 1 : Parallel.width > 1 ? 2 : 1
-        bytes.withUnsafeBufferPointer { bytes in
-            ends.withUnsafeBufferPointer { ends in
-                rows.withUnsafeBufferPointer { rows in
-                    hashes.withUnsafeMutableBufferPointer { hashes in
-                        firsts.withUnsafeMutableBufferPointer { firsts in
-                            let shared = Shared(bytes: bytes.baseAddress ?? UnsafePointer(bitPattern: 1)!, ends: ends,
-                                                rows: rows, hashes: hashes, firsts: firsts)
-                            _ = Parallel.blocks(rows.count, size: 1 << 16) { block in
-                                for i in block {
-                                    let value = shared.value(shared.rows[i])
-                                    shared.hashes[i] = ByteStringTable.hash(value.pointer, value.count)
-                                }
+        TextColumn.withViews([self]) { views in
+            rows.withUnsafeBufferPointer { rows in
+                hashes.withUnsafeMutableBufferPointer { hashes in
+                    firsts.withUnsafeMutableBufferPointer { firsts in
+                        let shared = Shared(column: views[0], rows: rows, hashes: hashes, firsts: firsts)
+                        _ = Parallel.blocks(rows.count, size: 1 << 16) { block in
+                            for i in block {
+                                let value = shared.column[shared.rows[i]]
+                                shared.hashes[i] = ByteStringTable.hash(value.baseAddress!, value.count)
                             }
-                            _ = Parallel.map(shares) { share in shared.insert(share: share, of: shares) }
                         }
+                        _ = Parallel.map(shares) { share in shared.insert(share: share, of: shares) }
                     }
                 }
             }
@@ -37,17 +34,10 @@ extension TextColumn {
 
     /// What the workers share; each writes only the `firsts` of its own rows.
     private struct Shared: @unchecked Sendable {
-        let bytes: UnsafePointer<UInt8>
-        let ends: UnsafeBufferPointer<Int>
+        let column: TextColumn.View
         let rows: UnsafeBufferPointer<Int>
         let hashes: UnsafeMutableBufferPointer<UInt64>
         let firsts: UnsafeMutableBufferPointer<Int>
-
-        @inline(__always)
-        func value(_ row: Int) -> (pointer: UnsafePointer<UInt8>, count: Int) {
-            let start = row == 0 ? 0 : ends[row - 1]
-            return (bytes + start, ends[row] - start)
-        }
 
         /// Inserts the rows whose hash is in `share` (of `shares`, 1 or 2) in order: a slot holds
         /// the hash's top 32 bits and the row's position plus one (0: empty), so a probe compares
@@ -73,8 +63,8 @@ extension TextColumn {
                         }
                         if held >> 32 == tag {
                             let earlier = rows[Int(held & 0xFFFF_FFFF) - 1]
-                            let a = value(earlier), b = value(rows[i])
-                            if a.count == b.count && memcmp(a.pointer, b.pointer, a.count) == 0 {
+                            let a = column[earlier], b = column[rows[i]]
+                            if a.count == b.count && memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 {
                                 firsts[i] = earlier
                                 break
                             }
