@@ -148,18 +148,16 @@ public struct CSVReader {
         return nil
     }
 
-    /// How many bytes of `buffer` are `byte`, eight at a time: a byte of `word ^ (byte * 0x01...)`
-    /// is zero exactly when its high bit stays clear in `((x & 0x7F...) + 0x7F...) | x` (no carry
-    /// crosses bytes), counted by `nonzeroBitCount`. A window's quotes before its cut, 32 MiB,
+    /// How many bytes of `buffer` are `byte`, eight at a time (`Numerics.bytes(of:equalTo:)`,
+    /// counted by `nonzeroBitCount`), then byte by byte. A window's quotes before its cut, 32 MiB,
     /// are counted on one core while the other waits: byte by byte, each quote was a mispredicted
     /// branch.
     static func count(_ byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
         guard let base = buffer.baseAddress else { return 0 }
-        let lows: UInt64 = 0x7F7F_7F7F_7F7F_7F7F, pattern = 0x0101_0101_0101_0101 &* UInt64(byte)
         var total = 0, k = 0
         while k &+ 8 <= buffer.count {
-            let x = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)) ^ pattern
-            total &+= (~(((x & lows) &+ lows) | x) & ~lows).nonzeroBitCount
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self))
+            total &+= Numerics.bytes(of: word, equalTo: byte).nonzeroBitCount
             k &+= 8
         }
         while k < buffer.count {

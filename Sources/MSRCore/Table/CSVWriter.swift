@@ -81,16 +81,11 @@ public struct CSVWriter {
         put(UInt8(ascii: "\""))
     }
 
-    /// Whether text holds a comma, a quote or a line end: eight bytes at a time (a byte of a word
-    /// equals `c` exactly when that byte of `word ^ (c * 0x0101...)` is zero, which the usual
-    /// `(x - 0x01...) & ~x & 0x80...` test finds), then byte by byte for the rest.
+    /// Whether text holds a comma, a quote or a line end: eight bytes at a time
+    /// (`Numerics.bytes(of:equalTo:)`), then byte by byte for the rest.
     @inline(__always)
     static func needsQuotes(_ pointer: UnsafePointer<UInt8>, count length: Int) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        @inline(__always) func holds(_ word: UInt64, _ byte: UInt8) -> UInt64 {
-            let x = word ^ (ones &* UInt64(byte))
-            return (x &- ones) & ~x & highs
-        }
+        @inline(__always) func holds(_ word: UInt64, _ byte: UInt8) -> UInt64 { Numerics.bytes(of: word, equalTo: byte) }
         var k = 0
         while k &+ 8 <= length {
             let word = UInt64(littleEndian: UnsafeRawPointer(pointer + k).loadUnaligned(as: UInt64.self))
