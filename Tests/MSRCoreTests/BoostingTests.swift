@@ -146,7 +146,9 @@ final class BoostingTests: XCTestCase {
 
     func testSplitFinderChoosesTheSplitOfABinByBinScan() {
         var generator = SplitMix64(seed: 11)
-        let layout = Histogram.Layout(binCounts: [255, 7, 2, 64, 1])
+        // Features of 254, 6, 1, 64, 0 and 128 places for a split: the occupied bins are found 64 at a
+        // time, so whole words and a part of one.
+        let layout = Histogram.Layout(binCounts: [255, 7, 2, 65, 1, 129])
         var differentSplits = Set<Int>()
         for trial in 0..<300 {
             // Sparse histograms (most bins empty in some trials), hessians down to the minimum,
@@ -157,7 +159,7 @@ final class BoostingTests: XCTestCase {
             func histogram(_ members: [Int]) -> Histogram {
                 var result = Histogram(layout: layout)
                 for i in members {
-                    for j in 0..<5 {
+                    for j in 0..<layout.binCounts.count {
                         result.sums[layout.offsets[j] + bins[i][j]] += pairs[i]
                         result.counts[layout.offsets[j] + bins[i][j]] += 1
                     }

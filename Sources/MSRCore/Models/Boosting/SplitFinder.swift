@@ -25,6 +25,16 @@ public struct SplitFinder: Sendable {
         gradient * gradient / (hessian + l2)
     }
 
+    /// Bit `i` set when `counts[i]` (`i < count`, at most 64) is not zero: one vector compare
+    /// per few bins instead of a branch per bin, which mispredicted where filled and empty bins
+    /// alternate.
+    @inline(__always)
+    static func occupied(_ counts: UnsafePointer<Int32>, _ count: Int) -> UInt64 {
+        var bits: UInt64 = 0
+        for i in 0..<count { bits |= (counts[i] != 0 ? 1 : 0) &<< UInt64(i) }
+        return bits
+    }
+
     /// The best split of a node whose totals are given; `.none` when no split passes the rules.
     /// Ties keep the first feature, then the first bin, so the choice is deterministic.
     ///
@@ -46,22 +56,29 @@ public struct SplitFinder: Sendable {
                 let (minLeaf, minH, total) = (minSamplesLeaf, minHessian, count)
                 for j in 0..<layout.binCounts.count {
                     let offset = layout.offsets[j]
-                    // The bins where a split may go, with the left side's sums there.
-                    var leftG = 0.0, leftH = 0.0, leftC = 0, found = 0
-                    for b in 0..<(layout.binCounts[j] - 1) {
-                        let slot = offset &+ b
-                        // An empty bin moves nothing across: same split as the bin before it.
-                        if counts[slot] == 0 { continue }
-                        leftG += sums[slot].x
-                        leftH += sums[slot].y
-                        leftC &+= Int(counts[slot])
-                        if leftC < minLeaf || leftH < minH { continue }
-                        if total &- leftC < minLeaf || hessian - leftH < minH { break }
-                        sumG[found] = leftG
-                        sumH[found] = leftH
-                        binOf[found] = b
-                        countOf[found] = leftC
-                        found &+= 1
+                    // The bins where a split may go, with the left side's sums there. Only the
+                    // occupied bins are visited (an empty bin moves nothing across: the same split
+                    // as the bin before it), found 64 at a time from the counts.
+                    var left = SIMD2<Double>.zero, leftC = 0, found = 0
+                    let candidates = layout.binCounts[j] - 1
+                    var word = 0
+                    scan: while word < candidates {
+                        var occupied = Self.occupied(counts.baseAddress! + (offset &+ word), min(64, candidates &- word))
+                        while occupied != 0 {
+                            let b = word &+ occupied.trailingZeroBitCount
+                            occupied &= occupied &- 1
+                            let slot = offset &+ b
+                            left += sums[slot]
+                            leftC &+= Int(counts[slot])
+                            if leftC < minLeaf || left.y < minH { continue }
+                            if total &- leftC < minLeaf || hessian - left.y < minH { break scan }
+                            sumG[found] = left.x
+                            sumH[found] = left.y
+                            binOf[found] = b
+                            countOf[found] = leftC
+                            found &+= 1
+                        }
+                        word &+= 64
                     }
                     if found == 0 { continue }
                     // The last vector's unused lanes: any finite value (their gains are not read).
