@@ -189,9 +189,19 @@ final class BoostingTests: XCTestCase {
         // Two rows, three classes, class-major: scores[k * 2 + row].
         let scores: [Double] = [0.3, 0.1, -1.2, 0.0, 2.0, -0.5]
         let labels: [Int32] = [2, 0]
-        var probabilities = [Double](repeating: 0, count: 6)
-        SoftmaxLoss.probabilities(scores: scores, rows: 2, classes: 3, into: &probabilities)
-        let pairs = (0..<6).map { SoftmaxLoss.pair(probabilities[$0], isLabel: labels[$0 % 2] == Int32($0 / 2)) }
+        var largest = [0.0, 0.0], sums = [0.0, 0.0]
+        SoftmaxLoss.normalize(scores: scores, rows: 2, classes: 3, largest: &largest, sums: &sums)
+        var pairs = [SIMD2<Double>](repeating: .zero, count: 6)
+        for k in 0..<3 {
+            scores.withUnsafeBufferPointer { s in
+                pairs.withUnsafeMutableBufferPointer { p in
+                    SoftmaxLoss.pairs(scores: s.baseAddress! + k * 2, largest: largest, sums: sums, labels: labels, label: Int32(k),
+                                      rows: 2, into: p.baseAddress! + k * 2)
+                }
+            }
+        }
+        // Gradients p - [y == k]: over the classes of a row they sum to 1 - 1 = 0.
+        XCTAssertEqual(pairs[0].x + pairs[2].x + pairs[4].x, 0, accuracy: 1e-15)
         func loss(_ s: [Double], row: Int) -> Double {
             var p = (0..<3).map { s[$0 * 2 + row] }
             p.withUnsafeMutableBufferPointer { SoftmaxLoss.softmax($0.baseAddress!, classes: 3) }
@@ -208,6 +218,41 @@ final class BoostingTests: XCTestCase {
                 let second = (loss(up, row: row) - 2 * loss(scores, row: row) + loss(down, row: row)) / (step * step)
                 XCTAssertEqual(pairs[k * 2 + row].y, second, accuracy: 1e-4)
             }
+        }
+    }
+
+    func testEachRowsPairIsItsOwnWhereverItIs() {
+        // 5,003 rows (blocks of rows on the cores, quads of rows, three rows left over) give every
+        // row the normaliser and pairs it gets alone.
+        let n = 5003, classes = 3
+        var generator = SplitMix64(seed: 8)
+        let scores = (0..<(n * classes)).map { _ in generator.unit() * 8 - 4 }
+        let labels = (0..<n).map { _ in Int32(generator.below(classes)) }
+        func run(_ scores: [Double], _ labels: [Int32], rows: Int) -> (largest: [Double], sums: [Double], pairs: [SIMD2<Double>]) {
+            var largest = [Double](repeating: 0, count: rows), sums = largest
+            SoftmaxLoss.normalize(scores: scores, rows: rows, classes: classes, largest: &largest, sums: &sums)
+            var pairs = [SIMD2<Double>](repeating: .zero, count: rows * classes)
+            for k in 0..<classes {
+                scores.withUnsafeBufferPointer { s in
+                    pairs.withUnsafeMutableBufferPointer { p in
+                        SoftmaxLoss.pairs(scores: s.baseAddress! + k * rows, largest: largest, sums: sums, labels: labels,
+                                          label: Int32(k), rows: rows, into: p.baseAddress! + k * rows)
+                    }
+                }
+            }
+            return (largest, sums, pairs)
+        }
+        let all = run(scores, labels, rows: n)
+        for i in [0, 1, 2, 3, 4, 2501, 2503, 2504, 4999, 5000, 5001, 5002] {
+            let alone = run((0..<classes).map { scores[$0 * n + i] }, [labels[i]], rows: 1)
+            XCTAssertEqual(all.largest[i].bitPattern, alone.largest[0].bitPattern, "row \(i)")
+            XCTAssertEqual(all.sums[i].bitPattern, alone.sums[0].bitPattern, "row \(i)")
+            for k in 0..<classes {
+                XCTAssertEqual(all.pairs[k * n + i], alone.pairs[k], "row \(i), class \(k)")
+            }
+            // The class probabilities (gradient + [label]) sum to 1.
+            let total = (0..<classes).reduce(0.0) { $0 + all.pairs[$1 * n + i].x + (labels[i] == Int32($1) ? 1 : 0) }
+            XCTAssertEqual(total, 1, accuracy: 1e-14)
         }
     }
 

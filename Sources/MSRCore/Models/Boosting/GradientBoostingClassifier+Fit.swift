@@ -23,16 +23,16 @@ extension GradientBoostingClassifier {
 
         let bagSize = max(1, Int((Double(fitRows.count) * params.subsample).rounded()))
         let rounds = RoundGrower(matrix: matrix, binner: binner, params: params, classes: classCount, bagSize: bagSize)
-        var probabilities = [Double](repeating: 0, count: n * classCount)
+        var largest = [Double](repeating: 0, count: n), sums = [Double](repeating: 0, count: n)
         var trees: [RegressionTree] = []
         var importance = [Double](repeating: 0, count: matrix.columnCount)
         var stopping = EarlyStopping(tol: params.tol, patience: params.nIterNoChange)
         var generator = SplitMix64(seed: params.randomState)
 
         for round in 0..<params.nEstimators {
-            SoftmaxLoss.probabilities(scores: scores, rows: n, classes: classCount, into: &probabilities)
+            SoftmaxLoss.normalize(scores: scores, rows: n, classes: classCount, largest: &largest, sums: &sums)
             let bag = bagRows(fitRows, size: bagSize, generator: &generator)
-            for (tree, gains) in rounds.grow(bag: bag, probabilities: probabilities, labels: labels, scores: &scores) {
+            for (tree, gains) in rounds.grow(bag: bag, largest: largest, sums: sums, labels: labels, scores: &scores) {
                 trees.append(tree)
                 for j in importance.indices { importance[j] += gains[j] }
             }

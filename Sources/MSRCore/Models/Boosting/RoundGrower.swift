@@ -2,8 +2,9 @@
 /// cores (one worker per core, each with its own buffers, taking the next class not yet taken:
 /// trees of uneven sizes keep every core busy to the end of the round).
 ///
-/// The trees of a round are independent given its probabilities; a class's tree takes its rows'
-/// gradient pairs from them into its worker's buffer, and adds its leaves to its
+/// The trees of a round are independent given the rows' softmax normalisers; a class's tree takes
+/// its rows' probabilities, then gradient pairs, from them and its scores into its worker's
+/// buffer, and adds its leaves to its
 /// own class's region of the scores, the rows it was not grown on (bagged out, held out) by
 /// walking it, so the result does not depend on the number of cores.
 struct RoundGrower {
@@ -32,7 +33,7 @@ struct RoundGrower {
 
     /// The round's trees and each one's gains per feature, in class order; `scores` (class-major)
     /// updated with them.
-    func grow(bag: [Int], probabilities: [Double], labels: [Int32], scores: inout [Double])
+    func grow(bag: [Int], largest: [Double], sums: [Double], labels: [Int32], scores: inout [Double])
         -> [(tree: RegressionTree, gains: [Double])] {
         let (n, features, width, classCount) = (rows, features, width, classes)
         let (grower, workspaces) = (self.grower, self.workspaces)
@@ -47,10 +48,11 @@ struct RoundGrower {
         }
         let bagRows = bag.map(Int32.init)
         let grown: [(tree: RegressionTree, gains: [Double])] = withExtendedLifetime(binned) {
-            probabilities.withUnsafeBufferPointer { probabilities in
+            largest.withUnsafeBufferPointer { largest in
+             sums.withUnsafeBufferPointer { sums in
               labels.withUnsafeBufferPointer { labels in
                 scores.withUnsafeMutableBufferPointer { s in
-                    let shared = SharedInputs(bins: UnsafePointer(binned.rows), probabilities: probabilities, labels: labels,
+                    let shared = SharedInputs(bins: UnsafePointer(binned.rows), largest: largest, sums: sums, labels: labels,
                                               scores: s)
                     // Each worker thread takes a workspace of its own for the round.
                     let handedOut = Counter()
@@ -61,10 +63,8 @@ struct RoundGrower {
                         _ = rows.initialize(from: bagRows)
                         let classScores = shared.scores.baseAddress! + k * n
                         var gains = [Double](repeating: 0, count: features)
-                        let classProbabilities = shared.probabilities.baseAddress! + k * n, label = Int32(k)
-                        for i in 0..<n {
-                            workspace.pairs[i] = SoftmaxLoss.pair(classProbabilities[i], isLabel: shared.labels[i] == label)
-                        }
+                        SoftmaxLoss.pairs(scores: classScores, largest: shared.largest.baseAddress!, sums: shared.sums.baseAddress!,
+                                          labels: shared.labels.baseAddress!, label: Int32(k), rows: n, into: workspace.pairs)
                         let tree = grower.grow(
                             indices: rows, pairs: UnsafeBufferPointer(start: workspace.pairs, count: n),
                             workspace: workspace, importance: &gains) { value, leafRows in
@@ -77,6 +77,7 @@ struct RoundGrower {
                     }
                 }
               }
+             }
             }
         }
         return grown
@@ -87,8 +88,9 @@ struct RoundGrower {
     private struct SharedInputs: @unchecked Sendable {
         /// The binned matrix's row-major bins (valid while the round holds it).
         let bins: UnsafePointer<UInt8>
-        /// Each class's rows' probabilities, class-major, and the rows' labels.
-        let probabilities: UnsafeBufferPointer<Double>
+        /// The rows' softmax normalisers (`SoftmaxLoss.normalize`) and labels.
+        let largest: UnsafeBufferPointer<Double>
+        let sums: UnsafeBufferPointer<Double>
         let labels: UnsafeBufferPointer<Int32>
         let scores: UnsafeMutableBufferPointer<Double>
     }

@@ -20,42 +20,121 @@ public enum SoftmaxLoss {
         for k in 0..<classes { scores[k] /= sum }
     }
 
-    /// The probability of every class and row, class-major (`probabilities[k * n + i]`), from
-    /// the class-major raw scores `scores[k * n + i]` (`rows` per class); rows in blocks on every
-    /// core. A class's trees take their gradients from them (`pair`): the probabilities are half
-    /// the memory of the gradient pairs (730 MB against 1.46 GB for 800,000 rows and 114 classes).
-    public static func probabilities(scores: [Double], rows n: Int, classes: Int, into probabilities: inout [Double]) {
+    /// Each row's softmax normaliser from the class-major raw scores `scores[k * n + i]`
+    /// (`rows` per class): the largest score (`largest[i]`) and the sum over the classes of
+    /// `e^(score - largest)` (`sums[i]`). Class `k`'s probability of a row is then one
+    /// exponential and one division (`probabilities`), computed where a class's tree needs it:
+    /// no probabilities held for every class and row (730 MB for 800,000 rows and 114 classes).
+    /// Four rows at a time (`Numerics.exponentials`), blocks of rows on every core.
+    public static func normalize(scores: [Double], rows n: Int, classes: Int, largest: inout [Double], sums: inout [Double]) {
         scores.withUnsafeBufferPointer { scores in
-            probabilities.withUnsafeMutableBufferPointer { probabilities in
-                let shared = Buffers(scores: scores, probabilities: probabilities)
-                // A block per core at least (the embedded data's 8,539 rows are
-                // one block of 16,384 otherwise: a serial step between rounds).
-                _ = Parallel.blocks(n, size: min(16_384, max(1024, (n + Parallel.width - 1) / Parallel.width))) { block in
-                    var row = [Double](repeating: 0, count: classes)
-                    row.withUnsafeMutableBufferPointer { p in
-                        for i in block {
-                            for k in 0..<classes { p[k] = shared.scores[k * n + i] }
-                            softmax(p.baseAddress!, classes: classes)
-                            for k in 0..<classes { shared.probabilities[k * n + i] = p[k] }
+          largest.withUnsafeMutableBufferPointer { largest in
+            sums.withUnsafeMutableBufferPointer { sums in
+                let shared = Buffers(scores: scores, largest: largest, sums: sums)
+                // A block per core at least (the embedded data's 8,539 rows are one block of
+                // 16,384 otherwise: a serial step between rounds), whole quads of rows.
+                let size = min(16_384, max(1024, (n + Parallel.width - 1) / Parallel.width + 3) & ~3)
+                _ = Parallel.blocks(n, size: size) { block in
+                    let scores = shared.scores.baseAddress!, largest = shared.largest.baseAddress!, sums = shared.sums.baseAddress!
+                    var i = block.lowerBound
+                    while i + 4 <= block.upperBound {
+                        let (top, sum) = normalizers(scores + i, stride: n, classes: classes)
+                        store(top, largest + i)
+                        store(sum, sums + i)
+                        i += 4
+                    }
+                    if i == block.upperBound { return 0 }
+                    // The last rows, padded to four with zeros (each lane is computed alone).
+                    let lanes = block.upperBound - i
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * classes + 8) { padded in
+                        let base = padded.baseAddress!
+                        base.initialize(repeating: 0, count: 4 * classes + 8)
+                        for k in 0..<classes { for l in 0..<lanes { base[4 * k + l] = scores[k * n + i + l] } }
+                        let (top, sum) = normalizers(base, stride: 4, classes: classes)
+                        store(top, base + 4 * classes)
+                        store(sum, base + 4 * classes + 4)
+                        for l in 0..<lanes {
+                            largest[i + l] = base[4 * classes + l]
+                            sums[i + l] = base[4 * classes + 4 + l]
                         }
                     }
                     return 0
                 }
             }
+          }
         }
     }
 
-    /// The `(gradient, hessian)` of a row for a class it has `probability` of, `isLabel` when
-    /// the class is the row's label: `p - [y == k]` and `p (1 - p)` (at least 1e-16).
+    /// The largest of four rows' scores and the sums of `e^(score - largest)`, the rows' scores
+    /// of class `k` at `scores + k * stride`.
     @inline(__always)
-    public static func pair(_ probability: Double, isLabel: Bool) -> SIMD2<Double> {
-        SIMD2(probability - (isLabel ? 1 : 0), max(probability * (1 - probability), 1e-16))
+    private static func normalizers(_ scores: UnsafePointer<Double>, stride: Int, classes: Int) -> (SIMD4<Double>, SIMD4<Double>) {
+        var top = SIMD4<Double>(repeating: -.infinity)
+        for k in 0..<classes {
+            // A compare and a blend (`pointwiseMax` takes a branch per lane for its NaN rules).
+            let values = load(scores + k * stride)
+            top.replace(with: values, where: values .> top)
+        }
+        var sum = SIMD4<Double>.zero
+        for k in 0..<classes { sum += Numerics.exponentials(load(scores + k * stride) - top) }
+        return (top, sum)
+    }
+
+    /// Every row's `(gradient, hessian)` for class `label`, from the class's raw scores and the
+    /// rows' normalisers (`normalize`) and labels: with `p` the row's probability of the class
+    /// (`e^(score - largest) / sum`), `p - [y == label]` and `p (1 - p)` (at least 1e-16). Four
+    /// rows at a time; each row's pair depends on its own values alone.
+    public static func pairs(scores: UnsafePointer<Double>, largest: UnsafePointer<Double>, sums: UnsafePointer<Double>,
+                             labels: UnsafePointer<Int32>, label: Int32, rows n: Int, into pairs: UnsafeMutablePointer<SIMD2<Double>>) {
+        @inline(__always)
+        func quad(_ scores: SIMD4<Double>, _ largest: SIMD4<Double>, _ sums: SIMD4<Double>, _ isLabel: SIMD4<Double>)
+            -> (SIMD4<Double>, SIMD4<Double>) {
+            let p = Numerics.exponentials(scores - largest) / sums
+            let floor = SIMD4<Double>(repeating: 1e-16), spread = p * (1 - p)
+            let gradient = p - isLabel, hessian = spread.replacing(with: floor, where: spread .< floor)
+            // Interleaved: (gradient, hessian) of the first row, then of the second, ...
+            return (SIMD4(gradient[0], hessian[0], gradient[1], hessian[1]), SIMD4(gradient[2], hessian[2], gradient[3], hessian[3]))
+        }
+        var i = 0
+        while i + 4 <= n {
+            let isLabel = SIMD4<Double>(labels[i] == label ? 1 : 0, labels[i + 1] == label ? 1 : 0,
+                                        labels[i + 2] == label ? 1 : 0, labels[i + 3] == label ? 1 : 0)
+            let (first, second) = quad(load(scores + i), load(largest + i), load(sums + i), isLabel)
+            store(first, UnsafeMutableRawPointer(pairs + i).assumingMemoryBound(to: Double.self))
+            store(second, UnsafeMutableRawPointer(pairs + i + 2).assumingMemoryBound(to: Double.self))
+            i += 4
+        }
+        if i == n { return }
+        // The last rows, padded to four (each lane is computed alone).
+        var s = SIMD4<Double>.zero, top = SIMD4<Double>.zero, sum = SIMD4<Double>(repeating: 1), isLabel = SIMD4<Double>.zero
+        for l in 0..<(n - i) {
+            s[l] = scores[i + l]
+            top[l] = largest[i + l]
+            sum[l] = sums[i + l]
+            isLabel[l] = labels[i + l] == label ? 1 : 0
+        }
+        let (first, second) = quad(s, top, sum, isLabel)
+        let interleaved = [first[0], first[1], first[2], first[3], second[0], second[1], second[2], second[3]]
+        for l in 0..<(n - i) { pairs[i + l] = SIMD2(interleaved[2 * l], interleaved[2 * l + 1]) }
+    }
+
+    /// Four values from `pointer`.
+    @inline(__always)
+    private static func load(_ pointer: UnsafePointer<Double>) -> SIMD4<Double> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Double>.self)
+    }
+
+    /// Four values to `pointer`.
+    @inline(__always)
+    private static func store(_ values: SIMD4<Double>, _ pointer: UnsafeMutablePointer<Double>) {
+        UnsafeMutableRawPointer(pointer).storeBytes(of: values, as: SIMD4<Double>.self)
     }
 
     /// The buffers the row blocks share; each block writes only its own rows.
     private struct Buffers: @unchecked Sendable {
         let scores: UnsafeBufferPointer<Double>
-        let probabilities: UnsafeMutableBufferPointer<Double>
+        let largest: UnsafeMutableBufferPointer<Double>
+        let sums: UnsafeMutableBufferPointer<Double>
     }
 
     /// Mean negative log-likelihood of the labels under row-major probabilities, each clipped
