@@ -49,60 +49,111 @@ public struct SplitFinder: Sendable {
         let capacity = (layout.binCounts.max() ?? 0) + 4
         histogram.sums.withUnsafeBufferPointer { sums in
           histogram.counts.withUnsafeBufferPointer { counts in
-            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * capacity) { scratch in
-              withUnsafeTemporaryAllocation(of: Int.self, capacity: 2 * capacity) { places in
-                let sumG = scratch.baseAddress!, sumH = sumG + capacity, gains = sumH + capacity
-                let binOf = places.baseAddress!, countOf = binOf + capacity
-                let (minLeaf, minH, total) = (minSamplesLeaf, minHessian, count)
+            withUnsafeTemporaryAllocation(of: Place.self, capacity: capacity) { places in
+              withUnsafeTemporaryAllocation(of: Double.self, capacity: capacity) { gainBuffer in
+                let place = places.baseAddress!, gains = gainBuffer.baseAddress!
                 for j in 0..<layout.binCounts.count {
                     let offset = layout.offsets[j]
-                    // The bins where a split may go, with the left side's sums there. Only the
-                    // occupied bins are visited (an empty bin moves nothing across: the same split
-                    // as the bin before it), found 64 at a time from the counts.
-                    var left = SIMD2<Double>.zero, leftC = 0, found = 0
-                    let candidates = layout.binCounts[j] - 1
-                    var word = 0
-                    scan: while word < candidates {
-                        var occupied = Self.occupied(counts.baseAddress! + (offset &+ word), min(64, candidates &- word))
-                        while occupied != 0 {
-                            let b = word &+ occupied.trailingZeroBitCount
-                            occupied &= occupied &- 1
-                            let slot = offset &+ b
-                            left += sums[slot]
-                            leftC &+= Int(counts[slot])
-                            if leftC < minLeaf || left.y < minH { continue }
-                            if total &- leftC < minLeaf || hessian - left.y < minH { break scan }
-                            sumG[found] = left.x
-                            sumH[found] = left.y
-                            binOf[found] = b
-                            countOf[found] = leftC
-                            found &+= 1
-                        }
-                        word &+= 64
-                    }
+                    let found = Self.places(sums: sums.baseAddress! + offset, counts: counts.baseAddress! + offset,
+                                            candidates: layout.binCounts[j] - 1, minLeaf: minSamplesLeaf,
+                                            minHessian: minHessian, count: count, hessian: hessian, into: place)
                     if found == 0 { continue }
                     // The last vector's unused lanes: any finite value (their gains are not read).
-                    for k in found..<(found + 4) { sumG[k] = 0; sumH[k] = 0 }
+                    for k in found..<(found + 4) { place[k] = Place(gradient: 0, hessian: 0, bin: 0) }
                     // Both sides' `G^2 / (H + l2)` (`score`'s arithmetic, lane by lane).
                     let g = SIMD4(repeating: gradient), h = SIMD4(repeating: hessian), l2 = SIMD4(repeating: self.l2)
                     for k in stride(from: 0, to: found, by: 4) {
-                        let lG = UnsafeRawPointer(sumG + k).loadUnaligned(as: SIMD4<Double>.self)
-                        let lH = UnsafeRawPointer(sumH + k).loadUnaligned(as: SIMD4<Double>.self)
+                        let lG = SIMD4(place[k].gradient, place[k + 1].gradient, place[k + 2].gradient, place[k + 3].gradient)
+                        let lH = SIMD4(place[k].hessian, place[k + 1].hessian, place[k + 2].hessian, place[k + 3].hessian)
                         let rG = g - lG, rH = h - lH
                         let gain = lG * lG / (lH + l2) + rG * rG / (rH + l2) - SIMD4(repeating: parentScore)
                         UnsafeMutableRawPointer(gains + k).storeBytes(of: gain, as: SIMD4<Double>.self)
                     }
                     for k in 0..<found where gains[k] > best.gain {
-                        best = SplitInfo(gain: gains[k], feature: j, bin: binOf[k],
-                                         leftGradient: sumG[k], leftHessian: sumH[k], leftCount: countOf[k],
-                                         rightGradient: gradient - sumG[k], rightHessian: hessian - sumH[k],
-                                         rightCount: count - countOf[k])
+                        let left = place[k]
+                        best = SplitInfo(gain: gains[k], feature: j, bin: left.bin,
+                                         leftGradient: left.gradient, leftHessian: left.hessian, leftCount: 0,
+                                         rightGradient: gradient - left.gradient, rightHessian: hessian - left.hessian,
+                                         rightCount: 0)
                     }
                 }
               }
             }
           }
         }
+        if best.feature >= 0 {
+            // The rows on each side of the chosen split.
+            let offset = layout.offsets[best.feature]
+            best.leftCount = (0...best.bin).reduce(0) { $0 + Int(histogram.counts[offset + $1]) }
+            best.rightCount = count - best.leftCount
+        }
         return best
+    }
+
+    /// A bin a split may go after, with the left side's sums.
+    struct Place {
+        var gradient: Double, hessian: Double
+        var bin: Int
+    }
+
+    /// The places a split of one feature may go (its first `candidates` bins, `sums` and `counts`
+    /// from its first bin), in bin order, written to `places`; returns how many. Only the
+    /// occupied bins are visited (an empty bin moves nothing across: the same split as the bin
+    /// before it), found 64 at a time from the counts. A function of its own, so the scan's
+    /// values stay in registers.
+    ///
+    /// With one row a leaf at least (the default) and a positive `minHessian`, the hessian rules
+    /// decide alone (a side without rows has a hessian sum of nothing but rounding, below
+    /// `minHessian`), so the rows are not counted bin by bin (a third of the scan's work).
+    static func places(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int, minLeaf: Int,
+                       minHessian: Double, count: Int, hessian: Double, into places: UnsafeMutablePointer<Place>) -> Int {
+        minLeaf > 1 || !(minHessian > 0)
+            ? countedPlaces(sums: sums, counts: counts, candidates: candidates, minLeaf: minLeaf, minHessian: minHessian,
+                            count: count, hessian: hessian, into: places)
+            : uncountedPlaces(sums: sums, counts: counts, candidates: candidates, minHessian: minHessian, hessian: hessian,
+                              into: places)
+    }
+
+    @inline(never)
+    private static func countedPlaces(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int,
+                                      minLeaf: Int, minHessian: Double, count: Int, hessian: Double,
+                                      into places: UnsafeMutablePointer<Place>) -> Int {
+        scan(sums: sums, counts: counts, candidates: candidates, counted: true, minLeaf: minLeaf, minHessian: minHessian,
+             count: count, hessian: hessian, into: places)
+    }
+
+    @inline(never)
+    private static func uncountedPlaces(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int,
+                                        minHessian: Double, hessian: Double, into places: UnsafeMutablePointer<Place>) -> Int {
+        scan(sums: sums, counts: counts, candidates: candidates, counted: false, minLeaf: 1, minHessian: minHessian,
+             count: 0, hessian: hessian, into: places)
+    }
+
+    @inline(__always)
+    private static func scan(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int, counted: Bool,
+                             minLeaf: Int, minHessian minH: Double, count total: Int, hessian: Double,
+                             into places: UnsafeMutablePointer<Place>) -> Int {
+        var left = SIMD2<Double>.zero, leftC = 0, found = 0
+        var word = 0
+        while word < candidates {
+            var occupied = occupied(counts + word, min(64, candidates &- word))
+            while occupied != 0 {
+                let b = word &+ occupied.trailingZeroBitCount
+                occupied &= occupied &- 1
+                left += sums[b]
+                if counted {
+                    leftC &+= Int(counts[b])
+                    if leftC < minLeaf || left.y < minH { continue }
+                    if total &- leftC < minLeaf || hessian - left.y < minH { return found }
+                } else {
+                    if left.y < minH { continue }
+                    if hessian - left.y < minH { return found }
+                }
+                places[found] = Place(gradient: left.x, hessian: left.y, bin: b)
+                found &+= 1
+            }
+            word &+= 64
+        }
+        return found
     }
 }
