@@ -48,34 +48,38 @@ public struct Histogram: Sendable, Equatable {
     /// (`bins[i * features + j]`) and each row's `(gradient, hessian)` pair (`pairs[i]`).
     public mutating func build(bins: UnsafePointer<UInt8>, layout: Layout, indices: UnsafeBufferPointer<Int32>,
                                pairs: UnsafePointer<SIMD2<Double>>) {
-        let features = layout.offsets.count
+        guard let first = indices.baseAddress else { return }
         layout.offsets.withUnsafeBufferPointer { offsets in
             sums.withUnsafeMutableBufferPointer { sums in
                 counts.withUnsafeMutableBufferPointer { counts in
-                    // Slot pointers per feature, so the inner loop is two adds per feature.
-                    withUnsafeTemporaryAllocation(of: Int.self, capacity: features) { starts in
-                        for j in 0..<features { starts[j] = offsets[j] }
-                        let sum = sums.baseAddress!, rowsIn = counts.baseAddress!
-                        let count = indices.count, ahead = 16
-                        for k in 0..<count {
-                            // Rows are scattered in memory: start loading one a few rows ahead
-                            // (its bins and its pair).
-                            if k &+ ahead < count {
-                                let next = Int(indices[k &+ ahead])
-                                msr_prefetch(bins + next &* features)
-                                msr_prefetch(UnsafeRawPointer(pairs + next))
-                            }
-                            let index = Int(indices[k])
-                            let row = bins + index &* features
-                            let pair = pairs[index]
-                            for j in 0..<features {
-                                let slot = starts[j] &+ Int(row[j])
-                                sum[slot] += pair
-                                rowsIn[slot] &+= 1
-                            }
-                        }
-                    }
+                    Self.accumulate(bins: bins, features: offsets.count, offsets: offsets.baseAddress!, rows: first,
+                                    count: indices.count, pairs: pairs, sums: sums.baseAddress!, counts: counts.baseAddress!)
                 }
+            }
+        }
+    }
+
+    /// `build`'s loop, a function of its own so that its pointers stay in registers.
+    @inline(never)
+    private static func accumulate(bins: UnsafePointer<UInt8>, features: Int, offsets: UnsafePointer<Int>,
+                                   rows: UnsafePointer<Int32>, count: Int, pairs: UnsafePointer<SIMD2<Double>>,
+                                   sums: UnsafeMutablePointer<SIMD2<Double>>, counts: UnsafeMutablePointer<Int32>) {
+        let ahead = 16
+        for k in 0..<count {
+            // Rows are scattered in memory: start loading one a few rows ahead (its bins and its
+            // pair).
+            if k &+ ahead < count {
+                let next = Int(rows[k &+ ahead])
+                msr_prefetch(bins + next &* features)
+                msr_prefetch(UnsafeRawPointer(pairs + next))
+            }
+            let index = Int(rows[k])
+            let row = bins + index &* features
+            let pair = pairs[index]
+            for j in 0..<features {
+                let slot = offsets[j] &+ Int(row[j])
+                sums[slot] += pair
+                counts[slot] &+= 1
             }
         }
     }
