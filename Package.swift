@@ -66,6 +66,7 @@ let package = Package(
             name: "MSRCLI",
             dependencies: [
                 "MSRCore",
+                "CMemory",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

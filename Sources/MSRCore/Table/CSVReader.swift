@@ -58,7 +58,7 @@ public struct CSVReader {
     /// Reads the file at `path` a window of `chunkBytes` at a time; a missing file is
     /// `MSRError.missingInput`, anything but a regular file is refused.
     public init(path: String, displayName: String? = nil, chunkBytes: Int = CSVReader.defaultChunkBytes) throws {
-        source = .file(try OpenFile(path))
+        source = .file(try MappedRegion(mapping: path, what: "CSV file"))
         file = displayName ?? path
         self.chunkBytes = Swift.max(1, chunkBytes)
     }
@@ -68,7 +68,7 @@ public struct CSVReader {
         if case .stream(let input) = source { precondition(!input.read, "a stream's header comes before its read") }
         var window = try Window(source, first: Swift.min(chunkBytes, 1 << 16))
         let names = try headerRow(&window).names
-        if case .stream(let input) = source { input.pending = window.bytes }
+        if case .stream(let input) = source { input.pending = window.owned }
         return names
     }
 
@@ -95,13 +95,13 @@ public struct CSVReader {
         var parsed: [CSVPart] = []
         var start = dataStart, lineBase = dataLine
         while true {
-            let rowsEnd: Int? = window.atEnd ? window.bytes.count
-                                       : window.bytes.withUnsafeBufferPointer { Self.lastRowEnd(in: $0, after: start) }
+            let rowsEnd: Int? = window.atEnd ? window.count
+                                       : window.withBytes { Self.lastRowEnd(in: $0, after: start) }
             guard let stop = rowsEnd else {
-                try window.grow(by: Swift.max(chunkBytes, window.bytes.count))
+                try window.grow(by: Swift.max(chunkBytes, window.count))
                 continue
             }
-            var chunk = try window.bytes.withUnsafeBufferPointer { buffer in
+            var chunk = try window.withBytes { buffer in
                 try parseParts(UnsafeBufferPointer(rebasing: buffer[..<stop]), from: start, layout: layout, policy: badCells,
                                count: parts)
             }
@@ -109,7 +109,7 @@ public struct CSVReader {
                 if !window.atEnd {
                     // Maybe only the cut: a quoted field that goes on past it never closes here.
                     // Judged with more of the file (at worst all of it, as a whole read would).
-                    try window.grow(by: Swift.max(chunkBytes, window.bytes.count))
+                    try window.grow(by: Swift.max(chunkBytes, window.count))
                     continue
                 }
                 let error = chunk[failed].error!
@@ -171,7 +171,7 @@ public struct CSVReader {
     /// The window grows until it holds the whole row.
     private func headerRow(_ window: inout Window) throws -> (names: [String], dataStart: Int, dataLine: Int) {
         while true {
-            let found: (names: [String], dataStart: Int, dataLine: Int)? = try window.bytes.withUnsafeBufferPointer { buffer in
+            let found: (names: [String], dataStart: Int, dataLine: Int)? = try window.withBytes { buffer in
                 var scanner = CSVScanner(buffer, from: 0, line: 1, skippingByteOrderMark: true)
                 do {
                     let names = try scanner.header()
@@ -182,7 +182,7 @@ public struct CSVReader {
                 }
             }
             if let found { return found }
-            try window.grow(by: Swift.max(chunkBytes, window.bytes.count))
+            try window.grow(by: Swift.max(chunkBytes, window.count))
         }
     }
 
@@ -220,25 +220,12 @@ public struct CSVReader {
         let buffer: UnsafeBufferPointer<UInt8>
     }
 
-    /// Where the bytes come from: given whole, a file, or a stream read once.
+    /// Where the bytes come from: given whole, a file (mapped: its windows are read where the
+    /// page cache holds them, not copied), or a stream read once.
     private enum Source {
         case bytes([UInt8])
-        case file(OpenFile)
+        case file(MappedRegion)
         case stream(StreamInput)
-    }
-
-    /// A regular file open for reading, closed when the last reader lets go.
-    private final class OpenFile {
-        let path: String
-        let descriptor: Int32
-        let size: Int
-
-        init(_ path: String) throws {
-            self.path = path
-            (descriptor, size) = try FileBytes.openRegular(path, what: "CSV file")
-        }
-
-        deinit { close(descriptor) }
     }
 
     /// A stream and the bytes `header()` took from it, which the read starts with.
@@ -251,76 +238,92 @@ public struct CSVReader {
         init(_ stream: any ByteStream) { self.stream = stream }
     }
 
-    /// The bytes not yet parsed: what was carried over from the last window and read after it.
+    /// The bytes not yet parsed: for a stream, what was carried over from the last window and
+    /// read after it (`owned`); for a mapped file, a range of its mapping (`lower..<upper`).
     private struct Window {
-        var bytes: [UInt8]
-        /// Whether `bytes` run to the end of the data.
-        var atEnd: Bool
+        private(set) var owned: [UInt8]
         private let source: Source
-        /// Where the next read of a file starts.
-        private var offset = 0
+        private var lower = 0, upper = 0, released = 0
+        /// Whether the window runs to the end of the data.
+        var atEnd: Bool
 
         init(_ source: Source, first: Int) throws {
             self.source = source
             switch source {
             case .bytes(let whole):
-                bytes = whole
+                owned = whole
                 atEnd = true
-            case .file(let open):
-                bytes = []
-                atEnd = open.size == 0
+            case .file(let region):
+                owned = []
+                atEnd = region.bytes.isEmpty
             case .stream(let input):
-                bytes = input.pending
+                owned = input.pending
                 atEnd = input.ended
             }
-            if bytes.count < first { try grow(by: first - bytes.count) }
+            if count < first { try grow(by: first - count) }
         }
 
-        /// Reads up to `count` more bytes onto the end (fewer at the end of the data).
+        /// How many bytes the window holds.
+        var count: Int {
+            if case .file = source { return upper - lower }
+            return owned.count
+        }
+
+        /// The window's bytes.
+        func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+            if case .file(let region) = source {
+                let all = region.bytes.assumingMemoryBound(to: UInt8.self)
+                return try body(UnsafeBufferPointer(rebasing: all[lower..<upper]))
+            }
+            return try owned.withUnsafeBufferPointer(body)
+        }
+
+        /// Takes up to `count` more bytes onto the end (fewer at the end of the data).
         mutating func grow(by count: Int) throws {
             guard !atEnd else { return }
-            let kept = bytes.count
-            var wanted = count
-            if case .file(let open) = source { wanted = Swift.min(count, open.size - offset) }
-            var failure: (any Error)?
-            let source = self.source, offset = self.offset
-            var ended = false
-            bytes = [UInt8](unsafeUninitializedCapacity: kept + wanted) { buffer, initialized in
-                bytes.withUnsafeBufferPointer { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer($0)) }
-                initialized = kept
-                do {
-                    while initialized < kept + wanted {
-                        let free = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[initialized..<(kept + wanted)])
-                        switch source {
-                        case .bytes:
-                            return
-                        case .file(let open):
-                            try FileBytes.read(open.descriptor, into: free, at: offset, path: open.path)
-                            initialized += free.count
-                        case .stream(let input):
+            switch source {
+            case .bytes:
+                return
+            case .file(let region):
+                upper = Swift.min(region.bytes.count, upper + count)
+                atEnd = upper == region.bytes.count
+            case .stream(let input):
+                let kept = owned.count
+                var failure: (any Error)?
+                var ended = false
+                owned = [UInt8](unsafeUninitializedCapacity: kept + count) { buffer, initialized in
+                    owned.withUnsafeBufferPointer { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer($0)) }
+                    initialized = kept
+                    do {
+                        while initialized < kept + count {
+                            let free = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[initialized...])
                             let got = try input.stream.read(into: free)
                             guard got > 0 else { ended = true; return }
                             initialized += got
                         }
+                    } catch {
+                        failure = error
                     }
-                } catch {
-                    failure = error
                 }
-            }
-            if let failure { throw failure }
-            self.offset += bytes.count - kept
-            switch source {
-            case .bytes: break
-            case .file(let open): atEnd = self.offset == open.size
-            case .stream(let input):
+                if let failure { throw failure }
                 atEnd = ended
                 input.ended = ended
             }
         }
 
-        /// Drops the first `count` bytes (parsed).
+        /// Drops the first `count` bytes (parsed). A mapped file's pages before the window are
+        /// handed back (they stay in the page cache, no longer in this process's memory).
         mutating func drop(_ count: Int) {
-            bytes = Array(bytes[count...])
+            if case .file(let region) = source {
+                lower += count
+                let page = Int(getpagesize()), done = lower / page * page
+                if let base = region.bytes.baseAddress, done > released {
+                    _ = madvise(UnsafeMutableRawPointer(mutating: base + released), done - released, MADV_DONTNEED)
+                    released = done
+                }
+                return
+            }
+            owned = Array(owned[count...])
         }
 
         /// Whether a row that ends at `position` ended at a line end for sure: after a line
@@ -328,8 +331,10 @@ public struct CSVReader {
         /// be the first half of CRLF).
         func endsLine(at position: Int) -> Bool {
             guard position > 0 else { return false }
-            let last = bytes[position - 1]
-            return last == UInt8(ascii: "\n") || (last == UInt8(ascii: "\r") && position < bytes.count)
+            return withBytes { bytes in
+                let last = bytes[position - 1]
+                return last == UInt8(ascii: "\n") || (last == UInt8(ascii: "\r") && position < bytes.count)
+            }
         }
     }
 }
