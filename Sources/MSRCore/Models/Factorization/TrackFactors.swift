@@ -27,6 +27,10 @@ public struct TrackFactors: Sendable, Equatable {
     /// row-major; distinct uris; `YᵀY` summed here, on every core).
     public init(uris: TextColumn, playlistCounts: [Int32], factors: [Float], params: FactorizeParams, playlists: Int, pairs: Int) {
         precondition(factors.count == uris.count * params.factors)
+        // What a factors file's reader checks too: each track in 1 to `playlists` playlists, the
+        // pairs their sum.
+        precondition(playlistCounts.allSatisfy { $0 >= 1 && Int($0) <= playlists }
+                     && playlistCounts.reduce(0, { $0 + Int($1) }) == pairs, "playlist counts in [1, playlists], summing to pairs")
         var index = ByteStringTable(capacity: uris.count)
         for i in 0..<uris.count { precondition(index.insert(uris, i).inserted, "a uri listed twice") }
         let matrix = FactorMatrix(packed: factors, factors: params.factors)
