@@ -39,10 +39,11 @@ public enum StageRunner {
 
     public static func run(_ command: String, _ work: () throws -> StageOutput) throws {
         // Inputs are mapped, not read (CSV files, the song index, the factors, the dataset
-        // archive): one that something truncates in place under the stage would end it with a
-        // bare SIGBUS.
-        msr_report_bus_errors("\(command): an input file shrank while it was being read (something rewrote it in place); " +
-                              "run again once it is whole (replace files by writing a new one and renaming it)\n")
+        // archive): one that something truncates in place under the stage (or a disk error under a
+        // mapped page) would end it with a bare SIGBUS.
+        msr_report_bus_errors("\(command): an input file could not be read where it was mapped (something cut it short by " +
+                              "rewriting it in place, or the disk failed); run again once it is whole (replace files by " +
+                              "writing a new one and renaming it)\n")
         do {
             let output = try work()
             try StandardOutput.write(output.report + (output.summary.isEmpty ? "" : "\(command): \(output.summary)\n"))

@@ -186,6 +186,23 @@ final class BoostingTests: XCTestCase {
         XCTAssertTrue(differentSplits.contains(-1 * 1000 - 1), "and nodes with no allowed split")
     }
 
+    func testASplitLeavesRowsOnBothSidesWhateverTheTotalsRoundingLeaves() {
+        // The node's hessian total exceeds its bins' sum by more than `minHessian` (what summing
+        // 10^8 rows in another order can leave) and its last bin is empty: a split after bin 1
+        // would leave no row on the right, though the hessian rule alone would allow it.
+        let layout = Histogram.Layout(binCounts: [3])
+        var node = Histogram(layout: layout)
+        node.sums[0] = SIMD2(-2, 10)
+        node.counts[0] = 40
+        node.sums[1] = SIMD2(-2.4, 12)
+        node.counts[1] = 60
+        let finder = SplitFinder(l2: 0, minSamplesLeaf: 1, minHessian: 1e-3)
+        let found = finder.best(node, layout: layout, gradient: -4.39, hessian: 22.002, count: 100)
+        XCTAssertEqual(found, referenceSplit(finder, node, layout, gradient: -4.39, hessian: 22.002, count: 100))
+        XCTAssertEqual(found.bin, 0)
+        XCTAssertEqual(found.rightCount, 60)
+    }
+
     func testSoftmaxGradientsMatchNumericalDerivatives() {
         // Two rows, three classes, class-major: scores[k * 2 + row].
         let scores: [Double] = [0.3, 0.1, -1.2, 0.0, 2.0, -0.5]

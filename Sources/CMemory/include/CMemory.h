@@ -22,7 +22,7 @@ static inline void msr_trim_heap(void) {
 int msr_spawn_actions_close_from(void *actions, int lowest);
 
 /// From now on a SIGBUS (what reading a mapped file that something truncated raises) writes
-/// `message` (at most 511 bytes) to standard error and ends the process with exit code 74,
+/// `message` (its first 512 bytes) to standard error and ends the process with exit code 74,
 /// instead of dying of the signal without a word.
 void msr_report_bus_errors(const char *message);
 

@@ -102,9 +102,9 @@ public struct SplitFinder: Sendable {
     /// before it), found 64 at a time from the counts. A function of its own, so the scan's
     /// values stay in registers.
     ///
-    /// With one row a leaf at least (the default) and a positive `minHessian`, the hessian rules
-    /// decide alone (a side without rows has a hessian sum of nothing but rounding, below
-    /// `minHessian`), so the rows are not counted bin by bin (a third of the scan's work).
+    /// With one row a leaf at least (the default) and a positive `minHessian`, the rows are not
+    /// counted bin by bin (a third of the scan's work): the only count rule that can fail is the
+    /// right side's being empty, which is a split at or after the feature's last occupied bin.
     static func places(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int, minLeaf: Int,
                        minHessian: Double, count: Int, hessian: Double, into places: UnsafeMutablePointer<Place>) -> Int {
         minLeaf > 1 || !(minHessian > 0)
@@ -114,24 +114,32 @@ public struct SplitFinder: Sendable {
                               into: places)
     }
 
+    /// The feature's last bin holding rows (`candidates` is the feature's last bin), -1 when none.
+    @inline(__always)
+    private static func lastOccupied(_ counts: UnsafePointer<Int32>, candidates: Int) -> Int {
+        var last = candidates
+        while last >= 0 && counts[last] == 0 { last -= 1 }
+        return last
+    }
+
     @inline(never)
     private static func countedPlaces(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int,
                                       minLeaf: Int, minHessian: Double, count: Int, hessian: Double,
                                       into places: UnsafeMutablePointer<Place>) -> Int {
         scan(sums: sums, counts: counts, candidates: candidates, counted: true, minLeaf: minLeaf, minHessian: minHessian,
-             count: count, hessian: hessian, into: places)
+             count: count, hessian: hessian, lastOccupied: 0, into: places)
     }
 
     @inline(never)
     private static func uncountedPlaces(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int,
                                         minHessian: Double, hessian: Double, into places: UnsafeMutablePointer<Place>) -> Int {
         scan(sums: sums, counts: counts, candidates: candidates, counted: false, minLeaf: 1, minHessian: minHessian,
-             count: 0, hessian: hessian, into: places)
+             count: 0, hessian: hessian, lastOccupied: lastOccupied(counts, candidates: candidates), into: places)
     }
 
     @inline(__always)
     private static func scan(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int, counted: Bool,
-                             minLeaf: Int, minHessian minH: Double, count total: Int, hessian: Double,
+                             minLeaf: Int, minHessian minH: Double, count total: Int, hessian: Double, lastOccupied: Int,
                              into places: UnsafeMutablePointer<Place>) -> Int {
         var left = SIMD2<Double>.zero, leftC = 0, found = 0
         var word = 0
@@ -146,8 +154,9 @@ public struct SplitFinder: Sendable {
                     if leftC < minLeaf || left.y < minH { continue }
                     if total &- leftC < minLeaf || hessian - left.y < minH { return found }
                 } else {
+                    // The right side is empty from the last occupied bin on.
                     if left.y < minH { continue }
-                    if hessian - left.y < minH { return found }
+                    if b >= lastOccupied || hessian - left.y < minH { return found }
                 }
                 places[found] = Place(gradient: left.x, hessian: left.y, bin: b)
                 found &+= 1
