@@ -23,7 +23,7 @@ public enum SoftmaxLoss {
     /// Each row's softmax normaliser from the class-major raw scores `scores[k * n + i]`
     /// (`rows` per class): the largest score (`largest[i]`) and the sum over the classes of
     /// `e^(score - largest)` (`sums[i]`). Class `k`'s probability of a row is then one
-    /// exponential and one division (`probabilities`), computed where a class's tree needs it:
+    /// exponential and one division (`pairs`), computed where a class's tree needs it:
     /// no probabilities held for every class and row (730 MB for 800,000 rows and 114 classes).
     /// Four rows at a time (`Numerics.exponentials`), blocks of rows on every core.
     public static func normalize(scores: [Double], rows n: Int, classes: Int, largest: inout [Double], sums: inout [Double]) {
@@ -91,17 +91,16 @@ public enum SoftmaxLoss {
             -> (SIMD4<Double>, SIMD4<Double>) {
             let p = Numerics.exponentials(scores - largest) / sums
             let floor = SIMD4<Double>(repeating: 1e-16), spread = p * (1 - p)
-            let gradient = p - isLabel, hessian = spread.replacing(with: floor, where: spread .< floor)
-            // Interleaved: (gradient, hessian) of the first row, then of the second, ...
-            return (SIMD4(gradient[0], hessian[0], gradient[1], hessian[1]), SIMD4(gradient[2], hessian[2], gradient[3], hessian[3]))
+            return (p - isLabel, spread.replacing(with: floor, where: spread .< floor))
         }
         var i = 0
         while i + 4 <= n {
             let isLabel = SIMD4<Double>(labels[i] == label ? 1 : 0, labels[i + 1] == label ? 1 : 0,
                                         labels[i + 2] == label ? 1 : 0, labels[i + 3] == label ? 1 : 0)
-            let (first, second) = quad(load(scores + i), load(largest + i), load(sums + i), isLabel)
-            store(first, UnsafeMutableRawPointer(pairs + i).assumingMemoryBound(to: Double.self))
-            store(second, UnsafeMutableRawPointer(pairs + i + 2).assumingMemoryBound(to: Double.self))
+            let (g, h) = quad(load(scores + i), load(largest + i), load(sums + i), isLabel)
+            // Interleaved: (gradient, hessian) of the first row, then of the second, ...
+            store(SIMD4(g[0], h[0], g[1], h[1]), UnsafeMutableRawPointer(pairs + i).assumingMemoryBound(to: Double.self))
+            store(SIMD4(g[2], h[2], g[3], h[3]), UnsafeMutableRawPointer(pairs + i + 2).assumingMemoryBound(to: Double.self))
             i += 4
         }
         if i == n { return }
@@ -113,9 +112,8 @@ public enum SoftmaxLoss {
             sum[l] = sums[i + l]
             isLabel[l] = labels[i + l] == label ? 1 : 0
         }
-        let (first, second) = quad(s, top, sum, isLabel)
-        let interleaved = [first[0], first[1], first[2], first[3], second[0], second[1], second[2], second[3]]
-        for l in 0..<(n - i) { pairs[i + l] = SIMD2(interleaved[2 * l], interleaved[2 * l + 1]) }
+        let (g, h) = quad(s, top, sum, isLabel)
+        for l in 0..<(n - i) { pairs[i + l] = SIMD2(g[l], h[l]) }
     }
 
     /// Four values from `pointer`.
