@@ -66,6 +66,33 @@ final class PipelineTests: XCTestCase {
         }
     }
 
+    /// msr-transform copies a song base's feature text where it is in the written form, and
+    /// formats it where not: a song base whose numbers are spelled otherwise (trailing zeros,
+    /// exponents, quotes, `5.0` for an integer) gives byte for byte the same outputs.
+    func testTransformOutputsDoNotDependOnHowTheSongBaseSpellsItsNumbers() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        let files = workspace.files(under: "data").filter { $0.hasPrefix("processed/") || $0.hasPrefix("to_rec/") }
+        let before = files.map { workspace.bytes("data/\($0)") }
+        let songBase = try XCTUnwrap(workspace.read("data/raw/song_df.csv"))
+        var lines = songBase.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // uri,genre,key,acousticness,danceability,energy,instrumentalness,loudness,speechiness,valence,tempo
+        for index in stride(from: 1, to: lines.count - 1, by: 7) {
+            var fields = lines[index].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            fields[2] += ".0"
+            fields[3] = "\"\(fields[3])\""
+            fields[4] += "00"
+            fields[5] = String(format: "%.6e", Double(fields[5])!)
+            fields[10] = "+" + fields[10]
+            lines[index] = fields.joined(separator: ",")
+        }
+        try workspace.write(lines.joined(separator: "\n"), to: "data/raw/song_df.csv")
+        let result = try workspace.run("transform")
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(files.map { workspace.bytes("data/\($0)") }, before)
+        XCTAssertGreaterThan(files.count, 15)
+    }
+
     func testTransformWritesAllItsOutputsOrNone() throws {
         let workspace = try Workspace()
         try workspace.runPipeline()

@@ -219,6 +219,42 @@ final class CSVParallelReadTests: XCTestCase {
         }
     }
 
+    /// `.feature` columns give each row's text exactly as the writer formats the values, in
+    /// request order whatever the header's, copying fields already in that form (one run of
+    /// them or scattered) and formatting the rest (trailing zeros, exponents, quoted, `5.0` in
+    /// an integer column, missing), the same in any number of parts.
+    func testFeatureTextIsTheWrittenFormOfEachRow() throws {
+        var generator = SplitMix64(seed: 3)
+        let forms: [(Double) -> String] = [
+            { NumberFormat.shortest($0) }, { NumberFormat.shortest($0) }, { NumberFormat.shortest($0) },
+            { NumberFormat.shortest($0) + "0" }, { "\"\(NumberFormat.shortest($0))\"" }, { String(format: "%.3e", $0) },
+        ]
+        var text = "b,k,name,a\n"
+        for row in 0..<600 {
+            let a = (generator.unit() - 0.5) * pow(10, Double(generator.below(8)) - 3)
+            let b = Double(Int(generator.below(2000)) - 1000) / 100
+            let key = Double(generator.below(12))
+            let aText = generator.below(40) == 0 ? "" : forms[Int(generator.below(forms.count))](a)
+            let keyText = generator.below(5) == 0 ? NumberFormat.shortest(key) : String(Int(key))
+            text += "\(forms[Int(generator.below(forms.count))](b)),\(keyText),n\(row),\(aText)\n"
+        }
+        let request: [(name: String, kind: CSVColumnKind)] = [("a", .feature(integer: false)), ("name", .text),
+                                                              ("k", .feature(integer: true)), ("b", .feature(integer: false))]
+        let reader = CSVReader(bytes: Array(text.utf8), file: "f.csv")
+        let one = try reader.read(request, parts: 1)
+        XCTAssertEqual(one.rowCount, 600)
+        for row in 0..<one.rowCount {
+            let (a, k, b) = (one.numbers["a"]![row], one.numbers["k"]![row], one.numbers["b"]![row])
+            let expected = (a.isNaN ? "" : NumberFormat.shortest(a)) + "," + String(Int(k)) + "," + NumberFormat.shortest(b)
+            XCTAssertEqual(one.featureText[row], expected, "row \(row)")
+        }
+        for parts in [2, 5] {
+            let many = try reader.read(request, parts: parts)
+            XCTAssertEqual(many.featureText, one.featureText, "parts \(parts)")
+        }
+        XCTAssertEqual(try reader.read([("a", .number), ("name", .text)]).featureText.count, 0, "no feature asked, no text")
+    }
+
     /// Everything a read gives, comparable.
     func summary(_ columns: CSVColumns) -> String {
         var text = "\(columns.rowCount) rows; lines \(columns.lines); bad \(columns.badCells)\n"

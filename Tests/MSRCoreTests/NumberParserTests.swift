@@ -80,4 +80,67 @@ final class NumberFormatTests: XCTestCase {
             XCTAssertEqual(String(decoding: text, as: UTF8.self), String(value))
         }
     }
+
+    /// What `writeFeature` writes for `value`.
+    private func written(_ value: Double, integer: Bool) -> String {
+        let bytes = [UInt8](unsafeUninitializedCapacity: NumberFormat.maxLength) { buffer, count in
+            count = NumberFormat.writeFeature(value, integer: integer, to: buffer.baseAddress!)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private func isWritten(_ text: String, integer: Bool) -> Bool {
+        let value = NumberParser.parseDouble(text) ?? .nan
+        return Array(text.utf8).withUnsafeBufferPointer {
+            NumberFormat.isWrittenFeature($0.baseAddress ?? UnsafePointer(bitPattern: 1)!, count: $0.count, value: value, integer: integer)
+        }
+    }
+
+    /// A field judged already written is byte for byte what the writer writes for its value,
+    /// over random texts of every form (signs, leading and trailing zeros, exponents, long
+    /// digit runs); and the usual forms are judged so (they are copied, not formatted).
+    func testAFieldJudgedWrittenIsWhatTheWriterWrites() {
+        var generator = SplitMix64(seed: 5)
+        var judged = 0
+        for _ in 0..<400_000 {
+            var text = ["", "", "-", "+"][Int(generator.below(4))]
+            let wholeDigits = Int(generator.below(18))
+            for k in 0..<wholeDigits { text += String(k == 0 && generator.below(3) == 0 ? 0 : generator.below(10)) }
+            if generator.below(5) > 0 {
+                text += "."
+                for _ in 0..<Int(generator.below(19)) { text += String(generator.below(4) == 0 ? 0 : generator.below(10)) }
+            }
+            if generator.below(10) == 0 { text += "e" + String(Int(generator.below(40)) - 20) }
+            let integer = generator.below(3) == 0
+            guard let value = NumberParser.parseDouble(text), value.isFinite else { continue }
+            if isWritten(text, integer: integer) {
+                judged += 1
+                XCTAssertEqual(written(value, integer: integer), text, "integer: \(integer)")
+            }
+        }
+        XCTAssertGreaterThan(judged, 30_000)
+        XCTAssertTrue(isWritten("", integer: false), "a missing value is written as nothing")
+        for text in ["0.541", "-5.25", "120.0", "0.0", "-0.0", "0.0001", "0.00012", "123456789012345.0", "-41.531", "99.99"] {
+            XCTAssertTrue(isWritten(text, integer: false), text)
+        }
+        for text in ["5", "-7", "0", "123456789012345"] { XCTAssertTrue(isWritten(text, integer: true), text) }
+        for text in ["0.50", "5", "1e-05", "0.00005", "00.5", "+0.5", ".5", "5.", "1234567890123456.0", "0.1234567890123456",
+                     "1E2", " 1.5", "1.5 "] {
+            XCTAssertFalse(isWritten(text, integer: false), text)
+        }
+        for text in ["5.0", "-0", "05", "1234567890123456", "1e3", "+5"] { XCTAssertFalse(isWritten(text, integer: true), text) }
+        XCTAssertTrue(isWritten("2.5", integer: true), "a fraction in an integer column is written as a fraction")
+    }
+
+    /// Values of few digits, once written, are judged written: a song base msr wrote is copied.
+    func testWrittenValuesOfFewDigitsAreJudgedWritten() {
+        var generator = SplitMix64(seed: 9)
+        for _ in 0..<100_000 {
+            let value = Double(Int(generator.below(20_000_000)) - 10_000_000) / pow(10, Double(generator.below(7)))
+            guard abs(value) >= 1e-4 || value == 0 else { continue }
+            let integer = generator.below(4) == 0
+            let text = written(value, integer: integer)
+            XCTAssertTrue(isWritten(text, integer: integer), text)
+        }
+    }
 }

@@ -8,7 +8,8 @@ public enum TransformStage {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.transformation
         var timer = PhaseTimer(inputs.events)
-        let songs = try SongTable.read(path: paths.songBase, schema: schema)
+        // The features' text is kept as read (msr-ingest wrote it as the X files hold it).
+        let (songs, featureText) = try SongTable.readWithFeatureText(path: paths.songBase, schema: schema)
         timer.mark("read song base")
         guard songs.count >= 2 else {
             throw MSRError.badData(file: paths.songBase, "expected at least 2 songs to split, got \(songs.count)")
@@ -22,8 +23,6 @@ public enum TransformStage {
 
         timer.mark("encode, split, scale")
 
-        let featureText = songs.featureText()
-        timer.mark("format features")
         let processed = paths.processedDir
         // Every output staged, then all renamed at the end: a failure leaves the previous split.
         let outputs = OutputSet()

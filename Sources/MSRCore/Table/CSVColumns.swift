@@ -2,6 +2,11 @@
 public enum CSVColumnKind: Sendable {
     /// Parsed into `[Double]`; missing markers become NaN.
     case number
+    /// Parsed into `[Double]` as `.number`, and kept as text too: each row's feature columns,
+    /// in request order, joined by commas as `SongTable.featureText()` writes them (an `integer`
+    /// column's whole values without `.0`), in `CSVColumns.featureText`. A field already in
+    /// that form is copied, any other formatted from its value.
+    case feature(integer: Bool)
     /// Kept as bytes in a `TextColumn`.
     case text
     /// Interned into a `CategoryColumn`: small codes and a list of the distinct values.
@@ -68,6 +73,8 @@ public struct CSVColumns: Sendable {
     public var numbers: [String: [Double]] = [:]
     public var texts: [String: TextColumn] = [:]
     public var categories: [String: CategoryColumn] = [:]
+    /// Each row's `.feature` columns as text (empty when none was requested).
+    public var featureText = TextColumn()
     /// Cells of number columns that held no finite number (and were not empty), when the reader
     /// was asked to collect them.
     public var badCells: [BadCell] = []

@@ -11,6 +11,9 @@ struct CSVRowLayout: Sendable {
     enum Slot: Sendable {
         case skip
         case number(Int)
+        /// A number column that is also a feature: its number column, its place in the row's
+        /// feature text and whether it holds integers.
+        case feature(Int, Int, integer: Bool)
         case text(Int)
         case category(Int)
         case printable
@@ -19,6 +22,8 @@ struct CSVRowLayout: Sendable {
     var header: [String]
     var slots: [Slot]
     var numberNames: [String] = [], textNames: [String] = [], categoryNames: [String] = []
+    /// Whether each `.feature` column, in request order, holds integers.
+    var featureIntegers: [Bool] = []
 
     init(header: [String], request: [(name: String, kind: CSVColumnKind)], file: String) throws {
         self.header = header
@@ -35,6 +40,10 @@ struct CSVRowLayout: Sendable {
             }
             switch kind {
             case .number: slots[index] = .number(numberNames.count); numberNames.append(name)
+            case .feature(let integer):
+                slots[index] = .feature(numberNames.count, featureIntegers.count, integer: integer)
+                numberNames.append(name)
+                featureIntegers.append(integer)
             case .text: slots[index] = .text(textNames.count); textNames.append(name)
             case .category: slots[index] = .category(categoryNames.count); categoryNames.append(name)
             case .printable: slots[index] = .printable
@@ -49,6 +58,7 @@ struct CSVPart {
     var texts: [TextColumn]
     var tables: [ByteStringTable]
     var codes: [[Int32]]
+    var featureText = TextColumn()
     var lines: [Int32] = []
     var badCells: [BadCell] = []
     var rowCount = 0
@@ -190,6 +200,8 @@ struct CSVScanner {
         for k in part.texts.indices { part.texts[k].reserve(values: estimatedRows, bytes: estimatedRows * 24) }
         for k in part.codes.indices { part.codes[k].reserveCapacity(estimatedRows) }
         part.lines.reserveCapacity(estimatedRows)
+        let features = FeatureRow(integers: layout.featureIntegers)
+        if !layout.featureIntegers.isEmpty { part.featureText.reserve(values: estimatedRows, bytes: estimatedRows * 8 * layout.featureIntegers.count) }
         do {
             while position < stop && skipBlankLines() {
                 let rowLine = line
@@ -201,26 +213,16 @@ struct CSVScanner {
                         case .skip:
                             break
                         case .number(let k):
-                            let parsed = NumberParser.parseDouble(pointer, 0, count)
-                            // The common case costs one comparison more than the parse.
-                            if let value = parsed, value.isFinite {
-                                part.numbers[k].append(value)
-                                break
-                            }
-                            let missing = parsed == nil && NumberParser.isMissingMarker(pointer, 0, count)
-                            if missing && (count == 0 || policy == .fail) {
-                                part.numbers[k].append(.nan)
-                                break
-                            }
-                            let text = String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
-                            let reason: BadCell.Reason = missing ? .missingMarker : parsed == nil ? .notANumber : .notFinite
-                            if policy == .fail {
-                                throw CSVScanError(line: rowLine, column: column + 1, message:
-                                    "column '\(layout.header[column])': expected \(reason == .notFinite ? "a finite number" : "a number"), got \(MessageText.quoted(text))")
-                            }
-                            part.badCells.append(BadCell(row: part.rowCount, line: rowLine,
-                                                         column: layout.header[column], value: text, reason: reason))
-                            part.numbers[k].append(.nan)
+                            part.numbers[k].append(try number(pointer, count, column: column, line: rowLine, layout: layout,
+                                                              policy: policy, part: &part))
+                        case .feature(let k, let place, let integer):
+                            let value = try number(pointer, count, column: column, line: rowLine, layout: layout, policy: policy,
+                                                   part: &part)
+                            part.numbers[k].append(value)
+                            features.values[place] = value
+                            features.fields[place] = NumberFormat.isWrittenFeature(pointer, count: count, value: value, integer: integer)
+                                ? pointer : nil
+                            features.counts[place] = count
                         case .text(let k):
                             part.texts[k].append(pointer, count: count)
                         case .category(let k):
@@ -242,6 +244,7 @@ struct CSVScanner {
                 guard column == slots.count else {
                     throw CSVScanError(line: rowLine, message: "expected \(slots.count) fields as in the header, got \(column)")
                 }
+                if !layout.featureIntegers.isEmpty { features.append(to: &part.featureText) }
                 part.lines.append(Int32(truncatingIfNeeded: rowLine))
                 part.rowCount += 1
             }
@@ -253,6 +256,27 @@ struct CSVScanner {
         part.end = position
         part.linesConsumed = line
         return part
+    }
+
+    /// A number field's value: NaN for a missing one (empty, or a marker such as `NA` when
+    /// failing on bad cells); any other field that is not a finite number fails the part, or is
+    /// collected as a bad cell and read as NaN.
+    @inline(__always)
+    private func number(_ pointer: UnsafePointer<UInt8>, _ count: Int, column: Int, line rowLine: Int, layout: CSVRowLayout,
+                        policy: CSVReader.BadCellPolicy, part: inout CSVPart) throws -> Double {
+        let parsed = NumberParser.parseDouble(pointer, 0, count)
+        // The common case costs one comparison more than the parse.
+        if let value = parsed, value.isFinite { return value }
+        let missing = parsed == nil && NumberParser.isMissingMarker(pointer, 0, count)
+        if missing && (count == 0 || policy == .fail) { return .nan }
+        let text = String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+        let reason: BadCell.Reason = missing ? .missingMarker : parsed == nil ? .notANumber : .notFinite
+        if policy == .fail {
+            throw CSVScanError(line: rowLine, column: column + 1, message:
+                "column '\(layout.header[column])': expected \(reason == .notFinite ? "a finite number" : "a number"), got \(MessageText.quoted(text))")
+        }
+        part.badCells.append(BadCell(row: part.rowCount, line: rowLine, column: layout.header[column], value: text, reason: reason))
+        return .nan
     }
 }
 
@@ -299,6 +323,15 @@ extension CSVColumns {
             }
             texts[name] = joined
         }
+        if !layout.featureIntegers.isEmpty {
+            featureText = parts[0].featureText
+            parts[0].featureText = TextColumn()
+            featureText.reserve(values: rowCount, bytes: parts.reduce(featureText.bytes.count) { $0 + $1.featureText.bytes.count })
+            for k in parts.indices.dropFirst() {
+                featureText.append(contentsOf: parts[k].featureText)
+                parts[k].featureText = TextColumn()
+            }
+        }
         for (j, name) in layout.categoryNames.enumerated() {
             var table = parts[0].tables[j]
             var codes = parts[0].codes[j]
@@ -318,6 +351,66 @@ extension CSVColumns {
             }
             categories[name] = CategoryColumn(names: table.keys.strings, codes: codes)
         }
+    }
+}
+
+/// One row's `.feature` fields while the row is scanned: each one's value, and where its text
+/// is when that text is already the written form (nil: formatted from the value). At the row's
+/// end they make its feature text.
+final class FeatureRow {
+    private let integers: [Bool]
+    let values: UnsafeMutablePointer<Double>
+    let fields: UnsafeMutablePointer<UnsafePointer<UInt8>?>
+    let counts: UnsafeMutablePointer<Int>
+    private let row: UnsafeMutablePointer<UInt8>
+
+    init(integers: [Bool]) {
+        self.integers = integers
+        let count = Swift.max(1, integers.count)
+        values = .allocate(capacity: count)
+        values.initialize(repeating: .nan, count: count)
+        fields = .allocate(capacity: count)
+        fields.initialize(repeating: nil, count: count)
+        counts = .allocate(capacity: count)
+        counts.initialize(repeating: 0, count: count)
+        row = .allocate(capacity: count * (NumberFormat.maxLength + 1))
+    }
+
+    /// Appends the row's fields, in order and joined by commas, as one value of `column`. A
+    /// copied field is at most 21 bytes (a sign, "0.000" and 15 digits).
+    @inline(__always)
+    func append(to column: inout TextColumn) {
+        // Copied fields one after the other in the file (a song base's): one copy of them all.
+        if let first = fields[0] {
+            var end = first + counts[0]
+            var place = 1
+            while place < integers.count, let field = fields[place], field == end + 1 {
+                end = field + counts[place]
+                place += 1
+            }
+            if place == integers.count {
+                column.append(first, count: end - first)
+                return
+            }
+        }
+        var n = 0
+        for place in integers.indices {
+            if place > 0 { row[n] = UInt8(ascii: ","); n += 1 }
+            if let field = fields[place] {
+                (row + n).update(from: field, count: counts[place])
+                n += counts[place]
+            } else {
+                n += NumberFormat.writeFeature(values[place], integer: integers[place], to: row + n)
+            }
+        }
+        column.append(UnsafePointer(row), count: n)
+    }
+
+    deinit {
+        values.deallocate()
+        fields.deallocate()
+        counts.deallocate()
+        row.deallocate()
     }
 }
 

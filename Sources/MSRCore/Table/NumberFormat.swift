@@ -122,6 +122,57 @@ public enum NumberFormat {
         }
     }
 
+    /// Writes a feature's value as the song base and X files hold it: nothing for NaN (a missing
+    /// value), a whole number without `.0` in an `integer` (int64) column, else `write`'s
+    /// shortest form. Room for `maxLength` bytes at `out`; returns the bytes written.
+    @inline(__always)
+    public static func writeFeature(_ value: Double, integer: Bool, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        if value.isNaN { return 0 }
+        if integer, let whole = Int(exactly: value) { return write(whole, to: out) }
+        return write(value, to: out)
+    }
+
+    /// Whether `text` is byte for byte what `writeFeature(value, integer:)` writes, `value`
+    /// being what `text` reads as, told from the text's form alone: at most 15 significant
+    /// digits, no sign but `-`, no exponent, no leading zero, and a fraction (none in an
+    /// integer column with a whole value) without trailing zeros but for a whole number's
+    /// `.0`. Such a text is its value's shortest form (two decimals of 15 digits or fewer
+    /// never read as one double). A field for which this holds is copied, not formatted again.
+    @inline(__always)
+    public static func isWrittenFeature(_ text: UnsafePointer<UInt8>, count: Int, value: Double, integer: Bool) -> Bool {
+        if value.isNaN { return count == 0 }
+        var i = 0
+        if count > 0 && text[0] == UInt8(ascii: "-") { i = 1 }
+        let signEnd = i
+        while i < count, text[i] &- 48 < 10 { i += 1 }
+        let wholeDigits = i - signEnd
+        guard wholeDigits >= 1, wholeDigits <= 15 else { return false }
+        let zeroWhole = text[signEnd] == UInt8(ascii: "0")
+        if zeroWhole && wholeDigits > 1 { return false }
+        if integer, Int(exactly: value) != nil {
+            // The writer writes the whole number: no point, and no "-0".
+            return i == count && !(signEnd == 1 && zeroWhole)
+        }
+        guard i < count, text[i] == UInt8(ascii: ".") else { return false }
+        i += 1
+        let fractionStart = i
+        while i < count, text[i] &- 48 < 10 { i += 1 }
+        let fractionDigits = count - fractionStart
+        guard i == count, fractionDigits >= 1 else { return false }
+        if fractionDigits == 1 && text[fractionStart] == UInt8(ascii: "0") {
+            return true  // a whole number's ".0" (0.0 and -0.0 as well)
+        }
+        guard text[count - 1] != UInt8(ascii: "0") else { return false }
+        var significant = wholeDigits + fractionDigits
+        if zeroWhole {
+            var leading = fractionStart
+            while text[leading] == UInt8(ascii: "0") { leading += 1 }
+            significant = count - leading
+        }
+        // Below 1e-4 the writer goes exponential.
+        return significant <= 15 && abs(value) >= 1e-4
+    }
+
     /// Writes a whole number at `out` (room for 20 bytes); returns the bytes written.
     @inline(__always)
     public static func write(_ value: Int, to out: UnsafeMutablePointer<UInt8>) -> Int {

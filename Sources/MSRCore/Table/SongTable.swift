@@ -28,11 +28,23 @@ public struct SongTable: Sendable {
     /// those of its descriptive columns it has); any cell that is not a number, or a missing
     /// value, is an error naming its line and column.
     public static func read(path: String, schema: Schema) throws -> SongTable {
+        try read(path: path, schema: schema, keepingFeatureText: false).table
+    }
+
+    /// Reads a song base as `read(path:schema:)` does, with each row's features as text too,
+    /// byte for byte what `featureText()` would make of them: copied from the file where it
+    /// holds them in that form (a song base msr wrote), formatted where not.
+    public static func readWithFeatureText(path: String, schema: Schema) throws -> (table: SongTable, featureText: TextColumn) {
+        try read(path: path, schema: schema, keepingFeatureText: true)
+    }
+
+    private static func read(path: String, schema: Schema, keepingFeatureText: Bool) throws
+        -> (table: SongTable, featureText: TextColumn) {
         let reader = try CSVReader(path: path)
         let header = try reader.header()
         let descriptive = schema.descriptive.filter(header.contains)
         var request: [(name: String, kind: CSVColumnKind)] = [(schema.id, .text), (schema.target, .category)]
-        request += schema.features.map { ($0.name, .number) }
+        request += schema.features.map { ($0.name, keepingFeatureText ? .feature(integer: $0.type == .int64) : .number) }
         request += descriptive.map { ($0, .text) }
         var columns = try reader.read(request)
         let features = try columns.takeFeatures(schema.features.map(\.name), file: path)
@@ -42,7 +54,7 @@ public struct SongTable: Sendable {
         if let row = (0..<table.count).first(where: table.uris.isEmpty) {
             throw MSRError.badData(file: path, line: Int(table.lines[row]), "column '\(schema.id)': missing value")
         }
-        return table
+        return (table, columns.featureText)
     }
 
     /// Each row's features as CSV text (`5,0.541,0.712,...`, int64 columns as integers),
