@@ -248,4 +248,52 @@ final class ImplicitALSTests: XCTestCase {
                        "factorize: the normal equations of playlist 0 are not positive definite: raise factorize.regularization "
                        + "or use factorize.solver cg")
     }
+
+    /// The factorisation runs four entries' sums side by side, each adding its terms in the
+    /// order of the plain row-by-row Cholesky: the same bits as that one, at every dimension
+    /// (groups of four and the narrower groups at the diagonal), and the same refusal.
+    func testTheExactSolverGivesThePlainCholeskysBits() {
+        func plain(_ a: inout [Double], _ b: inout [Double], _ d: Int) -> Bool {
+            for i in 0..<d {
+                for j in 0...i {
+                    var sum = a[i * d + j]
+                    for m in 0..<j { sum -= a[i * d + m] * a[j * d + m] }
+                    if i == j {
+                        guard sum > 0, sum.isFinite else { return false }
+                        a[i * d + i] = sum.squareRoot()
+                    } else {
+                        a[i * d + j] = sum / a[j * d + j]
+                    }
+                }
+            }
+            for i in 0..<d {
+                var sum = b[i]
+                for m in 0..<i { sum -= a[i * d + m] * b[m] }
+                b[i] = sum / a[i * d + i]
+            }
+            for i in stride(from: d - 1, through: 0, by: -1) {
+                var sum = b[i]
+                for m in (i + 1)..<d { sum -= a[m * d + i] * b[m] }
+                b[i] = sum / a[i * d + i]
+            }
+            return true
+        }
+        var generator = SplitMix64(seed: 17)
+        for d in [1, 2, 3, 4, 5, 7, 8, 9, 13, 16, 31, 64, 70] {
+            // A = M Mᵀ + d I: positive definite; then one made indefinite.
+            let m = (0..<(d * d)).map { _ in generator.unit() - 0.5 }
+            var a = [Double](repeating: 0, count: d * d)
+            for i in 0..<d { for j in 0..<d { a[i * d + j] = (0..<d).reduce(i == j ? Double(d) : 0) { $0 + m[i * d + $1] * m[j * d + $1] } } }
+            let b = (0..<d).map { _ in generator.unit() }
+            var (a1, b1, a2, b2) = (a, b, a, b)
+            XCTAssertTrue(plain(&a1, &b1, d))
+            XCTAssertTrue(CholeskySolve.solveInPlace(&a2, &b2, dimension: d))
+            XCTAssertEqual(a2.map(\.bitPattern), a1.map(\.bitPattern), "dimension \(d)")
+            XCTAssertEqual(b2.map(\.bitPattern), b1.map(\.bitPattern), "dimension \(d)")
+            var bad = a
+            bad[(d - 1) * d + (d - 1)] = -1
+            var (a3, b3) = (bad, b)
+            XCTAssertFalse(CholeskySolve.solveInPlace(&a3, &b3, dimension: d), "dimension \(d)")
+        }
+    }
 }

@@ -86,15 +86,36 @@ enum CholeskySolve {
         a.withUnsafeMutableBufferPointer { a in
             b.withUnsafeMutableBufferPointer { b in
                 for i in 0..<d {
-                    for j in 0...i {
-                        var sum = a[i * d + j]
-                        for m in 0..<j { sum -= a[i * d + m] * a[j * d + m] }
-                        if i == j {
-                            guard sum > 0, sum.isFinite else { return false }
-                            a[i * d + i] = sum.squareRoot()
-                        } else {
-                            a[i * d + j] = sum / a[j * d + j]
+                    // Row i's entries four at a time: their sums over the columns before the
+                    // four run side by side (four chains of additions, not one), then each takes
+                    // the terms of the entries just found, in the same order as one by one.
+                    var j0 = 0
+                    while j0 <= i {
+                        let width = Swift.min(4, i + 1 - j0)
+                        // A group narrower than four repeats its last row in the spare chains.
+                        let j3 = j0 + width - 1, j1 = Swift.min(j0 + 1, j3), j2 = Swift.min(j0 + 2, j3)
+                        let row = i * d
+                        var s0 = a[row + j0], s1 = a[row + j1], s2 = a[row + j2], s3 = a[row + j3]
+                        for m in 0..<j0 {
+                            let left = a[row + m]
+                            s0 -= left * a[j0 * d + m]
+                            s1 -= left * a[j1 * d + m]
+                            s2 -= left * a[j2 * d + m]
+                            s3 -= left * a[j3 * d + m]
                         }
+                        let sums = (s0, s1, s2, s3)
+                        for k in 0..<width {
+                            let j = j0 + k
+                            var sum = k == 0 ? sums.0 : k == 1 ? sums.1 : k == 2 ? sums.2 : sums.3
+                            for m in j0..<j { sum -= a[i * d + m] * a[j * d + m] }
+                            if i == j {
+                                guard sum > 0, sum.isFinite else { return false }
+                                a[i * d + i] = sum.squareRoot()
+                            } else {
+                                a[i * d + j] = sum / a[j * d + j]
+                            }
+                        }
+                        j0 += width
                     }
                 }
                 // L z = b, then Lᵀ x = z.

@@ -43,6 +43,33 @@ enum FactorKernels {
         #endif
     }
 
+    /// `a[k] . b` for the four rows `a[0]`, `a[0] + stride`, ... over `n` values, each summed
+    /// exactly as `dot` sums it: four dot products side by side, so each one's additions wait on
+    /// its own (one `dot` after another waits on every addition before the next).
+    @inline(__always)
+    static func dot4(_ a: UnsafePointer<Float>, stride: Int, _ b: UnsafePointer<Float>, _ n: Int) -> SIMD4<Float> {
+        #if DEBUG
+        return SIMD4(dot(a, b, n), dot(a + stride, b, n), dot(a + 2 * stride, b, n), dot(a + 3 * stride, b, n))
+        #else
+        var s0 = SIMD8<Float>(), s1 = SIMD8<Float>(), s2 = SIMD8<Float>(), s3 = SIMD8<Float>()
+        let a1 = a + stride, a2 = a + 2 * stride, a3 = a + 3 * stride
+        var j = 0
+        while j < n {
+            let x = load(b + j)
+            s0 += load(a + j) * x
+            s1 += load(a1 + j) * x
+            s2 += load(a2 + j) * x
+            s3 += load(a3 + j) * x
+            j += 8
+        }
+        func total(_ sum: SIMD8<Float>) -> Float {
+            let half = sum.lowHalf + sum.highHalf
+            return (half[0] + half[2]) + (half[1] + half[3])
+        }
+        return SIMD4(total(s0), total(s1), total(s2), total(s3))
+        #endif
+    }
+
     /// `y += a * x` over `n` values (a multiple of 8).
     @inline(__always)
     static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
