@@ -9,6 +9,19 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Fuzz.bytes(data, size)
     let schema = Fuzz.schema
     Fuzz.read("SongTable.read") { try SongTable.read(path: Fuzz.scratch(bytes), schema: schema) }
+    // The feature text kept as read (msr-transform's) is exactly the features formatted, and the
+    // read succeeds or fails as the plain one does.
+    let path = Fuzz.scratch(bytes)
+    let plain = Result { try SongTable.read(path: path, schema: schema) }
+    let kept = Result { try SongTable.readWithFeatureText(path: path, schema: schema) }
+    switch (plain, kept) {
+    case (.success(let table), .success(let read)):
+        Fuzz.check(read.featureText == table.featureText(), "readWithFeatureText: the kept text is not the formatted features")
+    case (.failure(let a), .failure(let b)):
+        Fuzz.check("\(a)" == "\(b)", "readWithFeatureText failed otherwise: \(a) / \(b)")
+    default:
+        Fuzz.check(false, "SongTable.read and readWithFeatureText disagree on success")
+    }
 
     let reader = CSVReader(bytes: bytes, file: "fuzz.csv")
     Fuzz.read("CSVReader.header") { try reader.header() }
