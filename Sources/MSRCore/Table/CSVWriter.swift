@@ -147,6 +147,14 @@ public struct CSVWriter {
         if !value.isNaN { count += NumberFormat.write(value, to: base + count) }
     }
 
+    /// Writes a feature's value as the song base and X files hold it (`NumberFormat.writeFeature`).
+    @inline(__always)
+    public mutating func feature(_ value: Double, integer: Bool) {
+        reserve(NumberFormat.maxLength + 1)
+        separate()
+        count += NumberFormat.writeFeature(value, integer: integer, to: base + count)
+    }
+
     /// Writes a whole number.
     @inline(__always)
     public mutating func integer(_ value: Int) {

@@ -153,12 +153,7 @@ public struct SongTable: Sendable {
     private func writeFeatures(of i: Int, from values: UnsafeBufferPointer<Double>, to writer: inout CSVWriter) {
         let n = count
         for j in 0..<featureColumns.count {
-            let value = values[j * n + i]
-            if featureColumns[j].type == .int64, let whole = Int(exactly: value) {
-                writer.integer(whole)
-            } else {
-                writer.number(value)
-            }
+            writer.feature(values[j * n + i], integer: featureColumns[j].type == .int64)
         }
     }
 }
