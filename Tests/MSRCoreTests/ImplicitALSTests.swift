@@ -250,7 +250,8 @@ final class ImplicitALSTests: XCTestCase {
     }
 
     /// The factorisation runs four entries' sums side by side, each adding its terms in the
-    /// order of the plain row-by-row Cholesky: the same bits as that one, at every dimension
+    /// order of the plain row-by-row Cholesky (then the same substitution): the same bits as that
+    /// one, at every dimension
     /// (groups of four and the narrower groups at the diagonal), and the same refusal.
     func testTheExactSolverGivesThePlainCholeskysBits() {
         func plain(_ a: inout [Double], _ b: inout [Double], _ d: Int) -> Bool {
@@ -266,16 +267,7 @@ final class ImplicitALSTests: XCTestCase {
                     }
                 }
             }
-            for i in 0..<d {
-                var sum = b[i]
-                for m in 0..<i { sum -= a[i * d + m] * b[m] }
-                b[i] = sum / a[i * d + i]
-            }
-            for i in stride(from: d - 1, through: 0, by: -1) {
-                var sum = b[i]
-                for m in (i + 1)..<d { sum -= a[m * d + i] * b[m] }
-                b[i] = sum / a[i * d + i]
-            }
+            a.withUnsafeBufferPointer { a in b.withUnsafeMutableBufferPointer { CholeskySolve.substitute(a, $0, dimension: d) } }
             return true
         }
         var generator = SplitMix64(seed: 17)

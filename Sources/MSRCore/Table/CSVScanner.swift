@@ -311,27 +311,21 @@ extension CSVColumns {
             }
             numbers[name] = joined
         }
-        for (j, name) in layout.textNames.enumerated() {
-            var joined = parts[0].texts[j]
-            parts[0].texts[j] = TextColumn()
+        /// A text column of every part, joined in order, each part's released as it is copied.
+        func joinText(_ column: WritableKeyPath<CSVPart, TextColumn>) -> TextColumn {
+            var joined = parts[0][keyPath: column]
+            parts[0][keyPath: column] = TextColumn()
             // The whole column's room at once: grown by doubling, a million uris were copied and
             // their pages faulted in about twice over.
-            joined.reserve(values: rowCount, bytes: parts.reduce(joined.bytes.count) { $0 + $1.texts[j].bytes.count })
+            joined.reserve(values: rowCount, bytes: parts.reduce(joined.bytes.count) { $0 + $1[keyPath: column].bytes.count })
             for k in parts.indices.dropFirst() {
-                joined.append(contentsOf: parts[k].texts[j])
-                parts[k].texts[j] = TextColumn()
+                joined.append(contentsOf: parts[k][keyPath: column])
+                parts[k][keyPath: column] = TextColumn()
             }
-            texts[name] = joined
+            return joined
         }
-        if !layout.featureIntegers.isEmpty {
-            featureText = parts[0].featureText
-            parts[0].featureText = TextColumn()
-            featureText.reserve(values: rowCount, bytes: parts.reduce(featureText.bytes.count) { $0 + $1.featureText.bytes.count })
-            for k in parts.indices.dropFirst() {
-                featureText.append(contentsOf: parts[k].featureText)
-                parts[k].featureText = TextColumn()
-            }
-        }
+        for (j, name) in layout.textNames.enumerated() { texts[name] = joinText(\.texts[j]) }
+        if !layout.featureIntegers.isEmpty { featureText = joinText(\.featureText) }
         for (j, name) in layout.categoryNames.enumerated() {
             var table = parts[0].tables[j]
             var codes = parts[0].codes[j]

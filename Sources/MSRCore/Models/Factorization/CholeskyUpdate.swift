@@ -86,6 +86,7 @@ enum CholeskySolve {
         a.withUnsafeMutableBufferPointer { a in
             b.withUnsafeMutableBufferPointer { b in
                 for i in 0..<d {
+                    let row = i * d
                     // Row i's entries four at a time: their sums over the columns before the
                     // four run side by side (four chains of additions, not one), then each takes
                     // the terms of the entries just found, in the same order as one by one.
@@ -94,7 +95,6 @@ enum CholeskySolve {
                         let width = Swift.min(4, i + 1 - j0)
                         // A group narrower than four repeats its last row in the spare chains.
                         let j3 = j0 + width - 1, j1 = Swift.min(j0 + 1, j3), j2 = Swift.min(j0 + 2, j3)
-                        let row = i * d
                         var s0 = a[row + j0], s1 = a[row + j1], s2 = a[row + j2], s3 = a[row + j3]
                         for m in 0..<j0 {
                             let left = a[row + m]
@@ -107,30 +107,35 @@ enum CholeskySolve {
                         for k in 0..<width {
                             let j = j0 + k
                             var sum = k == 0 ? sums.0 : k == 1 ? sums.1 : k == 2 ? sums.2 : sums.3
-                            for m in j0..<j { sum -= a[i * d + m] * a[j * d + m] }
+                            for m in j0..<j { sum -= a[row + m] * a[j * d + m] }
                             if i == j {
                                 guard sum > 0, sum.isFinite else { return false }
-                                a[i * d + i] = sum.squareRoot()
+                                a[row + i] = sum.squareRoot()
                             } else {
-                                a[i * d + j] = sum / a[j * d + j]
+                                a[row + j] = sum / a[j * d + j]
                             }
                         }
                         j0 += width
                     }
                 }
-                // L z = b, then Lᵀ x = z.
-                for i in 0..<d {
-                    var sum = b[i]
-                    for m in 0..<i { sum -= a[i * d + m] * b[m] }
-                    b[i] = sum / a[i * d + i]
-                }
-                for i in stride(from: d - 1, through: 0, by: -1) {
-                    var sum = b[i]
-                    for m in (i + 1)..<d { sum -= a[m * d + i] * b[m] }
-                    b[i] = sum / a[i * d + i]
-                }
+                substitute(UnsafeBufferPointer(a), b, dimension: d)
                 return true
             }
+        }
+    }
+
+    /// Solves `L Lᵀ x = b` in place for the `d x d` row-major lower factor `L`: `L z = b`, then
+    /// `Lᵀ x = z`.
+    static func substitute(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeMutableBufferPointer<Double>, dimension d: Int) {
+        for i in 0..<d {
+            var sum = b[i]
+            for m in 0..<i { sum -= a[i * d + m] * b[m] }
+            b[i] = sum / a[i * d + i]
+        }
+        for i in stride(from: d - 1, through: 0, by: -1) {
+            var sum = b[i]
+            for m in (i + 1)..<d { sum -= a[m * d + i] * b[m] }
+            b[i] = sum / a[i * d + i]
         }
     }
 }
