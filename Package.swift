@@ -52,13 +52,17 @@ let package = Package(
         ),
         .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CMemory"),
+        // Optimised in debug builds too: the tests train, cluster and factorise real models through
+        // it (424 tests in 86 s instead of 291 s, for 40 s more compiling; CI's time limit). Its code
+        // checks with `precondition`, never `assert`, so no check is lost at -O.
         .target(
             name: "MSRCore",
             dependencies: [
                 "CLibYAML",
                 "CMemory",
                 "SystemZlib",
-            ]
+            ],
+            swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]
         ),
         // The stages' command lines; those that go on the network (a download, MLflow) are in
         // MSRNetwork, which only they link.
