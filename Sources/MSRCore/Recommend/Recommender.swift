@@ -285,17 +285,20 @@ public struct Recommender: Sendable {
                     catalog.shared.withUnsafeBufferPointer { shared in
                         for current in 0..<pools where picks.taken.count < k {
                             var ranked = TopK(k - picks.taken.count)
-                            for i in scope(current).clamped(to: 0..<catalog.count) {
-                                guard pool(i) == current, !done.contains(first[i]) else { continue }
+                            for i in scope(current).clamped(to: 0..<catalog.count) where pool(i) == current {
                                 var sum = 0.0
                                 for j in 0..<d {
                                     let delta = Double(points[i * d + j]) - point[j]
                                     sum += delta * delta
                                 }
+                                let distance = sum.squareRoot()
+                                // The costlier tests only for a row the ranking would keep (most
+                                // rows are not: skipping them changes nothing).
+                                guard ranked.admits(distance), !done.contains(first[i]) else { continue }
                                 // Another id of a recording already ranked has the same distance
                                 // and ranks after it: skipped (only such rows pay for the scan).
                                 if shared[i] != 0 && ranked.taken.contains(where: { first[$0.row] == first[i] }) { continue }
-                                ranked.offer(row: i, distance: sum.squareRoot())
+                                ranked.offer(row: i, distance: distance)
                             }
                             for pick in ranked.taken { done.insert(first[pick.row]) }
                             picks.taken += ranked.taken
@@ -365,9 +368,13 @@ public struct Recommender: Sendable {
         mutating func offer(row: Int, distance: Double) {
             // Rows come in increasing order, so an equal distance already kept stays first.
             if taken.count == k, let last = taken.last, !(distance < last.distance) { return }
-            var at = taken.count
-            while at > 0 && distance < taken[at - 1].distance { at -= 1 }
-            taken.insert((row, distance), at: at)
+            // After every kept row at most as far (a binary search of the sorted distances).
+            var low = 0, high = taken.count
+            while low < high {
+                let middle = (low + high) / 2
+                if distance < taken[middle].distance { high = middle } else { low = middle + 1 }
+            }
+            taken.insert((row, distance), at: low)
             if taken.count > k { taken.removeLast() }
         }
     }
