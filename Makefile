@@ -87,13 +87,10 @@ install: build $(BIN)/msr-serve
 # server (scripts/check-mlflow), as an Airflow DAG (scripts/check-airflow) and on Spark
 # (scripts/check-spark); last the OCI image (scripts/container test: the release multi-call msr
 # built, the image made with podman, the pipeline, msr-predict and the service in containers).
-# The tests' build carries no debug information (-gnone): a clean build in 2 minutes less, CI's
-# time limit; test failures still name their file and line. A plain `swift test` rebuilds with
-# debug information.
 test: setup
 	@mkdir -p .build && scripts/venv --checks </dev/null >.build/venv-checks.log 2>&1 & \
 	  echo "make test: installing the checks' Python tools in the background (log: .build/venv-checks.log)"
-	swift test --disable-swift-testing -Xswiftc -gnone
+	swift test --disable-swift-testing
 	$(MAKE) pipeline
 	MSR_SERVE=.build/debug/msr-serve scripts/check-serve-api
 	MSR_SERVE=.build/debug/msr-serve scripts/check-browser
