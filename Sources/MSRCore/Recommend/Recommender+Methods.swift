@@ -86,7 +86,7 @@ extension Recommender {
         // m, the best cf score; 1 when none is above 0 or its inverse does not fit a Float.
         let best = scores.max() ?? 0, inverse = 1 / best
         let cfScale: Float = best > 0 && inverse.isFinite ? inverse : 1
-        blendCellPopularity(into: &scores, cfScale: cfScale, counts: cf.model.playlistCounts, rows: analysis.rows,
+        blendCellPopularity(into: &scores, cfScale: cfScale, rows: analysis.rows,
                             weight: Float(params.popularityWeight))
         let warm = top(scores, k: k, excluding: excluded) { _ in true }
         return join(warm: warm, content: content, k: k, params: params) { cfScale * dot(factor, cellFactor($0)) }
@@ -96,14 +96,14 @@ extension Recommender {
     /// times `cfScale`, plus `weight` times the song's cell popularity for the playlist over the
     /// best cell popularity of any track with a factor. A song's cell popularity: how many of the
     /// playlist's distinct song index `rows` are in the song's cell, times the song's
-    /// training-playlist count (`counts`, by factor row) over its cell's (`cellCounts`).
-    func blendCellPopularity(into scores: inout [Float], cfScale: Float, counts: [Int32], rows: [Int], weight: Float) {
-        var shares = [Float](repeating: 0, count: cellCounts.count)
+    /// training-playlist count over its cell's (`popularityShares`).
+    func blendCellPopularity(into scores: inout [Float], cfScale: Float, rows: [Int], weight: Float) {
+        var shares = [Float](repeating: 0, count: cellStarts.last!)
         for row in Set(rows) { shares[cell(of: row)] += 1 }
         var prior = [Float](repeating: 0, count: weight > 0 ? scores.count : 0)
         var best: Float = 0
-        for (i, cell) in factorCells.enumerated() where weight > 0 && cell >= 0 && shares[Int(cell)] > 0 && cellCounts[Int(cell)] > 0 {
-            prior[i] = shares[Int(cell)] * Float(Double(counts[i]) / cellCounts[Int(cell)])
+        for (i, cell) in factorCells.enumerated() where weight > 0 && cell >= 0 && shares[Int(cell)] > 0 {
+            prior[i] = shares[Int(cell)] * popularityShares[i]
             best = Swift.max(best, prior[i])
         }
         guard best > 0 else {

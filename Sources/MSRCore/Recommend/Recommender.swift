@@ -37,9 +37,11 @@ public struct Recommender: Sendable {
     let cellStarts: [Int]
     /// Each factor row's cell, -1 for a track the song base does not hold.
     let factorCells: [Int32]
-    /// The training playlists holding each cell's warm songs, summed (`playlistCounts`): a warm
-    /// song's share of its cell's popularity is its count over this.
-    let cellCounts: [Double]
+    /// Each factor row's share of its cell's popularity: its training-playlist count
+    /// (`playlistCounts`) over the sum of its cell's warm songs' counts (0 for a track the song
+    /// base does not hold, or in a cell whose counts sum to 0). The same for every request, so
+    /// computed once.
+    let popularityShares: [Float]
 
     /// One recommended song.
     public struct Pick: Sendable, Equatable {
@@ -124,10 +126,14 @@ public struct Recommender: Sendable {
         let factorCells = catalogRows.map { $0 < 0 ? -1 : Int32(cellStarts[Int(labels[Int($0)])] + Int(components[Int($0)])) }
         self.factorCells = factorCells
         var cellCounts = [Double](repeating: 0, count: cellStarts.last!)
+        var popularityShares = [Float](repeating: 0, count: factorCells.count)
         if let counts = collaborative?.model.playlistCounts {
             for (i, cell) in factorCells.enumerated() where cell >= 0 { cellCounts[Int(cell)] += Double(counts[i]) }
+            for (i, cell) in factorCells.enumerated() where cell >= 0 && cellCounts[Int(cell)] > 0 {
+                popularityShares[i] = Float(Double(counts[i]) / cellCounts[Int(cell)])
+            }
         }
-        self.cellCounts = cellCounts
+        self.popularityShares = popularityShares
         cellFactors = collaborative.map { Self.cellMeans($0, factorCells: factorCells, cells: cellStarts.last!) } ?? []
     }
 
