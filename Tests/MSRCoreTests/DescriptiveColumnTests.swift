@@ -59,10 +59,13 @@ final class DescriptiveColumnTests: XCTestCase {
         XCTAssertEqual(table.count, count)
         let lines = csv.split(separator: "\n", omittingEmptySubsequences: false)
         try withTemporaryFolder { folder in
-            for rows in [[3, 0, 2], Array((0..<count).reversed()), (0..<count).filter { $0 % 3 == 1 }, []] {
-                try table.writeCSV(to: "\(folder)/p.csv", rows: rows, featureText: table.featureText(), idName: "uri", targetName: "genre")
-                let expected = ([lines[0]] + rows.map { lines[$0 + 1] }).joined(separator: "\n") + "\n"
-                XCTAssertEqual(try String(contentsOfFile: "\(folder)/p.csv", encoding: .utf8), expected, "\(rows)")
+            // With the feature text made beforehand, and formatted as the rows are written.
+            for featureText in [table.featureText(), nil] {
+                for rows in [[3, 0, 2], Array((0..<count).reversed()), (0..<count).filter { $0 % 3 == 1 }, []] {
+                    try table.writeCSV(to: "\(folder)/p.csv", rows: rows, featureText: featureText, idName: "uri", targetName: "genre")
+                    let expected = ([lines[0]] + rows.map { lines[$0 + 1] }).joined(separator: "\n") + "\n"
+                    XCTAssertEqual(try String(contentsOfFile: "\(folder)/p.csv", encoding: .utf8), expected, "\(rows)")
+                }
             }
         }
     }

@@ -54,7 +54,7 @@ public enum FeedStage {
     static func nothingNew(_ paths: ProjectConfig.Feed, schema: Schema) throws -> String {
         if !FileManager.default.fileExists(atPath: paths.additions) {
             try SongTable.empty(featureColumns: schema.features)
-                .writeCSV(to: paths.additions, featureText: TextColumn(), idName: schema.id, targetName: schema.target)
+                .writeCSV(to: paths.additions, idName: schema.id, targetName: schema.target)
         }
         try Outcome().json.write(to: paths.metrics)
         return "nothing new in \(paths.newDir): the song base is unchanged"
@@ -131,9 +131,9 @@ public enum FeedStage {
             let additions = FileManager.default.fileExists(atPath: paths.additions)
                 ? try SongTable.read(path: paths.additions, schema: schema).appending(merged, rows: newRows)
                 : SongTable.empty(featureColumns: schema.features).appending(merged, rows: newRows)
-            try additions.writeCSV(to: paths.additions, featureText: additions.featureText(), idName: schema.id,
+            try additions.writeCSV(to: paths.additions, idName: schema.id,
                                    targetName: schema.target, into: outputs)
-            try merged.writeCSV(to: paths.songBase, featureText: merged.featureText(), idName: schema.id,
+            try merged.writeCSV(to: paths.songBase, idName: schema.id,
                                 targetName: schema.target, into: outputs)
         }
         return archive

@@ -45,7 +45,7 @@ public enum IngestStage {
                         + "the first on \(paths.additions):\(additions.lines[$0]))"
                 } ?? "") + ")"
         }
-        try table.writeCSV(to: paths.songBase, featureText: table.featureText(), idName: schema.id, targetName: schema.target)
+        try table.writeCSV(to: paths.songBase, idName: schema.id, targetName: schema.target)
         timer.mark("write song base")
         let genresFound = Set(table.genres.codes).count
         return "read \(counts.read) rows, kept \(counts.kept) in \(genresFound) genres "

@@ -80,40 +80,30 @@ public struct SongBaseBuilder {
         counts.idForm = idForm
         // The rows of a kept genre with every value and a well-formed id; of those, the first of
         // each id.
-        var candidates: [Int] = []
-        candidates.reserveCapacity(columns.rowCount)
-        uris.bytes.withUnsafeBufferPointer { uriBytes in
-            let base = uriBytes.baseAddress ?? UnsafePointer(bitPattern: 1)!
-            for i in 0..<columns.rowCount {
-                guard keptCode[Int(genreColumn.codes[i])] >= 0 else { counts.otherGenre += 1; continue }
-                let range = uris.range(i)
-                var missing = range.isEmpty
-                for j in 0..<features.count where features[j][i].isNaN { missing = true; break }
-                guard !missing else { counts.missingValue += 1; continue }
-                guard idForm.accepts(base + range.lowerBound, count: range.count) else {
-                    if counts.invalidID == 0 { counts.firstInvalidIDLine = Int(columns.lines[i]) }
-                    counts.invalidID += 1
-                    continue
-                }
-                candidates.append(i)
-            }
-        }
-        var kept: [Int] = []
-        kept.reserveCapacity(candidates.count)
-        for (row, first) in zip(candidates, uris.firstOccurrences(among: candidates)) where row == first { kept.append(row) }
+        let candidates = Self.candidates(uris: uris, genreCodes: genreColumn.codes, keptCode: keptCode, features: features,
+                                         lines: columns.lines, counts: &counts)
+        let kept = zip(candidates, uris.firstOccurrences(among: candidates)).compactMap { $0 == $1 ? $0 : nil }
         counts.duplicate = candidates.count - kept.count
         counts.kept = kept.count
-        uris.retain(sortedRows: kept)
-        for j in features.indices { features[j].retain(sortedRows: kept) }
-        let matrix = FeatureMatrix(consuming: &features)
+        let matrix = FeatureMatrix(consuming: &features, rows: kept)
         var lines = columns.lines
         columns.lines = []
         lines.retain(sortedRows: kept)
-        let descriptive = descriptiveNames.map { name in
-            var values = columns.texts.removeValue(forKey: name)!
+        // The ids and the descriptive columns, each filtered (and checked, the descriptive ones)
+        // on its own core.
+        var texts = [uris] + descriptiveNames.map { columns.texts.removeValue(forKey: $0)! }
+        uris = TextColumn()
+        var filtered = Parallel.mapConsuming(&texts) { k, values in
             values.retain(sortedRows: kept)
-            Self.emptyUnprintable(&values, lines: lines, counts: &counts)
-            return DescriptiveColumn(name: name, values: values)
+            return (values: values, bad: k == 0 ? [] : Self.unprintableRows(values))
+        }
+        uris = filtered[0].values
+        let descriptive = descriptiveNames.indices.map { j in
+            // Taken out, so that emptying values changes the column in place.
+            var values = filtered[j + 1].values
+            filtered[j + 1].values = TextColumn()
+            Self.empty(filtered[j + 1].bad, in: &values, lines: lines, counts: &counts)
+            return DescriptiveColumn(name: descriptiveNames[j], values: values)
         }
         let table = SongTable(
             uris: uris,
@@ -122,16 +112,54 @@ public struct SongBaseBuilder {
         return (table, counts)
     }
 
-    /// Empties the values that are not printable text, counting them; the column is rebuilt
-    /// only when one is found (a clean dataset costs one scan).
-    static func emptyUnprintable(_ values: inout TextColumn, lines: [Int32], counts: inout Counts) {
-        let bad: [Int] = values.bytes.withUnsafeBufferPointer { buffer in
+    /// The rows of a kept genre (`keptCode` not -1) with every value and an id of
+    /// `counts.idForm`, in order; the others counted in `counts`. Blocks of rows on every core.
+    static func candidates(uris: TextColumn, genreCodes: [Int32], keptCode: [Int32], features: [[Double]], lines: [Int32],
+                           counts: inout Counts) -> [Int] {
+        let idForm = counts.idForm
+        let blocks = Parallel.blocks(uris.count, size: 1 << 17) { block -> (rows: [Int], counts: Counts) in
+            var counts = Counts(), rows: [Int] = []
+            rows.reserveCapacity(block.count)
+            TextColumn.withViews([uris]) { views in
+                for i in block {
+                    guard keptCode[Int(genreCodes[i])] >= 0 else { counts.otherGenre += 1; continue }
+                    let id = views[0][i]
+                    var missing = id.isEmpty
+                    for j in 0..<features.count where features[j][i].isNaN { missing = true; break }
+                    guard !missing else { counts.missingValue += 1; continue }
+                    guard idForm.accepts(id.baseAddress!, count: id.count) else {
+                        if counts.invalidID == 0 { counts.firstInvalidIDLine = Int(lines[i]) }
+                        counts.invalidID += 1
+                        continue
+                    }
+                    rows.append(i)
+                }
+            }
+            return (rows, counts)
+        }
+        for block in blocks {
+            counts.otherGenre += block.counts.otherGenre
+            counts.missingValue += block.counts.missingValue
+            if counts.invalidID == 0 { counts.firstInvalidIDLine = block.counts.firstInvalidIDLine }
+            counts.invalidID += block.counts.invalidID
+        }
+        return blocks.flatMap(\.rows)
+    }
+
+    /// The rows of `values` that hold something other than printable text.
+    static func unprintableRows(_ values: TextColumn) -> [Int] {
+        values.bytes.withUnsafeBufferPointer { buffer in
             let base = buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!
             return (0..<values.count).filter { row in
                 let range = values.range(row)
                 return !range.isEmpty && !TrackIDForm.printable.accepts(base + range.lowerBound, count: range.count)
             }
         }
+    }
+
+    /// Empties the values at `bad` (`unprintableRows`), counting them; the column is rebuilt only
+    /// when there is one (a clean dataset costs nothing here).
+    static func empty(_ bad: [Int], in values: inout TextColumn, lines: [Int32], counts: inout Counts) {
         guard let first = bad.first else { return }
         if counts.unprintableText == 0 || Int(lines[first]) < counts.firstUnprintableTextLine! {
             counts.firstUnprintableTextLine = Int(lines[first])

@@ -301,31 +301,40 @@ extension CSVColumns {
             lineBase += parts[k].linesConsumed
             rowBase += parts[k].rowCount
         }
-        for (j, name) in layout.numberNames.enumerated() {
-            var joined = parts[0].numbers[j]
-            parts[0].numbers[j] = []
-            joined.reserveCapacity(rowCount)
-            for k in parts.indices.dropFirst() {
-                joined += parts[k].numbers[j]
-                parts[k].numbers[j] = []
-            }
-            numbers[name] = joined
+        // Each column's pieces, taken out of the parts, joined on every core: a column's join
+        // releases each piece once it is copied.
+        var numberPieces = layout.numberNames.indices.map { j in parts.map { $0.numbers[j] } }
+        var textPieces = layout.textNames.indices.map { j in parts.map { $0.texts[j] } }
+        if !layout.featureIntegers.isEmpty { textPieces.append(parts.map(\.featureText)) }
+        for k in parts.indices {
+            parts[k].numbers = []
+            parts[k].texts = []
+            parts[k].featureText = TextColumn()
         }
-        /// A text column of every part, joined in order, each part's released as it is copied.
-        func joinText(_ column: WritableKeyPath<CSVPart, TextColumn>) -> TextColumn {
-            var joined = parts[0][keyPath: column]
-            parts[0][keyPath: column] = TextColumn()
-            // The whole column's room at once: grown by doubling, a million uris were copied and
-            // their pages faulted in about twice over.
-            joined.reserve(values: rowCount, bytes: parts.reduce(joined.bytes.count) { $0 + $1[keyPath: column].bytes.count })
-            for k in parts.indices.dropFirst() {
-                joined.append(contentsOf: parts[k][keyPath: column])
-                parts[k][keyPath: column] = TextColumn()
+        let total = rowCount
+        let joinedNumbers = Parallel.mapConsuming(&numberPieces) { _, pieces in
+            var joined: [Double] = []
+            joined.reserveCapacity(total)
+            for k in pieces.indices {
+                joined += pieces[k]
+                pieces[k] = []
             }
             return joined
         }
-        for (j, name) in layout.textNames.enumerated() { texts[name] = joinText(\.texts[j]) }
-        if !layout.featureIntegers.isEmpty { featureText = joinText(\.featureText) }
+        for (j, name) in layout.numberNames.enumerated() { numbers[name] = joinedNumbers[j] }
+        var joinedTexts = Parallel.mapConsuming(&textPieces) { _, pieces in
+            // The whole column's room at once: grown by doubling, a million uris were copied
+            // and their pages faulted in about twice over.
+            var joined = TextColumn()
+            joined.reserve(values: total, bytes: pieces.reduce(0) { $0 + $1.bytes.count })
+            for k in pieces.indices {
+                joined.append(contentsOf: pieces[k])
+                pieces[k] = TextColumn()
+            }
+            return joined
+        }
+        if !layout.featureIntegers.isEmpty { featureText = joinedTexts.removeLast() }
+        for (j, name) in layout.textNames.enumerated() { texts[name] = joinedTexts[j] }
         for (j, name) in layout.categoryNames.enumerated() {
             var table = parts[0].tables[j]
             var codes = parts[0].codes[j]

@@ -12,18 +12,44 @@ public struct FeatureMatrix: Sendable, Equatable {
         self.values = values
     }
 
-    /// Joins equal-length columns, consuming them one by one so that memory holds at most one
-    /// column twice.
-    public init(consuming columns: inout [[Double]]) {
-        rowCount = columns.first?.count ?? 0
-        columnCount = columns.count
-        values = []
-        values.reserveCapacity(rowCount * columnCount)
-        for j in columns.indices {
-            precondition(columns[j].count == rowCount)
-            values.append(contentsOf: columns[j])
-            columns[j] = []
+    /// Joins equal-length columns, consuming them: each is released once copied, so memory
+    /// holds the matrix and the columns not yet copied. Only `rows` (increasing) of each are kept
+    /// when given, copied a run of consecutive rows at a time. Large columns are copied on every
+    /// core.
+    public init(consuming columns: inout [[Double]], rows: [Int]? = nil) {
+        let length = columns.first?.count ?? 0
+        precondition(columns.allSatisfy { $0.count == length })
+        let (n, m) = (rows?.count ?? length, columns.count)
+        rowCount = n
+        columnCount = m
+        values = Array(unsafeUninitializedCapacity: n * m) { buffer, initialized in
+            let out = Output(base: buffer.baseAddress)
+            let copy = { @Sendable (j: Int, column: inout [Double]) in
+                column.withUnsafeBufferPointer { column in
+                    guard let from = column.baseAddress, let to = out.base.map({ $0 + j &* n }) else { return }
+                    guard let rows else { return to.initialize(from: from, count: n) }
+                    rows.withUnsafeBufferPointer { rows in
+                        RetainRows.forEachRun(rows) { first, destination, count in
+                            (to + destination).initialize(from: from + first, count: count)
+                        }
+                    }
+                }
+                column = []
+            }
+            // Below this many values a second thread costs more than it saves.
+            if length * m < 1 << 18 {
+                for j in columns.indices { copy(j, &columns[j]) }
+                columns = []
+            } else {
+                _ = Parallel.mapConsuming(&columns, copy)
+            }
+            initialized = n * m
         }
+    }
+
+    /// The matrix's buffer while its columns are copied in, each task writing its own column.
+    private struct Output: @unchecked Sendable {
+        let base: UnsafeMutablePointer<Double>?
     }
 
     @inline(__always)

@@ -97,23 +97,25 @@ public struct SongTable: Sendable {
         return joined
     }
 
-    /// Writes the song base CSV atomically: id, target, the features (`featureText()`), then
-    /// the descriptive columns (quoted where they hold a comma, a quote or a line end); only
-    /// `rows`, in that order, when given.
-    public func writeCSV(to path: String, rows: [Int]? = nil, featureText: TextColumn,
+    /// Writes the song base CSV atomically: id, target, the features (`featureText` when given,
+    /// else formatted from the matrix as each block of rows is written: the bytes `featureText()`
+    /// makes, without a column of them in memory), then the descriptive columns (quoted where they
+    /// hold a comma, a quote or a line end); only `rows`, in that order, when given.
+    public func writeCSV(to path: String, rows: [Int]? = nil, featureText: TextColumn? = nil,
                          idName: String, targetName: String, into outputs: OutputSet? = nil) throws {
         // The rows are read through unchecked views below: checked here, once.
         precondition(rows?.allSatisfy { $0 >= 0 && $0 < count } ?? true, "a row outside the table")
-        precondition(featureText.count == count || count == 0, "feature text for another table")
+        precondition(featureText == nil || featureText!.count == count || count == 0, "feature text for another table")
         precondition(descriptive.allSatisfy { $0.values.count == count }, "a descriptive column of another length")
-        let columns = [uris, TextColumn(genres.names), featureText] + descriptive.map(\.values)
-        let codes = genres.codes, genreCount = genres.names.count
+        let columns = [uris, TextColumn(genres.names), featureText ?? TextColumn()] + descriptive.map(\.values)
+        let codes = genres.codes, genreCount = genres.names.count, formatted = featureText == nil
         try CSVFileWriter.write(to: path, header: [idName, targetName] + featureColumns.map(\.name) + descriptive.map(\.name),
                                 rowCount: rows?.count ?? count, into: outputs) { writer, block in
             TextColumn.withViews(columns) { views in
                 let (uris, genreNames, features, descriptive) = (views[0], views[1], views[2], views[3...])
-                let byRow = [uris, features] + descriptive
+                let byRow = [uris] + (formatted ? [] : [features]) + descriptive
                 codes.withUnsafeBufferPointer { codes in
+                  self.features.values.withUnsafeBufferPointer { values in
                     for k in block {
                         let i = rows?[k] ?? k
                         // Rows picked out of the table (a genre's) are scattered over it: their
@@ -130,10 +132,11 @@ public struct SongTable: Sendable {
                         let code = Int(codes[i])
                         precondition(code >= 0 && code < genreCount, "a genre code outside the genres")
                         writer.text(genreNames[code])
-                        writer.raw(features[i])
+                        if formatted { writeFeatures(of: i, from: values, to: &writer) } else { writer.raw(features[i]) }
                         for column in descriptive { writer.text(column[i]) }
                         writer.endRow()
                     }
+                  }
                 }
             }
         }

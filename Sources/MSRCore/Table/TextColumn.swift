@@ -60,25 +60,27 @@ public struct TextColumn: Sendable, Equatable {
 }
 
 extension TextColumn {
-    /// Keeps only the values at `rows` (increasing), in place: no second copy of the arena.
+    /// Keeps only the values at `rows` (increasing), in place: no second copy of the arena, one
+    /// move per run of consecutive rows (their bytes are one range of the arena). The ends are
+    /// rewritten in place too: a run's new ends go at or before its old ones, and the end before
+    /// a run is read before anything is written there.
     public mutating func retain(sortedRows rows: [Int]) {
         var write = 0
-        var newEnds: [Int] = []
-        newEnds.reserveCapacity(rows.count)
-        let oldEnds = ends
         bytes.withUnsafeMutableBufferPointer { buffer in
-            for i in rows {
-                let range = (i == 0 ? 0 : oldEnds[i - 1])..<oldEnds[i]
-                if range.lowerBound != write {
-                    let base = buffer.baseAddress!
-                    memmove(base + write, base + range.lowerBound, range.count)
+            ends.withUnsafeMutableBufferPointer { ends in
+                rows.withUnsafeBufferPointer { rows in
+                    RetainRows.forEachRun(rows) { first, destination, count in
+                        let start = first == 0 ? 0 : ends[first &- 1], end = ends[first &+ count &- 1]
+                        if start != write, let base = buffer.baseAddress { memmove(base + write, base + start, end &- start) }
+                        let shift = start &- write
+                        for k in 0..<count { ends[destination &+ k] = ends[first &+ k] &- shift }
+                        write &+= end &- start
+                    }
                 }
-                write += range.count
-                newEnds.append(write)
             }
         }
         bytes.removeLast(bytes.count - write)
-        ends = newEnds
+        ends.removeLast(ends.count - rows.count)
     }
 }
 
@@ -121,14 +123,6 @@ extension TextColumn {
             }
         }
         return try nest(0)
-    }
-}
-
-extension Array {
-    /// Keeps only the elements at `rows` (increasing), in place.
-    public mutating func retain(sortedRows rows: [Int]) {
-        for (write, read) in rows.enumerated() where write != read { self[write] = self[read] }
-        removeLast(count - rows.count)
     }
 }
 
