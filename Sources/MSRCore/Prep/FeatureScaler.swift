@@ -12,7 +12,7 @@ public struct FeatureScaler: Sendable, Equatable {
     public var mean: [Double]
     public var std: [Double]
 
-    /// Fits on the given rows of each feature column.
+    /// Fits on the given rows of each feature column, the columns on every core.
     ///
     /// The rows are visited in file order whatever order `rows` has (a shuffled split), which
     /// keeps the column scans sequential in memory.
@@ -20,30 +20,27 @@ public struct FeatureScaler: Sendable, Equatable {
         self.features = features
         var selected = [Bool](repeating: false, count: matrix.rowCount)
         for row in rows { selected[row] = true }
-        var minimum: [Double] = [], maximum: [Double] = [], mean: [Double] = [], std: [Double] = []
-        for j in 0..<matrix.columnCount {
+        let kept = selected, count = Double(rows.count)
+        let statistics = Parallel.map(matrix.columnCount) { j -> (min: Double, max: Double, mean: Double, std: Double) in
             let column = matrix.column(j)
             var low = Double.infinity, high = -Double.infinity, sum = 0.0
-            for (value, keep) in zip(column, selected) where keep {
+            for (value, keep) in zip(column, kept) where keep {
                 low = Swift.min(low, value)
                 high = Swift.max(high, value)
                 sum += value
             }
-            let average = sum / Double(rows.count)
+            let average = sum / count
             var squares = 0.0
-            for (value, keep) in zip(column, selected) where keep {
+            for (value, keep) in zip(column, kept) where keep {
                 let delta = value - average
                 squares += delta * delta
             }
-            minimum.append(low)
-            maximum.append(high)
-            mean.append(average)
-            std.append((squares / Double(rows.count)).squareRoot())
+            return (low, high, average, (squares / count).squareRoot())
         }
-        self.min = minimum
-        self.max = maximum
-        self.mean = mean
-        self.std = std
+        min = statistics.map(\.min)
+        max = statistics.map(\.max)
+        mean = statistics.map(\.mean)
+        std = statistics.map(\.std)
     }
 
     public init(features: [String], min: [Double], max: [Double], mean: [Double], std: [Double]) {
