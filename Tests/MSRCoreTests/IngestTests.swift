@@ -41,6 +41,36 @@ final class IngestTests: XCTestCase {
         }
     }
 
+    /// Past 131,072 rows the filter runs in blocks on both cores: the counts add up across
+    /// blocks, the first invalid id's line is the file's first (invalid ids in both blocks), and a
+    /// duplicate whose first copy is in the first block is dropped in the second.
+    func testTheFilterOfAFileOfSeveralBlocksCountsAsOneBlockWould() throws {
+        let rows = 140_000
+        var csv = "uri,genre,key,energy\n"
+        csv.reserveCapacity(rows * 40)
+        for i in 0..<rows {
+            let uri = i == 135_002 || i == 2 ? id("dup1") : String(format: "c%021d", i)
+            let bad = i == 100_001 || i == 133_001 || i == 139_999  // too short
+            let genre = i % 10 == 0 ? "jazz" : i % 2 == 0 ? "pop" : "rock"
+            let energy = i == 7 || i == 136_001 ? "" : "0.5"
+            csv += "\(bad ? "short" : uri),\(genre),\(i % 12),\(energy)\n"
+        }
+        let (table, counts) = try SongBaseBuilder(schema: schema, genres: ["pop", "rock"]).build(csv: Array(csv.utf8), file: "s.csv")
+        let other = (0..<rows).filter { $0 % 10 == 0 }.count
+        XCTAssertEqual(counts.read, rows)
+        XCTAssertEqual(counts.otherGenre, other)
+        XCTAssertEqual(counts.missingValue, 2)
+        XCTAssertEqual(counts.invalidID, 3)
+        XCTAssertEqual(counts.firstInvalidIDLine, 100_003, "row 100,001's line (after the header)")
+        XCTAssertEqual(counts.duplicate, 1)
+        XCTAssertEqual(counts.kept, rows - other - 6)
+        XCTAssertEqual(table.count, counts.kept)
+        XCTAssertEqual(table.uris[0], String(format: "c%021d", 1))
+        XCTAssertEqual(table.uris[1], id("dup1"), "the first copy kept")
+        XCTAssertEqual(table.uris.strings.filter { $0 == id("dup1") }.count, 1)
+        XCTAssertEqual(table.lines.last, Int32(rows), "row 139,998, the last kept, on line 140,000")
+    }
+
     func testBuilderReadsTheSongBaseLayoutToo() throws {
         let csv = "uri,genre,key,energy\n\(id("b1")),pop,1,0.5\n\(id("b2")),rock,2,0.6\n"
         let (table, _) = try SongBaseBuilder(schema: schema, genres: ["pop", "rock"]).build(csv: Array(csv.utf8), file: "s.csv")
