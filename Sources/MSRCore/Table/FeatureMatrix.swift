@@ -29,7 +29,7 @@ public struct FeatureMatrix: Sendable, Equatable {
                     guard let from = column.baseAddress, let to = out.base.map({ $0 + j &* n }) else { return }
                     guard let rows else { return to.initialize(from: from, count: n) }
                     rows.withUnsafeBufferPointer { rows in
-                        RetainRows.forEachRun(rows) { first, destination, count in
+                        RetainRows.forEachRun(rows, below: length) { first, destination, count in
                             (to + destination).initialize(from: from + first, count: count)
                         }
                     }

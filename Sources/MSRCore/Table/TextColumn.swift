@@ -69,7 +69,7 @@ extension TextColumn {
         bytes.withUnsafeMutableBufferPointer { buffer in
             ends.withUnsafeMutableBufferPointer { ends in
                 rows.withUnsafeBufferPointer { rows in
-                    RetainRows.forEachRun(rows) { first, destination, count in
+                    RetainRows.forEachRun(rows, below: ends.count) { first, destination, count in
                         let start = first == 0 ? 0 : ends[first &- 1], end = ends[first &+ count &- 1]
                         if start != write, let base = buffer.baseAddress { memmove(base + write, base + start, end &- start) }
                         let shift = start &- write
