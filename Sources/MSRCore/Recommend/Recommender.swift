@@ -364,16 +364,17 @@ public struct Recommender: Sendable {
             taken.reserveCapacity(k + 1)
         }
 
-        /// Whether `offer` would keep a row at `distance`: a cheap test before costlier ones.
+        /// Whether `offer` would keep a row at `distance` (nearer than the farthest kept, once `k`
+        /// are kept): a cheap test before costlier ones. Rows come in increasing order, so an equal
+        /// distance already kept stays first.
         @inline(__always)
         func admits(_ distance: Double) -> Bool {
-            taken.count < k || distance < taken[taken.count - 1].distance
+            taken.count < k || taken.last.map { distance < $0.distance } == true
         }
 
         @inline(__always)
         mutating func offer(row: Int, distance: Double) {
-            // Rows come in increasing order, so an equal distance already kept stays first.
-            if taken.count == k, let last = taken.last, !(distance < last.distance) { return }
+            guard admits(distance) else { return }
             // After every kept row at most as far (a binary search of the sorted distances).
             var low = 0, high = taken.count
             while low < high {
