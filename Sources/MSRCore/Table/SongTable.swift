@@ -57,44 +57,32 @@ public struct SongTable: Sendable {
         return (table, columns.featureText)
     }
 
-    /// Each row's features as CSV text (`5,0.541,0.712,...`, int64 columns as integers),
-    /// formatted once on every core: the song base, X files and per-genre files then copy it.
+    /// Each row's features as CSV text (`5,0.541,0.712,...`, int64 columns as integers): the
+    /// form `writeCSV` writes when given no text, and what `readWithFeatureText` keeps (the stages
+    /// no longer build it; it is the reference the tests and the CSV fuzzer compare against).
     public func featureText() -> TextColumn {
-        var joined = TextColumn()
-        // A window of blocks at a time, each appended as soon as it is formatted: the blocks of a
-        // million rows held at once beside the joined column were 70 MB more.
-        Parallel.windows(count, size: 32_768) { block -> TextColumn in
-            var writer = CSVWriter(reservingCapacity: block.count * 10 * featureColumns.count)
-            var ends: [Int] = []
-            ends.reserveCapacity(block.count)
-            features.values.withUnsafeBufferPointer { values in
-                for i in block {
-                    writeFeatures(of: i, from: values, to: &writer)
-                    ends.append(writer.count)
-                    writer.endRow()
-                }
+        var writer = CSVWriter(reservingCapacity: count * 10 * featureColumns.count)
+        var ends: [Int] = []
+        ends.reserveCapacity(count)
+        features.values.withUnsafeBufferPointer { values in
+            for i in 0..<count {
+                writeFeatures(of: i, from: values, to: &writer)
+                ends.append(writer.count)
+                writer.endRow()
             }
-            // The writer put a line end after each row; the text column keeps the fields only.
-            var column = TextColumn()
-            column.reserve(values: block.count, bytes: writer.count)
-            writer.withBytes { bytes in
-                let base = bytes.bindMemory(to: UInt8.self).baseAddress!
-                var start = 0
-                for end in ends {
-                    column.append(base + start, count: end - start)
-                    start = end + 1
-                }
-            }
-            return column
-        } take: { part in
-            if joined.count == 0 {
-                // The whole column at the first block's bytes per row, 5% over: one allocation
-                // as a rule (a longer tail grows it by doubling).
-                joined.reserve(values: count, bytes: Int(Double(part.bytes.count) / Double(part.count) * Double(count) * 1.05) + 64)
-            }
-            joined.append(contentsOf: part)
         }
-        return joined
+        // The writer put a line end after each row; the text column keeps the fields only.
+        var column = TextColumn()
+        column.reserve(values: count, bytes: writer.count)
+        writer.withBytes { bytes in
+            guard let base = bytes.bindMemory(to: UInt8.self).baseAddress else { return }
+            var start = 0
+            for end in ends {
+                column.append(base + start, count: end - start)
+                start = end + 1
+            }
+        }
+        return column
     }
 
     /// Writes the song base CSV atomically: id, target, the features (`featureText` when given,
@@ -142,7 +130,8 @@ public struct SongTable: Sendable {
         }
     }
 
-    /// Writes the features of `rows` (a model's X) atomically, from `featureText()`.
+    /// Writes the features of `rows` (a model's X) atomically, from their text (`featureText()`'s
+    /// form).
     public func writeFeatureCSV(to path: String, rows: [Int], featureText: TextColumn, into outputs: OutputSet? = nil) throws {
         try CSVFileWriter.write(to: path, header: featureColumns.map(\.name), rowCount: rows.count, into: outputs) { writer, block in
             for k in block {
