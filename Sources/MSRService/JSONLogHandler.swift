@@ -21,12 +21,30 @@ public struct JSONLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        var object: [String: JSONValue] = ["time": .string(utcTimestamp(Date())), "level": .string(event.level.rawValue),
-                                           "message": .string(event.message.description)]
-        for (key, value) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { _, new in new }) {
-            object[key] = .string(value.description)
-        }
-        let line = Array((JSONValue.object(object).compact() + "\n").utf8)
+        let line = Self.line(event, metadata: metadata, time: utcTimestamp(Date()))
         Self.output.withLock { _ in _ = line.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) } }
+    }
+
+    /// The event's line: `time`, `level` and `message`, then the handler's metadata and the
+    /// event's (later ones replacing earlier ones of the same key), each value as its text, in
+    /// sorted key order as `JSONValue.compact` writes them; written straight to bytes, as every
+    /// request logs one.
+    static func line(_ event: LogEvent, metadata: Logger.Metadata, time: String) -> [UInt8] {
+        var members: [(key: String, value: String)] = [("time", time), ("level", event.level.rawValue),
+                                                        ("message", event.message.description)]
+        func put(_ key: String, _ value: Logger.Metadata.Value) {
+            if let i = members.firstIndex(where: { $0.key == key }) { members[i].value = value.description } else {
+                members.append((key, value.description))
+            }
+        }
+        for (key, value) in metadata where event.metadata?[key] == nil { put(key, value) }
+        for (key, value) in event.metadata ?? [:] { put(key, value) }
+        members.sort { $0.key < $1.key }
+        var out = JSONBytes(capacity: 512)
+        out.beginObject()
+        for (key, value) in members { out.member(key, value) }
+        out.endObject()
+        out.newline()
+        return out.bytes
     }
 }

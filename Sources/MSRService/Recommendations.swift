@@ -76,7 +76,11 @@ struct Recommendations {
     /// limit; logs and records the answer.
     func recommend(_ playlist: Playlist, k: Int, method: String?, excludeSeen: Bool, user: User) async throws -> (result: JSONValue, models: ModelStore.Models) {
         let answer = try await answer(playlist, k: k, method: method, excludeSeen: excludeSeen, user: user)
-        return (answer.json, answer.models)
+        guard case .object(var members) = answer.result.json(details: answer.models.recommender.catalog) else {
+            preconditionFailure("a result is an object")
+        }
+        members["model_version"] = .string(answer.models.version)
+        return (.object(members), answer.models)
     }
 
     /// `recommend`'s answer as the API sends it: compact JSON bytes, serialised once for the
@@ -86,7 +90,7 @@ struct Recommendations {
     }
 
     private func answer(_ playlist: Playlist, k: Int, method name: String?, excludeSeen: Bool, user: User)
-        async throws -> (json: JSONValue, bytes: [UInt8], models: ModelStore.Models) {
+        async throws -> (result: Recommender.Result, bytes: [UInt8], models: ModelStore.Models) {
         if let wait = state.recommendationLimiter.take("user:\(user.id)") {
             throw APIError.tooManyRequests("recommendations for this user", retryAfter: wait)
         }
@@ -103,16 +107,11 @@ struct Recommendations {
         } catch let error as MSRError {
             throw APIError.from(error, field: "playlist")
         }
-        guard case .object(var members) = result.json(details: recommender.catalog) else { preconditionFailure("a result is an object") }
-        members["model_version"] = .string(models.version)
-        let json = JSONValue.object(members)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(4096)
-        json.compact(into: &bytes)
+        let bytes = result.compactJSON(details: recommender.catalog, modelVersion: models.version)
         try RecommendationLog(path: state.config.prediction.log).append([result], user: user.name)
         state.database.recordRecommendation(userID: user.id, result: String(decoding: bytes, as: UTF8.self),
                                                       uris: result.picks.map(\.uri))
         state.metrics.recommendations.increment()
-        return (json, bytes, models)
+        return (result, bytes, models)
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import MSRCore
 
 /// Browser sessions: a random cookie (`msr_session`: HttpOnly, SameSite=Strict, Path=/, Secure
 /// behind https) whose SHA-256 the database keeps with the user and a CSRF token; idle ones
@@ -54,7 +55,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
             guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
                 throw APIError(.unauthorized, "unauthorized", "expected an Authorization header of the form: Bearer TOKEN", field: "Authorization")
             }
-            let token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            // Not Foundation's `trimmingCharacters`: bridging through NSString cost 4% of a
+            // recommendation's CPU.
+            let token = authorization.dropFirst(7).trimmingWhitespace()
             guard let id = await state.tokens.userID(from: token), let user = try await state.database.user(id: id) else {
                 throw APIError(.unauthorized, "invalid_token", "the bearer token is invalid or expired: get a new one (POST /v1/token)",
                                field: "Authorization")

@@ -24,6 +24,15 @@ final class PlaylistReaderTests: XCTestCase {
             XCTAssertNil(Playlist.trackID(nothing), nothing)
         }
         XCTAssertEqual(Playlist.trackID("\t\t\(id)  "), id)
+        // The exact forms' shortcut: a URI of a bad id, or of one too short or long, is none.
+        for bad in ["spotify:track:04Rwlix3S6i0JeprqsC8C!", "spotify:track:\(id.dropLast())", "spotify:track:\(id)x",
+                    "spotify:trach:\(id)"] {
+            XCTAssertNil(Playlist.trackID(bad), bad)
+        }
+        XCTAssertEqual(Playlist.link(id), "https://open.spotify.com/track/\(id)")
+        for notSpotify in ["not-spotify", "spotify:track:\(id)", " \(id)", "04Rwlix3S6i0JeprqsC8C!"] {
+            XCTAssertNil(Playlist.link(notSpotify), notSpotify)
+        }
     }
 
     /// The Spotify form's check of all 22 bytes at once against the byte one: every byte value at
@@ -83,6 +92,18 @@ final class PlaylistReaderTests: XCTestCase {
         XCTAssertEqual(errorMessage { _ = try self.parse(#"{"songs": []}"#) },
                        "p.json: expected \"tracks\" (a playlist), \"playlists\" (a Million Playlist Dataset slice), or an array of tracks")
         XCTAssertEqual(errorMessage { _ = try self.parse("42") }, "p.json: expected a playlist object or an array of tracks")
+    }
+
+    /// Keys of the features' lengths and first letters that are not features are no features
+    /// (the reader looks features up only when such a key is there), and a feature among a
+    /// Million Playlist Dataset track's members is read.
+    func testFeaturesAmongOtherMembers() throws {
+        let tracks = try parse(#"""
+            {"tracks": [{"pos": 0, "track_uri": "spotify:track:04Rwlix3S6i0JeprqsC8Cx", "track_name": "a", "duration_ms": 1},
+                        {"pos": 1, "track_uri": "spotify:track:5E30LdtzQTGqRvNd7l6kG5", "tempi": "fast", "eNERGY": true},
+                        {"pos": 2, "track_uri": "spotify:track:09gysnJpfQ3ublBmJDfcEC", "artist_name": "b", "tempo": 90}]}
+            """#)[0].tracks
+        XCTAssertEqual(tracks.map(\.features), [[:], [:], ["tempo": 90]])
     }
 
     func testInlineFeatureZeroAndOneAreNumbers() throws {

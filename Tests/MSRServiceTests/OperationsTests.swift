@@ -93,6 +93,20 @@ final class OperationsTests: XCTestCase {
         }
     }
 
+    /// A log line is the compact JSON of its members: the event's metadata over the handler's,
+    /// over `time`, `level` and `message`; keys sorted, text escaped.
+    func testALogLineIsItsMembersCompactJSON() throws {
+        let event = LogEvent(level: .warning, message: "odd \"line\"\n", metadata: ["b": "2", "user": "é\u{1}", "level": "mine"],
+                             source: nil, file: "", function: "", line: 0)
+        let line = JSONLogHandler.line(event, metadata: ["user": "handler's", "a": "1", "time": "never"], time: "2026-12-02T20:00:00Z")
+        let expected: [String: JSONValue] = ["time": .string("never"), "level": .string("mine"), "message": .string("odd \"line\"\n"),
+                                             "a": .string("1"), "b": .string("2"), "user": .string("é\u{1}")]
+        XCTAssertEqual(String(decoding: line, as: UTF8.self), JSONValue.object(expected).compact() + "\n")
+        let plain = LogEvent(level: .info, message: "request", metadata: nil, source: nil, file: "", function: "", line: 0)
+        XCTAssertEqual(String(decoding: JSONLogHandler.line(plain, metadata: [:], time: "t"), as: UTF8.self),
+                       #"{"level":"info","message":"request","time":"t"}"# + "\n")
+    }
+
     func testTheLoggedMillisecondsHaveThreeDecimals() {
         XCTAssertEqual(RequestLogMiddleware.milliseconds(.zero), "0.000")
         XCTAssertEqual(RequestLogMiddleware.milliseconds(.microseconds(1_500)), "1.500")

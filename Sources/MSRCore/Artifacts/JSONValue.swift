@@ -36,7 +36,7 @@ public enum JSONValue: Sendable, Equatable {
         case .bool(let value): out += (value ? "true" : "false").utf8
         case .int(let value): out += String(value).utf8
         case .double(let value): out += (value.isFinite ? NumberFormat.shortest(value) : "null").utf8
-        case .string(let value): Self.writeString(value, to: &out)
+        case .string(let value): JSONBytes.writeString(value, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))
             for (k, item) in items.enumerated() {
@@ -48,37 +48,12 @@ public enum JSONValue: Sendable, Equatable {
             out.append(UInt8(ascii: "{"))
             for (k, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if k > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(member.key, to: &out)
+                JSONBytes.writeString(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
                 member.value.compact(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
-    }
-
-    /// A JSON string literal's bytes: `"`, `\`, and control characters escaped as `write`
-    /// escapes them; every other byte (UTF-8 included) as it is.
-    private static func writeString(_ value: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { bytes in
-            for byte in bytes {
-                switch byte {
-                case UInt8(ascii: "\""): out += #"\""#.utf8
-                case UInt8(ascii: "\\"): out += #"\\"#.utf8
-                case UInt8(ascii: "\n"): out += #"\n"#.utf8
-                case UInt8(ascii: "\r"): out += #"\r"#.utf8
-                case UInt8(ascii: "\t"): out += #"\t"#.utf8
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out += #"\u00"#.utf8
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 15)])
-                default: out.append(byte)
-                }
-            }
-        }
-        out.append(UInt8(ascii: "\""))
     }
 
     private var isScalar: Bool {
@@ -118,7 +93,7 @@ public enum JSONValue: Sendable, Equatable {
             let keys = members.keys.sorted()
             for (k, key) in keys.enumerated() {
                 out += repeatElement(UInt8(ascii: " "), count: indent + 2)
-                Self.writeString(key, to: &out)
+                JSONBytes.writeString(key, to: &out)
                 out += ": ".utf8
                 members[key]!.write(to: &out, indent: indent + 2)
                 out += (k == keys.count - 1 ? "\n" : ",\n").utf8

@@ -28,13 +28,27 @@ public struct Playlist: Sendable, Equatable {
     }
 
     /// The open.spotify.com page of a Spotify track id; `nil` for a catalogue id that is not one.
+    /// (`trackID(id) == id` exactly when `id` is in the Spotify form: 22 base62 characters.)
     public static func link(_ id: String) -> String? {
-        trackID(id) == id ? "https://open.spotify.com/track/\(id)" : nil
+        TrackIDForm.spotify.accepts(id) ? "https://open.spotify.com/track/\(id)" : nil
     }
 
     /// The Spotify track id in an id, a `spotify:track:` URI or an open.spotify.com track URL;
     /// `nil` when the text is none of these.
     public static func trackID(_ text: String) -> String? {
+        // An id or a URI as they come (every track of a Million Playlist Dataset playlist): no
+        // trimming, no substrings.
+        let uriPrefix = "spotify:track:".utf8
+        var copy = text
+        if let exact = copy.withUTF8({ bytes -> String? in
+            guard let base = bytes.baseAddress else { return nil }
+            if bytes.count == 22 { return TrackIDForm.spotify.accepts(base, count: 22) ? text : nil }
+            guard bytes.count == uriPrefix.count + 22, bytes.starts(with: uriPrefix),
+                  TrackIDForm.spotify.accepts(base + uriPrefix.count, count: 22) else { return nil }
+            return String(decoding: UnsafeBufferPointer(start: base + uriPrefix.count, count: 22), as: UTF8.self)
+        }) {
+            return exact
+        }
         // On UTF-8 bytes: blanks and the URI prefix are ASCII, so their ends are character ends.
         let utf8 = text.utf8
         var start = utf8.startIndex, end = utf8.endIndex

@@ -29,10 +29,19 @@ public struct PlaylistReader {
     /// The schema file the bounds come from, named in errors.
     public let schemaFile: String
 
+    /// Each feature name's length and first byte (`lengthAndFirst`): a track object none of
+    /// whose keys matches one holds no feature, found without hashing its keys.
+    private let featureKeys: [UInt16]
+
     public init(file: String, features: [Schema.Column], schemaFile: String = "schema.yaml") {
         self.file = file
         self.features = features
         self.schemaFile = schemaFile
+        featureKeys = features.map { Self.lengthAndFirst($0.name) }
+    }
+
+    private static func lengthAndFirst(_ key: String) -> UInt16 {
+        UInt16(min(key.utf8.count, 255)) << 8 | UInt16(key.utf8.first ?? 0)
     }
 
     /// A reader of features without bounds (only finite values within `unboundedLimit`).
@@ -136,31 +145,37 @@ public struct PlaylistReader {
 
     /// One track: a string, or an object with `track_uri`, `uri`, `id` or `track_id`, and
     /// optionally inline features.
-    private func track(_ value: JSONValue, path: String) throws -> Playlist.Track {
+    /// `path` is built only for a message: a playlist's tracks are read at every request of a
+    /// service.
+    private func track(_ value: JSONValue, path: @autoclosure () -> String) throws -> Playlist.Track {
         if case .string(let text) = value {
-            guard let id = Playlist.trackID(text) else { throw expectedTrack(path, text) }
+            guard let id = Playlist.trackID(text) else { throw expectedTrack(path(), text) }
             return Playlist.Track(id: id, given: text)
         }
-        guard case .object(let object) = value else { throw fail(path, "expected a track id, URI, URL or object") }
-        guard let key = ["track_uri", "uri", "id", "track_id"].first(where: { Self.string(object[$0]) != nil }),
+        guard case .object(let object) = value else { throw fail(path(), "expected a track id, URI, URL or object") }
+        guard let key = Self.trackKeys.first(where: { Self.string(object[$0]) != nil }),
               let text = Self.string(object[key]) else {
-            throw fail(path, "expected one of track_uri, uri, id, track_id")
+            throw fail(path(), "expected one of " + Self.trackKeys.joined(separator: ", "))
         }
-        guard let id = Playlist.trackID(text) else { throw expectedTrack("\(path).\(key)", text) }
+        guard let id = Playlist.trackID(text) else { throw expectedTrack("\(path()).\(key)", text) }
         var values: [String: Double] = [:]
-        for column in features {
+        let mayHoldFeatures = object.keys.contains { featureKeys.contains(Self.lengthAndFirst($0)) }
+        for column in features where mayHoldFeatures {
             guard let raw = object[column.name] else { continue }
             let number: Double
             switch raw {
             case .double(let value): number = value
             case .int(let value): number = Double(value)
-            default: throw fail("\(path).\(column.name)", "expected a number, got \(JSONFileReader.describe(raw))")
+            default: throw fail("\(path()).\(column.name)", "expected a number, got \(JSONFileReader.describe(raw))")
             }
-            try check(number, column, path: "\(path).\(column.name)")
+            try check(number, column, path: "\(path()).\(column.name)")
             values[column.name] = number
         }
         return Playlist.Track(id: id, given: text, features: values)
     }
+
+    /// The members a track object may name its track by, in the order they are looked for.
+    private static let trackKeys = ["track_uri", "uri", "id", "track_id"]
 
     /// The text of a string value; nil for any other value or none.
     private static func string(_ value: JSONValue?) -> String? {

@@ -74,7 +74,7 @@ public enum PredictStage {
             let catalog = recommender.catalog
             let text = results.count == 1 && request.format == .json ? results[0].json(details: catalog).serialized()
                 : Parallel.blocks(results.count, size: 64) { block in
-                    block.map { results[$0].json(details: catalog).compact() + "\n" }.joined()
+                    block.map { String(decoding: results[$0].compactJSON(details: catalog), as: UTF8.self) + "\n" }.joined()
                 }.joined()
             return StageOutput(report: text, summary: "")
         case .table:

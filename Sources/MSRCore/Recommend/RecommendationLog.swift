@@ -22,22 +22,34 @@ public struct RecommendationLog: Sendable {
             throw MSRError(.badData, "\(Recommender.name(bad.playlist)): its similarity is not a finite number: nothing logged (\(path))")
         }
         let time = utcTimestamp(date)
-        var bytes: [UInt8] = []
+        var out = JSONBytes(capacity: 1024 * results.count)
         for result in results {
-            var record: [String: JSONValue] = [
-                "time": .string(time),
-                "predicted_genre": .string(result.genre),
-                "similarity": .double(result.similarity),
-                "recommendations": .array(result.picks.map { .string($0.uri) }),
-            ]
-            if let pid = result.playlist.pid { record["pid"] = .int(pid) }
-            if let name = result.playlist.name { record["name"] = .string(name) }
-            if let user { record["user"] = .string(user) }
-            if playlists { record["tracks"] = .array(result.playlist.tracks.map { .string($0.id) }) }
-            bytes += Array(JSONValue.object(record).compact().utf8)
-            bytes.append(UInt8(ascii: "\n"))
+            // Keys in sorted order, as `JSONValue.compact` writes them.
+            out.beginObject()
+            out.member("name", result.playlist.name)
+            if let pid = result.playlist.pid {
+                out.key("pid")
+                out.int(pid)
+            }
+            out.member("predicted_genre", result.genre)
+            out.key("recommendations")
+            out.beginArray()
+            for pick in result.picks { out.string(pick.uri) }
+            out.endArray()
+            out.key("similarity")
+            out.double(result.similarity)
+            out.member("time", time)
+            if playlists {
+                out.key("tracks")
+                out.beginArray()
+                for track in result.playlist.tracks { out.string(track.id) }
+                out.endArray()
+            }
+            out.member("user", user)
+            out.endObject()
+            out.newline()
         }
-        try write(bytes)
+        try write(out.bytes)
     }
 
     private func write(_ bytes: [UInt8]) throws {

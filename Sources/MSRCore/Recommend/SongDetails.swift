@@ -65,3 +65,60 @@ extension Recommender.Result {
         return .object(members)
     }
 }
+
+extension Recommender.Result {
+    /// `json(details:)` written compactly, with `model_version` when given (the service's
+    /// answer): the same bytes as that value's `compact()`, written straight (keys in sorted
+    /// order) instead of through a tree of values, as the service answers every request with it.
+    public func compactJSON(details catalog: SongIndex, modelVersion: String? = nil) -> [UInt8] {
+        var out = JSONBytes(capacity: 1024 + 256 * picks.count)
+        out.beginObject()
+        out.key("genre_probabilities")
+        out.beginObject()
+        for genre in probabilities.keys.sorted() {
+            out.key(genre)
+            out.double(probabilities[genre]!)
+        }
+        out.endObject()
+        out.member("method", method.rawValue)
+        out.member("model_version", modelVersion)
+        out.key("playlist")
+        out.beginObject()
+        out.key("known_tracks")
+        out.int(knownTracks)
+        out.member("name", playlist.name)
+        if let pid = playlist.pid {
+            out.key("pid")
+            out.int(pid)
+        }
+        out.key("tracks")
+        out.int(playlist.tracks.count)
+        out.endObject()
+        out.member("predicted_genre", genre)
+        out.key("recommendations")
+        out.beginArray()
+        for pick in picks {
+            let details = catalog.details(pick.row)
+            out.beginObject()
+            out.member("album", details.album)
+            out.member("artists", details.artists)
+            out.member("genre", pick.genre)
+            out.member("name", details.name)
+            out.key("score")
+            out.double(pick.score)
+            out.member("source", pick.source.rawValue)
+            out.member("uri", pick.uri)
+            out.member("url", details.url)  // `Playlist.link(pick.uri)`: the pick's uri is its row's
+            out.endObject()
+        }
+        out.endArray()
+        out.key("similarity")
+        out.double(similarity)
+        out.key("unknown_tracks")
+        out.beginArray()
+        for track in unknownTracks { out.string(track) }
+        out.endArray()
+        out.endObject()
+        return out.bytes
+    }
+}

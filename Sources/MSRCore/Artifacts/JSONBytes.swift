@@ -1,0 +1,119 @@
+/// Compact JSON written straight to bytes, in exactly the form `JSONValue.compact` writes (its
+/// strings escaped the same way, numbers in their shortest round-trip form, non-finite numbers
+/// as null), for the paths that write the same object at every request (a service's answer, its
+/// log lines) and know its keys: no tree of values, no dictionaries, no sorting.
+///
+/// The caller gives each object's keys in sorted order (`JSONValue.compact` sorts them; tests
+/// hold each writer to it by parsing what it wrote and writing it again).
+public struct JSONBytes {
+    public private(set) var bytes: [UInt8]
+    /// Whether the next key or element follows another one in its container.
+    private var follows = false
+
+    public init(capacity: Int = 1024) {
+        bytes = []
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func beginObject() {
+        separate()
+        bytes.append(UInt8(ascii: "{"))
+        follows = false
+    }
+
+    public mutating func endObject() {
+        bytes.append(UInt8(ascii: "}"))
+        follows = true
+    }
+
+    public mutating func beginArray() {
+        separate()
+        bytes.append(UInt8(ascii: "["))
+        follows = false
+    }
+
+    public mutating func endArray() {
+        bytes.append(UInt8(ascii: "]"))
+        follows = true
+    }
+
+    /// An object's next key; its value comes next.
+    public mutating func key(_ name: String) {
+        separate()
+        Self.writeString(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        follows = false
+    }
+
+    public mutating func string(_ value: String) {
+        separate()
+        Self.writeString(value, to: &bytes)
+        follows = true
+    }
+
+    public mutating func int(_ value: Int) {
+        separate()
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<NumberFormat.write(value, to: buffer.baseAddress!)]))
+        }
+        follows = true
+    }
+
+    /// The shortest round-trip form; null when not finite (JSON has no NaN or infinity).
+    public mutating func double(_ value: Double) {
+        separate()
+        if value.isFinite {
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: NumberFormat.maxLength) { buffer in
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<NumberFormat.write(value, to: buffer.baseAddress!)]))
+            }
+        } else {
+            bytes += "null".utf8
+        }
+        follows = true
+    }
+
+    /// A member whose value is a string, or nothing when `value` is nil.
+    public mutating func member(_ name: String, _ value: String?) {
+        guard let value else { return }
+        key(name)
+        string(value)
+    }
+
+    /// Ends a line of JSON Lines: the next value starts a new one.
+    public mutating func newline() {
+        bytes.append(UInt8(ascii: "\n"))
+        follows = false
+    }
+
+    private mutating func separate() {
+        if follows { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// A JSON string literal's bytes: `"`, `\`, and control characters escaped; every other
+    /// byte (UTF-8 included) as it is.
+    static func writeString(_ value: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var value = value
+        value.withUTF8 { bytes in
+            var start = 0
+            for (k, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<k]))
+                start = k + 1
+                switch byte {
+                case UInt8(ascii: "\""): out += #"\""#.utf8
+                case UInt8(ascii: "\\"): out += #"\\"#.utf8
+                case UInt8(ascii: "\n"): out += #"\n"#.utf8
+                case UInt8(ascii: "\r"): out += #"\r"#.utf8
+                case UInt8(ascii: "\t"): out += #"\t"#.utf8
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += #"\u00"#.utf8
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 15)])
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+}
