@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import JWTKit
 import MSRCore
-import MSRService
+@testable import MSRService
 import XCTest
 
 /// Registration, tokens, lockout, deleted users.
@@ -67,6 +67,18 @@ final class AccountTests: XCTestCase {
                 XCTAssertError(try await client.call(.get, "/v1/recommendations", token: bad), .unauthorized, code: "invalid_token",
                                field: "Authorization")
             }
+            // Spaces and tabs around the token are HTTP's optional white space; any other
+            // character is part of the token, which then fails its check.
+            for padded in ["Bearer  \(token) ", "bearer \t\(token)\t", "BEARER \(token)"] {
+                let status = try await client.call(.get, "/v1/recommendations", headers: [.authorization: padded]).status
+                XCTAssertEqual(status, .ok, padded)
+            }
+            for odd in ["\u{200B}", "\u{A0}", "\u{85}", "\u{2028}", " \u{301}", "\u{3000}"] {
+                XCTAssertError(try await client.call(.get, "/v1/recommendations", headers: [.authorization: "Bearer \(token)\(odd)"]),
+                               .unauthorized, code: "invalid_token", field: "Authorization")
+            }
+            XCTAssertEqual(AuthenticationMiddleware.bearerToken("Bearer \t "), "")
+            XCTAssertEqual(AuthenticationMiddleware.bearerToken("Bearer \t é \t"), "é")
             XCTAssertError(try await client.call(.get, "/v1/recommendations", headers: [.authorization: "Basic Ym9iOng="]),
                            .unauthorized, code: "unauthorized", field: "Authorization")
             _ = state
