@@ -246,21 +246,35 @@ final class BoostingTests: XCTestCase {
         var generator = SplitMix64(seed: 8)
         let scores = (0..<(n * classes)).map { _ in generator.unit() * 8 - 4 }
         let labels = (0..<n).map { _ in Int32(generator.below(classes)) }
-        func run(_ scores: [Double], _ labels: [Int32], rows: Int) -> (largest: [Double], sums: [Double], pairs: [SIMD2<Double>]) {
+        func run(_ scores: [Double], _ labels: [Int32], rows: Int, keeping: Bool = false)
+            -> (largest: [Double], sums: [Double], pairs: [SIMD2<Double>]) {
             var largest = [Double](repeating: 0, count: rows), sums = largest
-            SoftmaxLoss.normalize(scores: scores, rows: rows, classes: classes, largest: &largest, sums: &sums)
+            var kept = [Double](repeating: .nan, count: keeping ? rows * classes : 0)
+            kept.withUnsafeMutableBufferPointer { kept in
+                SoftmaxLoss.normalize(scores: scores, rows: rows, classes: classes, largest: &largest, sums: &sums,
+                                      exponentials: keeping ? kept.baseAddress : nil)
+            }
             var pairs = [SIMD2<Double>](repeating: .zero, count: rows * classes)
             for k in 0..<classes {
                 scores.withUnsafeBufferPointer { s in
                     pairs.withUnsafeMutableBufferPointer { p in
-                        SoftmaxLoss.pairs(scores: s.baseAddress! + k * rows, largest: largest, sums: sums, labels: labels,
-                                          label: Int32(k), rows: rows, into: p.baseAddress! + k * rows)
+                        kept.withUnsafeBufferPointer { kept in
+                            SoftmaxLoss.pairs(scores: s.baseAddress! + k * rows, largest: largest, sums: sums, labels: labels,
+                                              label: Int32(k), rows: rows, into: p.baseAddress! + k * rows,
+                                              exponentials: keeping ? kept.baseAddress! + k * rows : nil)
+                        }
                     }
                 }
             }
             return (largest, sums, pairs)
         }
         let all = run(scores, labels, rows: n)
+        // The exponentials `normalize` keeps (every row written, the last ones' too) give the
+        // pairs `pairs` computes, bit for bit.
+        let kept = run(scores, labels, rows: n, keeping: true)
+        XCTAssertEqual(kept.largest.map(\.bitPattern), all.largest.map(\.bitPattern))
+        XCTAssertEqual(kept.sums.map(\.bitPattern), all.sums.map(\.bitPattern))
+        XCTAssertEqual(kept.pairs.map { [$0.x.bitPattern, $0.y.bitPattern] }, all.pairs.map { [$0.x.bitPattern, $0.y.bitPattern] })
         for i in [0, 1, 2, 3, 4, 2501, 2503, 2504, 4999, 5000, 5001, 5002] {
             let alone = run((0..<classes).map { scores[$0 * n + i] }, [labels[i]], rows: 1)
             XCTAssertEqual(all.largest[i].bitPattern, alone.largest[0].bitPattern, "row \(i)")

@@ -24,15 +24,22 @@ extension GradientBoostingClassifier {
         let bagSize = max(1, Int((Double(fitRows.count) * params.subsample).rounded()))
         let rounds = RoundGrower(matrix: matrix, binner: binner, params: params, classes: classCount, bagSize: bagSize)
         var largest = [Double](repeating: 0, count: n), sums = [Double](repeating: 0, count: n)
+        // Each round's `e^(score - largest)`, kept by `normalize` for the trees' gradients when
+        // they fit the budget (computed again by each class's tree otherwise).
+        var exponentials = [Double](repeating: 0, count: n * classCount * 8 <= SoftmaxLoss.exponentialsBudget ? n * classCount : 0)
         var trees: [RegressionTree] = []
         var importance = [Double](repeating: 0, count: matrix.columnCount)
         var stopping = EarlyStopping(tol: params.tol, patience: params.nIterNoChange)
         var generator = SplitMix64(seed: params.randomState)
 
         for round in 0..<params.nEstimators {
-            SoftmaxLoss.normalize(scores: scores, rows: n, classes: classCount, largest: &largest, sums: &sums)
+            exponentials.withUnsafeMutableBufferPointer { kept in
+                SoftmaxLoss.normalize(scores: scores, rows: n, classes: classCount, largest: &largest, sums: &sums,
+                                      exponentials: kept.isEmpty ? nil : kept.baseAddress)
+            }
             let bag = bagRows(fitRows, size: bagSize, generator: &generator)
-            for (tree, gains) in rounds.grow(bag: bag, largest: largest, sums: sums, labels: labels, scores: &scores) {
+            for (tree, gains) in rounds.grow(bag: bag, largest: largest, sums: sums, labels: labels, exponentials: exponentials,
+                                             scores: &scores) {
                 trees.append(tree)
                 for j in importance.indices { importance[j] += gains[j] }
             }

@@ -31,8 +31,9 @@ struct RoundGrower {
     }
 
     /// The round's trees and each one's gains per feature, in class order; `scores` (class-major)
-    /// updated with them.
-    func grow(bag: [Int], largest: [Double], sums: [Double], labels: [Int32], scores: inout [Double])
+    /// updated with them. `exponentials`: the round's `e^(score - largest)` as `normalize` kept
+    /// them (class-major), or empty when it kept none.
+    func grow(bag: [Int], largest: [Double], sums: [Double], labels: [Int32], exponentials: [Double], scores: inout [Double])
         -> [(tree: RegressionTree, gains: [Double])] {
         let (n, features, width, classCount) = (rows, features, width, classes)
         let (grower, workspaces) = (self.grower, self.workspaces)
@@ -50,9 +51,10 @@ struct RoundGrower {
             largest.withUnsafeBufferPointer { largest in
              sums.withUnsafeBufferPointer { sums in
               labels.withUnsafeBufferPointer { labels in
+               exponentials.withUnsafeBufferPointer { exponentials in
                 scores.withUnsafeMutableBufferPointer { s in
                     let shared = SharedInputs(bins: UnsafePointer(binned.rows), largest: largest, sums: sums, labels: labels,
-                                              scores: s)
+                                              exponentials: exponentials.isEmpty ? nil : exponentials.baseAddress, scores: s)
                     // Each worker thread takes a workspace of its own for the round.
                     let handedOut = Counter()
                     return Parallel.blocks(classCount, size: 1, workers: width, scratch: { workspaces[handedOut.increment() - 1] }) {
@@ -63,7 +65,8 @@ struct RoundGrower {
                         let classScores = shared.scores.baseAddress! + k * n
                         var gains = [Double](repeating: 0, count: features)
                         SoftmaxLoss.pairs(scores: classScores, largest: shared.largest.baseAddress!, sums: shared.sums.baseAddress!,
-                                          labels: shared.labels.baseAddress!, label: Int32(k), rows: n, into: workspace.pairs)
+                                          labels: shared.labels.baseAddress!, label: Int32(k), rows: n, into: workspace.pairs,
+                                          exponentials: shared.exponentials.map { $0 + k * n })
                         let tree = grower.grow(
                             indices: rows, pairs: UnsafeBufferPointer(start: workspace.pairs, count: n),
                             workspace: workspace, importance: &gains) { value, leafRows in
@@ -75,6 +78,7 @@ struct RoundGrower {
                         return (tree, gains)
                     }
                 }
+               }
               }
              }
             }
@@ -91,6 +95,8 @@ struct RoundGrower {
         let largest: UnsafeBufferPointer<Double>
         let sums: UnsafeBufferPointer<Double>
         let labels: UnsafeBufferPointer<Int32>
+        /// The round's kept `e^(score - largest)`, class-major (nil: none kept).
+        let exponentials: UnsafePointer<Double>?
         let scores: UnsafeMutableBufferPointer<Double>
     }
 }

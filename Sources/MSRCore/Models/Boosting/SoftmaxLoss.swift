@@ -26,19 +26,25 @@ public enum SoftmaxLoss {
     /// exponential and one division (`pairs`), computed where a class's tree needs it:
     /// no probabilities held for every class and row (730 MB for 800,000 rows and 114 classes).
     /// Four rows at a time (`Numerics.exponentials`), blocks of rows on every core.
-    public static func normalize(scores: [Double], rows n: Int, classes: Int, largest: inout [Double], sums: inout [Double]) {
+    ///
+    /// With `exponentials` (class-major like the scores), each `e^(score - largest)` is kept
+    /// there too, so that `pairs` divides instead of computing it again: the same values, for
+    /// the memory of a second copy of the scores (`exponentialsBudget`).
+    public static func normalize(scores: [Double], rows n: Int, classes: Int, largest: inout [Double], sums: inout [Double],
+                                 exponentials: UnsafeMutablePointer<Double>? = nil) {
         scores.withUnsafeBufferPointer { scores in
           largest.withUnsafeMutableBufferPointer { largest in
             sums.withUnsafeMutableBufferPointer { sums in
-                let shared = Buffers(scores: scores, largest: largest, sums: sums)
+                let shared = Buffers(scores: scores, largest: largest, sums: sums, exponentials: exponentials)
                 // A block per core at least (the embedded data's 8,539 rows are one block of
                 // 16,384 otherwise: a serial step between rounds), whole quads of rows.
                 let size = min(16_384, max(1024, (n + Parallel.width - 1) / Parallel.width + 3) & ~3)
                 _ = Parallel.blocks(n, size: size) { block in
                     let scores = shared.scores.baseAddress!, largest = shared.largest.baseAddress!, sums = shared.sums.baseAddress!
+                    let kept = shared.exponentials
                     var i = block.lowerBound
                     while i + 4 <= block.upperBound {
-                        let (top, sum) = normalizers(scores + i, stride: n, classes: classes)
+                        let (top, sum) = normalizers(scores + i, stride: n, classes: classes, keeping: kept.map { $0 + i })
                         store(top, largest + i)
                         store(sum, sums + i)
                         i += 4
@@ -46,16 +52,19 @@ public enum SoftmaxLoss {
                     if i == block.upperBound { return 0 }
                     // The last rows, padded to four with zeros (each lane is computed alone).
                     let lanes = block.upperBound - i
-                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 4 * classes + 8) { padded in
-                        let base = padded.baseAddress!
-                        base.initialize(repeating: 0, count: 4 * classes + 8)
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 8 * classes + 8) { padded in
+                        let base = padded.baseAddress!, values = base + 4 * classes + 8
+                        base.initialize(repeating: 0, count: 8 * classes + 8)
                         for k in 0..<classes { for l in 0..<lanes { base[4 * k + l] = scores[k * n + i + l] } }
-                        let (top, sum) = normalizers(base, stride: 4, classes: classes)
+                        let (top, sum) = normalizers(base, stride: 4, classes: classes, keeping: kept == nil ? nil : values)
                         store(top, base + 4 * classes)
                         store(sum, base + 4 * classes + 4)
                         for l in 0..<lanes {
                             largest[i + l] = base[4 * classes + l]
                             sums[i + l] = base[4 * classes + 4 + l]
+                        }
+                        if let kept {
+                            for k in 0..<classes { for l in 0..<lanes { kept[k * n + i + l] = values[4 * k + l] } }
                         }
                     }
                     return 0
@@ -66,9 +75,11 @@ public enum SoftmaxLoss {
     }
 
     /// The largest of four rows' scores and the sums of `e^(score - largest)`, the rows' scores
-    /// of class `k` at `scores + k * stride`.
+    /// of class `k` at `scores + k * stride`; each `e^(score - largest)` also stored at
+    /// `keeping + k * stride` when given.
     @inline(__always)
-    private static func normalizers(_ scores: UnsafePointer<Double>, stride: Int, classes: Int) -> (SIMD4<Double>, SIMD4<Double>) {
+    private static func normalizers(_ scores: UnsafePointer<Double>, stride: Int, classes: Int,
+                                    keeping: UnsafeMutablePointer<Double>?) -> (SIMD4<Double>, SIMD4<Double>) {
         var top = SIMD4<Double>(repeating: -.infinity)
         for k in 0..<classes {
             // A compare and a blend (`pointwiseMax` takes a branch per lane for its NaN rules).
@@ -76,20 +87,46 @@ public enum SoftmaxLoss {
             top.replace(with: values, where: values .> top)
         }
         var sum = SIMD4<Double>.zero
-        for k in 0..<classes { sum += Numerics.exponentials(load(scores + k * stride) - top) }
+        for k in 0..<classes {
+            let e = Numerics.exponentials(load(scores + k * stride) - top)
+            if let keeping { store(e, keeping + k * stride) }
+            sum += e
+        }
         return (top, sum)
     }
+
+    /// The most memory `normalize` may keep exponentials in (a copy of the scores): 80 MB for
+    /// a million rows of 10 classes; none kept for 800,000 rows of 114 classes.
+    public static let exponentialsBudget = 128 << 20
 
     /// Every row's `(gradient, hessian)` for class `label`, from the class's raw scores and the
     /// rows' normalisers (`normalize`) and labels: with `p` the row's probability of the class
     /// (`e^(score - largest) / sum`), `p - [y == label]` and `p (1 - p)` (at least 1e-16). Four
     /// rows at a time; each row's pair depends on its own values alone.
+    ///
+    /// With `exponentials` (the class's `e^(score - largest)` that `normalize` kept), those are
+    /// divided instead of computed: the same pairs.
     public static func pairs(scores: UnsafePointer<Double>, largest: UnsafePointer<Double>, sums: UnsafePointer<Double>,
-                             labels: UnsafePointer<Int32>, label: Int32, rows n: Int, into pairs: UnsafeMutablePointer<SIMD2<Double>>) {
+                             labels: UnsafePointer<Int32>, label: Int32, rows n: Int, into pairs: UnsafeMutablePointer<SIMD2<Double>>,
+                             exponentials: UnsafePointer<Double>? = nil) {
+        if let exponentials {
+            rowPairs(values: exponentials, largest: largest, sums: sums, labels: labels, label: label, rows: n, into: pairs) { e, _ in e }
+        } else {
+            rowPairs(values: scores, largest: largest, sums: sums, labels: labels, label: label, rows: n, into: pairs) { s, top in
+                Numerics.exponentials(s - top)
+            }
+        }
+    }
+
+    /// `pairs`' loop, `exponential(values, largest)` giving four rows' `e^(score - largest)`.
+    @inline(__always)
+    private static func rowPairs(values scores: UnsafePointer<Double>, largest: UnsafePointer<Double>, sums: UnsafePointer<Double>,
+                                 labels: UnsafePointer<Int32>, label: Int32, rows n: Int, into pairs: UnsafeMutablePointer<SIMD2<Double>>,
+                                 exponential: (SIMD4<Double>, SIMD4<Double>) -> SIMD4<Double>) {
         @inline(__always)
         func quad(_ scores: SIMD4<Double>, _ largest: SIMD4<Double>, _ sums: SIMD4<Double>, _ isLabel: SIMD4<Double>)
             -> (SIMD4<Double>, SIMD4<Double>) {
-            let p = Numerics.exponentials(scores - largest) / sums
+            let p = exponential(scores, largest) / sums
             let floor = SIMD4<Double>(repeating: 1e-16), spread = p * (1 - p)
             return (p - isLabel, spread.replacing(with: floor, where: spread .< floor))
         }
@@ -133,6 +170,7 @@ public enum SoftmaxLoss {
         let scores: UnsafeBufferPointer<Double>
         let largest: UnsafeMutableBufferPointer<Double>
         let sums: UnsafeMutableBufferPointer<Double>
+        let exponentials: UnsafeMutablePointer<Double>?
     }
 
     /// Mean negative log-likelihood of the labels under row-major probabilities, each clipped
