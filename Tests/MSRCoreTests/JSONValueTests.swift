@@ -43,6 +43,13 @@ final class JSONParserTests: XCTestCase {
         XCTAssertEqual(try JSONParser.parse(Array(value.serialized().utf8)), value)
     }
 
+    /// A key given twice keeps its last value, as assigning member by member did.
+    func testARepeatedKeyKeepsItsLastValue() throws {
+        XCTAssertEqual(try JSONParser.parse(Array(#"{"a": 1, "b": {"c": [], "c": {}}, "a": "x", "": null}"#.utf8)),
+                       .object(["a": .string("x"), "b": .object(["c": .object([:])]), "": .null]))
+        XCTAssertEqual(try JSONParser.parse(Array("{}".utf8)), .object([:]))
+    }
+
     func testUnicodeEscapesAndErrors() throws {
         XCTAssertEqual(try JSONParser.parse(Array(#"["\u00e9\ud83c\udfb5"]"#.utf8)), .array([.string("é🎵")]))
         XCTAssertEqual(try JSONParser.parse(Array(" 1e2 ".utf8)), .double(100))

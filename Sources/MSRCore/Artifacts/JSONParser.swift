@@ -72,11 +72,14 @@ public struct JSONParser {
     }
 
     private mutating func object() throws -> JSONValue {
-        var object: [String: JSONValue] = [:]
-        try members { parser, key in
-            object[try parser.decode(key)] = try parser.value()
+        // The members first, then a dictionary of their number (grown member by member, it was
+        // rehashed at every doubling: a tenth of a service request's parse); a repeated key's
+        // last value wins.
+        var members: [(String, JSONValue)] = []
+        try self.members { parser, key in
+            members.append((try parser.decode(key), try parser.value()))
         }
-        return .object(object)
+        return .object(Dictionary(members, uniquingKeysWith: { _, last in last }))
     }
 
     private mutating func array() throws -> JSONValue {
