@@ -60,6 +60,26 @@ final class JSONBytesTests: XCTestCase {
         }
     }
 
+    /// Strings are escaped as JSON requires, independently of `JSONValue` (which shares the
+    /// escaping): quotes, backslashes and every control byte; DEL, C1 and the rest as they are.
+    func testStringsAreEscaped() {
+        var out = JSONBytes()
+        out.string("a\"b\\c/\u{7F}\u{85}é🎵\t\r\n\u{0}\u{8}\u{C}\u{1F}")
+        XCTAssertEqual(String(decoding: out.bytes, as: UTF8.self), #""a\"b\\c/\#u{7F}\#u{85}é🎵\t\r\n\u0000\u0008\u000c\u001f""#)
+        var all = JSONBytes()
+        all.string(String(decoding: Array(0..<0x20), as: UTF8.self))
+        let expected = (0..<0x20).map { byte -> String in
+            switch byte {
+            case 0x09: return #"\t"#
+            case 0x0A: return #"\n"#
+            case 0x0D: return #"\r"#
+            default: return #"\u00"# + String(byte >> 4, radix: 16) + String(byte & 15, radix: 16)
+            }
+        }.joined()
+        XCTAssertEqual(String(decoding: all.bytes, as: UTF8.self), "\"" + expected + "\"")
+        XCTAssertEqual(try JSONParser.parse(all.bytes), .string(String(decoding: Array(0..<0x20), as: UTF8.self)))
+    }
+
     /// Lines of JSON Lines: each value starts afresh after `newline`.
     func testLinesStartAfresh() {
         var out = JSONBytes()

@@ -104,6 +104,14 @@ final class PlaylistReaderTests: XCTestCase {
                         {"pos": 2, "track_uri": "spotify:track:09gysnJpfQ3ublBmJDfcEC", "artist_name": "b", "tempo": 90}]}
             """#)[0].tracks
         XCTAssertEqual(tracks.map(\.features), [[:], [:], ["tempo": 90]])
+        // A key that is the name to Swift's string equality in other bytes (a Kelvin sign for K;
+        // a decomposed é) is the feature, as a dictionary lookup finds it.
+        let upper = PlaylistReader(file: "p.json", featureNames: ["Key", "tempé"])
+        let odd = try upper.parse(Array("[{\"id\": \"04Rwlix3S6i0JeprqsC8Cx\", \"\u{212A}ey\": 5, \"tempe\u{301}\": 90}]".utf8))
+        XCTAssertEqual(odd[0].tracks[0].features, ["Key": 5, "tempé": 90])
+        let kelvin = PlaylistReader(file: "p.json", featureNames: ["Key"])
+        XCTAssertEqual(try kelvin.parse(Array("[{\"id\": \"04Rwlix3S6i0JeprqsC8Cx\", \"\u{212A}ey\": 5}]".utf8))[0].tracks[0].features,
+                       ["Key": 5], "an ASCII name, a non-ASCII key")
     }
 
     func testInlineFeatureZeroAndOneAreNumbers() throws {

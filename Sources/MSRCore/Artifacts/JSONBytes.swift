@@ -3,35 +3,41 @@
 /// as null), for the paths that write the same object at every request (a service's answer, its
 /// log lines) and know its keys: no tree of values, no dictionaries, no sorting.
 ///
-/// The caller gives each object's keys in sorted order (`JSONValue.compact` sorts them; tests
-/// hold each writer to it by parsing what it wrote and writing it again).
+/// The caller gives each object's keys in sorted order, as `JSONValue.compact` sorts them (by
+/// `String`'s `<`); tests hold each writer to the `compact()` of the value it writes.
 public struct JSONBytes {
+    /// What has been written.
     public private(set) var bytes: [UInt8]
     /// Whether the next key or element follows another one in its container.
     private var follows = false
 
+    /// An empty writer with room for `capacity` bytes.
     public init(capacity: Int = 1024) {
         bytes = []
         bytes.reserveCapacity(capacity)
     }
 
+    /// `{`: an object's keys and values follow (`key`, then a value, ...), then `endObject`.
     public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
         follows = false
     }
 
+    /// `}`.
     public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         follows = true
     }
 
+    /// `[`: an array's values follow, then `endArray`.
     public mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
         follows = false
     }
 
+    /// `]`.
     public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         follows = true
@@ -45,15 +51,17 @@ public struct JSONBytes {
         follows = false
     }
 
+    /// A string, escaped.
     public mutating func string(_ value: String) {
         separate()
         Self.writeString(value, to: &bytes)
         follows = true
     }
 
+    /// A whole number.
     public mutating func int(_ value: Int) {
         separate()
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: NumberFormat.maxLength) { buffer in
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<NumberFormat.write(value, to: buffer.baseAddress!)]))
         }
         follows = true

@@ -28,8 +28,7 @@ public enum JSONValue: Sendable, Equatable {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends `compact()`'s UTF-8 bytes to `out`: no intermediate strings (a service writes
-    /// one result per request).
+    /// Appends `compact()`'s UTF-8 bytes to `out`: no intermediate strings.
     public func compact(into out: inout [UInt8]) {
         switch self {
         case .null: out += "null".utf8

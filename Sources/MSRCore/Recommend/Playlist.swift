@@ -27,6 +27,9 @@ public struct Playlist: Sendable, Equatable {
         self.tracks = tracks
     }
 
+    /// What a Spotify track URI starts with.
+    static let uriPrefix = "spotify:track:"
+
     /// The open.spotify.com page of a Spotify track id; `nil` for a catalogue id that is not one.
     /// (`trackID(id) == id` exactly when `id` is in the Spotify form: 22 base62 characters.)
     public static func link(_ id: String) -> String? {
@@ -38,7 +41,7 @@ public struct Playlist: Sendable, Equatable {
     public static func trackID(_ text: String) -> String? {
         // An id or a URI as they come (every track of a Million Playlist Dataset playlist): no
         // trimming, no substrings.
-        let uriPrefix = "spotify:track:".utf8
+        let uriPrefix = Self.uriPrefix.utf8
         var copy = text
         if let exact = copy.withUTF8({ bytes -> String? in
             guard let base = bytes.baseAddress else { return nil }
@@ -56,9 +59,8 @@ public struct Playlist: Sendable, Equatable {
         while start < end, blank(utf8[start]) { start = utf8.index(after: start) }
         while start < end, blank(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
         var candidate = text[start..<end]
-        let prefix = "spotify:track:".utf8
-        if candidate.utf8.starts(with: prefix) {
-            candidate = candidate[candidate.utf8.index(candidate.startIndex, offsetBy: prefix.count)...]
+        if candidate.utf8.starts(with: uriPrefix) {
+            candidate = candidate[candidate.utf8.index(candidate.startIndex, offsetBy: uriPrefix.count)...]
         } else if candidate.utf8.count != 22 {
             // Only then a URL, parsed by Foundation (slow: ids and URIs never get here).
             guard let url = URL(string: String(candidate)), let host = url.host, host.hasSuffix("spotify.com") else { return nil }

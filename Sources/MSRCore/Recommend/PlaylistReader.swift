@@ -29,19 +29,32 @@ public struct PlaylistReader {
     /// The schema file the bounds come from, named in errors.
     public let schemaFile: String
 
-    /// Each feature name's length and first byte (`lengthAndFirst`): a track object none of
-    /// whose keys matches one holds no feature, found without hashing its keys.
-    private let featureKeys: [UInt16]
+    /// Each feature name's length and first byte (`lengthAndFirst`), when every name is ASCII:
+    /// a track object none of whose keys is non-ASCII or matches one holds no feature, found
+    /// without hashing its keys (nil: every track's features are looked up). A non-ASCII key
+    /// may still equal an ASCII name (`"\u{212A}ey"`, a Kelvin sign, is `"Key"` to Swift's
+    /// string equality, as it is to the dictionary).
+    private let featureKeys: [UInt16]?
 
     public init(file: String, features: [Schema.Column], schemaFile: String = "schema.yaml") {
         self.file = file
         self.features = features
         self.schemaFile = schemaFile
-        featureKeys = features.map { Self.lengthAndFirst($0.name) }
+        featureKeys = features.allSatisfy { Self.isASCII($0.name) } ? features.map { Self.lengthAndFirst($0.name) } : nil
     }
 
     private static func lengthAndFirst(_ key: String) -> UInt16 {
         UInt16(min(key.utf8.count, 255)) << 8 | UInt16(key.utf8.first ?? 0)
+    }
+
+    private static func isASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 < 0x80 }
+    }
+
+    /// Whether a track object's keys may name a feature (`featureKeys`).
+    private func mayHoldFeatures(_ object: [String: JSONValue]) -> Bool {
+        guard let featureKeys else { return true }
+        return object.keys.contains { !Self.isASCII($0) || featureKeys.contains(Self.lengthAndFirst($0)) }
     }
 
     /// A reader of features without bounds (only finite values within `unboundedLimit`).
@@ -144,9 +157,8 @@ public struct PlaylistReader {
     }
 
     /// One track: a string, or an object with `track_uri`, `uri`, `id` or `track_id`, and
-    /// optionally inline features.
-    /// `path` is built only for a message: a playlist's tracks are read at every request of a
-    /// service.
+    /// optionally inline features. `path` is built only when a message or an inline feature
+    /// needs it: a playlist's tracks are read at every request of a service.
     private func track(_ value: JSONValue, path: @autoclosure () -> String) throws -> Playlist.Track {
         if case .string(let text) = value {
             guard let id = Playlist.trackID(text) else { throw expectedTrack(path(), text) }
@@ -159,7 +171,7 @@ public struct PlaylistReader {
         }
         guard let id = Playlist.trackID(text) else { throw expectedTrack("\(path()).\(key)", text) }
         var values: [String: Double] = [:]
-        let mayHoldFeatures = object.keys.contains { featureKeys.contains(Self.lengthAndFirst($0)) }
+        let mayHoldFeatures = mayHoldFeatures(object)
         for column in features where mayHoldFeatures {
             guard let raw = object[column.name] else { continue }
             let number: Double

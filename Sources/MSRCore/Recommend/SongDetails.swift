@@ -70,6 +70,8 @@ extension Recommender.Result {
     /// `json(details:)` written compactly, with `model_version` when given (the service's
     /// answer): the same bytes as that value's `compact()`, written straight (keys in sorted
     /// order) instead of through a tree of values, as the service answers every request with it.
+    /// Each pick's link is its row's (`details(row).url`): a pick's uri is its row's, as the
+    /// recommender makes them.
     public func compactJSON(details catalog: SongIndex, modelVersion: String? = nil) -> [UInt8] {
         var out = JSONBytes(capacity: 1024 + 256 * picks.count)
         out.beginObject()
