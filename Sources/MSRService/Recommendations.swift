@@ -76,11 +76,7 @@ struct Recommendations {
     /// limit; logs and records the answer.
     func recommend(_ playlist: Playlist, k: Int, method: String?, excludeSeen: Bool, user: User) async throws -> (result: JSONValue, models: ModelStore.Models) {
         let answer = try await answer(playlist, k: k, method: method, excludeSeen: excludeSeen, user: user)
-        guard case .object(var members) = answer.result.json(details: answer.models.recommender.catalog) else {
-            preconditionFailure("a result is an object")
-        }
-        members["model_version"] = .string(answer.models.version)
-        return (.object(members), answer.models)
+        return (answer.result.json(details: answer.models.recommender.catalog, modelVersion: answer.models.version), answer.models)
     }
 
     /// `recommend`'s answer as the API sends it: compact JSON bytes, serialised once for the

@@ -78,6 +78,12 @@ final class JSONBytesTests: XCTestCase {
         }.joined()
         XCTAssertEqual(String(decoding: all.bytes, as: UTF8.self), "\"" + expected + "\"")
         XCTAssertEqual(try JSONParser.parse(all.bytes), .string(String(decoding: Array(0..<0x20), as: UTF8.self)))
+        // Whole numbers as their decimal digits, at the limits too.
+        for number in [0, -1, 42, Int.max, Int.min] {
+            var out = JSONBytes()
+            out.int(number)
+            XCTAssertEqual(String(decoding: out.bytes, as: UTF8.self), String(number))
+        }
     }
 
     /// Lines of JSON Lines: each value starts afresh after `newline`.
@@ -128,6 +134,9 @@ final class JSONBytesTests: XCTestCase {
             XCTAssertEqual(String(decoding: result.compactJSON(details: Self.catalog), as: UTF8.self), value.compact(), "result \(k)")
             guard case .object(var members) = value else { return XCTFail("an object") }
             members["model_version"] = .string("abc\"1")
+            // (Compared as text: a NaN score is not equal to itself.)
+            XCTAssertEqual(result.json(details: Self.catalog, modelVersion: "abc\"1").compact(), JSONValue.object(members).compact(),
+                           "result \(k) with a version")
             XCTAssertEqual(String(decoding: result.compactJSON(details: Self.catalog, modelVersion: "abc\"1"), as: UTF8.self),
                            JSONValue.object(members).compact(), "result \(k) with a version")
         }

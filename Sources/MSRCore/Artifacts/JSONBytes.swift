@@ -18,28 +18,25 @@ public struct JSONBytes {
     }
 
     /// `{`: an object's keys and values follow (`key`, then a value, ...), then `endObject`.
-    public mutating func beginObject() {
-        separate()
-        bytes.append(UInt8(ascii: "{"))
-        follows = false
-    }
+    public mutating func beginObject() { open(UInt8(ascii: "{")) }
 
     /// `}`.
-    public mutating func endObject() {
-        bytes.append(UInt8(ascii: "}"))
-        follows = true
-    }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
 
     /// `[`: an array's values follow, then `endArray`.
-    public mutating func beginArray() {
+    public mutating func beginArray() { open(UInt8(ascii: "[")) }
+
+    /// `]`.
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    private mutating func open(_ bracket: UInt8) {
         separate()
-        bytes.append(UInt8(ascii: "["))
+        bytes.append(bracket)
         follows = false
     }
 
-    /// `]`.
-    public mutating func endArray() {
-        bytes.append(UInt8(ascii: "]"))
+    private mutating func close(_ bracket: UInt8) {
+        bytes.append(bracket)
         follows = true
     }
 
@@ -61,22 +58,14 @@ public struct JSONBytes {
     /// A whole number.
     public mutating func int(_ value: Int) {
         separate()
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: NumberFormat.maxLength) { buffer in
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<NumberFormat.write(value, to: buffer.baseAddress!)]))
-        }
+        Self.writeNumber(to: &bytes) { NumberFormat.write(value, to: $0) }
         follows = true
     }
 
     /// The shortest round-trip form; null when not finite (JSON has no NaN or infinity).
     public mutating func double(_ value: Double) {
         separate()
-        if value.isFinite {
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: NumberFormat.maxLength) { buffer in
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<NumberFormat.write(value, to: buffer.baseAddress!)]))
-            }
-        } else {
-            bytes += "null".utf8
-        }
+        Self.writeDouble(value, to: &bytes)
         follows = true
     }
 
@@ -95,6 +84,23 @@ public struct JSONBytes {
 
     private mutating func separate() {
         if follows { bytes.append(UInt8(ascii: ",")) }
+    }
+
+    /// A number's JSON: the shortest round-trip form, null when not finite.
+    static func writeDouble(_ value: Double, to out: inout [UInt8]) {
+        if value.isFinite {
+            writeNumber(to: &out) { NumberFormat.write(value, to: $0) }
+        } else {
+            out += "null".utf8
+        }
+    }
+
+    /// Appends what `write` writes into a buffer of `NumberFormat.maxLength` bytes (returning
+    /// how many).
+    static func writeNumber(to out: inout [UInt8], _ write: (UnsafeMutablePointer<UInt8>) -> Int) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: NumberFormat.maxLength) { buffer in
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<write(buffer.baseAddress!)]))
+        }
     }
 
     /// A JSON string literal's bytes: `"`, `\`, and control characters escaped; every other

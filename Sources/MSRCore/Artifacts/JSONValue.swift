@@ -33,8 +33,8 @@ public enum JSONValue: Sendable, Equatable {
         switch self {
         case .null: out += "null".utf8
         case .bool(let value): out += (value ? "true" : "false").utf8
-        case .int(let value): out += String(value).utf8
-        case .double(let value): out += (value.isFinite ? NumberFormat.shortest(value) : "null").utf8
+        case .int(let value): JSONBytes.writeNumber(to: &out) { NumberFormat.write(value, to: $0) }
+        case .double(let value): JSONBytes.writeDouble(value, to: &out)
         case .string(let value): JSONBytes.writeString(value, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))

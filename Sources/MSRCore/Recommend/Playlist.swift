@@ -52,13 +52,8 @@ public struct Playlist: Sendable, Equatable {
         }) {
             return exact
         }
-        // On UTF-8 bytes: blanks and the URI prefix are ASCII, so their ends are character ends.
-        let utf8 = text.utf8
-        var start = utf8.startIndex, end = utf8.endIndex
-        func blank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        while start < end, blank(utf8[start]) { start = utf8.index(after: start) }
-        while start < end, blank(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
-        var candidate = text[start..<end]
+        // The URI prefix is ASCII, so its end falls between Unicode scalars.
+        var candidate = text[...].trimmingBlanks()
         if candidate.utf8.starts(with: uriPrefix) {
             candidate = candidate[candidate.utf8.index(candidate.startIndex, offsetBy: uriPrefix.count)...]
         } else if candidate.utf8.count != 22 {

@@ -55,20 +55,20 @@ extension SongIndex {
 
 extension Recommender.Result {
     /// `json` with each recommendation's name, artists and album, when known, from `catalog`
-    /// (the song index it came from).
-    public func json(details catalog: SongIndex) -> JSONValue {
+    /// (the song index it came from), and `model_version` when given (the service's answer).
+    public func json(details catalog: SongIndex, modelVersion: String? = nil) -> JSONValue {
         guard case .object(var members) = json, case .array(let picksJSON)? = members["recommendations"] else { return json }
         members["recommendations"] = .array(zip(picks, picksJSON).map { pick, value in
             guard case .object(let fields) = value else { return value }
             return .object(fields.merging(catalog.details(pick.row).jsonMembers) { _, new in new })
         })
+        if let modelVersion { members["model_version"] = .string(modelVersion) }
         return .object(members)
     }
 }
 
 extension Recommender.Result {
-    /// `json(details:)` written compactly, with `model_version` when given (the service's
-    /// answer): the same bytes as that value's `compact()`, written straight (keys in sorted
+    /// `json(details:modelVersion:)` written compactly: the same bytes as that value's `compact()`, written straight (keys in sorted
     /// order) instead of through a tree of values, as the service answers every request with it.
     /// Each pick's link is its row's (`details(row).url`): a pick's uri is its row's, as the
     /// recommender makes them.

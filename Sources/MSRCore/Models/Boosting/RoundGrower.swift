@@ -4,8 +4,9 @@
 ///
 /// The trees of a round are independent given the rows' softmax normalisers; a class's tree takes
 /// its rows' probabilities, then gradient pairs, from them and its scores (or from the
-/// exponentials `normalize` kept) into its worker's buffer, and adds its leaves to its own class's region of the scores, the rows it was not grown
-/// on (bagged out, held out) by walking it, so the result does not depend on the number of cores.
+/// exponentials `normalize` kept) into its worker's buffer, and adds its leaves to its own
+/// class's region of the scores, the rows it was not grown on (bagged out, held out) by walking
+/// it, so the result does not depend on the number of cores.
 struct RoundGrower {
     /// Owns the binned matrix, which owns its memory: its bins stay valid while trees grow.
     let grower: TreeGrower
