@@ -43,23 +43,29 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         var tree = RegressionTree()
         precondition(workspace.capacity >= indices.count)
         let pair = pairs.baseAddress!
-        var totalG = 0.0, totalH = 0.0
-        for index in indices {
-            totalG += pair[Int(index)].x
-            totalH += pair[Int(index)].y
-        }
         var open: [Candidate] = []
         var finished: [(node: Int, start: Int, end: Int)] = []
         func histogram(_ start: Int, _ end: Int) -> Histogram {
+            histogramAndTotal(start, end).histogram
+        }
+        func histogramAndTotal(_ start: Int, _ end: Int) -> (histogram: Histogram, total: SIMD2<Double>) {
             var result = Histogram(layout: layout)
-            result.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
-                         pairs: pair)
-            return result
+            let total = result.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
+                                     pairs: pair)
+            return (result, total)
         }
         var leaves = 1
         /// Whether a leaf at `depth` may still be split: the split search and the histogram it
         /// needs are spent only on such leaves.
         func splittable(depth: Int) -> Bool { depth < maxDepth && leaves < maxLeaves }
+        // The root's totals, in row order: from its histogram's pass over the rows, or alone.
+        var rootHistogram = Histogram.empty, total = SIMD2<Double>.zero
+        if splittable(depth: 0) {
+            (rootHistogram, total) = histogramAndTotal(0, indices.count)
+        } else {
+            for index in indices { total += pair[Int(index)] }
+        }
+        let (totalG, totalH) = (total.x, total.y)
         func consider(_ candidate: Candidate) {
             var candidate = candidate
             if splittable(depth: candidate.depth) {
@@ -71,8 +77,7 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
             }
         }
         let root = tree.addLeaf(leafValue(totalG, totalH))
-        consider(Candidate(node: root, start: 0, end: indices.count, depth: 0,
-                           histogram: splittable(depth: 0) ? histogram(0, indices.count) : .empty,
+        consider(Candidate(node: root, start: 0, end: indices.count, depth: 0, histogram: consume rootHistogram,
                            gradient: totalG, hessian: totalH, split: .none))
         while leaves < maxLeaves, !open.isEmpty {
             // The open leaf with the largest gain (the first on ties: deterministic).
