@@ -62,8 +62,11 @@ enum CholeskyUpdate {
                             for j in 0..<k { yd[j] = Double(y[j]) }
                             for j in 0..<k {
                                 b[j] += preferred * yd[j]
+                                // The row's entries side by side (vector lanes), each its own
+                                // chain of additions in the pairs' order: the same sums.
                                 let scale = (confidence - 1) * yd[j]
-                                for m in 0...j { a[j * k + m] += scale * yd[m] }
+                                let entries = a.baseAddress! + j &* k, values = yd.baseAddress!
+                                for m in 0..<(j &+ 1) { entries[m] += scale * values[m] }
                             }
                         }
                     }
