@@ -202,11 +202,11 @@ final class FactorizeTests: XCTestCase {
         let workspace = try workspace(slices: ["one.json": Self.slice([[Self.a, Self.b]])])
         try workspace.edit("params.yaml", "  factors: 64\n", "  factors: 0\n")
         XCTAssertFails(try workspace.run("factorize"), status: 65,
-                       "msr-factorize: params.yaml:63:12: factorize.factors: expected an integer in [1, 1024], got \"0\"")
+                       "msr-factorize: params.yaml:64:12: factorize.factors: expected an integer in [1, 1024], got \"0\"")
         try workspace.edit("params.yaml", "  factors: 0\n", "  factors: 8\n")
         try workspace.edit("params.yaml", "  alpha: 40.0\n", "  alpha: -1\n")
         XCTAssertFails(try workspace.run("factorize"), status: 65,
-                       "msr-factorize: params.yaml:65:10: factorize.alpha: expected a number > 0, got \"-1\"")
+                       "msr-factorize: params.yaml:66:10: factorize.alpha: expected a number > 0, got \"-1\"")
         try workspace.edit("params.yaml", "  alpha: -1\n", "  alpha: 1e300\n")
         XCTAssertFails(try workspace.run("factorize"), status: 65,
                        "msr-factorize: params.yaml: factorize: the factors or the loss are no longer finite numbers after iteration 1: "

@@ -115,6 +115,17 @@ final class BoostingTests: XCTestCase {
             forest.accumulate(rows: $0.baseAddress!, count: 3, features: 2, into: &scores, classes: 2)
         }
         XCTAssertEqual(scores, [1, 0.25, 1, 0.25, -1, 0.25], "x = 9.5, 9, 10")
+
+        // Parts (one class's trees each) taken round-major are the forest of the trees in that order.
+        var deep = RegressionTree()
+        let top = deep.addLeaf(0), (l, r) = (deep.addLeaf(0), deep.addLeaf(3))
+        deep.split(top, feature: 0, threshold: 4, bin: 2, left: l, right: r)
+        let (a, b) = (deep.addLeaf(-2), deep.addLeaf(5))
+        deep.split(l, feature: 1, threshold: 7, bin: 1, left: a, right: b)
+        let parts = [Forest([tree, stump, deep]), Forest([deep, tree, stump])]
+        XCTAssertEqual(Forest(interleaving: parts), Forest([tree, deep, stump, tree, deep, stump]))
+        XCTAssertEqual(Forest(interleaving: [parts[0]]), parts[0])
+        XCTAssertEqual(Forest(interleaving: []), Forest([]))
     }
 
     /// The split a scan bin by bin finds: the rules as stated (`SplitFinder.best` packs and
@@ -431,6 +442,81 @@ final class BoostingTests: XCTestCase {
                        "p.yaml:11:21: train.n_iter_no_change: expected an integer in [1, 10000], got \"100000\"")
         XCTAssertEqual(error(base + "  max_depth: 3\n  tol: -1\n"), "p.yaml:11:8: train.tol: expected a number >= 0, got \"-1\"")
         XCTAssertEqual(error(base + "  max_depth: 64\n  max_leaves: 1024\n  n_iter_no_change: 10000\n  min_samples_leaf: 1000000\n"), "no error")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  objective: softmax\n"),
+                       "p.yaml:11:14: train.objective: expected one of multiclass, multiclassova, got \"softmax\"")
+        // Keys valid alone but not together: refused where the section starts, both named.
+        XCTAssertEqual(error(base + "  max_depth: 3\n  objective: multiclassova\n  early_stopping: true\n"),
+                       "p.yaml:7:3: train: objective multiclassova fits the genres one after another and does not stop early: "
+                           + "set early_stopping to false or objective to multiclass")
+        XCTAssertEqual(error(base + "  max_depth: 3\n  objective: multiclassova\n  early_stopping: false\n"), "no error")
+    }
+
+    /// One booster per class against the rest: it learns the rule, its model reads as the
+    /// softmax fit's (round-major trees, each row's probabilities summing to 1, each class's
+    /// baseline its log-odds), and a fit gives the same bytes again, with or without bagging.
+    func testOneVsRestLearnsARuleAndIsDeterministic() throws {
+        let (matrix, labels) = problem(2000, seed: 1)
+        var params = BoostingParams()
+        params.nEstimators = 30
+        params.learningRate = 0.3
+        params.objective = .multiclassova
+        var reported: [Int] = []
+        let model = try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
+                                                       featureNames: ["x", "y", "z"], params: params) { trees, total in
+            XCTAssertEqual(total, 90)
+            reported.append(trees)
+        }
+        XCTAssertEqual(reported, [60, 90], "a wave of two classes (two cores), then the third")
+        XCTAssertEqual(model.rounds, 30)
+        XCTAssertEqual(model.forest.treeCount, 90)
+        let counts = (0..<3).map { k in labels.filter { $0 == Int32(k) }.count }
+        for k in 0..<3 { XCTAssertEqual(model.baseline[k], log(Double(counts[k]) / Double(2000 - counts[k])), accuracy: 1e-12) }
+        let (test, truth) = problem(1000, seed: 2)
+        XCTAssertGreaterThan(Double(zip(model.predict(test), truth).filter { $0 == $1 }.count) / 1000, 0.97)
+        let probabilities = model.predictProbabilities(test)
+        for i in 0..<1000 { XCTAssertEqual(probabilities[(3 * i)..<(3 * i + 3)].reduce(0, +), 1, accuracy: 1e-12) }
+        XCTAssertLessThan(model.importance[2], model.importance[0] / 100, "the noise feature barely splits")
+        let again = try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
+                                                       featureNames: ["x", "y", "z"], params: params)
+        XCTAssertEqual(again.encoded(), model.encoded())
+        // Not the softmax fit under another name.
+        params.objective = .multiclass
+        XCTAssertNotEqual(try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
+                                                             featureNames: ["x", "y", "z"], params: params).encoded(), model.encoded())
+
+        params.objective = .multiclassova
+        params.subsample = 0.5
+        let bagged = try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
+                                                        featureNames: ["x", "y", "z"], params: params)
+        XCTAssertNotEqual(bagged.encoded(), model.encoded())
+        XCTAssertEqual(try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"],
+                                                          featureNames: ["x", "y", "z"], params: params).encoded(), bagged.encoded())
+        XCTAssertGreaterThan(Double(zip(bagged.predict(test), truth).filter { $0 == $1 }.count) / 1000, 0.95)
+        params.earlyStopping = true
+        XCTAssertEqual(errorMessage {
+            _ = try GradientBoostingClassifier.fit(matrix, labels: labels, classes: ["a", "b", "c"], featureNames: ["x", "y", "z"],
+                                                   params: params)
+        }, "train: objective multiclassova fits the genres one after another and does not stop early: "
+            + "set early_stopping to false or objective to multiclass")
+    }
+
+    /// The logistic pairs: `σ(s) - y` and `σ(s)(1 - σ(s))` from the four-wide exponentials, the
+    /// same for the rows of a block of four and of the tail, without overflow at large scores.
+    func testLogisticPairs() {
+        let scores: [Double] = [0, 2, -2, 40, -40, 800, -800, 0.5, -1e-300]
+        let labels: [Int32] = [1, 0, 1, 1, 0, 0, 1, 2, 1]
+        var pairs = [SIMD2<Double>](repeating: .zero, count: scores.count)
+        scores.withUnsafeBufferPointer { s in
+            labels.withUnsafeBufferPointer { l in
+                LogisticLoss.pairs(scores: s.baseAddress!, labels: l.baseAddress!, label: 1, rows: scores.count, into: &pairs)
+            }
+        }
+        for (i, s) in scores.enumerated() {
+            let p = 1 / (1 + exp(-s)), y: Double = labels[i] == 1 ? 1 : 0
+            XCTAssertEqual(pairs[i].x, p - y, accuracy: 1e-15, "row \(i)")
+            XCTAssertEqual(pairs[i].y, max(p * (1 - p), 1e-16), accuracy: 1e-15, "row \(i)")
+            XCTAssertTrue(pairs[i].x.isFinite && pairs[i].y > 0, "row \(i)")
+        }
     }
 
     func testParamsYAMLListsEveryTrainKeyWithTheCodeDefaults() throws {
@@ -439,7 +525,8 @@ final class BoostingTests: XCTestCase {
         XCTAssertEqual(params.train, BoostingParams(), "the code's defaults are params.yaml's values")
         var file = try ConfigValue.load(path: "\(root)/params.yaml").mapping()
         let keys: Set = ["learning_rate", "max_depth", "n_estimators", "random_state", "max_leaves", "min_samples_leaf",
-                         "l2_regularization", "max_bins", "subsample", "early_stopping", "validation_fraction", "n_iter_no_change", "tol"]
+                         "l2_regularization", "max_bins", "subsample", "early_stopping", "validation_fraction", "n_iter_no_change", "tol",
+                         "objective"]
         XCTAssertEqual(Set(try file.required("train").mapping().keys), keys, "params.yaml lists every key msr-train reads")
         XCTAssertEqual(Set(BoostingParams().mlflowParams.keys), keys, "MLflow logs every key msr-train reads")
         XCTAssertEqual(BoostingParams().mlflowParams["tol"], "1e-07")

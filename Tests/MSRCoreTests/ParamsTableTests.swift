@@ -77,6 +77,7 @@ final class ParamsTableTests: XCTestCase {
             validation_fraction: 0.1
             n_iter_no_change: 10
             tol: 1e-07
+            objective: multiclass
 
             """)
     }
@@ -86,7 +87,7 @@ final class ParamsTableTests: XCTestCase {
         XCTAssertEqual(BoostingParams().mlflowParams, [
             "learning_rate": "0.008", "n_estimators": "250", "max_depth": "5", "max_leaves": "31", "min_samples_leaf": "1",
             "l2_regularization": "0.0", "max_bins": "255", "subsample": "1.0", "random_state": "42", "early_stopping": "false",
-            "validation_fraction": "0.1", "n_iter_no_change": "10", "tol": "1e-07",
+            "validation_fraction": "0.1", "n_iter_no_change": "10", "tol": "1e-07", "objective": "multiclass",
         ])
         var cluster = MixtureParams()
         cluster.nComponents = [2, 7]
@@ -110,9 +111,9 @@ final class ParamsTableTests: XCTestCase {
         XCTAssertEqual(error(BoostingParams.self, BoostingParams().yaml.replacingOccurrences(of: "learning_rate: 0.008", with: "learning_rate: -1")),
                        "form:1:16: train.learning_rate: expected a number > 0, got \"-1\"")
         XCTAssertEqual(error(BoostingParams.self, BoostingParams().yaml + "lerning_rate: 1\n"),
-                       "form:14:1: train.lerning_rate: unknown key (expected one of: learning_rate, n_estimators, max_depth, "
+                       "form:15:1: train.lerning_rate: unknown key (expected one of: learning_rate, n_estimators, max_depth, "
                        + "random_state, max_leaves, min_samples_leaf, l2_regularization, max_bins, subsample, early_stopping, "
-                       + "validation_fraction, n_iter_no_change, tol)")
+                       + "validation_fraction, n_iter_no_change, tol, objective)")
         XCTAssertEqual(error(BoostingParams.self, ""), "form:1:1: train: missing key 'learning_rate'")
         XCTAssertEqual(error(MixtureParams.self, "[1, 2]"), "form:1:1: cluster: expected a mapping, got a list")
         XCTAssertEqual(error(MixtureParams.self, "n_components: 3\ncovariance_type: round\nrandom_state: 1\n"),

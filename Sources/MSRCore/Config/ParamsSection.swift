@@ -13,6 +13,8 @@ public protocol ParamsSection: Sendable, Equatable {
     static var fields: [ParamField<Self>] { get }
     /// The defaults: params.yaml's values.
     init()
+    /// What is wrong with a combination of the section's keys, each valid alone; nil when none.
+    static func conflict(_ section: Self) -> String?
 }
 
 extension ParamsSection {
@@ -25,7 +27,11 @@ extension ParamsSection {
             try field.read(into: &self, from: &mapping)
         }
         try mapping.finish()
+        if let conflict = Self.conflict(self) { throw value.error(conflict) }
     }
+
+    /// No conflicts: every combination of valid values is.
+    public static func conflict(_ section: Self) -> String? { nil }
 
     /// Reads the section from `key: value` lines (the section's body, without its name), as
     /// `yaml` writes them and a form submits them: exactly as params.yaml's section is read,

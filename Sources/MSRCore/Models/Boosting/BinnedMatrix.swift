@@ -13,7 +13,7 @@ final class BinnedMatrix: @unchecked Sendable {  // written once by init, read-o
     let columns: UnsafeMutablePointer<UInt8>
 
     /// Bins every value of `matrix` with `binner`.
-    init(_ matrix: FeatureMatrix, binner: FeatureBinner) {
+    init(_ matrix: borrowing FeatureMatrix, binner: FeatureBinner) {
         rowCount = matrix.rowCount
         features = matrix.columnCount
         let count = rowCount * features

@@ -4,6 +4,16 @@
 /// Every count and limit has a range that keeps msr-train within memory and time (a tree's work
 /// grows with rows x features x leaves, a fit's with rounds x classes trees).
 public struct BoostingParams: ParamsSection {
+    /// How the classes are fitted (LightGBM's `objective` names).
+    public enum Objective: String, CaseIterable, Sendable {
+        /// One tree per class a round on the softmax loss over all classes.
+        case multiclass
+        /// One binary booster per class, the class against the rest (`fitOneVsRest`).
+        case multiclassova
+    }
+
+    /// `objective`, see `fields`.
+    public var objective = Objective.multiclass
     /// `learning_rate`, see `fields`.
     public var learningRate = 0.008
     /// `n_estimators`, see `fields`.
@@ -59,5 +69,17 @@ public struct BoostingParams: ParamsSection {
         .int("n_iter_no_change", { $0.nIterNoChange }, { $0.nIterNoChange = $1 }, 1...10_000,
              doc: "Rounds without improvement of the held-out loss after which early stopping stops."),
         .number("tol", { $0.tol }, { $0.tol = $1 }, min: 0, doc: "The least fall of the held-out loss that counts as an improvement."),
+        .choice("objective", { $0.objective }, { $0.objective = $1 },
+                doc: "multiclass: the softmax over all genres, a score per row and genre held while fitting (8 bytes x rows x genres); "
+                    + "multiclassova: one booster per genre against the rest, fitted genre after genre, holding one genre's scores per core "
+                    + "(for many genres; without early stopping)."),
     ]
+
+    /// A combination of keys the fit cannot honour, or nil.
+    public static func conflict(_ section: BoostingParams) -> String? {
+        section.objective == .multiclassova && section.earlyStopping
+            ? "objective multiclassova fits the genres one after another and does not stop early: set early_stopping to false "
+                + "or objective to multiclass"
+            : nil
+    }
 }

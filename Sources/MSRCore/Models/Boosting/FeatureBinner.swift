@@ -10,7 +10,7 @@ public struct FeatureBinner: Sendable, Equatable {
     public let edges: [[Double]]
 
     /// Fits the edges on the given rows of each feature column.
-    public init(matrix: FeatureMatrix, rows: [Int], maxBins: Int) {
+    public init(matrix: borrowing FeatureMatrix, rows: [Int], maxBins: Int) {
         precondition(maxBins >= 2 && maxBins <= 255)
         var edges: [[Double]] = []
         for j in 0..<matrix.columnCount {

@@ -35,6 +35,29 @@ public struct Forest: Sendable, Equatable {
         }
     }
 
+    /// One forest of `parts`' trees taken in turn, round-major: the first tree of each part in
+    /// order, then the second of each, and so on (`parts` hold as many trees each); each tree's
+    /// nodes as they lie, moved to their new place.
+    public init(interleaving parts: [Forest]) {
+        nodes = []
+        roots = []
+        nodes.reserveCapacity(parts.reduce(0) { $0 + $1.nodes.count })
+        roots.reserveCapacity(parts.reduce(0) { $0 + $1.treeCount })
+        let rounds = parts.first?.treeCount ?? 0
+        precondition(parts.allSatisfy { $0.treeCount == rounds }, "every part holds as many trees")
+        for t in 0..<rounds {
+            for part in parts {
+                let start = Int(part.roots[t]), end = t + 1 < rounds ? Int(part.roots[t + 1]) : part.nodes.count
+                let shift = Int32(nodes.count) - Int32(start)
+                roots.append(Int32(nodes.count))
+                for var node in part.nodes[start..<end] {
+                    if node.left >= 0 { node.left += shift }
+                    nodes.append(node)
+                }
+            }
+        }
+    }
+
     /// A forest read from a file; `validate` has checked the nodes.
     init(nodes: [Node], roots: [Int32]) {
         self.nodes = nodes

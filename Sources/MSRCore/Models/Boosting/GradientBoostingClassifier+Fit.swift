@@ -4,15 +4,22 @@ import Glibc
 /// The fit, along its seams: the early-stopping split, binning, the baseline, then each round's
 /// bagging and trees, and the early-stopping check after it.
 extension GradientBoostingClassifier {
-    /// Fits on `matrix` with class codes `labels` (0..<classes.count).
+    /// Fits on `matrix` with class codes `labels` (0..<classes.count), by `params.objective`.
+    /// The matrix is the fit's to free once binned (pass it with `consume` to let it).
     ///
-    /// `progress(round, rounds)` is called after each round.
-    public static func fit(_ matrix: FeatureMatrix, labels: [Int32], classes: [String], featureNames: [String],
+    /// `progress(trees, total)` is called as trees are done (after each round, or each class).
+    public static func fit(_ features: consuming FeatureMatrix, labels: [Int32], classes: [String], featureNames: [String],
                            params: BoostingParams, progress: ((Int, Int) -> Void)? = nil) throws -> GradientBoostingClassifier {
-        let n = matrix.rowCount, classCount = classes.count
+        let n = features.rowCount, classCount = classes.count
         guard n >= 2, classCount >= 2 else {
             throw MSRError(.badData, "training needs at least 2 rows and 2 classes, got \(n) rows and \(classCount) classes")
         }
+        if params.objective == .multiclassova {
+            if let conflict = BoostingParams.conflict(params) { throw MSRError(.badData, "train: \(conflict)") }
+            return fitOneVsRest(consume features, labels: labels, classes: classes, featureNames: featureNames, params: params,
+                                progress: progress)
+        }
+        let matrix = consume features
         let (fitRows, heldOut) = try earlyStoppingSplit(rows: n, labels: labels, params: params)
         let binner = FeatureBinner(matrix: matrix, rows: fitRows, maxBins: params.maxBins)
         let baseline = baselineScores(rows: fitRows, labels: labels, classes: classCount)
@@ -43,7 +50,7 @@ extension GradientBoostingClassifier {
                 trees.append(tree)
                 for j in importance.indices { importance[j] += gains[j] }
             }
-            progress?(round + 1, params.nEstimators)
+            progress?((round + 1) * classCount, params.nEstimators * classCount)
             if !heldOut.isEmpty,
                stopping.stops(after: heldOutLoss(scores: scores, rows: heldOut, labels: labels, classes: classCount)) {
                 break

@@ -19,7 +19,7 @@ struct RoundGrower {
     let width: Int
     let workspaces: [TreeWorkspace]
 
-    init(matrix: FeatureMatrix, binner: FeatureBinner, params: BoostingParams, classes: Int, bagSize: Int) {
+    init(matrix: borrowing FeatureMatrix, binner: FeatureBinner, params: BoostingParams, classes: Int, bagSize: Int) {
         let binned = BinnedMatrix(matrix, binner: binner)
         let layout = Histogram.Layout(binCounts: (0..<matrix.columnCount).map(binner.binCount))
         let finder = SplitFinder(l2: params.l2Regularization, minSamplesLeaf: params.minSamplesLeaf, minHessian: 1e-3)
@@ -91,7 +91,7 @@ struct RoundGrower {
 
     /// Adds a leaf's value to the scores of its rows. The rows are scattered over the class's
     /// scores (8 MB at a million rows): each one's score is loaded a few rows ahead.
-    private static func add(_ value: Double, to scores: UnsafeMutablePointer<Double>, at rows: UnsafeMutableBufferPointer<Int32>) {
+    static func add(_ value: Double, to scores: UnsafeMutablePointer<Double>, at rows: UnsafeMutableBufferPointer<Int32>) {
         let ahead = 16, count = rows.count
         for k in 0..<count {
             if k &+ ahead < count { msr_prefetch(scores + Int(rows[k &+ ahead])) }

@@ -155,13 +155,13 @@ public enum SoftmaxLoss {
 
     /// Four values from `pointer`.
     @inline(__always)
-    private static func load(_ pointer: UnsafePointer<Double>) -> SIMD4<Double> {
+    static func load(_ pointer: UnsafePointer<Double>) -> SIMD4<Double> {
         UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Double>.self)
     }
 
     /// Four values to `pointer`.
     @inline(__always)
-    private static func store(_ values: SIMD4<Double>, _ pointer: UnsafeMutablePointer<Double>) {
+    static func store(_ values: SIMD4<Double>, _ pointer: UnsafeMutablePointer<Double>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: values, as: SIMD4<Double>.self)
     }
 

@@ -24,6 +24,13 @@ public struct LabeledData: Sendable {
         return LabeledData(features: features, labels: labels)
     }
 
+    /// Hands the feature matrix over (an empty one stays), so that its taker may free it.
+    public mutating func takeFeatures() -> FeatureMatrix {
+        var taken = FeatureMatrix(rowCount: 0, columnCount: 0, values: [])
+        swap(&taken, &features)
+        return taken
+    }
+
     /// Reads the schema's feature columns of a CSV; a missing value is an error.
     public static func readFeatures(_ path: String, schema: Schema) throws -> FeatureMatrix {
         var columns = try CSVReader(path: path).read(schema.features.map { ($0.name, .number) })

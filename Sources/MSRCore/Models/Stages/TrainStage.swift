@@ -9,12 +9,15 @@ public enum TrainStage {
         let (config, params, schema) = (inputs.config, inputs.params, inputs.schema)
         let paths = config.training
         let classes = try LabelsFile.read(paths.labels)
-        let data = try LabeledData.load(x: paths.xTrain, y: paths.yTrain, schema: schema, classCount: classes.count)
+        var data = try LabeledData.load(x: paths.xTrain, y: paths.yTrain, schema: schema, classCount: classes.count)
+        let rows = data.labels.count
         let events = inputs.events
         let start = DispatchTime.now().uptimeNanoseconds
+        // The fit takes the matrix (and may free it once binned).
+        let features = data.takeFeatures()
         let model = try GradientBoostingClassifier.fit(
-            data.features, labels: data.labels, classes: classes, featureNames: schema.features.map(\.name),
-            params: params.train) { round, rounds in events.progress("round \(round)/\(rounds)") }
+            consume features, labels: data.labels, classes: classes, featureNames: schema.features.map(\.name),
+            params: params.train) { trees, total in events.progress("tree \(trees)/\(total)") }
         events.progressDone()
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         // The model and its importance are written both or neither.
@@ -22,7 +25,7 @@ public enum TrainStage {
         try outputs.add(model.encoded(), to: paths.model)
         try outputs.add(importanceJSON(model), to: paths.importance)
         try outputs.commit()
-        return "\(model.rounds) rounds x \(classes.count) classes = \(model.forest.treeCount) trees on \(data.labels.count) rows "
+        return "\(model.rounds) rounds x \(classes.count) classes = \(model.forest.treeCount) trees on \(rows) rows "
             + "in \(String(printf: "%.2f", seconds)) s -> \(paths.model)"
     }
 
