@@ -43,7 +43,7 @@ final class PredictTests: XCTestCase {
 
         try workspace.edit("params.yaml", "max_tracks: 30", "max_tracks: 5")
         XCTAssertFails(try workspace.run("evaluate", "--recommender"), status: 65,
-                       "msr-evaluate: params.yaml:42:15: evaluate_recommender.max_tracks: expected an integer in [10, 500], got \"5\"")
+                       "msr-evaluate: params.yaml:43:15: evaluate_recommender.max_tracks: expected an integer in [10, 500], got \"5\"")
         try workspace.edit("params.yaml", "max_tracks: 5", "max_tracks: 30")
         try workspace.edit("data/processed/uris_test.csv", "uri\n", "uri\nnot-a-song\n")
         XCTAssertFails(try workspace.run("evaluate", "--recommender"), status: 65,

@@ -63,9 +63,9 @@ final class AdminAPITests: XCTestCase {
                 (#"{"train": {"": 1}}"#, "train.", "unknown key"),
                 (##"{"train": {"max_depth: 7 #": 1}}"##, "train.max_depth: 7 #", "unknown key"),
                 (#"{"cluster": {"n_components": [1, 2]}}"#, "cluster.n_components", "expected one value or one per genre (10), got 2"),
-                // Keys valid alone, not together: the section is named.
-                (#"{"train": {"objective": "multiclassova", "early_stopping": true}}"#, "train",
-                 "train: objective multiclassova fits the genres one after another and does not stop early"),
+                // Keys valid alone, not together: told at the objective.
+                (#"{"train": {"objective": "multiclassova", "early_stopping": true}}"#, "train.objective",
+                 "train.objective: multiclassova fits the genres one after another and does not stop early"),
             ]
             for (body, field, message) in refused {
                 let reply = try await client.call(.put, "/v1/admin/params", body, token: admin)

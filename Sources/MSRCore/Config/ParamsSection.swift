@@ -13,8 +13,10 @@ public protocol ParamsSection: Sendable, Equatable {
     static var fields: [ParamField<Self>] { get }
     /// The defaults: params.yaml's values.
     init()
-    /// What is wrong with a combination of the section's keys, each valid alone; nil when none.
-    static func conflict(_ section: Self) -> String?
+    /// What is wrong with a combination of the section's keys, each valid alone, and the key
+    /// the message is told at (its value's position, or the section's when it is not written);
+    /// nil when nothing is.
+    static func conflict(_ section: Self) -> (key: String, message: String)?
 }
 
 extension ParamsSection {
@@ -27,11 +29,14 @@ extension ParamsSection {
             try field.read(into: &self, from: &mapping)
         }
         try mapping.finish()
-        if let conflict = Self.conflict(self) { throw value.error(conflict) }
+        if let conflict = Self.conflict(self) {
+            var written = try value.mapping()
+            throw (written.optional(conflict.key) ?? value).error(conflict.message)
+        }
     }
 
     /// No conflicts: every combination of valid values is.
-    public static func conflict(_ section: Self) -> String? { nil }
+    public static func conflict(_ section: Self) -> (key: String, message: String)? { nil }
 
     /// Reads the section from `key: value` lines (the section's body, without its name), as
     /// `yaml` writes them and a form submits them: exactly as params.yaml's section is read,

@@ -75,11 +75,11 @@ public struct BoostingParams: ParamsSection {
                     + "(for many genres; without early stopping)."),
     ]
 
-    /// A combination of keys the fit cannot honour, or nil.
-    public static func conflict(_ section: BoostingParams) -> String? {
+    /// A combination of keys the fit cannot honour, told at `objective`, or nil.
+    public static func conflict(_ section: BoostingParams) -> (key: String, message: String)? {
         section.objective == .multiclassova && section.earlyStopping
-            ? "objective multiclassova fits the genres one after another and does not stop early: set early_stopping to false "
-                + "or objective to multiclass"
+            ? ("objective", "multiclassova fits the genres one after another and does not stop early: set early_stopping to false "
+                + "or objective to multiclass")
             : nil
     }
 }

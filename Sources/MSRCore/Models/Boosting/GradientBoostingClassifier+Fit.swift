@@ -15,7 +15,9 @@ extension GradientBoostingClassifier {
             throw MSRError(.badData, "training needs at least 2 rows and 2 classes, got \(n) rows and \(classCount) classes")
         }
         if params.objective == .multiclassova {
-            if let conflict = BoostingParams.conflict(params) { throw MSRError(.badData, "train: \(conflict)") }
+            if let conflict = BoostingParams.conflict(params) {
+                throw MSRError(.badData, "\(BoostingParams.name).\(conflict.key): \(conflict.message)")
+            }
             return fitOneVsRest(consume features, labels: labels, classes: classes, featureNames: featureNames, params: params,
                                 progress: progress)
         }

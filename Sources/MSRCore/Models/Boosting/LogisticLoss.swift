@@ -2,12 +2,14 @@ import Glibc
 
 /// The logistic loss of one class against the rest (`train.objective: multiclassova`): a row's
 /// probability of the class is `σ(s) = 1 / (1 + e^-s)` of its raw score `s`; its gradient
-/// `σ(s) - y` and hessian `σ(s)(1 - σ(s))` (at least 1e-16, as the softmax's).
+/// `σ(s) - y` and hessian `σ(s)(1 - σ(s))` (at least 1e-16, as the softmax's), computed in
+/// Float64 and kept in Float32 (as LightGBM keeps its gradients): the tree grower sums them in
+/// Float64.
 enum LogisticLoss {
     /// Every row's `(gradient, hessian)` for the class `label` from its raw scores, four rows
     /// at a time (`Numerics.exponentials`).
     static func pairs(scores: UnsafePointer<Double>, labels: UnsafePointer<Int32>, label: Int32, rows n: Int,
-                      into pairs: UnsafeMutablePointer<SIMD2<Double>>) {
+                      into pairs: UnsafeMutablePointer<FloatPair>) {
         @inline(__always)
         func quad(_ s: SIMD4<Double>, _ isLabel: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>) {
             // e^-|s| is at most 1: σ(s) = 1 / (1 + e) for s >= 0, e / (1 + e) below.
@@ -21,8 +23,9 @@ enum LogisticLoss {
             let isLabel = SIMD4<Double>(labels[i] == label ? 1 : 0, labels[i + 1] == label ? 1 : 0,
                                         labels[i + 2] == label ? 1 : 0, labels[i + 3] == label ? 1 : 0)
             let (g, h) = quad(SoftmaxLoss.load(scores + i), isLabel)
-            SoftmaxLoss.store(SIMD4(g[0], h[0], g[1], h[1]), UnsafeMutableRawPointer(pairs + i).assumingMemoryBound(to: Double.self))
-            SoftmaxLoss.store(SIMD4(g[2], h[2], g[3], h[3]), UnsafeMutableRawPointer(pairs + i + 2).assumingMemoryBound(to: Double.self))
+            let (g32, h32) = (SIMD4<Float>(g), SIMD4<Float>(h))
+            UnsafeMutableRawPointer(pairs + i).storeBytes(of: SIMD8(g32[0], h32[0], g32[1], h32[1], g32[2], h32[2], g32[3], h32[3]),
+                                                          as: SIMD8<Float>.self)
             i += 4
         }
         if i == n { return }
@@ -32,7 +35,7 @@ enum LogisticLoss {
             isLabel[l] = labels[i + l] == label ? 1 : 0
         }
         let (g, h) = quad(s, isLabel)
-        for l in 0..<(n - i) { pairs[i + l] = SIMD2(g[l], h[l]) }
+        for l in 0..<(n - i) { pairs[i + l] = FloatPair(pair: SIMD2(Float(g[l]), Float(h[l]))) }
     }
 
     /// The raw score a class's booster starts from: the log-odds of the class among `rows`

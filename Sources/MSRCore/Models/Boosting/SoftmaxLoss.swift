@@ -161,7 +161,7 @@ public enum SoftmaxLoss {
 
     /// Four values to `pointer`.
     @inline(__always)
-    static func store(_ values: SIMD4<Double>, _ pointer: UnsafeMutablePointer<Double>) {
+    private static func store(_ values: SIMD4<Double>, _ pointer: UnsafeMutablePointer<Double>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: values, as: SIMD4<Double>.self)
     }
 

@@ -37,7 +37,7 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
     /// the caller can update scores without walking the tree. `importance[j]` accumulates the
     /// gain of the splits on feature `j`. The workspace holds the partition's scratch, reused
     /// across trees.
-    func grow(indices: UnsafeMutableBufferPointer<Int32>, pairs: UnsafeBufferPointer<SIMD2<Double>>,
+    func grow<Pair: GradientPair>(indices: UnsafeMutableBufferPointer<Int32>, pairs: UnsafeBufferPointer<Pair>,
               workspace: TreeWorkspace, importance: inout [Double],
               leaf: (_ value: Double, _ rows: UnsafeMutableBufferPointer<Int32>) -> Void) -> RegressionTree {
         var tree = RegressionTree()
@@ -63,7 +63,7 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         if splittable(depth: 0) {
             (rootHistogram, total) = histogramAndTotal(0, indices.count)
         } else {
-            for index in indices { total += pair[Int(index)] }
+            for index in indices { total += pair[Int(index)].wide }
         }
         let (totalG, totalH) = (total.x, total.y)
         func consider(_ candidate: Candidate) {
@@ -171,19 +171,24 @@ final class TreeWorkspace: @unchecked Sendable {
     let capacity: Int
     let indices: UnsafeMutablePointer<Int32>
     let rightRows: UnsafeMutablePointer<Int32>
-    /// The `(gradient, hessian)` of every row for the class whose tree is growing.
-    let pairs: UnsafeMutablePointer<SIMD2<Double>>
+    /// The `(gradient, hessian)` of every row for the class whose tree is growing, 16 bytes a
+    /// row: Float64 pairs (`pairs`) or Float32 ones (`floatPairs`, which touch half the pages).
+    private let storage: UnsafeMutableRawPointer
+    let rows: Int
+    var pairs: UnsafeMutablePointer<SIMD2<Double>> { storage.bindMemory(to: SIMD2<Double>.self, capacity: rows) }
+    var floatPairs: UnsafeMutablePointer<FloatPair> { storage.bindMemory(to: FloatPair.self, capacity: rows) }
 
     init(capacity: Int, rows: Int = 0) {
         self.capacity = capacity
         indices = .allocate(capacity: capacity)
         rightRows = .allocate(capacity: capacity)
-        pairs = .allocate(capacity: rows)
+        self.rows = rows
+        storage = .allocate(byteCount: rows * MemoryLayout<SIMD2<Double>>.stride, alignment: MemoryLayout<SIMD2<Double>>.alignment)
     }
 
     deinit {
         indices.deallocate()
         rightRows.deallocate()
-        pairs.deallocate()
+        storage.deallocate()
     }
 }
