@@ -14,6 +14,7 @@ import FoundationEssentials
 /// and read the same way: its probabilities are the raw scores' softmax (each class's odds over
 /// their sum), its predicted class the one whose booster is surest.
 extension GradientBoostingClassifier {
+    /// `fit` by one booster per class (`train.objective: multiclassova`), taking the matrix.
     static func fitOneVsRest(_ matrix: consuming FeatureMatrix, labels: [Int32], classes: [String], featureNames: [String],
                              params: BoostingParams, progress: ((Int, Int) -> Void)?) -> GradientBoostingClassifier {
         let n = matrix.rowCount, classCount = classes.count, featureCount = matrix.columnCount, rounds = params.nEstimators
