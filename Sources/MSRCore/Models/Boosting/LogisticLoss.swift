@@ -15,14 +15,11 @@ enum LogisticLoss {
             // e^-|s| is at most 1: σ(s) = 1 / (1 + e) for s >= 0, e / (1 + e) below.
             let e = Numerics.exponentials(s.replacing(with: -s, where: s .> 0)), whole = 1 + e
             let p = (1 / whole).replacing(with: e / whole, where: s .< 0)
-            let floor = SIMD4<Double>(repeating: 1e-16), spread = p * (1 - p)
-            return (p - isLabel, spread.replacing(with: floor, where: spread .< floor))
+            return SoftmaxLoss.gradientPairs(probabilities: p, isLabel: isLabel)
         }
         var i = 0
         while i + 4 <= n {
-            let isLabel = SIMD4<Double>(labels[i] == label ? 1 : 0, labels[i + 1] == label ? 1 : 0,
-                                        labels[i + 2] == label ? 1 : 0, labels[i + 3] == label ? 1 : 0)
-            let (g, h) = quad(SoftmaxLoss.load(scores + i), isLabel)
+            let (g, h) = quad(SoftmaxLoss.load(scores + i), SoftmaxLoss.isLabel(labels + i, label))
             let (g32, h32) = (SIMD4<Float>(g), SIMD4<Float>(h))
             UnsafeMutableRawPointer(pairs + i).storeBytes(of: SIMD8(g32[0], h32[0], g32[1], h32[1], g32[2], h32[2], g32[3], h32[3]),
                                                           as: SIMD8<Float>.self)

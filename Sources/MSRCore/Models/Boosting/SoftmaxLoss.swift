@@ -126,15 +126,11 @@ public enum SoftmaxLoss {
         @inline(__always)
         func quad(_ scores: SIMD4<Double>, _ largest: SIMD4<Double>, _ sums: SIMD4<Double>, _ isLabel: SIMD4<Double>)
             -> (SIMD4<Double>, SIMD4<Double>) {
-            let p = exponential(scores, largest) / sums
-            let floor = SIMD4<Double>(repeating: 1e-16), spread = p * (1 - p)
-            return (p - isLabel, spread.replacing(with: floor, where: spread .< floor))
+            gradientPairs(probabilities: exponential(scores, largest) / sums, isLabel: isLabel)
         }
         var i = 0
         while i + 4 <= n {
-            let isLabel = SIMD4<Double>(labels[i] == label ? 1 : 0, labels[i + 1] == label ? 1 : 0,
-                                        labels[i + 2] == label ? 1 : 0, labels[i + 3] == label ? 1 : 0)
-            let (g, h) = quad(load(scores + i), load(largest + i), load(sums + i), isLabel)
+            let (g, h) = quad(load(scores + i), load(largest + i), load(sums + i), isLabel(labels + i, label))
             // Interleaved: (gradient, hessian) of the first row, then of the second, ...
             store(SIMD4(g[0], h[0], g[1], h[1]), UnsafeMutableRawPointer(pairs + i).assumingMemoryBound(to: Double.self))
             store(SIMD4(g[2], h[2], g[3], h[3]), UnsafeMutableRawPointer(pairs + i + 2).assumingMemoryBound(to: Double.self))
@@ -151,6 +147,20 @@ public enum SoftmaxLoss {
         }
         let (g, h) = quad(s, top, sum, isLabel)
         for l in 0..<(n - i) { pairs[i + l] = SIMD2(g[l], h[l]) }
+    }
+
+    /// 1 where the four labels from `labels` are `label`, else 0.
+    @inline(__always)
+    static func isLabel(_ labels: UnsafePointer<Int32>, _ label: Int32) -> SIMD4<Double> {
+        SIMD4(labels[0] == label ? 1 : 0, labels[1] == label ? 1 : 0, labels[2] == label ? 1 : 0, labels[3] == label ? 1 : 0)
+    }
+
+    /// Four rows' gradients `p - y` and hessians `p(1 - p)` (at least 1e-16) from their
+    /// probabilities `p` of the class and `isLabel` (`y`): the softmax's and the logistic loss's.
+    @inline(__always)
+    static func gradientPairs(probabilities p: SIMD4<Double>, isLabel: SIMD4<Double>) -> (SIMD4<Double>, SIMD4<Double>) {
+        let floor = SIMD4<Double>(repeating: 1e-16), spread = p * (1 - p)
+        return (p - isLabel, spread.replacing(with: floor, where: spread .< floor))
     }
 
     /// Four values from `pointer`.
