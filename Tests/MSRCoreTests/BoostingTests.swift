@@ -58,6 +58,16 @@ final class BoostingTests: XCTestCase {
             XCTAssertEqual(a.y, b.y, accuracy: 1e-9)
         }
         XCTAssertEqual(bySubtraction.counts, direct.counts)
+        // Counted once, then summed without counting (a tree's root): the same histogram.
+        let counts = bins.withUnsafeBufferPointer { Histogram.counts(bins: $0.baseAddress!, layout: layout, indices: right) }
+        XCTAssertEqual(counts, direct.counts)
+        var uncounted = Histogram(layout: layout, counts: counts)
+        bins.withUnsafeBufferPointer { b in
+            right.withUnsafeBufferPointer { r in
+                uncounted.build(bins: b.baseAddress!, layout: layout, indices: r, pairs: pairs, counted: false)
+            }
+        }
+        XCTAssertEqual(uncounted, direct)
         // Brute force: each slot holds the rows with that bin, their gradient and hessian sums.
         for j in 0..<3 {
             for b in 0..<layout.binCounts[j] {
@@ -86,13 +96,13 @@ final class BoostingTests: XCTestCase {
                                 maxLeaves: 2, maxDepth: 3, learningRate: 1)
         var indices = (0..<40).map(Int32.init)
         var importance = [0.0, 0.0]
-        var leaves: [(Double, Int)] = []
+        var rowScores = [Double](repeating: 0.5, count: 40)
         let pairs = zip(gradient, hessian).map { SIMD2($0, $1) }
         let tree = indices.withUnsafeMutableBufferPointer { rows in
             pairs.withUnsafeBufferPointer { pairs in
-                grower.grow(indices: rows, pairs: pairs, workspace: TreeWorkspace(capacity: 40),
-                            importance: &importance) { value, rows in
-                    leaves.append((value, rows.count))
+                rowScores.withUnsafeMutableBufferPointer { scores in
+                    grower.grow(indices: rows, pairs: pairs, workspace: TreeWorkspace(capacity: 40),
+                                importance: &importance, scores: scores.baseAddress!)
                 }
             }
         }
@@ -101,7 +111,12 @@ final class BoostingTests: XCTestCase {
         XCTAssertEqual(tree.threshold[0], 9.5)
         XCTAssertEqual(tree.value[Int(tree.left[0])], 1, "the Newton step -G/H of the left rows")
         XCTAssertEqual(tree.value[Int(tree.right[0])], -1)
-        XCTAssertEqual(leaves.map(\.1).sorted(), [20, 20])
+        // Each row's score moved by its leaf's value (the root's children are leaves for good:
+        // scored by the split's feature, not partitioned).
+        for row in 0..<40 {
+            XCTAssertEqual(rowScores[row], row / 2 < 10 ? 1.5 : -0.5, "row \(row)")
+            XCTAssertEqual(rowScores[row], 0.5 + tree.predictBinned(binned.rows + row * 2), "row \(row)")
+        }
         XCTAssertEqual(importance[0], 0)
         XCTAssertEqual(importance[1], 40, "gain: 20^2/20 + 20^2/20 - 0^2/40")
 

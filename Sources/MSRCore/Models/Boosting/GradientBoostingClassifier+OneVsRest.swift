@@ -69,9 +69,8 @@ extension GradientBoostingClassifier {
                     bags.rows(round, into: rows)
                     LogisticLoss.pairs(scores: scores, labels: labels.baseAddress!, label: Int32(k), rows: n, into: workspace.floatPairs)
                     let tree = grower.grower.grow(indices: rows, pairs: UnsafeBufferPointer(start: workspace.floatPairs, count: n),
-                                                  workspace: workspace, importance: &gains) { value, leafRows in
-                        RoundGrower.add(value, to: scores, at: leafRows)
-                    }
+                                                  rootCounts: grower.allRowCounts, workspace: workspace,
+                                                  importance: &gains, scores: scores)
                     bags.forEachOutside(round) { i in scores[i] += tree.predictBinned(bins + i * features) }
                     trees.append(tree)
                 }

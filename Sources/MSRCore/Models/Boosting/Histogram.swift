@@ -37,6 +37,40 @@ public struct Histogram: Sendable, Equatable {
         counts = Self.zeroed(layout.totalBins)
     }
 
+    /// Every bin empty of sums, the rows in each slot given (`counts`: `Histogram.counts`'s of the
+    /// rows `build(counted: false)` will sum).
+    init(layout: Layout, counts: [Int32]) {
+        sums = Self.zeroed(layout.totalBins)
+        self.counts = counts
+    }
+
+    /// Every bin empty again.
+    mutating func clear() {
+        sums.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        counts.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+    }
+
+    /// Every bin empty of sums again, the rows in each slot given (as `init(layout:counts:)`).
+    mutating func clear(counts given: [Int32]) {
+        sums.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        counts.withUnsafeMutableBufferPointer { counts in _ = counts.update(fromContentsOf: given) }
+    }
+
+    /// Rows in each slot of `layout` for the rows `indices` (what `build` counts): the rows of
+    /// every tree's root of a round are the same, so they are counted once, and each root's
+    /// histogram sums them without counting (one store less a row and feature).
+    static func counts(bins: UnsafePointer<UInt8>, layout: Layout, indices: some Sequence<Int32>) -> [Int32] {
+        var counts: [Int32] = zeroed(layout.totalBins)
+        let features = layout.offsets.count
+        counts.withUnsafeMutableBufferPointer { counts in
+            for index in indices {
+                let row = bins + Int(index) &* features
+                for j in 0..<features { counts[layout.offsets[j] &+ Int(row[j])] &+= 1 }
+            }
+        }
+        return counts
+    }
+
     private static func zeroed<Element: BitwiseCopyable>(_ count: Int) -> [Element] {
         Array(unsafeUninitializedCapacity: count) { buffer, initialized in
             UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
@@ -49,15 +83,23 @@ public struct Histogram: Sendable, Equatable {
     /// Returns the rows' total pair, summed in `indices`' order (a tree's root takes its totals
     /// from it: a second pass over the rows was a chain of dependent additions, 3% of a fit at a
     /// million rows).
+    ///
+    /// With `counted` false the rows are summed but not counted: the counts are those the
+    /// histogram was made with (`init(layout:counts:)`).
     @discardableResult
     mutating func build<Pair: GradientPair>(bins: UnsafePointer<UInt8>, layout: Layout, indices: UnsafeBufferPointer<Int32>,
-                                            pairs: UnsafePointer<Pair>) -> SIMD2<Double> {
+                                            pairs: UnsafePointer<Pair>, counted: Bool = true) -> SIMD2<Double> {
         guard let first = indices.baseAddress else { return .zero }
         return layout.offsets.withUnsafeBufferPointer { offsets in
             sums.withUnsafeMutableBufferPointer { sums in
-                counts.withUnsafeMutableBufferPointer { counts in
+                guard counted else {
+                    return Self.accumulate(bins: bins, features: offsets.count, offsets: offsets.baseAddress!, rows: first,
+                                           count: indices.count, pairs: pairs, sums: sums.baseAddress!, counts: Uncounted())
+                }
+                return counts.withUnsafeMutableBufferPointer { counts in
                     Self.accumulate(bins: bins, features: offsets.count, offsets: offsets.baseAddress!, rows: first,
-                                    count: indices.count, pairs: pairs, sums: sums.baseAddress!, counts: counts.baseAddress!)
+                                    count: indices.count, pairs: pairs, sums: sums.baseAddress!,
+                                    counts: SlotCounts(base: counts.baseAddress!))
                 }
             }
         }
@@ -65,11 +107,11 @@ public struct Histogram: Sendable, Equatable {
 
     /// `build`'s loop, a function of its own so that its pointers stay in registers; one copy
     /// per feature count up to twelve, so that the loop over a row's features is unrolled (the
-    /// same sums, 4 to 6% less CPU for a fit of nine features).
+    /// same sums, 4 to 6% less CPU for a fit of nine features), counting or not.
     @inline(never)
-    private static func accumulate<Pair: GradientPair>(bins: UnsafePointer<UInt8>, features: Int, offsets: UnsafePointer<Int>,
-                                   rows: UnsafePointer<Int32>, count: Int, pairs: UnsafePointer<Pair>,
-                                   sums: UnsafeMutablePointer<SIMD2<Double>>, counts: UnsafeMutablePointer<Int32>) -> SIMD2<Double> {
+    private static func accumulate<Pair: GradientPair, Counts: RowCounts>(
+        bins: UnsafePointer<UInt8>, features: Int, offsets: UnsafePointer<Int>, rows: UnsafePointer<Int32>, count: Int,
+        pairs: UnsafePointer<Pair>, sums: UnsafeMutablePointer<SIMD2<Double>>, counts: Counts) -> SIMD2<Double> {
         switch features {
         case 1: return accumulate(1, bins, offsets, rows, count, pairs, sums, counts)
         case 2: return accumulate(2, bins, offsets, rows, count, pairs, sums, counts)
@@ -88,9 +130,9 @@ public struct Histogram: Sendable, Equatable {
     }
 
     @inline(__always)
-    private static func accumulate<Pair: GradientPair>(_ features: Int, _ bins: UnsafePointer<UInt8>, _ offsets: UnsafePointer<Int>,
-                                   _ rows: UnsafePointer<Int32>, _ count: Int, _ pairs: UnsafePointer<Pair>,
-                                   _ sums: UnsafeMutablePointer<SIMD2<Double>>, _ counts: UnsafeMutablePointer<Int32>) -> SIMD2<Double> {
+    private static func accumulate<Pair: GradientPair, Counts: RowCounts>(
+        _ features: Int, _ bins: UnsafePointer<UInt8>, _ offsets: UnsafePointer<Int>, _ rows: UnsafePointer<Int32>, _ count: Int,
+        _ pairs: UnsafePointer<Pair>, _ sums: UnsafeMutablePointer<SIMD2<Double>>, _ counts: Counts) -> SIMD2<Double> {
         let ahead = 16
         var total = SIMD2<Double>.zero
         for k in 0..<count {
@@ -108,7 +150,7 @@ public struct Histogram: Sendable, Equatable {
             for j in 0..<features {
                 let slot = offsets[j] &+ Int(row[j])
                 sums[slot] += pair
-                counts[slot] &+= 1
+                counts.increment(slot)
             }
         }
         return total
@@ -136,4 +178,19 @@ public struct Histogram: Sendable, Equatable {
             }
         }
     }
+}
+
+/// Where `Histogram.build`'s loop counts each row's slots: into a histogram's counts, or not at all
+/// (counted before).
+protocol RowCounts {
+    func increment(_ slot: Int)
+}
+
+struct SlotCounts: RowCounts {
+    let base: UnsafeMutablePointer<Int32>
+    @inline(__always) func increment(_ slot: Int) { base[slot] &+= 1 }
+}
+
+struct Uncounted: RowCounts {
+    @inline(__always) func increment(_ slot: Int) {}
 }

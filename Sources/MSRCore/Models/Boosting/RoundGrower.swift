@@ -18,6 +18,8 @@ struct RoundGrower {
     let features: Int
     let width: Int
     let workspaces: [TreeWorkspace]
+    /// `Histogram.counts` of every row: a tree's root's when its bag takes every row.
+    let allRowCounts: [Int32]?
 
     init(matrix: borrowing FeatureMatrix, binner: FeatureBinner, params: BoostingParams, classes: Int, bagSize: Int) {
         let binned = BinnedMatrix(matrix, binner: binner)
@@ -31,6 +33,8 @@ struct RoundGrower {
         features = matrix.columnCount
         width = min(Parallel.width, classes)
         workspaces = (0..<width).map { _ in TreeWorkspace(capacity: bagSize, rows: matrix.rowCount) }
+        allRowCounts = bagSize == rows
+            ? Histogram.counts(bins: binned.rows, layout: layout, indices: 0..<Int32(rows)) : nil
     }
 
     /// The round's trees and each one's gains per feature, in class order; `scores` (class-major)
@@ -50,6 +54,9 @@ struct RoundGrower {
             outside = []
         }
         let bagRows = bag.map(Int32.init)
+        // The roots' counts, the same for every class's tree: counted once here.
+        let rootCounts = bag.count == n ? allRowCounts
+            : Histogram.counts(bins: binned.rows, layout: grower.layout, indices: bagRows)
         let grown: [(tree: RegressionTree, gains: [Double])] = withExtendedLifetime(binned) {
             largest.withUnsafeBufferPointer { largest in
              sums.withUnsafeBufferPointer { sums in
@@ -71,10 +78,8 @@ struct RoundGrower {
                                           labels: shared.labels.baseAddress!, label: Int32(k), rows: n, into: workspace.pairs,
                                           exponentials: shared.exponentials.map { $0 + k * n })
                         let tree = grower.grow(
-                            indices: rows, pairs: UnsafeBufferPointer(start: workspace.pairs, count: n),
-                            workspace: workspace, importance: &gains) { value, leafRows in
-                            Self.add(value, to: classScores, at: leafRows)
-                        }
+                            indices: rows, pairs: UnsafeBufferPointer(start: workspace.pairs, count: n), rootCounts: rootCounts,
+                            workspace: workspace, importance: &gains, scores: classScores)
                         for i in outside {
                             classScores[i] += tree.predictBinned(shared.bins + i * features)
                         }
@@ -87,16 +92,6 @@ struct RoundGrower {
             }
         }
         return grown
-    }
-
-    /// Adds a leaf's value to the scores of its rows. The rows are scattered over the class's
-    /// scores (8 MB at a million rows): each one's score is loaded a few rows ahead.
-    static func add(_ value: Double, to scores: UnsafeMutablePointer<Double>, at rows: UnsafeMutableBufferPointer<Int32>) {
-        let ahead = 16, count = rows.count
-        for k in 0..<count {
-            if k &+ ahead < count { msr_prefetch(scores + Int(rows[k &+ ahead])) }
-            scores[Int(rows[k])] += value
-        }
     }
 
     /// What the round's workers share: read-only inputs, and the scores, of which each worker

@@ -33,23 +33,42 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
     }
 
     /// Grows a tree on the rows in `indices` (reordered in place) with each row's
-    /// `(gradient, hessian)` pair (`pairs[row]`); calls `leaf` with each leaf's value and rows so
-    /// the caller can update scores without walking the tree. `importance[j]` accumulates the
+    /// `(gradient, hessian)` pair (`pairs[row]`), and adds each row's leaf value to its score
+    /// (`scores[row]`), without walking the tree. `importance[j]` accumulates the
     /// gain of the splits on feature `j`. The workspace holds the partition's scratch, reused
-    /// across trees.
+    /// across trees. `rootCounts`: `Histogram.counts` of `indices` when known (the same for every
+    /// tree of a round), so the root's rows are summed without counting them.
     func grow<Pair: GradientPair>(indices: UnsafeMutableBufferPointer<Int32>, pairs: UnsafeBufferPointer<Pair>,
-              workspace: TreeWorkspace, importance: inout [Double],
-              leaf: (_ value: Double, _ rows: UnsafeMutableBufferPointer<Int32>) -> Void) -> RegressionTree {
+              rootCounts: [Int32]? = nil, workspace: TreeWorkspace, importance: inout [Double],
+              scores: UnsafeMutablePointer<Double>) -> RegressionTree {
         var tree = RegressionTree()
         precondition(workspace.capacity >= indices.count)
         let pair = pairs.baseAddress!
         var open: [Candidate] = []
         var finished: [(node: Int, start: Int, end: Int)] = []
+        // Splits whose children are leaves for good: their rows are not partitioned, but scored
+        // by the split's feature at the end.
+        var lastSplits: [(start: Int, end: Int, feature: Int, bin: Int, left: Double, right: Double)] = []
+        // Histograms are taken from the workspace's spares and given back when done with: a
+        // tree's dozens of 46 KB histograms are not allocated and freed again at every tree.
+        func fresh() -> Histogram {
+            guard var spare = workspace.spareHistograms.popLast() else { return Histogram(layout: layout) }
+            spare.clear()
+            return spare
+        }
+        func fresh(counts: [Int32]) -> Histogram {
+            guard var spare = workspace.spareHistograms.popLast() else { return Histogram(layout: layout, counts: counts) }
+            spare.clear(counts: counts)
+            return spare
+        }
+        func recycle(_ histogram: Histogram) {
+            if !histogram.sums.isEmpty { workspace.spareHistograms.append(histogram) }
+        }
         func histogram(_ start: Int, _ end: Int) -> Histogram {
             histogramAndTotal(start, end).histogram
         }
         func histogramAndTotal(_ start: Int, _ end: Int) -> (histogram: Histogram, total: SIMD2<Double>) {
-            var result = Histogram(layout: layout)
+            var result = fresh()
             let total = result.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
                                      pairs: pair)
             return (result, total)
@@ -60,7 +79,11 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         func splittable(depth: Int) -> Bool { depth < maxDepth && leaves < maxLeaves }
         // The root's totals, in row order: from its histogram's pass over the rows, or alone.
         var rootHistogram = Histogram.empty, total = SIMD2<Double>.zero
-        if splittable(depth: 0) {
+        if splittable(depth: 0), let rootCounts {
+            rootHistogram = fresh(counts: rootCounts)
+            total = rootHistogram.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(indices), pairs: pair,
+                                        counted: false)
+        } else if splittable(depth: 0) {
             (rootHistogram, total) = histogramAndTotal(0, indices.count)
         } else {
             for index in indices { total += pair[Int(index)].wide }
@@ -74,6 +97,7 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
             }
             if candidate.split.gain > 0 { open.append(candidate) } else {
                 finished.append((candidate.node, candidate.start, candidate.end))
+                recycle(candidate.histogram)
             }
         }
         let root = tree.addLeaf(leafValue(totalG, totalH))
@@ -85,25 +109,28 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
             for k in 1..<open.count where open[k].split.gain > open[bestIndex].split.gain { bestIndex = k }
             var parent = open.remove(at: bestIndex)
             let split = parent.split
-            let middle = partition(indices, workspace, parent.start, parent.end, feature: split.feature, bin: split.bin)
             let leftNode = tree.addLeaf(leafValue(split.leftGradient, split.leftHessian))
             let rightNode = tree.addLeaf(leafValue(split.rightGradient, split.rightHessian))
             tree.split(parent.node, feature: split.feature, threshold: edges[split.feature][split.bin],
                        bin: split.bin, left: leftNode, right: rightNode)
             importance[split.feature] += split.gain
             leaves += 1
+            if !splittable(depth: parent.depth + 1) {
+                // Leaves for good: no split search, so no histograms, and no partition.
+                lastSplits.append((parent.start, parent.end, split.feature, split.bin, tree.value[leftNode], tree.value[rightNode]))
+                recycle(parent.histogram)
+                continue
+            }
+            let middle = partition(indices, workspace, parent.start, parent.end, feature: split.feature, bin: split.bin)
 
             let leftIsSmaller = middle - parent.start <= parent.end - middle
             let small: Histogram, large: Histogram
-            if !splittable(depth: parent.depth + 1) {
-                // Leaves for good: no split search, so no histograms.
-                small = .empty
-                large = .empty
-            } else if (parent.end - parent.start) * features < layout.totalBins {
+            if (parent.end - parent.start) * features < layout.totalBins {
                 // Subtracting costs a pass over every bin; for a small node, summing the
                 // larger child's rows is cheaper.
                 small = leftIsSmaller ? histogram(parent.start, middle) : histogram(middle, parent.end)
                 large = leftIsSmaller ? histogram(middle, parent.end) : histogram(parent.start, middle)
+                recycle(parent.histogram)
             } else {
                 small = leftIsSmaller ? histogram(parent.start, middle) : histogram(middle, parent.end)
                 // The parent's histogram, taken from it (its arrays then held once: subtracted
@@ -120,11 +147,45 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
                                histogram: leftIsSmaller ? large : small,
                                gradient: split.rightGradient, hessian: split.rightHessian, split: .none))
         }
-        for candidate in open { finished.append((candidate.node, candidate.start, candidate.end)) }
+        for candidate in open {
+            finished.append((candidate.node, candidate.start, candidate.end))
+            recycle(candidate.histogram)
+        }
+        let rows = UnsafePointer(indices.baseAddress!)
         for (node, start, end) in finished {
-            leaf(tree.value[node], UnsafeMutableBufferPointer(rebasing: indices[start..<end]))
+            Self.add(tree.value[node], to: scores, at: rows + start, count: end - start)
+        }
+        for last in lastSplits {
+            Self.add(last.left, last.right, by: columns + last.feature &* rowCount, atMost: UInt8(last.bin), to: scores,
+                     at: rows + last.start, count: last.end - last.start)
         }
         return tree
+    }
+
+    /// Adds a leaf's value to the scores of its rows. The rows are scattered over the scores (8 MB
+    /// a class at a million rows): each one's score is loaded a few rows ahead.
+    static func add(_ value: Double, to scores: UnsafeMutablePointer<Double>, at rows: UnsafePointer<Int32>, count: Int) {
+        let ahead = 16
+        for k in 0..<count {
+            if k &+ ahead < count { msr_prefetch(scores + Int(rows[k &+ ahead])) }
+            scores[Int(rows[k])] += value
+        }
+    }
+
+    /// Adds `left` to the scores of the rows whose bin in `column` is at most `bin`, `right` to
+    /// the others': a split's two leaves, in one pass over its rows, without partitioning them.
+    private static func add(_ left: Double, _ right: Double, by column: UnsafePointer<UInt8>, atMost bin: UInt8,
+                            to scores: UnsafeMutablePointer<Double>, at rows: UnsafePointer<Int32>, count: Int) {
+        let ahead = 16
+        for k in 0..<count {
+            if k &+ ahead < count {
+                let next = Int(rows[k &+ ahead])
+                msr_prefetch(scores + next)
+                msr_prefetch(column + next)
+            }
+            let index = Int(rows[k])
+            scores[index] += column[index] <= bin ? left : right
+        }
     }
 
     /// The largest Newton step a leaf may take, in raw-score units, before shrinkage.
@@ -171,6 +232,8 @@ final class TreeWorkspace: @unchecked Sendable {
     let capacity: Int
     let indices: UnsafeMutablePointer<Int32>
     let rightRows: UnsafeMutablePointer<Int32>
+    /// Histograms a tree is done with, for the next ones (`TreeGrower.grow`).
+    var spareHistograms: [Histogram] = []
     /// The `(gradient, hessian)` of every row for the class whose tree is growing, 16 bytes a
     /// row: Float64 pairs (`pairs`) or Float32 ones (`floatPairs`, which touch half the pages).
     private let storage: UnsafeMutableRawPointer
