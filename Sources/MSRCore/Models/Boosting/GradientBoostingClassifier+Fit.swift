@@ -31,7 +31,8 @@ extension GradientBoostingClassifier {
         for k in 0..<classCount { for i in 0..<n { scores[k * n + i] = baseline[k] } }
 
         let bagSize = max(1, Int((Double(fitRows.count) * params.subsample).rounded()))
-        let rounds = RoundGrower(matrix: matrix, binner: binner, params: params, classes: classCount, bagSize: bagSize)
+        let rounds = RoundGrower(matrix: matrix, binner: binner, params: params, classes: classCount, fitRows: fitRows,
+                                 bagSize: bagSize)
         var largest = [Double](repeating: 0, count: n), sums = [Double](repeating: 0, count: n)
         // Each round's `e^(score - largest)`, kept by `normalize` for the trees' gradients when
         // they fit the budget (computed again by each class's tree otherwise).

@@ -22,9 +22,11 @@ extension GradientBoostingClassifier {
         for label in labels { counts[Int(label)] += 1 }
         let baseline = counts.map { LogisticLoss.baseline(count: $0, of: n) }
         let bagSize = max(1, Int((Double(n) * params.subsample).rounded()))
-        let binner = FeatureBinner(matrix: matrix, rows: Array(0..<n), maxBins: params.maxBins)
+        let fitRows = Array(0..<n)
+        let binner = FeatureBinner(matrix: matrix, rows: fitRows, maxBins: params.maxBins)
         let bags = Bags(rows: n, size: bagSize, rounds: rounds, seed: params.randomState)
-        let grower = RoundGrower(matrix: matrix, binner: binner, params: params, classes: classCount, bagSize: bagSize)
+        let grower = RoundGrower(matrix: matrix, binner: binner, params: params, classes: classCount, fitRows: fitRows,
+                                 bagSize: bagSize)
         _ = consume matrix  // from here on the fit reads the bins only
 
         // One class per core at a time; the progress is told between waves, on this thread.
@@ -69,7 +71,7 @@ extension GradientBoostingClassifier {
                     bags.rows(round, into: rows)
                     LogisticLoss.pairs(scores: scores, labels: labels.baseAddress!, label: Int32(k), rows: n, into: workspace.floatPairs)
                     let tree = grower.grower.grow(indices: rows, pairs: UnsafeBufferPointer(start: workspace.floatPairs, count: n),
-                                                  rootCounts: grower.allRowCounts, workspace: workspace,
+                                                  rootCounts: grower.wholeBagCounts, workspace: workspace,
                                                   importance: &gains, scores: scores)
                     bags.forEachOutside(round) { i in scores[i] += tree.predictBinned(bins + i * features) }
                     trees.append(tree)

@@ -18,10 +18,15 @@ struct RoundGrower {
     let features: Int
     let width: Int
     let workspaces: [TreeWorkspace]
-    /// `Histogram.counts` of every row: a tree's root's when its bag takes every row.
-    let allRowCounts: [Int32]?
+    /// How many rows the fit draws its bags from, and `Histogram.counts` of them when every
+    /// round's bag takes them all (`bagSize == fitRows.count`): then every tree's root's, counted
+    /// once for the whole fit.
+    let fitRowCount: Int
+    let wholeBagCounts: [Int32]?
 
-    init(matrix: borrowing FeatureMatrix, binner: FeatureBinner, params: BoostingParams, classes: Int, bagSize: Int) {
+    /// `fitRows`: the rows the fit draws each round's `bagSize` rows from.
+    init(matrix: borrowing FeatureMatrix, binner: FeatureBinner, params: BoostingParams, classes: Int, fitRows: [Int],
+         bagSize: Int) {
         let binned = BinnedMatrix(matrix, binner: binner)
         let layout = Histogram.Layout(binCounts: (0..<matrix.columnCount).map(binner.binCount))
         let finder = SplitFinder(l2: params.l2Regularization, minSamplesLeaf: params.minSamplesLeaf, minHessian: 1e-3)
@@ -33,8 +38,9 @@ struct RoundGrower {
         features = matrix.columnCount
         width = min(Parallel.width, classes)
         workspaces = (0..<width).map { _ in TreeWorkspace(capacity: bagSize, rows: matrix.rowCount) }
-        allRowCounts = bagSize == rows
-            ? Histogram.counts(bins: binned.rows, layout: layout, indices: 0..<Int32(rows)) : nil
+        fitRowCount = fitRows.count
+        wholeBagCounts = bagSize == fitRows.count
+            ? Histogram.counts(bins: binned.rows, layout: layout, indices: fitRows.lazy.map { Int32($0) }) : nil
     }
 
     /// The round's trees and each one's gains per feature, in class order; `scores` (class-major)
@@ -54,8 +60,8 @@ struct RoundGrower {
             outside = []
         }
         let bagRows = bag.map(Int32.init)
-        // The roots' counts, the same for every class's tree: counted once here.
-        let rootCounts = bag.count == n ? allRowCounts
+        // The roots' counts, the same for every class's tree: counted once here (or once a fit).
+        let rootCounts = bag.count == fitRowCount ? wholeBagCounts
             : Histogram.counts(bins: binned.rows, layout: grower.layout, indices: bagRows)
         let grown: [(tree: RegressionTree, gains: [Double])] = withExtendedLifetime(binned) {
             largest.withUnsafeBufferPointer { largest in

@@ -51,26 +51,24 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         var lastSplits: [(start: Int, end: Int, feature: Int, bin: Int, left: Double, right: Double)] = []
         // Histograms are taken from the workspace's spares and given back when done with: a
         // tree's dozens of 46 KB histograms are not allocated and freed again at every tree.
-        func fresh() -> Histogram {
-            guard var spare = workspace.spareHistograms.popLast() else { return Histogram(layout: layout) }
-            spare.clear()
-            return spare
-        }
-        func fresh(counts: [Int32]) -> Histogram {
-            guard var spare = workspace.spareHistograms.popLast() else { return Histogram(layout: layout, counts: counts) }
-            spare.clear(counts: counts)
+        // `counts`: the rows' counts, known already (a root's), or nil to count them.
+        func fresh(counts: [Int32]?) -> Histogram {
+            guard var spare = workspace.spareHistograms.popLast() else {
+                return counts.map { Histogram(layout: layout, counts: $0) } ?? Histogram(layout: layout)
+            }
+            if let counts { spare.clear(counts: counts) } else { spare.clear() }
             return spare
         }
         func recycle(_ histogram: Histogram) {
             if !histogram.sums.isEmpty { workspace.spareHistograms.append(histogram) }
         }
         func histogram(_ start: Int, _ end: Int) -> Histogram {
-            histogramAndTotal(start, end).histogram
+            histogramAndTotal(start, end, counts: nil).histogram
         }
-        func histogramAndTotal(_ start: Int, _ end: Int) -> (histogram: Histogram, total: SIMD2<Double>) {
-            var result = fresh()
+        func histogramAndTotal(_ start: Int, _ end: Int, counts: [Int32]?) -> (histogram: Histogram, total: SIMD2<Double>) {
+            var result = fresh(counts: counts)
             let total = result.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
-                                     pairs: pair)
+                                     pairs: pair, counted: counts == nil)
             return (result, total)
         }
         var leaves = 1
@@ -79,12 +77,8 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         func splittable(depth: Int) -> Bool { depth < maxDepth && leaves < maxLeaves }
         // The root's totals, in row order: from its histogram's pass over the rows, or alone.
         var rootHistogram = Histogram.empty, total = SIMD2<Double>.zero
-        if splittable(depth: 0), let rootCounts {
-            rootHistogram = fresh(counts: rootCounts)
-            total = rootHistogram.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(indices), pairs: pair,
-                                        counted: false)
-        } else if splittable(depth: 0) {
-            (rootHistogram, total) = histogramAndTotal(0, indices.count)
+        if splittable(depth: 0) {
+            (rootHistogram, total) = histogramAndTotal(0, indices.count, counts: rootCounts)
         } else {
             for index in indices { total += pair[Int(index)].wide }
         }
