@@ -52,6 +52,8 @@ let package = Package(
         ),
         .systemLibrary(name: "SystemZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CMemory"),
+        // The Swift runtime's global-executor hook, reached at link time (EventLoopConcurrency).
+        .target(name: "CExecutorHook"),
         // Optimised in debug builds too: the tests train, cluster and factorise real models through
         // it (424 tests in 86 s instead of 291 s, for 40 s more compiling; CI's time limit). Its code
         // checks with `precondition`, never `assert`, so no check is lost at -O.
@@ -90,6 +92,7 @@ let package = Package(
             dependencies: [
                 "MSRCore",
                 "MSRCLI",
+                "CExecutorHook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import MSRCore
 import XCTest
 
@@ -26,6 +29,86 @@ final class ServeCommandTests: XCTestCase {
         let stdout = out.fileHandleForReading.readDataToEndOfFile(), stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts msr-serve over `fixture` on a free port: the process and the address it listens on.
+    func start(_ fixture: ServiceFixture) throws -> (Process, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(ServiceFixture.binaries)/msr-serve")
+        process.arguments = ["--config", fixture.config, "--params", fixture.params, "--port", "0"]
+        process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        XCTAssertTrue(text.hasPrefix("msr-serve: listening on http://127.0.0.1:"), text)
+        return (process, String(text.split(separator: " ")[3]))
+    }
+
+    /// POSTs `body` to `url` (with a bearer `token`): the status and the body.
+    func post(_ url: String, _ body: String, token: String? = nil) throws -> (Int, Data) {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = "POST"
+        request.httpBody = Data(body.utf8)
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        final class Answer: @unchecked Sendable { var value = (0, Data()) }  // written before `done` signals
+        let answer = Answer(), done = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: request) { data, response, _ in
+            answer.value = ((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data())
+            done.signal()
+        }.resume()
+        done.wait()
+        return answer.value
+    }
+
+    /// The CPU time (clock ticks) of each thread of process `pid` so far, by thread id, with its name.
+    func threadTicks(_ pid: Int32) throws -> [String: (name: String, ticks: Int)] {
+        var threads: [String: (name: String, ticks: Int)] = [:]
+        for thread in try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") {
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/stat", encoding: .utf8),
+                  let name = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/comm", encoding: .utf8),
+                  let close = stat.range(of: ") ", options: .backwards) else { continue }
+            // After the name: state is field 3, utime and stime fields 14 and 15.
+            let fields = stat[close.upperBound...].split(separator: " ")
+            threads[thread] = (name.trimmingCharacters(in: .newlines), Int(fields[11])! + Int(fields[12])!)
+        }
+        return threads
+    }
+
+    /// Requests run on the server's event loops (EventLoopConcurrency): most of the CPU time of
+    /// 300 recommendations is spent by the event loops' threads (about 5x the other threads'
+    /// here; the history's SQLite writes run on GRDB's), where the Swift runtime's pool took
+    /// most of it before (0.4x).
+    func testRecommendationsRunOnTheEventLoops() throws {
+        let fixture = try ServiceFixture()
+        let (process, url) = try start(fixture)
+        defer { process.terminate(); process.waitUntilExit() }
+        let login = #"{"username": "looper", "password": "Loop-pass-123"}"#
+        XCTAssertEqual(try post("\(url)/v1/users", login).0, 201)
+        let (status, data) = try post("\(url)/v1/token", login)
+        XCTAssertEqual(status, 200)
+        let token = try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["token"] as? String)
+        let ids = try RecommendationAPITests.trackIDs(fixture, count: 20)
+        let body = #"{"playlist": "\#(ids.joined(separator: " "))", "k": 10}"#
+        XCTAssertEqual(try post("\(url)/v1/recommendations", body, token: token).0, 200)
+        let before = try threadTicks(process.processIdentifier)
+        for _ in 0..<300 { XCTAssertEqual(try post("\(url)/v1/recommendations", body, token: token).0, 200) }
+        let after = try threadTicks(process.processIdentifier)
+        var loops = 0, others = 0
+        for (thread, now) in after {
+            let spent = now.ticks - (before[thread]?.ticks ?? 0)
+            if now.name.hasPrefix("NIO-") { loops += spent } else { others += spent }
+        }
+        XCTAssertGreaterThan(loops, 20, "event loops \(loops) ticks, other threads \(others)")
+        XCTAssertGreaterThan(loops, 2 * others, "event loops \(loops) ticks, other threads \(others)")
     }
 
     func testWithoutModelsItSaysToRunThePipeline() throws {
@@ -73,23 +156,7 @@ final class ServeCommandTests: XCTestCase {
                        "msr-serve: cannot listen on 127.0.0.1:\(port): the port is taken (another msr-serve?); pick another with --port")
 
         // A free port: it answers, then SIGTERM ends it with status 0.
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(ServiceFixture.binaries)/msr-serve")
-        process.arguments = ["--config", fixture.config, "--params", fixture.params, "--port", "0"]
-        process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        var line = Data()
-        while !line.contains(UInt8(ascii: "\n")) {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line += chunk
-        }
-        let text = String(decoding: line, as: UTF8.self)
-        XCTAssertTrue(text.hasPrefix("msr-serve: listening on http://127.0.0.1:"), text)
-        let url = text.split(separator: " ")[3]
+        let (process, url) = try start(fixture)
         let health = try Data(contentsOf: URL(string: "\(url)/healthz")!)
         XCTAssertEqual(String(decoding: health, as: UTF8.self), "{\"status\":\"ok\"}\n")
         // A chunked body (no Content-Length) over serve.limits.max_body_kb: 413, as a sized one.

@@ -17,8 +17,12 @@ public struct MSRServe: AsyncParsableCommand {
     /// Parses `arguments` (the command line's after the command's name when nil) and runs the
     /// command. Called from an asynchronous function, `main` is ArgumentParser's asynchronous
     /// entry point; top-level code (without `@main`) gets its synchronous one, which only prints
-    /// that an asynchronous command needs an availability annotation.
+    /// that an asynchronous command needs an availability annotation. Called from the main
+    /// thread (top-level code), it first routes Swift's tasks to the event loops
+    /// (`EventLoopConcurrency`), before any task starts.
+    @MainActor
     public static func start(_ arguments: [String]? = nil) async {
+        EventLoopConcurrency.install()
         await main(arguments)
     }
 }

@@ -1,0 +1,29 @@
+import CExecutorHook
+import NIOCore
+import NIOPosix
+
+/// Swift concurrency's jobs run on the server's event loops instead of the runtime's own pool.
+///
+/// A request is read and written on an event loop (NIO's threads, one a core), but its handler
+/// is an asynchronous task, which the runtime runs on its global executor: another pool of one
+/// thread a core. Each request then crosses between the two pools several times, and twice the
+/// threads share the cores. Routed here, every job goes to an event loop, the current thread's
+/// when it is one: a request's whole work stays on the loop that reads it. This is NIO's own
+/// `NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()`,
+/// which looks the runtime's hook up with `dlsym` and so finds nothing in an executable that
+/// links the Swift runtime statically (the release build); the C target `CExecutorHook` reaches
+/// it at link time instead. Blocking work stays off the loops: bcrypt runs on NIO's thread pool,
+/// retraining in processes waited for by threads of their own, the history's SQLite writes on
+/// GRDB's queue.
+enum EventLoopConcurrency {
+    /// Installs the routing (once, from the main thread, before any task starts); false when the
+    /// runtime's hook was already taken, and jobs keep running on the runtime's pool.
+    @discardableResult
+    static func install() -> Bool {
+        guard #available(macOS 14, *) else { return false }  // NIO's loops are executors from there
+        return msr_install_global_enqueue { job in
+            guard #available(macOS 14, *) else { return }
+            MultiThreadedEventLoopGroup.singleton.any().executor.enqueue(ExecutorJob(unsafeBitCast(job, to: UnownedJob.self)))
+        }
+    }
+}
