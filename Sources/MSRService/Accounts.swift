@@ -27,7 +27,7 @@ struct Accounts {
     func login(name: String, password: String, now: Date = Date()) async throws -> User {
         let invalid = APIError(.unauthorized, "invalid_credentials", "wrong user name or password")
         guard password.utf8.count <= 1024, name.utf8.count <= 64, let user = try await state.database.user(named: name) else {
-            _ = try await Credentials.verify(String(password.prefix(72)), hash: Credentials.decoyHash)
+            try await Credentials.verifyDecoy(String(password.prefix(72)))
             throw invalid
         }
         if let until = user.lockedUntil, until > now {

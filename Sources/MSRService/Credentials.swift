@@ -49,7 +49,12 @@ public enum Credentials {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
     }
 
-    /// A hash that matches no password, verified for unknown users so that a login's time does
-    /// not tell which names exist.
-    static let decoyHash = Bcrypt.hash("no password matches this decoy", cost: bcryptCost)
+    /// Checks the password against a hash that matches no password, for an unknown user, so that
+    /// a login's time does not tell which names exist; on NIO's thread pool, as the decoy's own
+    /// hashing at the first such call.
+    static func verifyDecoy(_ password: String) async throws {
+        _ = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: decoyHash) }
+    }
+
+    private static let decoyHash = Bcrypt.hash("no password matches this decoy", cost: bcryptCost)
 }

@@ -1,20 +1,24 @@
 import Foundation
 import Hummingbird
 import MSRCore
+import NIOPosix
 
 /// `/admin/monitoring`: msr-monitor's figures and chart computed from the recommendations log
 /// (`prediction.log`, where the service logs each call) with params.yaml's `monitor` section,
 /// by the very report msr-monitor writes (`MonitorReport`): calls, mean and rolling mean
-/// similarity, the threshold and the share under it, calls and mean similarity per genre.
+/// similarity, the threshold and the share under it, calls and mean similarity per genre. The
+/// log has no bound, so it is read and the page drawn on NIO's thread pool, not an event loop.
 struct MonitoringPage {
     let state: ServiceState
 
     func add(to pages: RouterGroup<ServiceContext>) {
         pages.get("/admin/monitoring") { _, context -> Response in
             _ = try context.pageAdmin()
-            let params = try Params.load(path: state.options.paramsFile).monitor
-            let report = try MonitorReport.read(log: state.config.prediction.log, params: params)
-            return PageResponse.html(Self.page(context.viewer, report: report))
+            let (state, viewer) = (state, context.viewer)
+            return PageResponse.html(try await NIOThreadPool.singleton.runIfActive {
+                let params = try Params.load(path: state.options.paramsFile).monitor
+                return Self.page(viewer, report: try MonitorReport.read(log: state.config.prediction.log, params: params))
+            })
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import MSRCore
+import NIOPosix
 
 /// Runs a retrain job: the pipeline's stages in order (the executables beside msr-serve, with
 /// the service's --config and --params), or `dvc repro`; then loads the new models. One job at
@@ -60,7 +61,8 @@ final class Retrainer: Sendable {
         }
         do {
             let previous = state.models.models?.version
-            let models = try state.models.reload()
+            // Reading and checking the models is long work: off the event loops.
+            let models = try await NIOThreadPool.singleton.runIfActive { try state.models.reload() }
             state.metrics.modelVersion(models.version, previous: previous)
             log += "models reloaded: version \(models.version)\n"
             await record(.succeeded, version: models.version)
