@@ -30,6 +30,25 @@ final class HistoryWriterTests: XCTestCase {
         }
     }
 
+    /// A record's songs go to `seen` in one statement through a JSON array: every string comes
+    /// back as it went in, quotes, backslashes, control characters and non-ASCII included;
+    /// a song recorded twice (or in two records) is one entry, and no song is no entry.
+    func testSeenSongsComeBackAsTheyWereRecorded() async throws {
+        try await withTemporaryFolderAsync { folder in
+            let database = try ServiceDatabase(path: "\(folder)/s.sqlite")
+            let ana = try await XCTUnwrapAsync(try await database.createUser(name: "ana", passwordHash: "x", role: .user))
+            let odd = ["4uLU6hMCjMI75M1A2tKUQC", "quote\"d", "back\\slash", "tab\tnew\nline", "\u{1}", "é", "🎵",
+                       "[\"not\", \"an array\"]", "", " "]
+            database.recordRecommendation(userID: ana.id, result: "{}", uris: odd + odd)
+            database.recordRecommendation(userID: ana.id, result: "{}", uris: [])
+            database.recordRecommendation(userID: ana.id, result: "{}", uris: ["é", "last"])
+            let seen = try await database.seen(userID: ana.id)
+            XCTAssertEqual(seen, Set(odd + ["last"]))
+            let total = try await database.history(userID: ana.id, page: 1, perPage: 10).total
+            XCTAssertEqual(total, 3)
+        }
+    }
+
     func testADeletedUsersRecordIsSkippedAndTheOthersKept() async throws {
         try await withTemporaryFolderAsync { folder in
             let failures = Mutex(0)
