@@ -88,41 +88,30 @@ enum CholeskySolve {
     static func solveInPlace(_ a: inout [Double], _ b: inout [Double], dimension d: Int) -> Bool {
         a.withUnsafeMutableBufferPointer { a in
             b.withUnsafeMutableBufferPointer { b in
-                for i in 0..<d {
-                    let row = i * d
-                    // Row i's entries four at a time: their sums over the columns before the
-                    // four run side by side (four chains of additions, not one), then each takes
-                    // the terms of the entries just found, in the same order as one by one.
-                    var j0 = 0
-                    while j0 <= i {
-                        let width = Swift.min(4, i + 1 - j0)
-                        // A group narrower than four repeats its last row in the spare chains.
-                        let j3 = j0 + width - 1, j1 = Swift.min(j0 + 1, j3), j2 = Swift.min(j0 + 2, j3)
-                        var s0 = a[row + j0], s1 = a[row + j1], s2 = a[row + j2], s3 = a[row + j3]
-                        for m in 0..<j0 {
-                            let left = a[row + m]
-                            s0 -= left * a[j0 * d + m]
-                            s1 -= left * a[j1 * d + m]
-                            s2 -= left * a[j2 * d + m]
-                            s3 -= left * a[j3 * d + m]
+                withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { column in
+                    let a = a.baseAddress!, column = column.baseAddress!
+                    // Column by column: column m's pivot and entries become final, then every entry
+                    // right of it and below takes its term `L[i][m] L[j][m]`. Each entry thus gets
+                    // its terms in the order of the row-by-row factorisation (m ascending) and the
+                    // same bits, but the terms of one column go to independent entries, side by
+                    // side in vector lanes, instead of each entry's sum waiting on its previous term.
+                    for m in 0..<d {
+                        let pivot = a[m &* d &+ m]
+                        guard pivot > 0, pivot.isFinite else { return false }
+                        let root = pivot.squareRoot()
+                        a[m &* d &+ m] = root
+                        for i in (m &+ 1)..<d {
+                            a[i &* d &+ m] /= root
+                            column[i] = a[i &* d &+ m]
                         }
-                        let sums = (s0, s1, s2, s3)
-                        for k in 0..<width {
-                            let j = j0 + k
-                            var sum = k == 0 ? sums.0 : k == 1 ? sums.1 : k == 2 ? sums.2 : sums.3
-                            for m in j0..<j { sum -= a[row + m] * a[j * d + m] }
-                            if i == j {
-                                guard sum > 0, sum.isFinite else { return false }
-                                a[row + i] = sum.squareRoot()
-                            } else {
-                                a[row + j] = sum / a[j * d + j]
-                            }
+                        for i in (m &+ 1)..<d {
+                            let left = column[i], row = a + i &* d
+                            for j in (m &+ 1)...i { row[j] -= left * column[j] }
                         }
-                        j0 += width
                     }
+                    substitute(UnsafeBufferPointer(start: a, count: d * d), b, dimension: d)
+                    return true
                 }
-                substitute(UnsafeBufferPointer(a), b, dimension: d)
-                return true
             }
         }
     }
