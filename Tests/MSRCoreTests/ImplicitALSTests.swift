@@ -249,10 +249,9 @@ final class ImplicitALSTests: XCTestCase {
                        + "or use factorize.solver cg")
     }
 
-    /// The factorisation runs four entries' sums side by side, each adding its terms in the
-    /// order of the plain row-by-row Cholesky (then the same substitution): the same bits as that
-    /// one, at every dimension (groups of four and the narrower groups at the diagonal), and the
-    /// same refusal.
+    /// The factorisation runs column by column, each entry taking its terms in the order of the
+    /// plain row-by-row Cholesky (then the same substitution): the same bits as that one, at
+    /// every dimension (vector widths and their remainders), and the same refusal.
     func testTheExactSolverGivesThePlainCholeskysBits() {
         func plain(_ a: inout [Double], _ b: inout [Double], _ d: Int) -> Bool {
             for i in 0..<d {
