@@ -19,12 +19,14 @@ extension ServiceState {
         return router
     }
 
-    /// The HTTP server on `address`, stopping gracefully (in-flight requests finish) on SIGTERM
-    /// and SIGINT when run with `runService()`.
-    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+    /// The HTTP server on `address`, holding at most `limit`'s connections, stopping gracefully
+    /// (in-flight requests finish) on SIGTERM and SIGINT when run with `runService()`.
+    public func application(limit: ConnectionLimit = ConnectionLimit(),
+                            onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let (host, port) = address
         return Application(
             router: router(),
+            server: limit.server(),
             configuration: .init(address: .hostname(host, port: port), serverName: "msr-serve"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
