@@ -18,10 +18,9 @@ struct RoundGrower {
     let features: Int
     let width: Int
     let workspaces: [TreeWorkspace]
-    /// How many rows the fit draws its bags from, and `Histogram.counts` of them when every
-    /// round's bag takes them all (`bagSize == fitRows.count`): then every tree's root's, counted
-    /// once for the whole fit.
-    let fitRowCount: Int
+    /// `Histogram.counts` of the rows the fit draws its bags from, when every round's bag takes
+    /// them all (`bagSize == fitRows.count`): then every tree's root's, counted once for the
+    /// whole fit; nil when the bags are smaller.
     let wholeBagCounts: [Int32]?
 
     /// `fitRows`: the rows the fit draws each round's `bagSize` rows from.
@@ -38,7 +37,6 @@ struct RoundGrower {
         features = matrix.columnCount
         width = min(Parallel.width, classes)
         workspaces = (0..<width).map { _ in TreeWorkspace(capacity: bagSize, rows: matrix.rowCount) }
-        fitRowCount = fitRows.count
         wholeBagCounts = bagSize == fitRows.count
             ? Histogram.counts(bins: binned.rows, layout: layout, indices: fitRows.lazy.map { Int32($0) }) : nil
     }
@@ -60,9 +58,9 @@ struct RoundGrower {
             outside = []
         }
         let bagRows = bag.map(Int32.init)
-        // The roots' counts, the same for every class's tree: counted once here (or once a fit).
-        let rootCounts = bag.count == fitRowCount ? wholeBagCounts
-            : Histogram.counts(bins: binned.rows, layout: grower.layout, indices: bagRows)
+        // The roots' counts, the same for every class's tree: counted once here (or once a fit,
+        // when the bag is every fitted row).
+        let rootCounts = wholeBagCounts ?? Histogram.counts(bins: binned.rows, layout: grower.layout, indices: bagRows)
         let grown: [(tree: RegressionTree, gains: [Double])] = withExtendedLifetime(binned) {
             largest.withUnsafeBufferPointer { largest in
              sums.withUnsafeBufferPointer { sums in
