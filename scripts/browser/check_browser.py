@@ -17,7 +17,6 @@ from selenium import webdriver
 from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ["CHECK_BROWSER_BASE"].rstrip("/")
@@ -88,7 +87,22 @@ class Browser:
         old = self.find("html")
         self.find(css).click()
         wait = WebDriverWait(self.driver, 30)
-        wait.until(expected_conditions.staleness_of(old))
+
+        def gone(driver):
+            # Selenium's staleness_of, but Chromium may answer a node of the page just left with
+            # an inspector error ("Node with given id does not belong to the document") instead of
+            # a stale reference: that too means the old page is gone.
+            try:
+                old.is_enabled()
+                return False
+            except StaleElementReferenceException:
+                return True
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return True
+                raise
+
+        wait.until(gone)
         wait.until(lambda driver: driver.execute_script("return document.readyState") == "complete")
 
     def expect_page(self, path, title):
