@@ -87,7 +87,7 @@ final class RecommendPageTests: XCTestCase {
         let fixture = try ServiceFixture()
         let ids = try RecommendationAPITests.trackIDs(fixture, count: 15)
         let attack = "<script>alert(1)</script>"
-        let mpd = #"{"info": {"slice": "0-999"}, "playlists": [{"name": "\#(attack)", "pid": 7, "tracks": ["#
+        let mpd = #"{"info": {"slice": "0-999"}, "playlists": [{"name": "\#(attack)\u0000!", "pid": 7, "tracks": ["#
             + ids.enumerated().map { #"{"pos": \#($0.offset), "track_uri": "spotify:track:\#($0.element)", "track_name": "x"}"# }
                 .joined(separator: ", ") + "]}]}"
         try await fixture.test { state, client in
@@ -100,15 +100,18 @@ final class RecommendPageTests: XCTestCase {
             ])
             XCTAssertEqual(page.status, .ok, page.text)
             XCTAssertEqual(page.count("<tr><td class=\"num\">"), 5)
-            XCTAssertTrue(page.text.contains("Playlist<b>&lt;script&gt;alert(1)&lt;/script&gt;</b>"), page.text)
+            // Its NUL as U+FFFD, as a browser would show it: no NUL in the page.
+            XCTAssertTrue(page.text.contains("Playlist<b>&lt;script&gt;alert(1)&lt;/script&gt;\u{FFFD}!</b>"), page.text)
             XCTAssertFalse(page.text.contains(attack))
+            XCTAssertFalse(page.text.unicodeScalars.contains("\u{0}"))
             let answer = try await Self.lastAnswer(state, user: "vera")
             XCTAssertEqual(answer.objectMembers["playlist"]?.objectMembers["pid"], .int(7))
             XCTAssertEqual(answer.objectMembers["playlist"]?.objectMembers["known_tracks"], .int(15))
             // The history shows the name escaped too.
             let history = try await browser.get("/history")
-            XCTAssertTrue(history.text.contains("playlist <b>&lt;script&gt;alert(1)&lt;/script&gt;</b>"), history.text)
+            XCTAssertTrue(history.text.contains("playlist <b>&lt;script&gt;alert(1)&lt;/script&gt;\u{FFFD}!</b>"), history.text)
             XCTAssertFalse(history.text.contains(attack))
+            XCTAssertFalse(history.text.unicodeScalars.contains("\u{0}"))
             // A pasted playlist JSON is read the same way.
             let pasted = try await browser.post("/recommend", [("csrf", csrf), ("playlist", mpd), ("k", "5")])
             XCTAssertEqual(pasted.status, .ok, pasted.text)
@@ -265,6 +268,12 @@ final class RecommendPageTests: XCTestCase {
         XCTAssertThrowsError(try PageForm.urlEncoded(Array("a=%C3".utf8)), "not UTF-8")
         XCTAssertThrowsError(try PageForm.urlEncoded(Array("a=%4".utf8)), "a cut escape")
         XCTAssertEqual(HTMLText.escaped("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
+        // Noncharacters cannot be written in a Swift literal: made from their scalars.
+        let nonCharacters = String(String.UnicodeScalarView([0xFDD0, 0xFFFE, 0x1FFFF].compactMap(Unicode.Scalar.init)))
+        XCTAssertEqual(nonCharacters.unicodeScalars.count, 3)
+        XCTAssertEqual(HTMLText.escaped("a\u{0}b\u{1}\t\n\r\u{C}\u{7F}\u{85}\u{A0}" + nonCharacters + "\u{FFFD}é"),
+                       "a\u{FFFD}b\u{FFFD}\t\n\r\u{C}\u{FFFD}\u{FFFD}\u{A0}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}é",
+                       "controls but white space, and noncharacters, as U+FFFD")
         let name = "<b>"
         let html: HTML = "<td>\(name)</td>\(HTML(trusted: "<br>"))"
         XCTAssertEqual(html.text, "<td>&lt;b&gt;</td><br>")

@@ -2,7 +2,10 @@
 public enum HTMLText {
     /// `text` as HTML text or a double-quoted attribute value: `&`, `<`, `>`, `"` and `'` as
     /// character references, scalar by scalar (a `<` followed by a combining mark is one Character,
-    /// which a replacement of Characters would leave alone).
+    /// which a replacement of Characters would leave alone). A character HTML does not allow in a
+    /// document (NUL and the other controls but tab, line feed, form feed and carriage return;
+    /// noncharacters) becomes U+FFFD, as a browser shows it: a name with a NUL in it (a
+    /// playlist's, from a request) leaves the page well-formed.
     public static func escaped(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
@@ -13,9 +16,20 @@ public enum HTMLText {
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
             case "'": out += "&#39;"
+            case _ where !allowed(scalar): out += "\u{FFFD}"
             default: out.unicodeScalars.append(scalar)
             }
         }
         return out
+    }
+
+    /// Whether HTML allows `scalar` in a document's text (WHATWG HTML, "preprocessing the input
+    /// stream": controls but ASCII white space, and noncharacters, are errors).
+    static func allowed(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x09, 0x0A, 0x0C, 0x0D: true
+        case 0..<0x20, 0x7F...0x9F, 0xFDD0...0xFDEF: false
+        case let value: value & 0xFFFE != 0xFFFE
+        }
     }
 }
