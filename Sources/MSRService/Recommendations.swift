@@ -91,12 +91,21 @@ struct Recommendations {
             throw APIError.tooManyRequests("recommendations for this user", retryAfter: wait)
         }
         guard let models = state.models.models else { throw APIError(.serviceUnavailable, "not_ready", "the models are not loaded") }
-        let recommender = models.recommender
         let method = try Self.method(name, models: models)
-        var excluded: [Int] = []
-        if excludeSeen {
-            excluded = try await state.database.seen(userID: user.id).compactMap { recommender.row(of: $0) }
+        guard excludeSeen else { return try answer(playlist, k: k, method: method, excluding: [], models: models, user: user) }
+        // The seen songs read and the new ones recorded before the user's next such request reads
+        // them: two at once would otherwise both pick songs neither had seen.
+        return try await state.seenSongs.run(user.id) {
+            let excluded = try await state.database.seen(userID: user.id).compactMap { models.recommender.row(of: $0) }
+            return try answer(playlist, k: k, method: method, excluding: excluded, models: models, user: user)
         }
+    }
+
+    /// The answer without `excluding` (catalogue rows), logged and recorded.
+    private func answer(_ playlist: Playlist, k: Int, method: RecommendMethod, excluding excluded: [Int],
+                        models: ModelStore.Models, user: User) throws
+        -> (result: Recommender.Result, bytes: [UInt8], models: ModelStore.Models) {
+        let recommender = models.recommender
         let result: Recommender.Result
         do {
             result = try recommender.recommend(playlist, k: k, method: method, hybrid: models.hybrid, excluding: excluded)

@@ -32,6 +32,8 @@ public final class ServiceState: Sendable {
     let loginLimiter: RateLimiter
     let addressLimiter: RateLimiter
     let retrainer: Retrainer
+    /// One `exclude_seen` recommendation at a time per user (`Recommendations`).
+    let seenSongs = OnePerKey<Int64>()
     let logger: Logger
     /// Seconds a browser session may stay idle.
     let sessionIdle: TimeInterval

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MSRCore
-import MSRService
+@testable import MSRService
 import XCTest
 
 /// POST /v1/recommendations in every playlist format, its errors, the log, the history,
@@ -141,6 +141,70 @@ final class RecommendationAPITests: XCTestCase {
             let awaited1 = try await client.call(.get, "/v1/recommendations", token: other)["total"]
             XCTAssertEqual(awaited1, .int(0))
         }
+    }
+
+    func testExcludeSeenRequestsAtOnceOfferNoSongTwice() async throws {
+        let fixture = try ServiceFixture()
+        let ids = try Self.trackIDs(fixture, count: 5)
+        try await fixture.test { _, client in
+            let token = try await client.signUp("gail")
+            let other = try await client.signUp("gus")
+            let body = #"{"playlist": "\#(ids.joined(separator: ","))", "k": 5, "exclude_seen": true}"#
+            // Eight of one user's at once, and one of another user's among them.
+            let answers = try await withThrowingTaskGroup(of: (String, [String]).self) { group in
+                for n in 0..<9 {
+                    group.addTask {
+                        let reply = try await client.call(.post, "/v1/recommendations", body, token: n == 4 ? other : token)
+                        return (n == 4 ? "gus" : "gail", (0..<5).compactMap { reply.string("recommendations.\($0).uri") })
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let gails = answers.filter { $0.0 == "gail" }.flatMap(\.1), guss = answers.filter { $0.0 == "gus" }.flatMap(\.1)
+            XCTAssertEqual(gails.count, 40)
+            XCTAssertEqual(Set(gails).count, 40, "no song offered twice to one user: \(gails)")
+            XCTAssertEqual(Set(guss).count, 5)
+            XCTAssertFalse(Set(guss).isDisjoint(with: gails), "another user's seen songs are not left out of gus's")
+        }
+    }
+
+    func testOnePerKeyRunsAKeysWorkInTurnAndFreesTheKey() async throws {
+        let serial = OnePerKey<Int64>()
+        let trace = Trace()
+        await withTaskGroup(of: Void.self) { group in
+            for n in 0..<20 {
+                group.addTask {
+                    await serial.run(Int64(n % 2)) {
+                        await trace.enter(n % 2)
+                        try? await Task.sleep(nanoseconds: 1_000_000)
+                        await trace.leave(n % 2)
+                    }
+                }
+            }
+        }
+        let (most, overlapped) = await (trace.most, trace.overlapped)
+        XCTAssertEqual(most, [0: 1, 1: 1], "one at a time per key")
+        XCTAssertTrue(overlapped, "the two keys ran side by side")
+        XCTAssertEqual(serial.keysInUse, 0)
+        // Work that throws hands the key on too.
+        struct Refused: Error {}
+        do {
+            try await serial.run(7) { throw Refused() }
+            XCTFail("the work's error is thrown")
+        } catch is Refused {}
+        let after = await serial.run(7) { 1 }
+        XCTAssertEqual(after, 1)
+        XCTAssertEqual(serial.keysInUse, 0)
+    }
+
+    private actor Trace {
+        var running: [Int: Int] = [:], most: [Int: Int] = [:], overlapped = false
+        func enter(_ key: Int) {
+            running[key, default: 0] += 1
+            most[key] = max(most[key] ?? 0, running[key]!)
+            if running.values.filter({ $0 > 0 }).count > 1 { overlapped = true }
+        }
+        func leave(_ key: Int) { running[key]! -= 1 }
     }
 
     func testTheUserLimitAnswers429WithRetryAfter() async throws {
