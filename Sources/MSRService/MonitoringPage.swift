@@ -7,7 +7,8 @@ import NIOPosix
 /// (`prediction.log`, where the service logs each call) with params.yaml's `monitor` section,
 /// by the very report msr-monitor writes (`MonitorReport`): calls, mean and rolling mean
 /// similarity, the threshold and the share under it, calls and mean similarity per genre. The
-/// log has no bound, so it is read and the page drawn on NIO's thread pool, not an event loop.
+/// log has no bound: the service keeps the calls read (`MonitorLogReader`) and reads only what
+/// was appended since the last page, on NIO's thread pool, not an event loop.
 struct MonitoringPage {
     let state: ServiceState
 
@@ -17,7 +18,11 @@ struct MonitoringPage {
             let (state, viewer) = (state, context.viewer)
             return PageResponse.html(try await NIOThreadPool.singleton.runIfActive {
                 let params = try Params.load(path: state.options.paramsFile).monitor
-                return Self.page(viewer, report: try MonitorReport.read(log: state.config.prediction.log, params: params))
+                let report = try state.monitoringLog.withLock { reader in
+                    try reader.update(log: state.config.prediction.log)
+                    return reader.report(params: params)
+                }
+                return Self.page(viewer, report: report)
             })
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import MSRCore
 
@@ -32,6 +33,9 @@ public final class ServiceState: Sendable {
     let loginLimiter: RateLimiter
     let addressLimiter: RateLimiter
     let retrainer: Retrainer
+    /// The recommendations log as the monitoring page last read it (it reads what was appended
+    /// since).
+    let monitoringLog = Mutex(MonitorLogReader())
     /// One `exclude_seen` recommendation at a time per user (`Recommendations`).
     let seenSongs = OnePerKey<Int64>()
     let logger: Logger

@@ -30,6 +30,7 @@ final class MonitorTests: XCTestCase {
         let page = try XCTUnwrap(workspace.read("metrics/monitoring.html"))
         XCTAssertTrue(page.contains("<svg"))
         XCTAssertEqual(page.components(separatedBy: "<circle").count - 1, 12)
+        XCTAssertFalse(page.contains("calls drawn"), "every call drawn")
         XCTAssertTrue(page.contains("<polyline"))
         // Labelled axes: similarity ticks, the first and last call.
         XCTAssertTrue(page.contains(">similarity</text>") && page.contains(">1.00</text>") && page.contains(">0.00</text>"))
@@ -82,6 +83,81 @@ final class MonitorTests: XCTestCase {
         let page = try XCTUnwrap(workspace.read("metrics/monitoring.html"))
         XCTAssertTrue(page.contains(try MonitorReport.read(log: "\(workspace.path)/data/reco/recommendations.jsonl", params: MonitorParams()).svg))
         XCTAssertFalse(page.contains(report.svg), "another window, another rolling mean")
+    }
+
+    /// A long log's chart draws 2,000 of its calls, evenly spaced (the first and the last
+    /// among them), and a rolling-mean line of 720 points; its figures still count every call.
+    func testALongLogsChartDrawsAnEvenSampleOfItsCalls() throws {
+        let workspace = try Workspace()
+        let calls = (0..<10_000).map { n in (n % 2 == 0 ? "pop" : "rock", Double(n % 100) / 100) }
+        try workspace.write(log(calls), to: "data/reco/recommendations.jsonl")
+        let report = try MonitorReport.read(log: "\(workspace.path)/data/reco/recommendations.jsonl", params: MonitorParams())
+        XCTAssertEqual(report.calls.count, 10_000)
+        XCTAssertEqual(report.genres.map(\.calls), [5_000, 5_000])
+        let svg = report.svg
+        XCTAssertEqual(svg.components(separatedBy: "<circle").count - 1, 2_000)
+        XCTAssertTrue(svg.contains("<title>call 1: pop 0.000</title>") && svg.contains("<title>call 10000: rock 0.990</title>"))
+        XCTAssertTrue(svg.contains(">2000 of 10000 calls drawn, evenly spaced</text>"))
+        let line = try XCTUnwrap(svg.components(separatedBy: "<polyline points=\"").last?.components(separatedBy: "\"").first)
+        XCTAssertEqual(line.split(separator: " ").count, 720)
+        XCTAssertLessThan(svg.utf8.count, 400_000)
+        XCTAssertEqual(try workspace.run("monitor").status, 0)
+        let page = try XCTUnwrap(workspace.read("metrics/monitoring.html"))
+        XCTAssertEqual(page.components(separatedBy: "<circle").count - 1, 2_000)
+        XCTAssertTrue(page.contains(">2000 of 10000 calls drawn, evenly spaced</text>"))
+    }
+
+    /// The service's reader of the log, which reads only what was appended since its last
+    /// read, gives the report of the whole log at every step: lines appended, a line half
+    /// written and then finished, unreadable lines (numbered as in the whole log), the log
+    /// replaced by another file, cut shorter, and removed.
+    func testTheLogReaderThatComesBackReportsAsTheWholeLogDoes() throws {
+        let workspace = try Workspace()
+        let path = "\(workspace.path)/data/reco/recommendations.jsonl"
+        var reader = MonitorLogReader()
+        var params = MonitorParams()
+        params.rollingWindow = 3
+        func check(_ step: String, calls: Int, skipped: Int, line: Int? = nil) throws {
+            try reader.update(log: path)
+            let whole = try MonitorReport.read(log: path, params: params), read = reader.report(params: params)
+            XCTAssertEqual(read.calls, whole.calls, step)
+            XCTAssertEqual(read.calls.count, calls, step)
+            XCTAssertEqual(read.rolling, whole.rolling, step)
+            XCTAssertEqual(read.skipped, whole.skipped, step)
+            XCTAssertEqual(read.skipped, skipped, step)
+            XCTAssertEqual(read.firstSkipped, whole.firstSkipped, step)
+            if let line { XCTAssertEqual(read.firstSkipped?.hasPrefix("\(path):\(line):"), true, "\(step): \(read.firstSkipped ?? "")") }
+        }
+        func append(_ text: String) throws {
+            let handle = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            handle.closeFile()
+        }
+        try check("no log yet", calls: 0, skipped: 0)
+        try workspace.write(log([("pop", 0.9), ("rock", 0.5)]), to: "data/reco/recommendations.jsonl")
+        try check("two calls", calls: 2, skipped: 0)
+        try append("\nnot a call\n" + #"{"predicted_genre":"jazz","similarity":0.25}"# + "\n")
+        try check("an empty line, garbage and a call appended", calls: 3, skipped: 1, line: 4)
+        try append(#"{"predicted_genre":"pop","simi"#)
+        try check("a line half written", calls: 3, skipped: 2, line: 4)
+        try append(#"larity":0.75}"# + "\n")
+        try check("the line finished", calls: 4, skipped: 1, line: 4)
+        try append(#"{"predicted_genre":"rock","similarity":0.5}"#)
+        try check("a last line without its newline", calls: 5, skipped: 1)
+        let replacement = "\(workspace.path)/replacement.jsonl"
+        try log([("edm", 0.1)]).write(toFile: replacement, atomically: false, encoding: .utf8)
+        XCTAssertEqual(rename(replacement, path), 0)
+        try check("the log replaced by another file", calls: 1, skipped: 0)
+        try append(#"{"predicted_genre":"edm","similarity":0.2}"# + "\n")
+        try check("appended to the new file", calls: 2, skipped: 0)
+        XCTAssertEqual(truncate(path, 0), 0)
+        try append("x\n" + #"{"predicted_genre":"latin","similarity":0.3}"# + "\n")
+        try check("the log cut and written again", calls: 1, skipped: 1, line: 1)
+        XCTAssertEqual(unlink(path), 0)
+        try check("the log removed", calls: 0, skipped: 0)
+        XCTAssertEqual(mkdir(path, 0o755), 0)
+        XCTAssertThrowsError(try reader.update(log: path), "a folder is not a log")
     }
 
     /// A log that a killed process, an older msr-predict or a stray write damaged: msr-monitor

@@ -25,7 +25,21 @@ enum MonitorPage {
         """
     }
 
-    /// The chart alone: one `<svg>` element, its colours by genre in name order.
+    /// The most calls the chart draws as dots, and the most points of its rolling-mean line (one a
+    /// pixel of the plot's width): a log of a million calls is a chart of a few hundred
+    /// kilobytes, not of 60 MB a browser cannot lay out. The figures still count every call.
+    static let maxDots = 2_000
+    static let maxLinePoints = 720
+
+    /// At most `most` of `0..<count`, evenly spaced, the first and the last included.
+    static func spread(_ count: Int, most: Int) -> [Int] {
+        guard count > most else { return Array(0..<count) }
+        return (0..<most).map { Int((Double($0) * Double(count - 1) / Double(most - 1)).rounded()) }
+    }
+
+    /// The chart alone: one `<svg>` element, its colours by genre in name order; past `maxDots`
+    /// calls, `maxDots` of them evenly spaced (the first and the last among them) are drawn, and
+    /// the chart says so.
     static func svg(calls: [(genre: String, similarity: Double)], rolling: [Double], threshold: Double) -> String {
         let width = 800.0, height = 320.0, margin = 40.0
         let genres = Array(Set(calls.map(\.genre))).sorted()
@@ -50,13 +64,19 @@ enum MonitorPage {
         svg += "<text x=\"\(f(width / 2))\" y=\"\(f(height - 8))\" text-anchor=\"middle\">calls, oldest to newest</text>\n</g>\n"
         svg += "<line x1=\"\(f(margin))\" y1=\"\(f(y(threshold)))\" x2=\"\(f(width - margin))\" y2=\"\(f(y(threshold)))\" "
             + "stroke=\"#d62728\" stroke-dasharray=\"6 4\"><title>threshold \(threshold)</title></line>\n"
-        for (n, call) in calls.enumerated() {
+        let dots = spread(calls.count, most: maxDots)
+        if dots.count < calls.count {
+            svg += "<text x=\"\(f(width - margin))\" y=\"\(f(margin - 12))\" font-size=\"11\" fill=\"#555\" text-anchor=\"end\">"
+                + "\(dots.count) of \(calls.count) calls drawn, evenly spaced</text>\n"
+        }
+        for n in dots {
+            let call = calls[n]
             let color = palette[(genres.firstIndex(of: call.genre) ?? 0) % palette.count]
             svg += "<circle cx=\"\(f(x(n)))\" cy=\"\(f(y(call.similarity)))\" r=\"3\" fill=\"\(color)\">"
                 + "<title>call \(n + 1): \(HTMLText.escaped(call.genre)) \(String(printf: "%.3f", call.similarity))</title></circle>\n"
         }
         if rolling.count > 1 {
-            let points = rolling.enumerated().map { "\(f(x($0.offset))),\(f(y($0.element)))" }.joined(separator: " ")
+            let points = spread(rolling.count, most: maxLinePoints).map { "\(f(x($0))),\(f(y(rolling[$0])))" }.joined(separator: " ")
             svg += "<polyline points=\"\(points)\" fill=\"none\" stroke=\"#333\" stroke-width=\"2\"><title>rolling mean</title></polyline>\n"
         }
         svg += "</svg>"

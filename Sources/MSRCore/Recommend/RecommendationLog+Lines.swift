@@ -32,17 +32,33 @@ extension RecommendationLog {
         guard lstat(path, &info) == 0 else { return Lines() }
         let bytes = try FileBytes.read(path, what: "recommendations log")
         var lines = Lines<Value>()
-        for (n, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
-            do {
-                if let value = try parse(line) { lines.values.append(value) }
-            } catch let problem as UnreadableLine {
-                let error = MSRError.badData(file: path, line: n + 1, problem.expected)
-                if strict { throw error }
-                lines.skipped += 1
-                if lines.firstSkipped == nil { lines.firstSkipped = error.message }
-            }
+        for (n, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            try lines.add(line, number: n + 1, of: path, strict: strict, parse)
         }
         return lines
+    }
+}
+
+extension RecommendationLog.Lines {
+    /// Adds line `number` (from 1) of the log at `path` as `parse` reads it (`readLines`): its
+    /// value, nothing (an empty line too), or one more skipped line, or with `strict` the error.
+    mutating func add(_ line: ArraySlice<UInt8>, number: Int, of path: String, strict: Bool,
+                      _ parse: (ArraySlice<UInt8>) throws -> Value?) throws {
+        guard !line.isEmpty else { return }
+        do {
+            if let value = try parse(line) { values.append(value) }
+        } catch let problem as RecommendationLog.UnreadableLine {
+            let error = MSRError.badData(file: path, line: number, problem.expected)
+            if strict { throw error }
+            skipped += 1
+            if firstSkipped == nil { firstSkipped = error.message }
+        }
+    }
+
+    /// These lines, then `later`'s (the lines after them).
+    func followed(by later: Self) -> Self {
+        later.values.isEmpty && later.skipped == 0 ? self
+            : Self(values: values + later.values, skipped: skipped + later.skipped, firstSkipped: firstSkipped ?? later.firstSkipped)
     }
 }
 
