@@ -8,7 +8,7 @@ import NIOPosix
 /// by the very report msr-monitor writes (`MonitorReport`): calls, mean and rolling mean
 /// similarity, the threshold and the share under it, calls and mean similarity per genre. The
 /// log has no bound: the service keeps the calls read (`MonitorLogReader`) and reads only what
-/// was appended since the last page, on NIO's thread pool, not an event loop.
+/// was appended since the last page, on NIO's thread pool, not an event loop, one page at a time.
 struct MonitoringPage {
     let state: ServiceState
 
@@ -16,13 +16,15 @@ struct MonitoringPage {
         pages.get("/admin/monitoring") { _, context -> Response in
             _ = try context.pageAdmin()
             let (state, viewer) = (state, context.viewer)
-            return PageResponse.html(try await NIOThreadPool.singleton.runIfActive {
-                let params = try Params.load(path: state.options.paramsFile).monitor
-                let report = try state.monitoringLog.withLock { reader in
-                    try reader.update(log: state.config.prediction.log)
-                    return reader.report(params: params)
+            return PageResponse.html(try await state.monitoringTurn.run(0) {
+                try await NIOThreadPool.singleton.runIfActive {
+                    let params = try Params.load(path: state.options.paramsFile).monitor
+                    let report = try state.monitoringLog.withLock { reader in
+                        try reader.update(log: state.config.prediction.log)
+                        return reader.report(params: params)
+                    }
+                    return Self.page(viewer, report: report)
                 }
-                return Self.page(viewer, report: report)
             })
         }
     }

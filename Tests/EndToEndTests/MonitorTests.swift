@@ -120,7 +120,9 @@ final class MonitorTests: XCTestCase {
         func check(_ step: String, calls: Int, skipped: Int, line: Int? = nil) throws {
             try reader.update(log: path)
             let whole = try MonitorReport.read(log: path, params: params), read = reader.report(params: params)
-            XCTAssertEqual(read.calls, whole.calls, step)
+            XCTAssertEqual(read.calls.map(\.genre), whole.calls.map(\.genre), step)
+            XCTAssertEqual(read.calls.map(\.similarity), whole.calls.map(\.similarity), step)
+            XCTAssertEqual(Set(read.calls.map(\.time)), read.calls.isEmpty ? [] : [""], "\(step): no time kept")
             XCTAssertEqual(read.calls.count, calls, step)
             XCTAssertEqual(read.rolling, whole.rolling, step)
             XCTAssertEqual(read.skipped, whole.skipped, step)
@@ -151,9 +153,20 @@ final class MonitorTests: XCTestCase {
         try check("the log replaced by another file", calls: 1, skipped: 0)
         try append(#"{"predicted_genre":"edm","similarity":0.2}"# + "\n")
         try check("appended to the new file", calls: 2, skipped: 0)
+        // Written over in place (the same inode), longer than before: read again from the start.
+        let over = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        over.truncateFile(atOffset: 0)
+        over.write(Data(log([("classical", 0.6), ("classical", 0.7), ("pop", 0.8), ("pop", 0.9)]).utf8))
+        over.closeFile()
+        try check("written over in place", calls: 4, skipped: 0)
         XCTAssertEqual(truncate(path, 0), 0)
         try append("x\n" + #"{"predicted_genre":"latin","similarity":0.3}"# + "\n")
         try check("the log cut and written again", calls: 1, skipped: 1, line: 1)
+        // A sparse file past the most a log may hold: refused in one line, nothing allocated.
+        XCTAssertEqual(truncate(path, off_t(RecommendationLog.maxReadBytes + 1)), 0)
+        let tooLarge = "\(path): more than 1024 MiB, the most read as one recommendations log: split it"
+        XCTAssertEqual(errorMessage { try reader.update(log: path) }, tooLarge)
+        XCTAssertEqual(errorMessage { _ = try MonitorReport.read(log: path, params: params) }, tooLarge)
         XCTAssertEqual(unlink(path), 0)
         try check("the log removed", calls: 0, skipped: 0)
         XCTAssertEqual(mkdir(path, 0o755), 0)

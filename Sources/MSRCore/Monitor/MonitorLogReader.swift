@@ -4,9 +4,12 @@ import Glibc
 /// The recommendations log's calls for a reader that comes back to it (the service's monitoring
 /// page): each `update` reads only the bytes appended since the one before, so a page over a log
 /// of a million calls reads what came since it was last drawn, not the whole log again. The log
-/// is read from its start again when it is another file (replaced) or shorter than what was read
-/// (cut). The report is the one `MonitorReport.read` makes of the whole log: the same calls, the
-/// same skipped lines, numbered the same.
+/// is read from its start again when it is another file (replaced), shorter than what was read
+/// (cut), or no longer holds the bytes read last at their place (written over in place, or
+/// removed and made again on the same inode). The report is the one `MonitorReport.read` makes of
+/// the whole log: the same calls (without their times, which the page does not show: less memory
+/// a call), the same skipped lines, numbered the same. A log past
+/// `RecommendationLog.maxReadBytes` is refused, as `MonitorReport.read` refuses it.
 public struct MonitorLogReader: Sendable {
     /// The whole lines read so far (up to the last newline).
     private var lines = MonitorStage.Log()
@@ -16,6 +19,10 @@ public struct MonitorLogReader: Sendable {
     /// The file read (device and inode), the bytes of its whole lines, and how many lines.
     private var file: (device: UInt64, inode: UInt64)?
     private var offset = 0, lineCount = 0
+    /// The log's first bytes and the bytes before `offset`, as read (at most `markLength` each):
+    /// a log whose bytes there changed is read again from its start.
+    private var head: [UInt8] = [], last: [UInt8] = []
+    private static let markLength = 64
 
     public init() {}
 
@@ -31,25 +38,51 @@ public struct MonitorLogReader: Sendable {
         defer { close(descriptor) }
         guard fstat(descriptor, &info) == 0 else { throw AtomicFile.ioError(path, "cannot read the file") }
         let size = Int(info.st_size), identity = (UInt64(info.st_dev), UInt64(info.st_ino))
-        if file.map({ $0 != identity }) ?? true || size < offset {
+        guard size <= RecommendationLog.maxReadBytes else {
+            throw FileBytes.tooLarge(path, what: "recommendations log", maxBytes: RecommendationLog.maxReadBytes)
+        }
+        if try !holds(descriptor, file: identity, size: size, path: path) {
             self = MonitorLogReader()
             file = identity
         }
         let added = size - offset
-        var bytes = [UInt8](repeating: 0, count: added)
-        if added > 0 {
-            try bytes.withUnsafeMutableBytes { try FileBytes.read(descriptor, into: $0, at: offset, path: path) }
-        }
+        let bytes = try bytes(descriptor, at: offset, count: added, path: path)
         let whole = (bytes.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
         var number = lineCount
         for line in bytes[..<whole].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast() {
             number += 1
-            try lines.add(line, number: number, of: path, strict: false, MonitorStage.call)
+            try lines.add(line, number: number, of: path, strict: false, Self.call)
         }
         tail = MonitorStage.Log()
-        try tail.add(bytes[whole...], number: number + 1, of: path, strict: false, MonitorStage.call)
+        try tail.add(bytes[whole...], number: number + 1, of: path, strict: false, Self.call)
+        if offset == 0 { head = Array(bytes.prefix(Self.markLength)) }
         offset += whole
         lineCount = number
+        last = Array(bytes[..<whole].suffix(Self.markLength))
+        if last.count < Self.markLength, offset > last.count {
+            last = try self.bytes(descriptor, at: max(0, offset - Self.markLength), count: min(offset, Self.markLength), path: path)
+        }
+    }
+
+    /// Whether the log open as `descriptor` is the one read so far, with what was read of it.
+    private func holds(_ descriptor: Int32, file identity: (UInt64, UInt64), size: Int, path: String) throws -> Bool {
+        guard let file, file == identity, size >= offset, size >= head.count else { return false }
+        return try bytes(descriptor, at: 0, count: head.count, path: path) == head
+            && bytes(descriptor, at: offset - last.count, count: last.count, path: path) == last
+    }
+
+    /// A logged call without its time.
+    private static func call(_ line: ArraySlice<UInt8>) throws -> MonitorReport.Call {
+        var call = try MonitorStage.call(line)
+        call.time = ""
+        return call
+    }
+
+    /// `count` bytes of the file from `offset`.
+    private func bytes(_ descriptor: Int32, at offset: Int, count: Int, path: String) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        if count > 0 { try bytes.withUnsafeMutableBytes { try FileBytes.read(descriptor, into: $0, at: offset, path: path) } }
+        return bytes
     }
 
     /// The report of the log as last read.

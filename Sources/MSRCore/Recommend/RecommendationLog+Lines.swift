@@ -22,6 +22,10 @@ extension RecommendationLog {
         }
     }
 
+    /// The largest log read (some ten million calls): a larger one is refused with one line
+    /// ("split it"), not read into memory (a sparse file of a terabyte took the process down).
+    public static let maxReadBytes = 1 << 30
+
     /// Reads the log line by line with `parse`: a value, `nil` for a line to pass over, or
     /// `UnreadableLine` for a line that cannot be read (cut by a killed process, garbage), which
     /// is skipped and counted so that the log never blocks a stage, or with `strict` is the
@@ -30,7 +34,7 @@ extension RecommendationLog {
     func readLines<Value>(strict: Bool = false, _ parse: (ArraySlice<UInt8>) throws -> Value?) throws -> Lines<Value> {
         var info = stat()
         guard lstat(path, &info) == 0 else { return Lines() }
-        let bytes = try FileBytes.read(path, what: "recommendations log")
+        let bytes = try FileBytes.read(path, what: "recommendations log", maxBytes: Self.maxReadBytes)
         var lines = Lines<Value>()
         for (n, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             try lines.add(line, number: n + 1, of: path, strict: strict, parse)
