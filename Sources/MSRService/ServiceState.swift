@@ -36,8 +36,8 @@ public final class ServiceState: Sendable {
     /// The recommendations log as the monitoring page last read it (it reads what was appended
     /// since).
     let monitoringLog = Mutex(MonitorLogReader())
-    /// One monitoring page drawn at a time: the others wait without holding one of NIO's two
-    /// pool threads, so that sign-ins (bcrypt, on the same pool) go on.
+    /// One monitoring page drawn at a time: the others wait without holding one of NIO's pool
+    /// threads (one a core), so that sign-ins (bcrypt, on the same pool) go on.
     let monitoringTurn = OnePerKey<Int>()
     /// One `exclude_seen` recommendation at a time per user (`Recommendations`).
     let seenSongs = OnePerKey<Int64>()

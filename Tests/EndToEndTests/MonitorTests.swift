@@ -159,12 +159,21 @@ final class MonitorTests: XCTestCase {
         over.write(Data(log([("classical", 0.6), ("classical", 0.7), ("pop", 0.8), ("pop", 0.9)]).utf8))
         over.closeFile()
         try check("written over in place", calls: 4, skipped: 0)
+        // Its last call's similarity written over with as many bytes, its start unchanged.
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let changed = text.replacingCharacters(in: try XCTUnwrap(text.range(of: "0.9", options: .backwards)), with: "0.1")
+        XCTAssertEqual(changed.utf8.count, text.utf8.count)
+        let same = try XCTUnwrap(FileHandle(forWritingAtPath: path))
+        same.write(Data(changed.utf8))
+        same.closeFile()
+        try check("its last line written over, the same size", calls: 4, skipped: 0)
+        XCTAssertEqual(reader.report(params: params).calls.last?.similarity, 0.1)
         XCTAssertEqual(truncate(path, 0), 0)
         try append("x\n" + #"{"predicted_genre":"latin","similarity":0.3}"# + "\n")
         try check("the log cut and written again", calls: 1, skipped: 1, line: 1)
         // A sparse file past the most a log may hold: refused in one line, nothing allocated.
         XCTAssertEqual(truncate(path, off_t(RecommendationLog.maxReadBytes + 1)), 0)
-        let tooLarge = "\(path): more than 1024 MiB, the most read as one recommendations log: split it"
+        let tooLarge = "\(path): more than 4096 MiB, the most read as one recommendations log: split it"
         XCTAssertEqual(errorMessage { try reader.update(log: path) }, tooLarge)
         XCTAssertEqual(errorMessage { _ = try MonitorReport.read(log: path, params: params) }, tooLarge)
         XCTAssertEqual(unlink(path), 0)

@@ -100,7 +100,7 @@ final class RecommendPageTests: XCTestCase {
             ])
             XCTAssertEqual(page.status, .ok, page.text)
             XCTAssertEqual(page.count("<tr><td class=\"num\">"), 5)
-            // Its NUL as U+FFFD, as a browser would show it: no NUL in the page.
+            // Its NUL as U+FFFD: no NUL in the page.
             XCTAssertTrue(page.text.contains("Playlist<b>&lt;script&gt;alert(1)&lt;/script&gt;\u{FFFD}!</b>"), page.text)
             XCTAssertFalse(page.text.contains(attack))
             XCTAssertFalse(page.text.unicodeScalars.contains("\u{0}"))

@@ -5,8 +5,9 @@ import Glibc
 /// page): each `update` reads only the bytes appended since the one before, so a page over a log
 /// of a million calls reads what came since it was last drawn, not the whole log again. The log
 /// is read from its start again when it is another file (replaced), shorter than what was read
-/// (cut), or no longer holds the bytes read last at their place (written over in place, or
-/// removed and made again on the same inode). The report is the one `MonitorReport.read` makes of
+/// (cut), or no longer holds the bytes read at its start and just before where the reading
+/// stopped (written over in place, or removed and made again on the same inode: a change that
+/// leaves those bytes as they were goes unseen). The report is the one `MonitorReport.read` makes of
 /// the whole log: the same calls (without their times, which the page does not show: less memory
 /// a call), the same skipped lines, numbered the same. A log past
 /// `RecommendationLog.maxReadBytes` is refused, as `MonitorReport.read` refuses it.
@@ -55,7 +56,7 @@ public struct MonitorLogReader: Sendable {
         }
         tail = MonitorStage.Log()
         try tail.add(bytes[whole...], number: number + 1, of: path, strict: false, Self.call)
-        if offset == 0 { head = Array(bytes.prefix(Self.markLength)) }
+        if head.count < Self.markLength { head = try self.bytes(descriptor, at: 0, count: min(size, Self.markLength), path: path) }
         offset += whole
         lineCount = number
         last = Array(bytes[..<whole].suffix(Self.markLength))

@@ -22,9 +22,11 @@ extension RecommendationLog {
         }
     }
 
-    /// The largest log read (some ten million calls): a larger one is refused with one line
-    /// ("split it"), not read into memory (a sparse file of a terabyte took the process down).
-    public static let maxReadBytes = 1 << 30
+    /// The largest log read (msr-monitor, the service's monitoring page, msr-factorize's
+    /// playlists): a line is 1-2 KB (the playlist's tracks, the songs recommended), so some two to
+    /// four million calls. A larger one is refused with one line ("split it"), not read into
+    /// memory (a sparse file of a terabyte took the process down).
+    public static let maxReadBytes = 4 << 30
 
     /// Reads the log line by line with `parse`: a value, `nil` for a line to pass over, or
     /// `UnreadableLine` for a line that cannot be read (cut by a killed process, garbage), which

@@ -2,10 +2,10 @@
 public enum HTMLText {
     /// `text` as HTML text or a double-quoted attribute value: `&`, `<`, `>`, `"` and `'` as
     /// character references, scalar by scalar (a `<` followed by a combining mark is one Character,
-    /// which a replacement of Characters would leave alone). A character HTML does not allow in a
-    /// document (NUL and the other controls but tab, line feed, form feed and carriage return;
-    /// noncharacters) becomes U+FFFD, as a browser shows it: a name with a NUL in it (a
-    /// playlist's, from a request) leaves the page well-formed.
+    /// which a replacement of Characters would leave alone). A character whose presence is a parse
+    /// error in an HTML document (NUL and the other controls but tab, line feed, form feed and
+    /// carriage return; noncharacters) becomes U+FFFD, the replacement character: a name with a
+    /// NUL in it (a playlist's, from a request) leaves the page free of such errors.
     public static func escaped(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
