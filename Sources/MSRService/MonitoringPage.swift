@@ -18,12 +18,18 @@ struct MonitoringPage {
             let (state, viewer) = (state, context.viewer)
             return PageResponse.html(try await state.monitoringTurn.run(0) {
                 try await NIOThreadPool.singleton.runIfActive {
-                    let params = try Params.load(path: state.options.paramsFile).monitor
-                    let report = try state.monitoringLog.withLock { reader in
-                        try reader.update(log: state.config.prediction.log)
-                        return reader.report(params: params)
+                    // What cannot be read here (the log, params.yaml) is the service's trouble,
+                    // not the request's: 503 with its line.
+                    do {
+                        let params = try Params.load(path: state.options.paramsFile).monitor
+                        let report = try state.monitoringLog.withLock { reader in
+                            try reader.update(log: state.config.prediction.log)
+                            return reader.report(params: params)
+                        }
+                        return Self.page(viewer, report: report)
+                    } catch let error as MSRError {
+                        throw APIError(.serviceUnavailable, "unavailable", error.message)
                     }
-                    return Self.page(viewer, report: report)
                 }
             })
         }

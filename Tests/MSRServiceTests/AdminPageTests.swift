@@ -269,6 +269,15 @@ final class AdminPageTests: XCTestCase {
             try params.write(toFile: fixture.params, atomically: true, encoding: .utf8)
             let moved = try await admin.get("/admin/monitoring")
             XCTAssertTrue(moved.text.contains("<title>threshold 0.5</title>"), moved.text)
+            XCTAssertTrue(moved.text.contains("Calls<b>4</b>"), "the calls read before, kept")
+            // A log past the most read: 503 with its line, the service's trouble, not the request's.
+            XCTAssertEqual(truncate(fixture.log, off_t(RecommendationLog.maxReadBytes + 1)), 0)
+            let tooLarge = try await admin.get("/admin/monitoring")
+            XCTAssertEqual(tooLarge.status, .serviceUnavailable, tooLarge.text)
+            XCTAssertTrue(tooLarge.text.contains("more than 4096 MiB, the most read as one recommendations log: split it"), tooLarge.text)
+            XCTAssertEqual(unlink(fixture.log), 0)
+            let gone = try await admin.get("/admin/monitoring")
+            XCTAssertTrue(gone.text.contains("No call logged yet."), gone.text)
             _ = state
         }
     }
