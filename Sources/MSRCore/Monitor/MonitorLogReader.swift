@@ -47,7 +47,7 @@ public struct MonitorLogReader: Sendable {
             file = identity
         }
         let added = size - offset
-        let bytes = try bytes(descriptor, at: offset, count: added, path: path)
+        let bytes = try FileBytes.read(descriptor, count: added, at: offset, path: path)
         let whole = (bytes.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
         var number = lineCount
         for line in bytes[..<whole].split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast() {
@@ -56,20 +56,17 @@ public struct MonitorLogReader: Sendable {
         }
         tail = MonitorStage.Log()
         try tail.add(bytes[whole...], number: number + 1, of: path, strict: false, Self.call)
-        if head.count < Self.markLength { head = try self.bytes(descriptor, at: 0, count: min(size, Self.markLength), path: path) }
+        if head.count < Self.markLength { head = try FileBytes.read(descriptor, count: min(size, Self.markLength), at: 0, path: path) }
         offset += whole
         lineCount = number
-        last = Array(bytes[..<whole].suffix(Self.markLength))
-        if last.count < Self.markLength, offset > last.count {
-            last = try self.bytes(descriptor, at: max(0, offset - Self.markLength), count: min(offset, Self.markLength), path: path)
-        }
+        last = try FileBytes.read(descriptor, count: min(offset, Self.markLength), at: offset - min(offset, Self.markLength), path: path)
     }
 
     /// Whether the log open as `descriptor` is the one read so far, with what was read of it.
     private func holds(_ descriptor: Int32, file identity: (UInt64, UInt64), size: Int, path: String) throws -> Bool {
         guard let file, file == identity, size >= offset, size >= head.count else { return false }
-        return try bytes(descriptor, at: 0, count: head.count, path: path) == head
-            && bytes(descriptor, at: offset - last.count, count: last.count, path: path) == last
+        return try FileBytes.read(descriptor, count: head.count, at: 0, path: path) == head
+            && FileBytes.read(descriptor, count: last.count, at: offset - last.count, path: path) == last
     }
 
     /// A logged call without its time.
@@ -77,13 +74,6 @@ public struct MonitorLogReader: Sendable {
         var call = try MonitorStage.call(line)
         call.time = ""
         return call
-    }
-
-    /// `count` bytes of the file from `offset`.
-    private func bytes(_ descriptor: Int32, at offset: Int, count: Int, path: String) throws -> [UInt8] {
-        var bytes = [UInt8](repeating: 0, count: count)
-        if count > 0 { try bytes.withUnsafeMutableBytes { try FileBytes.read(descriptor, into: $0, at: offset, path: path) } }
-        return bytes
     }
 
     /// The report of the log as last read.

@@ -9,14 +9,20 @@ public enum FileBytes {
         let (descriptor, size) = try openRegular(path, what: what)
         defer { close(descriptor) }
         guard size <= maxBytes else { throw tooLarge(path, what: what, maxBytes: maxBytes) }
+        return try read(descriptor, count: size, at: 0, path: path)
+    }
+
+    /// `count` bytes of the regular file open as `descriptor` from `offset` on (the errors of
+    /// `read(_:into:at:path:)`).
+    static func read(_ descriptor: Int32, count: Int, at offset: Int, path: String) throws -> [UInt8] {
         var failure: (any Error)?
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
             do {
-                try read(descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: 0, path: path)
-                count = size
+                try read(descriptor, into: UnsafeMutableRawBufferPointer(buffer), at: offset, path: path)
+                initialized = count
             } catch {
                 failure = error
-                count = 0
+                initialized = 0
             }
         }
         if let failure { throw failure }
