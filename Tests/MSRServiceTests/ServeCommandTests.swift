@@ -123,6 +123,41 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertEqual(run.stderr, "msr-serve: models/catalog.msrix: no song index: run make pipeline first\n")
     }
 
+    /// Starts msr-serve over `fixture`, stops it (SIGTERM) once it listens: its standard error's lines.
+    func startAndStop(_ fixture: ServiceFixture) throws -> [String] {
+        let log = "\(fixture.path)/serve-\(UUID().uuidString).err"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(ServiceFixture.binaries)/msr-serve")
+        process.arguments = ["--config", fixture.config, "--params", fixture.params, "--port", "0"]
+        process.currentDirectoryURL = URL(fileURLWithPath: fixture.path)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<600 where !((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").contains("listening on") {
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        process.terminate()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+        return try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)
+    }
+
+    /// A first start, with no admin in the database, says how to make one (no default password
+    /// exists); once one exists, it does not.
+    func testAFirstStartSaysHowToMakeTheAdmin() throws {
+        let fixture = try ServiceFixture()
+        let first = try startAndStop(fixture)
+        XCTAssertTrue(first.first?.hasPrefix("msr-serve: listening on http://127.0.0.1:") ?? false, "\(first)")
+        XCTAssertEqual(first.dropFirst().first,
+                       "msr-serve: no admin account yet: make one with `msr-serve create-admin NAME` (the password on standard input)")
+        XCTAssertEqual(try serve(["create-admin", "root", "--config", fixture.config], in: fixture.path, stdin: "Admin-pass-123\n").status, 0)
+        let second = try startAndStop(fixture)
+        XCTAssertTrue(second.first?.hasPrefix("msr-serve: listening on http://127.0.0.1:") ?? false, "\(second)")
+        XCTAssertFalse(second.contains { $0.contains("admin") }, "\(second)")
+    }
+
     func testCreateAdminReadsThePasswordFromStandardInput() throws {
         let fixture = try ServiceFixture()
         let made = try serve(["create-admin", "root", "--config", fixture.config], in: fixture.path, stdin: "Admin-pass-123\n")

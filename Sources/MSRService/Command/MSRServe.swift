@@ -60,8 +60,11 @@ struct Serve: AsyncParsableCommand {
             throw fail(error)
         }
         let (host, port) = state.address
+        // A database without an admin (a first start): how to make one, as no default password exists.
+        let firstAdmin = (try? await state.database.hasAdmin()) == false
+            ? "msr-serve: no admin account yet: make one with `msr-serve create-admin NAME` (the password on standard input)\n" : ""
         let app = state.application { port in
-            StandardError.write("msr-serve: listening on http://\(host):\(port) (model \(state.models.models?.version ?? "-"))\n")
+            StandardError.write("msr-serve: listening on http://\(host):\(port) (model \(state.models.models?.version ?? "-"))\n" + firstAdmin)
         }
         do {
             try await app.runService()
