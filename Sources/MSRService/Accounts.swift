@@ -23,13 +23,23 @@ struct Accounts {
 
     /// The user whose name and password these are. Wrong ones are 401 without saying which was
     /// wrong (an unknown name costs the same bcrypt time); a locked account is 403 until its
-    /// lock ends, whatever the password.
+    /// lock ends, whatever the password. One attempt at a time per account: thirty wrong
+    /// passwords sent at once lock it after the fifth, as one after another would, and a right
+    /// one sent among them cannot lift a lock the earlier ones set.
     func login(name: String, password: String, now: Date = Date()) async throws -> User {
         let invalid = APIError(.unauthorized, "invalid_credentials", "wrong user name or password")
-        guard password.utf8.count <= 1024, name.utf8.count <= 64, let user = try await state.database.user(named: name) else {
+        guard password.utf8.count <= 1024, name.utf8.count <= 64, let named = try await state.database.user(named: name) else {
             try await Credentials.verifyDecoy(String(password.prefix(72)))
             throw invalid
         }
+        return try await state.loginTurn.run(named.id) {
+            // Read again in turn: the attempts before this one may have locked (or deleted) it.
+            guard let user = try await state.database.user(id: named.id) else { throw invalid }
+            return try await attempt(user, password: password, now: now, invalid: invalid)
+        }
+    }
+
+    private func attempt(_ user: User, password: String, now: Date, invalid: APIError) async throws -> User {
         if let until = user.lockedUntil, until > now {
             throw APIError(.forbidden, "account_locked", "the account is locked after \(state.settings.lockoutFailures) failed logins "
                            + "until \(utcTimestamp(until)): try again later or ask an admin to unlock it")

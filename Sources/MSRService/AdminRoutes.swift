@@ -53,21 +53,32 @@ struct AdminRoutes {
 
         v1.delete("admin/users/:name") { _, context -> Response in
             let admin = try context.requireAdmin()
-            try await deleteUser(context.parameters.get("name") ?? "", by: admin)
+            try await deleteUser(Self.userName(context), by: admin)
             return Response(status: .noContent)
         }
 
         v1.post("admin/users/:name/unlock") { _, context -> Response in
             let admin = try context.requireAdmin()
-            try await unlock(context.parameters.get("name") ?? "", by: admin)
+            try await unlock(Self.userName(context), by: admin)
             return Response(status: .noContent)
         }
 
         v1.post("admin/users/:name/promote") { _, context -> Response in
             let admin = try context.requireAdmin()
-            try await promote(context.parameters.get("name") ?? "", by: admin)
+            try await promote(Self.userName(context), by: admin)
             return Response(status: .noContent)
         }
+    }
+
+    /// The `{name}` of a users route, percent-decoded (`%66rank` is `frank`, as for a track id).
+    static func userName(_ context: ServiceContext) -> String {
+        let raw = context.parameters.get("name") ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    /// 404 for a user name no account has (a client's name shown cut at 80 characters).
+    static func noUser(_ name: String) -> APIError {
+        APIError(.notFound, "not_found", "no user \(MessageText.quoted(name, limit: 80))", field: "name")
     }
 
     // The actions, shared with the admin pages.
@@ -93,21 +104,25 @@ struct AdminRoutes {
     }
 
     func deleteUser(_ name: String, by admin: User) async throws {
-        guard let user = try await state.database.user(named: name) else { throw APIError(.notFound, "not_found", "no user '\(name)'", field: "name") }
-        if user.role == .admin, try await state.database.adminCount() <= 1 {
+        switch try await state.database.deleteUser(name: name, by: admin.id) {
+        case .deleted(let user):
+            try await state.database.audit(actor: admin.name, action: "delete_user", detail: user.name)
+        case .noSuchUser:
+            throw Self.noUser(name)
+        case .lastAdmin:
             throw APIError(.conflict, "last_admin", "'\(name)' is the only admin: promote another first", field: "name")
+        case .actorNotAdmin:
+            throw APIError(.forbidden, "forbidden", "'\(admin.name)' is no longer an admin")
         }
-        _ = try await state.database.deleteUser(name: user.name)
-        try await state.database.audit(actor: admin.name, action: "delete_user", detail: user.name)
     }
 
     func unlock(_ name: String, by admin: User) async throws {
-        guard try await state.database.unlock(name: name) else { throw APIError(.notFound, "not_found", "no user '\(name)'", field: "name") }
+        guard try await state.database.unlock(name: name) else { throw Self.noUser(name) }
         try await state.database.audit(actor: admin.name, action: "unlock", detail: name)
     }
 
     func promote(_ name: String, by admin: User) async throws {
-        guard try await state.database.setRole(name: name, .admin) else { throw APIError(.notFound, "not_found", "no user '\(name)'", field: "name") }
+        guard try await state.database.setRole(name: name, .admin) else { throw Self.noUser(name) }
         try await state.database.audit(actor: admin.name, action: "promote", detail: name)
     }
 }

@@ -129,6 +129,9 @@ enum ParamsEditor {
     /// double-quoted (JSON escapes are YAML escapes), lists of those in flow style.
     private static func yaml(_ value: JSONValue, field: String) throws -> String {
         switch value {
+        case .double(let number) where !number.isFinite:
+            // JSON has no infinity: a literal past Float64's range (1e309) reads as one.
+            throw APIError.unprocessable(field, "expected a finite number, got one beyond Float64's range (about 1.8e308)")
         case .int, .double, .bool: return value.compact()
         case .string(let text):
             let plain = !text.isEmpty && text.utf8.allSatisfy { b in

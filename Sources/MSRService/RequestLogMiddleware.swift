@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MSRCore
+import NIOHTTP1
 
 /// The outermost middleware: gives every response an `X-Request-Id`, turns every error into
 /// its JSON error body (an unexpected one into a 500 that says no more than the request id),
@@ -59,6 +60,9 @@ struct RequestLogMiddleware: RouterMiddleware {
             return try APIError(error.status, code, message).response(from: request, context: context)
         case let error as MSRError:
             return try APIError.from(error, field: "").response(from: request, context: context)
+        case let error as HTTPParserError:
+            // The client's bytes are not HTTP (a bad chunk size, a body cut short): its fault.
+            return try APIError(.badRequest, "bad_request", "the request could not be read: \(error)").response(from: request, context: context)
         default:
             logger.error("unexpected error", metadata: ["request_id": .string(context.id), "error": .string(String(describing: error))])
             return try APIError(.internalServerError, "internal", "internal error (request \(context.id))")

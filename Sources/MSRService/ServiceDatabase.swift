@@ -177,18 +177,34 @@ public final class ServiceDatabase: Sendable {
         }
     }
 
-    /// Deletes a user with their sessions and history; false when no such user.
-    public func deleteUser(name: String) async throws -> Bool {
-        defer { forgetUsers() }
-        return try await pool.write { db in
-            try db.execute(sql: "DELETE FROM users WHERE name = ?", arguments: [name])
-            return db.changesCount > 0
-        }
+    /// What `deleteUser(name:by:)` did.
+    public enum Deletion: Equatable, Sendable {
+        case deleted(User)
+        case noSuchUser
+        /// The user is the only admin: kept.
+        case lastAdmin
+        /// The acting account is no longer an admin (deleted or changed meanwhile): nothing done.
+        case actorNotAdmin
     }
 
-    /// How many admins there are (the last one cannot be deleted or demoted).
-    public func adminCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE role = 'admin'") ?? 0 }
+    /// Deletes user `name` with their sessions and history for the admin `actorID`, in one
+    /// transaction: nothing when that account is no longer an admin or `name` is the last admin,
+    /// so that two admins deleting each other at once leave one of them.
+    public func deleteUser(name: String, by actorID: Int64) async throws -> Deletion {
+        defer { forgetUsers() }
+        return try await pool.write { db in
+            guard try String.fetchOne(db, sql: "SELECT role FROM users WHERE id = ?", arguments: [actorID]) == User.Role.admin.rawValue else {
+                return .actorNotAdmin
+            }
+            guard let user = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]).map(User.init(row:)) else {
+                return .noSuchUser
+            }
+            if user.role == .admin, try Int.fetchOne(db, sql: "SELECT count(*) FROM users WHERE role = 'admin'") ?? 0 <= 1 {
+                return .lastAdmin
+            }
+            try db.execute(sql: "DELETE FROM users WHERE id = ?", arguments: [user.id])
+            return .deleted(user)
+        }
     }
 
     // MARK: Sessions

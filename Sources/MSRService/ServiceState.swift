@@ -41,6 +41,9 @@ public final class ServiceState: Sendable {
     let monitoringTurn = OnePerKey<Int>()
     /// One `exclude_seen` recommendation at a time per user (`Recommendations`).
     let seenSongs = OnePerKey<Int64>()
+    /// One login attempt at a time per account (`Accounts.login`), so that the lockout counts
+    /// attempts sent at once as it counts them one after another.
+    let loginTurn = OnePerKey<Int64>()
     let logger: Logger
     /// Seconds a browser session may stay idle.
     let sessionIdle: TimeInterval

@@ -52,7 +52,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         if let authorization = request.headers[.authorization] {
-            guard authorization.count > 7, authorization.prefix(7).lowercased() == "bearer " else {
+            guard Self.isBearer(authorization) else {
                 throw APIError(.unauthorized, "unauthorized", "expected an Authorization header of the form: Bearer TOKEN", field: "Authorization")
             }
             let token = Self.bearerToken(authorization)
@@ -72,8 +72,16 @@ struct AuthenticationMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 
+    /// Whether an `Authorization` value is `Bearer` (in any case) and a space or a tab, then more.
+    static func isBearer(_ authorization: String) -> Bool {
+        let bytes = authorization.utf8
+        guard bytes.count > 7, String(Substring(bytes.prefix(6))).lowercased() == "bearer" else { return false }
+        let separator = bytes[bytes.index(bytes.startIndex, offsetBy: 6)]
+        return separator == UInt8(ascii: " ") || separator == UInt8(ascii: "\t")
+    }
+
     /// The token of an `Authorization: Bearer TOKEN` value (its first 7 bytes, the scheme and a
-    /// space, checked by the caller): what follows them, without the spaces and tabs around it
+    /// space or tab, checked by the caller): what follows them, without the spaces and tabs around it
     /// (`trimmingBlanks`: HTTP's optional white space; any other character stays and fails the
     /// token's check). Not Foundation's `trimmingCharacters`, which bridged through NSString at
     /// every request (4% of a recommendation's CPU).

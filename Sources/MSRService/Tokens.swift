@@ -39,11 +39,46 @@ public struct Tokens: Sendable {
 
     /// The user id a valid token names; `nil` for a forged, expired or malformed token.
     func userID(from token: String) async -> Int64? {
-        guard token.utf8.count < 4096 else { return nil }
+        guard token.utf8.count < 4096, Self.isCanonical(token) else { return nil }
         if let id = verified.userID(token, now: Date()) { return id }
         guard let claims = try? await keys.verify(token, as: Claims.self), let id = Int64(claims.sub.value) else { return nil }
         verified.add(token, userID: id, expires: claims.exp.value)
         return id
+    }
+
+    /// Whether `token` is three parts of unpadded base64url as a signer writes them: the
+    /// decoder also takes `=` padding and final characters whose unused low bits are set, so a
+    /// token would otherwise pass in several spellings.
+    static func isCanonical(_ token: String) -> Bool {
+        var parts = 0, length = 0, last: UInt8 = 0
+        func partEnds() -> Bool {
+            // The bits the last character carries beyond the part's whole bytes must be zero.
+            switch length % 4 {
+            case 0: return length > 0
+            case 2: return last & 0x0F == 0
+            case 3: return last & 0x03 == 0
+            default: return false
+            }
+        }
+        for byte in token.utf8 {
+            let value: UInt8
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): value = byte - UInt8(ascii: "A")
+            case UInt8(ascii: "a")...UInt8(ascii: "z"): value = byte - UInt8(ascii: "a") + 26
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = byte - UInt8(ascii: "0") + 52
+            case UInt8(ascii: "-"): value = 62
+            case UInt8(ascii: "_"): value = 63
+            case UInt8(ascii: "."):
+                guard partEnds() else { return false }
+                parts += 1
+                length = 0
+                continue
+            default: return false
+            }
+            last = value
+            length += 1
+        }
+        return parts == 2 && partEnds()
     }
 
     /// The signing key: `MSR_JWT_KEY` when set, else the key file, made with 32 random bytes

@@ -3,6 +3,7 @@ import HTTPTypes
 import JWTKit
 import MSRCore
 @testable import MSRService
+import MSRTestSupport
 import XCTest
 
 /// Registration, tokens, lockout, deleted users.
@@ -63,13 +64,19 @@ final class AccountTests: XCTestCase {
                                                       iat: .init(value: Date())), kid: "msr")
             let awaited2 = try await client.call(.get, "/v1/recommendations", token: valid).status
             XCTAssertEqual(awaited2, .ok, "the key file signs")
-            for bad in [String(forged), foreign, expired, "not.a.token", String(repeating: "a", count: 10_000)] {
+            // The token spelt otherwise: padded, or its last character's unused bits set (the
+            // same bytes once decoded); a signature that is no base64url.
+            let bumped = String(token.dropLast()) + String(UnicodeScalar(token.unicodeScalars.last!.value + 1)!)
+            XCTAssertTrue(Tokens.isCanonical(token))
+            XCTAssertFalse(Tokens.isCanonical(bumped), bumped)
+            for bad in [String(forged), foreign, expired, "not.a.token", String(repeating: "a", count: 10_000), token + "=", bumped,
+                        token + ".", "." + token, token.replacingOccurrences(of: ".", with: "..")] {
                 XCTAssertError(try await client.call(.get, "/v1/recommendations", token: bad), .unauthorized, code: "invalid_token",
                                field: "Authorization")
             }
             // Spaces and tabs around the token are HTTP's optional white space; any other
             // character is part of the token, which then fails its check.
-            for padded in ["Bearer  \(token) ", "bearer \t\(token)\t", "BEARER \(token)"] {
+            for padded in ["Bearer  \(token) ", "bearer \t\(token)\t", "BEARER \(token)", "Bearer\t\(token)\t"] {
                 let status = try await client.call(.get, "/v1/recommendations", headers: [.authorization: padded]).status
                 XCTAssertEqual(status, .ok, padded)
             }
@@ -119,20 +126,69 @@ final class AccountTests: XCTestCase {
         }
     }
 
+    /// Wrong passwords sent at once lock the account as they would one after another (one
+    /// attempt at a time per account): five are checked, the others refused as locked.
+    func testWrongPasswordsSentAtOnceLockTheAccountAfterFive() async throws {
+        let fixture = try ServiceFixture()
+        try await fixture.test { _, client in
+            _ = try await client.signUp("erin")
+            let statuses = try await withThrowingTaskGroup(of: HTTPTypes.HTTPResponse.Status.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await client.call(.post, "/v1/token", #"{"username": "erin", "password": "Wrong-pass-123"}"#).status }
+                }
+                var statuses: [HTTPTypes.HTTPResponse.Status] = []
+                for try await status in group { statuses.append(status) }
+                return statuses
+            }
+            XCTAssertEqual(statuses.filter { $0 == .unauthorized }.count, 5, "\(statuses)")
+            XCTAssertEqual(statuses.filter { $0 == .forbidden }.count, 3, "\(statuses)")
+            XCTAssertError(try await client.call(.post, "/v1/token", #"{"username": "erin", "password": "Good-pass-123"}"#),
+                           .forbidden, code: "account_locked")
+        }
+    }
+
     func testADeletedUserCannotSignInAndTheirTokenStopsWorking() async throws {
         let fixture = try ServiceFixture()
         _ = try await AdminSetup.createAdmin(configFile: fixture.config, name: "root", password: "Admin-pass-123")
         try await fixture.test { _, client in
             let token = try await client.signUp("dave")
             let admin = try await client.signIn("root", password: "Admin-pass-123")
-            let awaited4 = try await client.call(.delete, "/v1/admin/users/dave", token: admin).status
+            // The name percent-decoded, as a browser or a client library may send it.
+            let awaited4 = try await client.call(.delete, "/v1/admin/users/%64ave", token: admin).status
             XCTAssertEqual(awaited4, .noContent)
             XCTAssertError(try await client.call(.get, "/v1/recommendations", token: token), .unauthorized, code: "invalid_token")
             XCTAssertError(try await client.call(.post, "/v1/token", #"{"username": "dave", "password": "Good-pass-123"}"#),
                            .unauthorized, code: "invalid_credentials")
-            XCTAssertError(try await client.call(.delete, "/v1/admin/users/dave", token: admin), .notFound, code: "not_found")
+            let gone = try await client.call(.delete, "/v1/admin/users/dave", token: admin)
+            XCTAssertError(gone, .notFound, code: "not_found", field: "name")
+            XCTAssertEqual(gone.string("error.message"), #"no user "dave""#)
+            let long = try await client.call(.delete, "/v1/admin/users/" + String(repeating: "x", count: 10_000), token: admin)
+            XCTAssertEqual(long.string("error.message"), "no user \"" + String(repeating: "x", count: 80) + "...\"")
             // The last admin cannot be deleted.
             XCTAssertError(try await client.call(.delete, "/v1/admin/users/root", token: admin), .conflict, code: "last_admin")
+        }
+    }
+
+    /// Two admins deleting each other at once leave one of them: the check that the actor is
+    /// still an admin, the last-admin check and the delete are one transaction.
+    func testTwoAdminsDeletingEachOtherAtOnceLeaveOne() async throws {
+        try await withTemporaryFolderAsync { folder in
+            for round in 0..<10 {
+                let database = try ServiceDatabase(path: "\(folder)/s\(round).sqlite") { _, _ in }
+                let ana = try await XCTUnwrapAsync(try await database.createUser(name: "ana", passwordHash: "x", role: .admin))
+                let bo = try await XCTUnwrapAsync(try await database.createUser(name: "bo", passwordHash: "x", role: .admin))
+                async let first = database.deleteUser(name: "bo", by: ana.id)
+                async let second = database.deleteUser(name: "ana", by: bo.id)
+                let outcomes = try await [first, second]
+                let names = outcomes.map { outcome in if case .deleted(let user) = outcome { user.name } else { "\(outcome)" } }
+                XCTAssertTrue(names == ["bo", "actorNotAdmin"] || names == ["actorNotAdmin", "ana"], "\(names)")
+                let admins = try await database.users().filter { $0.role == .admin }.count
+                XCTAssertEqual(admins, 1)
+                // The one left cannot delete itself.
+                let survivor = outcomes[0] == .actorNotAdmin ? bo : ana
+                let last = try await database.deleteUser(name: survivor.name, by: survivor.id)
+                XCTAssertEqual(last, .lastAdmin)
+            }
         }
     }
 

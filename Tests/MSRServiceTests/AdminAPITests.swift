@@ -58,6 +58,10 @@ final class AdminAPITests: XCTestCase {
                 (#"{"train": 5}"#, "train", "expected an object of train keys and values"),
                 (#"{"train": {"max_depth": {"a": 1}}}"#, "train.max_depth", "expected a number, true or false, a word or a list"),
                 (#"{"train": {"max_depth": null}}"#, "train.max_depth", "expected a number, true or false, a word or a list"),
+                // Past Float64's range: was written as `null`, which the stages then read as the default.
+                (#"{"train": {"l2_regularization": 1e309}}"#, "train.l2_regularization", "expected a finite number"),
+                (#"{"cluster": {"reg_covar": -1e309}}"#, "cluster.reg_covar", "expected a finite number"),
+                (#"{"cluster": {"n_components": [1e309, 2, 2, 2, 2, 2, 2, 2, 2, 2]}}"#, "cluster.n_components[0]", "expected a finite number"),
                 // Keys the table does not declare never reach the text (one was written as a comment).
                 (##"{"train": {"#note": 1}}"##, "train.#note", "unknown key (expected one of: learning_rate, "),
                 (#"{"train": {"": 1}}"#, "train.", "unknown key"),

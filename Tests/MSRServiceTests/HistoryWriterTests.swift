@@ -55,7 +55,9 @@ final class HistoryWriterTests: XCTestCase {
             let database = try ServiceDatabase(path: "\(folder)/s.sqlite") { _, count in failures.withLock { $0 += count } }
             let ana = try await XCTUnwrapAsync(try await database.createUser(name: "ana", passwordHash: "x", role: .user))
             let bo = try await XCTUnwrapAsync(try await database.createUser(name: "bo", passwordHash: "x", role: .user))
-            _ = try await database.deleteUser(name: "bo")
+            let root = try await XCTUnwrapAsync(try await database.createUser(name: "root", passwordHash: "x", role: .admin))
+            let deleted = try await database.deleteUser(name: "bo", by: root.id)
+            guard case .deleted(let user) = deleted, user.id == bo.id else { return XCTFail("\(deleted)") }
             // In one batch: bo's record (his request was answered just before the delete) and ana's.
             database.recordRecommendation(userID: bo.id, result: "{}", uris: ["b"])
             database.recordRecommendation(userID: ana.id, result: "{}", uris: ["a"])

@@ -111,6 +111,45 @@ final class ServeCommandTests: XCTestCase {
         XCTAssertGreaterThan(loops, 2 * others, "event loops \(loops) ticks, other threads \(others)")
     }
 
+    /// Sends `bytes` on a new connection to `url`'s port and reads until the server closes it
+    /// (or 10 s pass): the answer's text.
+    func exchange(_ url: String, _ bytes: String) throws -> String {
+        let port = UInt16(url.split(separator: ":").last!)!
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = port.bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        XCTAssertEqual(connected, 0)
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        _ = Array(bytes.utf8).withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var answer = [UInt8](), buffer = [UInt8](repeating: 0, count: 4096)
+        while case let count = recv(fd, &buffer, buffer.count, 0), count > 0 { answer += buffer[..<count] }
+        return String(decoding: answer, as: UTF8.self)
+    }
+
+    /// A body that is not HTTP (a chunk size that is no number, a chunk longer than its size) is
+    /// the client's fault: 400 with the JSON error, not a 500.
+    func testABodyThatIsNotHTTPIsA400() throws {
+        let fixture = try ServiceFixture()
+        let (process, url) = try start(fixture)
+        defer { process.terminate(); process.waitUntilExit() }
+        let head = "POST /v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+        for body in ["zz\r\n{}\r\n0\r\n\r\n", "1\r\n{}\r\n0\r\n\r\n"] {
+            let answer = try exchange(url, head + body)
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 400 "), answer)
+            XCTAssertTrue(answer.contains(#""code":"bad_request""#), answer)
+            XCTAssertTrue(answer.contains("the request could not be read: "), answer)
+        }
+        let health = try Data(contentsOf: URL(string: "\(url)/healthz")!)
+        XCTAssertEqual(String(decoding: health, as: UTF8.self), "{\"status\":\"ok\"}\n")
+    }
+
     func testWithoutModelsItSaysToRunThePipeline() throws {
         let folder = NSTemporaryDirectory() + "msr-serve-empty-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
