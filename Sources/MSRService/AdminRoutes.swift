@@ -76,7 +76,9 @@ struct AdminRoutes {
         return raw.removingPercentEncoding ?? raw
     }
 
-    /// 404 for a user name no account has (a client's name shown cut at 80 characters).
+    /// 404 for a user name no account has (a client's name shown cut at 80 characters); a name
+    /// no account can have (`Credentials.problem`) never reaches SQL, which would read a name
+    /// with a NUL (`%00`) only up to it.
     static func noUser(_ name: String) -> APIError {
         APIError(.notFound, "not_found", "no user \(MessageText.quoted(name, limit: 80))", field: "name")
     }
@@ -104,25 +106,26 @@ struct AdminRoutes {
     }
 
     func deleteUser(_ name: String, by admin: User) async throws {
+        guard Credentials.problem(username: name) == nil else { throw Self.noUser(name) }
         switch try await state.database.deleteUser(name: name, by: admin.id) {
         case .deleted(let user):
             try await state.database.audit(actor: admin.name, action: "delete_user", detail: user.name)
         case .noSuchUser:
             throw Self.noUser(name)
         case .lastAdmin:
-            throw APIError(.conflict, "last_admin", "'\(name)' is the only admin: promote another first", field: "name")
+            throw APIError(.conflict, "last_admin", "\(MessageText.quoted(name)) is the only admin: promote another first", field: "name")
         case .actorNotAdmin:
             throw APIError(.forbidden, "forbidden", "'\(admin.name)' is no longer an admin")
         }
     }
 
     func unlock(_ name: String, by admin: User) async throws {
-        guard try await state.database.unlock(name: name) else { throw Self.noUser(name) }
+        guard Credentials.problem(username: name) == nil, try await state.database.unlock(name: name) else { throw Self.noUser(name) }
         try await state.database.audit(actor: admin.name, action: "unlock", detail: name)
     }
 
     func promote(_ name: String, by admin: User) async throws {
-        guard try await state.database.setRole(name: name, .admin) else { throw Self.noUser(name) }
+        guard Credentials.problem(username: name) == nil, try await state.database.setRole(name: name, .admin) else { throw Self.noUser(name) }
         try await state.database.audit(actor: admin.name, action: "promote", detail: name)
     }
 }

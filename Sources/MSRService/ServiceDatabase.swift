@@ -8,11 +8,15 @@ import Synchronization
 public final class ServiceDatabase: Sendable {
     let pool: DatabasePool
     /// Users by id, as every token-authenticated request looks its user up; any write to the
-    /// users table empties it (this process is the only writer while it serves).
-    private let userCache = Mutex<[Int64: User]>([:])
+    /// users table empties it (this process is the only writer while it serves) and counts a
+    /// generation, so that a read begun before the write cannot put back what it read.
+    private let userCache = Mutex<(generation: Int, users: [Int64: User])>((0, [:]))
 
     private func forgetUsers() {
-        userCache.withLock { $0.removeAll() }
+        userCache.withLock { cache in
+            cache.generation += 1
+            cache.users.removeAll()
+        }
     }
 
     /// The recommendation history's batched writer (`recordRecommendation`).
@@ -116,11 +120,18 @@ public final class ServiceDatabase: Sendable {
     }
 
     public func user(id: Int64) async throws -> User? {
-        if let user = userCache.withLock({ $0[id] }) { return user }
+        let (cached, generation) = userCache.withLock { ($0.users[id], $0.generation) }
+        if let cached { return cached }
         let user = try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(User.init(row:))
         }
-        if let user { userCache.withLock { if $0.count > 100_000 { $0.removeAll() }; $0[id] = user } }
+        if let user {
+            userCache.withLock { cache in
+                guard cache.generation == generation else { return }  // a write came between: what was read may be gone
+                if cache.users.count > 100_000 { cache.users.removeAll() }
+                cache.users[id] = user
+            }
+        }
         return user
     }
 

@@ -153,6 +153,11 @@ final class AccountTests: XCTestCase {
         try await fixture.test { _, client in
             let token = try await client.signUp("dave")
             let admin = try await client.signIn("root", password: "Admin-pass-123")
+            // A NUL (%00) would have SQL read the name only up to it: no account has such a name.
+            for path in ["/v1/admin/users/dave%00x", "/v1/admin/users/dave%00x/promote", "/v1/admin/users/dave%00x/unlock"] {
+                let method: HTTPTypes.HTTPRequest.Method = path.hasSuffix("x") ? .delete : .post
+                XCTAssertError(try await client.call(method, path, token: admin), .notFound, code: "not_found", field: "name")
+            }
             // The name percent-decoded, as a browser or a client library may send it.
             let awaited4 = try await client.call(.delete, "/v1/admin/users/%64ave", token: admin).status
             XCTAssertEqual(awaited4, .noContent)

@@ -242,6 +242,9 @@ final class RecommendationAPITests: XCTestCase {
             // A URI or link, percent-encoded in the path, names the same track.
             let encoded = try await client.call(.get, "/v1/tracks/spotify%3Atrack%3A\(id)/similar?k=7&same_genre=true", token: token)
             XCTAssertEqual(encoded["recommendations"], reply["recommendations"], encoded.text)
+            let link = try await client.call(.get, "/v1/tracks/https%3A%2F%2Fopen.spotify.com%2Ftrack%2F\(id)/similar?k=7&same_genre=true",
+                                             token: token)
+            XCTAssertEqual(link["recommendations"], reply["recommendations"], link.text)
             XCTAssertError(try await client.call(.get, "/v1/tracks/0000000000000000000000/similar", token: token), .notFound,
                            code: "unknown_track", field: "id")
             XCTAssertError(try await client.call(.get, "/v1/tracks/xyz/similar", token: token), .unprocessableContent,
