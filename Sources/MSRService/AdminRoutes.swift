@@ -76,9 +76,10 @@ struct AdminRoutes {
         return raw.removingPercentEncoding ?? raw
     }
 
-    /// 404 for a user name no account has (a client's name shown cut at 80 characters); a name
-    /// no account can have (`Credentials.problem`) never reaches SQL, which would read a name
-    /// with a NUL (`%00`) only up to it.
+    /// 404 for a user name no account has (a client's name shown cut at 80 characters). A name
+    /// with a NUL (`%00`) never reaches SQL, which would read it only up to the NUL; any other
+    /// name does, those outside the registration's rule included (an account may have come by
+    /// another way, and its admin must be able to delete it).
     static func noUser(_ name: String) -> APIError {
         APIError(.notFound, "not_found", "no user \(MessageText.quoted(name, limit: 80))", field: "name")
     }
@@ -106,7 +107,7 @@ struct AdminRoutes {
     }
 
     func deleteUser(_ name: String, by admin: User) async throws {
-        guard Credentials.problem(username: name) == nil else { throw Self.noUser(name) }
+        guard !name.utf8.contains(0) else { throw Self.noUser(name) }
         switch try await state.database.deleteUser(name: name, by: admin.id) {
         case .deleted(let user):
             try await state.database.audit(actor: admin.name, action: "delete_user", detail: user.name)
@@ -120,12 +121,12 @@ struct AdminRoutes {
     }
 
     func unlock(_ name: String, by admin: User) async throws {
-        guard Credentials.problem(username: name) == nil, try await state.database.unlock(name: name) else { throw Self.noUser(name) }
+        guard !name.utf8.contains(0), try await state.database.unlock(name: name) else { throw Self.noUser(name) }
         try await state.database.audit(actor: admin.name, action: "unlock", detail: name)
     }
 
     func promote(_ name: String, by admin: User) async throws {
-        guard Credentials.problem(username: name) == nil, try await state.database.setRole(name: name, .admin) else { throw Self.noUser(name) }
+        guard !name.utf8.contains(0), try await state.database.setRole(name: name, .admin) else { throw Self.noUser(name) }
         try await state.database.audit(actor: admin.name, action: "promote", detail: name)
     }
 }
