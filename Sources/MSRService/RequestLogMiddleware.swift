@@ -11,6 +11,8 @@ struct RequestLogMiddleware: RouterMiddleware {
     typealias Context = ServiceContext
     let metrics: ServiceMetrics
     let logger: Logger
+    /// For a 405 instead of the router's 404 when the path is known.
+    let routeMethods: RouteMethods
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -18,7 +20,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         do {
             response = try await next(request, context)
         } catch {
-            response = try Self.errorResponse(error, request: request, context: context, logger: logger)
+            response = try Self.errorResponse(error, request: request, context: context, logger: logger, routeMethods: routeMethods)
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -43,10 +45,20 @@ struct RequestLogMiddleware: RouterMiddleware {
     }
 
     /// The response for an error a route threw.
-    static func errorResponse(_ error: any Error, request: Request, context: Context, logger: Logger) throws -> Response {
+    static func errorResponse(_ error: any Error, request: Request, context: Context, logger: Logger,
+                              routeMethods: RouteMethods) throws -> Response {
         switch error {
         case let error as APIError:
             return try error.response(from: request, context: context)
+        case let error as HTTPError where error.status == .notFound:
+            // The router's answer for a path no route has with this method: 405 when others do.
+            guard let allowed = routeMethods.allowed(request.uri.path) else {
+                return try APIError(.notFound, "not_found", error.body ?? "Not Found").response(from: request, context: context)
+            }
+            var response = try APIError(.methodNotAllowed, "method_not_allowed", "\(MessageText.quoted(request.method.rawValue, limit: 20)) "
+                                        + "is not a method of this path: expected \(allowed)").response(from: request, context: context)
+            response.headers[.allow] = allowed
+            return response
         case let error as HTTPError:
             let code: String
             switch error.status {

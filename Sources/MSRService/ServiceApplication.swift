@@ -9,13 +9,15 @@ extension ServiceState {
     public func router() -> Router<ServiceContext> {
         // HEAD answers as GET does, without the body (a monitor or a link checker asks with HEAD).
         let router = Router(context: ServiceContext.self, options: .autoGenerateHeadEndpoints)
-        router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger))
+        let methods = RouteMethods()
+        router.add(middleware: RequestLogMiddleware(metrics: metrics, logger: logger, routeMethods: methods))
         router.add(middleware: AddressLimitMiddleware(limiter: addressLimiter))
         router.add(middleware: AuthenticationMiddleware(state: self))
         OperationsRoutes(state: self).add(to: router)
         APIRoutes(state: self).add(to: router)
         AdminRoutes(state: self).add(to: router)
         PageRoutes(state: self).add(to: router)
+        methods.fill(from: router.routes)
         return router
     }
 

@@ -45,6 +45,20 @@ final class OperationsTests: XCTestCase {
             let missing = try await client.call(.get, "/v1/nothing")
             XCTAssertError(missing, .notFound, code: "not_found")
             XCTAssertNotNil(missing.headers[HTTPField.Name("X-Request-Id")!])
+            // A known path asked with another method: 405 naming the methods it answers.
+            let allowed: [(HTTPRequest.Method, String, String)] = [
+                (.put, "/healthz", "GET, HEAD"), (.post, "/healthz", "GET, HEAD"), (.get, "/v1/token", "POST"),
+                (.delete, "/v1/recommendations", "GET, HEAD, POST"), (.patch, "/v1/admin/users/bob", "DELETE"),
+                (.get, "/v1/admin/users/bob/unlock", "POST"), (.put, "/recommend", "GET, HEAD, POST"),
+                (.options, "/v1/admin/params", "GET, HEAD, PUT"),
+            ]
+            for (method, path, methods) in allowed {
+                let reply = try await client.call(method, path)
+                XCTAssertError(reply, .methodNotAllowed, code: "method_not_allowed")
+                XCTAssertEqual(reply.headers[.allow], methods, "\(method) \(path)")
+                XCTAssertEqual(reply.string("error.message"), "\"\(method.rawValue)\" is not a method of this path: expected \(methods)")
+            }
+            XCTAssertError(try await client.call(.put, "/v1/admin/users/bob/nothing"), .notFound, code: "not_found")
             let big = try await client.call(.post, "/v1/users", "{\"username\": \"" + String(repeating: "a", count: 2000) + "\"}")
             XCTAssertError(big, .contentTooLarge, code: "body_too_large")
         }
