@@ -59,8 +59,7 @@ struct APIRoutes {
 
         v1.get("tracks/:id/similar") { request, context -> Response in
             _ = try context.requireUser()
-            let raw = context.parameters.get("id") ?? ""
-            let given = raw.removingPercentEncoding ?? raw
+            let given = context.decodedParameter("id")
             let k = try Query.int(request, "k", in: 1...100, default: 10)
             let sameGenre = try Query.bool(request, "same_genre", default: false)
             guard let id = Playlist.trackID(given) else {

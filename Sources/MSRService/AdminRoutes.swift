@@ -53,33 +53,24 @@ struct AdminRoutes {
 
         v1.delete("admin/users/:name") { _, context -> Response in
             let admin = try context.requireAdmin()
-            try await deleteUser(Self.userName(context), by: admin)
+            try await deleteUser(context.decodedParameter("name"), by: admin)
             return Response(status: .noContent)
         }
 
         v1.post("admin/users/:name/unlock") { _, context -> Response in
             let admin = try context.requireAdmin()
-            try await unlock(Self.userName(context), by: admin)
+            try await unlock(context.decodedParameter("name"), by: admin)
             return Response(status: .noContent)
         }
 
         v1.post("admin/users/:name/promote") { _, context -> Response in
             let admin = try context.requireAdmin()
-            try await promote(Self.userName(context), by: admin)
+            try await promote(context.decodedParameter("name"), by: admin)
             return Response(status: .noContent)
         }
     }
 
-    /// The `{name}` of a users route, percent-decoded (`%66rank` is `frank`, as for a track id).
-    static func userName(_ context: ServiceContext) -> String {
-        let raw = context.parameters.get("name") ?? ""
-        return raw.removingPercentEncoding ?? raw
-    }
-
-    /// 404 for a user name no account has (a client's name shown cut at 80 characters). A name
-    /// with a NUL (`%00`) never reaches SQL, which would read it only up to the NUL; any other
-    /// name does, those outside the registration's rule included (an account may have come by
-    /// another way, and its admin must be able to delete it).
+    /// 404 for a user name no account has (a client's name shown cut at 80 characters).
     static func noUser(_ name: String) -> APIError {
         APIError(.notFound, "not_found", "no user \(MessageText.quoted(name, limit: 80))", field: "name")
     }
@@ -107,7 +98,6 @@ struct AdminRoutes {
     }
 
     func deleteUser(_ name: String, by admin: User) async throws {
-        guard !name.utf8.contains(0) else { throw Self.noUser(name) }
         switch try await state.database.deleteUser(name: name, by: admin.id) {
         case .deleted(let user):
             try await state.database.audit(actor: admin.name, action: "delete_user", detail: user.name)
@@ -121,12 +111,12 @@ struct AdminRoutes {
     }
 
     func unlock(_ name: String, by admin: User) async throws {
-        guard !name.utf8.contains(0), try await state.database.unlock(name: name) else { throw Self.noUser(name) }
+        guard try await state.database.unlock(name: name) else { throw Self.noUser(name) }
         try await state.database.audit(actor: admin.name, action: "unlock", detail: name)
     }
 
     func promote(_ name: String, by admin: User) async throws {
-        guard !name.utf8.contains(0), try await state.database.setRole(name: name, .admin) else { throw Self.noUser(name) }
+        guard try await state.database.setRole(name: name, .admin) else { throw Self.noUser(name) }
         try await state.database.audit(actor: admin.name, action: "promote", detail: name)
     }
 }

@@ -50,16 +50,14 @@ struct RequestLogMiddleware: RouterMiddleware {
         switch error {
         case let error as APIError:
             return try error.response(from: request, context: context)
-        case let error as HTTPError where error.status == .notFound:
-            // The router's answer for a path no route has with this method: 405 when others do.
-            guard let allowed = routeMethods.allowed(request.uri.path) else {
-                return try APIError(.notFound, "not_found", error.body ?? "Not Found").response(from: request, context: context)
-            }
-            var response = try APIError(.methodNotAllowed, "method_not_allowed", "\(MessageText.quoted(request.method.rawValue, limit: 20)) "
-                                        + "is not a method of this path: expected \(allowed)").response(from: request, context: context)
-            response.headers[.allow] = allowed
-            return response
         case let error as HTTPError:
+            // The router's 404 for a path no route has with this method: 405 when others do.
+            if error.status == .notFound, let allowed = routeMethods.allowed(request.uri.path) {
+                var response = try APIError(.methodNotAllowed, "method_not_allowed", "\(MessageText.quoted(request.method.rawValue, limit: 20)) "
+                                            + "is not a method of this path: expected \(allowed)").response(from: request, context: context)
+                response.headers[.allow] = allowed
+                return response
+            }
             let code: String
             switch error.status {
             case .contentTooLarge: code = "body_too_large"

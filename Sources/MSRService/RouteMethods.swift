@@ -5,33 +5,23 @@ import Synchronization
 /// 405 naming them in `Allow`, as HTTP asks (Hummingbird's router answers 404 then). Filled once
 /// the routes are added (`ServiceState.router()`), read by `RequestLogMiddleware`.
 final class RouteMethods: Sendable {
-    private let routes = Mutex<[(path: RouterPath, methods: [String])]>([])
+    private let routes = Mutex<[(path: RouterPath, method: String)]>([])
 
-    /// Takes the router's routes; a path with GET answers HEAD too (the router makes those).
+    /// Takes the router's routes.
     func fill(from descriptions: [Router<ServiceContext>.RouteDescription]) {
-        var byPath: [(path: RouterPath, methods: [String])] = []
-        for route in descriptions {
-            if let index = byPath.firstIndex(where: { $0.path == route.path }) {
-                byPath[index].methods.append(route.method.rawValue)
-            } else {
-                byPath.append((route.path, [route.method.rawValue]))
-            }
-        }
-        for index in byPath.indices {
-            if byPath[index].methods.contains("GET"), !byPath[index].methods.contains("HEAD") { byPath[index].methods.append("HEAD") }
-            byPath[index].methods.sort()
-        }
-        routes.withLock { $0 = byPath }
+        let routes = descriptions.map { (path: $0.path, method: $0.method.rawValue) }
+        self.routes.withLock { $0 = routes }
     }
 
-    /// The methods the routes whose path `path` matches answer ("GET, HEAD"), or nil when none
-    /// matches.
+    /// The methods the routes whose path `path` matches answer, sorted ("GET, HEAD": a path with
+    /// GET answers HEAD too, the router makes those), or nil when none matches.
     func allowed(_ path: String) -> String? {
         let segments = path.split(separator: "/", omittingEmptySubsequences: true)
-        let methods = routes.withLock { routes in
+        var methods = Set(routes.withLock { routes in
             routes.filter { route in route.path.count == segments.count && zip(route.path, segments).allSatisfy { $0 ~= $1 } }
-                .flatMap(\.methods)
-        }
-        return methods.isEmpty ? nil : Array(Set(methods)).sorted().joined(separator: ", ")
+                .map(\.method)
+        })
+        if methods.contains("GET") { methods.insert("HEAD") }
+        return methods.isEmpty ? nil : methods.sorted().joined(separator: ", ")
     }
 }

@@ -22,6 +22,13 @@ public struct ServiceContext: RequestContext {
         client = source.channel.remoteAddress?.ipAddress ?? "local"
     }
 
+    /// The path parameter `name`, percent-decoded (`%66rank` is `frank`, `spotify%3Atrack%3A...`
+    /// a URI); as sent when it does not decode, empty when absent.
+    func decodedParameter(_ name: String) -> String {
+        let raw = parameters.get(name) ?? ""
+        return raw.removingPercentEncoding ?? raw
+    }
+
     /// The signed-in user, or 401.
     func requireUser() throws -> User {
         guard let user else { throw APIError.unauthorized }

@@ -113,8 +113,15 @@ public final class ServiceDatabase: Sendable {
         }
     }
 
+    /// Whether `name` can be looked up: SQLite reads a bound string up to its first NUL, so
+    /// `dave\0x` would find dave. No account has such a name (the registration's rule).
+    private static func searchable(_ name: String) -> Bool {
+        !name.utf8.contains(0)
+    }
+
     public func user(named name: String) async throws -> User? {
-        try await pool.read { db in
+        guard Self.searchable(name) else { return nil }
+        return try await pool.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM users WHERE name = ?", arguments: [name]).map(User.init(row:))
         }
     }
@@ -172,6 +179,7 @@ public final class ServiceDatabase: Sendable {
 
     /// Lifts a lockout; false when no such user.
     public func unlock(name: String) async throws -> Bool {
+        guard Self.searchable(name) else { return false }
         defer { forgetUsers() }
         return try await pool.write { db in
             try db.execute(sql: "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE name = ?", arguments: [name])
@@ -181,6 +189,7 @@ public final class ServiceDatabase: Sendable {
 
     /// Sets a user's role; false when no such user.
     public func setRole(name: String, _ role: User.Role) async throws -> Bool {
+        guard Self.searchable(name) else { return false }
         defer { forgetUsers() }
         return try await pool.write { db in
             try db.execute(sql: "UPDATE users SET role = ? WHERE name = ?", arguments: [role.rawValue, name])
@@ -202,6 +211,7 @@ public final class ServiceDatabase: Sendable {
     /// transaction: nothing when that account is no longer an admin or `name` is the last admin,
     /// so that two admins deleting each other at once leave one of them.
     public func deleteUser(name: String, by actorID: Int64) async throws -> Deletion {
+        guard Self.searchable(name) else { return .noSuchUser }
         defer { forgetUsers() }
         return try await pool.write { db in
             guard try String.fetchOne(db, sql: "SELECT role FROM users WHERE id = ?", arguments: [actorID]) == User.Role.admin.rawValue else {

@@ -120,6 +120,9 @@ final class AccountTests: XCTestCase {
             let awaited3 = try await client.call(.post, "/v1/admin/users/carol/unlock", token: admin).status
             XCTAssertEqual(awaited3, .noContent)
             _ = try await client.signIn("carol")
+            // A NUL in the name is no way in: SQLite would read "carol\0x" as carol.
+            XCTAssertError(try await client.call(.post, "/v1/token", #"{"username": "carol\u0000x", "password": "Good-pass-123"}"#),
+                           .unauthorized, code: "invalid_credentials")
             // Unknown names get the same answer as wrong passwords.
             XCTAssertError(try await client.call(.post, "/v1/token", #"{"username": "nobody", "password": "Good-pass-123"}"#),
                            .unauthorized, code: "invalid_credentials")
