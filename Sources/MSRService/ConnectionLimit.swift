@@ -34,10 +34,12 @@ public struct ConnectionLimit: Sendable {
         return Int(clamping: limit.rlim_cur)
     }
 
-    /// The HTTP/1 server with these limits.
-    func server() -> HTTPServerBuilder {
+    /// The HTTP/1 server with these limits, answering `Expect: 100-continue` for bodies of at
+    /// most `maxBody` bytes (`ExpectContinue`).
+    func server(maxBody: Int) -> HTTPServerBuilder {
         let open = OpenConnections(limit: maxConnections)
-        return .http1(configuration: .init(additionalChannelHandlers: [Guard(open: open)], idleTimeout: idleTimeout))
+        return .http1(configuration: .init(additionalChannelHandlers: [Guard(open: open), ExpectContinue(limit: maxBody)],
+                                           idleTimeout: idleTimeout))
     }
 
     /// The count of open connections, shared by their guards.

@@ -28,7 +28,7 @@ extension ServiceState {
         let (host, port) = address
         return Application(
             router: router(),
-            server: limit.server(),
+            server: limit.server(maxBody: maxBody),
             configuration: .init(address: .hostname(host, port: port), serverName: "msr-serve"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

@@ -11,7 +11,7 @@ import XCTest
 /// connection that sends nothing, or a request head that never ends, is closed when idle.
 final class ConnectionLimitTests: XCTestCase {
     /// A live server over a fresh fixture with `limit`; `body` gets its port.
-    func live(_ limit: ConnectionLimit, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
+    static func live(_ limit: ConnectionLimit, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
         let fixture = try ServiceFixture()
         var options = ServiceState.Options()
         options.configFile = fixture.config
@@ -71,7 +71,7 @@ final class ConnectionLimitTests: XCTestCase {
     }
 
     func testConnectionsPastTheLimitAreClosedAtOnceAndTheHeldOnesServed() async throws {
-        try await live(ConnectionLimit(maxConnections: 4)) { port in
+        try await Self.live(ConnectionLimit(maxConnections: 4)) { port in
             // The client holds one: three more are held, the other seven closed.
             let sockets = try (0..<10).map { _ in try Self.connect(port) }
             defer { for socket in sockets { close(socket) } }
@@ -95,7 +95,7 @@ final class ConnectionLimitTests: XCTestCase {
     }
 
     func testAnIdleConnectionAndAHeadThatNeverEndsAreClosed() async throws {
-        try await live(ConnectionLimit(maxConnections: 100, idleTimeout: .milliseconds(300))) { port in
+        try await Self.live(ConnectionLimit(maxConnections: 100, idleTimeout: .milliseconds(300))) { port in
             let silent = try Self.connect(port), slow = try Self.connect(port)
             defer { close(silent); close(slow) }
             let head = Array("GET /healthz HTTP/1.1\r\nHost: local".utf8)
