@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import MSRCore
+import NIOHTTP1
 
 /// An error a client gets as `{"error": {"code", "message", "field"}}` with its HTTP status.
 ///
@@ -48,6 +49,12 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     /// 422: well-formed, but a value is refused (a bad playlist, a parameter out of range).
     public static func unprocessable(_ field: String?, _ message: String) -> APIError {
         APIError(.unprocessableContent, "invalid_field", message, field: field)
+    }
+
+    /// 400: the client's bytes are not HTTP (a bad chunk size, a body cut short, a head over the
+    /// limit or with a character headers may not hold): NIO's description of what it met.
+    static func unreadable(_ error: HTTPParserError) -> APIError {
+        APIError(.badRequest, "bad_request", "the request could not be read: \(error.debugDescription)")
     }
 
     public static let unauthorized = APIError(.unauthorized, "unauthorized", "sign in first: a bearer token (POST /v1/token) or a session")

@@ -34,11 +34,12 @@ public struct ConnectionLimit: Sendable {
         return Int(clamping: limit.rlim_cur)
     }
 
-    /// The HTTP/1 server with these limits, answering `Expect: 100-continue` for bodies of at
-    /// most `maxBody` bytes (`ExpectContinue`).
+    /// The HTTP/1 server with these limits, and the answers given before the router
+    /// (`EarlyAnswers`: `100 Continue` for bodies of at most `maxBody` bytes, a head that is not
+    /// HTTP).
     func server(maxBody: Int) -> HTTPServerBuilder {
         let open = OpenConnections(limit: maxConnections)
-        return .http1(configuration: .init(additionalChannelHandlers: [Guard(open: open), ExpectContinue(limit: maxBody)],
+        return .http1(configuration: .init(additionalChannelHandlers: [Guard(open: open), EarlyAnswers(limit: maxBody)],
                                            idleTimeout: idleTimeout))
     }
 

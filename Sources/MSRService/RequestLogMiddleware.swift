@@ -72,7 +72,7 @@ struct RequestLogMiddleware: RouterMiddleware {
             return try APIError.from(error, field: "").response(from: request, context: context)
         case let error as HTTPParserError:
             // The client's bytes are not HTTP (a bad chunk size, a body cut short): its fault.
-            return try APIError(.badRequest, "bad_request", "the request could not be read: \(error)").response(from: request, context: context)
+            return try APIError.unreadable(error).response(from: request, context: context)
         default:
             logger.error("unexpected error", metadata: ["request_id": .string(context.id), "error": .string(String(describing: error))])
             return try APIError(.internalServerError, "internal", "internal error (request \(context.id))")

@@ -2,10 +2,11 @@ import Foundation
 @testable import MSRService
 import XCTest
 
-/// `Expect: 100-continue` on a live server and a raw socket (`ExpectContinue`): a client that
-/// waits for `100 Continue` before its body (curl, for an upload) gets it at once; a body
-/// over the limit gets its 413 without one; a request behind an unanswered one gets none.
-final class ExpectContinueTests: XCTestCase {
+/// The answers given before the router (`EarlyAnswers`), on a live server and raw sockets: a
+/// client that waits for `100 Continue` before its body (curl, for an upload) gets it at once; a
+/// body over the limit gets its 413 without one; a head that is not HTTP gets the JSON 400; and
+/// none of them comes ahead of an earlier request's answer.
+final class EarlyAnswersTests: XCTestCase {
     /// A registration's body and the head announcing it (`expect`: the Expect line, or none).
     static func registration(_ name: String, expect: String?, length: Int? = nil) -> (head: String, body: String) {
         let body = #"{"username":"\#(name)","password":"Sturdy-Pass-2026"}"#
@@ -82,6 +83,53 @@ final class ExpectContinueTests: XCTestCase {
             Self.send(socket, body)
             let second = Self.receive(socket, until: #""role":"user"}"#)
             XCTAssertTrue(second.hasPrefix("HTTP/1.1 201 Created\r\n"), second)
+        }
+    }
+
+    func testAHeadThatIsNotHTTPGetsTheJSON400AndTheConnectionCloses() async throws {
+        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
+            let heads = [
+                ("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-Big: " + String(repeating: "a", count: 100_000) + "\r\n\r\n",
+                 "too many header bytes seen; overflow detected"),
+                ("GET /healthz HTTP/1.1\r\nHost: localhost\r\nX-N\u{0}l: 1\r\n\r\n", "invalid character in header"),
+                ("POST /v1/users HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+                 "unexpected content-length header"),
+            ]
+            for (head, message) in heads {
+                let socket = try ConnectionLimitTests.connect(port)
+                defer { close(socket) }
+                Self.send(socket, head)
+                let answer = Self.receive(socket, until: "\u{0}")  // everything, until the server closes
+                XCTAssertTrue(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), answer)
+                XCTAssertTrue(answer.lowercased().contains("\r\nconnection: close\r\n"), answer)
+                XCTAssertTrue(answer.hasSuffix(#"{"error":{"code":"bad_request","field":null,"message":"the request could not be "#
+                                               + #"read: \#(message)"}}"# + "\n"), answer)
+            }
+        }
+    }
+
+    func testABadHeadBehindAnUnansweredRequestWaitsForItsAnswer() async throws {
+        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
+            let socket = try ConnectionLimitTests.connect(port)
+            defer { close(socket) }
+            Self.send(socket, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nX-N\u{0}l: 1\r\n\r\n")
+            let answer = Self.receive(socket, until: "\u{0}")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), answer)
+            XCTAssertTrue(answer.contains("{\"status\":\"ok\"}\nHTTP/1.1 400 Bad Request\r\n"), answer)
+        }
+    }
+
+    func testABadBodyAfterItsRequestsAnswerClosesTheConnectionWithoutASecond() async throws {
+        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
+            let socket = try ConnectionLimitTests.connect(port)
+            defer { close(socket) }
+            // No token: 401 before the body is read; then a chunk size that is no number.
+            Self.send(socket, "POST /v1/recommendations HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n")
+            let answer = Self.receive(socket, until: "}}\n")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 401 Unauthorized\r\n"), answer)
+            XCTAssertTrue(answer.hasSuffix("}}\n"), answer)
+            Self.send(socket, "zz\r\n{}\r\n0\r\n\r\n")
+            XCTAssertEqual(Self.receive(socket, until: "\u{0}"), "")  // closed, nothing more
         }
     }
 }
