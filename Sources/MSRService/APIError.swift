@@ -59,6 +59,9 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
 
     public static let unauthorized = APIError(.unauthorized, "unauthorized", "sign in first: a bearer token (POST /v1/token) or a session")
     public static let forbidden = APIError(.forbidden, "forbidden", "this needs the admin role")
+    public static let csrfMissing = APIError(.forbidden, "csrf_failed", "a request that changes something, signed in by the session "
+                                             + "cookie, needs the session's CSRF token in X-CSRF-Token (or send a bearer token: "
+                                             + "POST /v1/token)", field: "X-CSRF-Token")
     public static let notFound = APIError(.notFound, "not_found", "no such resource")
 
     /// 429 with the seconds to wait.

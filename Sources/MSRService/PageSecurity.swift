@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import MSRCore
@@ -43,6 +44,10 @@ enum CSRF {
     static let field = "csrf"
     /// The pre-session cookie.
     static let cookieName = "msr_csrf"
+    /// The header a JSON API request that changes something repeats its session's token in when
+    /// it signs in by the session cookie (as Django REST framework asks of a session), as the
+    /// forms do in their field (`AuthenticationMiddleware.needsCSRFHeader`).
+    static let header = HTTPField.Name("X-CSRF-Token")!
 
     /// The refusal.
     struct Refused: Error {}

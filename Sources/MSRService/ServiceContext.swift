@@ -13,6 +13,9 @@ public struct ServiceContext: RequestContext {
     public var user: User?
     /// The browser session the user came with (absent for API tokens).
     public var session: BrowserSession?
+    /// A session cookie came with a JSON API request that changes something, without the
+    /// session's CSRF token in `X-CSRF-Token`: it signed no one in (`requireUser` says why).
+    public var sessionWithoutCSRF = false
     /// Who signed in, seen by the outer middleware too (each middleware holds its own copy of
     /// the context, so the request log reads the name here, by reference).
     let signedIn = SignedIn()
@@ -29,9 +32,9 @@ public struct ServiceContext: RequestContext {
         return raw.removingPercentEncoding ?? raw
     }
 
-    /// The signed-in user, or 401.
+    /// The signed-in user, or 401 (403 for a session cookie without its CSRF token).
     func requireUser() throws -> User {
-        guard let user else { throw APIError.unauthorized }
+        guard let user else { throw sessionWithoutCSRF ? APIError.csrfMissing : APIError.unauthorized }
         return user
     }
 

@@ -185,6 +185,42 @@ final class AdminPageTests: XCTestCase {
         }
     }
 
+    /// The JSON API takes a browser's session for reading, but for a change only with the
+    /// session's CSRF token in X-CSRF-Token: another site's form can send the cookie (from a
+    /// sibling subdomain, the same site), not the token.
+    func testASessionChangesNothingThroughTheJSONAPIWithoutItsCSRFToken() async throws {
+        let fixture = try await Self.fixture()
+        try await fixture.test { state, client in
+            let admin = try await Self.signedInAdmin(client)
+            try await Browser(client).signUp("bea")
+            let csrf = try await admin.sessionCSRF()
+            let listed = try await admin.get("/v1/admin/users")
+            XCTAssertEqual(listed.status, .ok, listed.text)
+            XCTAssertTrue(listed.text.contains(#""name":"bea""#), listed.text)
+            for (token, what) in [(nil, "none"), (String(repeating: "0", count: 64), "another"), (csrf + "0", "longer")] as [(String?, String)] {
+                let headers: HTTPFields = token.map { [CSRF.header: $0] } ?? [:]
+                for (method, uri) in [(HTTPTypes.HTTPRequest.Method.post, "/v1/admin/users/bea/promote"), (.delete, "/v1/admin/users/bea"),
+                                      (.post, "/v1/admin/retrain")] {
+                    let refused = try await admin.send(method, uri, headers: headers)
+                    XCTAssertEqual(refused.status, .forbidden, "\(method) \(uri), token \(what): \(refused.text)")
+                    XCTAssertTrue(refused.text.contains(#""code":"csrf_failed""#), refused.text)
+                    XCTAssertTrue(refused.text.contains(#""field":"X-CSRF-Token""#), refused.text)
+                }
+            }
+            let unchanged = try await state.database.user(named: "bea")?.role
+            XCTAssertEqual(unchanged, .user)
+            let actions = try await state.database.auditLog(limit: 10).map(\.action)
+            XCTAssertFalse(actions.contains("retrain") || actions.contains("delete_user") || actions.contains("promote"), "\(actions)")
+            // Anonymous stays 401; the token in the header signs the session in.
+            let anonymous = try await Browser(client).send(.post, "/v1/admin/users/bea/promote")
+            XCTAssertEqual(anonymous.status, .unauthorized)
+            let promoted = try await admin.send(.post, "/v1/admin/users/bea/promote", headers: [CSRF.header: csrf])
+            XCTAssertEqual(promoted.status, .noContent, promoted.text)
+            let role = try await state.database.user(named: "bea")?.role
+            XCTAssertEqual(role, .admin)
+        }
+    }
+
     func testUsersAreDeletedPromotedAndUnlockedByForm() async throws {
         let fixture = try await Self.fixture()
         try await fixture.test { state, client in
