@@ -46,7 +46,7 @@ enum CSRF {
     static let cookieName = "msr_csrf"
     /// The header a JSON API request that changes something repeats its session's token in when
     /// it signs in by the session cookie (as Django REST framework asks of a session), as the
-    /// forms do in their field (`AuthenticationMiddleware.needsCSRFHeader`).
+    /// forms do in their field (`ServiceContext.sessionMayChange`).
     static let header = HTTPField.Name("X-CSRF-Token")!
 
     /// The refusal.

@@ -13,9 +13,12 @@ public struct ServiceContext: RequestContext {
     public var user: User?
     /// The browser session the user came with (absent for API tokens).
     public var session: BrowserSession?
-    /// A session cookie came with a JSON API request that changes something, without the
-    /// session's CSRF token in `X-CSRF-Token`: it signed no one in (`requireUser` says why).
-    public var sessionWithoutCSRF = false
+    /// Whether the session (when the user came by one) may change something through the JSON
+    /// API: the request only reads, or repeats the session's CSRF token in `X-CSRF-Token`.
+    /// Another site's form can send the cookie (a SameSite cookie goes along from a sibling
+    /// subdomain, which is the same site) but cannot read the token from the pages to repeat it;
+    /// the pages' own forms carry it in a field, checked by the page (`CSRF.check`).
+    public var sessionMayChange = false
     /// Who signed in, seen by the outer middleware too (each middleware holds its own copy of
     /// the context, so the request log reads the name here, by reference).
     let signedIn = SignedIn()
@@ -32,9 +35,11 @@ public struct ServiceContext: RequestContext {
         return raw.removingPercentEncoding ?? raw
     }
 
-    /// The signed-in user, or 401 (403 for a session cookie without its CSRF token).
+    /// The JSON API's signed-in user, or 401; 403 for a session that may not change anything
+    /// (`sessionMayChange`) asking to.
     func requireUser() throws -> User {
-        guard let user else { throw sessionWithoutCSRF ? APIError.csrfMissing : APIError.unauthorized }
+        guard let user else { throw APIError.unauthorized }
+        if session != nil, !sessionMayChange { throw APIError.csrfMissing }
         return user
     }
 

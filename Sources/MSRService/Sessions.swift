@@ -64,24 +64,19 @@ struct AuthenticationMiddleware: RouterMiddleware {
         } else if let cookie = request.cookies[Sessions.cookieName]?.value, cookie.utf8.count == 64 {
             let hash = Sessions.hash(cookie)
             if let (user, csrf) = try await state.database.session(tokenHash: hash, idle: state.sessionIdle) {
-                if Self.needsCSRFHeader(request), !(request.headers[CSRF.header].map { Sessions.same($0, csrf) } ?? false) {
-                    context.sessionWithoutCSRF = true
-                } else {
-                    context.user = user
-                    context.session = BrowserSession(tokenHash: hash, csrf: csrf)
-                }
+                context.user = user
+                context.session = BrowserSession(tokenHash: hash, csrf: csrf)
+                context.sessionMayChange = Self.isSafe(request.method)
+                    || (request.headers[CSRF.header].map { Sessions.same($0, csrf) } ?? false)
             }
         }
         context.signedIn.user = context.user?.name
         return try await next(request, context)
     }
 
-    /// Whether the session cookie alone may not sign `request` in: a JSON API request with a
-    /// method that changes something. Another site's form can send one with the cookie (a
-    /// SameSite cookie goes along from a sibling subdomain, which is the same site) but cannot
-    /// read the token from the pages to repeat it. The pages' own forms carry it in a field.
-    static func needsCSRFHeader(_ request: Request) -> Bool {
-        request.uri.path.hasPrefix("/v1/") && ![.get, .head, .options].contains(request.method)
+    /// Whether `method` only reads (what a session cookie alone may ask of the JSON API).
+    static func isSafe(_ method: HTTPRequest.Method) -> Bool {
+        [.get, .head, .options].contains(method)
     }
 
     /// Whether an `Authorization` value is `Bearer` (in any case) and a space or a tab, then more.

@@ -207,6 +207,12 @@ final class AdminPageTests: XCTestCase {
                     XCTAssertTrue(refused.text.contains(#""field":"X-CSRF-Token""#), refused.text)
                 }
             }
+            // The rule is the JSON API's handlers', not a path's: another spelling of the path
+            // reaches no handler or the same refusal.
+            for uri in ["//v1/admin/users/bea/promote", "/v1//admin/users/bea/promote", "/v1/admin/users/b%65a/promote"] {
+                let other = try await admin.send(.post, uri)
+                XCTAssertTrue([.forbidden, .notFound].contains(other.status), "\(uri): \(other.status) \(other.text)")
+            }
             let unchanged = try await state.database.user(named: "bea")?.role
             XCTAssertEqual(unchanged, .user)
             let actions = try await state.database.auditLog(limit: 10).map(\.action)
