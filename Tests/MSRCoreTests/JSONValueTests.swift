@@ -61,4 +61,21 @@ final class JSONParserTests: XCTestCase {
             }
         }
     }
+
+    /// JSON text is UTF-8: a string with bytes that are not (a lone continuation byte, a lead
+    /// byte cut short, an overlong form, a surrogate's encoding, 0xFF) is refused where it starts,
+    /// in a value, a key or a nested value alike, escaped or not; valid multi-byte text is kept.
+    func testAStringThatIsNotUTF8IsRefused() throws {
+        let valid: [UInt8] = Array(#"{"k\u00e9": "caf"#.utf8) + [0xC3, 0xA9] + Array(#"\n", "x": "\#u{1F3B5}"}"#.utf8)
+        XCTAssertEqual(try JSONParser.parse(valid), .object(["ké": .string("café\n"), "x": .string("🎵")]))
+        for bad: [UInt8] in [[0x80], [0xC3], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xFF], [0xF4, 0x90, 0x80, 0x80]] {
+            for (before, after, at) in [(#"["ab"#, #""]"#, 1), (#"{"a": "b\n"#, #""}"#, 6), (#"{""#, #"": 1}"#, 1),
+                                        (#"[1, {"nested": ["x"#, #""]}]"#, 16)] {
+                let text = Array(before.utf8) + bad + Array(after.utf8)
+                XCTAssertThrowsError(try JSONParser.parse(text), "\(bad) in \(before)") {
+                    XCTAssertEqual(($0 as? JSONParser.ParseError)?.message, "invalid UTF-8 in the string at byte \(at)", "\(bad) in \(before)")
+                }
+            }
+        }
+    }
 }

@@ -77,6 +77,8 @@ final class PlaylistReaderTests: XCTestCase {
 
     func testErrorsNameTheJSONPath() {
         XCTAssertEqual(errorMessage { _ = try self.parse("{\"tracks\": [") }.hasPrefix("p.json: not valid JSON ("), true)
+        XCTAssertEqual(errorMessage { _ = try self.reader.parse(Array(#"{"name": "a"#.utf8) + [0xE9] + Array(#"", "tracks": []}"#.utf8)) },
+                       "p.json: not valid JSON (invalid UTF-8 in the string at byte 9)")
         XCTAssertEqual(errorMessage { _ = try self.parse(#"{"tracks": ["nope"]}"#) },
                        "p.json: tracks[0]: expected a Spotify track id, spotify:track: URI or open.spotify.com track URL, got \"nope\"")
         XCTAssertEqual(errorMessage { _ = try self.parse(#"{"playlists": [{"tracks": [{"track_uri": 5}]}]}"#) },

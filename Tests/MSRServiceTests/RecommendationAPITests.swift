@@ -107,6 +107,11 @@ final class RecommendationAPITests: XCTestCase {
                 let reply = JSONReply(status: response.status, headers: response.headers, text: text,
                                       json: (try? JSONParser.parse(Array(text.utf8))) ?? .null)
                 XCTAssertNotNil(reply.string("error.message"), "\(raw): \(text)")
+                if raw.contains(0xFF) {
+                    // JSON text is UTF-8: refused as such, not read with U+FFFD in place of the bytes.
+                    XCTAssertError(reply, .badRequest, code: "invalid_request")
+                    XCTAssertEqual(reply.string("error.message"), "the body is not valid JSON (invalid UTF-8 in the string at byte 13)")
+                }
             }
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: fixture.log), "a refused playlist is not logged")

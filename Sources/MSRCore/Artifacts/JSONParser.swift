@@ -101,14 +101,19 @@ public struct JSONParser {
     private mutating func scanString(_ decoded: inout [UInt8]?) throws -> Range<Int>? {
         position += 1
         let start = position
+        // Any byte of a multi-byte sequence (0x80 and up), seen by OR-ing them all: only then is
+        // the string's UTF-8 checked.
+        var high: UInt8 = 0
         // The common case in a tight loop: up to the closing quote, or to what needs the full one.
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 position += 1
+                try checkUTF8(start..<(position - 1), high: high)
                 return start..<(position - 1)
             }
             guard byte >= 0x20, byte != UInt8(ascii: "\\") else { break }
+            high |= byte
             position += 1
         }
         var escaped = false
@@ -116,8 +121,13 @@ public struct JSONParser {
             guard position < bytes.count else { throw error("unterminated string") }
             let byte = bytes[position]
             position += 1
-            if byte == UInt8(ascii: "\"") { return escaped ? nil : start..<(position - 1) }
+            if byte == UInt8(ascii: "\"") {
+                // Escapes are ASCII: the raw bytes are valid UTF-8 exactly when the decoded ones are.
+                try checkUTF8(start..<(position - 1), high: high)
+                return escaped ? nil : start..<(position - 1)
+            }
             guard byte >= 0x20 else { throw error("control character in a string") }
+            high |= byte
             guard byte == UInt8(ascii: "\\") else {
                 if escaped { decoded?.append(byte) }
                 continue
@@ -149,6 +159,14 @@ public struct JSONParser {
             default: throw error("invalid escape")
             }
         }
+    }
+
+    /// JSON text is UTF-8 (RFC 8259): a string whose bytes are not is refused where it starts,
+    /// not read with U+FFFD in place of its bad bytes. `high`: its bytes OR-ed (below 0x80, ASCII:
+    /// nothing to check).
+    private func checkUTF8(_ range: Range<Int>, high: UInt8) throws {
+        guard high >= 0x80, String(validating: bytes[range], as: UTF8.self) == nil else { return }
+        throw ParseError(message: "invalid UTF-8 in the string at byte \(range.lowerBound - 1)")
     }
 
     private mutating func hex4() throws -> UInt32 {
