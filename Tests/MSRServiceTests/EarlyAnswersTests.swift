@@ -15,6 +15,15 @@ final class EarlyAnswersTests: XCTestCase {
         return (head, body)
     }
 
+    /// A live server and one connection to it, for `body`.
+    static func connected(_ body: @escaping @Sendable (Int32) async throws -> Void) async throws {
+        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
+            let socket = try ConnectionLimitTests.connect(port)
+            defer { close(socket) }
+            try await body(socket)
+        }
+    }
+
     static func send(_ socket: Int32, _ text: String) {
         let bytes = Array(text.utf8)
         XCTAssertEqual(Glibc.send(socket, bytes, bytes.count, Int32(MSG_NOSIGNAL)), bytes.count)
@@ -33,9 +42,7 @@ final class EarlyAnswersTests: XCTestCase {
     }
 
     func testAHeadExpectingContinueGetsItThenItsAnswer() async throws {
-        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
-            let socket = try ConnectionLimitTests.connect(port)
-            defer { close(socket) }
+        try await Self.connected { socket in
             // The token is case-insensitive.
             for (name, expect) in [("erin", "100-continue"), ("fred", "100-Continue")] {
                 let (head, body) = Self.registration(name, expect: expect)
@@ -71,9 +78,7 @@ final class EarlyAnswersTests: XCTestCase {
     }
 
     func testNoContinueAheadOfAnEarlierRequestsAnswer() async throws {
-        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
-            let socket = try ConnectionLimitTests.connect(port)
-            defer { close(socket) }
+        try await Self.connected { socket in
             // Two requests in one write: the second's 100 would come before the first's answer.
             let (head, body) = Self.registration("jane", expect: "100-continue")
             Self.send(socket, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\n" + head)
@@ -109,9 +114,7 @@ final class EarlyAnswersTests: XCTestCase {
     }
 
     func testABadHeadBehindAnUnansweredRequestWaitsForItsAnswer() async throws {
-        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
-            let socket = try ConnectionLimitTests.connect(port)
-            defer { close(socket) }
+        try await Self.connected { socket in
             Self.send(socket, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n\r\nGET /healthz HTTP/1.1\r\nX-N\u{0}l: 1\r\n\r\n")
             let answer = Self.receive(socket, until: "\u{0}")
             XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), answer)
@@ -120,9 +123,7 @@ final class EarlyAnswersTests: XCTestCase {
     }
 
     func testABadBodyAfterItsRequestsAnswerClosesTheConnectionWithoutASecond() async throws {
-        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
-            let socket = try ConnectionLimitTests.connect(port)
-            defer { close(socket) }
+        try await Self.connected { socket in
             // No token: 401 before the body is read; then a chunk size that is no number.
             Self.send(socket, "POST /v1/recommendations HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n")
             let answer = Self.receive(socket, until: "}}\n")
