@@ -39,7 +39,7 @@ public struct ConnectionLimit: Sendable {
     /// HTTP).
     func server(maxBody: Int) -> HTTPServerBuilder {
         let open = OpenConnections(limit: maxConnections)
-        return .http1(configuration: .init(additionalChannelHandlers: [Guard(open: open), EarlyAnswers(limit: maxBody)],
+        return .http1(configuration: .init(additionalChannelHandlers: [Guard(open: open), EarlyAnswers.Installer(limit: maxBody)],
                                            idleTimeout: idleTimeout))
     }
 

@@ -10,9 +10,7 @@ struct JSONBody {
 
     /// Reads the body: over `limit` bytes is 413; not a JSON object is 400.
     static func read(_ request: Request, limit: Int) async throws -> JSONBody {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw HTTPError(.contentTooLarge)
-        }
+        if request.declaresBodyOver(limit) { throw HTTPError(.contentTooLarge) }
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: limit)
@@ -64,5 +62,14 @@ struct JSONBody {
         if let unknown = object.keys.sorted().first(where: { !known.contains($0) }) {
             throw APIError.unprocessable(unknown, "unknown field (expected: \(known.joined(separator: ", ")))")
         }
+    }
+}
+
+extension Request {
+    /// Whether the `Content-Length` is over `limit` bytes: 413 before reading a byte of the body
+    /// (a length beyond `Int`, up to 2^64 - 1, which NIO takes, too).
+    func declaresBodyOver(_ limit: Int) -> Bool {
+        guard let length = headers[.contentLength].flatMap(UInt64.init) else { return false }
+        return length > UInt64(limit)
     }
 }

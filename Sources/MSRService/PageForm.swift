@@ -25,7 +25,7 @@ struct PageForm: Sendable {
 
     /// Reads the request's form.
     static func read(_ request: Request, limit: Int) async throws -> PageForm {
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit { throw HTTPError(.contentTooLarge) }
+        if request.declaresBodyOver(limit) { throw HTTPError(.contentTooLarge) }
         let contentType = request.headers[.contentType] ?? ""
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         guard mediaType == "application/x-www-form-urlencoded" || mediaType == "multipart/form-data" else {

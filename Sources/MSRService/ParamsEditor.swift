@@ -47,6 +47,15 @@ enum ParamsEditor {
         }
     }
 
+    /// Whether two values are the same: numbers by value (`250` and `250.0`), lists item by item.
+    static func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.int(let x), .double(let y)), (.double(let y), .int(let x)): return Double(x) == y
+        case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
+        default: return a == b
+        }
+    }
+
     /// What an edit changes: the new text and one `section.key: old -> new` line per change.
     struct Edit {
         var text: String
@@ -94,7 +103,8 @@ enum ParamsEditor {
                     let comment = rest.range(of: " #").map { String(rest[rest.index(after: $0.lowerBound)...]) } ?? ""
                     let region = rest.dropLast(comment.count)
                     let old = region.trimmingCharacters(in: .whitespaces)
-                    guard old != text else { continue }
+                    // The same value in another spelling (`1.0e-6` sent back as `1e-06`) is no change.
+                    guard old != text, !Self.same(json(pair.value), values[key]!) else { continue }
                     let padding = comment.isEmpty ? "" : String(repeating: " ", count: max(1, region.count - text.count))
                     lines[index] = String(line[..<start]) + text + padding + comment
                     log.append("\(field): \(old) -> \(text)")

@@ -94,6 +94,16 @@ final class AdminAPITests: XCTestCase {
             let audit = try await state.database.auditLog(limit: 1)
             XCTAssertEqual(audit.first?.action, "params")
             XCTAssertEqual(audit.first?.detail, "cluster.n_components: 3 -> [2, 3, 2, 2, 2, 2, 2, 2, 2, 2]; train.learning_rate: 0.008 -> 0.05; train.max_depth: 5 -> 6")
+            // What GET gives, sent back as it came (`1.0e-6` reads back as `1e-06`), or
+            // 6 as 6.0: no change, the file's bytes untouched.
+            let unchanged = try Data(contentsOf: URL(fileURLWithPath: fixture.params))
+            let again = try await client.call(.get, "/v1/admin/params", token: admin)
+            let resent = try await client.call(.put, "/v1/admin/params", again.text, token: admin)
+            XCTAssertEqual(resent.status, .ok, resent.text)
+            XCTAssertEqual(resent.count("changes"), 0, resent.text)
+            let floats = try await client.call(.put, "/v1/admin/params", #"{"train": {"max_depth": 6.0, "learning_rate": 5e-2}}"#, token: admin)
+            XCTAssertEqual(floats.count("changes"), 0, floats.text)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: fixture.params)), unchanged)
         }
     }
 }

@@ -8,10 +8,10 @@ import XCTest
 /// none of them comes ahead of an earlier request's answer.
 final class EarlyAnswersTests: XCTestCase {
     /// A registration's body and the head announcing it (`expect`: the Expect line, or none).
-    static func registration(_ name: String, expect: String?, length: Int? = nil) -> (head: String, body: String) {
+    static func registration(_ name: String, expect: String?, length: String? = nil) -> (head: String, body: String) {
         let body = #"{"username":"\#(name)","password":"Sturdy-Pass-2026"}"#
         let head = "POST /v1/users HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-            + "Content-Length: \(length ?? body.utf8.count)\r\n" + (expect.map { "Expect: \($0)\r\n" } ?? "") + "\r\n"
+            + "Content-Length: \(length ?? String(body.utf8.count))\r\n" + (expect.map { "Expect: \($0)\r\n" } ?? "") + "\r\n"
         return (head, body)
     }
 
@@ -70,7 +70,7 @@ final class EarlyAnswersTests: XCTestCase {
             // Over the limit (1 MB): 413 at once, no body sent and no 100 before it.
             let socket = try ConnectionLimitTests.connect(port)
             defer { close(socket) }
-            Self.send(socket, Self.registration("ivan", expect: "100-continue", length: 1024 * 1024 + 1).head)
+            Self.send(socket, Self.registration("ivan", expect: "100-continue", length: "1048577").head)
             let answer = Self.receive(socket, until: "body_too_large")
             XCTAssertTrue(answer.hasPrefix("HTTP/1.1 413 "), answer)
             XCTAssertTrue(answer.contains("body_too_large"), answer)
@@ -119,6 +119,7 @@ final class EarlyAnswersTests: XCTestCase {
             let answer = Self.receive(socket, until: "\u{0}")
             XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), answer)
             XCTAssertTrue(answer.contains("{\"status\":\"ok\"}\nHTTP/1.1 400 Bad Request\r\n"), answer)
+            XCTAssertTrue(answer.hasSuffix(#""message":"the request could not be read: invalid character in header"}}"# + "\n"), answer)
         }
     }
 
@@ -131,6 +132,73 @@ final class EarlyAnswersTests: XCTestCase {
             XCTAssertTrue(answer.hasSuffix("}}\n"), answer)
             Self.send(socket, "zz\r\n{}\r\n0\r\n\r\n")
             XCTAssertEqual(Self.receive(socket, until: "\u{0}"), "")  // closed, nothing more
+        }
+    }
+
+    /// A route that answers without reading the body (405, 401), whose body turns out not to be
+    /// HTTP in the same packet: one answer, then the connection closes (Hummingbird sent its own
+    /// bare 400 after it).
+    func testABadBodyInTheSamePacketAsItsHeadGetsOneAnswer() async throws {
+        for (head, status) in [("POST /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", "405 Method Not Allowed"),
+                               ("POST /v1/recommendations HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n", "401 Unauthorized"),
+                               ("POST /healthz HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nTransfer-Encoding: chunked\r\n\r\n",
+                                "100 Continue\r\n\r\nHTTP/1.1 405 Method Not Allowed")] {
+            try await Self.connected { socket in
+                Self.send(socket, head + "zz\r\n{}\r\n0\r\n\r\n")
+                let answer = Self.receive(socket, until: "\u{0}")
+                XCTAssertTrue(answer.hasPrefix("HTTP/1.1 \(status)\r\n"), answer)
+                XCTAssertEqual(answer.components(separatedBy: "HTTP/1.1 ").count - 1, status.hasPrefix("100") ? 2 : 1, answer)
+            }
+        }
+    }
+
+    /// A 413 for the declared length ends the connection: the body is not read, so what follows
+    /// is not a request (a next request on it went unanswered, read as body). A length beyond
+    /// Int (up to 2^64 - 1, which NIO takes) is over the limit too.
+    func testA413ForTheDeclaredLengthClosesTheConnection() async throws {
+        for length in ["1048577", "18446744073709551615"] {
+            try await Self.connected { socket in
+                Self.send(socket, Self.registration("kate", expect: "100-continue", length: length).head)
+                let answer = Self.receive(socket, until: "\u{0}")
+                XCTAssertTrue(answer.hasPrefix("HTTP/1.1 413 "), answer)
+                XCTAssertTrue(answer.lowercased().contains("\r\nconnection: close\r\n"), answer)
+                XCTAssertTrue(answer.hasSuffix("}}\n"), "closed after the 413: \(answer)")
+            }
+        }
+    }
+
+    /// Expect as several lines or a list of the same token: 100. HTTP/1.0: none (RFC 9110
+    /// §10.1.1), and the connection closes after the answer unless the request asked to keep it.
+    func testExpectationListsAndHTTP10() async throws {
+        try await Self.connected { socket in
+            let (head, body) = Self.registration("lena", expect: "100-continue, 100-Continue")
+            Self.send(socket, head.replacingOccurrences(of: "\r\n\r\n", with: "\r\nExpect: 100-continue\r\n\r\n"))
+            XCTAssertEqual(Self.receive(socket, until: "\r\n\r\n"), "HTTP/1.1 100 Continue\r\n\r\n")
+            Self.send(socket, body)
+            XCTAssertTrue(Self.receive(socket, until: #""role":"user"}"#).hasPrefix("HTTP/1.1 201 Created\r\n"))
+        }
+        try await Self.connected { socket in
+            Self.send(socket, "GET /healthz HTTP/1.0\r\nExpect: 100-continue\r\n\r\n")
+            XCTAssertEqual(Self.receive(socket, until: "\u{0}").components(separatedBy: "\r\n").first, "HTTP/1.1 200 OK")
+        }
+        try await Self.connected { socket in
+            Self.send(socket, "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /healthz HTTP/1.0\r\n\r\n")
+            let both = Self.receive(socket, until: "\u{0}")
+            XCTAssertEqual(both.components(separatedBy: "HTTP/1.1 200 OK").count - 1, 2, both)
+        }
+    }
+
+    /// HTTP/1.1 needs one Host (RFC 9112 §3.2): none or two is the JSON 400; HTTP/1.0 may go without.
+    func testAnHTTP11HeadWithoutOneHostIs400() async throws {
+        for (head, message) in [("GET /healthz HTTP/1.1\r\n\r\n", "no Host header (an HTTP/1.1 request needs one)"),
+                                ("GET /healthz HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", "2 Host headers (expected one)"),
+                                ("GET /healthz HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", "2 Host headers (expected one)")] {
+            try await Self.connected { socket in
+                Self.send(socket, head)
+                let answer = Self.receive(socket, until: "\u{0}")
+                XCTAssertTrue(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), answer)
+                XCTAssertTrue(answer.hasSuffix(#""message":"the request could not be read: \#(message)"}}"# + "\n"), answer)
+            }
         }
     }
 }
