@@ -54,7 +54,12 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     /// 400: the client's bytes are not HTTP (a bad chunk size, a body cut short, a head over the
     /// limit or with a character headers may not hold): NIO's description of what it met.
     static func unreadable(_ error: HTTPParserError) -> APIError {
-        APIError(.badRequest, "bad_request", "the request could not be read: \(error.debugDescription)")
+        unreadable(error.debugDescription)
+    }
+
+    /// 400: the request could not be read, for the reason `what`.
+    static func unreadable(_ what: String) -> APIError {
+        APIError(.badRequest, "bad_request", "the request could not be read: \(what)")
     }
 
     public static let unauthorized = APIError(.unauthorized, "unauthorized", "sign in first: a bearer token (POST /v1/token) or a session")
@@ -93,10 +98,18 @@ enum JSONResponse {
 
     /// A response of JSON already serialised (compact), with its closing newline added.
     static func make(bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: contentType], body: .init(byteBuffer: body(bytes)))
+    }
+
+    /// The content type of every JSON answer.
+    static let contentType = "application/json; charset=utf-8"
+
+    /// A JSON answer's body: the serialised JSON and its closing newline.
+    static func body(_ bytes: [UInt8]) -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(bytes.count + 1)
         buffer.writeBytes(bytes)
         buffer.writeInteger(UInt8(ascii: "\n"))
-        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: buffer))
+        return buffer
     }
 }

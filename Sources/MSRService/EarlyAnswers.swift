@@ -55,7 +55,7 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let head):
             if let problem = Self.hostProblem(head) {
-                return refuse(APIError(.badRequest, "bad_request", "the request could not be read: \(problem)"), context: context)
+                return refuse(APIError.unreadable(problem), context: context)
             }
             unanswered += 1
             reading = true
@@ -96,7 +96,7 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
             unanswered = max(0, unanswered - 1)
         default: break
         }
-        guard case .end = part, unanswered == 0, pending != nil || closeWhenAnswered || refused else {
+        guard case .end = part, unanswered == 0, pending != nil || closeWhenAnswered else {
             return context.write(wrapOutboundOut(part), promise: promise)
         }
         if let pending {
@@ -118,12 +118,12 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         pending = nil
         var bytes: [UInt8] = []
         error.json.compact(into: &bytes)
-        bytes.append(UInt8(ascii: "\n"))
+        let body = JSONResponse.body(bytes)
         let head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: error.status.code),
-                                    headers: ["Content-Type": "application/json; charset=utf-8", "Content-Length": String(bytes.count),
+                                    headers: ["Content-Type": JSONResponse.contentType, "Content-Length": String(body.readableBytes),
                                               "Connection": "close"])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: bytes)))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         closeAfter(.end(nil), promise: nil, context: context)
     }
 
