@@ -16,15 +16,20 @@ public struct ConnectionLimit: Sendable {
     public var maxConnections: Int
     /// A connection with no request in flight for this long is closed.
     public var idleTimeout: TimeAmount
+    /// A request's body must arrive within this time of its head (a body sent a byte at a time
+    /// would hold its connection without end): past it, 408 and the connection closes.
+    public var bodyTimeout: TimeAmount
 
     /// Descriptors kept for everything but connections (the database's files, the log, the
     /// models, the event loops, a retrain's pipes, libdispatch's reads of `/proc`).
     public static let reserved = 256
 
-    /// The defaults: the descriptor limit less `reserved` (at least 1), 60 s idle.
-    public init(maxConnections: Int = Self.descriptorLimit() - Self.reserved, idleTimeout: TimeAmount = .seconds(60)) {
+    /// The defaults: the descriptor limit less `reserved` (at least 1), 60 s idle, 60 s for a body.
+    public init(maxConnections: Int = Self.descriptorLimit() - Self.reserved, idleTimeout: TimeAmount = .seconds(60),
+                bodyTimeout: TimeAmount = .seconds(60)) {
         self.maxConnections = Swift.max(1, maxConnections)
         self.idleTimeout = idleTimeout
+        self.bodyTimeout = bodyTimeout
     }
 
     /// The process's soft limit of open descriptors.
@@ -36,11 +41,13 @@ public struct ConnectionLimit: Sendable {
 
     /// The HTTP/1 server with these limits, and the answers given before the router
     /// (`EarlyAnswers`: `100 Continue` for bodies of at most `maxBody` bytes, a head that is not
-    /// HTTP).
-    func server(maxBody: Int) -> HTTPServerBuilder {
+    /// HTTP, each told to `report`).
+    func server(maxBody: Int, report: @escaping @Sendable (APIError, _ client: String) -> Void) -> HTTPServerBuilder {
         let open = OpenConnections(limit: maxConnections)
-        return .http1(configuration: .init(additionalChannelHandlers: [Guard(open: open), EarlyAnswers.Installer(limit: maxBody)],
-                                           idleTimeout: idleTimeout))
+        let bodyTimeout = bodyTimeout
+        return .http1(configuration: .init(additionalChannelHandlers: [
+            Guard(open: open), EarlyAnswers.Installer { EarlyAnswers(limit: maxBody, bodyTimeout: bodyTimeout, report: report) },
+        ], idleTimeout: idleTimeout))
     }
 
     /// The count of open connections, shared by their guards.

@@ -21,7 +21,16 @@ import NIOHTTPTypesHTTP1
 ///   (`APIError.unreadable`); after the request's answer the connection is closed, also when
 ///   the route answered without reading the body (a 401), with no second answer.
 /// - The connection is closed after a 413 (its body is not read: what follows on the connection
-///   is not a request) and after answering an HTTP/1.0 request that did not ask to keep it.
+///   is not a request) and after the answer to a request that is the connection's last
+///   (`Connection: close`, or HTTP/1.0 without `keep-alive`): nothing after it is read. It is
+///   closed the way RFC 9112 §9.6 asks: the server's side first, once the answer is out; what
+///   the client still sends is read and dropped until it closes its side or `lingering` passes
+///   (a close with bytes unread sends a reset, which throws away an answer not yet sent).
+/// - A body that has not arrived `bodyTimeout` after its head (a client sending it a byte at a
+///   time holds a connection) fails the route reading it with 408 `request_timeout`.
+///
+/// The answers given here are logged and counted as the router's are (`report`), under the
+/// route `unreadable`.
 ///
 /// It sits between NIO's HTTP/1 decoder and the conversion to HTTP types (`Installer` puts it
 /// there), where it sees each request's version and raw headers, and the parser's errors first.
@@ -31,8 +40,18 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
+    /// How long a connection being closed still reads, and drops, what the client sends after
+    /// its last answer, so that a client still sending (a body over the limit) reads the answer
+    /// instead of a reset (RFC 9112 §9.6): the server half-closes, then closes once the client
+    /// does or this time has passed.
+    static let lingering: TimeAmount = .seconds(2)
+
     /// The largest body a request may have (`ServiceState.maxBody`).
     let limit: Int
+    /// How long a request's body may take to arrive after its head (`ConnectionLimit.bodyTimeout`).
+    let bodyTimeout: TimeAmount
+    /// Told of each answer given here (a 400 for a head that is not HTTP): the request log and metrics.
+    let report: @Sendable (APIError, _ client: String) -> Void
     /// Requests whose head came and whose answer has not ended.
     private var unanswered = 0
     /// Whether a request's head came and its end has not: its body is being read.
@@ -41,13 +60,20 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     private var refused = false
     /// The answer to give, and close after, once every earlier request has its answer.
     private var pending: APIError?
-    /// Close once every request has its answer (a 413, an HTTP/1.0 request, a broken body).
+    /// Close once every request has its answer (an HTTP/1.0 request or one saying
+    /// `Connection: close`, a broken or late body).
     private var closeWhenAnswered = false
+    /// Close after the answer being written (a 413, an answer saying `Connection: close`).
+    private var closeAfterThisAnswer = false
     /// Closed or closing: later writes (Hummingbird's answer to an error already answered) go nowhere.
     private var closing = false
+    /// The end of the time the body being read has (`bodyTimeout`).
+    private var bodyDeadline: Scheduled<Void>?
 
-    init(limit: Int) {
+    init(limit: Int, bodyTimeout: TimeAmount, report: @escaping @Sendable (APIError, _ client: String) -> Void) {
         self.limit = limit
+        self.bodyTimeout = bodyTimeout
+        self.report = report
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -59,26 +85,46 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
             }
             unanswered += 1
             reading = true
-            if !Self.isHTTP11(head.version) && !head.isKeepAlive { closeWhenAnswered = true }
+            // The request is the connection's last (RFC 9112 §9.3, §9.6).
+            if !head.isKeepAlive { closeWhenAnswered = true }
             if unanswered == 1, Self.isHTTP11(head.version), Self.expectsContinue(head.headers, limit: limit) {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
             }
+            // A new body's time (started when a read ends without it, which most never do).
+            bodyDeadline?.cancel()
+            bodyDeadline = nil
         case .body: break
-        case .end: reading = false
+        case .end:
+            reading = false
+            bodyDeadline?.cancel()
+            bodyDeadline = nil
+            // Nothing after the last request is one.
+            if closeWhenAnswered { refused = true }
         }
         context.fireChannelRead(data)
     }
 
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if reading, !refused, bodyDeadline == nil { startBodyDeadline(context: context) }
+        context.fireChannelReadComplete()
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard let error = error as? HTTPParserError else { return context.fireErrorCaught(error) }
+        // Reading had stopped: what came after is not looked at.
+        guard !refused else { return }
         if reading {
             // A body: the route reading it answers the 400; the connection ends after the answer.
-            closeWhenAnswered = true
+            stopReading()
             guard unanswered == 0 else { return context.fireErrorCaught(error) }
-            closing = true
-            return context.close(promise: nil)
+            // The route answered without reading it: no second answer.
+            return linger(context: context)
         }
         refuse(APIError.unreadable(error), context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        bodyDeadline?.cancel()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
@@ -88,34 +134,62 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         }
         var part = unwrapOutboundIn(data)
         switch part {
-        case .head(var head) where head.status == .payloadTooLarge:
-            closeWhenAnswered = true
-            head.headers.replaceOrAdd(name: "Connection", value: "close")
-            part = .head(head)
+        case .head(var head):
+            // After a 413 the body is not read: what follows it on the connection is not a request.
+            if head.status == .payloadTooLarge || (closeWhenAnswered && unanswered == 1 && pending == nil) {
+                head.headers.replaceOrAdd(name: "Connection", value: "close")
+                part = .head(head)
+            }
+            if head.headers[canonicalForm: "Connection"].contains(where: { $0.lowercased() == "close" }) {
+                closeAfterThisAnswer = true
+            }
         case .end:
             unanswered = max(0, unanswered - 1)
-        default: break
+            if closeAfterThisAnswer || (unanswered == 0 && pending == nil && closeWhenAnswered) {
+                context.writeAndFlush(wrapOutboundOut(part), promise: promise)
+                return linger(context: context)
+            }
+            if unanswered == 0, let pending {
+                context.write(wrapOutboundOut(part), promise: promise)
+                return answer(pending, context: context)
+            }
+        case .body: break
         }
-        guard case .end = part, unanswered == 0, pending != nil || closeWhenAnswered else {
-            return context.write(wrapOutboundOut(part), promise: promise)
-        }
-        if let pending {
-            context.write(wrapOutboundOut(part), promise: promise)
-            answer(pending, context: context)
-        } else {
-            closeAfter(part, promise: promise, context: context)
-        }
+        context.write(wrapOutboundOut(part), promise: promise)
     }
 
     /// Reads nothing more, answers `error` once every earlier request has its answer, and closes.
     private func refuse(_ error: APIError, context: ChannelHandlerContext) {
-        refused = true
+        stopReading()
         if unanswered == 0 { answer(error, context: context) } else { pending = error }
+    }
+
+    /// Reads nothing more from the connection, which closes once its answers are written.
+    private func stopReading() {
+        refused = true
+        closeWhenAnswered = true
+        bodyDeadline?.cancel()
+        bodyDeadline = nil
+    }
+
+    /// Gives the body of the request being read `bodyTimeout` to arrive; past it, the route
+    /// reading it fails with a 408 and the connection closes after the answer.
+    private func startBodyDeadline(context: ChannelHandlerContext) {
+        let nanoseconds = bodyTimeout.nanoseconds
+        let time = nanoseconds % 1_000_000_000 == 0 ? "\(nanoseconds / 1_000_000_000) s" : "\(nanoseconds / 1_000_000) ms"
+        bodyDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: bodyTimeout) { [self] in
+            bodyDeadline = nil
+            guard reading, !refused else { return }
+            stopReading()
+            context.fireErrorCaught(APIError(.requestTimeout, "request_timeout",
+                                             "the request's body did not arrive within \(time) of its head"))
+        }
     }
 
     /// Writes `error` as the API's JSON answer and closes the connection.
     private func answer(_ error: APIError, context: ChannelHandlerContext) {
         pending = nil
+        report(error, context.channel.remoteAddress?.ipAddress ?? "local")
         var bytes: [UInt8] = []
         error.json.compact(into: &bytes)
         let body = JSONResponse.body(bytes)
@@ -124,20 +198,20 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
                                               "Connection": "close"])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        closeAfter(.end(nil), promise: nil, context: context)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        linger(context: context)
     }
 
-    /// Writes `part` (an answer's end) and flushes, then closes the connection once it is out;
-    /// nothing is written after it.
-    private func closeAfter(_ part: HTTPServerResponsePart, promise: EventLoopPromise<Void>?, context: ChannelHandlerContext) {
+    /// Closes the connection: nothing more is written or read; the server's side closes once
+    /// what was written is out, and the whole connection when the client closes its side or
+    /// after `lingering`.
+    private func linger(context: ChannelHandlerContext) {
+        stopReading()
         closing = true
+        pending = nil
+        context.close(mode: .output, promise: nil)
         let channel = context.channel
-        let written = context.eventLoop.makePromise(of: Void.self)
-        written.futureResult.whenComplete { result in
-            promise?.completeWith(result)
-            channel.close(promise: nil)
-        }
-        context.writeAndFlush(wrapOutboundOut(part), promise: written)
+        context.eventLoop.scheduleTask(in: Self.lingering) { channel.close(promise: nil) }
     }
 
     /// Whether a request is HTTP/1.1 or later (NIO's parser reads 1.0 and 1.1).
@@ -169,10 +243,10 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     /// types): puts an `EarlyAnswers` before the conversion, and takes itself out.
     final class Installer: ChannelInboundHandler, RemovableChannelHandler {
         typealias InboundIn = Any
-        let limit: Int
+        let make: @Sendable () -> EarlyAnswers
 
-        init(limit: Int) {
-            self.limit = limit
+        init(_ make: @escaping @Sendable () -> EarlyAnswers) {
+            self.make = make
         }
 
         func handlerAdded(context: ChannelHandlerContext) {
@@ -180,7 +254,7 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
             guard let codec = try? pipeline.handler(type: HTTP1ToHTTPServerCodec.self) else {
                 preconditionFailure("Hummingbird's HTTP/1 pipeline has no HTTP1ToHTTPServerCodec")
             }
-            try? pipeline.addHandler(EarlyAnswers(limit: limit), position: .before(codec))
+            try? pipeline.addHandler(make(), position: .before(codec))
             pipeline.removeHandler(context: context, promise: nil)
         }
     }

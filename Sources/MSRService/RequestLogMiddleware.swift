@@ -36,6 +36,16 @@ struct RequestLogMiddleware: RouterMiddleware {
         return response
     }
 
+    /// Counts and logs a request answered before the router (`EarlyAnswers`: a head that is
+    /// not HTTP), whose route and method are not known.
+    static func unread(_ error: APIError, client: String, metrics: ServiceMetrics, logger: Logger) {
+        metrics.request(route: "unreadable", method: "-", status: error.status.code, seconds: 0)
+        logger.info("request", metadata: [
+            "method": "-", "route": "unreadable", "status": .stringConvertible(error.status.code), "client": .string(client),
+            "error": .string(error.message),
+        ])
+    }
+
     /// A duration in milliseconds with three decimals ("12.345"), without Foundation's
     /// `String(format:)` at every request.
     static func milliseconds(_ duration: Duration) -> String {

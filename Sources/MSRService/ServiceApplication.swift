@@ -26,9 +26,12 @@ extension ServiceState {
     public func application(limit: ConnectionLimit = ConnectionLimit(),
                             onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         let (host, port) = address
+        let (metrics, logger) = (metrics, logger)
         return Application(
             router: router(),
-            server: limit.server(maxBody: maxBody),
+            server: limit.server(maxBody: maxBody) { error, client in
+                RequestLogMiddleware.unread(error, client: client, metrics: metrics, logger: logger)
+            },
             configuration: .init(address: .hostname(host, port: port), serverName: "msr-serve"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)

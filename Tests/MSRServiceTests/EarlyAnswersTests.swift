@@ -15,9 +15,9 @@ final class EarlyAnswersTests: XCTestCase {
         return (head, body)
     }
 
-    /// A live server and one connection to it, for `body`.
-    static func connected(_ body: @escaping @Sendable (Int32) async throws -> Void) async throws {
-        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
+    /// A live server (with `limit`) and one connection to it, for `body`.
+    static func connected(_ limit: ConnectionLimit = ConnectionLimit(), _ body: @escaping @Sendable (Int32) async throws -> Void) async throws {
+        try await ConnectionLimitTests.live(limit) { port in
             let socket = try ConnectionLimitTests.connect(port)
             defer { close(socket) }
             try await body(socket)
@@ -199,6 +199,80 @@ final class EarlyAnswersTests: XCTestCase {
                 XCTAssertTrue(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), answer)
                 XCTAssertTrue(answer.hasSuffix(#""message":"the request could not be read: \#(message)"}}"# + "\n"), answer)
             }
+        }
+    }
+
+    /// A client still sending a body after its 413 (it did not wait for 100 Continue) reads
+    /// the answer and may go on sending: the server half-closes and drains before closing (RFC
+    /// 9112 §9.6), where a close with the body unread sent a reset, which throws away what the
+    /// server had not sent yet and fails the client's next send.
+    func testAClientStillSendingAfterA413ReadsIt() async throws {
+        try await Self.connected { socket in
+            Self.send(socket, "POST /v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 8000000\r\n\r\n")
+            let chunk = [UInt8](repeating: 0x20, count: 65_536)
+            for _ in 0..<64 {
+                guard Glibc.send(socket, chunk, chunk.count, Int32(MSG_NOSIGNAL)) > 0 else { break }
+            }
+            let answer = Self.receive(socket, until: "\u{0}")  // until the server closes its side
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 413 "), answer)
+            XCTAssertTrue(answer.hasSuffix(#""code":"body_too_large","field":null,"message":"the request body is larger than the "#
+                                           + #"limit (serve.limits.max_body_kb)"}}"# + "\n"), answer)
+            // The server still reads (and drops) what comes: no reset, which would fail a send.
+            let sent = (0..<16).prefix { _ in Glibc.send(socket, chunk, chunk.count, Int32(MSG_NOSIGNAL)) == chunk.count }.count
+            XCTAssertEqual(sent, 16, String(cString: strerror(errno)))
+        }
+    }
+
+    /// A request saying `Connection: close` (in any case, as HTTP tokens are) is the
+    /// connection's last: what follows it gets no answer, neither a pipelined request (it was
+    /// served after `Close`) nor a broken head (its 400 came after the answer).
+    func testNothingIsAnsweredAfterARequestSayingConnectionClose() async throws {
+        for after in ["GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "GET /healthz HTTP/1.1\r\nX-N\u{0}l: 1\r\n\r\n"] {
+            try await Self.connected { socket in
+                Self.send(socket, "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n" + after)
+                let answer = Self.receive(socket, until: "\u{0}")
+                XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), answer)
+                XCTAssertEqual(answer.components(separatedBy: "HTTP/1.1 ").count - 1, 1, answer)
+                XCTAssertFalse(answer.contains(#"{"status":"ok"}"#), "/healthz was answered: \(answer)")
+            }
+        }
+    }
+
+    /// A head refused for its Host whose chunked body is broken too: one 400.
+    func testARefusedHeadWithABrokenBodyGetsOneAnswer() async throws {
+        try await Self.connected { socket in
+            Self.send(socket, "POST /v1/users HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
+            let answer = Self.receive(socket, until: "\u{0}")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), answer)
+            XCTAssertEqual(answer.components(separatedBy: "HTTP/1.1 400 ").count - 1, 1, answer)
+        }
+    }
+
+    /// A body that does not arrive within `bodyTimeout` of its head (sent a byte at a time, or
+    /// never) gets 408 and the connection closes; an unreadable head is in the metrics.
+    func testABodyTooSlowGets408() async throws {
+        try await Self.connected(ConnectionLimit(bodyTimeout: .milliseconds(400))) { socket in
+            Self.send(socket, "POST /v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user")
+            let answer = Self.receive(socket, until: "\u{0}")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), answer)
+            XCTAssertTrue(answer.lowercased().contains("\r\nconnection: close\r\n"), answer)
+            XCTAssertTrue(answer.hasSuffix(#"{"error":{"code":"request_timeout","field":null,"message":"the request's body did not "#
+                                           + #"arrive within 400 ms of its head"}}"# + "\n"), answer)
+        }
+    }
+
+    /// The 400 for a head that is not HTTP is counted in `/metrics` like any answer.
+    func testAnUnreadableHeadIsCounted() async throws {
+        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
+            let socket = try ConnectionLimitTests.connect(port)
+            defer { close(socket) }
+            Self.send(socket, "GET /healthz HTTP/1.1\r\n\r\n")
+            XCTAssertTrue(Self.receive(socket, until: "\u{0}").hasPrefix("HTTP/1.1 400 "))
+            let metrics = try ConnectionLimitTests.connect(port)
+            defer { close(metrics) }
+            Self.send(metrics, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let text = Self.receive(metrics, until: "\u{0}")
+            XCTAssertTrue(text.contains(#"msr_http_requests_total{route="unreadable",method="-",status="400"} 1"#), text)
         }
     }
 }
