@@ -24,9 +24,11 @@ public struct ConnectionLimit: Sendable {
     /// models, the event loops, a retrain's pipes, libdispatch's reads of `/proc`).
     public static let reserved = 256
 
-    /// The defaults: the descriptor limit less `reserved` (at least 1), 60 s idle, 60 s for a body.
+    /// The defaults: the descriptor limit less `reserved` (at least 1), 60 s idle, 30 s for a
+    /// body (less than the idle time, which also ends a connection whose body never starts, but
+    /// without an answer).
     public init(maxConnections: Int = Self.descriptorLimit() - Self.reserved, idleTimeout: TimeAmount = .seconds(60),
-                bodyTimeout: TimeAmount = .seconds(60)) {
+                bodyTimeout: TimeAmount = .seconds(30)) {
         self.maxConnections = Swift.max(1, maxConnections)
         self.idleTimeout = idleTimeout
         self.bodyTimeout = bodyTimeout

@@ -27,7 +27,10 @@ import NIOHTTPTypesHTTP1
 ///   the client still sends is read and dropped until it closes its side or `lingering` passes
 ///   (a close with bytes unread sends a reset, which throws away an answer not yet sent).
 /// - A body that has not arrived `bodyTimeout` after its head (a client sending it a byte at a
-///   time holds a connection) fails the route reading it with 408 `request_timeout`.
+///   time, or not at all, holds a connection) fails the route reading it with 408
+///   `request_timeout`.
+/// - An HTTP/1.0 request asking to keep the connection gets `Connection: keep-alive` in its
+///   answer (an HTTP/1.0 client takes an answer without it for the connection's last).
 ///
 /// The answers given here are logged and counted as the router's are (`report`), under the
 /// route `unreadable`.
@@ -69,6 +72,12 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     private var closing = false
     /// The end of the time the body being read has (`bodyTimeout`).
     private var bodyDeadline: Scheduled<Void>?
+    /// When the head of the request being read came.
+    private var headRead = NIODeadline.now()
+    /// For each request unanswered, in order, whether it is HTTP/1.0 asking to keep the
+    /// connection: its answer then says so (`Connection: keep-alive`), or the client waits for
+    /// a close.
+    private var keepAliveAnswers: [Bool] = []
 
     init(limit: Int, bodyTimeout: TimeAmount, report: @escaping @Sendable (APIError, _ client: String) -> Void) {
         self.limit = limit
@@ -85,8 +94,11 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
             }
             unanswered += 1
             reading = true
+            headRead = .now()
+            let keepsAlive = Self.keepsAlive(head)
             // The request is the connection's last (RFC 9112 §9.3, §9.6).
-            if !head.isKeepAlive { closeWhenAnswered = true }
+            if !keepsAlive { closeWhenAnswered = true }
+            keepAliveAnswers.append(keepsAlive && !Self.isHTTP11(head.version))
             if unanswered == 1, Self.isHTTP11(head.version), Self.expectsContinue(head.headers, limit: limit) {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
             }
@@ -110,9 +122,10 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Reading had stopped: what came after is not looked at (the parser's error, or the
+        // decoder's at each read after one), and the connection lingers as it closes.
+        if refused, error is HTTPParserError || error is ByteToMessageDecoderError { return }
         guard let error = error as? HTTPParserError else { return context.fireErrorCaught(error) }
-        // Reading had stopped: what came after is not looked at.
-        guard !refused else { return }
         if reading {
             // A body: the route reading it answers the 400; the connection ends after the answer.
             stopReading()
@@ -139,11 +152,15 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
             if head.status == .payloadTooLarge || (closeWhenAnswered && unanswered == 1 && pending == nil) {
                 head.headers.replaceOrAdd(name: "Connection", value: "close")
                 part = .head(head)
+            } else if keepAliveAnswers.first == true {
+                head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
+                part = .head(head)
             }
-            if head.headers[canonicalForm: "Connection"].contains(where: { $0.lowercased() == "close" }) {
+            if Self.tokens(head.headers["Connection"]).contains("close") {
                 closeAfterThisAnswer = true
             }
         case .end:
+            if !keepAliveAnswers.isEmpty { keepAliveAnswers.removeFirst() }
             unanswered = max(0, unanswered - 1)
             if closeAfterThisAnswer || (unanswered == 0 && pending == nil && closeWhenAnswered) {
                 context.writeAndFlush(wrapOutboundOut(part), promise: promise)
@@ -177,7 +194,7 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     private func startBodyDeadline(context: ChannelHandlerContext) {
         let nanoseconds = bodyTimeout.nanoseconds
         let time = nanoseconds % 1_000_000_000 == 0 ? "\(nanoseconds / 1_000_000_000) s" : "\(nanoseconds / 1_000_000) ms"
-        bodyDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: bodyTimeout) { [self] in
+        bodyDeadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: headRead + bodyTimeout) { [self] in
             bodyDeadline = nil
             guard reading, !refused else { return }
             stopReading()
@@ -214,6 +231,21 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         context.eventLoop.scheduleTask(in: Self.lingering) { channel.close(promise: nil) }
     }
 
+    /// Whether the client may send another request after this one (RFC 9112 §9.3): HTTP/1.1
+    /// unless `Connection` names `close`, HTTP/1.0 only when it names `keep-alive` (and not
+    /// `close`). NIO's `isKeepAlive` missed `close` followed by a tab.
+    static func keepsAlive(_ head: HTTPRequestHead) -> Bool {
+        let tokens = tokens(head.headers["Connection"])
+        if tokens.contains("close") { return false }
+        return isHTTP11(head.version) || tokens.contains("keep-alive")
+    }
+
+    /// The tokens of a list header's lines (`a, B` and `c` are `a`, `b`, `c`), without the
+    /// spaces and tabs around them, in lower case.
+    static func tokens(_ lines: [String]) -> [String] {
+        lines.flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
+
     /// Whether a request is HTTP/1.1 or later (NIO's parser reads 1.0 and 1.1).
     static func isHTTP11(_ version: HTTPVersion) -> Bool {
         version.major > 1 || (version.major == 1 && version.minor >= 1)
@@ -232,8 +264,7 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     /// token `100-continue`, in any case) with a body the limit allows (or of a length not given:
     /// chunked, stopped at the limit).
     static func expectsContinue(_ headers: HTTPHeaders, limit: Int) -> Bool {
-        let expectations = headers["Expect"].flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let expectations = tokens(headers["Expect"])
         guard !expectations.isEmpty, expectations.allSatisfy({ $0 == "100-continue" }) else { return false }
         guard let length = headers["Content-Length"].first else { return true }
         return UInt64(length.trimmingCharacters(in: .whitespaces)).map { $0 <= UInt64(limit) } ?? false

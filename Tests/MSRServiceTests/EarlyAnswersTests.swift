@@ -185,6 +185,10 @@ final class EarlyAnswersTests: XCTestCase {
             Self.send(socket, "GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /healthz HTTP/1.0\r\n\r\n")
             let both = Self.receive(socket, until: "\u{0}")
             XCTAssertEqual(both.components(separatedBy: "HTTP/1.1 200 OK").count - 1, 2, both)
+            // The first answer says the connection stays (an HTTP/1.0 client closes otherwise), the second that it closes.
+            let answers = both.components(separatedBy: "HTTP/1.1 200 OK").dropFirst().map { $0.lowercased() }
+            XCTAssertTrue(answers.first?.contains("\r\nconnection: keep-alive\r\n") == true, both)
+            XCTAssertTrue(answers.last?.contains("\r\nconnection: close\r\n") == true, both)
         }
     }
 
@@ -223,13 +227,15 @@ final class EarlyAnswersTests: XCTestCase {
         }
     }
 
-    /// A request saying `Connection: close` (in any case, as HTTP tokens are) is the
+    /// A request saying `Connection: close` (in any case, as HTTP tokens are, in a list, a tab
+    /// after it) is the
     /// connection's last: what follows it gets no answer, neither a pipelined request (it was
     /// served after `Close`) nor a broken head (its 400 came after the answer).
     func testNothingIsAnsweredAfterARequestSayingConnectionClose() async throws {
-        for after in ["GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "GET /healthz HTTP/1.1\r\nX-N\u{0}l: 1\r\n\r\n"] {
+        for (after, close) in [("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "Close"), ("GET /healthz HTTP/1.1\r\nX-N\u{0}l: 1\r\n\r\n", "close"),
+                               ("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "keep-alive ,\tClose\t")] {
             try await Self.connected { socket in
-                Self.send(socket, "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: Close\r\n\r\n" + after)
+                Self.send(socket, "GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: \(close)\r\n\r\n" + after)
                 let answer = Self.receive(socket, until: "\u{0}")
                 XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), answer)
                 XCTAssertEqual(answer.components(separatedBy: "HTTP/1.1 ").count - 1, 1, answer)
@@ -252,12 +258,41 @@ final class EarlyAnswersTests: XCTestCase {
     /// never) gets 408 and the connection closes; an unreadable head is in the metrics.
     func testABodyTooSlowGets408() async throws {
         try await Self.connected(ConnectionLimit(bodyTimeout: .milliseconds(400))) { socket in
-            Self.send(socket, "POST /v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user")
+            Self.send(socket, "POST /v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+            try await Task.sleep(for: .milliseconds(100))
+            Self.send(socket, "{\"user")
             let answer = Self.receive(socket, until: "\u{0}")
             XCTAssertTrue(answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), answer)
             XCTAssertTrue(answer.lowercased().contains("\r\nconnection: close\r\n"), answer)
             XCTAssertTrue(answer.hasSuffix(#"{"error":{"code":"request_timeout","field":null,"message":"the request's body did not "#
                                            + #"arrive within 400 ms of its head"}}"# + "\n"), answer)
+        }
+    }
+
+    /// A body that never starts gets the 408 too (the idle timeout, longer, closed it without an answer).
+    func testABodyThatNeverStartsGets408() async throws {
+        try await Self.connected(ConnectionLimit(idleTimeout: .milliseconds(600), bodyTimeout: .milliseconds(400))) { socket in
+            Self.send(socket, "POST /v1/users HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n")
+            let answer = Self.receive(socket, until: "\u{0}")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 408 Request Timeout\r\n"), answer)
+        }
+    }
+
+    /// A client still sending after the 400 for a head that is not HTTP reads it and may go on
+    /// sending for a while (the decoder's error at each read after its first closed the connection).
+    func testAClientStillSendingAfterAnUnreadableHeadIsNotReset() async throws {
+        try await Self.connected { socket in
+            Self.send(socket, "POST /v1/users HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\nContent-Length: 100\r\n\r\n{")
+            let answer = Self.receive(socket, until: "\u{0}")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), answer)
+            let chunk = [UInt8](repeating: 0x41, count: 65_536)
+            var sent = 0
+            for _ in 0..<16 {
+                guard Glibc.send(socket, chunk, chunk.count, Int32(MSG_NOSIGNAL)) == chunk.count else { break }
+                sent += 1
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            XCTAssertEqual(sent, 16, String(cString: strerror(errno)))
         }
     }
 
