@@ -41,9 +41,11 @@ public struct SplitFinder: Sendable {
         let capacity = (layout.binCounts.max() ?? 0) + 4
         histogram.sums.withUnsafeBufferPointer { sums in
           histogram.counts.withUnsafeBufferPointer { counts in
-            withUnsafeTemporaryAllocation(of: Place.self, capacity: capacity) { places in
-              withUnsafeTemporaryAllocation(of: Double.self, capacity: capacity) { gainBuffer in
-                let place = places.baseAddress!, gains = gainBuffer.baseAddress!
+            withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * capacity) { doubles in
+              withUnsafeTemporaryAllocation(of: Int.self, capacity: capacity) { binBuffer in
+                let place = Places(gradients: doubles.baseAddress!, hessians: doubles.baseAddress! + capacity,
+                                   bins: binBuffer.baseAddress!)
+                let gains = doubles.baseAddress! + 2 * capacity
                 for j in 0..<layout.binCounts.count {
                     let offset = layout.offsets[j]
                     let found = Self.places(sums: sums.baseAddress! + offset, counts: counts.baseAddress! + offset,
@@ -51,21 +53,25 @@ public struct SplitFinder: Sendable {
                                             minHessian: minHessian, count: count, hessian: hessian, into: place)
                     if found == 0 { continue }
                     // The last vector's unused lanes: any finite value (their gains are not read).
-                    for k in found..<(found + 4) { place[k] = Place(gradient: 0, hessian: 0, bin: 0) }
-                    // Both sides' `G^2 / (H + l2)` (`score`'s arithmetic, lane by lane).
+                    for k in found..<(found + 4) {
+                        place.gradients[k] = 0
+                        place.hessians[k] = 0
+                    }
+                    // Both sides' `G^2 / (H + l2)` (`score`'s arithmetic, lane by lane), four
+                    // places a vector load.
                     let g = SIMD4(repeating: gradient), h = SIMD4(repeating: hessian), l2 = SIMD4(repeating: self.l2)
                     for k in stride(from: 0, to: found, by: 4) {
-                        let lG = SIMD4(place[k].gradient, place[k + 1].gradient, place[k + 2].gradient, place[k + 3].gradient)
-                        let lH = SIMD4(place[k].hessian, place[k + 1].hessian, place[k + 2].hessian, place[k + 3].hessian)
+                        let lG = UnsafeRawPointer(place.gradients + k).loadUnaligned(as: SIMD4<Double>.self)
+                        let lH = UnsafeRawPointer(place.hessians + k).loadUnaligned(as: SIMD4<Double>.self)
                         let rG = g - lG, rH = h - lH
                         let gain = lG * lG / (lH + l2) + rG * rG / (rH + l2) - SIMD4(repeating: parentScore)
                         UnsafeMutableRawPointer(gains + k).storeBytes(of: gain, as: SIMD4<Double>.self)
                     }
                     for k in 0..<found where gains[k] > best.gain {
-                        let left = place[k]
-                        best = SplitInfo(gain: gains[k], feature: j, bin: left.bin,
-                                         leftGradient: left.gradient, leftHessian: left.hessian, leftCount: 0,
-                                         rightGradient: gradient - left.gradient, rightHessian: hessian - left.hessian,
+                        let (leftG, leftH) = (place.gradients[k], place.hessians[k])
+                        best = SplitInfo(gain: gains[k], feature: j, bin: place.bins[k],
+                                         leftGradient: leftG, leftHessian: leftH, leftCount: 0,
+                                         rightGradient: gradient - leftG, rightHessian: hessian - leftH,
                                          rightCount: 0)
                     }
                 }
@@ -82,10 +88,12 @@ public struct SplitFinder: Sendable {
         return best
     }
 
-    /// A bin a split may go after, with the left side's sums.
-    struct Place {
-        var gradient: Double, hessian: Double
-        var bin: Int
+    /// The bins a split may go after, with the left side's sums, in three arrays (so that the
+    /// gains load four places' sums a vector at a time).
+    struct Places {
+        let gradients: UnsafeMutablePointer<Double>
+        let hessians: UnsafeMutablePointer<Double>
+        let bins: UnsafeMutablePointer<Int>
     }
 
     /// The places a split of one feature may go (its first `candidates` bins, `sums` and `counts`
@@ -99,7 +107,7 @@ public struct SplitFinder: Sendable {
     /// counted bin by bin (a third of the scan's work): the only count rule that can fail is the
     /// right side's being empty, which is a split at or after the feature's last occupied bin.
     static func places(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int, minLeaf: Int,
-                       minHessian: Double, count: Int, hessian: Double, into places: UnsafeMutablePointer<Place>) -> Int {
+                       minHessian: Double, count: Int, hessian: Double, into places: Places) -> Int {
         minLeaf > 1 || !(minHessian > 0)
             ? countedPlaces(sums: sums, counts: counts, candidates: candidates, minLeaf: minLeaf, minHessian: minHessian,
                             count: count, hessian: hessian, into: places)
@@ -110,14 +118,14 @@ public struct SplitFinder: Sendable {
     @inline(never)
     private static func countedPlaces(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int,
                                       minLeaf: Int, minHessian: Double, count: Int, hessian: Double,
-                                      into places: UnsafeMutablePointer<Place>) -> Int {
+                                      into places: Places) -> Int {
         scan(sums: sums, counts: counts, candidates: candidates, counted: true, minLeaf: minLeaf, minHessian: minHessian,
              count: count, hessian: hessian, into: places)
     }
 
     @inline(never)
     private static func uncountedPlaces(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int,
-                                        minHessian: Double, hessian: Double, into places: UnsafeMutablePointer<Place>) -> Int {
+                                        minHessian: Double, hessian: Double, into places: Places) -> Int {
         scan(sums: sums, counts: counts, candidates: candidates, counted: false, minLeaf: 1, minHessian: minHessian,
              count: 0, hessian: hessian, into: places)
     }
@@ -125,7 +133,7 @@ public struct SplitFinder: Sendable {
     @inline(__always)
     private static func scan(sums: UnsafePointer<SIMD2<Double>>, counts: UnsafePointer<Int32>, candidates: Int, counted: Bool,
                              minLeaf: Int, minHessian minH: Double, count total: Int, hessian: Double,
-                             into places: UnsafeMutablePointer<Place>) -> Int {
+                             into places: Places) -> Int {
         // The occupied bins of the whole feature (its last bin too, which is no place for a
         // split but may be the last occupied one), 64 to a word, and the last occupied bin.
         let bins = candidates &+ 1
@@ -136,11 +144,13 @@ public struct SplitFinder: Sendable {
                 words[w] = bits
                 if bits != 0 { lastOccupied = w &<< 6 &+ 63 &- bits.leadingZeroBitCount }
             }
+            // Only the first `candidates` bins are places for a split; uncounted, only those
+            // before the last occupied one (the right side is empty from it on).
+            let limit = counted ? candidates : min(candidates, lastOccupied)
             var left = SIMD2<Double>.zero, leftC = 0, found = 0
-            for w in 0..<words.count {
+            for w in 0..<words.count where limit > w &<< 6 {
                 let word = w &<< 6
-                // Only the first `candidates` bins are places for a split.
-                var occupied = candidates &- word >= 64 ? words[w] : words[w] & ((1 &<< UInt64(candidates &- word)) &- 1)
+                var occupied = limit &- word >= 64 ? words[w] : words[w] & ((1 &<< UInt64(limit &- word)) &- 1)
                 while occupied != 0 {
                     let b = word &+ occupied.trailingZeroBitCount
                     occupied &= occupied &- 1
@@ -150,11 +160,12 @@ public struct SplitFinder: Sendable {
                         if leftC < minLeaf || left.y < minH { continue }
                         if total &- leftC < minLeaf || hessian - left.y < minH { return found }
                     } else {
-                        // The right side is empty from the last occupied bin on.
                         if left.y < minH { continue }
-                        if b >= lastOccupied || hessian - left.y < minH { return found }
+                        if hessian - left.y < minH { return found }
                     }
-                    places[found] = Place(gradient: left.x, hessian: left.y, bin: b)
+                    places.gradients[found] = left.x
+                    places.hessians[found] = left.y
+                    places.bins[found] = b
                     found &+= 1
                 }
             }
