@@ -74,6 +74,10 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     private var bodyDeadline: Scheduled<Void>?
     /// When the head of the request being read came.
     private var headRead = NIODeadline.now()
+    /// The client closed its side (it may still read): the connection closes once the answers are out.
+    private var inputClosed = false
+    /// The full close after `lingering`, once the server's side is closed.
+    private var lingerTimer: Scheduled<Void>?
     /// For each request unanswered, in order, whether it is HTTP/1.0 asking to keep the
     /// connection: its answer then says so (`Connection: keep-alive`), or the client waits for
     /// a close.
@@ -136,43 +140,60 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         refuse(APIError.unreadable(error), context: context)
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch event {
+        case ChannelEvent.inputClosed:
+            inputClosed = true
+        case ChannelEvent.outputClosed where closing:
+            // This handler's close: Hummingbird, told, would end its writer, and its next write
+            // (its bare 400 after a body's error) would throw and close the connection at once.
+            return
+        default: break
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func handlerRemoved(context: ChannelHandlerContext) {
         bodyDeadline?.cancel()
+        lingerTimer?.cancel()
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         guard !closing else {
-            promise?.fail(ChannelError.ioOnClosedChannel)
+            // Dropped: a failed write would make Hummingbird close the connection at once.
+            promise?.succeed(())
             return
         }
-        var part = unwrapOutboundIn(data)
-        switch part {
+        switch unwrapOutboundIn(data) {
         case .head(var head):
-            // After a 413 the body is not read: what follows it on the connection is not a request.
             if head.status == .payloadTooLarge || (closeWhenAnswered && unanswered == 1 && pending == nil) {
+                // After a 413 the body is not read: what follows it on the connection is not a request.
                 head.headers.replaceOrAdd(name: "Connection", value: "close")
-                part = .head(head)
-            } else if keepAliveAnswers.first == true {
-                head.headers.replaceOrAdd(name: "Connection", value: "keep-alive")
-                part = .head(head)
-            }
-            if Self.tokens(head.headers["Connection"]).contains("close") {
                 closeAfterThisAnswer = true
+                return context.write(wrapOutboundOut(.head(head)), promise: promise)
+            }
+            if head.headers.contains(name: "Connection") {
+                if Self.tokens(head.headers["Connection"]).contains("close") { closeAfterThisAnswer = true }
+            } else if keepAliveAnswers.first == true {
+                head.headers.add(name: "Connection", value: "keep-alive")
+                return context.write(wrapOutboundOut(.head(head)), promise: promise)
             }
         case .end:
             if !keepAliveAnswers.isEmpty { keepAliveAnswers.removeFirst() }
             unanswered = max(0, unanswered - 1)
             if closeAfterThisAnswer || (unanswered == 0 && pending == nil && closeWhenAnswered) {
-                context.writeAndFlush(wrapOutboundOut(part), promise: promise)
-                return linger(context: context)
+                let written = context.eventLoop.makePromise(of: Void.self)
+                written.futureResult.cascade(to: promise)
+                context.writeAndFlush(data, promise: written)
+                return linger(context: context, after: written.futureResult)
             }
             if unanswered == 0, let pending {
-                context.write(wrapOutboundOut(part), promise: promise)
+                context.write(data, promise: promise)
                 return answer(pending, context: context)
             }
         case .body: break
         }
-        context.write(wrapOutboundOut(part), promise: promise)
+        context.write(data, promise: promise)
     }
 
     /// Reads nothing more, answers `error` once every earlier request has its answer, and closes.
@@ -197,6 +218,8 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         bodyDeadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: headRead + bodyTimeout) { [self] in
             bodyDeadline = nil
             guard reading, !refused else { return }
+            // Its request answered already (a 401 before reading it): no second answer.
+            if unanswered == 0 { return linger(context: context) }
             stopReading()
             context.fireErrorCaught(APIError(.requestTimeout, "request_timeout",
                                              "the request's body did not arrive within \(time) of its head"))
@@ -206,6 +229,11 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     /// Writes `error` as the API's JSON answer and closes the connection.
     private func answer(_ error: APIError, context: ChannelHandlerContext) {
         pending = nil
+        // The connection closed under a head cut short (the parser's error at its end): no one to answer.
+        guard context.channel.isActive else {
+            closing = true
+            return context.close(promise: nil)
+        }
         report(error, context.channel.remoteAddress?.ipAddress ?? "local")
         var bytes: [UInt8] = []
         error.json.compact(into: &bytes)
@@ -215,28 +243,44 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
                                               "Connection": "close"])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        linger(context: context)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
+        linger(context: context, after: written.futureResult)
     }
 
     /// Closes the connection: nothing more is written or read; the server's side closes once
-    /// what was written is out, and the whole connection when the client closes its side or
-    /// after `lingering`.
-    private func linger(context: ChannelHandlerContext) {
+    /// `written` (the last answer's end) is out, and the whole connection when the client closes
+    /// its side (at once if it has) or `lingering` after.
+    private func linger(context: ChannelHandlerContext, after written: EventLoopFuture<Void>? = nil) {
         stopReading()
         closing = true
         pending = nil
-        context.close(mode: .output, promise: nil)
-        let channel = context.channel
-        context.eventLoop.scheduleTask(in: Self.lingering) { channel.close(promise: nil) }
+        guard let written else { return shut(context.channel, loop: context.eventLoop) }
+        let channel = context.channel, loop = context.eventLoop
+        written.assumeIsolated().whenComplete { [self] _ in shut(channel, loop: loop) }
+    }
+
+    /// `linger`'s close, once the answers are written.
+    private func shut(_ channel: any Channel, loop: any EventLoop) {
+        guard lingerTimer == nil else { return }
+        // A client that closed its side reads the answers, not more: closing the server's side
+        // then closes the whole connection, which would drop what is not yet written.
+        guard !inputClosed else { return channel.close(promise: nil) }
+        lingerTimer = loop.scheduleTask(in: Self.lingering) { channel.close(promise: nil) }
+        channel.close(mode: .output, promise: nil)
     }
 
     /// Whether the client may send another request after this one (RFC 9112 §9.3): HTTP/1.1
     /// unless `Connection` names `close`, HTTP/1.0 only when it names `keep-alive` (and not
     /// `close`). NIO's `isKeepAlive` missed `close` followed by a tab.
+    /// After an upgrade request (`Upgrade` with `Connection: upgrade`, as `curl --http2` sends
+    /// for h2c) or a CONNECT, NIO's parser reads nothing more: the connection closes after its
+    /// answer too (a next request on it went unanswered until the idle timeout).
     static func keepsAlive(_ head: HTTPRequestHead) -> Bool {
+        if head.method == .CONNECT { return false }
+        guard head.headers.contains(name: "Connection") else { return isHTTP11(head.version) }
         let tokens = tokens(head.headers["Connection"])
-        if tokens.contains("close") { return false }
+        if tokens.contains("close") || (tokens.contains("upgrade") && head.headers.contains(name: "Upgrade")) { return false }
         return isHTTP11(head.version) || tokens.contains("keep-alive")
     }
 
@@ -254,7 +298,8 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     /// What is wrong with a head's `Host`: HTTP/1.1 needs exactly one (RFC 9112 §3.2), and any
     /// version at most one.
     static func hostProblem(_ head: HTTPRequestHead) -> String? {
-        let hosts = head.headers["Host"].count
+        var hosts = 0
+        for (name, _) in head.headers where name.utf8.count == 4 && name.lowercased() == "host" { hosts += 1 }
         if hosts > 1 { return "\(hosts) Host headers (expected one)" }
         if hosts == 0, isHTTP11(head.version) { return "no Host header (an HTTP/1.1 request needs one)" }
         return nil
@@ -264,6 +309,7 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     /// token `100-continue`, in any case) with a body the limit allows (or of a length not given:
     /// chunked, stopped at the limit).
     static func expectsContinue(_ headers: HTTPHeaders, limit: Int) -> Bool {
+        guard headers.contains(name: "Expect") else { return false }
         let expectations = tokens(headers["Expect"])
         guard !expectations.isEmpty, expectations.allSatisfy({ $0 == "100-continue" }) else { return false }
         guard let length = headers["Content-Length"].first else { return true }

@@ -310,4 +310,92 @@ final class EarlyAnswersTests: XCTestCase {
             XCTAssertTrue(text.contains(#"msr_http_requests_total{route="unreadable",method="-",status="400"} 1"#), text)
         }
     }
+
+    /// A TCP connection to 127.0.0.1:`port` whose receive buffer is `receiveBuffer` bytes (set
+    /// before connecting, so that the window is that small): a slow reader.
+    static func slowReader(_ port: Int, receiveBuffer: Int32) throws -> Int32 {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var size = receiveBuffer
+        setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard socket >= 0, status == 0 else { throw POSIXError(.ECONNREFUSED) }
+        return socket
+    }
+
+    /// A client that sends its last request and closes its side, then reads slowly, gets the
+    /// whole answer: the close waits for what is not yet written (closing the server's side of
+    /// a connection the client half-closed closes all of it, which dropped the rest).
+    func testAHalfClosedClientGetsItsWholeAnswer() async throws {
+        try await ConnectionLimitTests.live(ConnectionLimit()) { port in
+            let socket = try Self.slowReader(port, receiveBuffer: 2048)
+            defer { close(socket) }
+            Self.send(socket, "GET /openapi.yaml HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            shutdown(socket, Int32(SHUT_WR))
+            try await Task.sleep(for: .milliseconds(300))
+            let answer = Self.receive(socket, until: "\u{0}")
+            let parts = answer.components(separatedBy: "\r\n\r\n")
+            let length = parts.first?.components(separatedBy: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) }
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), String(answer.prefix(200)))
+            XCTAssertEqual(parts.dropFirst().joined(separator: "\r\n\r\n").utf8.count, try XCTUnwrap(length))
+        }
+    }
+
+    /// An upgrade request (h2c, as `curl --http2` asks) is the connection's last: NIO reads
+    /// nothing after it, so the next request went unanswered until the idle timeout.
+    func testAnUpgradeRequestIsTheConnectionsLast() async throws {
+        try await Self.connected { socket in
+            Self.send(socket, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\n"
+                      + "HTTP2-Settings: AAMAAABkAAQAoAAAAAIAAAAA\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            let answer = Self.receive(socket, until: "\u{0}", seconds: 5)
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 200 OK\r\n"), answer)
+            XCTAssertTrue(answer.lowercased().contains("\r\nconnection: close\r\n"), answer)
+            XCTAssertEqual(answer.components(separatedBy: "HTTP/1.1 200").count - 1, 1, answer)
+        }
+    }
+
+    /// A head cut short when the idle timeout closes its connection is not answered (the
+    /// connection is gone), so not logged or counted as a 400.
+    func testAHeadCutShortByTheIdleTimeoutIsNotCounted() async throws {
+        try await ConnectionLimitTests.live(ConnectionLimit(idleTimeout: .milliseconds(300))) { port in
+            let socket = try ConnectionLimitTests.connect(port)
+            defer { close(socket) }
+            Self.send(socket, "GET / HT")
+            XCTAssertEqual(Self.receive(socket, until: "\u{0}"), "")  // closed without an answer
+            let metrics = try ConnectionLimitTests.connect(port)
+            defer { close(metrics) }
+            Self.send(metrics, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let text = Self.receive(metrics, until: "\u{0}")
+            XCTAssertTrue(text.hasPrefix("HTTP/1.1 200 OK\r\n"), text)
+            XCTAssertFalse(text.contains(#"route="unreadable""#), text)
+        }
+    }
+
+    /// A body still coming after its request was answered without reading it (a 401) is not
+    /// answered again at the deadline: the connection closes as the others, lingering.
+    func testTheBodyDeadlineAfterTheAnswerClosesWithoutASecond() async throws {
+        try await Self.connected(ConnectionLimit(bodyTimeout: .milliseconds(300))) { socket in
+            Self.send(socket, "POST /v1/recommendations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{")
+            try await Task.sleep(for: .milliseconds(50))
+            Self.send(socket, "\"")
+            let answer = Self.receive(socket, until: "\u{0}")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 401 Unauthorized\r\n"), answer)
+            XCTAssertEqual(answer.components(separatedBy: "HTTP/1.1 ").count - 1, 1, answer)
+            // Lingering: the body's rest may still be sent for a while.
+            let chunk = [UInt8](repeating: 0x20, count: 8192)
+            var sent = 0
+            for _ in 0..<8 {
+                guard Glibc.send(socket, chunk, chunk.count, Int32(MSG_NOSIGNAL)) == chunk.count else { break }
+                sent += 1
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            XCTAssertEqual(sent, 8, String(cString: strerror(errno)))
+        }
+    }
 }
