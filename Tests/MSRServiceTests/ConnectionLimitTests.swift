@@ -29,9 +29,11 @@ final class ConnectionLimitTests: XCTestCase {
         }
     }
 
-    /// A TCP connection to 127.0.0.1:`port`.
-    static func connect(_ port: Int) throws -> Int32 {
+    /// A TCP connection to 127.0.0.1:`port`; with `receiveBuffer`, that small a receive buffer
+    /// (set before connecting, so that the window is that small: a slow reader).
+    static func connect(_ port: Int, receiveBuffer: Int32? = nil) throws -> Int32 {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer { setsockopt(socket, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
