@@ -21,7 +21,8 @@ import NIOHTTPTypesHTTP1
 ///   (`APIError.unreadable`); after the request's answer the connection is closed, also when
 ///   the route answered without reading the body (a 401), with no second answer.
 /// - The connection is closed after a 413 (its body is not read: what follows on the connection
-///   is not a request) and after the answer to a request that is the connection's last
+///   is not a request), after an answer given while its request's body is still coming (a 401
+///   before reading it: Hummingbird would drain the rest, of any length) and after the answer to a request that is the connection's last
 ///   (`Connection: close`, or HTTP/1.0 without `keep-alive`): nothing after it is read. It is
 ///   closed the way RFC 9112 §9.6 asks: the server's side first, once the answer is out; what
 ///   the client still sends is read and dropped until it closes its side or `lingering` passes
@@ -76,6 +77,8 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     private var headRead = NIODeadline.now()
     /// The client closed its side (it may still read): the connection closes once the answers are out.
     private var inputClosed = false
+    /// The server's side is closing (`shut`).
+    private var shutting = false
     /// The full close after `lingering`, once the server's side is closed.
     private var lingerTimer: Scheduled<Void>?
     /// For each request unanswered, in order, whether it is HTTP/1.0 asking to keep the
@@ -166,8 +169,11 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         }
         switch unwrapOutboundIn(data) {
         case .head(var head):
-            if head.status == .payloadTooLarge || (closeWhenAnswered && unanswered == 1 && pending == nil) {
-                // After a 413 the body is not read: what follows it on the connection is not a request.
+            if head.status == .payloadTooLarge || (closeWhenAnswered && unanswered == 1 && pending == nil) || (reading && unanswered == 1) {
+                // After a 413 the body is not read: what follows it on the connection is not a
+                // request. A body still coming as its request is answered (a 401 before reading
+                // it) is not read to its end either: whatever its length, Hummingbird would
+                // drain it (66 GB in 30 s, measured), whatever `max_body_kb` says.
                 head.headers.replaceOrAdd(name: "Connection", value: "close")
                 closeAfterThisAnswer = true
                 return context.write(wrapOutboundOut(.head(head)), promise: promise)
@@ -262,12 +268,19 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// `linger`'s close, once the answers are written.
     private func shut(_ channel: any Channel, loop: any EventLoop) {
-        guard lingerTimer == nil else { return }
+        guard !shutting else { return }
+        shutting = true
         // A client that closed its side reads the answers, not more: closing the server's side
         // then closes the whole connection, which would drop what is not yet written.
         guard !inputClosed else { return channel.close(promise: nil) }
-        lingerTimer = loop.scheduleTask(in: Self.lingering) { channel.close(promise: nil) }
-        channel.close(mode: .output, promise: nil)
+        // The time to linger counts from when the answers are out of the process (a slow
+        // reader's, queued, are not cut off by it).
+        let closed = loop.makePromise(of: Void.self)
+        closed.futureResult.assumeIsolated().whenComplete { [self] _ in
+            guard channel.isActive else { return }
+            lingerTimer = loop.scheduleTask(in: Self.lingering) { channel.close(promise: nil) }
+        }
+        channel.close(mode: .output, promise: closed)
     }
 
     /// Whether the client may send another request after this one (RFC 9112 §9.3): HTTP/1.1

@@ -379,4 +379,16 @@ final class EarlyAnswersTests: XCTestCase {
             try await Self.assertStillRead(socket, chunks: 8, of: 8192)
         }
     }
+
+    /// A request answered while its body is still coming (401 before reading it) is the
+    /// connection's last: the rest of a body of any declared length was read and dropped for as
+    /// long as the client sent it (66 GB in 30 s), whatever the body limit.
+    func testAnAnswerGivenWhileTheBodyIsComingClosesTheConnection() async throws {
+        try await Self.connected { socket in
+            Self.send(socket, "POST /v1/recommendations HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000000\r\n\r\n{")
+            let answer = Self.receive(socket, until: "\u{0}")
+            XCTAssertTrue(answer.hasPrefix("HTTP/1.1 401 Unauthorized\r\n"), answer)
+            XCTAssertTrue(answer.lowercased().contains("\r\nconnection: close\r\n"), answer)
+        }
+    }
 }
