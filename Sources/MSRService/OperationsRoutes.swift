@@ -7,6 +7,11 @@ import MSRCore
 struct OperationsRoutes {
     let state: ServiceState
 
+    /// Liveness, readiness and metrics: what orchestrators and monitors poll, left alone by the
+    /// per-address limit (a probe answered 429 while clients load the service from the same
+    /// address, as behind a proxy, would have the service taken for dead and restarted).
+    static let probes: Set<String> = ["/healthz", "/readyz", "/metrics"]
+
     func add(to router: Router<ServiceContext>) {
         router.get("healthz") { _, _ -> Response in
             JSONResponse.make(.object(["status": .string("ok")]))

@@ -91,13 +91,16 @@ struct RequestLogMiddleware: RouterMiddleware {
     }
 }
 
-/// The global per-address limit (`serve.limits.requests_per_minute`): 429 with Retry-After.
+/// The global per-address limit (`serve.limits.requests_per_minute`): 429 with Retry-After;
+/// not for the probes (`OperationsRoutes.probes`).
 struct AddressLimitMiddleware: RouterMiddleware {
     typealias Context = ServiceContext
     let limiter: RateLimiter
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if let wait = limiter.take(context.client) { throw APIError.tooManyRequests("requests from this address", retryAfter: wait) }
+        if !OperationsRoutes.probes.contains(request.uri.path), let wait = limiter.take(context.client) {
+            throw APIError.tooManyRequests("requests from this address", retryAfter: wait)
+        }
         return try await next(request, context)
     }
 }

@@ -74,6 +74,12 @@ final class OperationsTests: XCTestCase {
             let refused = try await client.call(.get, "/v1/recommendations")
             XCTAssertError(refused, .tooManyRequests, code: "rate_limited")
             XCTAssertNotNil(refused.headers[.retryAfter])
+            // The probes are not limited (an orchestrator would take the service for dead).
+            for uri in ["/healthz", "/readyz", "/metrics", "/healthz"] {
+                let status = try await client.call(.get, uri).status
+                XCTAssertEqual(status, .ok, uri)
+            }
+            XCTAssertError(try await client.call(.get, "/openapi.yaml"), .tooManyRequests, code: "rate_limited")
         }
     }
 
