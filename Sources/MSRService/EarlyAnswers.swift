@@ -22,8 +22,9 @@ import NIOHTTPTypesHTTP1
 ///   the route answered without reading the body (a 401), with no second answer.
 /// - The connection is closed after a 413 (its body is not read: what follows on the connection
 ///   is not a request), after an answer given while its request's body is still coming (a 401
-///   before reading it: Hummingbird would drain the rest, of any length) and after the answer to a request that is the connection's last
-///   (`Connection: close`, or HTTP/1.0 without `keep-alive`): nothing after it is read. It is
+///   before reading it: Hummingbird would drain the rest, of any length) and after the answer
+///   to a request that is the connection's last (`Connection: close`, HTTP/1.0 without
+///   `keep-alive`, an upgrade or a CONNECT): nothing after it is read. It is
 ///   closed the way RFC 9112 §9.6 asks: the server's side first, once the answer is out; what
 ///   the client still sends is read and dropped until it closes its side or `lingering` passes
 ///   (a close with bytes unread sends a reset, which throws away an answer not yet sent).
@@ -56,8 +57,12 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     let bodyTimeout: TimeAmount
     /// Told of each answer given here (a 400 for a head that is not HTTP): the request log and metrics.
     let report: @Sendable (APIError, _ client: String) -> Void
-    /// Requests whose head came and whose answer has not ended.
-    private var unanswered = 0
+    /// The requests whose head came and whose answer has not ended, in order: for each, whether
+    /// it is HTTP/1.0 asking to keep the connection (its answer then says so, `Connection:
+    /// keep-alive`, or the client waits for a close).
+    private var unansweredKeepAlive: [Bool] = []
+    /// How many requests have no answer yet.
+    private var unanswered: Int { unansweredKeepAlive.count }
     /// Whether a request's head came and its end has not: its body is being read.
     private var reading = false
     /// Nothing more is read from the connection: it closes once its answers are written.
@@ -77,14 +82,8 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     private var headRead = NIODeadline.now()
     /// The client closed its side (it may still read): the connection closes once the answers are out.
     private var inputClosed = false
-    /// The server's side is closing (`shut`).
-    private var shutting = false
     /// The full close after `lingering`, once the server's side is closed.
     private var lingerTimer: Scheduled<Void>?
-    /// For each request unanswered, in order, whether it is HTTP/1.0 asking to keep the
-    /// connection: its answer then says so (`Connection: keep-alive`), or the client waits for
-    /// a close.
-    private var keepAliveAnswers: [Bool] = []
 
     init(limit: Int, bodyTimeout: TimeAmount, report: @escaping @Sendable (APIError, _ client: String) -> Void) {
         self.limit = limit
@@ -99,13 +98,12 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
             if let problem = Self.hostProblem(head) {
                 return refuse(APIError.unreadable(problem), context: context)
             }
-            unanswered += 1
             reading = true
             headRead = .now()
             let keepsAlive = Self.keepsAlive(head)
             // The request is the connection's last (RFC 9112 §9.3, §9.6).
             if !keepsAlive { closeWhenAnswered = true }
-            keepAliveAnswers.append(keepsAlive && !Self.isHTTP11(head.version))
+            unansweredKeepAlive.append(keepsAlive && !Self.isHTTP11(head.version))
             if unanswered == 1, Self.isHTTP11(head.version), Self.expectsContinue(head.headers, limit: limit) {
                 context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .continue))), promise: nil)
             }
@@ -169,7 +167,7 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         }
         switch unwrapOutboundIn(data) {
         case .head(var head):
-            if head.status == .payloadTooLarge || (closeWhenAnswered && unanswered == 1 && pending == nil) || (reading && unanswered == 1) {
+            if head.status == .payloadTooLarge || (unanswered == 1 && ((closeWhenAnswered && pending == nil) || reading)) {
                 // After a 413 the body is not read: what follows it on the connection is not a
                 // request. A body still coming as its request is answered (a 401 before reading
                 // it) is not read to its end either: whatever its length, Hummingbird would
@@ -180,13 +178,12 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
             }
             if head.headers.contains(name: "Connection") {
                 if Self.tokens(head.headers["Connection"]).contains("close") { closeAfterThisAnswer = true }
-            } else if keepAliveAnswers.first == true {
+            } else if unansweredKeepAlive.first == true {
                 head.headers.add(name: "Connection", value: "keep-alive")
                 return context.write(wrapOutboundOut(.head(head)), promise: promise)
             }
         case .end:
-            if !keepAliveAnswers.isEmpty { keepAliveAnswers.removeFirst() }
-            unanswered = max(0, unanswered - 1)
+            if !unansweredKeepAlive.isEmpty { unansweredKeepAlive.removeFirst() }
             if closeAfterThisAnswer || (unanswered == 0 && pending == nil && closeWhenAnswered) {
                 let written = context.eventLoop.makePromise(of: Void.self)
                 written.futureResult.cascade(to: promise)
@@ -219,14 +216,14 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     /// Gives the body of the request being read `bodyTimeout` to arrive; past it, the route
     /// reading it fails with a 408 and the connection closes after the answer.
     private func startBodyDeadline(context: ChannelHandlerContext) {
-        let nanoseconds = bodyTimeout.nanoseconds
-        let time = nanoseconds % 1_000_000_000 == 0 ? "\(nanoseconds / 1_000_000_000) s" : "\(nanoseconds / 1_000_000) ms"
         bodyDeadline = context.eventLoop.assumeIsolated().scheduleTask(deadline: headRead + bodyTimeout) { [self] in
             bodyDeadline = nil
             guard reading, !refused else { return }
             // Its request answered already (a 401 before reading it): no second answer.
             if unanswered == 0 { return linger(context: context) }
             stopReading()
+            let nanoseconds = bodyTimeout.nanoseconds
+            let time = nanoseconds % 1_000_000_000 == 0 ? "\(nanoseconds / 1_000_000_000) s" : "\(nanoseconds / 1_000_000) ms"
             context.fireErrorCaught(APIError(.requestTimeout, "request_timeout",
                                              "the request's body did not arrive within \(time) of its head"))
         }
@@ -266,10 +263,9 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         written.assumeIsolated().whenComplete { [self] _ in shut(channel, loop: loop) }
     }
 
-    /// `linger`'s close, once the answers are written.
+    /// `linger`'s close, once the answers are written; once a connection (`linger` stops reading
+    /// and sets `closing`, and each of its callers needs one of the two not done yet).
     private func shut(_ channel: any Channel, loop: any EventLoop) {
-        guard !shutting else { return }
-        shutting = true
         // A client that closed its side reads the answers, not more: closing the server's side
         // then closes the whole connection, which would drop what is not yet written.
         guard !inputClosed else { return channel.close(promise: nil) }
@@ -286,6 +282,7 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
     /// Whether the client may send another request after this one (RFC 9112 §9.3): HTTP/1.1
     /// unless `Connection` names `close`, HTTP/1.0 only when it names `keep-alive` (and not
     /// `close`). NIO's `isKeepAlive` missed `close` followed by a tab.
+    ///
     /// After an upgrade request (`Upgrade` with `Connection: upgrade`, as `curl --http2` sends
     /// for h2c) or a CONNECT, NIO's parser reads nothing more: the connection closes after its
     /// answer too (a next request on it went unanswered until the idle timeout).
