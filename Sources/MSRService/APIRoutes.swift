@@ -52,7 +52,7 @@ struct APIRoutes {
             let (entries, total) = try await state.database.history(userID: user.id, page: page, perPage: perPage)
             let items: [JSONValue] = entries.map { entry in
                 .object(["id": .int(Int(entry.id)), "time": .string(utcTimestamp(entry.time)),
-                         "result": (try? JSONParser.parse(Array(entry.result.utf8))) ?? .null])
+                         "result": StoredAnswer.answer(entry.result)])
             }
             return JSONResponse.make(.object(["page": .int(page), "per_page": .int(perPage), "total": .int(total), "items": .array(items)]))
         }

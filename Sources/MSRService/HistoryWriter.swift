@@ -17,8 +17,6 @@ final class HistoryWriter: Sendable {
         let time: Date
         /// The answer's compact JSON.
         let result: String
-        /// The recommended songs, marked seen for the user.
-        let uris: [String]
     }
 
     private struct Queue {

@@ -112,10 +112,9 @@ struct Recommendations {
         } catch let error as MSRError {
             throw APIError.from(error, field: "playlist")
         }
-        let bytes = result.compactJSON(details: recommender.catalog, modelVersion: models.version)
+        let (bytes, links) = result.compactJSONMarkingLinks(details: recommender.catalog, modelVersion: models.version)
         try RecommendationLog(path: state.config.prediction.log).append([result], user: user.name)
-        state.database.recordRecommendation(userID: user.id, result: String(decoding: bytes, as: UTF8.self),
-                                                      uris: result.picks.map(\.uri))
+        state.database.recordRecommendation(userID: user.id, result: StoredAnswer.text(bytes, links: links))
         state.metrics.recommendations.increment()
         return (result, bytes, models)
     }

@@ -43,7 +43,7 @@ public final class ServiceDatabase: Sendable {
         historyWriter = HistoryWriter(write: { [pool] records in try await Self.write(records, to: pool) }, failed: historyFailed)
     }
 
-    private static var migrator: DatabaseMigrator {
+    static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1") { db in
             try db.execute(sql: """
@@ -94,6 +94,17 @@ public final class ServiceDatabase: Sendable {
                     action TEXT NOT NULL,
                     detail TEXT NOT NULL
                 );
+                """)
+        }
+        // The songs recommended to a user are marked seen when an `exclude_seen` request reads
+        // them (`seen(userID:)`), from the history, not as each answer is recorded (a tenth of
+        // a recommendation's cost under load, for an option few requests take): `seen_upto` is
+        // the last history entry whose songs are in `seen`, every entry so far for a database
+        // made by v1, which marked them as it recorded them.
+        migrator.registerMigration("v2") { db in
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN seen_upto INTEGER NOT NULL DEFAULT 0;
+                UPDATE users SET seen_upto = coalesce((SELECT max(id) FROM history WHERE user_id = users.id), 0);
                 """)
         }
         return migrator
@@ -263,11 +274,12 @@ public final class ServiceDatabase: Sendable {
 
     // MARK: History
 
-    /// Records what was recommended to a user (`result`: the answer's compact JSON) and marks
-    /// those songs seen, without waiting: the record is written with others in the next batch
-    /// (`HistoryWriter`), before any read of the history or the seen songs.
-    public func recordRecommendation(userID: Int64, result: String, uris: [String], now: Date = Date()) {
-        historyWriter.add(.init(userID: userID, time: now, result: result, uris: uris))
+    /// Records what was recommended to a user (`result`: the answer as `StoredAnswer` keeps it,
+    /// whose `recommendations` are marked seen when `seen(userID:)` next reads them), without waiting:
+    /// the record is written with others in the next batch (`HistoryWriter`), before any read
+    /// of the history or the seen songs.
+    public func recordRecommendation(userID: Int64, result: String, now: Date = Date()) {
+        historyWriter.add(.init(userID: userID, time: now, result: result))
     }
 
     /// Returns once every recommendation recorded so far is written (a graceful stop waits for
@@ -276,29 +288,42 @@ public final class ServiceDatabase: Sendable {
         await historyWriter.flush()
     }
 
-    /// One batch of history records in one transaction of cached statements. A record whose user
-    /// was deleted meanwhile is skipped (the batch's others are kept).
+    /// One batch of history records in one transaction of a cached statement. A record whose
+    /// user was deleted meanwhile is skipped (the batch's others are kept).
     private static func write(_ records: [HistoryWriter.Record], to pool: DatabasePool) async throws {
         try await pool.write { db in
             let history = try db.cachedStatement(sql: """
                 INSERT INTO history (user_id, time, result) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)
                 """)
-            // A record's songs in one statement (SQLite walks a JSON array of them): one execution
-            // a record instead of one a song, a third of the writer's time. (A NUL would end a
-            // song's id there, as it did bound on its own; the song base's ids hold none.)
-            let seen = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (user_id, uri) SELECT ?, value FROM json_each(?)")
             for record in records {
                 try history.execute(arguments: [record.userID, record.time.timeIntervalSince1970, record.result, record.userID])
-                guard db.changesCount > 0, !record.uris.isEmpty else { continue }
-                try seen.execute(arguments: [record.userID, JSONValue.array(record.uris.map { .string($0) }).compact()])
             }
         }
     }
 
-    /// The songs already recommended to a user.
+    /// The songs already recommended to a user: the `uri` of each of the `recommendations` in
+    /// their history. Those of the entries recorded since the last call are added to `seen`
+    /// first, by SQLite's JSON functions in one statement (an entry that is not JSON, or has
+    /// no such array, adds nothing).
     public func seen(userID: Int64) async throws -> Set<String> {
         await flushHistory()
-        return try await pool.read { db in Set(try String.fetchAll(db, sql: "SELECT uri FROM seen WHERE user_id = ?", arguments: [userID])) }
+        return try await pool.write { db in
+            guard let upto = try Int64.fetchOne(db, sql: "SELECT seen_upto FROM users WHERE id = ?", arguments: [userID]) else {
+                return []
+            }
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO seen (user_id, uri)
+                SELECT history.user_id, json_extract(pick.value, '$.uri')
+                FROM history, json_each(CASE WHEN json_valid(history.result) THEN history.result ELSE '{}' END,
+                                        '$.recommendations') AS pick
+                WHERE history.user_id = ? AND history.id > ?
+                  AND json_type(CASE WHEN pick.type = 'object' THEN pick.value ELSE '{}' END, '$.uri') = 'text'
+                """, arguments: [userID, upto])
+            try db.execute(sql: """
+                UPDATE users SET seen_upto = coalesce((SELECT max(id) FROM history WHERE user_id = ?), seen_upto) WHERE id = ?
+                """, arguments: [userID, userID])
+            return Set(try String.fetchAll(db, sql: "SELECT uri FROM seen WHERE user_id = ?", arguments: [userID]))
+        }
     }
 
     /// One page of a user's history, newest first, and the total count.
@@ -418,7 +443,7 @@ public struct User: Sendable, Equatable {
 public struct HistoryEntry: Sendable {
     public var id: Int64
     public var time: Date
-    /// The result object, as the API answered it (compact JSON).
+    /// The result object as the history keeps it (`StoredAnswer`: compact JSON without links).
     public var result: String
 }
 

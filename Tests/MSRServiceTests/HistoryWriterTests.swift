@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MSRCore
 @testable import MSRService
 import MSRTestSupport
@@ -7,8 +8,13 @@ import XCTest
 
 /// The recommendation history written in batches off the request path: reads see every record
 /// made before them, a deleted user's late record does not sink the others', a failed batch is
-/// reported and does not stop the writer.
+/// reported and does not stop the writer; the seen songs are those of the history's answers.
 final class HistoryWriterTests: XCTestCase {
+    /// An answer's compact JSON recommending `uris`, as `Recommendations` records it.
+    static func answer(_ uris: [String], _ extra: [String: JSONValue] = [:]) -> String {
+        JSONValue.object(extra.merging(["recommendations": .array(uris.map { .object(["uri": .string($0), "score": .double(1)]) })]) { a, _ in a }).compact()
+    }
+
     func testRecordsMadeAtOnceAreAllReadBack() async throws {
         try await withTemporaryFolderAsync { folder in
             let failures = Mutex(0)
@@ -16,36 +22,69 @@ final class HistoryWriterTests: XCTestCase {
             let ana = try await XCTUnwrapAsync(try await database.createUser(name: "ana", passwordHash: "x", role: .user))
             await withTaskGroup(of: Void.self) { group in
                 for i in 0..<200 {
-                    group.addTask { database.recordRecommendation(userID: ana.id, result: "{\"n\":\(i)}", uris: ["u\(i % 7)"]) }
+                    group.addTask { database.recordRecommendation(userID: ana.id, result: Self.answer(["u\(i % 7)"], ["n": .int(i)])) }
                 }
             }
             let (entries, total) = try await database.history(userID: ana.id, page: 1, perPage: 100)
             XCTAssertEqual(total, 200)
             XCTAssertEqual(entries.count, 100)
             let second = try await database.history(userID: ana.id, page: 2, perPage: 100).entries
-            XCTAssertEqual(Set((entries + second).map(\.result)), Set((0..<200).map { "{\"n\":\($0)}" }))
+            XCTAssertEqual(Set((entries + second).map(\.result)), Set((0..<200).map { Self.answer(["u\($0 % 7)"], ["n": .int($0)]) }))
             let seen = try await database.seen(userID: ana.id)
             XCTAssertEqual(seen, Set((0..<7).map { "u\($0)" }))
             XCTAssertEqual(failures.withLock { $0 }, 0)
         }
     }
 
-    /// A record's songs go to `seen` in one statement through a JSON array: every string comes
-    /// back as it went in, quotes, backslashes, control characters and non-ASCII included;
-    /// a song recorded twice (or in two records) is one entry, and no song is no entry.
+    /// The seen songs are read from the answers' JSON by SQLite: every string comes back as it
+    /// went in, quotes, backslashes, control characters and non-ASCII included; a song recorded
+    /// twice (or in two records) is one entry; an answer without songs, an entry that is not JSON
+    /// or whose picks have no `uri` string add nothing; entries recorded after a read are added
+    /// at the next.
     func testSeenSongsComeBackAsTheyWereRecorded() async throws {
         try await withTemporaryFolderAsync { folder in
             let database = try ServiceDatabase(path: "\(folder)/s.sqlite")
             let ana = try await XCTUnwrapAsync(try await database.createUser(name: "ana", passwordHash: "x", role: .user))
             let odd = ["4uLU6hMCjMI75M1A2tKUQC", "quote\"d", "back\\slash", "tab\tnew\nline", "\u{1}", "é", "🎵",
                        "[\"not\", \"an array\"]", "", " "]
-            database.recordRecommendation(userID: ana.id, result: "{}", uris: odd + odd)
-            database.recordRecommendation(userID: ana.id, result: "{}", uris: [])
-            database.recordRecommendation(userID: ana.id, result: "{}", uris: ["é", "last"])
+            database.recordRecommendation(userID: ana.id, result: Self.answer(odd + odd))
+            database.recordRecommendation(userID: ana.id, result: Self.answer([]))
+            database.recordRecommendation(userID: ana.id, result: "not JSON {")
+            database.recordRecommendation(userID: ana.id, result: #"{"recommendations": [{"uri": 7}, {"url": "x"}, "y", null]}"#)
+            database.recordRecommendation(userID: ana.id, result: #"{"recommendations": {"uri": "z"}}"#)
+            database.recordRecommendation(userID: ana.id, result: Self.answer(["é", "last"]))
             let seen = try await database.seen(userID: ana.id)
             XCTAssertEqual(seen, Set(odd + ["last"]))
             let total = try await database.history(userID: ana.id, page: 1, perPage: 10).total
-            XCTAssertEqual(total, 3)
+            XCTAssertEqual(total, 6)
+            database.recordRecommendation(userID: ana.id, result: Self.answer(["later"]))
+            let again = try await database.seen(userID: ana.id)
+            XCTAssertEqual(again, Set(odd + ["last", "later"]))
+        }
+    }
+
+    /// A database made before the seen songs were read from the history (migration v1, which
+    /// marked them as each answer was recorded) keeps its seen songs, and its entries are not
+    /// read again; what is recorded after the upgrade is added.
+    func testADatabaseOfTheFirstSchemaKeepsItsSeenSongs() async throws {
+        try await withTemporaryFolderAsync { folder in
+            let path = "\(folder)/s.sqlite"
+            let queue = try DatabaseQueue(path: path)
+            try ServiceDatabase.migrator.migrate(queue, upTo: "v1")
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO users (name, password_hash, role, created_at) VALUES ('ana', 'x', 'user', 0)")
+                // v1 recorded the answer and its songs together; the second entry's song stands
+                // for one the old service did not mark: reading it again would add it.
+                try db.execute(sql: "INSERT INTO history (user_id, time, result) VALUES (1, 0, ?), (1, 0, ?)",
+                               arguments: [Self.answer(["old"]), Self.answer(["unmarked"])])
+                try db.execute(sql: "INSERT INTO seen (user_id, uri) VALUES (1, 'old')")
+            }
+            try queue.close()
+            let database = try ServiceDatabase(path: path)
+            let ana = try await XCTUnwrapAsync(try await database.user(named: "ana"))
+            database.recordRecommendation(userID: ana.id, result: Self.answer(["new"]))
+            let seen = try await database.seen(userID: ana.id)
+            XCTAssertEqual(seen, ["old", "new"])
         }
     }
 
@@ -59,8 +98,8 @@ final class HistoryWriterTests: XCTestCase {
             let deleted = try await database.deleteUser(name: "bo", by: root.id)
             guard case .deleted(let user) = deleted, user.id == bo.id else { return XCTFail("\(deleted)") }
             // In one batch: bo's record (his request was answered just before the delete) and ana's.
-            database.recordRecommendation(userID: bo.id, result: "{}", uris: ["b"])
-            database.recordRecommendation(userID: ana.id, result: "{}", uris: ["a"])
+            database.recordRecommendation(userID: bo.id, result: Self.answer(["b"]))
+            database.recordRecommendation(userID: ana.id, result: Self.answer(["a"]))
             let anas = try await database.history(userID: ana.id, page: 1, perPage: 10).total
             let seen = try await database.seen(userID: ana.id)
             let bos = try await database.history(userID: bo.id, page: 1, perPage: 10).total
@@ -83,11 +122,34 @@ final class HistoryWriterTests: XCTestCase {
             failed.withLock { $0.append(count) }
         })
         await writer.flush()  // nothing waiting: returns at once
-        writer.add(.init(userID: 1, time: Date(), result: "bad", uris: []))
+        writer.add(.init(userID: 1, time: Date(), result: "bad"))
         await writer.flush()
-        writer.add(.init(userID: 1, time: Date(), result: "good", uris: []))
+        writer.add(.init(userID: 1, time: Date(), result: "good"))
         await writer.flush()
         XCTAssertEqual(written.withLock { $0 }, ["good"])
         XCTAssertEqual(failed.withLock { $0 }, [1])
+    }
+}
+
+/// The history's form of an answer: the links cut out as marked, given back when read.
+final class StoredAnswerTests: XCTestCase {
+    func testLinksAreCutAndGivenBack() throws {
+        let id = "4uLU6hMCjMI75M1A2tKUQC"
+        let answer = JSONValue.object([
+            "predicted_genre": .string("jazz"),
+            "recommendations": .array([
+                .object(["name": .string("a \"url\": b"), "uri": .string(id), "url": .string(Playlist.link(id)!)]),
+                .object(["uri": .string("local-7")]),  // not a Spotify id: no link, none made up
+            ]),
+        ])
+        let bytes = Array(answer.compact().utf8)
+        let link = Array(#","url":"https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC""#.utf8)
+        let start = try XCTUnwrap(bytes.indices.first { bytes[$0...].starts(with: link) })
+        let text = StoredAnswer.text(bytes, links: [start..<start + link.count])
+        XCTAssertEqual(text, #"{"predicted_genre":"jazz","recommendations":[{"name":"a \"url\": b","uri":"4uLU6hMCjMI75M1A2tKUQC"},{"uri":"local-7"}]}"#)
+        XCTAssertEqual(StoredAnswer.answer(text), answer)
+        XCTAssertEqual(StoredAnswer.answer(answer.compact()), answer, "an entry kept with its links, as before")
+        XCTAssertEqual(StoredAnswer.answer("not JSON"), .null)
+        XCTAssertEqual(StoredAnswer.answer("[1]"), .array([.int(1)]))
     }
 }

@@ -120,7 +120,7 @@ final class RecommendationAPITests: XCTestCase {
     func testHistoryPagesAndExcludeSeenOffersNewSongs() async throws {
         let fixture = try ServiceFixture()
         let ids = try Self.trackIDs(fixture, count: 5)
-        try await fixture.test { _, client in
+        try await fixture.test { state, client in
             let token = try await client.signUp("gina")
             let body = #"{"playlist": "\#(ids.joined(separator: ","))", "k": 5}"#
             let first = try await client.call(.post, "/v1/recommendations", body, token: token)
@@ -136,9 +136,16 @@ final class RecommendationAPITests: XCTestCase {
             let page1 = try await client.call(.get, "/v1/recommendations?page=1&per_page=2", token: token)
             XCTAssertEqual(page1["total"], .int(3))
             XCTAssertEqual(page1.count("items"), 2)
-            XCTAssertEqual(page1["items.0.result.recommendations"], fresh["recommendations"], "newest first")
+            XCTAssertEqual(page1["items.0.result"], fresh.json, "newest first, as it was answered")
             let page2 = try await client.call(.get, "/v1/recommendations?page=2&per_page=2", token: token)
             XCTAssertEqual(page2.count("items"), 1)
+            XCTAssertEqual(page2["items.0.result"], first.json)
+            // The history keeps the answers without their links (`StoredAnswer`), and gives them back.
+            XCTAssertNotNil(first.string("recommendations.0.url"))
+            let stored = try await state.database.history(userID: try await XCTUnwrapAsync(try await state.database.user(named: "gina")).id,
+                                                          page: 1, perPage: 3).entries
+            XCTAssertEqual(stored.count, 3)
+            XCTAssertFalse(stored.contains { $0.result.contains("\"url\"") || !$0.result.contains("\"uri\"") })
             XCTAssertError(try await client.call(.get, "/v1/recommendations?page=0", token: token), .unprocessableContent,
                            code: "invalid_field", field: "page")
             // Another user sees none of it.

@@ -73,6 +73,16 @@ extension Recommender.Result {
     /// Each pick's link is its row's (`details(row).url`): a pick's uri is its row's, as the
     /// recommender makes them.
     public func compactJSON(details catalog: SongIndex, modelVersion: String? = nil) -> [UInt8] {
+        compactJSONMarkingLinks(details: catalog, modelVersion: modelVersion).bytes
+    }
+
+    /// `compactJSON(details:modelVersion:)`, and where each pick's `url` member lies in it (its
+    /// comma included: the member is never its object's first): a copy without the links,
+    /// which `Playlist.link(uri)` gives back, is cut from the bytes without writing them twice.
+    public func compactJSONMarkingLinks(details catalog: SongIndex, modelVersion: String? = nil)
+        -> (bytes: [UInt8], links: [Range<Int>]) {
+        var links: [Range<Int>] = []
+        links.reserveCapacity(picks.count)
         var out = JSONBytes(capacity: 1024 + 256 * picks.count)
         out.beginObject()
         out.key("genre_probabilities")
@@ -110,7 +120,9 @@ extension Recommender.Result {
             out.double(pick.score)
             out.member("source", pick.source.rawValue)
             out.member("uri", pick.uri)
+            let start = out.bytes.count
             out.member("url", details.url)  // `Playlist.link(pick.uri)`: the pick's uri is its row's
+            if out.bytes.count > start { links.append(start..<out.bytes.count) }
             out.endObject()
         }
         out.endArray()
@@ -121,6 +133,6 @@ extension Recommender.Result {
         for track in unknownTracks { out.string(track) }
         out.endArray()
         out.endObject()
-        return out.bytes
+        return (out.bytes, links)
     }
 }

@@ -1,0 +1,35 @@
+import MSRCore
+
+/// An answer as the users' history keeps it: its compact JSON without the picks' `url`
+/// members, which `Playlist.link(uri)` gives back when it is read. The links are a third of a
+/// stored answer's bytes, and under load the history's bytes are most of what recording it
+/// costs (SQLite's pages, the write-ahead log, the checkpoint).
+enum StoredAnswer {
+    /// The answer's `bytes` without the `links` ranges (`compactJSONMarkingLinks`).
+    static func text(_ bytes: [UInt8], links: [Range<Int>]) -> String {
+        var kept: [UInt8] = []
+        kept.reserveCapacity(bytes.count)
+        var from = 0
+        for link in links {
+            kept += bytes[from..<link.lowerBound]
+            from = link.upperBound
+        }
+        kept += bytes[from...]
+        return String(decoding: kept, as: UTF8.self)
+    }
+
+    /// The answer as it was sent: the stored text parsed, each pick without a `url` given its
+    /// link back (an entry stored with its links, as the history kept them before, is as it
+    /// was); `null` for a text that is not JSON.
+    static func answer(_ text: String) -> JSONValue {
+        let value = (try? JSONParser.parse(Array(text.utf8))) ?? .null
+        guard case .object(var members) = value, case .array(let picks)? = members["recommendations"] else { return value }
+        members["recommendations"] = .array(picks.map { pick in
+            guard case .object(var fields) = pick, fields["url"] == nil, case .string(let uri)? = fields["uri"],
+                  let link = Playlist.link(uri) else { return pick }
+            fields["url"] = .string(link)
+            return .object(fields)
+        })
+        return .object(members)
+    }
+}
