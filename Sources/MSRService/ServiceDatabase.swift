@@ -7,9 +7,10 @@ import Synchronization
 /// jobs, each user's recommendation history and the audit log. Every query lives here.
 public final class ServiceDatabase: Sendable {
     let pool: DatabasePool
-    /// Users by id, as every token-authenticated request looks its user up; any write to the
-    /// users table empties it (this process is the only writer while it serves) and counts a
-    /// generation, so that a read begun before the write cannot put back what it read.
+    /// Users by id, as every token-authenticated request looks its user up; any write to what
+    /// a `User` holds empties it (this process is the only writer while it serves; `seen_upto`
+    /// is not held) and counts a generation, so that a read begun before the write cannot put
+    /// back what it read.
     private let userCache = Mutex<(generation: Int, users: [Int64: User])>((0, [:]))
 
     private func forgetUsers() {
@@ -303,27 +304,37 @@ public final class ServiceDatabase: Sendable {
 
     /// The songs already recommended to a user: the `uri` of each of the `recommendations` in
     /// their history. Those of the entries recorded since the last call are added to `seen`
-    /// first, by SQLite's JSON functions in one statement (an entry that is not JSON, or has
-    /// no such array, adds nothing).
+    /// first, by SQLite's JSON functions (an entry that is not JSON, whose `recommendations` is
+    /// not an array, or a pick that is not an object with a string `uri`, adds nothing), at
+    /// most `seenChunk` entries a transaction: a user who never asked before may have hundreds
+    /// of thousands (about 20 µs each), and the other writers (the history, sign-ins, sessions)
+    /// get their turn between chunks.
     public func seen(userID: Int64) async throws -> Set<String> {
         await flushHistory()
-        return try await pool.write { db in
-            guard let upto = try Int64.fetchOne(db, sql: "SELECT seen_upto FROM users WHERE id = ?", arguments: [userID]) else {
-                return []
-            }
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO seen (user_id, uri)
-                SELECT history.user_id, json_extract(pick.value, '$.uri')
-                FROM history, json_each(CASE WHEN json_valid(history.result) THEN history.result ELSE '{}' END,
-                                        '$.recommendations') AS pick
-                WHERE history.user_id = ? AND history.id > ?
-                  AND json_type(CASE WHEN pick.type = 'object' THEN pick.value ELSE '{}' END, '$.uri') = 'text'
-                """, arguments: [userID, upto])
-            try db.execute(sql: """
-                UPDATE users SET seen_upto = coalesce((SELECT max(id) FROM history WHERE user_id = ?), seen_upto) WHERE id = ?
-                """, arguments: [userID, userID])
-            return Set(try String.fetchAll(db, sql: "SELECT uri FROM seen WHERE user_id = ?", arguments: [userID]))
-        }
+        while try await pool.write({ db in try Self.markSeen(userID: userID, atMost: Self.seenChunk, db) }) {}
+        return try await pool.read { db in Set(try String.fetchAll(db, sql: "SELECT uri FROM seen WHERE user_id = ?", arguments: [userID])) }
+    }
+
+    /// History entries whose songs `seen(userID:)` marks in one transaction.
+    static let seenChunk = 500
+
+    /// Adds to `seen` the songs of the user's next (at most) `limit` entries past `seen_upto`
+    /// and moves the mark past them; false when there were none.
+    private static func markSeen(userID: Int64, atMost limit: Int, _ db: Database) throws -> Bool {
+        guard let upto = try Int64.fetchOne(db, sql: "SELECT seen_upto FROM users WHERE id = ?", arguments: [userID]),
+              let last = try Int64.fetchOne(db, sql: """
+                  SELECT max(id) FROM (SELECT id FROM history WHERE user_id = ? AND id > ? ORDER BY id LIMIT ?)
+                  """, arguments: [userID, upto, limit]) else { return false }
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO seen (user_id, uri)
+            SELECT history.user_id, json_extract(pick.value, '$.uri')
+            FROM history, json_each(CASE WHEN json_valid(history.result) THEN history.result ELSE '{}' END,
+                                    '$.recommendations') AS pick
+            WHERE history.user_id = ? AND history.id > ? AND history.id <= ? AND typeof(pick.key) = 'integer'
+              AND json_type(CASE WHEN pick.type = 'object' THEN pick.value ELSE '{}' END, '$.uri') = 'text'
+            """, arguments: [userID, upto, last])
+        try db.execute(sql: "UPDATE users SET seen_upto = ? WHERE id = ?", arguments: [last, userID])
+        return true
     }
 
     /// One page of a user's history, newest first, and the total count.

@@ -1,9 +1,10 @@
 import MSRCore
 
 /// An answer as the users' history keeps it: its compact JSON without the picks' `url`
-/// members, which `Playlist.link(uri)` gives back when it is read. The links are a third of a
-/// stored answer's bytes, and under load the history's bytes are most of what recording it
-/// costs (SQLite's pages, the write-ahead log, the checkpoint).
+/// members, which `Playlist.link(uri)` gives back when it is read. The links are 62 bytes a
+/// pick, 620 of a 2 KB answer without song names (a fifth when the song base has names, artists
+/// and albums), and under load the history's bytes are most of what recording it costs
+/// (SQLite's pages, the write-ahead log, the checkpoint).
 enum StoredAnswer {
     /// The answer's `bytes` without the `links` ranges (`compactJSONMarkingLinks`).
     static func text(_ bytes: [UInt8], links: [Range<Int>]) -> String {

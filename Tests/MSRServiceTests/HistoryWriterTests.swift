@@ -52,14 +52,33 @@ final class HistoryWriterTests: XCTestCase {
             database.recordRecommendation(userID: ana.id, result: "not JSON {")
             database.recordRecommendation(userID: ana.id, result: #"{"recommendations": [{"uri": 7}, {"url": "x"}, "y", null]}"#)
             database.recordRecommendation(userID: ana.id, result: #"{"recommendations": {"uri": "z"}}"#)
+            database.recordRecommendation(userID: ana.id, result: #"{"recommendations": {"a": {"uri": "member"}}}"#)
             database.recordRecommendation(userID: ana.id, result: Self.answer(["é", "last"]))
             let seen = try await database.seen(userID: ana.id)
             XCTAssertEqual(seen, Set(odd + ["last"]))
             let total = try await database.history(userID: ana.id, page: 1, perPage: 10).total
-            XCTAssertEqual(total, 6)
+            XCTAssertEqual(total, 7)
             database.recordRecommendation(userID: ana.id, result: Self.answer(["later"]))
             let again = try await database.seen(userID: ana.id)
             XCTAssertEqual(again, Set(odd + ["last", "later"]))
+        }
+    }
+
+    /// A long history is marked seen a chunk of entries at a time, every entry once.
+    func testALongHistoryIsMarkedInChunks() async throws {
+        try await withTemporaryFolderAsync { folder in
+            let database = try ServiceDatabase(path: "\(folder)/s.sqlite")
+            let ana = try await XCTUnwrapAsync(try await database.createUser(name: "ana", passwordHash: "x", role: .user))
+            let bo = try await XCTUnwrapAsync(try await database.createUser(name: "bo", passwordHash: "x", role: .user))
+            let count = 2 * ServiceDatabase.seenChunk + 3
+            for i in 0..<count {
+                database.recordRecommendation(userID: ana.id, result: Self.answer(["a\(i)", "shared"]))
+                if i % 100 == 0 { database.recordRecommendation(userID: bo.id, result: Self.answer(["b\(i)"])) }
+            }
+            let seen = try await database.seen(userID: ana.id)
+            XCTAssertEqual(seen, Set((0..<count).map { "a\($0)" } + ["shared"]))
+            let bos = try await database.seen(userID: bo.id)
+            XCTAssertEqual(bos, Set(stride(from: 0, to: count, by: 100).map { "b\($0)" }))
         }
     }
 
