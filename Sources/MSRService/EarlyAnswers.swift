@@ -263,8 +263,9 @@ final class EarlyAnswers: ChannelDuplexHandler, RemovableChannelHandler {
         written.assumeIsolated().whenComplete { [self] _ in shut(channel, loop: loop) }
     }
 
-    /// `linger`'s close, once the answers are written; once a connection (`linger` stops reading
-    /// and sets `closing`, and each of its callers needs one of the two not done yet).
+    /// `linger`'s close, once the answers are written. It runs at most once a connection: `linger`
+    /// stops reading and sets `closing`, and each of its callers runs only while one of the two
+    /// is not yet done.
     private func shut(_ channel: any Channel, loop: any EventLoop) {
         // A client that closed its side reads the answers, not more: closing the server's side
         // then closes the whole connection, which would drop what is not yet written.

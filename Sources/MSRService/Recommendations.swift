@@ -114,7 +114,7 @@ struct Recommendations {
         }
         let (bytes, links) = result.compactJSONMarkingLinks(details: recommender.catalog, modelVersion: models.version)
         try RecommendationLog(path: state.config.prediction.log).append([result], user: user.name)
-        state.database.recordRecommendation(userID: user.id, result: StoredAnswer.text(bytes, links: links))
+        state.database.recordRecommendation(userID: user.id, result: Recommender.Result.textWithoutLinks(bytes, links: links))
         state.metrics.recommendations.increment()
         return (result, bytes, models)
     }

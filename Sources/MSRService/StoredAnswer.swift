@@ -1,24 +1,11 @@
 import MSRCore
 
 /// An answer as the users' history keeps it: its compact JSON without the picks' `url`
-/// members, which `Playlist.link(uri)` gives back when it is read. The links are 62 bytes a
-/// pick, 620 of a 2 KB answer without song names (a fifth when the song base has names, artists
-/// and albums), and under load the history's bytes are most of what recording it costs
-/// (SQLite's pages, the write-ahead log, the checkpoint).
+/// members (`Recommender.Result.textWithoutLinks`), which `Playlist.link(uri)` gives back when
+/// it is read. The links are 62 bytes a pick, 620 of a 2 KB answer without song names (a fifth
+/// when the song base has names, artists and albums), and under load the history's bytes are
+/// most of what recording it costs (SQLite's pages, the write-ahead log, the checkpoint).
 enum StoredAnswer {
-    /// The answer's `bytes` without the `links` ranges (`compactJSONMarkingLinks`).
-    static func text(_ bytes: [UInt8], links: [Range<Int>]) -> String {
-        var kept: [UInt8] = []
-        kept.reserveCapacity(bytes.count)
-        var from = 0
-        for link in links {
-            kept += bytes[from..<link.lowerBound]
-            from = link.upperBound
-        }
-        kept += bytes[from...]
-        return String(decoding: kept, as: UTF8.self)
-    }
-
     /// The answer as it was sent: the stored text parsed, each pick without a `url` given its
     /// link back (an entry stored with its links, as the history kept them before, is as it
     /// was); `null` for a text that is not JSON.

@@ -164,7 +164,7 @@ final class StoredAnswerTests: XCTestCase {
         let bytes = Array(answer.compact().utf8)
         let link = Array(#","url":"https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC""#.utf8)
         let start = try XCTUnwrap(bytes.indices.first { bytes[$0...].starts(with: link) })
-        let text = StoredAnswer.text(bytes, links: [start..<start + link.count])
+        let text = Recommender.Result.textWithoutLinks(bytes, links: [start..<start + link.count])
         XCTAssertEqual(text, #"{"predicted_genre":"jazz","recommendations":[{"name":"a \"url\": b","uri":"4uLU6hMCjMI75M1A2tKUQC"},{"uri":"local-7"}]}"#)
         XCTAssertEqual(StoredAnswer.answer(text), answer)
         XCTAssertEqual(StoredAnswer.answer(answer.compact()), answer, "an entry kept with its links, as before")

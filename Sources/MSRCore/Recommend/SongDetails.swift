@@ -78,7 +78,8 @@ extension Recommender.Result {
 
     /// `compactJSON(details:modelVersion:)`, and where each pick's `url` member lies in it (its
     /// comma included: the member is never its object's first): a copy without the links,
-    /// which `Playlist.link(uri)` gives back, is cut from the bytes without writing them twice.
+    /// which `Playlist.link(uri)` gives back, is cut from the bytes (`textWithoutLinks`) without
+    /// writing them twice.
     public func compactJSONMarkingLinks(details catalog: SongIndex, modelVersion: String? = nil)
         -> (bytes: [UInt8], links: [Range<Int>]) {
         var links: [Range<Int>] = []
@@ -134,5 +135,18 @@ extension Recommender.Result {
         out.endArray()
         out.endObject()
         return (out.bytes, links)
+    }
+
+    /// `bytes` without the `links` ranges of `compactJSONMarkingLinks`, as text (one copy).
+    public static func textWithoutLinks(_ bytes: [UInt8], links: [Range<Int>]) -> String {
+        String(unsafeUninitializedCapacity: bytes.count - links.reduce(0) { $0 + $1.count }) { out in
+            var from = 0, written = 0
+            // Each kept run: up to the next link, then after the last one to the end.
+            for link in links + [bytes.count..<bytes.count] {
+                written = out[written...].initialize(fromContentsOf: bytes[from..<link.lowerBound])
+                from = link.upperBound
+            }
+            return written
+        }
     }
 }
