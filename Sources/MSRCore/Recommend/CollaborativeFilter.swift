@@ -55,16 +55,16 @@ public struct CollaborativeFilter: Sendable {
         }
     }
 
-    /// `x · y_t` for every track, `x` padded to the rows' stride: four tracks at a time.
+    /// `x · y_t` for every track, `x` padded to the rows' stride: eight tracks at a time.
     private func scores(against x: [Float]) -> [Float] {
         let tracks = foldIn.tracks, stride = tracks.stride, count = model.count
         return x.withUnsafeBufferPointer { x in
             [Float](unsafeUninitializedCapacity: count) { out, initialized in
                 var t = 0
-                while t + 4 <= count {
-                    let four = FactorKernels.dot4(tracks.row(t), stride: stride, x.baseAddress!, stride)
-                    for k in 0..<4 { out[t + k] = four[k] }
-                    t += 4
+                while t + 8 <= count {
+                    let eight = FactorKernels.dot8(tracks.row(t), stride: stride, x.baseAddress!, stride)
+                    for k in 0..<8 { out[t + k] = eight[k] }
+                    t += 8
                 }
                 while t < count {
                     out[t] = FactorKernels.dot(tracks.row(t), x.baseAddress!, stride)
