@@ -82,7 +82,7 @@ install: build $(BIN)/msr-serve
 # The unit, end-to-end and service tests; msr-serve against its OpenAPI description with
 # schemathesis (scripts/check-serve-api) and in headless Chromium with Selenium as a person uses it
 # (scripts/check-browser), both on the debug build the tests made, over the embedded data's pipeline; every stage killed at random moments and run on a full disk
-# (scripts/check-crash); every reader fuzzed for 20 s (scripts/fuzz, libFuzzer with
+# (scripts/check-crash); every reader fuzzed for 10 s (scripts/fuzz, libFuzzer with
 # AddressSanitizer); then the pipeline under real DVC (scripts/check-dvc), against a real MLflow
 # server (scripts/check-mlflow), as an Airflow DAG (scripts/check-airflow) and on Spark
 # (scripts/check-spark); last the OCI image (scripts/container test: the release multi-call msr
@@ -90,12 +90,14 @@ install: build $(BIN)/msr-serve
 test: setup
 	@mkdir -p .build && scripts/venv --checks </dev/null >.build/venv-checks.log 2>&1 & \
 	  echo "make test: installing the checks' Python tools in the background (log: .build/venv-checks.log)"
+	@{ scripts/setup --packages chromium chromium-driver && scripts/container base; } </dev/null >.build/checks-packages.log 2>&1 & \
+	  echo "make test: installing the browser's and the image's packages and making the base image in the background (log: .build/checks-packages.log)"
 	swift test --disable-swift-testing
 	$(MAKE) pipeline
 	MSR_SERVE=.build/debug/msr-serve scripts/check-serve-api
 	MSR_SERVE=.build/debug/msr-serve scripts/check-browser
 	scripts/check-crash
-	scripts/fuzz all 20
+	scripts/fuzz all 10
 	scripts/check-dvc
 	scripts/check-mlflow
 	scripts/check-airflow
