@@ -188,4 +188,46 @@ final class RecommenderMethodsTests: XCTestCase {
         XCTAssertEqual(members["method"], .string("hybrid"))
         XCTAssertEqual(first["source"], .string("both"))
     }
+    /// `firstAbove` finds what a score-by-score scan finds, from every start, in blocks of eight
+    /// and in the tail: scores with NaN, infinities, both zeros and ties, bars among them.
+    func testFirstAboveFindsWhatTestingEachScoreFinds() {
+        var generator = SplitMix64(seed: 11)
+        let specials: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, 0.5, -0.5]
+        for count in [0, 1, 7, 8, 9, 16, 23, 40] {
+            let scores: [Float] = (0..<count).map { _ in
+                Int.random(in: 0..<4, using: &generator) == 0 ? specials.randomElement(using: &generator)!
+                    : Float(Int.random(in: -4...4, using: &generator)) / 4
+            }
+            for bar in specials + [1, -1, 0.25] {
+                scores.withUnsafeBufferPointer { buffer in
+                    for start in 0...count {
+                        let expected = (start..<count).first { scores[$0] > bar } ?? count
+                        XCTAssertEqual(Recommender.firstAbove(bar, in: buffer, from: start), expected, "\(scores), bar \(bar), from \(start)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The collaborative ranking is the one testing each score against the k-th best gives (ties
+    /// to the lower factor row, a NaN never ahead), at every depth, the playlist's own excluded.
+    func testTheCFRankingIsTheOneEachScoreTestedGives() throws {
+        let recommender = try recommender()
+        let cases: [[Float]] = [[0.5, .nan, 0.5, 0.9, -.infinity, 0.7], [.nan, .nan, 1, 1, 1, 1], [0, -0.0, 0, -1, .infinity, 0],
+                                [-.infinity, -.infinity, -.infinity, -.infinity, -.infinity, -.infinity]]
+        for scores in cases {
+            for k in 1...6 {
+                for excluded in [[Int](), [1], [0, 9]] {
+                    var ranked = Recommender.TopK(k)
+                    for (i, score) in scores.enumerated() where ranked.admits(-Double(score)) {
+                        let row = Int(recommender.catalogRows[i])
+                        guard row >= 0, !excluded.contains(row) else { continue }
+                        ranked.offer(row: row, distance: -Double(score))
+                    }
+                    let picks = recommender.top(scores, k: k, excluding: excluded) { _ in true }
+                    XCTAssertEqual(picks.map(\.row), ranked.taken.map(\.row), "\(scores), k \(k), excluding \(excluded)")
+                }
+            }
+        }
+    }
 }

@@ -58,11 +58,23 @@ extension Recommender {
         // the ranking is taken deeper until k distinct recordings are in it.
         var depth = k
         while true {
-            var ranked = TopK(depth)
-            for (i, score) in scores.enumerated() where ranked.admits(-Double(score)) {
-                let row = Int(catalogRows[i])
-                guard row >= 0, !done.contains(first[row]), eligible(row) else { continue }
-                ranked.offer(row: row, distance: -Double(score))
+            // Once the ranking is full, what `admits` asks, in Float: a score above the last
+            // kept one's (its distance is a Float score negated, so the two tests agree on every
+            // value, NaN and infinities included), eight tracks a compare (`firstAbove`).
+            let ranked = scores.withUnsafeBufferPointer { scores in
+                var ranked = TopK(depth), i = 0
+                while i < scores.count {
+                    if ranked.taken.count == depth {
+                        i = Self.firstAbove(Float(-ranked.taken[depth - 1].distance), in: scores, from: i)
+                        guard i < scores.count else { break }
+                    }
+                    let row = Int(catalogRows[i])
+                    if row >= 0, !done.contains(first[row]), eligible(row) {
+                        ranked.offer(row: row, distance: -Double(scores[i]))
+                    }
+                    i += 1
+                }
+                return ranked
             }
             var seen = Set<Int32>()
             let distinct = ranked.taken.filter { seen.insert(first[$0.row]).inserted }
@@ -74,6 +86,22 @@ extension Recommender {
             }
             depth *= 2
         }
+    }
+
+    /// The first index from `start` on whose score is above `bar` (a NaN is above nothing and
+    /// nothing is above it), or the count.
+    static func firstAbove(_ bar: Float, in scores: UnsafeBufferPointer<Float>, from start: Int) -> Int {
+        var i = start
+        if let base = scores.baseAddress {
+            let bars = SIMD8<Float>(repeating: bar)
+            while i &+ 8 <= scores.count {
+                let block = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Float>.self)
+                if any(block .> bars) { break }
+                i &+= 8
+            }
+        }
+        while i < scores.count && !(scores[i] > bar) { i &+= 1 }
+        return i
     }
 
     /// The hybrid picks of a playlist (`HybridParams`): the content ranking when no training
@@ -100,18 +128,26 @@ extension Recommender {
     func blendCellPopularity(into scores: inout [Float], cfScale: Float, rows: [Int], weight: Float) {
         var shares = [Float](repeating: 0, count: cellStarts.last!)
         for row in Set(rows) { shares[cell(of: row)] += 1 }
-        var prior = [Float](repeating: 0, count: weight > 0 ? scores.count : 0)
-        var best: Float = 0
-        for (i, cell) in factorCells.enumerated() where weight > 0 && cell >= 0 && shares[Int(cell)] > 0 {
-            prior[i] = shares[Int(cell)] * popularityShares[i]
-            best = Swift.max(best, prior[i])
-        }
+        let cells = shares.indices.filter { shares[$0] > 0 }
+        // The best cell popularity: each cell's best share times the playlist's songs in it (a
+        // product's rounding keeps the order, so that is the largest of its songs' products).
+        let best = weight > 0 ? cells.reduce(Float(0)) { Swift.max($0, shares[$1] * cellBestShares[$1]) } : 0
         guard best > 0 else {
             for i in scores.indices { scores[i] *= cfScale }
             return
         }
+        // weight / best is finite (weight is at most 1,000, best at least a count of 1 over its
+        // cell's total), so a song outside the playlist's cells adds `priorScale * 0`: 0, which
+        // turns a -0 into 0 and nothing else; a song inside adds its popularity to that, the same
+        // sum as adding it alone.
         let priorScale = weight / best
-        for i in scores.indices { scores[i] = cfScale * scores[i] + priorScale * prior[i] }
+        for i in scores.indices { scores[i] = cfScale * scores[i] + 0 }
+        for cell in cells {
+            for track in cellTrackStarts[cell]..<cellTrackStarts[cell + 1] {
+                let i = Int(cellTracks[track])
+                scores[i] += priorScale * (shares[cell] * popularityShares[i])
+            }
+        }
     }
 
     /// Song `row`'s genre and component, as a cell number (`cellStarts`).

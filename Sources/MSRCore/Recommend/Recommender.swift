@@ -35,13 +35,18 @@ public struct Recommender: Sendable {
     /// `cell * factors` (zeros for a cell without warm songs). What a cold song is scored with.
     let cellFactors: [Float]
     let cellStarts: [Int]
-    /// Each factor row's cell, -1 for a track the song base does not hold.
-    let factorCells: [Int32]
+    /// The factor rows of each cell's warm songs, cell after cell, each cell's in factor row
+    /// order: cell c's are `cellTracks[cellTrackStarts[c]..<cellTrackStarts[c + 1]]` (a track
+    /// the song base does not hold is in none).
+    let cellTracks: [Int32]
+    let cellTrackStarts: [Int]
     /// Each factor row's share of its cell's popularity: its training-playlist count
     /// (`playlistCounts`) over the sum of its cell's warm songs' counts (0 for a track the song
     /// base does not hold, or in a cell whose counts sum to 0). The same for every request, so
     /// computed once.
     let popularityShares: [Float]
+    /// The largest `popularityShares` of each cell's warm songs (0 for a cell without any).
+    let cellBestShares: [Float]
 
     /// One recommended song.
     public struct Pick: Sendable, Equatable {
@@ -123,32 +128,50 @@ public struct Recommender: Sendable {
         var cellStarts = [0]
         for mixture in mixtures { cellStarts.append(cellStarts.last! + mixture.componentCount) }
         self.cellStarts = cellStarts
-        let factorCells = catalogRows.map { $0 < 0 ? -1 : Int32(cellStarts[Int(labels[Int($0)])] + Int(components[Int($0)])) }
-        self.factorCells = factorCells
-        var cellCounts = [Double](repeating: 0, count: cellStarts.last!)
+        let cells = cellStarts.last!
+        let factorCells = catalogRows.map { $0 < 0 ? -1 : cellStarts[Int(labels[Int($0)])] + Int(components[Int($0)]) }
+        var cellTrackStarts = [Int](repeating: 0, count: cells + 1)
+        for cell in factorCells where cell >= 0 { cellTrackStarts[cell + 1] += 1 }
+        for cell in 0..<cells { cellTrackStarts[cell + 1] += cellTrackStarts[cell] }
+        var cellTracks = [Int32](repeating: 0, count: cellTrackStarts[cells]), next = cellTrackStarts
+        for (i, cell) in factorCells.enumerated() where cell >= 0 {
+            cellTracks[next[cell]] = Int32(i)
+            next[cell] += 1
+        }
+        self.cellTracks = cellTracks
+        self.cellTrackStarts = cellTrackStarts
         var popularityShares = [Float](repeating: 0, count: factorCells.count)
+        var cellBestShares = [Float](repeating: 0, count: cells)
         if let counts = collaborative?.model.playlistCounts {
-            for (i, cell) in factorCells.enumerated() where cell >= 0 { cellCounts[Int(cell)] += Double(counts[i]) }
-            for (i, cell) in factorCells.enumerated() where cell >= 0 && cellCounts[Int(cell)] > 0 {
-                popularityShares[i] = Float(Double(counts[i]) / cellCounts[Int(cell)])
+            for cell in 0..<cells {
+                let tracks = cellTracks[cellTrackStarts[cell]..<cellTrackStarts[cell + 1]]
+                let total = tracks.reduce(0) { $0 + Double(counts[Int($1)]) }
+                guard total > 0 else { continue }
+                for i in tracks.map({ Int($0) }) {
+                    popularityShares[i] = Float(Double(counts[i]) / total)
+                    cellBestShares[cell] = Swift.max(cellBestShares[cell], popularityShares[i])
+                }
             }
         }
         self.popularityShares = popularityShares
-        cellFactors = collaborative.map { Self.cellMeans($0, factorCells: factorCells, cells: cellStarts.last!) } ?? []
+        self.cellBestShares = cellBestShares
+        cellFactors = collaborative.map { Self.cellMeans($0, cellTracks: cellTracks, cellTrackStarts: cellTrackStarts) } ?? []
     }
 
     /// `cellFactors` of a factorisation.
-    private static func cellMeans(_ collaborative: CollaborativeFilter, factorCells: [Int32], cells: Int) -> [Float] {
+    private static func cellMeans(_ collaborative: CollaborativeFilter, cellTracks: [Int32], cellTrackStarts: [Int]) -> [Float] {
         let k = collaborative.model.params.factors, factors = collaborative.model.matrix
-        var sums = [Double](repeating: 0, count: cells * k), counts = [Int](repeating: 0, count: cells)
-        sums.withUnsafeMutableBufferPointer { sums in
-            for (i, cell) in factorCells.enumerated() where cell >= 0 {
-                counts[Int(cell)] += 1
-                let factor = factors.row(i), sum = sums.baseAddress! + Int(cell) * k
+        var means = [Float]()
+        for cell in 0..<(cellTrackStarts.count - 1) {
+            let tracks = cellTracks[cellTrackStarts[cell]..<cellTrackStarts[cell + 1]]
+            var sum = [Double](repeating: 0, count: k)
+            for i in tracks {
+                let factor = factors.row(Int(i))
                 for j in 0..<k { sum[j] += Double(factor[j]) }
             }
+            means += sum.map { tracks.isEmpty ? 0 : Float($0 / Double(tracks.count)) }
         }
-        return sums.indices.map { counts[$0 / k] > 0 ? Float(sums[$0] / Double(counts[$0 / k])) : 0 }
+        return means
     }
 
     /// The catalogue row of a track id, if the song base has it.
