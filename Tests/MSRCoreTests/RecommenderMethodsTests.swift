@@ -216,7 +216,7 @@ final class RecommenderMethodsTests: XCTestCase {
         let cases: [[Float]] = [[0.5, .nan, 0.5, 0.9, -.infinity, 0.7], [.nan, .nan, 1, 1, 1, 1], [0, -0.0, 0, -1, .infinity, 0],
                                 [-.infinity, -.infinity, -.infinity, -.infinity, -.infinity, -.infinity]]
         for scores in cases {
-            for k in 1...6 {
+            for k in 0...6 {
                 for excluded in [[Int](), [1], [0, 9]] {
                     var ranked = Recommender.TopK(k)
                     for (i, score) in scores.enumerated() where ranked.admits(-Double(score)) {

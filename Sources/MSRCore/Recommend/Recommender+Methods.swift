@@ -52,6 +52,7 @@ extension Recommender {
     /// scores: the lower factor row), each recording once and none of `excluded`'s, among the
     /// rows `eligible` accepts.
     func top(_ scores: [Float], k: Int, excluding excluded: [Int], eligible: (Int) -> Bool) -> [Pick] {
+        guard k > 0 else { return [] }
         let first = catalog.recordings
         let done = Set(excluded.map { first[$0] })
         // Two ids of one recording have factors of their own: the better ranked one is kept, so
