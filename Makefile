@@ -88,7 +88,8 @@ install: build $(BIN)/msr-serve
 # (scripts/check-spark); last the OCI image (scripts/container test: the release multi-call msr
 # built, the image made with podman, the pipeline, msr-predict and the service in containers).
 test: setup
-	@mkdir -p .build && scripts/venv --checks </dev/null >.build/venv-checks.log 2>&1 & \
+	@mkdir -p .build
+	@scripts/venv --checks </dev/null >.build/venv-checks.log 2>&1 & \
 	  echo "make test: installing the checks' Python tools in the background (log: .build/venv-checks.log)"
 	@{ scripts/setup --packages chromium chromium-driver && scripts/container base; } </dev/null >.build/checks-packages.log 2>&1 & \
 	  echo "make test: installing the browser's and the image's packages and making the base image in the background (log: .build/checks-packages.log)"
