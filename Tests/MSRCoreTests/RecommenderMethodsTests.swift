@@ -188,6 +188,7 @@ final class RecommenderMethodsTests: XCTestCase {
         XCTAssertEqual(members["method"], .string("hybrid"))
         XCTAssertEqual(first["source"], .string("both"))
     }
+
     /// `firstAbove` finds what a score-by-score scan finds, from every start, in blocks of eight
     /// and in the tail: scores with NaN, infinities, both zeros and ties, bars among them.
     func testFirstAboveFindsWhatTestingEachScoreFinds() {
