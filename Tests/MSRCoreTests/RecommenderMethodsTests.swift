@@ -210,6 +210,25 @@ final class RecommenderMethodsTests: XCTestCase {
         }
     }
 
+    /// `cfScale` is 1 / `scores.max()` where that is a finite inverse of a score above 0, else 1,
+    /// whatever the scores hold (NaN first, NaN elsewhere, infinities, both zeros, ties), in
+    /// blocks of eight and in the tail.
+    func testCFScaleIsTheInverseOfTheMaximum() {
+        var generator = SplitMix64(seed: 12)
+        let specials: [Float] = [.nan, .infinity, -.infinity, 0, -0.0, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -2]
+        for count in [0, 1, 7, 8, 9, 16, 23, 40] {
+            for _ in 0..<200 {
+                let scores: [Float] = (0..<count).map { _ in
+                    Int.random(in: 0..<4, using: &generator) == 0 ? specials.randomElement(using: &generator)!
+                        : Float(Int.random(in: -4...4, using: &generator)) / 4
+                }
+                let best = scores.max() ?? 0, inverse = 1 / best
+                let expected: Float = best > 0 && inverse.isFinite ? inverse : 1
+                XCTAssertEqual(Recommender.cfScale(scores).bitPattern, expected.bitPattern, "\(scores)")
+            }
+        }
+    }
+
     /// The collaborative ranking is the one testing each score against the k-th best gives (ties
     /// to the lower factor row, a NaN never ahead), at every depth, the playlist's own excluded.
     func testTheCFRankingIsTheOneEachScoreTestedGives() throws {

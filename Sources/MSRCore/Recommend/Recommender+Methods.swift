@@ -54,7 +54,7 @@ extension Recommender {
     func top(_ scores: [Float], k: Int, excluding excluded: [Int], eligible: (Int) -> Bool) -> [Pick] {
         guard k > 0 else { return [] }
         let first = catalog.recordings
-        let done = Set(excluded.map { first[$0] })
+        let done = recordingSet(excluded)
         // Two ids of one recording have factors of their own: the better ranked one is kept, so
         // the ranking is taken deeper until k distinct recordings are in it.
         var depth = k
@@ -77,13 +77,10 @@ extension Recommender {
                 }
                 return ranked
             }
-            var seen = Set<Int32>()
-            let distinct = ranked.taken.filter { seen.insert(first[$0.row]).inserted }
+            var seen = RecordingSet(rows: catalog.count)
+            let distinct = ranked.taken.filter { seen.insert(first[$0.row]) }
             if distinct.count >= k || ranked.taken.count < depth {
-                return distinct.prefix(k).map {
-                    Pick(row: $0.row, uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])],
-                         score: -$0.distance, source: .cf)
-                }
+                return distinct.prefix(k).map { pick(row: $0.row, score: -$0.distance, source: .cf) }
             }
             depth *= 2
         }
@@ -105,16 +102,40 @@ extension Recommender {
         return i
     }
 
+    /// 1 / m, m the best cf score (`scores.max()`: the first score when it is NaN, else the
+    /// largest of those that are not NaN); 1 when m is not above 0 or its inverse does not fit a
+    /// Float. Eight scores a compare.
+    static func cfScale(_ scores: [Float]) -> Float {
+        guard let first = scores.first, !first.isNaN else { return 1 }
+        let best = scores.withUnsafeBufferPointer { scores in
+            var lanes = SIMD8<Float>(repeating: -.infinity), i = 0
+            if let base = scores.baseAddress {
+                while i &+ 8 <= scores.count {
+                    let block = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD8<Float>.self)
+                    lanes.replace(with: block, where: block .> lanes)
+                    i &+= 8
+                }
+            }
+            var best = -Float.infinity
+            for lane in 0..<8 where lanes[lane] > best { best = lanes[lane] }
+            while i < scores.count {
+                if scores[i] > best { best = scores[i] }
+                i &+= 1
+            }
+            return best
+        }
+        let inverse = 1 / best
+        return best > 0 && inverse.isFinite ? inverse : 1
+    }
+
     /// The hybrid picks of a playlist (`HybridParams`): the content ranking when no training
     /// playlist holds any of its tracks.
     func hybridPicks(_ playlist: Playlist, _ analysis: Analysis, k: Int, excluding excluded: [Int], params: HybridParams) throws -> [Pick] {
-        let content = contentPicks(analysis, k: Swift.max(k, params.candidates), excluding: excluded)
-        guard let factor = try playlistFactor(playlist) else { return Array(content.prefix(k)) }
+        let content = contentRanking(analysis, k: Swift.max(k, params.candidates), excluding: excluded)
+        guard let factor = try playlistFactor(playlist) else { return picks(Array(content.prefix(k))) }
         let cf = try requireCollaborative()
         var scores = cf.scores(of: factor)
-        // m, the best cf score; 1 when none is above 0 or its inverse does not fit a Float.
-        let best = scores.max() ?? 0, inverse = 1 / best
-        let cfScale: Float = best > 0 && inverse.isFinite ? inverse : 1
+        let cfScale = Self.cfScale(scores)
         blendCellPopularity(into: &scores, cfScale: cfScale, rows: analysis.rows,
                             weight: Float(params.popularityWeight))
         let warm = top(scores, k: k, excluding: excluded) { _ in true }
@@ -128,7 +149,7 @@ extension Recommender {
     /// training-playlist count over its cell's (`popularityShares`).
     func blendCellPopularity(into scores: inout [Float], cfScale: Float, rows: [Int], weight: Float) {
         var shares = [Float](repeating: 0, count: cellStarts.last!)
-        for row in Set(rows) { shares[cell(of: row)] += 1 }
+        for row in rows.sortedUnique() { shares[cell(of: row)] += 1 }
         let cells = shares.indices.filter { shares[$0] > 0 }
         // The best cell popularity: each cell's best share times the playlist's songs in it (a
         // product's rounding keeps the order, so that is the largest of its songs' products).
@@ -158,34 +179,34 @@ extension Recommender {
 
     /// The hybrid neighbours of song `row`: by cosine with its factor (its cell's mean when it
     /// has none), cold songs among the content neighbours scored by their cell's mean.
-    func hybridNeighbours(of row: Int, k: Int, sameGenre: Bool, content: [Pick], params: HybridParams) throws -> [Pick] {
+    func hybridNeighbours(of row: Int, k: Int, sameGenre: Bool, content: [(row: Int, distance: Double)], params: HybridParams) throws -> [Pick] {
         let query = try songFactor(row)
         let labels = catalog.labels, label = labels[row]
         let warm = top(try requireCollaborative().cosines(of: query), k: k, excluding: [row]) { !sameGenre || labels[$0] == label }
         return join(warm: warm, content: content, k: k, params: params) { cosine(query, cellFactor($0)) }
     }
 
-    /// The warm songs' ranking joined with the cold songs of the content ranking, each of those
-    /// scored `params.coldWeight * coldScore(row)`: the `k` best scores (equal scores: warm
-    /// first, then the content order), each recording once. A warm song the content ranking also
-    /// holds is `both`.
-    func join(warm: [Pick], content: [Pick], k: Int, params: HybridParams, coldScore: (Int) -> Float) -> [Pick] {
+    /// The warm songs' ranking joined with the cold songs of the content ranking (its rows,
+    /// nearest first), each of those scored `params.coldWeight * coldScore(row)`: the `k` best
+    /// scores (equal scores: warm first, then the content order), each recording once. A warm
+    /// song the content ranking also holds is `both`.
+    func join(warm: [Pick], content: [(row: Int, distance: Double)], k: Int, params: HybridParams, coldScore: (Int) -> Float) -> [Pick] {
         let first = catalog.recordings
-        let fromContent = Set(content.map { first[$0.row] })
-        let warmRecordings = Set(warm.map { first[$0.row] })
-        var joined = warm.map { pick in
-            var pick = pick
-            if fromContent.contains(first[pick.row]) { pick.source = .both }
-            return pick
-        }
-        for pick in content where factorRows[pick.row] < 0 && !warmRecordings.contains(first[pick.row]) {
-            var cold = pick
-            cold.score = params.coldWeight * Double(coldScore(pick.row))
-            joined.append(cold)
+        let fromContent = recordingSet(content.map(\.row)), warmRecordings = recordingSet(warm.map(\.row))
+        // The cold songs by row and score: a pick (its uri and genre) is made only for those kept.
+        var joined: [(row: Int, score: Double, warm: Int?)] = warm.indices.map { (warm[$0].row, warm[$0].score, $0) }
+        for (row, _) in content where factorRows[row] < 0 && !warmRecordings.contains(first[row]) {
+            joined.append((row, params.coldWeight * Double(coldScore(row)), nil))
         }
         // A stable sort: equal scores keep warm before cold, and the content order among cold.
         let order = joined.indices.sorted { joined[$0].score != joined[$1].score ? joined[$0].score > joined[$1].score : $0 < $1 }
-        return order.prefix(k).map { joined[$0] }
+        return order.prefix(k).map { i in
+            let entry = joined[i]
+            guard let w = entry.warm else { return pick(row: entry.row, score: entry.score, source: .content) }
+            var pick = warm[w]
+            if fromContent.contains(first[pick.row]) { pick.source = .both }
+            return pick
+        }
     }
 
     private func dot(_ a: [Float], _ b: [Float]) -> Float {

@@ -224,12 +224,17 @@ public struct Recommender: Sendable {
     /// The `k` content picks: the nearest songs to the centroid, pool by pool (the component,
     /// the genre, the catalogue).
     func contentPicks(_ analysis: Analysis, k: Int, excluding excluded: [Int]) -> [Pick] {
+        picks(contentRanking(analysis, k: k, excluding: excluded))
+    }
+
+    /// The rows and distances of the `k` content picks (`contentPicks`), nearest first.
+    func contentRanking(_ analysis: Analysis, k: Int, excluding excluded: [Int]) -> [(row: Int, distance: Double)] {
         let labels = catalog.labels, components = catalog.components
         let genre = analysis.genre, component = analysis.component
         let genreRows = catalog.rows(ofGenre: genre), all = 0..<catalog.count
-        return picks(nearest(to: analysis.centroid, k: k, excluding: excluded, pools: 3, scope: { $0 < 2 ? genreRows : all }) { i in
+        return nearest(to: analysis.centroid, k: k, excluding: excluded, pools: 3, scope: { $0 < 2 ? genreRows : all }) { i in
             SongIndex.pool(label: labels[i], component: components[i], genre: genre, playlistComponent: component)
-        })
+        }
     }
 
     /// The content analysis of a playlist (steps 1 to 3).
@@ -292,9 +297,21 @@ public struct Recommender: Sendable {
                         centroid: centroid, usable: rows.count)
     }
 
+    /// The recordings of `rows` (song index rows), as a set.
+    func recordingSet(_ rows: [Int]) -> RecordingSet {
+        var set = RecordingSet(rows: catalog.count)
+        for row in rows { set.insert(catalog.recordings[row]) }
+        return set
+    }
+
     /// The picks of ranked rows.
     func picks(_ taken: [(row: Int, distance: Double)]) -> [Pick] {
-        taken.map { Pick(row: $0.row, uri: catalog.uris[$0.row], genre: catalog.genres[Int(catalog.labels[$0.row])], score: 1 / (1 + $0.distance)) }
+        taken.map { pick(row: $0.row, score: 1 / (1 + $0.distance), source: .content) }
+    }
+
+    /// Song index row `row` as a pick.
+    func pick(row: Int, score: Double, source: Pick.Source) -> Pick {
+        Pick(row: row, uri: catalog.uris[row], genre: catalog.genres[Int(catalog.labels[row])], score: score, source: source)
     }
 
     /// The `k` songs nearest to `point` in standardised space, taken pool by pool (`pool(row)`:
@@ -306,7 +323,7 @@ public struct Recommender: Sendable {
     func nearest(to point: [Double], k wanted: Int, excluding excluded: [Int], pools: Int,
                  scope: (Int) -> Range<Int>, pool: (Int) -> Int) -> [(row: Int, distance: Double)] {
         let d = catalog.dimension, k = Swift.min(wanted, catalog.count)
-        var done = Set(excluded.map { catalog.recordings[$0] })
+        var done = recordingSet(excluded)
         var picks = TopK(k)
         catalog.points.withUnsafeBufferPointer { points in
             point.withUnsafeBufferPointer { point in
@@ -314,21 +331,41 @@ public struct Recommender: Sendable {
                     catalog.shared.withUnsafeBufferPointer { shared in
                         for current in 0..<pools where picks.taken.count < k {
                             var ranked = TopK(k - picks.taken.count)
-                            for i in scope(current).clamped(to: 0..<catalog.count) where pool(i) == current {
-                                var sum = 0.0
-                                for j in 0..<d {
-                                    let delta = Double(points[i * d + j]) - point[j]
-                                    sum += delta * delta
-                                }
-                                let distance = sum.squareRoot()
+                            func consider(_ i: Int, _ distance: Double) {
                                 // The costlier tests only for a row the ranking would keep (most
                                 // rows are not: skipping them changes nothing).
-                                guard ranked.admits(distance), !done.contains(first[i]) else { continue }
-                                // Another id of a recording already ranked has the same distance
-                                // and ranks after it: skipped (only such rows pay for the scan).
-                                if shared[i] != 0 && ranked.taken.contains(where: { first[$0.row] == first[i] }) { continue }
+                                guard ranked.admits(distance), !done.contains(first[i]) else { return }
+                                // Another id of a recording already ranked has the same point, so
+                                // the same distance, and ranks after it: skipped (only such rows
+                                // look among the ranked rows at that distance).
+                                if shared[i] != 0 && ranked.holds(first[i], at: distance, recordings: first) { return }
                                 ranked.offer(row: i, distance: distance)
                             }
+                            // The pool's rows four at a time, in row order (a SIMD4 of rows
+                            // filled lane by lane went through memory at every row: 20% slower).
+                            // Lanes past `count` hold rows of an earlier block, or row 0: rows.
+                            var block = (0, 0, 0, 0), filled = 0
+                            func flush(_ count: Int) {
+                                let distances = Self.distances(points, rows: block, dimension: d, to: point)
+                                consider(block.0, distances[0])
+                                if count > 1 { consider(block.1, distances[1]) }
+                                if count > 2 { consider(block.2, distances[2]) }
+                                if count > 3 { consider(block.3, distances[3]) }
+                            }
+                            for i in scope(current).clamped(to: 0..<catalog.count) where pool(i) == current {
+                                switch filled {
+                                case 0: block.0 = i
+                                case 1: block.1 = i
+                                case 2: block.2 = i
+                                default: block.3 = i
+                                }
+                                filled &+= 1
+                                if filled == 4 {
+                                    flush(4)
+                                    filled = 0
+                                }
+                            }
+                            if filled > 0 { flush(filled) }
                             for pick in ranked.taken { done.insert(first[pick.row]) }
                             picks.taken += ranked.taken
                         }
@@ -337,6 +374,36 @@ public struct Recommender: Sendable {
             }
         }
         return picks.taken
+    }
+
+    /// The Euclidean distances from `point` to the `dimension` values (Float, widened) at each
+    /// of four `rows` of `points`, each summed in index order in Float64, as one row's loop sums
+    /// them: four rows side by side in vector lanes (release builds; debug builds, where SIMD
+    /// types are ten times slower, one row after another, the same arithmetic).
+    @inline(__always)
+    static func distances(_ points: UnsafeBufferPointer<Float>, rows: (Int, Int, Int, Int), dimension d: Int,
+                          to point: UnsafeBufferPointer<Double>) -> SIMD4<Double> {
+        #if DEBUG
+        var distances = SIMD4<Double>()
+        for (lane, row) in [rows.0, rows.1, rows.2, rows.3].enumerated() {
+            var sum = 0.0
+            for j in 0..<d {
+                let delta = Double(points[row * d + j]) - point[j]
+                sum += delta * delta
+            }
+            distances[lane] = sum.squareRoot()
+        }
+        return distances
+        #else
+        let a = rows.0 &* d, b = rows.1 &* d, c = rows.2 &* d, e = rows.3 &* d
+        var sum = SIMD4<Double>()
+        for j in 0..<d {
+            let values = SIMD4<Double>(Double(points[a &+ j]), Double(points[b &+ j]), Double(points[c &+ j]), Double(points[e &+ j]))
+            let delta = values - SIMD4(repeating: point[j])
+            sum += delta * delta
+        }
+        return sum.squareRoot()
+        #endif
     }
 
     /// The `k` songs nearest to a known song, as a KNN service answers "similar songs": over the
@@ -355,12 +422,12 @@ public struct Recommender: Sendable {
         let depth = method == .hybrid ? Swift.max(k, hybrid.candidates) : k
         // Pool 0 alone: the genre's songs, or every song; the others never rank.
         let content = method == .cf ? []
-            : picks(nearest(to: point, k: depth, excluding: [row], pools: 1,
-                            scope: { _ in sameGenre ? catalog.rows(ofGenre: label) : 0..<catalog.count }) { i in
+            : nearest(to: point, k: depth, excluding: [row], pools: 1,
+                      scope: { _ in sameGenre ? catalog.rows(ofGenre: label) : 0..<catalog.count }) { i in
                 sameGenre && labels[i] != label ? 1 : 0
-            })
+            }
         let taken = switch method {
-        case .content: content
+        case .content: picks(content)
         case .cf: try collaborativeNeighbours(of: row, k: k, sameGenre: sameGenre, playlist: playlist)
         case .hybrid: try hybridNeighbours(of: row, k: k, sameGenre: sameGenre, content: content, params: hybrid)
         }
@@ -398,14 +465,31 @@ public struct Recommender: Sendable {
         @inline(__always)
         mutating func offer(row: Int, distance: Double) {
             guard admits(distance) else { return }
-            // After every kept row at most as far (a binary search of the sorted distances).
+            // After every kept row at most as far.
+            taken.insert((row, distance), at: after(distance))
+            if taken.count > k { taken.removeLast() }
+        }
+
+        /// Whether a kept row at exactly `distance` is recording `recording` (`recordings`: each
+        /// row's).
+        func holds(_ recording: Int32, at distance: Double, recordings: UnsafeBufferPointer<Int32>) -> Bool {
+            var i = after(distance)
+            while i > 0 && taken[i - 1].distance == distance {
+                if recordings[taken[i - 1].row] == recording { return true }
+                i -= 1
+            }
+            return false
+        }
+
+        /// The number of kept rows at most `distance` away (a binary search of the sorted distances).
+        @inline(__always)
+        private func after(_ distance: Double) -> Int {
             var low = 0, high = taken.count
             while low < high {
                 let middle = (low + high) / 2
                 if distance < taken[middle].distance { high = middle } else { low = middle + 1 }
             }
-            taken.insert((row, distance), at: low)
-            if taken.count > k { taken.removeLast() }
+            return low
         }
     }
 

@@ -32,7 +32,7 @@ public struct FoldIn: Sendable {
     /// the model (repeats count once); zeros for no track, as implicit; nil when the equations
     /// are not positive definite (a fit without regularization).
     public func factor(rows: [Int]) -> [Float]? {
-        let distinct = Array(Set(rows)).sorted()
+        let distinct = rows.sortedUnique()
         precondition(distinct.allSatisfy { $0 >= 0 && $0 < model.count })
         let alpha = Float(model.params.alpha)
         let confidences: [Float] = distinct.map { row in
