@@ -95,6 +95,7 @@ test: setup
 	  echo "make test: installing the browser's and the image's packages and making the base image in the background (log: .build/checks-packages.log)"
 	swift test --disable-swift-testing
 	$(MAKE) pipeline
+	scripts/check-lanes
 	MSR_SERVE=.build/debug/msr-serve scripts/check-serve-api
 	MSR_SERVE=.build/debug/msr-serve scripts/check-browser
 	scripts/check-crash
