@@ -471,7 +471,9 @@ public struct Recommender: Sendable {
         }
 
         /// Whether a kept row at exactly `distance` is recording `recording` (`recordings`: each
-        /// row's).
+        /// row's). The ids of one recording have one point, so one distance; only a damaged
+        /// index (recordings merging different points, or a point that is not finite) could have
+        /// such a row elsewhere, and then the recording may be ranked twice, nothing worse.
         func holds(_ recording: Int32, at distance: Double, recordings: UnsafeBufferPointer<Int32>) -> Bool {
             var i = after(distance)
             while i > 0 && taken[i - 1].distance == distance {
