@@ -1,27 +1,28 @@
 @testable import MSRCore
 import XCTest
 
-/// `RecordingSet` answers as a `Set<Int32>` does, for recordings within the song index's rows
-/// and outside them (a damaged index's), and `sortedUnique` as `Array(Set(_)).sorted()`.
+/// `RecordingSet` answers as a `Set<Int32>` does, for any recording (a damaged index's too) and
+/// any capacity, through its growths; `sortedUnique` as `Array(Set(_)).sorted()`.
 final class RecordingSetTests: XCTestCase {
     func testItAnswersAsASetForEveryValue() {
         var generator = SplitMix64(seed: 21)
-        for rows in [0, 1, 63, 64, 65, 200] {
-            var set = RecordingSet(rows: rows), reference = Set<Int32>()
-            for _ in 0..<500 {
-                let value = Int32.random(in: -3...Int32(rows + 3), using: &generator)
-                if Int.random(in: 0..<2, using: &generator) == 0 {
-                    XCTAssertEqual(set.insert(value), reference.insert(value).inserted, "rows \(rows), insert \(value)")
+        for (capacity, spread) in [(0, 3), (1, 70), (4, 1_000), (100, 200), (3, Int(Int32.max))] {
+            var set = RecordingSet(capacity: capacity), reference = Set<Int32>()
+            let values: (inout SplitMix64) -> Int32 = { generator in
+                switch Int.random(in: 0..<10, using: &generator) {
+                case 0: [Int32.min, Int32.max, -1, 0][Int.random(in: 0..<4, using: &generator)]
+                default: Int32(Int.random(in: -spread...spread, using: &generator))
                 }
-                let probe = Int32.random(in: -3...Int32(rows + 3), using: &generator)
-                XCTAssertEqual(set.contains(probe), reference.contains(probe), "rows \(rows), contains \(probe)")
             }
-            for extreme in [Int32.min, Int32.max] {
-                XCTAssertFalse(set.contains(extreme))
-                XCTAssertTrue(set.insert(extreme))
-                XCTAssertTrue(set.contains(extreme))
-                XCTAssertFalse(set.insert(extreme))
+            for _ in 0..<2_000 {
+                let value = values(&generator)
+                if Int.random(in: 0..<2, using: &generator) == 0 {
+                    XCTAssertEqual(set.insert(value), reference.insert(value).inserted, "capacity \(capacity), insert \(value)")
+                }
+                let probe = values(&generator)
+                XCTAssertEqual(set.contains(probe), reference.contains(probe), "capacity \(capacity), contains \(probe)")
             }
+            for member in reference { XCTAssertTrue(set.contains(member), "capacity \(capacity), \(member) kept through the growths") }
         }
     }
 

@@ -77,7 +77,7 @@ extension Recommender {
                 }
                 return ranked
             }
-            var seen = RecordingSet(rows: catalog.count)
+            var seen = RecordingSet(capacity: ranked.taken.count)
             let distinct = ranked.taken.filter { seen.insert(first[$0.row]) }
             if distinct.count >= k || ranked.taken.count < depth {
                 return distinct.prefix(k).map { pick(row: $0.row, score: -$0.distance, source: .cf) }

@@ -298,8 +298,8 @@ public struct Recommender: Sendable {
     }
 
     /// The recordings of `rows` (song index rows), as a set.
-    func recordingSet(_ rows: [Int]) -> RecordingSet {
-        var set = RecordingSet(rows: catalog.count)
+    func recordingSet(_ rows: [Int], room: Int = 0) -> RecordingSet {
+        var set = RecordingSet(capacity: rows.count + room)
         for row in rows { set.insert(catalog.recordings[row]) }
         return set
     }
@@ -323,7 +323,7 @@ public struct Recommender: Sendable {
     func nearest(to point: [Double], k wanted: Int, excluding excluded: [Int], pools: Int,
                  scope: (Int) -> Range<Int>, pool: (Int) -> Int) -> [(row: Int, distance: Double)] {
         let d = catalog.dimension, k = Swift.min(wanted, catalog.count)
-        var done = recordingSet(excluded)
+        var done = recordingSet(excluded, room: k)
         var picks = TopK(k)
         catalog.points.withUnsafeBufferPointer { points in
             point.withUnsafeBufferPointer { point in
@@ -331,41 +331,42 @@ public struct Recommender: Sendable {
                     catalog.shared.withUnsafeBufferPointer { shared in
                         for current in 0..<pools where picks.taken.count < k {
                             var ranked = TopK(k - picks.taken.count)
-                            func consider(_ i: Int, _ distance: Double) {
-                                // The costlier tests only for a row the ranking would keep (most
-                                // rows are not: skipping them changes nothing).
-                                guard ranked.admits(distance), !done.contains(first[i]) else { return }
-                                // Another id of a recording already ranked has the same point, so
-                                // the same distance, and ranks after it: skipped (only such rows
-                                // look among the ranked rows at that distance).
-                                if shared[i] != 0 && ranked.holds(first[i], at: distance, recordings: first) { return }
-                                ranked.offer(row: i, distance: distance)
-                            }
-                            // The pool's rows four at a time, in row order (a SIMD4 of rows
-                            // filled lane by lane went through memory at every row: 20% slower).
-                            // Lanes past `count` hold rows of an earlier block, or row 0: rows.
-                            var block = (0, 0, 0, 0), filled = 0
-                            func flush(_ count: Int) {
+                            // The pool's rows four at a time, in row order (a SIMD4 of rows filled
+                            // lane by lane went through memory at every row: 20% slower; local
+                            // functions over these variables, once not inlined, checked each
+                            // access at run time). Lanes past `filled` hold rows of an earlier
+                            // block, or row 0: rows all the same.
+                            let rows = scope(current).clamped(to: 0..<catalog.count)
+                            var block = (0, 0, 0, 0), filled = 0, next = rows.lowerBound
+                            while true {
+                                while filled < 4 && next < rows.upperBound {
+                                    if pool(next) == current {
+                                        switch filled {
+                                        case 0: block.0 = next
+                                        case 1: block.1 = next
+                                        case 2: block.2 = next
+                                        default: block.3 = next
+                                        }
+                                        filled &+= 1
+                                    }
+                                    next &+= 1
+                                }
+                                guard filled > 0 else { break }
                                 let distances = Self.distances(points, rows: block, dimension: d, to: point)
-                                consider(block.0, distances[0])
-                                if count > 1 { consider(block.1, distances[1]) }
-                                if count > 2 { consider(block.2, distances[2]) }
-                                if count > 3 { consider(block.3, distances[3]) }
-                            }
-                            for i in scope(current).clamped(to: 0..<catalog.count) where pool(i) == current {
-                                switch filled {
-                                case 0: block.0 = i
-                                case 1: block.1 = i
-                                case 2: block.2 = i
-                                default: block.3 = i
+                                let lanes = SIMD4(block.0, block.1, block.2, block.3)
+                                for lane in 0..<filled {
+                                    let i = lanes[lane], distance = distances[lane]
+                                    // The costlier tests only for a row the ranking would keep
+                                    // (most rows are not: skipping them changes nothing).
+                                    guard ranked.admits(distance), !done.contains(first[i]) else { continue }
+                                    // Another id of a recording already ranked has the same point,
+                                    // so the same distance, and ranks after it: skipped (only such
+                                    // rows look among the ranked rows at that distance).
+                                    if shared[i] != 0 && ranked.holds(first[i], at: distance, recordings: first) { continue }
+                                    ranked.offer(row: i, distance: distance)
                                 }
-                                filled &+= 1
-                                if filled == 4 {
-                                    flush(4)
-                                    filled = 0
-                                }
+                                filled = 0
                             }
-                            if filled > 0 { flush(filled) }
                             for pick in ranked.taken { done.insert(first[pick.row]) }
                             picks.taken += ranked.taken
                         }
