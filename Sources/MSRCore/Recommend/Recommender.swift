@@ -335,7 +335,7 @@ public struct Recommender: Sendable {
                             // lane by lane went through memory at every row: 20% slower; local
                             // functions over these variables, once not inlined, checked each
                             // access at run time). Lanes past `filled` hold rows of an earlier
-                            // block, or row 0: rows all the same.
+                            // block, or row 0: valid rows, their distances unused.
                             let rows = scope(current).clamped(to: 0..<catalog.count)
                             var block = (0, 0, 0, 0), filled = 0, next = rows.lowerBound
                             while true {
@@ -362,8 +362,7 @@ public struct Recommender: Sendable {
                                     // Another id of a recording already ranked has the same point,
                                     // so the same distance, and ranks after it: skipped (only such
                                     // rows look among the ranked rows at that distance).
-                                    if shared[i] != 0 && ranked.holds(first[i], at: distance, recordings: first) { continue }
-                                    ranked.offer(row: i, distance: distance)
+                                    ranked.offer(row: i, distance: distance, unlessRanked: shared[i] != 0 ? first[i] : nil, recordings: first)
                                 }
                                 filled = 0
                             }
@@ -463,36 +462,30 @@ public struct Recommender: Sendable {
             taken.count < k || taken.last.map { distance < $0.distance } == true
         }
 
+        /// Keeps `row` at `distance` if it ranks, unless a kept row at exactly that distance is
+        /// recording `recording` (when given; `recordings`: each row's). The ids of one recording
+        /// have one point, so one distance; only a damaged index (recordings merging different
+        /// points, or a point that is not finite) could have such a row elsewhere, and then the
+        /// recording may be ranked twice, nothing worse.
         @inline(__always)
-        mutating func offer(row: Int, distance: Double) {
+        mutating func offer(row: Int, distance: Double, unlessRanked recording: Int32? = nil,
+                            recordings: UnsafeBufferPointer<Int32> = UnsafeBufferPointer(start: nil, count: 0)) {
             guard admits(distance) else { return }
-            // After every kept row at most as far.
-            taken.insert((row, distance), at: after(distance))
-            if taken.count > k { taken.removeLast() }
-        }
-
-        /// Whether a kept row at exactly `distance` is recording `recording` (`recordings`: each
-        /// row's). The ids of one recording have one point, so one distance; only a damaged
-        /// index (recordings merging different points, or a point that is not finite) could have
-        /// such a row elsewhere, and then the recording may be ranked twice, nothing worse.
-        func holds(_ recording: Int32, at distance: Double, recordings: UnsafeBufferPointer<Int32>) -> Bool {
-            var i = after(distance)
-            while i > 0 && taken[i - 1].distance == distance {
-                if recordings[taken[i - 1].row] == recording { return true }
-                i -= 1
-            }
-            return false
-        }
-
-        /// The number of kept rows at most `distance` away (a binary search of the sorted distances).
-        @inline(__always)
-        private func after(_ distance: Double) -> Int {
+            // After every kept row at most as far (a binary search of the sorted distances).
             var low = 0, high = taken.count
             while low < high {
                 let middle = (low + high) / 2
                 if distance < taken[middle].distance { high = middle } else { low = middle + 1 }
             }
-            return low
+            if let recording {
+                var i = low
+                while i > 0 && taken[i - 1].distance == distance {
+                    if recordings[taken[i - 1].row] == recording { return }
+                    i -= 1
+                }
+            }
+            taken.insert((row, distance), at: low)
+            if taken.count > k { taken.removeLast() }
         }
     }
 
