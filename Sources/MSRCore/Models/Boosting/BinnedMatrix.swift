@@ -19,6 +19,8 @@ final class BinnedMatrix: @unchecked Sendable {  // written once by init, read-o
         let count = rowCount * features
         rows = .allocate(capacity: count)
         columns = .allocate(capacity: count)
+        HugePages.advise(rows, byteCount: count)
+        HugePages.advise(columns, byteCount: count)
         rows.initialize(repeating: 0, count: count)
         columns.initialize(repeating: 0, count: count)
         for j in 0..<features {

@@ -27,7 +27,7 @@ extension GradientBoostingClassifier {
         let baseline = baselineScores(rows: fitRows, labels: labels, classes: classCount)
         // Raw scores, class-major (`scores[k * n + i]`): each class's trees update a region of
         // their own, so the classes of a round grow concurrently without sharing a cache line.
-        var scores = [Double](repeating: 0, count: n * classCount)
+        var scores = HugePages.array(repeating: 0.0, count: n * classCount)
         for k in 0..<classCount { for i in 0..<n { scores[k * n + i] = baseline[k] } }
 
         let bagSize = max(1, Int((Double(fitRows.count) * params.subsample).rounded()))
@@ -36,7 +36,7 @@ extension GradientBoostingClassifier {
         var largest = [Double](repeating: 0, count: n), sums = [Double](repeating: 0, count: n)
         // Each round's `e^(score - largest)`, kept by `normalize` for the trees' gradients when
         // they fit the budget (computed again by each class's tree otherwise).
-        var exponentials = [Double](repeating: 0, count: n * classCount * 8 <= SoftmaxLoss.exponentialsBudget ? n * classCount : 0)
+        var exponentials = HugePages.array(repeating: 0.0, count: n * classCount * 8 <= SoftmaxLoss.exponentialsBudget ? n * classCount : 0)
         var trees: [RegressionTree] = []
         var importance = [Double](repeating: 0, count: matrix.columnCount)
         var stopping = EarlyStopping(tol: params.tol, patience: params.nIterNoChange)

@@ -58,7 +58,7 @@ extension GradientBoostingClassifier {
     private static func fitClass(_ k: Int, baseline: Double, labels: [Int32], bags: Bags, params: BoostingParams,
                                  grower: RoundGrower, workspace: TreeWorkspace) -> (forest: Forest, gains: [Double]) {
         let n = labels.count, features = grower.features
-        var scores = [Double](repeating: baseline, count: n)
+        var scores = HugePages.array(repeating: baseline, count: n)
         var trees: [RegressionTree] = []
         trees.reserveCapacity(params.nEstimators)
         var gains = [Double](repeating: 0, count: features)

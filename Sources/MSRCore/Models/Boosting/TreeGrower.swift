@@ -241,6 +241,7 @@ final class TreeWorkspace: @unchecked Sendable {
         rightRows = .allocate(capacity: capacity)
         self.rows = rows
         storage = .allocate(byteCount: rows * MemoryLayout<SIMD2<Double>>.stride, alignment: MemoryLayout<SIMD2<Double>>.alignment)
+        HugePages.advise(storage, byteCount: rows * MemoryLayout<SIMD2<Double>>.stride)
     }
 
     deinit {
