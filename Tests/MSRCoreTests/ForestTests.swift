@@ -18,4 +18,45 @@ final class ForestTests: XCTestCase {
         XCTAssertEqual(Forest(nodes: [split, leaf, leaf], roots: [0]).problem(features: 3),
                        "tree 0 node 0 points outside the tree")
     }
+
+    /// Eight rows walking side by side for each tree's depth reach the leaves that rows walking
+    /// alone to their leaves reach: the same scores to the bit, for trees whose leaves lie at
+    /// several depths (a lone leaf, a chain, full levels), rows with NaN values (which go right)
+    /// and counts around eight.
+    func testWalksSideBySideReachTheLeavesOfWalksAlone() {
+        var trees: [RegressionTree] = []
+        var single = RegressionTree()
+        _ = single.addLeaf(0.25)
+        trees.append(single)
+        var generator = SplitMix64(seed: 5)
+        for _ in 0..<20 {
+            // Split a random leaf 1 to 12 times: leaves end at uneven depths.
+            var tree = RegressionTree()
+            var leaves = [tree.addLeaf(generator.unit())]
+            for _ in 0..<(1 + generator.below(12)) {
+                let node = leaves.remove(at: generator.below(leaves.count))
+                let left = tree.addLeaf(generator.unit() - 0.5), right = tree.addLeaf(generator.unit() - 0.5)
+                tree.split(node, feature: generator.below(3), threshold: generator.unit() * 2 - 1, bin: 0, left: left, right: right)
+                leaves += [left, right]
+            }
+            trees.append(tree)
+        }
+        let forest = Forest(trees)
+        XCTAssertNil(forest.problem(features: 3))
+        let depths = forest.depths()
+        XCTAssertEqual(depths[0], 0)
+        XCTAssertTrue(depths.dropFirst().allSatisfy { $0 >= 1 && $0 <= 12 })
+        for count in [0, 1, 7, 8, 9, 16, 61] {
+            var rows = (0..<(count * 3)).map { _ in generator.unit() * 2 - 1 }
+            for i in stride(from: 0, to: rows.count, by: 7) { rows[i] = .nan }
+            var alone = [Double](repeating: 0.5, count: count * 2), together = alone
+            rows.withUnsafeBufferPointer { rows in
+                forest.accumulate(rows: rows.baseAddress!, count: count, features: 3, into: &alone, classes: 2)
+                forest.accumulate(rows: rows.baseAddress!, count: count, features: 3, into: &together, classes: 2, depths: depths)
+            }
+            XCTAssertEqual(together.map(\.bitPattern), alone.map(\.bitPattern), "\(count) rows")
+            // Each score is its baseline plus one leaf of each of its class's trees.
+            if count > 0 { XCTAssertNotEqual(alone[0], 0.5) }
+        }
+    }
 }

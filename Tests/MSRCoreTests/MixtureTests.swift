@@ -87,6 +87,43 @@ final class MixtureTests: XCTestCase {
         XCTAssertTrue(ClusterScores.silhouette(points, dimension: 1, labels: [0, 0, 0, 0]).isNaN)
     }
 
+    /// The silhouette's distances four points a time give the bits of one distance at a time
+    /// (the definition below, as the scores were computed before), for sizes around the lanes
+    /// (a tail of 0 to 3 points), dimensions 1 to 9 and a cluster of one point.
+    func testSilhouetteIsTheDefinitionBitForBit() {
+        func definition(_ points: [Double], _ d: Int, _ labels: [Int32]) -> Double {
+            let n = labels.count, k = Int(labels.max()!) + 1
+            var sizes = [Int](repeating: 0, count: k)
+            for label in labels { sizes[Int(label)] += 1 }
+            var total = 0.0
+            for i in 0..<n {
+                var sums = [Double](repeating: 0, count: k)
+                points.withUnsafeBufferPointer { p in
+                    for m in 0..<n where m != i {
+                        sums[Int(labels[m])] += Numerics.squaredDistance(p, i * d, p, m * d, dimension: d).squareRoot()
+                    }
+                }
+                let own = Int(labels[i])
+                guard sizes[own] > 1 else { continue }
+                let a = sums[own] / Double(sizes[own] - 1)
+                var b = Double.infinity
+                for c in 0..<k where c != own && sizes[c] > 0 { b = min(b, sums[c] / Double(sizes[c])) }
+                total += (b - a) / max(a, b)
+            }
+            return total / Double(n)
+        }
+        var generator = SplitMix64(seed: 21)
+        for (n, d) in [(2, 1), (5, 3), (6, 9), (7, 2), (8, 9), (37, 4), (203, 9)] {
+            let points = (0..<(n * d)).map { _ in generator.unit() * 10 - 5 }
+            var labels = (0..<n).map { _ in Int32(generator.below(3)) }
+            labels[0] = 3  // a cluster of one point
+            labels[n - 1] = labels[n - 1] == 0 ? 1 : 0
+            let score = ClusterScores.silhouette(points, dimension: d, labels: labels)
+            XCTAssertEqual(score.bitPattern, definition(points, d, labels).bitPattern, "n \(n), d \(d)")
+            XCTAssertTrue(score.isFinite)
+        }
+    }
+
     func testClusterParamsErrors() {
         func error(_ cluster: String) -> String {
             loadError("ingest:\n  genres: [a, b]\ntransform:\n  test_size: 0.2\n  random_state: 1\n"

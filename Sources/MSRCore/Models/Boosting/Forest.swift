@@ -64,6 +64,7 @@ public struct Forest: Sendable, Equatable {
         self.roots = roots
     }
 
+
     /// Nil when every tree's nodes point forward, inside the tree, at features below
     /// `features`; otherwise what is wrong.
     func problem(features: Int) -> String? {
@@ -83,28 +84,89 @@ public struct Forest: Sendable, Equatable {
         return nil
     }
 
+    /// Each tree's depth (the most splits on a way from its root to a leaf): how many steps
+    /// `accumulate`'s walks side by side take. The forest is valid (`problem` is nil).
+    func depths() -> [Int32] {
+        var level: [Int32] = []
+        return roots.indices.map { t in
+            let start = Int(roots[t]), end = t + 1 < roots.count ? Int(roots[t + 1]) : nodes.count
+            level.removeAll(keepingCapacity: true)
+            level.append(contentsOf: repeatElement(0, count: end - start))
+            var deepest: Int32 = 0
+            for i in start..<end where nodes[i].feature >= 0 {
+                let left = Int(nodes[i].left) - start, below = level[i - start] + 1
+                level[left] = below
+                level[left + 1] = below
+                deepest = max(deepest, below)
+            }
+            return deepest
+        }
+    }
+
     /// Adds each tree's leaf value for `count` rows of raw features (row-major, `features`
     /// values each) to their scores (row-major, `classes` each; tree `t` adds to class
     /// `t % classes`). Tree by tree, so a tree's nodes stay in the L1 cache while every row
-    /// walks it, and the rows' independent walks overlap in the pipeline: 4x faster than
-    /// walking the whole forest row by row once it outgrows the L2 cache.
+    /// walks it: 4x faster than walking the whole forest row by row once it outgrows the L2
+    /// cache.
+    ///
+    /// With the trees' `depths`, eight rows walk side by side for as many steps as the tree is
+    /// deep, a row at its leaf staying there: a walk that stops at its leaf does so by a branch
+    /// mispredicted wherever leaves lie at several depths, and each misprediction threw away the
+    /// next rows' walks under way (msr-cluster's 1,000,000 songs through 2,500 trees: 24 s of
+    /// CPU before, 11 s). Without (a few rows: `depths` costs a pass over every node) each row
+    /// walks alone to its leaf. The same leaves either way.
     func accumulate(rows: UnsafePointer<Double>, count: Int, features: Int,
-                    into scores: UnsafeMutablePointer<Double>, classes: Int) {
+                    into scores: UnsafeMutablePointer<Double>, classes: Int, depths: [Int32]? = nil) {
         nodes.withUnsafeBufferPointer { nodes in
+            let nodes = nodes.baseAddress!
             var k = 0
-            for root in roots {
-                for r in 0..<count {
-                    let row = rows + r &* features
-                    var i = Int(root)
-                    while true {
-                        let node = nodes[i]
-                        if node.feature < 0 { break }
-                        i = Int(node.left) &+ (row[Int(node.feature)] <= node.value ? 0 : 1)
+            for t in roots.indices {
+                let root = Int(roots[t])
+                var r = 0
+                if let depths {
+                    let depth = depths[t]
+                    while r &+ 8 <= count {
+                        let row = rows + r &* features
+                        var (a, b, c, d, e, f, g, h) = (root, root, root, root, root, root, root, root)
+                        for _ in 0..<depth {
+                            a = Self.step(nodes, a, row)
+                            b = Self.step(nodes, b, row + features)
+                            c = Self.step(nodes, c, row + 2 &* features)
+                            d = Self.step(nodes, d, row + 3 &* features)
+                            e = Self.step(nodes, e, row + 4 &* features)
+                            f = Self.step(nodes, f, row + 5 &* features)
+                            g = Self.step(nodes, g, row + 6 &* features)
+                            h = Self.step(nodes, h, row + 7 &* features)
+                        }
+                        let score = scores + (r &* classes &+ k)
+                        score[0] += nodes[a].value
+                        score[classes] += nodes[b].value
+                        score[2 &* classes] += nodes[c].value
+                        score[3 &* classes] += nodes[d].value
+                        score[4 &* classes] += nodes[e].value
+                        score[5 &* classes] += nodes[f].value
+                        score[6 &* classes] += nodes[g].value
+                        score[7 &* classes] += nodes[h].value
+                        r &+= 8
                     }
+                }
+                for r in r..<count {
+                    let row = rows + r &* features
+                    var i = root
+                    while nodes[i].feature >= 0 { i = Self.step(nodes, i, row) }
                     scores[r &* classes &+ k] += nodes[i].value
                 }
                 k = k &+ 1 == classes ? 0 : k &+ 1
             }
         }
+    }
+
+    /// One step of a walk for `row` from node `i`: to the child the row's value picks, or
+    /// nowhere from a leaf (whose feature, -1, reads feature 0).
+    @inline(__always)
+    private static func step(_ nodes: UnsafePointer<Node>, _ i: Int, _ row: UnsafePointer<Double>) -> Int {
+        let node = nodes[i]
+        let next = Int(node.left) &+ (row[Int(max(node.feature, 0))] <= node.value ? 0 : 1)
+        return node.feature < 0 ? i : next
     }
 }

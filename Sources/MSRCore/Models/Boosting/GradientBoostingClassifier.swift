@@ -37,7 +37,8 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     public func predictProbabilities(_ matrix: FeatureMatrix) -> [Double] {
         let perCore = (matrix.rowCount + 2 * Parallel.width - 1) / (2 * Parallel.width)
         let size = Swift.min(Self.block, Swift.max(64, perCore))
-        return Array(Parallel.blocks(matrix.rowCount, size: size) { blockProbabilities(matrix, $0) }.joined())
+        let depths = matrix.rowCount >= 8 ? forest.depths() : nil
+        return Array(Parallel.blocks(matrix.rowCount, size: size) { blockProbabilities(matrix, $0, depths: depths) }.joined())
     }
 
     /// Each row's most probable class code (as `predict`) and the mean log loss of `labels` (as
@@ -46,9 +47,9 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     /// 182 MB of them).
     public func predictWithLogLoss(_ matrix: FeatureMatrix, labels: [Int32]) -> (predicted: [Int32], logLoss: Double) {
         precondition(labels.count == matrix.rowCount)
-        let classCount = classes.count
+        let classCount = classes.count, depths = matrix.rowCount >= 8 ? forest.depths() : nil
         let blocks = Parallel.blocks(matrix.rowCount, size: Self.block) { block -> (predicted: [Int32], logs: [Double]) in
-            let probabilities = blockProbabilities(matrix, block)
+            let probabilities = blockProbabilities(matrix, block, depths: depths)
             let logs = (0..<block.count).map { r in
                 SoftmaxLoss.clippedLog(probabilities[r * classCount + Int(labels[block.lowerBound + r])])
             }
@@ -62,8 +63,9 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     /// Rows a block of `predictProbabilities` holds.
     static let block = 1024
 
-    /// The probabilities of the rows in `block`, row-major.
-    private func blockProbabilities(_ matrix: FeatureMatrix, _ block: Range<Int>) -> [Double] {
+    /// The probabilities of the rows in `block`, row-major; `depths`: the forest's, for walks
+    /// side by side (`Forest.accumulate`).
+    private func blockProbabilities(_ matrix: FeatureMatrix, _ block: Range<Int>, depths: [Int32]?) -> [Double] {
         let n = matrix.rowCount, classCount = classes.count, features = matrix.columnCount
         var result = [Double](repeating: 0, count: block.count * classCount)
         var rows = [Double](repeating: 0, count: 64 * features)
@@ -77,7 +79,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
                         }
                         let scores = out.baseAddress! + start * classCount
                         for r in 0..<count { for k in 0..<classCount { scores[r * classCount + k] = baseline[k] } }
-                        forest.accumulate(rows: rows.baseAddress!, count: count, features: features, into: scores, classes: classCount)
+                        forest.accumulate(rows: rows.baseAddress!, count: count, features: features, into: scores, classes: classCount, depths: depths)
                         for r in 0..<count { SoftmaxLoss.softmax(scores + r * classCount, classes: classCount) }
                     }
                 }

@@ -3,21 +3,33 @@
 /// compute them with Euclidean distances. Each is NaN when fewer than two clusters are used.
 public enum ClusterScores {
     /// Mean silhouette `(b - a) / max(a, b)`; a point alone in its cluster scores 0.
+    ///
+    /// Each point's distances to all the points come four at a time, from a feature-major copy
+    /// of the points (each lane summed in feature order as one distance alone is, so the same
+    /// bits), and are then added to their clusters' sums in point order: the sums' chains of
+    /// additions no longer wait on a distance each (10 genres of 10,000 sampled songs: 6.5 s of
+    /// CPU before, a fifth of msr-cluster's at a million songs).
     public static func silhouette(_ points: [Double], dimension d: Int, labels: [Int32]) -> Double {
         let n = labels.count
         let k = Int(labels.max() ?? 0) + 1
         var sizes = [Int](repeating: 0, count: k)
         for label in labels { sizes[Int(label)] += 1 }
         guard sizes.filter({ $0 > 0 }).count >= 2 else { return .nan }
+        var columns = [Double](repeating: 0, count: n * d)
+        for m in 0..<n { for j in 0..<d { columns[j * n + m] = points[m * d + j] } }
         var total = 0.0
-        var sums = [Double](repeating: 0, count: k)
+        var sums = [Double](repeating: 0, count: k), distances = [Double](repeating: 0, count: n)
         for i in 0..<n {
-            for c in 0..<k { sums[c] = 0 }
             points.withUnsafeBufferPointer { points in
-                for m in 0..<n where m != i {
-                    sums[Int(labels[m])] += Numerics.squaredDistance(points, i * d, points, m * d, dimension: d).squareRoot()
+                columns.withUnsafeBufferPointer { columns in
+                    distances.withUnsafeMutableBufferPointer { out in
+                        Self.distances(from: points.baseAddress! + i * d, to: columns.baseAddress!, count: n, dimension: d,
+                                       into: out.baseAddress!)
+                    }
                 }
             }
+            for c in 0..<k { sums[c] = 0 }
+            for m in 0..<n where m != i { sums[Int(labels[m])] += distances[m] }
             let own = Int(labels[i])
             guard sizes[own] > 1 else { continue }
             let a = sums[own] / Double(sizes[own] - 1)
@@ -26,6 +38,31 @@ public enum ClusterScores {
             total += (b - a) / max(a, b)
         }
         return total / Double(n)
+    }
+
+    /// The Euclidean distance from `point` to each of `count` points held feature-major
+    /// (`columns[j * count + m]`), four points a time: each distance summed in feature order,
+    /// `Numerics.squaredDistance`'s bits.
+    private static func distances(from point: UnsafePointer<Double>, to columns: UnsafePointer<Double>, count n: Int,
+                                  dimension d: Int, into out: UnsafeMutablePointer<Double>) {
+        var m = 0
+        while m + 4 <= n {
+            var sum = SIMD4<Double>.zero
+            for j in 0..<d {
+                let delta = SIMD4(repeating: point[j]) - UnsafeRawPointer(columns + j * n + m).loadUnaligned(as: SIMD4<Double>.self)
+                sum += delta * delta
+            }
+            UnsafeMutableRawPointer(out + m).storeBytes(of: sum.squareRoot(), as: SIMD4<Double>.self)
+            m += 4
+        }
+        for m in m..<n {
+            var sum = 0.0
+            for j in 0..<d {
+                let delta = point[j] - columns[j * n + m]
+                sum += delta * delta
+            }
+            out[m] = sum.squareRoot()
+        }
     }
 
     /// Ratio of between-cluster to within-cluster dispersion, times `(n - k) / (k - 1)`.
