@@ -58,5 +58,12 @@ final class ForestTests: XCTestCase {
             // Each score is its baseline plus one leaf of each of its class's trees.
             if count > 0 { XCTAssertNotEqual(alone[0], 0.5) }
         }
+        // A forest of no trees (no nodes) adds nothing, either way.
+        var scores = [0.5, 0.5]
+        [1.0, 2.0, 3.0].withUnsafeBufferPointer { row in
+            Forest([]).accumulate(rows: row.baseAddress!, count: 1, features: 3, into: &scores, classes: 2)
+            Forest([]).accumulate(rows: row.baseAddress!, count: 1, features: 3, into: &scores, classes: 2, depths: [])
+        }
+        XCTAssertEqual(scores, [0.5, 0.5])
     }
 }

@@ -64,7 +64,6 @@ public struct Forest: Sendable, Equatable {
         self.roots = roots
     }
 
-
     /// Nil when every tree's nodes point forward, inside the tree, at features below
     /// `features`; otherwise what is wrong.
     func problem(features: Int) -> String? {
@@ -118,7 +117,7 @@ public struct Forest: Sendable, Equatable {
     func accumulate(rows: UnsafePointer<Double>, count: Int, features: Int,
                     into scores: UnsafeMutablePointer<Double>, classes: Int, depths: [Int32]? = nil) {
         nodes.withUnsafeBufferPointer { nodes in
-            let nodes = nodes.baseAddress!
+            guard let nodes = nodes.baseAddress else { return }  // no tree
             var k = 0
             for t in roots.indices {
                 let root = Int(roots[t])

@@ -37,7 +37,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     public func predictProbabilities(_ matrix: FeatureMatrix) -> [Double] {
         let perCore = (matrix.rowCount + 2 * Parallel.width - 1) / (2 * Parallel.width)
         let size = Swift.min(Self.block, Swift.max(64, perCore))
-        let depths = matrix.rowCount >= 8 ? forest.depths() : nil
+        let depths = walkDepths(rows: matrix.rowCount)
         return Array(Parallel.blocks(matrix.rowCount, size: size) { blockProbabilities(matrix, $0, depths: depths) }.joined())
     }
 
@@ -47,7 +47,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     /// 182 MB of them).
     public func predictWithLogLoss(_ matrix: FeatureMatrix, labels: [Int32]) -> (predicted: [Int32], logLoss: Double) {
         precondition(labels.count == matrix.rowCount)
-        let classCount = classes.count, depths = matrix.rowCount >= 8 ? forest.depths() : nil
+        let classCount = classes.count, depths = walkDepths(rows: matrix.rowCount)
         let blocks = Parallel.blocks(matrix.rowCount, size: Self.block) { block -> (predicted: [Int32], logs: [Double]) in
             let probabilities = blockProbabilities(matrix, block, depths: depths)
             let logs = (0..<block.count).map { r in
@@ -58,6 +58,13 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         var total = 0.0
         for block in blocks { for value in block.logs { total -= value } }
         return (blocks.flatMap(\.predicted), total / Double(labels.count))
+    }
+
+    /// The forest's depths when `rows` rows are enough for `Forest.accumulate`'s eight walks side
+    /// by side (the depths cost a pass over every node: a cold msr-predict of a playlist whose
+    /// songs are all in the index walks no tree, and one with a few inline songs walks them alone).
+    private func walkDepths(rows: Int) -> [Int32]? {
+        rows >= 8 ? forest.depths() : nil
     }
 
     /// Rows a block of `predictProbabilities` holds.
