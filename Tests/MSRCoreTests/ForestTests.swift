@@ -58,6 +58,28 @@ final class ForestTests: XCTestCase {
             // Each score is its baseline plus one leaf of each of its class's trees.
             if count > 0 { XCTAssertNotEqual(alone[0], 0.5) }
         }
+        // Found by review: damaged models that `problem` lets through, whose nodes have two
+        // parents (the shallower last) or are reached by no walk; their depths must still cover
+        // the longest walk, or the walks side by side stop short of a leaf.
+        func split(_ left: Int32, _ threshold: Double = 0) -> Forest.Node { Forest.Node(value: threshold, feature: 0, left: left) }
+        func leaf(_ value: Double) -> Forest.Node { Forest.Node(value: value, feature: -1, left: -1) }
+        var twoParents = (0..<13).map { leaf(Double($0)) }
+        for (i, left) in [(0, 1), (1, 3), (2, 7), (3, 5), (5, 9), (7, 9), (9, 11)] { twoParents[i] = split(Int32(left)) }
+        twoParents[11] = leaf(111)
+        var unreached = (0..<8).map { leaf(Double($0)) }
+        for (i, left) in [(0, 1), (1, 4), (3, 4)] { unreached[i] = split(Int32(left)) }
+        unreached[4] = split(6, 99)
+        unreached[6] = leaf(30)
+        for (nodes, expected) in [(twoParents, 111.0), (unreached, 30.0)] {
+            let damaged = Forest(nodes: nodes, roots: [0])
+            XCTAssertNil(damaged.problem(features: 1))
+            let rows = [Double](repeating: -1, count: 8)
+            var alone = [Double](repeating: 0, count: 8), together = alone
+            damaged.accumulate(rows: rows, count: 8, features: 1, into: &alone, classes: 1)
+            damaged.accumulate(rows: rows, count: 8, features: 1, into: &together, classes: 1, depths: damaged.depths())
+            XCTAssertEqual(alone, [Double](repeating: expected, count: 8))
+            XCTAssertEqual(together, alone)
+        }
         // A forest of no trees (no nodes) adds nothing, either way.
         var scores = [0.5, 0.5]
         [1.0, 2.0, 3.0].withUnsafeBufferPointer { row in

@@ -29,6 +29,7 @@ public struct Forest: Sendable, Equatable {
             for i in 0..<tree.nodeCount {
                 let leaf = tree.feature[i] < 0
                 precondition(leaf || tree.right[i] == tree.left[i] + 1, "a tree's children are adjacent")
+                precondition(leaf || Int(tree.left[i]) > i, "a tree's children come after their parent")
                 nodes.append(Node(value: leaf ? tree.value[i] : tree.threshold[i], feature: tree.feature[i],
                                   left: leaf ? -1 : Int32(root) + tree.left[i]))
             }
@@ -84,7 +85,10 @@ public struct Forest: Sendable, Equatable {
     }
 
     /// Each tree's depth (the most splits on a way from its root to a leaf): how many steps
-    /// `accumulate`'s walks side by side take. The forest is valid (`problem` is nil).
+    /// `accumulate`'s walks side by side take. The forest is valid (`problem` is nil), so a
+    /// node's children come after it; a node is given the deepest of its parents' levels, as a
+    /// damaged model that `problem` lets through may give a node two parents (a shallower one
+    /// last) or hold nodes no walk reaches: the depth is then never less than a walk's steps.
     func depths() -> [Int32] {
         var level: [Int32] = []
         return roots.indices.map { t in
@@ -94,8 +98,8 @@ public struct Forest: Sendable, Equatable {
             var deepest: Int32 = 0
             for i in start..<end where nodes[i].feature >= 0 {
                 let left = Int(nodes[i].left) - start, below = level[i - start] + 1
-                level[left] = below
-                level[left + 1] = below
+                level[left] = max(level[left], below)
+                level[left + 1] = max(level[left + 1], below)
                 deepest = max(deepest, below)
             }
             return deepest
