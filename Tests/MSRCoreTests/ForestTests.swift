@@ -43,16 +43,20 @@ final class ForestTests: XCTestCase {
         }
         let forest = Forest(trees)
         XCTAssertNil(forest.problem(features: 3))
-        let depths = forest.depths()
-        XCTAssertEqual(depths[0], 0)
-        XCTAssertTrue(depths.dropFirst().allSatisfy { $0 >= 1 && $0 <= 12 })
+        XCTAssertEqual(forest.depths[0], 0)
+        XCTAssertTrue(forest.depths.dropFirst().allSatisfy { $0 >= 1 && $0 <= 12 })
         for count in [0, 1, 7, 8, 9, 16, 61] {
             var rows = (0..<(count * 3)).map { _ in generator.unit() * 2 - 1 }
             for i in stride(from: 0, to: rows.count, by: 7) { rows[i] = .nan }
             var alone = [Double](repeating: 0.5, count: count * 2), together = alone
             rows.withUnsafeBufferPointer { rows in
-                forest.accumulate(rows: rows.baseAddress!, count: count, features: 3, into: &alone, classes: 2)
-                forest.accumulate(rows: rows.baseAddress!, count: count, features: 3, into: &together, classes: 2, depths: depths)
+                // One row a call walks alone; all of them in one call, eight side by side.
+                alone.withUnsafeMutableBufferPointer { alone in
+                    for r in 0..<count {
+                        forest.accumulate(rows: rows.baseAddress! + r * 3, count: 1, features: 3, into: alone.baseAddress! + r * 2, classes: 2)
+                    }
+                }
+                forest.accumulate(rows: rows.baseAddress!, count: count, features: 3, into: &together, classes: 2)
             }
             XCTAssertEqual(together.map(\.bitPattern), alone.map(\.bitPattern), "\(count) rows")
             // Each score is its baseline plus one leaf of each of its class's trees.
@@ -75,17 +79,18 @@ final class ForestTests: XCTestCase {
             XCTAssertNil(damaged.problem(features: 1))
             let rows = [Double](repeating: -1, count: 8)
             var alone = [Double](repeating: 0, count: 8), together = alone
-            damaged.accumulate(rows: rows, count: 8, features: 1, into: &alone, classes: 1)
-            damaged.accumulate(rows: rows, count: 8, features: 1, into: &together, classes: 1, depths: damaged.depths())
+            alone.withUnsafeMutableBufferPointer { alone in
+                for r in 0..<8 { damaged.accumulate(rows: rows, count: 1, features: 1, into: alone.baseAddress! + r, classes: 1) }
+            }
+            damaged.accumulate(rows: rows, count: 8, features: 1, into: &together, classes: 1)
             XCTAssertEqual(alone, [Double](repeating: expected, count: 8))
             XCTAssertEqual(together, alone)
         }
-        // A forest of no trees (no nodes) adds nothing, either way.
-        var scores = [0.5, 0.5]
-        [1.0, 2.0, 3.0].withUnsafeBufferPointer { row in
-            Forest([]).accumulate(rows: row.baseAddress!, count: 1, features: 3, into: &scores, classes: 2)
-            Forest([]).accumulate(rows: row.baseAddress!, count: 1, features: 3, into: &scores, classes: 2, depths: [])
-        }
-        XCTAssertEqual(scores, [0.5, 0.5])
+        // A forest of no trees (no nodes) adds nothing, alone or side by side.
+        var scores = [Double](repeating: 0.5, count: 16)
+        let eight = [Double](repeating: 1, count: 24)
+        Forest([]).accumulate(rows: eight, count: 1, features: 3, into: &scores, classes: 2)
+        Forest([]).accumulate(rows: eight, count: 8, features: 3, into: &scores, classes: 2)
+        XCTAssertEqual(scores, [Double](repeating: 0.5, count: 16))
     }
 }

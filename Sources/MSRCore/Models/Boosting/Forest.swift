@@ -15,6 +15,9 @@ public struct Forest: Sendable, Equatable {
     public private(set) var nodes: [Node]
     /// Where each tree's root is in `nodes`, increasing.
     public private(set) var roots: [Int32]
+    /// Each tree's depth (the most splits on a way from its root to a leaf): how many steps
+    /// `accumulate`'s walks side by side take. Made with the forest, once.
+    private(set) var depths: [Int32]
 
     public var treeCount: Int { roots.count }
 
@@ -34,6 +37,7 @@ public struct Forest: Sendable, Equatable {
                                   left: leaf ? -1 : Int32(root) + tree.left[i]))
             }
         }
+        depths = Self.depths(nodes, roots)
     }
 
     /// One forest of `parts`' trees taken in turn, round-major: the first tree of each part in
@@ -57,12 +61,14 @@ public struct Forest: Sendable, Equatable {
                 }
             }
         }
+        depths = Self.depths(nodes, roots)
     }
 
-    /// A forest read from a file; `validate` has checked the nodes.
+    /// A forest read from a file, whose nodes `problem` checks next.
     init(nodes: [Node], roots: [Int32]) {
         self.nodes = nodes
         self.roots = roots
+        depths = Self.depths(nodes, roots)
     }
 
     /// Nil when every tree's nodes point forward, inside the tree, at features below
@@ -84,22 +90,25 @@ public struct Forest: Sendable, Equatable {
         return nil
     }
 
-    /// Each tree's depth (the most splits on a way from its root to a leaf): how many steps
-    /// `accumulate`'s walks side by side take. The forest is valid (`problem` is nil), so a
-    /// node's children come after it; a node is given the deepest of its parents' levels, as a
-    /// damaged model that `problem` lets through may give a node two parents (a shallower one
-    /// last) or hold nodes no walk reaches: the depth is then never less than a walk's steps.
-    func depths() -> [Int32] {
+    /// Each tree's depth, from nodes `problem` may not have checked yet: a tree or a child
+    /// outside the nodes or its tree is passed over (`problem` refuses such a forest). A node
+    /// takes the deepest of its parents' levels, as a damaged model that `problem` lets through
+    /// may give a node two parents (the shallower last) or hold nodes no walk reaches: a depth is
+    /// then never less than a walk's steps.
+    private static func depths(_ nodes: [Node], _ roots: [Int32]) -> [Int32] {
         var level: [Int32] = []
         return roots.indices.map { t in
             let start = Int(roots[t]), end = t + 1 < roots.count ? Int(roots[t + 1]) : nodes.count
+            guard start >= 0, start < end, end <= nodes.count else { return 0 }
             level.removeAll(keepingCapacity: true)
             level.append(contentsOf: repeatElement(0, count: end - start))
             var deepest: Int32 = 0
             for i in start..<end where nodes[i].feature >= 0 {
-                let left = Int(nodes[i].left) - start, below = level[i - start] + 1
-                level[left] = max(level[left], below)
-                level[left + 1] = max(level[left + 1], below)
+                let left = Int(nodes[i].left)
+                guard left > i, left + 1 < end else { continue }
+                let below = level[i - start] + 1
+                level[left - start] = max(level[left - start], below)
+                level[left + 1 - start] = max(level[left + 1 - start], below)
                 deepest = max(deepest, below)
             }
             return deepest
@@ -112,46 +121,43 @@ public struct Forest: Sendable, Equatable {
     /// walks it: 4x faster than walking the whole forest row by row once it outgrows the L2
     /// cache.
     ///
-    /// With the trees' `depths`, eight rows walk side by side for as many steps as the tree is
-    /// deep, a row at its leaf staying there: a walk that stops at its leaf does so by a branch
-    /// mispredicted wherever leaves lie at several depths, and each misprediction threw away the
-    /// next rows' walks under way (msr-cluster's 1,000,000 songs through 2,500 trees: 24 s of
-    /// CPU before, 11 s). Without (a few rows: `depths` costs a pass over every node) each row
-    /// walks alone to its leaf. The same leaves either way.
+    /// Eight rows walk side by side for as many steps as the tree is deep (`depths`), a row at
+    /// its leaf staying there: a walk that stops at its leaf does so by a branch mispredicted
+    /// wherever leaves lie at several depths, and each misprediction threw away the next rows'
+    /// walks under way (msr-cluster's 1,000,000 songs through 2,500 trees: 24 s of CPU before,
+    /// 11 s). The last rows, fewer than eight, walk alone to their leaves: the same leaves.
     func accumulate(rows: UnsafePointer<Double>, count: Int, features: Int,
-                    into scores: UnsafeMutablePointer<Double>, classes: Int, depths: [Int32]? = nil) {
+                    into scores: UnsafeMutablePointer<Double>, classes: Int) {
         nodes.withUnsafeBufferPointer { nodes in
             guard let nodes = nodes.baseAddress else { return }  // no tree
             var k = 0
             for t in roots.indices {
                 let root = Int(roots[t])
                 var r = 0
-                if let depths {
-                    let depth = depths[t]
-                    while r &+ 8 <= count {
-                        let row = rows + r &* features
-                        var (a, b, c, d, e, f, g, h) = (root, root, root, root, root, root, root, root)
-                        for _ in 0..<depth {
-                            a = Self.step(nodes, a, row)
-                            b = Self.step(nodes, b, row + features)
-                            c = Self.step(nodes, c, row + 2 &* features)
-                            d = Self.step(nodes, d, row + 3 &* features)
-                            e = Self.step(nodes, e, row + 4 &* features)
-                            f = Self.step(nodes, f, row + 5 &* features)
-                            g = Self.step(nodes, g, row + 6 &* features)
-                            h = Self.step(nodes, h, row + 7 &* features)
-                        }
-                        let score = scores + (r &* classes &+ k)
-                        score[0] += nodes[a].value
-                        score[classes] += nodes[b].value
-                        score[2 &* classes] += nodes[c].value
-                        score[3 &* classes] += nodes[d].value
-                        score[4 &* classes] += nodes[e].value
-                        score[5 &* classes] += nodes[f].value
-                        score[6 &* classes] += nodes[g].value
-                        score[7 &* classes] += nodes[h].value
-                        r &+= 8
+                let depth = depths[t]
+                while r &+ 8 <= count {
+                    let row = rows + r &* features
+                    var (a, b, c, d, e, f, g, h) = (root, root, root, root, root, root, root, root)
+                    for _ in 0..<depth {
+                        a = Self.step(nodes, a, row)
+                        b = Self.step(nodes, b, row + features)
+                        c = Self.step(nodes, c, row + 2 &* features)
+                        d = Self.step(nodes, d, row + 3 &* features)
+                        e = Self.step(nodes, e, row + 4 &* features)
+                        f = Self.step(nodes, f, row + 5 &* features)
+                        g = Self.step(nodes, g, row + 6 &* features)
+                        h = Self.step(nodes, h, row + 7 &* features)
                     }
+                    let score = scores + (r &* classes &+ k)
+                    score[0] += nodes[a].value
+                    score[classes] += nodes[b].value
+                    score[2 &* classes] += nodes[c].value
+                    score[3 &* classes] += nodes[d].value
+                    score[4 &* classes] += nodes[e].value
+                    score[5 &* classes] += nodes[f].value
+                    score[6 &* classes] += nodes[g].value
+                    score[7 &* classes] += nodes[h].value
+                    r &+= 8
                 }
                 for r in r..<count {
                     let row = rows + r &* features

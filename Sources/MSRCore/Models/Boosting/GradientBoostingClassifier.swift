@@ -37,8 +37,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     public func predictProbabilities(_ matrix: FeatureMatrix) -> [Double] {
         let perCore = (matrix.rowCount + 2 * Parallel.width - 1) / (2 * Parallel.width)
         let size = Swift.min(Self.block, Swift.max(64, perCore))
-        let depths = walkDepths(rows: matrix.rowCount)
-        return Array(Parallel.blocks(matrix.rowCount, size: size) { blockProbabilities(matrix, $0, depths: depths) }.joined())
+        return Array(Parallel.blocks(matrix.rowCount, size: size) { blockProbabilities(matrix, $0) }.joined())
     }
 
     /// Each row's most probable class code (as `predict`) and the mean log loss of `labels` (as
@@ -47,9 +46,9 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
     /// 182 MB of them).
     public func predictWithLogLoss(_ matrix: FeatureMatrix, labels: [Int32]) -> (predicted: [Int32], logLoss: Double) {
         precondition(labels.count == matrix.rowCount)
-        let classCount = classes.count, depths = walkDepths(rows: matrix.rowCount)
+        let classCount = classes.count
         let blocks = Parallel.blocks(matrix.rowCount, size: Self.block) { block -> (predicted: [Int32], logs: [Double]) in
-            let probabilities = blockProbabilities(matrix, block, depths: depths)
+            let probabilities = blockProbabilities(matrix, block)
             let logs = (0..<block.count).map { r in
                 SoftmaxLoss.clippedLog(probabilities[r * classCount + Int(labels[block.lowerBound + r])])
             }
@@ -60,19 +59,11 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
         return (blocks.flatMap(\.predicted), total / Double(labels.count))
     }
 
-    /// The forest's depths when `rows` rows are enough for `Forest.accumulate`'s eight walks side
-    /// by side (the depths cost a pass over every node: a cold msr-predict of a playlist whose
-    /// songs are all in the index walks no tree, and one with a few inline songs walks them alone).
-    private func walkDepths(rows: Int) -> [Int32]? {
-        rows >= 8 ? forest.depths() : nil
-    }
-
     /// Rows a block of `predictProbabilities` holds.
     static let block = 1024
 
-    /// The probabilities of the rows in `block`, row-major; `depths`: the forest's, for walks
-    /// side by side (`Forest.accumulate`).
-    private func blockProbabilities(_ matrix: FeatureMatrix, _ block: Range<Int>, depths: [Int32]?) -> [Double] {
+    /// The probabilities of the rows in `block`, row-major.
+    private func blockProbabilities(_ matrix: FeatureMatrix, _ block: Range<Int>) -> [Double] {
         let n = matrix.rowCount, classCount = classes.count, features = matrix.columnCount
         var result = [Double](repeating: 0, count: block.count * classCount)
         var rows = [Double](repeating: 0, count: 64 * features)
@@ -86,7 +77,7 @@ public struct GradientBoostingClassifier: Sendable, Equatable {
                         }
                         let scores = out.baseAddress! + start * classCount
                         for r in 0..<count { for k in 0..<classCount { scores[r * classCount + k] = baseline[k] } }
-                        forest.accumulate(rows: rows.baseAddress!, count: count, features: features, into: scores, classes: classCount, depths: depths)
+                        forest.accumulate(rows: rows.baseAddress!, count: count, features: features, into: scores, classes: classCount)
                         for r in 0..<count { SoftmaxLoss.softmax(scores + r * classCount, classes: classCount) }
                     }
                 }
