@@ -51,7 +51,7 @@ public final class ModelStore: Sendable {
         }
         let recommender: Recommender
         do {
-            recommender = try PredictStage.load(paths, classifier: true)
+            recommender = try PredictStage.load(paths, classifier: true, bounded: true)
         } catch let error as MSRError where error.kind == .missingInput {
             throw MSRError(.missingInput, "\(error.message): run make pipeline first")
         }

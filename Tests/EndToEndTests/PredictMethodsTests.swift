@@ -30,6 +30,22 @@ extension PredictTests {
         try workspace.edit("params.yaml", "  iterations: 15\n", "  iterations: 4\n")
         XCTAssertEqual(try workspace.run("factorize").status, 0)
 
+        // More playlists than `CollaborativeFilter.boundsPayOff` are ranked through the scores'
+        // bounds, fewer by every track's score: the same lines for the playlists both runs have.
+        try workspace.write(String(decoding: try JSONSerialization.data(withJSONObject: ["info": [:], "playlists": Array(playlists.prefix(300))]),
+                                   as: UTF8.self), to: "data/playlists/mpd.slice.0-299.json")
+        XCTAssertGreaterThan(300, CollaborativeFilter.boundsPayOff)
+        XCTAssertLessThanOrEqual(200, CollaborativeFilter.boundsPayOff)
+        let arguments = ["--no-log", "--method", "hybrid", "--format", "jsonl", "-k", "20"]
+        let fewer = try workspace.run("predict", arguments: ["data/playlists/mpd.slice.0-199.json"] + arguments)
+        let more = try workspace.run("predict", arguments: ["data/playlists/mpd.slice.0-299.json"] + arguments)
+        XCTAssertEqual(fewer.status, 0, fewer.stderr)
+        XCTAssertEqual(more.status, 0, more.stderr)
+        let fewerLines = fewer.stdout.split(separator: "\n"), moreLines = more.stdout.split(separator: "\n")
+        XCTAssertEqual(fewerLines.count, 200)
+        XCTAssertEqual(moreLines.count, 300)
+        XCTAssertEqual(Array(moreLines.prefix(200)), fewerLines)
+
         // The first playlist of the slice, as msr-predict reads an MPD playlist.
         let first = try XCTUnwrap(playlists.first as? [String: Any])
         try workspace.write(String(decoding: try JSONSerialization.data(withJSONObject: first), as: UTF8.self), to: "first.json")

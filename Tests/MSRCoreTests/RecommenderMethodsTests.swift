@@ -31,7 +31,7 @@ final class RecommenderMethodsTests: XCTestCase {
     func recommender(with factors: TrackFactors?) throws -> Recommender {
         let content = try RecommenderTests.recommender()
         return try Recommender(classifier: nil, mixtures: content.mixtures, catalog: content.catalog, scaler: content.scaler,
-                               collaborative: factors.map(CollaborativeFilter.init))
+                               collaborative: factors.map { CollaborativeFilter($0) })
     }
 
     /// Row 5 in 4 training playlists, every other track in one.

@@ -60,6 +60,15 @@ static inline void msr_trim_heap(void) {
 /// which Swift's Glibc module does not import); 0 or an errno value.
 int msr_spawn_actions_close_from(void *actions, int lowest);
 
+/// Byte dot products of `count` blocks of 16 rows: `out[16 b + i] = start[16 b + i] + Σ_j x[j] *
+/// row_i[j]` (as a float: exact below 2^24), row i of block b holding `4 groups` values stored
+/// four at a time, each block's group g a run of 64 bytes (row 0's four values, row 1's, ...).
+/// `x` (4 groups bytes) must be at most 127 each, so AVX2's pair products cannot saturate; sums
+/// must fit 32 bits. Exact integers, so the same whichever `kind` computes them: 2 AVX-512 VNNI's
+/// byte products, 1 AVX2's pair products, 0 plain loops, -1 the widest this processor and system
+/// run. Returns the kind used, or -1 (nothing done) for one they cannot run.
+int msr_block_dots_kind(int kind, const int8_t *blocks, long count, long groups, const uint8_t *x, const int32_t *start, float *out);
+
 /// From now on a SIGBUS (what reading a mapped file that something truncated raises) writes
 /// `message` (its first 512 bytes) to standard error and ends the process with exit code 74,
 /// instead of dying of the signal without a word.

@@ -49,7 +49,8 @@ public enum PredictStage {
             throw MSRError(.badData, "give a playlist file, or --similar-to TRACK")
         }
         let inline = playlists.contains { $0.tracks.contains { !$0.features.isEmpty } }
-        let recommender = try load(paths, classifier: inline, method: request.method, events: inputs.events)
+        let recommender = try load(paths, classifier: inline, method: request.method,
+                                   bounded: playlists.count > CollaborativeFilter.boundsPayOff, events: inputs.events)
         let method = request.method ?? .standard(factorsAvailable: recommender.collaborative != nil)
         let hybrid = inputs.params.hybrid
         let results: [Recommender.Result]
@@ -86,8 +87,10 @@ public enum PredictStage {
     /// with inline features need it: 3 of a cold call's 15 ms), and the track factors for
     /// `method` cf or hybrid (missing: an error), or for no method when the file exists (a
     /// damaged one is still an error: a fit gone bad must not silently turn into content).
+    /// `bounded`: the factors' byte copy that bounds the scores, for ranking many playlists
+    /// (`CollaborativeFilter.init(_:bounded:)`).
     public static func load(_ paths: ProjectConfig.Prediction, classifier needed: Bool, method: RecommendMethod? = nil,
-                            events: StageEvents = .silent) throws -> Recommender {
+                            bounded: Bool = false, events: StageEvents = .silent) throws -> Recommender {
         var timer = PhaseTimer(events)
         let catalog = try SongIndex.read(paths.catalog)
         timer.mark("song index")
@@ -103,7 +106,7 @@ public enum PredictStage {
         }
         timer.mark("mixtures")
         let wantsFactors = method.map { $0 != .content } ?? FileManager.default.fileExists(atPath: paths.factors)
-        let collaborative = wantsFactors ? CollaborativeFilter(try TrackFactors.read(paths.factors)) : nil
+        let collaborative = wantsFactors ? CollaborativeFilter(try TrackFactors.read(paths.factors), bounded: bounded) : nil
         timer.mark("factors")
         let recommender = try Recommender(classifier: classifier, mixtures: mixtures, catalog: catalog,
                                           scaler: try FeatureScaler.read(paths.scaler), collaborative: collaborative)

@@ -134,42 +134,180 @@ extension Recommender {
         let content = contentRanking(analysis, k: Swift.max(k, params.candidates), excluding: excluded)
         guard let factor = try playlistFactor(playlist) else { return picks(Array(content.prefix(k))) }
         let cf = try requireCollaborative()
-        var scores = cf.scores(of: factor)
-        let cfScale = Self.cfScale(scores)
-        blendCellPopularity(into: &scores, cfScale: cfScale, rows: analysis.rows,
-                            weight: Float(params.popularityWeight))
-        let warm = top(scores, k: k, excluding: excluded) { _ in true }
+        let priors = cellPriors(rows: analysis.rows, weight: Float(params.popularityWeight))
+        let (warm, cfScale) = boundedWarmPicks(factor, cf, priors: priors, k: k, excluding: excluded) ?? {
+            var scores = cf.scores(of: factor)
+            let cfScale = Self.cfScale(scores)
+            blend(into: &scores, cfScale: cfScale, priors: priors)
+            return (top(scores, k: k, excluding: excluded) { _ in true }, cfScale)
+        }()
         return join(warm: warm, content: content, k: k, params: params) { cfScale * dot(factor, cellFactor($0)) }
     }
 
-    /// Turns the cf scores of the tracks with a factor (by factor row) into the hybrid's: each
-    /// times `cfScale`, plus `weight` times the song's cell popularity for the playlist over the
-    /// best cell popularity of any track with a factor. A song's cell popularity: how many of the
-    /// playlist's distinct song index `rows` are in the song's cell, times the song's
-    /// training-playlist count over its cell's (`popularityShares`).
-    func blendCellPopularity(into scores: inout [Float], cfScale: Float, rows: [Int], weight: Float) {
+    /// The hybrid's warm picks and `cfScale`, as from every track's score, but with only the
+    /// tracks scored whose bound (`ScoreBounds`) lets them be the best score or reach the picks:
+    /// the same picks, bit for bit (every pick above what any track not scored could reach);
+    /// nil when the bounds are not loaded, cannot be made for this factor or cannot vouch for
+    /// the picks, and the caller scores every track.
+    func boundedWarmPicks(_ factor: [Float], _ cf: CollaborativeFilter, priors: [(track: Int, prior: Float)]?, k: Int,
+                          excluding excluded: [Int]) -> (picks: [Pick], cfScale: Float)? {
+        guard let bounds = cf.bounds, k > 0 else { return nil }
+        let x = cf.padded(factor)
+        guard let products = x.withUnsafeBufferPointer({ bounds.products($0.baseAddress!) }) else { return nil }
+        let count = bounds.count, unit = products.unit, radius = products.radius
+        let most = count / 4  // beyond this many tracks scored, scoring them all is as cheap
+        var scores = [Float](repeating: -.infinity, count: count)
+        var scored = 0
+        // Each track's integer sum (as a Float), and the largest and the widest of them.
+        var keys = products.sums
+        keys.removeLast(keys.count - count)
+        var largest = -Float.infinity, widest: Float = 0
+        keys.withUnsafeBufferPointer { keys in
+            var top = SIMD8<Float>(repeating: -.infinity), wide = SIMD8<Float>(), t = 0
+            while t &+ 8 <= count {
+                let block = UnsafeRawPointer(keys.baseAddress! + t).loadUnaligned(as: SIMD8<Float>.self)
+                top.replace(with: block, where: block .> top)
+                wide.replace(with: block, where: block .> wide)
+                wide.replace(with: -block, where: -block .> wide)
+                t &+= 8
+            }
+            largest = top.max()
+            widest = wide.max()
+            while t < count {
+                largest = Swift.max(largest, keys[t])
+                widest = Swift.max(widest, abs(keys[t]))
+                t &+= 1
+            }
+        }
+        /// Scores the tracks whose key is at least `bar`; false once more than `most` are scored.
+        func scoreFrom(_ bar: Float) -> Bool {
+            x.withUnsafeBufferPointer { x in
+                keys.withUnsafeBufferPointer { keys in
+                    var t = 0
+                    while true {
+                        t = Self.firstAbove(bar.nextDown, in: keys, from: t)
+                        guard t < count else { return true }
+                        if scores[t] == -.infinity {
+                            scores[t] = cf.score(t, against: x.baseAddress!)
+                            scored &+= 1
+                            if scored > most { return false }
+                        }
+                        t &+= 1
+                    }
+                }
+            }
+        }
+        // The best score is among the tracks whose bound reaches the best lower bound: sums at
+        // least the largest less 2 radius / unit.
+        let gap = (2 * radius / unit).rounded(.up) + 1
+        guard gap < 1e9, scoreFrom(Float(Double(largest) - gap).nextDown) else { return nil }
+        let cfScale = Self.cfScale(scores)
+        // Each track's blended score, as a key within `width` of the blend's (`blend`): its
+        // bound's centre times cfScale, plus its popularity term.
+        let alpha = Float(Double(cfScale) * unit)
+        keys.withUnsafeMutableBufferPointer { keys in
+            let raw = UnsafeMutableRawPointer(keys.baseAddress!)
+            var t = 0
+            while t &+ 8 <= keys.count {
+                raw.storeBytes(of: alpha * raw.loadUnaligned(fromByteOffset: t &* 4, as: SIMD8<Float>.self), toByteOffset: t &* 4,
+                               as: SIMD8<Float>.self)
+                t &+= 8
+            }
+            while t < keys.count {
+                keys[t] = alpha * keys[t]
+                t &+= 1
+            }
+        }
+        var largestPrior: Float = 0
+        for (t, prior) in priors ?? [] {
+            keys[t] += prior
+            largestPrior = Swift.max(largestPrior, abs(prior))
+        }
+        let scale = Double(cfScale)
+        let width = scale * radius + 0x1p-18 * (scale * (unit * Double(widest) + radius) + Double(largestPrior)) + 1e-30
+        // The picks come from the tracks whose key is among the best, a margin left for the
+        // excluded, a recording's second ids and tracks the song base lacks.
+        let bar = Self.largest(k + excluded.count + 16, of: keys)
+        guard bar.isFinite, scoreFrom(Float(Double(bar) - 2 * width).nextDown) else { return nil }
+        // A track not scored has a blended score below bar - width, which every pick must top.
+        blend(into: &scores, cfScale: cfScale, priors: priors)
+        let picks = top(scores, k: k, excluding: excluded) { _ in true }
+        let floor = Double(bar) - width / 2
+        guard picks.count == k, picks.allSatisfy({ $0.score >= floor }) else { return nil }
+        return (picks, cfScale)
+    }
+
+    /// The `m`th largest of `keys` or a value below it (equal keys may count once); -infinity
+    /// when fewer than `m` are finite. A heap of the `m` largest, the keys below its least
+    /// passed over eight at a time.
+    static func largest(_ m: Int, of keys: [Float]) -> Float {
+        guard m > 0 else { return .infinity }
+        var heap = [Float](repeating: -.infinity, count: m)  // the least at 0
+        return heap.withUnsafeMutableBufferPointer { heap in
+            keys.withUnsafeBufferPointer { keys in
+                var i = 0
+                while true {
+                    i = firstAbove(heap[0], in: keys, from: i)
+                    guard i < keys.count else { break }
+                    let key = keys[i]
+                    i &+= 1
+                    guard key.isFinite else { continue }
+                    // The least replaced, sifted down.
+                    var at = 0
+                    while true {
+                        let left = 2 &* at &+ 1, right = left &+ 1
+                        var child = left
+                        guard left < m else { break }
+                        if right < m && heap[right] < heap[left] { child = right }
+                        guard heap[child] < key else { break }
+                        heap[at] = heap[child]
+                        at = child
+                    }
+                    heap[at] = key
+                }
+                return heap[0]
+            }
+        }
+    }
+
+    /// The cell popularity term of each warm song in the playlist's cells (by factor row): the
+    /// song's cell popularity for the playlist (how many of the playlist's distinct song index
+    /// `rows` are in the song's cell, times the song's training-playlist count over its cell's,
+    /// `popularityShares`) times `weight` over the best cell popularity of any track with a
+    /// factor. Nil when no song has one (weight 0, or no cell popularity).
+    func cellPriors(rows: [Int], weight: Float) -> [(track: Int, prior: Float)]? {
         var shares = [Float](repeating: 0, count: cellStarts.last!)
         for row in rows.sortedUnique() { shares[cell(of: row)] += 1 }
         let cells = shares.indices.filter { shares[$0] > 0 }
         // The best cell popularity: each cell's best share times the playlist's songs in it (a
         // product's rounding keeps the order, so that is the largest of its songs' products).
         let best = weight > 0 ? cells.reduce(Float(0)) { Swift.max($0, shares[$1] * cellBestShares[$1]) } : 0
-        guard best > 0 else {
-            for i in scores.indices { scores[i] *= cfScale }
-            return
-        }
+        guard best > 0 else { return nil }
         // weight / best is finite (weight is at most 1,000, best at least a count of 1 over its
-        // cell's total), so a song outside the playlist's cells adds `priorScale * 0`: 0, which
-        // turns a -0 into 0 and nothing else; a song inside adds its popularity to that, the same
-        // sum as adding it alone.
+        // cell's total).
         let priorScale = weight / best
-        for i in scores.indices { scores[i] = cfScale * scores[i] + 0 }
+        var priors: [(track: Int, prior: Float)] = []
+        priors.reserveCapacity(cells.reduce(0) { $0 + cellTrackStarts[$1 + 1] - cellTrackStarts[$1] })
         for cell in cells {
             for track in cellTrackStarts[cell]..<cellTrackStarts[cell + 1] {
                 let i = Int(cellTracks[track])
-                scores[i] += priorScale * (shares[cell] * popularityShares[i])
+                priors.append((i, priorScale * (shares[cell] * popularityShares[i])))
             }
         }
+        return priors
+    }
+
+    /// Turns the cf scores of the tracks with a factor (by factor row) into the hybrid's: each
+    /// times `cfScale`, plus its popularity term (`cellPriors`). With priors, a song outside the
+    /// playlist's cells adds 0, which turns a -0 into 0 and nothing else; a song inside adds its
+    /// term to that, the same sum as adding it alone.
+    func blend(into scores: inout [Float], cfScale: Float, priors: [(track: Int, prior: Float)]?) {
+        guard let priors else {
+            for i in scores.indices { scores[i] *= cfScale }
+            return
+        }
+        for i in scores.indices { scores[i] = cfScale * scores[i] + 0 }
+        for (i, prior) in priors { scores[i] += prior }
     }
 
     /// Song `row`'s genre and component, as a cell number (`cellStarts`).
