@@ -39,6 +39,36 @@ static inline uint64_t msr_nonzero_bits(const int32_t *values, long count) {
     return bits;
 }
 
+/// The least and the largest of `count` values (none NaN; `count` at least 1), eight at a time:
+/// Swift's vector maximum went lane by lane through memory.
+static inline void msr_float_range(const float *values, long count, float *least, float *largest) {
+    float low = values[0], high = values[0];
+    long i = 0;
+#if defined(__AVX2__)
+    if (count >= 8) {
+        __m256 lows = _mm256_loadu_ps(values), highs = lows;
+        for (i = 8; i + 8 <= count; i += 8) {
+            __m256 block = _mm256_loadu_ps(values + i);
+            lows = _mm256_min_ps(lows, block);
+            highs = _mm256_max_ps(highs, block);
+        }
+        float l[8], h[8];
+        _mm256_storeu_ps(l, lows);
+        _mm256_storeu_ps(h, highs);
+        for (int k = 0; k < 8; k++) {
+            if (l[k] < low) low = l[k];
+            if (h[k] > high) high = h[k];
+        }
+    }
+#endif
+    for (; i < count; i++) {
+        if (values[i] < low) low = values[i];
+        if (values[i] > high) high = values[i];
+    }
+    *least = low;
+    *largest = high;
+}
+
 /// Asks the kernel to back the whole 2 MB pages inside `[address, address + length)` with huge
 /// pages (`madvise(MADV_HUGEPAGE)`; this machine's transparent huge pages are given only where
 /// asked): rows read at random from tens of megabytes then miss the TLB far less. Call it before

@@ -1,3 +1,5 @@
+import CMemory
+
 /// The `cf` and `hybrid` methods of `Recommender`: rankings by the factorisation's scores, and
 /// the hybrid's join of them with the content ranking (`HybridParams`).
 extension Recommender {
@@ -153,32 +155,18 @@ extension Recommender {
                           excluding excluded: [Int]) -> (picks: [Pick], cfScale: Float)? {
         guard let bounds = cf.bounds, k > 0 else { return nil }
         let x = cf.padded(factor)
-        guard let products = x.withUnsafeBufferPointer({ bounds.products($0.baseAddress!) }) else { return nil }
+        guard var products = x.withUnsafeBufferPointer({ bounds.products($0.baseAddress!) }) else { return nil }
         let count = bounds.count, unit = products.unit, radius = products.radius
+        guard count > 0 else { return nil }
         let most = count / 4  // beyond this many tracks scored, scoring them all is as cheap
         var scores = [Float](repeating: -.infinity, count: count)
         var scored = 0
         // Each track's integer sum (as a Float), and the largest and the widest of them.
-        var keys = products.sums
-        keys.removeLast(keys.count - count)
-        var largest = -Float.infinity, widest: Float = 0
-        keys.withUnsafeBufferPointer { keys in
-            var top = SIMD8<Float>(repeating: -.infinity), wide = SIMD8<Float>(), t = 0
-            while t &+ 8 <= count {
-                let block = UnsafeRawPointer(keys.baseAddress! + t).loadUnaligned(as: SIMD8<Float>.self)
-                top.replace(with: block, where: block .> top)
-                wide.replace(with: block, where: block .> wide)
-                wide.replace(with: -block, where: -block .> wide)
-                t &+= 8
-            }
-            largest = top.max()
-            widest = wide.max()
-            while t < count {
-                largest = Swift.max(largest, keys[t])
-                widest = Swift.max(widest, abs(keys[t]))
-                t &+= 1
-            }
-        }
+        var keys: [Float] = []  // taken from the products, not copied; past `count` padding
+        swap(&keys, &products.sums)
+        var least: Float = 0, largest: Float = 0
+        msr_float_range(keys, count, &least, &largest)
+        let widest = Swift.max(-least, largest)
         /// Scores the tracks whose key is at least `bar`; false once more than `most` are scored.
         func scoreFrom(_ bar: Float) -> Bool {
             x.withUnsafeBufferPointer { x in
@@ -205,23 +193,24 @@ extension Recommender {
         // Each track's blended score, as a key within `width` of the blend's (`blend`): its
         // bound's centre times cfScale, plus its popularity term.
         let alpha = Float(Double(cfScale) * unit)
+        var largestPrior: Float = 0
         keys.withUnsafeMutableBufferPointer { keys in
             let raw = UnsafeMutableRawPointer(keys.baseAddress!)
             var t = 0
-            while t &+ 8 <= keys.count {
+            while t &+ 8 <= count {
                 raw.storeBytes(of: alpha * raw.loadUnaligned(fromByteOffset: t &* 4, as: SIMD8<Float>.self), toByteOffset: t &* 4,
                                as: SIMD8<Float>.self)
                 t &+= 8
             }
-            while t < keys.count {
+            while t < count {
                 keys[t] = alpha * keys[t]
                 t &+= 1
             }
-        }
-        var largestPrior: Float = 0
-        for (t, prior) in priors ?? [] {
-            keys[t] += prior
-            largestPrior = Swift.max(largestPrior, abs(prior))
+            for t in count..<keys.count { keys[t] = -.infinity }  // the padding, never a track
+            for (t, prior) in priors ?? [] {
+                keys[t] += prior
+                largestPrior = Swift.max(largestPrior, abs(prior))
+            }
         }
         let scale = Double(cfScale)
         let width = scale * radius + 0x1p-18 * (scale * (unit * Double(widest) + radius) + Double(largestPrior)) + 1e-30
