@@ -195,6 +195,42 @@ final class ScoreBoundsTests: XCTestCase {
         XCTAssertGreaterThan(Double(vouched), 0.8 * Double(asked), "\(vouched) of \(asked)")
     }
 
+    /// A recommender whose song `i` has factor `rows[i]` (every song warm, one genre of one
+    /// component).
+    func recommender(rows: [[Float]]) throws -> Recommender {
+        let songs = rows.count, k = rows[0].count
+        let catalog = SongIndex(genres: ["pop", "rock"], featureNames: ["a"], uris: TextColumn((0..<songs).map(Self.id)),
+                                labels: [Int32](repeating: 0, count: songs), components: [Int32](repeating: 0, count: songs),
+                                points: (0..<songs).map(Double.init), probabilities: (0..<songs).flatMap { _ in [0.9, 0.1] })
+        let mixture = GaussianMixture(covarianceType: .spherical, dimension: 1, weights: [1], means: [0], covariances: [1])
+        let model = Self.factors(rows.flatMap { $0 }, tracks: songs, factors: k)
+        return try Recommender(classifier: nil, mixtures: [mixture, mixture], catalog: catalog,
+                               scaler: FeatureScaler(features: ["a"], min: [0], max: [1], mean: [0], std: [1]),
+                               collaborative: CollaborativeFilter(model, bounded: true))
+    }
+
+    /// The review's case: a best score of 8e-17 makes cfScale 1.2e16, so the key of a track
+    /// scoring about -2.8e22 (its blended score -3.39e38, still a Float) overflowed to -infinity
+    /// and the track was never scored, while it was the exact ranking's fourth pick. Keys that
+    /// could overflow now leave the ranking to every track's score.
+    func testAKeyBeyondFloatsRangeLeavesTheRankingToEveryScore() throws {
+        let v: Float = 3.4029295e28
+        var rows: [[Float]] = [[1e-10, 1e-10]] + (1...3).map { [-1e-12 * Float($0), 0] }
+        rows.append([-v * 126.51 / 127, -v * 126.51 / 127])
+        rows.append([-v, -v * 126.4 / 127])
+        rows += (0..<20).map { [-v, -v * (126.41 + 0.001 * Float($0)) / 127] }
+        rows += [[Float]](repeating: [-v, -v], count: 174)
+        let recommender = try recommender(rows: rows)
+        let cf = try XCTUnwrap(recommender.collaborative)
+        let x: [Float] = [4.1e-7, 4.1e-7]
+        var scores = cf.scores(of: x)
+        let cfScale = Recommender.cfScale(scores)
+        recommender.blend(into: &scores, cfScale: cfScale, priors: nil)
+        let exact = recommender.top(scores, k: 4, excluding: [0]) { _ in true }
+        XCTAssertEqual(exact.map(\.row), [1, 2, 3, 4], "the case as the review found it")
+        XCTAssertNil(recommender.boundedWarmPicks(x, cf, priors: nil, k: 4, excluding: [0]))
+    }
+
     /// The `m`th largest key (or below it), whatever the order and repeats; -infinity when fewer
     /// than `m` are finite.
     func testLargestIsTheMthLargestOrBelow() {

@@ -214,6 +214,12 @@ extension Recommender {
         }
         let scale = Double(cfScale)
         let width = scale * radius + 0x1p-18 * (scale * (unit * Double(widest) + radius) + Double(largestPrior)) + 1e-30
+        // Keys and blended scores far from Float's end: none overflows (a key at -infinity
+        // would never be scored, while its blended score, rounded otherwise, could be a pick's;
+        // a best score of 1e-16 against others of -1e38 does that).
+        guard Double(alpha.magnitude) * Double(widest) + Double(largestPrior) + 2 * width < Double(Float.greatestFiniteMagnitude) / 2 else {
+            return nil
+        }
         // The picks come from the tracks whose key is among the best, a margin left for the
         // excluded, a recording's second ids and tracks the song base lacks.
         let bar = Self.largest(k + excluded.count + 16, of: keys)

@@ -13,8 +13,10 @@ import CMemory
 ///
 ///     |x · y_t - c_t| <= ex * Σ_j |scale q_tj| + |x|₁ * residual
 ///
-/// (x y = x̂ ŷ + (x - x̂) ŷ + x (y - ŷ)), and the Float32 kernel's sum is within eleven
-/// roundings of 2^-24 of `Σ_j |x_j y_tj| <= |x|₂ |y_t|₂`: 2^-16 |x|₂ |y_t|₂ holds it with room.
+/// (x y = x̂ ŷ + (x - x̂) ŷ + x (y - ŷ)), and the Float32 kernel's sum is within 132 roundings
+/// of 2^-24 of `Σ_j |x_j y_tj| <= |x|₂ |y_t|₂` (eight lanes of at most 128 products each for
+/// the most factors a file may have, 1,024, and three to add the lanes): 2^-16 |x|₂ |y_t|₂
+/// holds it with room.
 struct ScoreBounds: Sendable {
     /// Tracks, and groups of four values a row (the factors' stride over four).
     let count: Int
