@@ -32,18 +32,27 @@ enum CholeskyUpdate {
         let factors: Int
         private var matrix: [Double]
         private var vector: [Double]
-        private var row: [Double]
+        /// A batch of pairs: each one's row in Float64 and its terms' scales, `factors` values each.
+        private var rows: [Double]
+        private var scales: [Double]
+        /// Pairs a batch: each lower-triangle entry takes a batch's terms while in a register.
+        static let batch = 16
 
         init(factors: Int) {
             self.factors = factors
             matrix = [Double](repeating: 0, count: factors * factors)
             vector = [Double](repeating: 0, count: factors)
-            row = [Double](repeating: 0, count: factors)
+            rows = [Double](repeating: 0, count: Self.batch * factors)
+            scales = [Double](repeating: 0, count: Self.batch * factors)
         }
 
         /// Solves for `pairs` (each the other side's row, padded to `stride`, and its signed
         /// confidence) and writes the factor into `out` (its padding zero); false, and zeros,
         /// when the equations are not positive definite. No pair gives zeros, as implicit.
+        ///
+        /// Each entry of the lower triangle (`CholeskySolve` reads no other) sums its terms
+        /// `((C - 1) y_j) y_m` in the pairs' order, as one pair after another would; four
+        /// entries side by side take a batch of pairs' terms before they are stored again.
         func solve<Pairs: Sequence>(gram: [Float], stride: Int, pairs: Pairs, into out: UnsafeMutablePointer<Float>) -> Bool
         where Pairs.Element == (UnsafeMutablePointer<Float>, Float) {
             let k = factors
@@ -51,23 +60,31 @@ enum CholeskyUpdate {
             var any = false
             matrix.withUnsafeMutableBufferPointer { a in
                 vector.withUnsafeMutableBufferPointer { b in
-                    row.withUnsafeMutableBufferPointer { yd in
-                        for j in 0..<k {
-                            for m in 0...j { a[j * k + m] = Double(gram[j * stride + m]) }
-                            b[j] = 0
-                        }
-                        for (y, value) in pairs {
-                            any = true
-                            let confidence = Double(abs(value)), preferred = value > 0 ? Double(value) : 0
-                            for j in 0..<k { yd[j] = Double(y[j]) }
+                    rows.withUnsafeMutableBufferPointer { rows in
+                        scales.withUnsafeMutableBufferPointer { scales in
+                            let a = a.baseAddress!, b = b.baseAddress!, rows = rows.baseAddress!, scales = scales.baseAddress!
                             for j in 0..<k {
-                                b[j] += preferred * yd[j]
-                                // The row's entries side by side (vector lanes), each its own
-                                // chain of additions in the pairs' order: the same sums.
-                                let scale = (confidence - 1) * yd[j]
-                                let entries = a.baseAddress! + j &* k, values = yd.baseAddress!
-                                for m in 0..<(j &+ 1) { entries[m] += scale * values[m] }
+                                for m in 0...j { a[j &* k &+ m] = Double(gram[j &* stride &+ m]) }
+                                b[j] = 0
                             }
+                            var filled = 0
+                            for (y, value) in pairs {
+                                any = true
+                                let confidence = Double(abs(value)), preferred = value > 0 ? Double(value) : 0
+                                let row = rows + filled &* k, scale = scales + filled &* k
+                                for j in 0..<k {
+                                    let yj = Double(y[j])
+                                    row[j] = yj
+                                    scale[j] = (confidence - 1) * yj
+                                    b[j] += preferred * yj
+                                }
+                                filled &+= 1
+                                if filled == Self.batch {
+                                    Self.add(filled, rows: rows, scales: scales, to: a, k)
+                                    filled = 0
+                                }
+                            }
+                            if filled > 0 { Self.add(filled, rows: rows, scales: scales, to: a, k) }
                         }
                     }
                 }
@@ -76,6 +93,36 @@ enum CholeskyUpdate {
             guard CholeskySolve.solveInPlace(&matrix, &vector, dimension: k) else { return false }
             for j in 0..<k { out[j] = Float(vector[j]) }
             return true
+        }
+
+        /// Adds `count` pairs' terms `scales[p][j] * rows[p][m]` to each entry `a[j][m]`, m <= j,
+        /// in pair order: four entries side by side where the row has room for them (a chunk
+        /// reaching past the diagonal adds to upper entries, which nothing reads), one by one
+        /// at the end of a row otherwise.
+        private static func add(_ count: Int, rows: UnsafePointer<Double>, scales: UnsafePointer<Double>,
+                                to a: UnsafeMutablePointer<Double>, _ k: Int) {
+            for j in 0..<k {
+                let entries = a + j &* k
+                var m = 0
+                while m <= j {
+                    if m &+ 4 <= k {
+                        var sum = UnsafeRawPointer(entries + m).loadUnaligned(as: SIMD4<Double>.self)
+                        for p in 0..<count {
+                            let scale = SIMD4<Double>(repeating: scales[p &* k &+ j])
+                            let values = rows + (p &* k &+ m)
+                            let terms: SIMD4<Double> = scale * UnsafeRawPointer(values).loadUnaligned(as: SIMD4<Double>.self)
+                            sum += terms
+                        }
+                        UnsafeMutableRawPointer(entries + m).storeBytes(of: sum, as: SIMD4<Double>.self)
+                        m &+= 4
+                    } else {
+                        var sum = entries[m]
+                        for p in 0..<count { sum += scales[p &* k &+ j] * rows[p &* k &+ m] }
+                        entries[m] = sum
+                        m &+= 1
+                    }
+                }
+            }
         }
     }
 }
