@@ -287,4 +287,52 @@ final class ImplicitALSTests: XCTestCase {
             XCTAssertFalse(CholeskySolve.solveInPlace(&a3, &b3, dimension: d), "dimension \(d)")
         }
     }
+
+    /// The equations' entries take their pairs' terms in batches held in registers: the same bits
+    /// as one pair after another adding `((C - 1) y_j) y_m` to every entry (and `C p y_j` to the
+    /// right side), across batch boundaries, factor counts around the vector width, and negative
+    /// confidences (a pair not preferred).
+    func testTheEquationsAreThePairByPairSumsBitForBit() {
+        var generator = SplitMix64(seed: 23)
+        for k in [1, 3, 4, 5, 8, 10, 16, 64, 65] {
+            let stride = FactorKernels.stride(k)
+            let gramValues = (0..<(stride * stride)).map { _ in Float(generator.unit()) }
+            var gram = gramValues
+            for i in 0..<k { gram[i * stride + i] += Float(k) }  // positive definite with the pairs' terms
+            for count in [0, 1, 15, 16, 17, 40] {
+                var rows = (0..<(count * stride)).map { _ in Float(generator.unit() - 0.5) }
+                for p in 0..<count { for j in k..<stride { rows[p * stride + j] = 0 } }
+                let values = (0..<count).map { _ in Float(generator.unit() * 80 - 20) }
+                // The reference: one pair after another into every entry of the lower triangle.
+                var a = [Double](repeating: 0, count: k * k), b = [Double](repeating: 0, count: k)
+                for j in 0..<k { for m in 0...j { a[j * k + m] = Double(gram[j * stride + m]) } }
+                for p in 0..<count {
+                    let confidence = Double(abs(values[p])), preferred = values[p] > 0 ? Double(values[p]) : 0
+                    for j in 0..<k {
+                        let yj = Double(rows[p * stride + j])
+                        b[j] += preferred * yj
+                        let scale = (confidence - 1) * yj
+                        for m in 0...j { a[j * k + m] += scale * Double(rows[p * stride + m]) }
+                    }
+                }
+                var expected = [Float](repeating: 0, count: stride)
+                if count > 0, CholeskySolve.solveInPlace(&a, &b, dimension: k) {
+                    for j in 0..<k { expected[j] = Float(b[j]) }
+                }
+                var out = [Float](repeating: .nan, count: stride)
+                let equations = CholeskyUpdate.Equations(factors: k)
+                let solved = rows.withUnsafeMutableBufferPointer { rows in
+                    equations.solve(gram: gram, stride: stride, pairs: (0..<count).map { (rows.baseAddress! + $0 * stride, values[$0]) },
+                                    into: &out)
+                }
+                XCTAssertTrue(solved, "factors \(k), pairs \(count)")
+                XCTAssertEqual(out.map(\.bitPattern), expected.map(\.bitPattern), "factors \(k), pairs \(count)")
+                guard count > 0 else { continue }
+                // The Float64 factor and solution too, which the Float32 factor's rounding hides.
+                let lower = { (a: [Double]) in (0..<k).flatMap { i in (0...i).map { a[i * k + $0].bitPattern } } }
+                XCTAssertEqual(lower(equations.matrix), lower(a), "factors \(k), pairs \(count)")
+                XCTAssertEqual(equations.vector.map(\.bitPattern), b.map(\.bitPattern), "factors \(k), pairs \(count)")
+            }
+        }
+    }
 }

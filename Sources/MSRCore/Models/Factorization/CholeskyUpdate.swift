@@ -30,8 +30,9 @@ enum CholeskyUpdate {
     /// One row's normal equations and their solve, in work buffers reused row after row.
     final class Equations {
         let factors: Int
-        private var matrix: [Double]
-        private var vector: [Double]
+        /// After a solve, the Cholesky factor (lower triangle) and the solution in Float64.
+        private(set) var matrix: [Double]
+        private(set) var vector: [Double]
         /// A batch of pairs: each one's row in Float64 and its terms' scales, `factors` values each.
         private var rows: [Double]
         private var scales: [Double]
