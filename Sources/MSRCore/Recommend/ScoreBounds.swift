@@ -21,7 +21,7 @@ struct ScoreBounds: Sendable {
     /// Tracks, and groups of four values a row (the factors' stride over four).
     let count: Int
     let groups: Int
-    /// The tracks' q values, sixteen rows a block as `msr_block_dots` reads them (rows past
+    /// The tracks' q values, sixteen rows a block as `msr_block_dots_kind` reads them (rows past
     /// `count` zero).
     let blocks: [Int8]
     /// Each row's product sum starts at -64 times the sum of its q values: the playlist's values
@@ -85,7 +85,7 @@ struct ScoreBounds: Sendable {
 
     /// A playlist's integer sums against every track.
     struct Products {
-        /// `Σ_j xq_j q_tj` of each track, as a Float (exact: at most 64 x 63 x 127 in magnitude),
+        /// `Σ_j xq_j q_tj` of each track, as a Float (exact: at most 1,024 x 63 x 127, under 2^24),
         /// then zeros to a multiple of 16.
         var sums: [Float]
         /// What a sum is worth in score units (`unit_x * scale`): `c_t = unit * sums[t]`.
