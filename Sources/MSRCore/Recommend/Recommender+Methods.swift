@@ -281,15 +281,21 @@ extension Recommender {
         // weight / best is finite (weight is at most 1,000, best at least a count of 1 over its
         // cell's total).
         let priorScale = weight / best
-        var priors: [(track: Int, prior: Float)] = []
-        priors.reserveCapacity(cells.reduce(0) { $0 + cellTrackStarts[$1 + 1] - cellTrackStarts[$1] })
-        for cell in cells {
-            for track in cellTrackStarts[cell]..<cellTrackStarts[cell + 1] {
-                let i = Int(cellTracks[track])
-                priors.append((i, priorScale * (shares[cell] * popularityShares[i])))
+        let count = cells.reduce(0) { $0 + cellTrackStarts[$1 + 1] - cellTrackStarts[$1] }
+        return [(track: Int, prior: Float)](unsafeUninitializedCapacity: count) { priors, initialized in
+            cellTracks.withUnsafeBufferPointer { tracks in
+                popularityShares.withUnsafeBufferPointer { popularity in
+                    for cell in cells {
+                        let share = shares[cell]
+                        for track in cellTrackStarts[cell]..<cellTrackStarts[cell + 1] {
+                            let i = Int(tracks[track])
+                            priors.initializeElement(at: initialized, to: (i, priorScale * (share * popularity[i])))
+                            initialized += 1
+                        }
+                    }
+                }
             }
         }
-        return priors
     }
 
     /// Turns the cf scores of the tracks with a factor (by factor row) into the hybrid's: each
