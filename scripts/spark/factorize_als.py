@@ -8,6 +8,10 @@ a line, `track v1 ... vK`, every value exactly as Spark holds it (Python's repr 
 track order, written whole then renamed into place. ALS(implicitPrefs=True, rank=K, regParam=L,
 alpha=A, maxIter=N, seed=S): Spark's confidence 1 + A r is msr's; its regParam is scaled by each
 row's count (ALS-WR), as Spark does it. A failure prints one line starting `factorize_als: `.
+ALS checkpoints its factors every 10 iterations (Spark's checkpointInterval) into
+`spark.checkpoint.dir` when that is set, else into `checkpoints/` beside PAIRS_CSV (storage the
+executors already read): without a checkpoint directory the lineage of many iterations grows until
+the JVM's stack overflows (java.lang.StackOverflowError).
 """
 import argparse
 import os
@@ -31,6 +35,8 @@ def main():
 
     spark = SparkSession.builder.appName("msr-factorize").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
+    checkpoints = spark.conf.get("spark.checkpoint.dir", None) or args.pairs.rsplit("/", 1)[0] + "/checkpoints"
+    spark.sparkContext.setCheckpointDir(checkpoints)
     try:
         schema = StructType([StructField("playlist", IntegerType(), False), StructField("track", IntegerType(), False),
                              StructField("value", FloatType(), False)])
