@@ -231,9 +231,9 @@ final class ImplicitALSTests: XCTestCase {
     }
 
     func testTheExactSolverRefusesEquationsThatAreNotPositiveDefinite() {
-        var a: [Double] = [1, 0, 2, 1], b: [Double] = [1, 1]
+        var a = Self.laidOut([1, 2, 2, 1], 2), b: [Double] = [1, 1]
         XCTAssertFalse(CholeskySolve.solveInPlace(&a, &b, dimension: 2), "[[1, 2], [2, 1]] is indefinite")
-        a = [4, 0, 2, 5]
+        a = Self.laidOut([4, 2, 2, 5], 2)
         b = [2, 6]
         XCTAssertTrue(CholeskySolve.solveInPlace(&a, &b, dimension: 2))
         XCTAssertEqual(b[0], -0.125, accuracy: 1e-12)
@@ -249,9 +249,10 @@ final class ImplicitALSTests: XCTestCase {
                        + "or use factorize.solver cg")
     }
 
-    /// The factorisation runs column by column, each entry taking its terms in the order of the
-    /// plain row-by-row Cholesky (then the same substitution): the same bits as that one, at
-    /// every dimension (vector widths and their remainders), and the same refusal.
+    /// The factorisation runs on the upper triangle, row by row of `U = Lᵀ`, each entry taking
+    /// its terms in the order of the plain row-by-row Cholesky of the lower triangle, and so does
+    /// the substitution: the same bits as those, at every dimension (vector widths and their
+    /// remainders), and the same refusal.
     func testTheExactSolverGivesThePlainCholeskysBits() {
         func plain(_ a: inout [Double], _ b: inout [Double], _ d: Int) -> Bool {
             for i in 0..<d {
@@ -266,7 +267,16 @@ final class ImplicitALSTests: XCTestCase {
                     }
                 }
             }
-            a.withUnsafeBufferPointer { a in b.withUnsafeMutableBufferPointer { CholeskySolve.substitute(a, $0, dimension: d) } }
+            for i in 0..<d {
+                var sum = b[i]
+                for m in 0..<i { sum -= a[i * d + m] * b[m] }
+                b[i] = sum / a[i * d + i]
+            }
+            for i in stride(from: d - 1, through: 0, by: -1) {
+                var sum = b[i]
+                for m in (i + 1)..<d { sum -= a[m * d + i] * b[m] }
+                b[i] = sum / a[i * d + i]
+            }
             return true
         }
         var generator = SplitMix64(seed: 17)
@@ -276,14 +286,17 @@ final class ImplicitALSTests: XCTestCase {
             var a = [Double](repeating: 0, count: d * d)
             for i in 0..<d { for j in 0..<d { a[i * d + j] = (0..<d).reduce(i == j ? Double(d) : 0) { $0 + m[i * d + $1] * m[j * d + $1] } } }
             let b = (0..<d).map { _ in generator.unit() }
-            var (a1, b1, a2, b2) = (a, b, a, b)
+            var (a1, b1, a2, b2) = (a, b, Self.laidOut(a, d), b)
             XCTAssertTrue(plain(&a1, &b1, d))
             XCTAssertTrue(CholeskySolve.solveInPlace(&a2, &b2, dimension: d))
-            XCTAssertEqual(a2.map(\.bitPattern), a1.map(\.bitPattern), "dimension \(d)")
+            let w = CholeskySolve.stride(d)
+            XCTAssertTrue((0..<d).allSatisfy { i in (d..<w).allSatisfy { a2[i * w + $0] == 0 } }, "the padding stays zero")
+            let lower = (0..<d).flatMap { i in (0...i).map { a1[i * d + $0].bitPattern } }
+            XCTAssertEqual((0..<d).flatMap { i in (0...i).map { a2[$0 * w + i].bitPattern } }, lower, "dimension \(d)")
             XCTAssertEqual(b2.map(\.bitPattern), b1.map(\.bitPattern), "dimension \(d)")
             var bad = a
             bad[(d - 1) * d + (d - 1)] = -1
-            var (a3, b3) = (bad, b)
+            var (a3, b3) = (Self.laidOut(bad, d), b)
             XCTAssertFalse(CholeskySolve.solveInPlace(&a3, &b3, dimension: d), "dimension \(d)")
         }
     }
@@ -306,6 +319,7 @@ final class ImplicitALSTests: XCTestCase {
                 // The reference: one pair after another into every entry of the lower triangle.
                 var a = [Double](repeating: 0, count: k * k), b = [Double](repeating: 0, count: k)
                 for j in 0..<k { for m in 0...j { a[j * k + m] = Double(gram[j * stride + m]) } }
+                // The solver reads the upper triangle: the lower one's sums mirrored into it.
                 for p in 0..<count {
                     let confidence = Double(abs(values[p])), preferred = values[p] > 0 ? Double(values[p]) : 0
                     for j in 0..<k {
@@ -315,7 +329,9 @@ final class ImplicitALSTests: XCTestCase {
                         for m in 0...j { a[j * k + m] += scale * Double(rows[p * stride + m]) }
                     }
                 }
+                for j in 0..<k { for m in 0..<j { a[m * k + j] = a[j * k + m] } }
                 var expected = [Float](repeating: 0, count: stride)
+                a = Self.laidOut(a, k)
                 if count > 0, CholeskySolve.solveInPlace(&a, &b, dimension: k) {
                     for j in 0..<k { expected[j] = Float(b[j]) }
                 }
@@ -329,10 +345,20 @@ final class ImplicitALSTests: XCTestCase {
                 XCTAssertEqual(out.map(\.bitPattern), expected.map(\.bitPattern), "factors \(k), pairs \(count)")
                 guard count > 0 else { continue }
                 // The Float64 factor and solution too, which the Float32 factor's rounding hides.
-                let lower = { (a: [Double]) in (0..<k).flatMap { i in (0...i).map { a[i * k + $0].bitPattern } } }
-                XCTAssertEqual(lower(equations.matrix), lower(a), "factors \(k), pairs \(count)")
+                let w = CholeskySolve.stride(k)
+                let upper = { (a: [Double]) in (0..<k).flatMap { i in (i..<k).map { a[i * w + $0].bitPattern } } }
+                XCTAssertEqual(upper(equations.matrix), upper(a), "factors \(k), pairs \(count)")
                 XCTAssertEqual(equations.vector.map(\.bitPattern), b.map(\.bitPattern), "factors \(k), pairs \(count)")
             }
         }
+    }
+
+    /// The `d x d` row-major `a` in `CholeskySolve`'s layout: rows of `CholeskySolve.stride(d)`
+    /// values, the padding zero.
+    static func laidOut(_ a: [Double], _ d: Int) -> [Double] {
+        let w = CholeskySolve.stride(d)
+        var out = [Double](repeating: 0, count: d * w)
+        for i in 0..<d { for j in 0..<d { out[i * w + j] = a[i * d + j] } }
+        return out
     }
 }

@@ -30,33 +30,39 @@ enum CholeskyUpdate {
     /// One row's normal equations and their solve, in work buffers reused row after row.
     final class Equations {
         let factors: Int
-        /// After a solve, the Cholesky factor (lower triangle) and the solution in Float64.
+        /// The rows' stride of `matrix` and of a batch's rows and scales (`CholeskySolve.stride`):
+        /// zero padding past `factors`, which four-wide chunks from any diagonal entry reach.
+        let width: Int
+        /// After a solve, the Cholesky factor (`CholeskySolve`'s layout: the upper triangle,
+        /// `factors` rows of `width`) and the solution in Float64.
         private(set) var matrix: [Double]
         private(set) var vector: [Double]
-        /// A batch of pairs: each one's row in Float64 and its terms' scales, `factors` values each.
+        /// A batch of pairs: each one's row in Float64 and its terms' scales, `width` values each.
         private var rows: [Double]
         private var scales: [Double]
-        /// Pairs a batch: each lower-triangle entry takes a batch's terms while in a register.
+        /// Pairs a batch: each upper-triangle entry takes a batch's terms while in a register.
         static let batch = 16
 
         init(factors: Int) {
             self.factors = factors
-            matrix = [Double](repeating: 0, count: factors * factors)
+            width = CholeskySolve.stride(factors)
+            matrix = [Double](repeating: 0, count: factors * width)
             vector = [Double](repeating: 0, count: factors)
-            rows = [Double](repeating: 0, count: Self.batch * factors)
-            scales = [Double](repeating: 0, count: Self.batch * factors)
+            rows = [Double](repeating: 0, count: Self.batch * width)
+            scales = [Double](repeating: 0, count: Self.batch * width)
         }
 
         /// Solves for `pairs` (each the other side's row, padded to `stride`, and its signed
         /// confidence) and writes the factor into `out` (its padding zero); false, and zeros,
         /// when the equations are not positive definite. No pair gives zeros, as implicit.
         ///
-        /// Each entry of the lower triangle (`CholeskySolve` reads no other) sums its terms
-        /// `((C - 1) y_j) y_m` in the pairs' order, as one pair after another would; four
-        /// entries side by side take a batch of pairs' terms before they are stored again.
+        /// Each entry `(m, j)`, `m <= j`, of the upper triangle (`CholeskySolve` reads no other)
+        /// sums its terms `((C - 1) y_j) y_m` in the pairs' order, as one pair after another
+        /// would; four entries side by side take a batch of pairs' terms before they are stored
+        /// again.
         func solve<Pairs: Sequence>(gram: [Float], stride: Int, pairs: Pairs, into out: UnsafeMutablePointer<Float>) -> Bool
         where Pairs.Element == (UnsafeMutablePointer<Float>, Float) {
-            let k = factors
+            let k = factors, w = width
             out.update(repeating: 0, count: stride)
             var any = false
             matrix.withUnsafeMutableBufferPointer { a in
@@ -64,15 +70,17 @@ enum CholeskyUpdate {
                     rows.withUnsafeMutableBufferPointer { rows in
                         scales.withUnsafeMutableBufferPointer { scales in
                             let a = a.baseAddress!, b = b.baseAddress!, rows = rows.baseAddress!, scales = scales.baseAddress!
-                            for j in 0..<k {
-                                for m in 0...j { a[j &* k &+ m] = Double(gram[j &* stride &+ m]) }
-                                b[j] = 0
+                            for m in 0..<k {
+                                let row = a + m &* w
+                                for j in m..<k { row[j] = Double(gram[j &* stride &+ m]) }
+                                for j in k..<w { row[j] = 0 }
+                                b[m] = 0
                             }
                             var filled = 0
                             for (y, value) in pairs {
                                 any = true
                                 let confidence = Double(abs(value)), preferred = value > 0 ? Double(value) : 0
-                                let row = rows + filled &* k, scale = scales + filled &* k
+                                let row = rows + filled &* w, scale = scales + filled &* w
                                 for j in 0..<k {
                                     let yj = Double(y[j])
                                     row[j] = yj
@@ -81,11 +89,11 @@ enum CholeskyUpdate {
                                 }
                                 filled &+= 1
                                 if filled == Self.batch {
-                                    Self.add(filled, rows: rows, scales: scales, to: a, k)
+                                    Self.add(filled, rows: rows, scales: scales, to: a, k, w)
                                     filled = 0
                                 }
                             }
-                            if filled > 0 { Self.add(filled, rows: rows, scales: scales, to: a, k) }
+                            if filled > 0 { Self.add(filled, rows: rows, scales: scales, to: a, k, w) }
                         }
                     }
                 }
@@ -96,32 +104,23 @@ enum CholeskyUpdate {
             return true
         }
 
-        /// Adds `count` pairs' terms `scales[p][j] * rows[p][m]` to each entry `a[j][m]`, m <= j,
-        /// in pair order: four entries side by side where the row has room for them (a chunk
-        /// reaching past the diagonal adds to upper entries, which nothing reads), one by one
-        /// at the end of a row otherwise.
+        /// Adds `count` pairs' terms `scales[p][j] * rows[p][m]` to each entry `a[m][j]`, j >= m,
+        /// in pair order, four entries side by side from the diagonal on (the last chunk of a
+        /// row adds zeros to its padding).
         private static func add(_ count: Int, rows: UnsafePointer<Double>, scales: UnsafePointer<Double>,
-                                to a: UnsafeMutablePointer<Double>, _ k: Int) {
-            for j in 0..<k {
-                let entries = a + j &* k
-                var m = 0
-                while m <= j {
-                    if m &+ 4 <= k {
-                        var sum = UnsafeRawPointer(entries + m).loadUnaligned(as: SIMD4<Double>.self)
-                        for p in 0..<count {
-                            let scale = SIMD4<Double>(repeating: scales[p &* k &+ j])
-                            let values = rows + (p &* k &+ m)
-                            let terms: SIMD4<Double> = scale * UnsafeRawPointer(values).loadUnaligned(as: SIMD4<Double>.self)
-                            sum += terms
-                        }
-                        UnsafeMutableRawPointer(entries + m).storeBytes(of: sum, as: SIMD4<Double>.self)
-                        m &+= 4
-                    } else {
-                        var sum = entries[m]
-                        for p in 0..<count { sum += scales[p &* k &+ j] * rows[p &* k &+ m] }
-                        entries[m] = sum
-                        m &+= 1
+                                to a: UnsafeMutablePointer<Double>, _ k: Int, _ w: Int) {
+            for m in 0..<k {
+                let entries = a + m &* w
+                var j = m
+                while j < k {
+                    var sum = UnsafeRawPointer(entries + j).loadUnaligned(as: SIMD4<Double>.self)
+                    for p in 0..<count {
+                        let value = SIMD4<Double>(repeating: rows[p &* w &+ m])
+                        let terms: SIMD4<Double> = UnsafeRawPointer(scales + (p &* w &+ j)).loadUnaligned(as: SIMD4<Double>.self) * value
+                        sum += terms
                     }
+                    UnsafeMutableRawPointer(entries + j).storeBytes(of: sum, as: SIMD4<Double>.self)
+                    j &+= 4
                 }
             }
         }
@@ -130,52 +129,83 @@ enum CholeskyUpdate {
 
 /// Solving a symmetric positive definite system through its Cholesky factor, in place.
 enum CholeskySolve {
-    /// Solves `A x = b` for the `d x d` row-major `A` of which the lower triangle is read:
-    /// `A` becomes its lower Cholesky factor and `b` the solution; false when `A` is not
-    /// positive definite (a pivot that is not a positive finite number).
+    /// The row stride of the matrices `solveInPlace` takes for `d` unknowns: at least `d + 3`,
+    /// a multiple of four, so that a four-wide chunk from any diagonal entry stays in its row.
+    static func stride(_ d: Int) -> Int { (d + 6) & ~3 }
+
+    /// Solves `A x = b` for the `d x d` symmetric `A` held in `d` rows of `stride(d)` values, of
+    /// which the upper triangle is read and the padding past column `d` must be zero: `A`
+    /// becomes its upper Cholesky factor `U = Lᵀ` (`A = Uᵀ U`) and `b` the solution; false when
+    /// `A` is not positive definite (a pivot that is not a positive finite number).
+    ///
+    /// Row by row of `U`, each entry `U[r][c] = (A[r][c] - Σ_{m<r} U[m][r] U[m][c]) / U[r][r]`
+    /// (the pivot's square root on the diagonal) sums its terms in ascending `m`: the plain
+    /// row-by-row factorisation of `L`, bit for bit, but sixteen (or four) entries of a row side
+    /// by side in vector lanes, their sums held in registers. The padding stays zero.
     static func solveInPlace(_ a: inout [Double], _ b: inout [Double], dimension d: Int) -> Bool {
-        a.withUnsafeMutableBufferPointer { a in
+        let w = stride(d)
+        precondition(a.count >= d * w && b.count >= d)
+        return a.withUnsafeMutableBufferPointer { a in
             b.withUnsafeMutableBufferPointer { b in
-                withUnsafeTemporaryAllocation(of: Double.self, capacity: d) { column in
-                    let a = a.baseAddress!, column = column.baseAddress!
-                    // Column by column: column m's pivot and entries become final, then every entry
-                    // right of it and below takes its term `L[i][m] L[j][m]`. Each entry thus gets
-                    // its terms in the order of the row-by-row factorisation (m ascending) and the
-                    // same bits, but the terms of one column go to independent entries, side by
-                    // side in vector lanes, instead of each entry's sum waiting on its previous term.
-                    for m in 0..<d {
-                        let pivot = a[m &* d &+ m]
-                        guard pivot > 0, pivot.isFinite else { return false }
-                        let root = pivot.squareRoot()
-                        a[m &* d &+ m] = root
-                        for i in (m &+ 1)..<d {
-                            a[i &* d &+ m] /= root
-                            column[i] = a[i &* d &+ m]
-                        }
-                        for i in (m &+ 1)..<d {
-                            let left = column[i], row = a + i &* d
-                            for j in (m &+ 1)...i { row[j] -= left * column[j] }
+                let a = a.baseAddress!
+                for r in 0..<d {
+                    let row = a + r &* w
+                    var root = 0.0, c = r
+                    while c < d {
+                        if d &- c > 12 {
+                            var sum = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD16<Double>.self)
+                            for m in 0..<r {
+                                let top = a + m &* w
+                                let terms: SIMD16<Double> = SIMD16(repeating: top[r]) * UnsafeRawPointer(top + c).loadUnaligned(as: SIMD16<Double>.self)
+                                sum -= terms
+                            }
+                            if c == r {
+                                guard sum[0] > 0, sum[0].isFinite else { return false }
+                                root = sum[0].squareRoot()
+                            }
+                            var values = sum / SIMD16(repeating: root)
+                            if c == r { values[0] = root }
+                            UnsafeMutableRawPointer(row + c).storeBytes(of: values, as: SIMD16<Double>.self)
+                            c &+= 16
+                        } else {
+                            var sum = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD4<Double>.self)
+                            for m in 0..<r {
+                                let top = a + m &* w
+                                let terms: SIMD4<Double> = SIMD4(repeating: top[r]) * UnsafeRawPointer(top + c).loadUnaligned(as: SIMD4<Double>.self)
+                                sum -= terms
+                            }
+                            if c == r {
+                                guard sum[0] > 0, sum[0].isFinite else { return false }
+                                root = sum[0].squareRoot()
+                            }
+                            var values = sum / SIMD4(repeating: root)
+                            if c == r { values[0] = root }
+                            UnsafeMutableRawPointer(row + c).storeBytes(of: values, as: SIMD4<Double>.self)
+                            c &+= 4
                         }
                     }
-                    substitute(UnsafeBufferPointer(start: a, count: d * d), b, dimension: d)
-                    return true
                 }
+                substitute(UnsafeBufferPointer(start: a, count: d * w), b, dimension: d)
+                return true
             }
         }
     }
 
-    /// Solves `L Lᵀ x = b` in place for the `d x d` row-major lower factor `L`: `L z = b`, then
-    /// `Lᵀ x = z`.
+    /// Solves `Uᵀ U x = b` in place for the upper factor `U` in `solveInPlace`'s layout:
+    /// `Uᵀ z = b`, then `U x = z`. Each value takes its terms in the order of the plain
+    /// substitution through the lower factor `L = Uᵀ` (ascending), the first pass row by row of
+    /// `U`, so that its terms go to independent values side by side.
     static func substitute(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeMutableBufferPointer<Double>, dimension d: Int) {
-        for i in 0..<d {
-            var sum = b[i]
-            for m in 0..<i { sum -= a[i * d + m] * b[m] }
-            b[i] = sum / a[i * d + i]
+        let w = stride(d)
+        for m in 0..<d {
+            let top = m * w, z = b[m] / a[top + m]
+            b[m] = z
+            for i in (m + 1)..<d { b[i] -= a[top + i] * z }
         }
-        for i in stride(from: d - 1, through: 0, by: -1) {
+        for i in Swift.stride(from: d - 1, through: 0, by: -1) {
             var sum = b[i]
-            for m in (i + 1)..<d { sum -= a[m * d + i] * b[m] }
-            b[i] = sum / a[i * d + i]
+            for m in (i + 1)..<d { sum -= a[i * w + m] * b[m] }
+            b[i] = sum / a[i * w + i]
         }
     }
 }
