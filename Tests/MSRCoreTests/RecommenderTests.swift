@@ -82,3 +82,119 @@ final class RecommenderTests: XCTestCase {
                        "playlist 'p': song index row 10 is not one of its 10 rows")
     }
 }
+
+/// `nearest` ranks a pool's rows in two passes per segment (those at most as far as the
+/// segment's k-th nearest, then the rest) and `nthSmallest` finds that bar.
+final class NearestRowsTests: XCTestCase {
+    /// The n-th smallest, as sorting gives, for every n, on orders that trouble a quickselect
+    /// (sorted, reversed, all equal, organ pipes, few distinct values) and random ones, and
+    /// with a budget of 0 or 1 rounds, which leaves the rest to the sort.
+    func testTheNthSmallestIsTheSortedOnes() {
+        var generator = SplitMix64(seed: 5)
+        for count in [1, 2, 3, 4, 7, 16, 33, 100, 257] {
+            let random = (0..<count).map { _ in Double(Int(generator.unit() * 1000)) / 8 - 40 }
+            let few = (0..<count).map { _ in Double(Int(generator.unit() * 3)) }
+            let pipes = (0..<count).map { Double(Swift.min($0, count - $0)) }
+            for values in [random, few, pipes, random.sorted(), random.sorted().reversed(), [Double](repeating: 2.5, count: count),
+                           few.map { -$0 }] {
+                let sorted = values.sorted()
+                for n in Set([1, 2, count / 3 + 1, count / 2 + 1, count - 1, count].filter { $0 >= 1 && $0 <= count }) {
+                    for budget: Int? in [nil, 0, 1] {
+                        var copy = values
+                        let found = copy.withUnsafeMutableBufferPointer {
+                            Recommender.nthSmallest(n, $0.baseAddress!, count: count, budget: budget)
+                        }
+                        XCTAssertEqual(found, sorted[n - 1], "count \(count), n \(n), budget \(String(describing: budget)), \(values)")
+                        XCTAssertEqual(copy.sorted(), sorted, "a reordering")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Two rows are one point when every value is equal (-0 is 0, a NaN equals nothing), in the
+    /// eight-wide part and the rest alike.
+    func testSamePointComparesEveryValue() {
+        for d in [1, 8, 9, 17] {
+            let base = (0..<d).map { Float($0) + 0.5 }
+            var cases: [([Float], Bool)] = [(base, true)]
+            for j in Set([0, d / 2, d - 1]) {
+                var other = base
+                other[j] += 1
+                cases.append((other, false))
+                other = base
+                other[j] = .nan
+                cases.append((other, false))
+            }
+            var zero = base
+            zero[d - 1] = 0
+            var negativeZero = base
+            negativeZero[d - 1] = -0.0
+            for (row, same) in cases + [(zero, false)] {
+                let points = base + row
+                XCTAssertEqual(points.withUnsafeBufferPointer { Recommender.samePoint($0, 0, 1, dimension: d) }, same, "\(d): \(row)")
+            }
+            let zeros = zero + negativeZero
+            XCTAssertTrue(zeros.withUnsafeBufferPointer { Recommender.samePoint($0, 0, 1, dimension: d) }, "-0 is 0")
+        }
+    }
+
+    /// The nearest rows are those offering every row of a pool in row order to one ranking
+    /// gives (its ties to the lower row, one id of a recording, the excluded recordings left
+    /// out, pool after pool), whatever the segments: on points of a coarse grid, where many
+    /// rows are one recording and many distances equal, genre by genre and not.
+    func testTheNearestRowsAreTheOnesOfferingEachRowInOrderGives() throws {
+        var generator = SplitMix64(seed: 9)
+        let n = 900
+        for (d, byGenre) in [(3, true), (3, false), (9, true), (17, false)] {
+            let labels: [Int32] = (0..<n).map { byGenre ? Int32($0 * 3 / n) : Int32(generator.unit() * 3) }
+            let components: [Int32] = (0..<n).map { _ in Int32(generator.unit() * 2) }
+            // Nine and more values: few distinct points only when most values are zero.
+            let points = (0..<(n * d)).map { j in j % d < 3 ? Double(Int(generator.unit() * 4)) / 2 : (j % d == d - 1 && j % 7 == 0 ? -0.0 : 0) }
+            let names = (0..<d).map { "f\($0)" }
+            let catalog = SongIndex(genres: ["a", "b", "c"], featureNames: names,
+                                    uris: TextColumn((0..<n).map { String(format: "%022d", $0) }), labels: labels, components: components,
+                                    points: points, probabilities: labels.flatMap { l in (0..<3).map { $0 == Int(l) ? 1.0 : 0 } })
+            let mixture = GaussianMixture(covarianceType: .spherical, dimension: d, weights: [0.5, 0.5],
+                                          means: [Double](repeating: 0, count: d) + [Double](repeating: 1, count: d), covariances: [1, 1])
+            let zeros = [Double](repeating: 0, count: d), ones = [Double](repeating: 1, count: d)
+            let recommender = try Recommender(classifier: nil, mixtures: [mixture, mixture, mixture], catalog: catalog,
+                                              scaler: FeatureScaler(features: names, min: zeros, max: ones.map { $0 * 2 }, mean: zeros, std: ones))
+            let first = catalog.recordings, shared = catalog.shared
+            for query in 0..<12 {
+                let point = (0..<d).map { j in j >= 3 ? 0 : query % 2 == 0 ? Double(Int(generator.unit() * 4)) / 2 : generator.unit() * 2 }
+                let genre = Int32(query % 3), component = Int32(query % 2)
+                let genreRows = catalog.rows(ofGenre: genre)
+                let scope = { (p: Int) in p < 2 ? genreRows : 0..<n }
+                let pool = { (i: Int) in SongIndex.pool(label: labels[i], component: components[i], genre: genre, playlistComponent: component) }
+                let excluded = (0..<(query % 4) * 5).map { _ in Int(generator.unit() * Double(n)) }
+                for k in [1, 7, 60, 400, 2000] {
+                    // The reference: every row of a pool offered in row order.
+                    var done = Set(excluded.map { first[$0] }), expected: [(row: Int, distance: Double)] = []
+                    for current in 0..<3 where expected.count < Swift.min(k, n) {
+                        var ranked = Recommender.TopK(Swift.min(k, n) - expected.count)
+                        for i in scope(current) where pool(i) == current {
+                            var sum = 0.0
+                            for j in 0..<d {
+                                let delta = Double(catalog.points[i * d + j]) - point[j]
+                                sum += delta * delta
+                            }
+                            let distance = sum.squareRoot()
+                            guard ranked.admits(distance), !done.contains(first[i]) else { continue }
+                            first.withUnsafeBufferPointer {
+                                ranked.offer(row: i, distance: distance, unlessRanked: shared[i] != 0 ? first[i] : nil, recordings: $0)
+                            }
+                        }
+                        for pick in ranked.taken { done.insert(first[pick.row]) }
+                        expected += ranked.taken
+                    }
+                    for segment in [Recommender.segment, 1, 5, 64, 333] {
+                        let found = recommender.nearest(to: point, k: k, excluding: excluded, pools: 3, segment: segment, scope: scope, pool: pool)
+                        XCTAssertEqual(found.map(\.row), expected.map(\.row), "dimension \(d), by genre \(byGenre), query \(query), k \(k), segment \(segment)")
+                        XCTAssertEqual(found.map(\.distance.bitPattern), expected.map(\.distance.bitPattern))
+                    }
+                }
+            }
+        }
+    }
+}

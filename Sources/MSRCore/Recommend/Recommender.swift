@@ -319,61 +319,189 @@ public struct Recommender: Sendable {
     /// `scope(p)` holds every row of pool `p` (the rows scanned for it).
     /// A recording is taken once, the first time it ranks, and never when one of `excluded`'s
     /// rows is that recording.
+    ///
+    /// A pool's rows go through in segments of `segment` rows (`Recommender.segment`; tests
+    /// take fewer): the distances of the segment's rows in the pool first, then the rows offered
+    /// to the ranking in two passes, those at most as far as the segment's `k`th nearest, then
+    /// the others (most of which the ranking, full by then, turns away at once). Each pass goes
+    /// in row order, and no two rows at one distance fall in different passes, so the ranking
+    /// is the one of offering every row in row order (it depends only on the rows' order among
+    /// equal distances), at a fraction of the insertions.
     @inline(__always)
     func nearest(to point: [Double], k wanted: Int, excluding excluded: [Int], pools: Int,
-                 scope: (Int) -> Range<Int>, pool: (Int) -> Int) -> [(row: Int, distance: Double)] {
+                 segment: Int = Recommender.segment, scope: (Int) -> Range<Int>, pool: (Int) -> Int) -> [(row: Int, distance: Double)] {
         let d = catalog.dimension, k = Swift.min(wanted, catalog.count)
         var done = recordingSet(excluded, room: k)
         var picks = TopK(k)
-        catalog.points.withUnsafeBufferPointer { points in
-            point.withUnsafeBufferPointer { point in
-                catalog.recordings.withUnsafeBufferPointer { first in
-                    catalog.shared.withUnsafeBufferPointer { shared in
-                        for current in 0..<pools where picks.taken.count < k {
-                            var ranked = TopK(k - picks.taken.count)
-                            // The pool's rows four at a time, in row order (a SIMD4 of rows filled
-                            // lane by lane went through memory at every row: 20% slower; local
-                            // functions over these variables, once not inlined, checked each
-                            // access at run time). Lanes past `filled` hold rows of an earlier
-                            // block, or row 0: valid rows, their distances unused.
-                            let rows = scope(current).clamped(to: 0..<catalog.count)
-                            var block = (0, 0, 0, 0), filled = 0, next = rows.lowerBound
-                            while true {
-                                while filled < 4 && next < rows.upperBound {
-                                    if pool(next) == current {
-                                        switch filled {
-                                        case 0: block.0 = next
-                                        case 1: block.1 = next
-                                        case 2: block.2 = next
-                                        default: block.3 = next
-                                        }
-                                        filled &+= 1
+        let room = Swift.max(1, Swift.min(segment, catalog.count))
+        // Work arrays left uninitialized: each value is written before it is read.
+        var rows = [Int](unsafeUninitializedCapacity: room) { $1 = room }
+        var work = [Double](unsafeUninitializedCapacity: 2 * room) { $1 = 2 * room }
+        rows.withUnsafeMutableBufferPointer { rows in
+        work.withUnsafeMutableBufferPointer { work in
+            let distances = UnsafeMutableBufferPointer(rebasing: work[0..<room])
+            let scratch = work.baseAddress! + room
+            catalog.points.withUnsafeBufferPointer { points in
+                point.withUnsafeBufferPointer { point in
+                    catalog.recordings.withUnsafeBufferPointer { first in
+                        catalog.shared.withUnsafeBufferPointer { shared in
+                            for current in 0..<pools where picks.taken.count < k {
+                                let want = k - picks.taken.count
+                                var ranked = TopK(want)
+                                let scoped = scope(current).clamped(to: 0..<catalog.count)
+                                var start = scoped.lowerBound
+                                while start < scoped.upperBound {
+                                    let end = Swift.min(start &+ room, scoped.upperBound)
+                                    // A row whose recording's first row comes before it in this
+                                    // pool's scan, at the same point, never ranks: that row is
+                                    // offered first at the same distance, and either ranks (this
+                                    // one then does not, as another id of a ranked recording) or
+                                    // does not (and neither could this one). Skipped unscored.
+                                    let (count, ordered) = Self.distances(points, rows: start..<end, dimension: d, to: point, into: rows,
+                                                                          distances) { i in
+                                        guard pool(i) == current else { return false }
+                                        guard shared[i] != 0 else { return true }
+                                        let f = Int(first[i])
+                                        guard f < i, f >= scoped.lowerBound, Int(first[f]) == f, pool(f) == current else { return true }
+                                        return !Self.samePoint(points, f, i, dimension: d)
                                     }
-                                    next &+= 1
+                                    start = end
+                                    // (A NaN distance, which only a damaged index could give,
+                                    // would make the ranking depend on more than the order of
+                                    // equal distances: one pass then.)
+                                    var bar = Double.infinity
+                                    if count > want && ordered {
+                                        scratch.update(from: distances.baseAddress!, count: count)
+                                        bar = Self.nthSmallest(want, scratch, count: count)
+                                    }
+                                    for pass in 0..<2 {
+                                        for c in 0..<count where (distances[c] > bar) == (pass == 1) {
+                                            let i = rows[c], distance = distances[c]
+                                            // The costlier tests only for a row the ranking would
+                                            // keep (most rows are not: skipping them changes
+                                            // nothing).
+                                            guard ranked.admits(distance), !done.contains(first[i]) else { continue }
+                                            // Another id of a recording already ranked has the
+                                            // same point, so the same distance, and ranks after
+                                            // it: skipped (only such rows look among the ranked
+                                            // rows at that distance).
+                                            ranked.offer(row: i, distance: distance, unlessRanked: shared[i] != 0 ? first[i] : nil, recordings: first)
+                                        }
+                                    }
                                 }
-                                guard filled > 0 else { break }
-                                let distances = Self.distances(points, rows: block, dimension: d, to: point)
-                                let lanes = SIMD4(block.0, block.1, block.2, block.3)
-                                for lane in 0..<filled {
-                                    let i = lanes[lane], distance = distances[lane]
-                                    // The costlier tests only for a row the ranking would keep
-                                    // (most rows are not: skipping them changes nothing).
-                                    guard ranked.admits(distance), !done.contains(first[i]) else { continue }
-                                    // Another id of a recording already ranked has the same point,
-                                    // so the same distance, and ranks after it: skipped (only such
-                                    // rows look among the ranked rows at that distance).
-                                    ranked.offer(row: i, distance: distance, unlessRanked: shared[i] != 0 ? first[i] : nil, recordings: first)
-                                }
-                                filled = 0
+                                for pick in ranked.taken { done.insert(first[pick.row]) }
+                                picks.taken += ranked.taken
                             }
-                            for pick in ranked.taken { done.insert(first[pick.row]) }
-                            picks.taken += ranked.taken
                         }
                     }
                 }
             }
         }
+        }
         return picks.taken
+    }
+
+    /// Whether rows `a` and `b` of `points` are the same point (`==`, value by value: -0 is 0,
+    /// a NaN is no value's), eight values a compare.
+    @inline(__always)
+    static func samePoint(_ points: UnsafeBufferPointer<Float>, _ a: Int, _ b: Int, dimension d: Int) -> Bool {
+        let x = points.baseAddress! + a &* d, y = points.baseAddress! + b &* d
+        var j = 0
+        while j &+ 8 <= d {
+            let u = UnsafeRawPointer(x + j).loadUnaligned(as: SIMD8<Float>.self)
+            let v = UnsafeRawPointer(y + j).loadUnaligned(as: SIMD8<Float>.self)
+            guard all(u .== v) else { return false }
+            j &+= 8
+        }
+        while j < d {
+            guard x[j] == y[j] else { return false }
+            j &+= 1
+        }
+        return true
+    }
+
+    /// The most rows `nearest` holds the distances of at once.
+    static let segment = 4096
+
+    /// The rows of `range` that `take` keeps, in row order, into `rows`, and their distances
+    /// from `point` into `distances`; their count, and whether no distance is NaN. Four rows at
+    /// a time, as one row's loop sums them (`distances(_:rows:dimension:to:)`).
+    @inline(__always)
+    static func distances(_ points: UnsafeBufferPointer<Float>, rows range: Range<Int>, dimension d: Int,
+                          to point: UnsafeBufferPointer<Double>, into rows: UnsafeMutableBufferPointer<Int>,
+                          _ distances: UnsafeMutableBufferPointer<Double>, taking take: (Int) -> Bool) -> (count: Int, ordered: Bool) {
+        // The kept rows four at a time, in row order (a SIMD4 of rows filled lane by lane went
+        // through memory at every row: 20% slower; local functions over these variables, once
+        // not inlined, checked each access at run time). Lanes past `filled` hold rows of an
+        // earlier block, or row 0: valid rows, their distances unused.
+        var block = (0, 0, 0, 0), filled = 0, next = range.lowerBound, count = 0, ordered = true
+        while true {
+            while filled < 4 && next < range.upperBound {
+                if take(next) {
+                    switch filled {
+                    case 0: block.0 = next
+                    case 1: block.1 = next
+                    case 2: block.2 = next
+                    default: block.3 = next
+                    }
+                    filled &+= 1
+                }
+                next &+= 1
+            }
+            guard filled > 0 else { return (count, ordered) }
+            let values = Self.distances(points, rows: block, dimension: d, to: point)
+            if any(values .!= values) { ordered = false }
+            let lanes = SIMD4(block.0, block.1, block.2, block.3)
+            for lane in 0..<filled {
+                rows[count] = lanes[lane]
+                distances[count] = values[lane]
+                count &+= 1
+            }
+            filled = 0
+        }
+    }
+
+    /// The `n`th smallest (from 1) of the first `count` of `values`, which it reorders: Hoare's
+    /// selection, median-of-three pivots, what is left sorted once the rounds pass
+    /// 2 log2(count) + 8 (so never worse than count log count; `budget`: other than that, for
+    /// tests). No value may be NaN.
+    static func nthSmallest(_ n: Int, _ values: UnsafeMutablePointer<Double>, count: Int, budget: Int? = nil) -> Double {
+        precondition(n >= 1 && n <= count)
+        var low = 0, high = count &- 1
+        let target = n &- 1, budget = budget ?? 2 &* (Int.bitWidth &- count.leadingZeroBitCount) &+ 8
+        var rounds = 0
+        while high > low {
+            rounds &+= 1
+            if rounds > budget {
+                var rest = UnsafeMutableBufferPointer(start: values + low, count: high &- low &+ 1)
+                rest.sort()
+                break
+            }
+            let middle = low &+ (high &- low) / 2
+            let a = values[low], b = values[middle], c = values[high]
+            let pivot = a < b ? (b < c ? b : (a < c ? c : a)) : (a < c ? a : (b < c ? c : b))
+            var i = low, j = high
+            while i <= j {
+                while values[i] < pivot { i &+= 1 }
+                while values[j] > pivot { j &-= 1 }
+                if i <= j {
+                    let swapped = values[i]
+                    values[i] = values[j]
+                    values[j] = swapped
+                    i &+= 1
+                    j &-= 1
+                }
+            }
+            // values[low...j] <= pivot <= values[i...high], and between them the pivot's value.
+            if target <= j {
+                high = j
+            } else if target >= i {
+                low = i
+            } else {
+                break
+            }
+        }
+        return values[target]
     }
 
     /// The Euclidean distances from `point` to the `dimension` values (Float, widened) at each
@@ -473,9 +601,15 @@ public struct Recommender: Sendable {
             guard admits(distance) else { return }
             // After every kept row at most as far (a binary search of the sorted distances).
             var low = 0, high = taken.count
-            while low < high {
-                let middle = (low + high) / 2
-                if distance < taken[middle].distance { high = middle } else { low = middle + 1 }
+            taken.withUnsafeBufferPointer { taken in
+                while low < high {
+                    let middle = (low &+ high) >> 1
+                    let before = distance < taken[middle].distance
+                    // Both bounds chosen without a branch: a binary search's comparisons are
+                    // as good as random, and a mispredicted branch costs more than the search.
+                    high = before ? middle : high
+                    low = before ? low : middle &+ 1
+                }
             }
             if let recording {
                 var i = low
