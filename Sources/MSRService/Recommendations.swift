@@ -113,7 +113,7 @@ struct Recommendations {
             throw APIError.from(error, field: "playlist")
         }
         let (bytes, links) = result.compactJSONMarkingLinks(details: recommender.catalog, modelVersion: models.version)
-        try RecommendationLog(path: state.config.prediction.log).append([result], user: user.name)
+        try state.recommendationLog.append([result], user: user.name)
         state.database.recordRecommendation(userID: user.id, result: Recommender.Result.textWithoutLinks(bytes, links: links))
         state.metrics.recommendations.increment()
         return (result, bytes, models)

@@ -33,6 +33,8 @@ public final class ServiceState: Sendable {
     let loginLimiter: RateLimiter
     let addressLimiter: RateLimiter
     let retrainer: Retrainer
+    /// The recommendations log (`prediction.log`), held open.
+    let recommendationLog: RecommendationLogAppender
     /// The recommendations log as the monitoring page last read it (it reads what was appended
     /// since).
     let monitoringLog = Mutex(MonitorLogReader())
@@ -62,6 +64,7 @@ public final class ServiceState: Sendable {
         schema = try Schema.load(path: config.schema)
         let key = try Tokens.loadKey(file: settings.jwtKeyFile, environment: options.environment)
         models = ModelStore(paths: config.prediction, paramsFile: options.paramsFile)
+        recommendationLog = RecommendationLogAppender(RecommendationLog(path: config.prediction.log))
         metrics = ServiceMetrics()
         let loaded = try models.reload()
         metrics.modelVersion(loaded.version, previous: nil)

@@ -18,6 +18,14 @@ public struct RecommendationLog: Sendable {
     /// no one's playlist). A result without a finite similarity refuses the whole call:
     /// msr-monitor could not use its line.
     public func append(_ results: [Recommender.Result], user: String? = nil, date: Date = Date(), playlists: Bool = true) throws {
+        let bytes = try lines(results, user: user, date: date, playlists: playlists)
+        let descriptor = try openForAppending()
+        defer { close(descriptor) }
+        try write(bytes, to: descriptor)
+    }
+
+    /// The lines `append` writes for `results`.
+    public func lines(_ results: [Recommender.Result], user: String? = nil, date: Date = Date(), playlists: Bool = true) throws -> [UInt8] {
         if let bad = results.first(where: { !$0.similarity.isFinite }) {
             throw MSRError(.badData, "\(Recommender.name(bad.playlist)): its similarity is not a finite number: nothing logged (\(path))")
         }
@@ -49,10 +57,12 @@ public struct RecommendationLog: Sendable {
             out.endObject()
             out.newline()
         }
-        try write(out.bytes)
+        return out.bytes
     }
 
-    private func write(_ bytes: [UInt8]) throws {
+    /// The log opened for appending (O_APPEND; made, with its folder, when absent); the caller
+    /// closes the descriptor.
+    public func openForAppending() throws -> Int32 {
         var descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         if descriptor < 0, errno == ENOENT {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
@@ -60,7 +70,11 @@ public struct RecommendationLog: Sendable {
             descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         }
         guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the recommendations log (prediction.log)") }
-        defer { close(descriptor) }
+        return descriptor
+    }
+
+    /// Writes `bytes` (whole lines) to the log opened as `descriptor`, in one write.
+    public func write(_ bytes: [UInt8], to descriptor: Int32) throws {
         let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress!, $0.count) }
         guard written == bytes.count else { throw AtomicFile.ioError(path, "cannot append to the recommendations log (prediction.log)") }
     }
