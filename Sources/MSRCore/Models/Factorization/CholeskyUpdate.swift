@@ -113,13 +113,23 @@ enum CholeskyUpdate {
         }
 
         /// Adds `count` pairs' terms `scales[p][j] * rows[p][m]` to each entry `a[m][j]`, j >= m,
-        /// in pair order, four entries side by side from the diagonal on (the last chunk of a
-        /// row adds zeros to its padding).
+        /// in pair order, eight (then four) entries side by side from the diagonal on (the last
+        /// chunk of a row adds zeros to its padding, which is at least three wide).
         private static func add(_ count: Int, rows: UnsafePointer<Double>, scales: UnsafePointer<Double>,
                                 to a: UnsafeMutablePointer<Double>, _ k: Int, _ w: Int) {
             for m in 0..<k {
                 let entries = a + m &* w
                 var j = m
+                while j &+ 4 < k {
+                    var sum = UnsafeRawPointer(entries + j).loadUnaligned(as: SIMD8<Double>.self)
+                    for p in 0..<count {
+                        let value = SIMD8<Double>(repeating: rows[p &* w &+ m])
+                        let terms: SIMD8<Double> = UnsafeRawPointer(scales + (p &* w &+ j)).loadUnaligned(as: SIMD8<Double>.self) * value
+                        sum += terms
+                    }
+                    UnsafeMutableRawPointer(entries + j).storeBytes(of: sum, as: SIMD8<Double>.self)
+                    j &+= 8
+                }
                 while j < k {
                     var sum = UnsafeRawPointer(entries + j).loadUnaligned(as: SIMD4<Double>.self)
                     for p in 0..<count {
