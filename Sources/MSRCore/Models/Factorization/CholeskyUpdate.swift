@@ -167,38 +167,13 @@ enum CholeskySolve {
             b.withUnsafeMutableBufferPointer { b in
                 let a = a.baseAddress!
                 for r in 0..<d {
-                    let row = a + r &* w
                     var root = 0.0, c = r
                     while c < d {
                         if d &- c > 12 {
-                            var sum = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD16<Double>.self)
-                            for m in 0..<r {
-                                let top = a + m &* w
-                                let terms: SIMD16<Double> = SIMD16(repeating: top[r]) * UnsafeRawPointer(top + c).loadUnaligned(as: SIMD16<Double>.self)
-                                sum -= terms
-                            }
-                            if c == r {
-                                guard sum[0] > 0, sum[0].isFinite else { return false }
-                                root = sum[0].squareRoot()
-                            }
-                            var values = sum / SIMD16(repeating: root)
-                            if c == r { values[0] = root }
-                            UnsafeMutableRawPointer(row + c).storeBytes(of: values, as: SIMD16<Double>.self)
+                            guard chunk(SIMD16<Double>.self, a, row: r, at: c, stride: w, root: &root) else { return false }
                             c &+= 16
                         } else {
-                            var sum = UnsafeRawPointer(row + c).loadUnaligned(as: SIMD4<Double>.self)
-                            for m in 0..<r {
-                                let top = a + m &* w
-                                let terms: SIMD4<Double> = SIMD4(repeating: top[r]) * UnsafeRawPointer(top + c).loadUnaligned(as: SIMD4<Double>.self)
-                                sum -= terms
-                            }
-                            if c == r {
-                                guard sum[0] > 0, sum[0].isFinite else { return false }
-                                root = sum[0].squareRoot()
-                            }
-                            var values = sum / SIMD4(repeating: root)
-                            if c == r { values[0] = root }
-                            UnsafeMutableRawPointer(row + c).storeBytes(of: values, as: SIMD4<Double>.self)
+                            guard chunk(SIMD4<Double>.self, a, row: r, at: c, stride: w, root: &root) else { return false }
                             c &+= 4
                         }
                     }
@@ -207,6 +182,30 @@ enum CholeskySolve {
                 return true
             }
         }
+    }
+
+    /// Entries `c ..< c + V.scalarCount` of row `r` of `U`: their sums over the rows above, in
+    /// ascending order, divided by the row's `root`, which the chunk holding the diagonal
+    /// (`c == r`) sets to its pivot's square root; false for a pivot that is not a positive
+    /// finite number.
+    @inline(__always)
+    private static func chunk<V: SIMD>(_: V.Type, _ a: UnsafeMutablePointer<Double>, row r: Int, at c: Int, stride w: Int,
+                                       root: inout Double) -> Bool where V.Scalar == Double {
+        let row = a + r &* w
+        var sum = UnsafeRawPointer(row + c).loadUnaligned(as: V.self)
+        for m in 0..<r {
+            let top = a + m &* w
+            let terms: V = V(repeating: top[r]) * UnsafeRawPointer(top + c).loadUnaligned(as: V.self)
+            sum -= terms
+        }
+        if c == r {
+            guard sum[0] > 0, sum[0].isFinite else { return false }
+            root = sum[0].squareRoot()
+        }
+        var values = sum / V(repeating: root)
+        if c == r { values[0] = root }
+        UnsafeMutableRawPointer(row + c).storeBytes(of: values, as: V.self)
+        return true
     }
 
     /// Solves `Uᵀ U x = b` in place for the upper factor `U` in `solveInPlace`'s layout:
