@@ -121,26 +121,28 @@ enum CholeskyUpdate {
                 let entries = a + m &* w
                 var j = m
                 while j &+ 4 < k {
-                    var sum = UnsafeRawPointer(entries + j).loadUnaligned(as: SIMD8<Double>.self)
-                    for p in 0..<count {
-                        let value = SIMD8<Double>(repeating: rows[p &* w &+ m])
-                        let terms: SIMD8<Double> = UnsafeRawPointer(scales + (p &* w &+ j)).loadUnaligned(as: SIMD8<Double>.self) * value
-                        sum += terms
-                    }
-                    UnsafeMutableRawPointer(entries + j).storeBytes(of: sum, as: SIMD8<Double>.self)
+                    addChunk(SIMD8<Double>.self, count, rows: rows, scales: scales, to: entries, row: m, at: j, w)
                     j &+= 8
                 }
                 while j < k {
-                    var sum = UnsafeRawPointer(entries + j).loadUnaligned(as: SIMD4<Double>.self)
-                    for p in 0..<count {
-                        let value = SIMD4<Double>(repeating: rows[p &* w &+ m])
-                        let terms: SIMD4<Double> = UnsafeRawPointer(scales + (p &* w &+ j)).loadUnaligned(as: SIMD4<Double>.self) * value
-                        sum += terms
-                    }
-                    UnsafeMutableRawPointer(entries + j).storeBytes(of: sum, as: SIMD4<Double>.self)
+                    addChunk(SIMD4<Double>.self, count, rows: rows, scales: scales, to: entries, row: m, at: j, w)
                     j &+= 4
                 }
             }
+        }
+
+        /// Adds `count` pairs' terms `scales[p][j] * rows[p][m]` to the entries `j ..< j +
+        /// V.scalarCount` of row `m` (at `entries`), in pair order, their sums in registers.
+        @inline(__always)
+        private static func addChunk<V: SIMD>(_: V.Type, _ count: Int, rows: UnsafePointer<Double>, scales: UnsafePointer<Double>,
+                                             to entries: UnsafeMutablePointer<Double>, row m: Int, at j: Int, _ w: Int)
+        where V.Scalar == Double {
+            var sum = UnsafeRawPointer(entries + j).loadUnaligned(as: V.self)
+            for p in 0..<count {
+                let terms: V = UnsafeRawPointer(scales + (p &* w &+ j)).loadUnaligned(as: V.self) * V(repeating: rows[p &* w &+ m])
+                sum += terms
+            }
+            UnsafeMutableRawPointer(entries + j).storeBytes(of: sum, as: V.self)
         }
     }
 }
