@@ -48,9 +48,7 @@ final class RecommendationLogAppender: Sendable {
                 }
             }
             if open.descriptor < 0 {
-                let descriptor = try log.openForAppending()
-                var status = stat()
-                _ = fstat(descriptor, &status)
+                let (descriptor, status) = try log.openForAppending()
                 open = Open(descriptor: descriptor, device: UInt64(status.st_dev), inode: UInt64(status.st_ino), checked: time)
             }
             do {

@@ -70,11 +70,18 @@ final class RecommendationLogAppenderTests: XCTestCase {
             let appender = RecommendationLogAppender(RecommendationLog(path: path), recheck: .max)
             for _ in 0..<2 {
                 XCTAssertEqual(errorMessage { try appender.append([Self.result("a")], user: "ana") },
-                               "\(path): cannot open the recommendations log (prediction.log): Is a directory")
+                               "\(path): is a directory, not a regular file (the recommendations log, prediction.log)")
             }
             try FileManager.default.removeItem(atPath: path)
             try appender.append([Self.result("b")], user: "ana")
             XCTAssertEqual(try names(path), ["b"])
+            // A FIFO with no reader: refused at once, not waited on; a device, refused.
+            let fifo = "\(folder)/fifo.jsonl"
+            XCTAssertEqual(mkfifo(fifo, 0o644), 0)
+            XCTAssertEqual(errorMessage { try RecommendationLogAppender(RecommendationLog(path: fifo)).append([Self.result("c")], user: "ana") },
+                           "\(fifo): is a FIFO, not a regular file (the recommendations log, prediction.log)")
+            XCTAssertEqual(errorMessage { try RecommendationLog(path: "/dev/null").append([Self.result("c")]) },
+                           "/dev/null: is a character device, not a regular file (the recommendations log, prediction.log)")
         }
     }
 }

@@ -19,7 +19,7 @@ public struct RecommendationLog: Sendable {
     /// msr-monitor could not use its line.
     public func append(_ results: [Recommender.Result], user: String? = nil, date: Date = Date(), playlists: Bool = true) throws {
         let bytes = try lines(results, user: user, date: date, playlists: playlists)
-        let descriptor = try openForAppending()
+        let (descriptor, _) = try openForAppending()
         defer { close(descriptor) }
         try write(bytes, to: descriptor)
     }
@@ -60,17 +60,28 @@ public struct RecommendationLog: Sendable {
         return out.bytes
     }
 
-    /// The log opened for appending (O_APPEND; made, with its folder, when absent); the caller
-    /// closes the descriptor.
-    public func openForAppending() throws -> Int32 {
-        var descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+    /// The log opened for appending (O_APPEND; made, with its folder, when absent), and what it
+    /// is (`fstat`); the caller closes the descriptor. Opened without blocking, so that a FIFO
+    /// at the path is refused instead of waiting for a reader forever; anything but a regular
+    /// file (a FIFO, a device, a directory) is refused, naming what it is.
+    public func openForAppending() throws -> (descriptor: Int32, info: stat) {
+        let flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NONBLOCK
+        var descriptor = open(path, flags, 0o644)
         if descriptor < 0, errno == ENOENT {
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+            descriptor = open(path, flags, 0o644)
+        }
+        var info = stat()
+        if descriptor < 0, errno == ENXIO || errno == EISDIR, stat(path, &info) == 0 {
+            throw MSRError(.io, "\(path): is \(FileKind.describe(info)), not a regular file (the recommendations log, prediction.log)")
         }
         guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the recommendations log (prediction.log)") }
-        return descriptor
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            throw MSRError(.io, "\(path): is \(FileKind.describe(info)), not a regular file (the recommendations log, prediction.log)")
+        }
+        return (descriptor, info)
     }
 
     /// Writes `bytes` (whole lines) to the log opened as `descriptor`, in one write.
