@@ -31,18 +31,24 @@ struct APIRoutes {
 
         v1.post("recommendations") { request, context -> Response in
             let user = try context.requireUser()
-            let body = try await JSONBody.read(request, limit: state.maxBody)
+            let bytes = try await JSONBody.bytes(request, limit: state.maxBody)
+            // The common body read straight from its bytes; any other the general way, as the
+            // scan leaves to it whatever it does not read exactly as that would.
+            let scanned = recommendations.scan(bytes)
+            let body = try scanned.map { JSONBody(object: $0.scalars) } ?? JSONBody(parsing: bytes)
             try body.only(["playlist", "k", "exclude_seen", "pid", "method"])
-            guard let value = body.object["playlist"], value != .null else {
+            let value = body.object["playlist"]
+            guard scanned != nil || (value != nil && value != .null) else {
                 throw APIError.unprocessable("playlist", "missing field 'playlist' (a playlist JSON, or track ids and URLs as a string)")
             }
             let k = try body.int("k", in: 1...100, default: 10)
             let pid = body.object["pid"] == nil || body.object["pid"] == .null ? nil : try body.int("pid", in: 0...Int(Int32.max), default: 0)
-            let playlist = try recommendations.playlist(value, pid: pid)
+            let playlist = try scanned.map { try recommendations.choose([$0.playlist], pid: pid) }
+                ?? recommendations.playlist(value!, pid: pid)
             let method = body.object["method"] == nil || body.object["method"] == .null ? nil : try body.string("method")
-            let bytes = try await recommendations.recommendBytes(playlist, k: k, method: method,
+            let answer = try await recommendations.recommendBytes(playlist, k: k, method: method,
                                                                  excludeSeen: try body.bool("exclude_seen", default: false), user: user)
-            return JSONResponse.make(bytes: bytes)
+            return JSONResponse.make(bytes: answer)
         }
 
         v1.get("recommendations") { request, context -> Response in

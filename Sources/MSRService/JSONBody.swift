@@ -10,6 +10,11 @@ struct JSONBody {
 
     /// Reads the body: over `limit` bytes is 413; not a JSON object is 400.
     static func read(_ request: Request, limit: Int) async throws -> JSONBody {
+        try JSONBody(parsing: try await bytes(request, limit: limit))
+    }
+
+    /// The body's bytes: over `limit` is 413, none is 400.
+    static func bytes(_ request: Request, limit: Int) async throws -> [UInt8] {
         if request.declaresBodyOver(limit) { throw HTTPError(.contentTooLarge) }
         let buffer: ByteBuffer
         do {
@@ -20,6 +25,11 @@ struct JSONBody {
         }
         let bytes = Array(buffer.readableBytesView)
         guard !bytes.isEmpty else { throw APIError.invalid(nil, "expected a JSON object body, got an empty body") }
+        return bytes
+    }
+
+    /// `bytes` as a JSON object: anything else is 400.
+    init(parsing bytes: [UInt8]) throws {
         let value: JSONValue
         do {
             value = try JSONParser.parse(bytes)
@@ -27,7 +37,12 @@ struct JSONBody {
             throw APIError.invalid(nil, "the body is not valid JSON (\(error.message))")
         }
         guard case .object(let object) = value else { throw APIError.invalid(nil, "expected a JSON object body") }
-        return JSONBody(object: object)
+        self.object = object
+    }
+
+    /// The members given.
+    init(object: [String: JSONValue]) {
+        self.object = object
     }
 
     /// A required string.

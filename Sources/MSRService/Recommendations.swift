@@ -17,13 +17,27 @@ struct Recommendations {
     /// JSON path under `playlist`.
     func playlist(_ value: JSONValue, pid: Int?) throws -> Playlist {
         if case .string(let text) = value { return try pasted(text) }
-        let reader = PlaylistReader(file: "playlist", features: state.schema.features, schemaFile: state.config.schema)
-        var playlists: [Playlist]
         do {
-            playlists = try reader.playlists(value)
+            return try choose(try reader.playlists(value), pid: pid)
         } catch let error as MSRError {
             throw APIError.from(error, field: "playlist")
         }
+    }
+
+    /// Reads playlists as JSON values, naming the request field `playlist` in errors.
+    var reader: PlaylistReader {
+        PlaylistReader(file: "playlist", features: state.schema.features, schemaFile: state.config.schema)
+    }
+
+    /// A request body whose `playlist` is a playlist JSON that `PlaylistReader.scanBody` reads
+    /// (as `playlist(_:pid:)` would read it); nil for any other body.
+    func scan(_ bytes: [UInt8]) -> PlaylistBody? {
+        reader.scanBody(bytes, playlistKey: "playlist")
+    }
+
+    /// The one playlist of `playlists` (a slice's playlists, by `pid` when given).
+    func choose(_ playlists: [Playlist], pid: Int?) throws -> Playlist {
+        var playlists = playlists
         if let pid {
             playlists = playlists.filter { $0.pid == pid }
             guard !playlists.isEmpty else { throw APIError.unprocessable("pid", "no playlist with pid \(pid) in the slice") }

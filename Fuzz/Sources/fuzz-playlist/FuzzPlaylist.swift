@@ -2,8 +2,9 @@ import FuzzSupport
 import MSRCore
 
 /// The playlist reader msr-predict and msr-evaluate use (MPD playlist or slice, Web API object,
-/// plain array; inline features under the schema's names); and msr-factorize's slice scanner,
-/// which must read exactly what the reader reads whenever it reads a file at all.
+/// plain array; inline features under the schema's names); msr-factorize's slice scanner, and
+/// msr-serve's request body scanner (the input as a body, and as the body's playlist), which
+/// must read exactly what the reader reads whenever they read the input at all.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzPlaylist(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Fuzz.bytes(data, size)
@@ -12,6 +13,15 @@ public func fuzzPlaylist(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     if let scanned = SliceTracks.scan(bytes) {
         let read = Fuzz.read("PlaylistReader.parse") { try PlaylistReader(file: "fuzz.json", featureNames: []).parse(bytes) }
         Fuzz.check(read.map(SliceTracks.init) == scanned, "SliceTracks.scan read what PlaylistReader reads otherwise or refuses")
+    }
+    for body in [bytes, Array(#"{"k": 5, "playlist": "#.utf8) + bytes + [UInt8(ascii: "}")]] {
+        guard let scanned = reader.scanBody(body, playlistKey: "playlist") else { continue }
+        guard case .object(var members)? = try? JSONParser.parse(body), let value = members.removeValue(forKey: "playlist") else {
+            Fuzz.check(false, "scanBody read a body that is no JSON object with a playlist")
+            continue
+        }
+        let read = Fuzz.read("PlaylistReader.playlists") { try reader.playlists(value) }
+        Fuzz.check(read == [scanned.playlist] && members == scanned.scalars, "scanBody read what the general way reads otherwise or refuses")
     }
     return 0
 }

@@ -50,7 +50,7 @@ public struct JSONParser {
         position += count
     }
 
-    private mutating func value() throws -> JSONValue {
+    mutating func value() throws -> JSONValue {
         skipSpace()
         guard position < bytes.count else { throw error("unexpected end of input") }
         switch bytes[position] {

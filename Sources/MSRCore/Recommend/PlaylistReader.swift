@@ -34,17 +34,17 @@ public struct PlaylistReader {
     /// without hashing its keys (nil: every track's features are looked up). A non-ASCII key
     /// may still equal an ASCII name (`"\u{212A}ey"`, a Kelvin sign, is `"Key"` to Swift's
     /// string equality, as it is to the dictionary).
-    private let featureKeys: [UInt16]?
+    let featureKeys: [UInt16]?
 
     public init(file: String, features: [Schema.Column], schemaFile: String = "schema.yaml") {
         self.file = file
         self.features = features
         self.schemaFile = schemaFile
-        featureKeys = features.allSatisfy { Self.isASCII($0.name) } ? features.map { Self.lengthAndFirst($0.name) } : nil
+        featureKeys = features.allSatisfy { Self.isASCII($0.name) } ? features.map { Self.lengthAndFirst($0.name.utf8) } : nil
     }
 
-    private static func lengthAndFirst(_ key: String) -> UInt16 {
-        UInt16(min(key.utf8.count, 255)) << 8 | UInt16(key.utf8.first ?? 0)
+    static func lengthAndFirst(_ key: some Collection<UInt8>) -> UInt16 {
+        UInt16(min(key.count, 255)) << 8 | UInt16(key.first ?? 0)
     }
 
     private static func isASCII(_ text: String) -> Bool {
@@ -54,7 +54,7 @@ public struct PlaylistReader {
     /// Whether a track object's keys may name a feature (`featureKeys`).
     private func mayHoldFeatures(_ object: [String: JSONValue]) -> Bool {
         guard let featureKeys else { return true }
-        return object.keys.contains { !Self.isASCII($0) || featureKeys.contains(Self.lengthAndFirst($0)) }
+        return object.keys.contains { !Self.isASCII($0) || featureKeys.contains(Self.lengthAndFirst($0.utf8)) }
     }
 
     /// A reader of features without bounds (only finite values within `unboundedLimit`).
@@ -190,13 +190,13 @@ public struct PlaylistReader {
     private static let trackKeys = ["track_uri", "uri", "id", "track_id"]
 
     /// The text of a string value; nil for any other value or none.
-    private static func string(_ value: JSONValue?) -> String? {
+    static func string(_ value: JSONValue?) -> String? {
         guard case .string(let text)? = value else { return nil }
         return text
     }
 
     /// An integer value; nil for any other value (`2.0` included) or none.
-    private static func integer(_ value: JSONValue?) -> Int? {
+    static func integer(_ value: JSONValue?) -> Int? {
         guard case .int(let number)? = value else { return nil }
         return number
     }

@@ -1,0 +1,139 @@
+/// A request body holding one playlist: a JSON object with the playlist under one key and
+/// scalars (numbers, strings, booleans, null) under the others, as msr-serve's
+/// `POST /v1/recommendations` takes it.
+///
+/// `PlaylistReader.scanBody` reads the common case, a Million Playlist Dataset playlist object
+/// or an array of tracks, straight from the bytes: no JSON tree, no dictionary but the
+/// scalars'. Whatever it does not read exactly as `JSONParser.parse` and
+/// `PlaylistReader.playlists` would (another layout, a repeated or escaped or non-ASCII key, a
+/// key that may name an inline feature, a track it cannot name, invalid JSON) it leaves to them,
+/// which give the same playlist or the error with its JSON path; a fuzz target holds the two
+/// to the same answer.
+public struct PlaylistBody: Equatable, Sendable {
+    /// The playlist under the body's playlist key: `PlaylistReader.playlists`' only one.
+    public var playlist: Playlist
+    /// The body's other members.
+    public var scalars: [String: JSONValue]
+}
+
+extension PlaylistReader {
+    /// The body when `bytes` are a JSON object whose `playlistKey` member is a playlist object
+    /// or an array of tracks that `scanBody` reads exactly as the general way, and whose other
+    /// members are scalars; nil otherwise.
+    public func scanBody(_ bytes: [UInt8], playlistKey: StaticString) -> PlaylistBody? {
+        // Feature names that are not all ASCII: any key may name one.
+        guard featureKeys != nil else { return nil }
+        var parser = JSONParser(bytes: bytes)
+        var playlist: Playlist?
+        var scalars: [String: JSONValue] = [:]
+        var keys: [Range<Int>] = []
+        do {
+            try Self.expect(UInt8(ascii: "{"), &parser)
+            try parser.members { parser, key in
+                let key = try Self.plainKey(key, parser)
+                guard !keys.contains(where: { parser.bytes[$0] == parser.bytes[key] }) else { throw Unread() }
+                keys.append(key)
+                if parser.bytes(key, equal: playlistKey) { return playlist = try scanPlaylist(&parser) }
+                parser.skipSpace()
+                guard !parser.next(is: UInt8(ascii: "{")), !parser.next(is: UInt8(ascii: "[")) else { throw Unread() }
+                scalars[String(decoding: parser.bytes[key], as: UTF8.self)] = try parser.value()
+            }
+            parser.skipSpace()
+            guard parser.position == bytes.count, let playlist else { return nil }
+            return PlaylistBody(playlist: playlist, scalars: scalars)
+        } catch {
+            return nil
+        }
+    }
+
+    /// Not read here: the general way decides.
+    private struct Unread: Error {}
+
+    /// Moves past blanks to `byte`, the start of the value read next; anything else is `Unread`.
+    private static func expect(_ byte: UInt8, _ parser: inout JSONParser) throws {
+        parser.skipSpace()
+        guard parser.next(is: byte) else { throw Unread() }
+    }
+
+    /// A key's bytes when it holds no escape and only ASCII (whose bytes are equal exactly when
+    /// the strings are); anything else is `Unread`.
+    private static func plainKey(_ key: JSONParser.Key, _ parser: JSONParser) throws -> Range<Int> {
+        guard let range = key.bytes, !parser.bytes[range].contains(where: { $0 >= 0x80 }) else { throw Unread() }
+        return range
+    }
+
+    /// A playlist object (`playlists`' Million Playlist Dataset playlist: `tracks` a list) or an
+    /// array of tracks.
+    private func scanPlaylist(_ parser: inout JSONParser) throws -> Playlist {
+        parser.skipSpace()
+        if parser.next(is: UInt8(ascii: "[")) { return Playlist(tracks: try scanTracks(&parser)) }
+        try Self.expect(UInt8(ascii: "{"), &parser)
+        var name: String?, pid: Int?, tracks: [Playlist.Track]?
+        var seen = 0
+        try parser.members { parser, key in
+            let key = try Self.plainKey(key, parser)
+            guard let index = Self.playlistKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else { return try parser.skipValue() }
+            guard seen & (1 << index) == 0 else { throw Unread() }
+            seen |= 1 << index
+            switch index {
+            case 0: tracks = try scanTracks(&parser)
+            case 1: name = Self.string(try parser.value())
+            case 2: pid = Self.integer(try parser.value())
+            default: throw Unread()  // `playlists`: a slice
+            }
+        }
+        guard let tracks else { throw Unread() }
+        return Playlist(name: name, pid: pid, tracks: tracks)
+    }
+
+    /// The members of a playlist object `playlists` reads, in `scanPlaylist`'s order
+    /// (`playlists` makes it a slice).
+    private static let playlistKeys: [StaticString] = ["tracks", "name", "pid", "playlists"]
+
+    /// An array of tracks.
+    private func scanTracks(_ parser: inout JSONParser) throws -> [Playlist.Track] {
+        try Self.expect(UInt8(ascii: "["), &parser)
+        var tracks: [Playlist.Track] = []
+        try parser.elements { tracks.append(try scanTrack(&$0)) }
+        return tracks
+    }
+
+    /// The keys a track object may name its track by, in the order `track` tries them.
+    private static let scannedTrackKeys: [StaticString] = ["track_uri", "uri", "id", "track_id"]
+
+    /// One track: a string, or an object naming it by the first of `scannedTrackKeys` that
+    /// holds a string, with no key that may name an inline feature.
+    private func scanTrack(_ parser: inout JSONParser) throws -> Playlist.Track {
+        parser.skipSpace()
+        if parser.next(is: UInt8(ascii: "\"")) { return try Self.track(named: try parser.string()) }
+        try Self.expect(UInt8(ascii: "{"), &parser)
+        // The first of the keys (in their order) whose value is a string, and where that starts.
+        var best = Self.scannedTrackKeys.count, start = 0
+        var seen = 0
+        try parser.members { parser, key in
+            let key = try Self.plainKey(key, parser)
+            guard let index = Self.scannedTrackKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else {
+                guard !featureKeys!.contains(Self.lengthAndFirst(parser.bytes[key])) else { throw Unread() }
+                return try parser.skipValue()
+            }
+            guard seen & (1 << index) == 0 else { throw Unread() }
+            seen |= 1 << index
+            parser.skipSpace()
+            if index < best, parser.next(is: UInt8(ascii: "\"")) {
+                best = index
+                start = parser.position
+            }
+            try parser.skipValue()
+        }
+        guard best < Self.scannedTrackKeys.count else { throw Unread() }
+        var at = parser
+        at.position = start
+        return try Self.track(named: try at.string())
+    }
+
+    /// The track a string names; `Unread` when it names none (the general way's error).
+    private static func track(named text: String) throws -> Playlist.Track {
+        guard let id = Playlist.trackID(text) else { throw Unread() }
+        return Playlist.Track(id: id, given: text)
+    }
+}
