@@ -84,6 +84,10 @@ final class PlaylistBodyTests: XCTestCase {
         ] {
             XCTAssertNil(scan(text), text)
         }
+        // More members than a request has (each key is checked against those before it).
+        func body(scalars: Int) -> String { "{" + (0..<scalars).map { #""k\#($0)": \#($0), "# }.joined() + #""playlist": []}"# }
+        XCTAssertEqual(scan(body(scalars: PlaylistReader.maxMembers - 1))?.scalars.count, PlaylistReader.maxMembers - 1)
+        XCTAssertNil(scan(body(scalars: PlaylistReader.maxMembers)))
         // Invalid UTF-8 in a skipped value.
         XCTAssertNil(reader.scanBody(Array(#"{"playlist": {"tracks": [], "x": ""#.utf8) + [0xFF] + Array(#""}}"#.utf8),
                                      playlistKey: "playlist"))

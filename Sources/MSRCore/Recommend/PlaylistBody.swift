@@ -31,7 +31,10 @@ extension PlaylistReader {
             try Self.expect(UInt8(ascii: "{"), &parser)
             try parser.members { parser, key in
                 let key = try Self.plainKey(key, parser)
-                guard !keys.contains(where: { parser.bytes[$0] == parser.bytes[key] }) else { throw Unread() }
+                // Each key against those before it: a few, or a body of many keys would cost their square.
+                guard keys.count < Self.maxMembers, !keys.contains(where: { parser.bytes[$0] == parser.bytes[key] }) else {
+                    throw Unread()
+                }
                 keys.append(key)
                 if parser.bytes(key, equal: playlistKey) { return playlist = try scanPlaylist(&parser) }
                 parser.skipSpace()
@@ -45,6 +48,9 @@ extension PlaylistReader {
             return nil
         }
     }
+
+    /// The most members a body `scanBody` reads may have (a request names a handful).
+    static let maxMembers = 16
 
     /// Not read here: the general way decides.
     private struct Unread: Error {}
