@@ -25,12 +25,16 @@ struct Recommendations {
     }
 
     /// Reads playlists as JSON values, naming the request field `playlist` in errors.
-    var reader: PlaylistReader {
-        PlaylistReader(file: "playlist", features: state.schema.features, schemaFile: state.config.schema)
+    let reader: PlaylistReader
+
+    init(state: ServiceState) {
+        self.state = state
+        reader = PlaylistReader(file: "playlist", features: state.schema.features, schemaFile: state.config.schema)
     }
 
     /// A request body whose `playlist` is a playlist JSON that `PlaylistReader.scanBody` reads
-    /// (as `playlist(_:pid:)` would read it); nil for any other body.
+    /// (the playlists `playlist(_:pid:)` would read, before its `pid` check: `choose`); nil for
+    /// any other body.
     func scan(_ bytes: [UInt8]) -> PlaylistBody? {
         reader.scanBody(bytes, playlistKey: "playlist")
     }

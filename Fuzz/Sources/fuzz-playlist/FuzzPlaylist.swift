@@ -14,14 +14,20 @@ public func fuzzPlaylist(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let read = Fuzz.read("PlaylistReader.parse") { try PlaylistReader(file: "fuzz.json", featureNames: []).parse(bytes) }
         Fuzz.check(read.map(SliceTracks.init) == scanned, "SliceTracks.scan read what PlaylistReader reads otherwise or refuses")
     }
-    for body in [bytes, Array(#"{"k": 5, "playlist": "#.utf8) + bytes + [UInt8(ascii: "}")]] {
-        guard let scanned = reader.scanBody(body, playlistKey: "playlist") else { continue }
-        guard case .object(var members)? = try? JSONParser.parse(body), let value = members.removeValue(forKey: "playlist") else {
-            Fuzz.check(false, "scanBody read a body that is no JSON object with a playlist")
-            continue
-        }
-        let read = Fuzz.read("PlaylistReader.playlists") { try reader.playlists(value) }
-        Fuzz.check(read == [scanned.playlist] && members == scanned.scalars, "scanBody read what the general way reads otherwise or refuses")
+    // The schema's features, and features named like track keys (a schema may have them).
+    let readers = [reader, PlaylistReader(file: "fuzz.json", featureNames: ["id", "track_uri"])]
+    for reader in readers {
+        for body in [bytes, Array(#"{"k": 5, "playlist": "#.utf8) + bytes + [UInt8(ascii: "}")]] { checkScan(reader, body) }
     }
     return 0
+}
+
+/// Whatever `scanBody` reads, the general way reads the same.
+private func checkScan(_ reader: PlaylistReader, _ body: [UInt8]) {
+    guard let scanned = reader.scanBody(body, playlistKey: "playlist") else { return }
+    guard case .object(var members)? = try? JSONParser.parse(body), let value = members.removeValue(forKey: "playlist") else {
+        return Fuzz.check(false, "scanBody read a body that is no JSON object with a playlist")
+    }
+    let read = Fuzz.read("PlaylistReader.playlists") { try reader.playlists(value) }
+    Fuzz.check(read == [scanned.playlist] && members == scanned.scalars, "scanBody read what the general way reads otherwise or refuses")
 }

@@ -22,7 +22,7 @@ extension PlaylistReader {
     /// members are scalars; nil otherwise.
     public func scanBody(_ bytes: [UInt8], playlistKey: StaticString) -> PlaylistBody? {
         // Feature names that are not all ASCII: any key may name one.
-        guard featureKeys != nil else { return nil }
+        guard let featureKeys else { return nil }
         var parser = JSONParser(bytes: bytes)
         var playlist: Playlist?
         var scalars: [String: JSONValue] = [:]
@@ -36,7 +36,7 @@ extension PlaylistReader {
                     throw Unread()
                 }
                 keys.append(key)
-                if parser.bytes(key, equal: playlistKey) { return playlist = try scanPlaylist(&parser) }
+                if parser.bytes(key, equal: playlistKey) { return playlist = try Self.scanPlaylist(&parser, featureKeys) }
                 parser.skipSpace()
                 guard !parser.next(is: UInt8(ascii: "{")), !parser.next(is: UInt8(ascii: "[")) else { throw Unread() }
                 scalars[String(decoding: parser.bytes[key], as: UTF8.self)] = try parser.value()
@@ -70,9 +70,9 @@ extension PlaylistReader {
 
     /// A playlist object (`playlists`' Million Playlist Dataset playlist: `tracks` a list) or an
     /// array of tracks.
-    private func scanPlaylist(_ parser: inout JSONParser) throws -> Playlist {
+    private static func scanPlaylist(_ parser: inout JSONParser, _ featureKeys: [UInt16]) throws -> Playlist {
         parser.skipSpace()
-        if parser.next(is: UInt8(ascii: "[")) { return Playlist(tracks: try scanTracks(&parser)) }
+        if parser.next(is: UInt8(ascii: "[")) { return Playlist(tracks: try scanTracks(&parser, featureKeys)) }
         try Self.expect(UInt8(ascii: "{"), &parser)
         var name: String?, pid: Int?, tracks: [Playlist.Track]?
         var seen = 0
@@ -82,7 +82,7 @@ extension PlaylistReader {
             guard seen & (1 << index) == 0 else { throw Unread() }
             seen |= 1 << index
             switch index {
-            case 0: tracks = try scanTracks(&parser)
+            case 0: tracks = try scanTracks(&parser, featureKeys)
             case 1: name = Self.string(try parser.value())
             case 2: pid = Self.integer(try parser.value())
             default: throw Unread()  // `playlists`: a slice
@@ -97,31 +97,27 @@ extension PlaylistReader {
     private static let playlistKeys: [StaticString] = ["tracks", "name", "pid", "playlists"]
 
     /// An array of tracks.
-    private func scanTracks(_ parser: inout JSONParser) throws -> [Playlist.Track] {
+    private static func scanTracks(_ parser: inout JSONParser, _ featureKeys: [UInt16]) throws -> [Playlist.Track] {
         try Self.expect(UInt8(ascii: "["), &parser)
         var tracks: [Playlist.Track] = []
-        try parser.elements { tracks.append(try scanTrack(&$0)) }
+        try parser.elements { tracks.append(try scanTrack(&$0, featureKeys)) }
         return tracks
     }
 
-    /// The keys a track object may name its track by, in the order `track` tries them.
-    private static let scannedTrackKeys: [StaticString] = ["track_uri", "uri", "id", "track_id"]
-
-    /// One track: a string, or an object naming it by the first of `scannedTrackKeys` that
-    /// holds a string, with no key that may name an inline feature.
-    private func scanTrack(_ parser: inout JSONParser) throws -> Playlist.Track {
+    /// One track: a string, or an object naming it by the first of `trackKeys` that holds a
+    /// string, with no key that may name an inline feature (`featureKeys`: a track key too, as
+    /// a schema may name a feature `id`).
+    private static func scanTrack(_ parser: inout JSONParser, _ featureKeys: [UInt16]) throws -> Playlist.Track {
         parser.skipSpace()
         if parser.next(is: UInt8(ascii: "\"")) { return try Self.track(named: try parser.string()) }
         try Self.expect(UInt8(ascii: "{"), &parser)
         // The first of the keys (in their order) whose value is a string, and where that starts.
-        var best = Self.scannedTrackKeys.count, start = 0
+        var best = trackKeys.count, start = 0
         var seen = 0
         try parser.members { parser, key in
             let key = try Self.plainKey(key, parser)
-            guard let index = Self.scannedTrackKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else {
-                guard !featureKeys!.contains(Self.lengthAndFirst(parser.bytes[key])) else { throw Unread() }
-                return try parser.skipValue()
-            }
+            guard !featureKeys.contains(Self.lengthAndFirst(parser.bytes[key])) else { throw Unread() }
+            guard let index = trackKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else { return try parser.skipValue() }
             guard seen & (1 << index) == 0 else { throw Unread() }
             seen |= 1 << index
             parser.skipSpace()
@@ -131,7 +127,7 @@ extension PlaylistReader {
             }
             try parser.skipValue()
         }
-        guard best < Self.scannedTrackKeys.count else { throw Unread() }
+        guard best < trackKeys.count else { throw Unread() }
         var at = parser
         at.position = start
         return try Self.track(named: try at.string())

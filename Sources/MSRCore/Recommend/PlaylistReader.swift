@@ -11,7 +11,7 @@ import Glibc
 ///
 /// Errors name the file (and line, for JSON Lines) and the JSON path of what is wrong
 /// (`tracks[3].track_uri: expected ...`).
-public struct PlaylistReader {
+public struct PlaylistReader: Sendable {
     public let file: String
     /// The features read inline from track objects, with the schema's bounds: a value outside
     /// them, or not finite, is refused (one such value once made every later msr-monitor fail).
@@ -165,9 +165,9 @@ public struct PlaylistReader {
             return Playlist.Track(id: id, given: text)
         }
         guard case .object(let object) = value else { throw fail(path(), "expected a track id, URI, URL or object") }
-        guard let key = Self.trackKeys.first(where: { Self.string(object[$0]) != nil }),
+        guard let key = Self.trackKeyNames.first(where: { Self.string(object[$0]) != nil }),
               let text = Self.string(object[key]) else {
-            throw fail(path(), "expected one of " + Self.trackKeys.joined(separator: ", "))
+            throw fail(path(), "expected one of " + Self.trackKeyNames.joined(separator: ", "))
         }
         guard let id = Playlist.trackID(text) else { throw expectedTrack("\(path()).\(key)", text) }
         var values: [String: Double] = [:]
@@ -187,7 +187,9 @@ public struct PlaylistReader {
     }
 
     /// The members a track object may name its track by, in the order they are looked for.
-    private static let trackKeys = ["track_uri", "uri", "id", "track_id"]
+    static let trackKeys: [StaticString] = ["track_uri", "uri", "id", "track_id"]
+    /// `trackKeys` as strings.
+    private static let trackKeyNames = trackKeys.map(\.description)
 
     /// The text of a string value; nil for any other value or none.
     static func string(_ value: JSONValue?) -> String? {

@@ -56,9 +56,6 @@ public struct SliceTracks: Equatable, Sendable {
         guard parser.next(is: byte) else { throw Unread() }
     }
 
-    /// The keys a track object names its track by, in the order `PlaylistReader` tries them.
-    private static let trackKeys: [StaticString] = ["track_uri", "uri", "id", "track_id"]
-
     private mutating func playlists(_ parser: inout JSONParser) throws {
         try Self.expect(UInt8(ascii: "["), &parser)
         try parser.elements { parser in
@@ -77,7 +74,7 @@ public struct SliceTracks: Equatable, Sendable {
         }
     }
 
-    /// One track: a string, or an object naming it by one of `trackKeys`.
+    /// One track: a string, or an object naming it by one of `PlaylistReader.trackKeys`, in their order.
     private mutating func track(_ parser: inout JSONParser) throws {
         parser.skipSpace()
         if parser.next(is: UInt8(ascii: "\"")) { return try add(string: &parser) }
@@ -87,7 +84,7 @@ public struct SliceTracks: Equatable, Sendable {
         var seen = 0
         try parser.members { parser, key in
             guard let key = key.bytes else { throw Unread() }
-            guard let index = Self.trackKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else {
+            guard let index = PlaylistReader.trackKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else {
                 return try parser.skipValue()
             }
             guard seen & (1 << index) == 0 else { throw Unread() }
