@@ -47,7 +47,7 @@ struct APIRoutes {
                 ?? recommendations.playlist(value!, pid: pid)
             let method = body.object["method"] == nil || body.object["method"] == .null ? nil : try body.string("method")
             let answer = try await recommendations.recommendBytes(playlist, k: k, method: method,
-                                                                 excludeSeen: try body.bool("exclude_seen", default: false), user: user)
+                                                                  excludeSeen: try body.bool("exclude_seen", default: false), user: user)
             return JSONResponse.make(bytes: answer)
         }
 

@@ -6,9 +6,9 @@
 /// or an array of tracks, straight from the bytes: no JSON tree, no dictionary but the
 /// scalars'. Whatever it does not read exactly as `JSONParser.parse` and
 /// `PlaylistReader.playlists` would (another layout, a repeated or escaped or non-ASCII key, a
-/// key that may name an inline feature, a track it cannot name, invalid JSON) it leaves to them,
-/// which give the same playlist or the error with its JSON path; a fuzz target holds the two
-/// to the same answer.
+/// key that may name an inline feature, a track it cannot name, more than `maxMembers` members,
+/// invalid JSON) it leaves to them, which give the same playlist or the error with its JSON
+/// path; a fuzz target holds the two to the same answer.
 public struct PlaylistBody: Equatable, Sendable {
     /// The playlist under the body's playlist key: `PlaylistReader.playlists`' only one.
     public var playlist: Playlist
