@@ -23,13 +23,18 @@ final class PlaylistBodyTests: XCTestCase {
         reader.scanBody(Array(text.utf8), playlistKey: "playlist")
     }
 
-    func testTheBenchmarksBodyIsScannedAsTheGeneralWayReadsIt() throws {
-        let bytes = try FileBytes.read("\(TestPaths.repository)/bench/serve/body.json", what: "body")
+    func testAnMPDPlaylistBodyIsScannedAsTheGeneralWayReadsIt() throws {
+        // The embedded slice's first playlist, every member of its tracks, as a client sends it
+        // (scripts/bench-serve's body has the same layout).
+        let slice = try JSONParser.parse(try FileBytes.read("\(TestPaths.repository)/data/playlists/mpd.slice.0-999.json", what: "slice"))
+        guard case .object(let members) = slice, case .array(let playlists)? = members["playlists"] else { return XCTFail("a slice") }
+        let bytes = Array(#"{"playlist": \#(playlists[0].compact()), "k": 10}"#.utf8)
         let scanned = try XCTUnwrap(reader.scanBody(bytes, playlistKey: "playlist"))
         XCTAssertEqual(scanned, general(bytes))
-        XCTAssertEqual(scanned.playlist.tracks.count, 20)
+        XCTAssertEqual(scanned.playlist.tracks.count, 53)
+        XCTAssertEqual(scanned.playlist.tracks.first?.id, "5H4bQ14RjOVM4eKtaIpn3B")
         XCTAssertEqual(scanned.playlist.pid, 0)
-        XCTAssertEqual(scanned.playlist.name, "jazz (bench-serve)")
+        XCTAssertEqual(scanned.playlist.name, "r-n-b + jazz")
         XCTAssertEqual(scanned.scalars, ["k": .int(10)])
     }
 
