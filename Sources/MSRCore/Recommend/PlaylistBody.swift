@@ -28,17 +28,17 @@ extension PlaylistReader {
         var scalars: [String: JSONValue] = [:]
         var keys: [Range<Int>] = []
         do {
-            try Self.expect(UInt8(ascii: "{"), &parser)
+            try parser.expectScanned(UInt8(ascii: "{"))
             try parser.members { parser, key in
                 let key = try Self.plainKey(key, parser)
                 // Each key against those before it: a few, or a body of many keys would cost their square.
                 guard keys.count < Self.maxMembers, !keys.contains(where: { parser.bytes[$0] == parser.bytes[key] }) else {
-                    throw Unread()
+                    throw ScanUnread()
                 }
                 keys.append(key)
                 if parser.bytes(key, equal: playlistKey) { return playlist = try Self.scanPlaylist(&parser, featureKeys) }
                 parser.skipSpace()
-                guard !parser.next(is: UInt8(ascii: "{")), !parser.next(is: UInt8(ascii: "[")) else { throw Unread() }
+                guard !parser.next(is: UInt8(ascii: "{")), !parser.next(is: UInt8(ascii: "[")) else { throw ScanUnread() }
                 scalars[String(decoding: parser.bytes[key], as: UTF8.self)] = try parser.value()
             }
             parser.skipSpace()
@@ -52,19 +52,10 @@ extension PlaylistReader {
     /// The most members a body `scanBody` reads may have (a request names a handful).
     static let maxMembers = 16
 
-    /// Not read here: the general way decides.
-    private struct Unread: Error {}
-
-    /// Moves past blanks to `byte`, the start of the value read next; anything else is `Unread`.
-    private static func expect(_ byte: UInt8, _ parser: inout JSONParser) throws {
-        parser.skipSpace()
-        guard parser.next(is: byte) else { throw Unread() }
-    }
-
     /// A key's bytes when it holds no escape and only ASCII (whose bytes are equal exactly when
-    /// the strings are); anything else is `Unread`.
+    /// the strings are); anything else is `ScanUnread`.
     private static func plainKey(_ key: JSONParser.Key, _ parser: JSONParser) throws -> Range<Int> {
-        guard let range = key.bytes, !parser.bytes[range].contains(where: { $0 >= 0x80 }) else { throw Unread() }
+        guard let range = key.bytes, !parser.bytes[range].contains(where: { $0 >= 0x80 }) else { throw ScanUnread() }
         return range
     }
 
@@ -73,22 +64,22 @@ extension PlaylistReader {
     private static func scanPlaylist(_ parser: inout JSONParser, _ featureKeys: [UInt16]) throws -> Playlist {
         parser.skipSpace()
         if parser.next(is: UInt8(ascii: "[")) { return Playlist(tracks: try scanTracks(&parser, featureKeys)) }
-        try Self.expect(UInt8(ascii: "{"), &parser)
+        try parser.expectScanned(UInt8(ascii: "{"))
         var name: String?, pid: Int?, tracks: [Playlist.Track]?
         var seen = 0
         try parser.members { parser, key in
             let key = try Self.plainKey(key, parser)
             guard let index = Self.playlistKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else { return try parser.skipValue() }
-            guard seen & (1 << index) == 0 else { throw Unread() }
+            guard seen & (1 << index) == 0 else { throw ScanUnread() }
             seen |= 1 << index
             switch index {
             case 0: tracks = try scanTracks(&parser, featureKeys)
             case 1: name = Self.string(try parser.value())
             case 2: pid = Self.integer(try parser.value())
-            default: throw Unread()  // `playlists`: a slice
+            default: throw ScanUnread()  // `playlists`: a slice
             }
         }
-        guard let tracks else { throw Unread() }
+        guard let tracks else { throw ScanUnread() }
         return Playlist(name: name, pid: pid, tracks: tracks)
     }
 
@@ -98,44 +89,22 @@ extension PlaylistReader {
 
     /// An array of tracks.
     private static func scanTracks(_ parser: inout JSONParser, _ featureKeys: [UInt16]) throws -> [Playlist.Track] {
-        try Self.expect(UInt8(ascii: "["), &parser)
+        try parser.expectScanned(UInt8(ascii: "["))
         var tracks: [Playlist.Track] = []
         try parser.elements { tracks.append(try scanTrack(&$0, featureKeys)) }
         return tracks
     }
 
-    /// One track: a string, or an object naming it by the first of `trackKeys` that holds a
-    /// string, with no key that may name an inline feature (`featureKeys`: a track key too, as
-    /// a schema may name a feature `id`).
+    /// One track (`scanTrackName`).
     private static func scanTrack(_ parser: inout JSONParser, _ featureKeys: [UInt16]) throws -> Playlist.Track {
-        parser.skipSpace()
-        if parser.next(is: UInt8(ascii: "\"")) { return try Self.track(named: try parser.string()) }
-        try Self.expect(UInt8(ascii: "{"), &parser)
-        // The first of the keys (in their order) whose value is a string, and where that starts.
-        var best = trackKeys.count, start = 0
-        var seen = 0
-        try parser.members { parser, key in
-            let key = try Self.plainKey(key, parser)
-            guard !featureKeys.contains(Self.lengthAndFirst(parser.bytes[key])) else { throw Unread() }
-            guard let index = trackKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else { return try parser.skipValue() }
-            guard seen & (1 << index) == 0 else { throw Unread() }
-            seen |= 1 << index
-            parser.skipSpace()
-            if index < best, parser.next(is: UInt8(ascii: "\"")) {
-                best = index
-                start = parser.position
-            }
-            try parser.skipValue()
-        }
-        guard best < trackKeys.count else { throw Unread() }
         var at = parser
-        at.position = start
+        at.position = try parser.scanTrackName(featureKeys: featureKeys)
         return try Self.track(named: try at.string())
     }
 
-    /// The track a string names; `Unread` when it names none (the general way's error).
+    /// The track a string names; `ScanUnread` when it names none (the general way's error).
     private static func track(named text: String) throws -> Playlist.Track {
-        guard let id = Playlist.trackID(text) else { throw Unread() }
+        guard let id = Playlist.trackID(text) else { throw ScanUnread() }
         return Playlist.Track(id: id, given: text)
     }
 }

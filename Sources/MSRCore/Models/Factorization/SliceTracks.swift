@@ -30,13 +30,13 @@ public struct SliceTracks: Equatable, Sendable {
         var result = SliceTracks()
         var parser = JSONParser(bytes: bytes)
         do {
-            try Self.expect(UInt8(ascii: "{"), &parser)
+            try parser.expectScanned(UInt8(ascii: "{"))
             var playlists = 0
             try parser.members { parser, key in
-                guard let key = key.bytes else { throw Unread() }
+                guard let key = key.bytes else { throw ScanUnread() }
                 guard parser.bytes(key, equal: "playlists") else { return try parser.skipValue() }
                 playlists += 1
-                guard playlists == 1 else { throw Unread() }
+                guard playlists == 1 else { throw ScanUnread() }
                 try result.playlists(&parser)
             }
             parser.skipSpace()
@@ -47,55 +47,28 @@ public struct SliceTracks: Equatable, Sendable {
         }
     }
 
-    /// Not read here: `PlaylistReader` decides.
-    private struct Unread: Error {}
-
-    /// Moves past blanks to `byte`, the start of the value read next; anything else is `Unread`.
-    private static func expect(_ byte: UInt8, _ parser: inout JSONParser) throws {
-        parser.skipSpace()
-        guard parser.next(is: byte) else { throw Unread() }
-    }
-
     private mutating func playlists(_ parser: inout JSONParser) throws {
-        try Self.expect(UInt8(ascii: "["), &parser)
+        try parser.expectScanned(UInt8(ascii: "["))
         try parser.elements { parser in
-            try Self.expect(UInt8(ascii: "{"), &parser)
+            try parser.expectScanned(UInt8(ascii: "{"))
             var lists = 0
             try parser.members { parser, key in
-                guard let key = key.bytes else { throw Unread() }
+                guard let key = key.bytes else { throw ScanUnread() }
                 guard parser.bytes(key, equal: "tracks") else { return try parser.skipValue() }
                 lists += 1
-                guard lists == 1 else { throw Unread() }
-                try Self.expect(UInt8(ascii: "["), &parser)
+                guard lists == 1 else { throw ScanUnread() }
+                try parser.expectScanned(UInt8(ascii: "["))
                 try parser.elements { try self.track(&$0) }
             }
-            guard lists == 1 else { throw Unread() }
+            guard lists == 1 else { throw ScanUnread() }
             starts.append(tracks.count)
         }
     }
 
-    /// One track: a string, or an object naming it by one of `PlaylistReader.trackKeys`, in their order.
+    /// One track (`scanTrackName`: no inline features, as msr-factorize reads none).
     private mutating func track(_ parser: inout JSONParser) throws {
-        parser.skipSpace()
-        if parser.next(is: UInt8(ascii: "\"")) { return try add(string: &parser) }
-        try Self.expect(UInt8(ascii: "{"), &parser)
-        // Where each key's value starts, when it is a string; a key seen twice is left to the reader.
-        var found: [Int?] = [nil, nil, nil, nil]
-        var seen = 0
-        try parser.members { parser, key in
-            guard let key = key.bytes else { throw Unread() }
-            guard let index = PlaylistReader.trackKeys.firstIndex(where: { parser.bytes(key, equal: $0) }) else {
-                return try parser.skipValue()
-            }
-            guard seen & (1 << index) == 0 else { throw Unread() }
-            seen |= 1 << index
-            parser.skipSpace()
-            if parser.next(is: UInt8(ascii: "\"")) { found[index] = parser.position }
-            try parser.skipValue()
-        }
-        guard let start = found.lazy.compactMap({ $0 }).first else { throw Unread() }
-        var at = JSONParser(bytes: parser.bytes)
-        at.position = start
+        var at = parser
+        at.position = try parser.scanTrackName(featureKeys: [])
         try add(string: &at)
     }
 
@@ -107,7 +80,7 @@ public struct SliceTracks: Equatable, Sendable {
             return
         }
         parser.position = start
-        guard let id = Playlist.trackID(try parser.string()) else { throw Unread() }
+        guard let id = Playlist.trackID(try parser.string()) else { throw ScanUnread() }
         add(id)
     }
 
