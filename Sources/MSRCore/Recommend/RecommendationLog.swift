@@ -73,13 +73,14 @@ public struct RecommendationLog: Sendable {
             descriptor = open(path, flags, 0o644)
         }
         var info = stat()
-        if descriptor < 0, errno == ENXIO || errno == EISDIR, stat(path, &info) == 0 {
-            throw MSRError(.io, "\(path): is \(FileKind.describe(info)), not a regular file (the recommendations log, prediction.log)")
+        func notRegular() -> MSRError {
+            MSRError(.io, "\(path): is \(FileKind.describe(info)), not a regular file (the recommendations log, prediction.log)")
         }
+        if descriptor < 0, errno == ENXIO || errno == EISDIR, stat(path, &info) == 0 { throw notRegular() }
         guard descriptor >= 0 else { throw AtomicFile.ioError(path, "cannot open the recommendations log (prediction.log)") }
         guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
             close(descriptor)
-            throw MSRError(.io, "\(path): is \(FileKind.describe(info)), not a regular file (the recommendations log, prediction.log)")
+            throw notRegular()
         }
         return (descriptor, info)
     }
