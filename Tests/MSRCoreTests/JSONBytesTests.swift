@@ -86,6 +86,47 @@ final class JSONBytesTests: XCTestCase {
         }
     }
 
+    /// The escaping looks at eight bytes at a time: every byte it must escape, and the bytes
+    /// next to them in value (space, `!`, `#`, `[`, `]`, DEL, UTF-8), at every position of
+    /// strings of 0 to 40 bytes, are written as a byte-by-byte reference escapes them.
+    func testEveryEscapedByteIsFoundAtEveryPosition() {
+        func reference(_ bytes: [UInt8]) -> [UInt8] {
+            var out: [UInt8] = [UInt8(ascii: "\"")]
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "\""): out += Array(#"\""#.utf8)
+                case UInt8(ascii: "\\"): out += Array(#"\\"#.utf8)
+                case 0x0A: out += Array(#"\n"#.utf8)
+                case 0x0D: out += Array(#"\r"#.utf8)
+                case 0x09: out += Array(#"\t"#.utf8)
+                case ..<0x20: out += Array(#"\u00"#.utf8) + Array(String(byte >> 4, radix: 16).utf8) + Array(String(byte & 15, radix: 16).utf8)
+                default: out.append(byte)
+                }
+            }
+            return out + [UInt8(ascii: "\"")]
+        }
+        let specials: [[UInt8]] = (0..<0x20).map { [UInt8($0)] } + [[0x22], [0x5C], [0x20], [0x21], [0x23], [0x5B], [0x5D], [0x7F],
+                                                                    Array("é".utf8), Array("🎵".utf8)]
+        var checked = 0
+        for length in 0...40 {
+            for position in 0..<max(length, 1) {
+                for special in specials where position + special.count <= max(length, special.count) {
+                    var bytes = [UInt8](repeating: UInt8(ascii: "a"), count: max(length, special.count))
+                    bytes.replaceSubrange(position..<(position + special.count), with: special)
+                    var out = JSONBytes()
+                    out.string(String(decoding: bytes, as: UTF8.self))
+                    XCTAssertEqual(out.bytes, reference(bytes), "\(special) at \(position) of \(bytes.count)")
+                    checked += 1
+                }
+            }
+        }
+        // Two at once, a word apart and next to each other.
+        var out = JSONBytes()
+        out.string("abcdefg\"hijklmn\\\u{1}opqrstuvwxyz\"\"")
+        XCTAssertEqual(String(decoding: out.bytes, as: UTF8.self), #""abcdefg\"hijklmn\\\u0001opqrstuvwxyz\"\"""#)
+        XCTAssertGreaterThan(checked, 30_000)
+    }
+
     /// Lines of JSON Lines: each value starts afresh after `newline`.
     func testLinesStartAfresh() {
         var out = JSONBytes()

@@ -109,10 +109,18 @@ public struct JSONBytes {
         out.append(UInt8(ascii: "\""))
         var value = value
         value.withUTF8 { bytes in
-            var start = 0
-            for (k, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<k]))
-                start = k + 1
+            var start = 0, k = 0
+            while k < bytes.count {
+                // Eight bytes at a time while none of them needs escaping.
+                if k &+ 8 <= bytes.count, !mayNeedEscape(UnsafeRawPointer(bytes.baseAddress! + k).loadUnaligned(as: UInt64.self)) {
+                    k &+= 8
+                    continue
+                }
+                let byte = bytes[k]
+                k &+= 1
+                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<(k - 1)]))
+                start = k
                 switch byte {
                 case UInt8(ascii: "\""): out += #"\""#.utf8
                 case UInt8(ascii: "\\"): out += #"\\"#.utf8
@@ -129,5 +137,16 @@ public struct JSONBytes {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of a word's eight bytes is below 0x20, `"` or `\` (the bytes `writeString`
+    /// escapes): a byte below 0x20 sets its high bit in `word - 0x20...` where its own is clear;
+    /// a byte equal to `c` is a zero byte of `word ^ c...`, found the same way with 0x01.
+    @inline(__always)
+    static func mayNeedEscape(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+        let below = (word &- ones &* 0x20) & ~word
+        return (below | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)) & highs != 0
     }
 }

@@ -44,12 +44,30 @@ public struct SongDetails: Sendable, Equatable {
 extension SongIndex {
     /// Song `row`'s details.
     public func details(_ row: Int) -> SongDetails {
-        func value(_ column: String) -> String? {
-            guard let values = descriptive.first(where: { $0.name == column })?.values, !values.isEmpty(row) else { return nil }
-            return values[row]
+        SongDetails.Columns(self).details(row)
+    }
+}
+
+extension SongDetails {
+    /// A song index's descriptive columns that details show, found once for many songs.
+    struct Columns {
+        let catalog: SongIndex
+        let name: MappedText?, artists: MappedText?, album: MappedText?
+
+        init(_ catalog: SongIndex) {
+            func column(_ name: String) -> MappedText? { catalog.descriptive.first { $0.name == name }?.values }
+            self.catalog = catalog
+            (name, artists, album) = (column(SongDetails.nameColumn), column(SongDetails.artistsColumn), column(SongDetails.albumColumn))
         }
-        return SongDetails(name: value(SongDetails.nameColumn), artists: value(SongDetails.artistsColumn),
-                           album: value(SongDetails.albumColumn), url: Playlist.link(uris[row]))
+
+        /// Song `row`'s details.
+        func details(_ row: Int) -> SongDetails {
+            func value(_ values: MappedText?) -> String? {
+                guard let values, !values.isEmpty(row) else { return nil }
+                return values[row]
+            }
+            return SongDetails(name: value(name), artists: value(artists), album: value(album), url: Playlist.link(catalog.uris[row]))
+        }
     }
 }
 
@@ -110,8 +128,9 @@ extension Recommender.Result {
         out.member("predicted_genre", genre)
         out.key("recommendations")
         out.beginArray()
+        let columns = SongDetails.Columns(catalog)
         for pick in picks {
-            let details = catalog.details(pick.row)
+            let details = columns.details(pick.row)
             out.beginObject()
             out.member("album", details.album)
             out.member("artists", details.artists)

@@ -213,13 +213,27 @@ enum CholeskySolve {
     /// Solves `Uᵀ U x = b` in place for the upper factor `U` in `solveInPlace`'s layout:
     /// `Uᵀ z = b`, then `U x = z`. Each value takes its terms in the order of the plain
     /// substitution through the lower factor `L = Uᵀ` (ascending), the first pass row by row of
-    /// `U`, so that its terms go to independent values side by side.
+    /// `U`, so that its terms go to independent values side by side (four in a vector: the
+    /// same multiplication and subtraction for each).
     static func substitute(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeMutableBufferPointer<Double>, dimension d: Int) {
         let w = stride(d)
+        precondition(a.count >= d * w && b.count >= d)
+        let x = b.baseAddress!
         for m in 0..<d {
-            let top = m * w, z = b[m] / a[top + m]
-            b[m] = z
-            for i in (m + 1)..<d { b[i] -= a[top + i] * z }
+            let top = a.baseAddress! + m &* w, z = x[m] / top[m]
+            x[m] = z
+            let zs = SIMD4<Double>(repeating: z)
+            var i = m &+ 1
+            while i &+ 4 <= d {
+                let terms = UnsafeRawPointer(top + i).loadUnaligned(as: SIMD4<Double>.self) * zs
+                UnsafeMutableRawPointer(x + i).storeBytes(of: UnsafeRawPointer(x + i).loadUnaligned(as: SIMD4<Double>.self) - terms,
+                                                          as: SIMD4<Double>.self)
+                i &+= 4
+            }
+            while i < d {
+                x[i] -= top[i] * z
+                i &+= 1
+            }
         }
         for i in Swift.stride(from: d - 1, through: 0, by: -1) {
             var sum = b[i]
