@@ -218,6 +218,7 @@ enum CholeskySolve {
     static func substitute(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeMutableBufferPointer<Double>, dimension d: Int) {
         let w = stride(d)
         precondition(a.count >= d * w && b.count >= d)
+        guard d > 0 else { return }  // an empty buffer may have no base address
         let x = b.baseAddress!
         for m in 0..<d {
             let top = a.baseAddress! + m &* w, z = x[m] / top[m]
