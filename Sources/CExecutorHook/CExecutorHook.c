@@ -22,3 +22,9 @@ _Bool msr_install_global_enqueue(void (*enqueue)(void *job)) {
     swift_task_enqueueGlobal_hook = forward;
     return 1;
 }
+
+static _Thread_local void *thread_pointer;
+
+void *msr_thread_pointer(void) { return thread_pointer; }
+
+void msr_set_thread_pointer(void *pointer) { thread_pointer = pointer; }

@@ -25,12 +25,58 @@ enum EventLoopConcurrency {
         // it knows to have it, and so does this.
         #if compiler(<6.6)
         guard #available(macOS 14, *) else { return false }  // NIO's loops are executors from there
-        return msr_install_global_enqueue { job in
+        let installed = msr_install_global_enqueue { job in
             guard #available(macOS 14, *) else { return }
-            MultiThreadedEventLoopGroup.singleton.any().executor.enqueue(ExecutorJob(unsafeBitCast(job, to: UnownedJob.self)))
+            let job = unsafeBitCast(job, to: UnownedJob.self)
+            if let jobs = msr_thread_pointer() {
+                Unmanaged<LoopJobs>.fromOpaque(jobs).takeUnretainedValue().add(job)
+            } else {
+                MultiThreadedEventLoopGroup.singleton.any().executor.enqueue(ExecutorJob(job))
+            }
         }
+        guard installed else { return false }
+        for loop in MultiThreadedEventLoopGroup.singleton.makeIterator() {
+            loop.execute { msr_set_thread_pointer(Unmanaged.passRetained(LoopJobs(loop)).toOpaque()) }
+        }
+        return true
         #else
         return false
         #endif
+    }
+}
+
+/// The jobs an event loop's own thread routes to it, run together in one of the loop's tasks.
+///
+/// Handing each job to the loop on its own (`executor.enqueue`) cost about 1,200 instructions
+/// (the loop's lock, its task queue, the task's copies and casts as it runs) and a request makes
+/// about 80 of them (each `await` that changes executor, each resumed continuation). Here a job
+/// is appended to the batch, and only the first of a batch schedules a task, which runs the batch
+/// in order. The loop still runs every task it holds before it reads its sockets again, so the
+/// jobs run in the same turn of the loop as before; a job added while a batch runs goes into the
+/// next batch, after the tasks scheduled meanwhile. Touched only from its loop's thread.
+@available(macOS 14, *)
+final class LoopJobs: @unchecked Sendable {
+    private let loop: any EventLoop
+    private let executor: UnownedSerialExecutor
+    private var waiting: [UnownedJob] = []
+    /// The batch running, kept for its capacity.
+    private var running: [UnownedJob] = []
+
+    init(_ loop: any EventLoop) {
+        self.loop = loop
+        executor = loop.executor.asUnownedSerialExecutor()
+        waiting.reserveCapacity(256)
+        running.reserveCapacity(256)
+    }
+
+    func add(_ job: UnownedJob) {
+        waiting.append(job)
+        if waiting.count == 1 { loop.execute { self.run() } }
+    }
+
+    private func run() {
+        swap(&waiting, &running)
+        for job in running { job.runSynchronously(on: executor) }
+        running.removeAll(keepingCapacity: true)
     }
 }

@@ -54,7 +54,12 @@ final class ServeCommandTests: XCTestCase {
 
     /// POSTs `body` to `url` (with a bearer `token`): the status and the body.
     func post(_ url: String, _ body: String, token: String? = nil) throws -> (Int, Data) {
-        var request = URLRequest(url: URL(string: url)!)
+        Self.post(url, body, token: token)
+    }
+
+    /// `post`, from any thread.
+    static func post(_ url: String, _ body: String, token: String? = nil) -> (Int, Data) {
+        var request = URLRequest(url: URL(string: url)!, timeoutInterval: 30)
         request.httpMethod = "POST"
         request.httpBody = Data(body.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -109,6 +114,64 @@ final class ServeCommandTests: XCTestCase {
         }
         XCTAssertGreaterThan(loops, 0, "event loops \(loops) ticks, other threads \(others)")
         XCTAssertGreaterThan(loops, 2 * others, "event loops \(loops) ticks, other threads \(others)")
+    }
+
+    /// Many requests at once on many connections, as under load, where each event loop runs the
+    /// jobs its thread hands it in batches (`LoopJobs`): every one is answered, with the same
+    /// recommendations as a request alone gets (a job lost or run twice would hang a request
+    /// or break its answer), and the server's own history holds each of them.
+    func testConcurrentRequestsAreAllAnswered() throws {
+        let fixture = try ServiceFixture()
+        let (process, url) = try start(fixture)
+        // Killed, not stopped gracefully: a request left unanswered would hold a graceful stop.
+        defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        let login = #"{"username": "crowd", "password": "Crowd-pass-123"}"#
+        XCTAssertEqual(try post("\(url)/v1/users", login).0, 201)
+        let (status, data) = try post("\(url)/v1/token", login)
+        XCTAssertEqual(status, 200)
+        let token = try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["token"] as? String)
+        let ids = try RecommendationAPITests.trackIDs(fixture, count: 20)
+        let body = #"{"playlist": "\#(ids.joined(separator: " "))", "k": 10}"#
+        func picks(_ data: Data) -> [String] {
+            let answer = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+            return ((answer?["recommendations"] as? [[String: Any]]) ?? []).compactMap { $0["uri"] as? String }
+        }
+        let (first, alone) = try post("\(url)/v1/recommendations", body, token: token)
+        XCTAssertEqual(first, 200)
+        XCTAssertEqual(picks(alone).count, 10)
+        let clients = 32, each = 10
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var answers: [(Int, Data)] = []
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: clients) { _ in
+            for _ in 0..<each {
+                let answer = Self.post("\(url)/v1/recommendations", body, token: token)
+                results.lock.lock()
+                results.answers.append(answer)
+                results.lock.unlock()
+            }
+        }
+        XCTAssertEqual(results.answers.count, clients * each)
+        XCTAssertEqual(results.answers.filter { $0.0 == 200 }.count, clients * each)
+        XCTAssertEqual(results.answers.filter { picks($0.1) == picks(alone) }.count, clients * each)
+        var page = URLRequest(url: URL(string: "\(url)/v1/recommendations?page=1")!, timeoutInterval: 30)
+        page.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        let history = try XCTUnwrap(try JSONSerialization.jsonObject(with: try get(page)) as? [String: Any])
+        XCTAssertEqual(history["total"] as? Int, clients * each + 1, "\(history.keys.sorted())")
+    }
+
+    /// GETs `request`: the body.
+    func get(_ request: URLRequest) throws -> Data {
+        final class Answer: @unchecked Sendable { var value = Data() }  // written before `done` signals
+        let answer = Answer(), done = DispatchSemaphore(value: 0)
+        URLSession.shared.dataTask(with: request) { data, _, _ in
+            answer.value = data ?? Data()
+            done.signal()
+        }.resume()
+        done.wait()
+        return answer.value
     }
 
     /// Sends `bytes` on a new connection to `url`'s port and reads until the server closes it
