@@ -78,4 +78,43 @@ final class JSONParserTests: XCTestCase {
             }
         }
     }
+
+    /// Strings are scanned eight bytes at a time up to a quote, a backslash or a control byte:
+    /// each of those, a multi-byte character and each kind of invalid UTF-8, at every position of
+    /// strings of 0 to 40 bytes (so before, across and after each eight-byte word), read as the
+    /// plain byte-by-byte reading does: the same value, or the same error at the same byte.
+    func testEveryPositionOfAStringReadsAlike() throws {
+        let fillers: [[UInt8]] = [Array("a".utf8), Array("é".utf8)]
+        let pieces: [(bytes: [UInt8], decoded: [UInt8]?, error: String?)] = [
+            (Array(#"\""#.utf8), [0x22], nil), (Array(#"\\"#.utf8), [0x5C], nil),
+            (Array(#"\n"#.utf8), [0x0A], nil), (Array(#"\u00e9"#.utf8), Array("é".utf8), nil),
+            (Array("🎵".utf8), Array("🎵".utf8), nil), ([0x7F], [0x7F], nil), ([0x20], [0x20], nil),
+            ([0x01], nil, "control character in a string"), ([0x1F], nil, "control character in a string"),
+            ([0x80], nil, "invalid UTF-8"), ([0xC3], nil, "invalid UTF-8"), ([0xFF], nil, "invalid UTF-8"),
+            ([0xED, 0xA0, 0x80], nil, "invalid UTF-8"),
+        ]
+        var checked = 0
+        for filler in fillers {
+            for length in 0...40 {
+                for position in 0...length {
+                    for piece in pieces {
+                        let head = Array(repeating: filler, count: position).flatMap { $0 }
+                        let tail = Array(repeating: filler, count: length - position).flatMap { $0 }
+                        let text = Array(#"[""#.utf8) + head + piece.bytes + tail + Array(#""]"#.utf8)
+                        if let decoded = piece.decoded {
+                            let expected = String(decoding: head + decoded + tail, as: UTF8.self)
+                            XCTAssertEqual(try JSONParser.parse(text), .array([.string(expected)]), "\(piece.bytes) at \(position) of \(length)")
+                        } else {
+                            XCTAssertThrowsError(try JSONParser.parse(text), "\(piece.bytes) at \(position) of \(length)") {
+                                XCTAssertTrue(($0 as? JSONParser.ParseError)?.message.contains(piece.error!) == true,
+                                              "\($0) for \(piece.bytes) at \(position) of \(length)")
+                            }
+                        }
+                        checked += 1
+                    }
+                }
+            }
+        }
+        XCTAssertEqual(checked, 2 * 13 * (41 * 42 / 2))
+    }
 }
