@@ -74,6 +74,18 @@ final class ServeCommandTests: XCTestCase {
         return answer.value
     }
 
+    /// Registers `name` on the server at `url` and signs in: the bearer token, and a body asking
+    /// for 10 recommendations for 20 of `fixture`'s tracks.
+    func signUp(_ name: String, _ fixture: ServiceFixture, _ url: String) throws -> (token: String, body: String) {
+        let login = #"{"username": "\#(name)", "password": "Pass-word-123"}"#
+        XCTAssertEqual(try post("\(url)/v1/users", login).0, 201)
+        let (status, data) = try post("\(url)/v1/token", login)
+        XCTAssertEqual(status, 200)
+        let token = try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["token"] as? String)
+        let ids = try RecommendationAPITests.trackIDs(fixture, count: 20)
+        return (token, #"{"playlist": "\#(ids.joined(separator: " "))", "k": 10}"#)
+    }
+
     /// The CPU time (clock ticks) of each thread of process `pid` so far, by thread id, with its name.
     func threadTicks(_ pid: Int32) throws -> [String: (name: String, ticks: Int)] {
         var threads: [String: (name: String, ticks: Int)] = [:]
@@ -96,13 +108,7 @@ final class ServeCommandTests: XCTestCase {
         let fixture = try ServiceFixture()
         let (process, url) = try start(fixture)
         defer { process.terminate(); process.waitUntilExit() }
-        let login = #"{"username": "looper", "password": "Loop-pass-123"}"#
-        XCTAssertEqual(try post("\(url)/v1/users", login).0, 201)
-        let (status, data) = try post("\(url)/v1/token", login)
-        XCTAssertEqual(status, 200)
-        let token = try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["token"] as? String)
-        let ids = try RecommendationAPITests.trackIDs(fixture, count: 20)
-        let body = #"{"playlist": "\#(ids.joined(separator: " "))", "k": 10}"#
+        let (token, body) = try signUp("looper", fixture, url)
         XCTAssertEqual(try post("\(url)/v1/recommendations", body, token: token).0, 200)
         let before = try threadTicks(process.processIdentifier)
         for _ in 0..<300 { XCTAssertEqual(try post("\(url)/v1/recommendations", body, token: token).0, 200) }
@@ -125,13 +131,7 @@ final class ServeCommandTests: XCTestCase {
         let (process, url) = try start(fixture)
         // Killed, not stopped gracefully: a request left unanswered would hold a graceful stop.
         defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        let login = #"{"username": "crowd", "password": "Crowd-pass-123"}"#
-        XCTAssertEqual(try post("\(url)/v1/users", login).0, 201)
-        let (status, data) = try post("\(url)/v1/token", login)
-        XCTAssertEqual(status, 200)
-        let token = try XCTUnwrap((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["token"] as? String)
-        let ids = try RecommendationAPITests.trackIDs(fixture, count: 20)
-        let body = #"{"playlist": "\#(ids.joined(separator: " "))", "k": 10}"#
+        let (token, body) = try signUp("crowd", fixture, url)
         func picks(_ data: Data) -> [String] {
             let answer = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
             return ((answer?["recommendations"] as? [[String: Any]]) ?? []).compactMap { $0["uri"] as? String }
