@@ -111,11 +111,8 @@ public struct JSONBytes {
         value.withUTF8 { bytes in
             var start = 0, k = 0
             while k < bytes.count {
-                // Eight bytes at a time while none of them needs escaping.
-                if k &+ 8 <= bytes.count, !mayNeedEscape(UnsafeRawPointer(bytes.baseAddress! + k).loadUnaligned(as: UInt64.self)) {
-                    k &+= 8
-                    continue
-                }
+                k = plainWords(bytes, from: k).end  // eight bytes at a time while none needs escaping
+                guard k < bytes.count else { break }
                 let byte = bytes[k]
                 k &+= 1
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
@@ -137,6 +134,22 @@ public struct JSONBytes {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start...]))
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// How far from `start` the bytes run in whole eight-byte words none of which holds a byte
+    /// `mayNeedEscape` looks for (what ends a JSON string, starts an escape or must be escaped),
+    /// and whether any byte of those words is 0x80 or above (UTF-8 beyond ASCII): the plain
+    /// stretch a string's writer copies and its reader skips without looking at each byte.
+    @inline(__always)
+    static func plainWords(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, high: Bool) {
+        var at = start, seen: UInt64 = 0
+        while at &+ 8 <= bytes.count {
+            let word = UnsafeRawPointer(bytes.baseAddress! + at).loadUnaligned(as: UInt64.self)
+            guard !mayNeedEscape(word) else { break }
+            seen |= word
+            at &+= 8
+        }
+        return (at, seen & 0x8080_8080_8080_8080 != 0)
     }
 
     /// Whether any of a word's eight bytes is below 0x20, `"` or `\` (the bytes `writeString`

@@ -105,20 +105,11 @@ public struct JSONParser {
         // the string's UTF-8 checked.
         var high: UInt8 = 0
         // The common case: eight bytes at a time while none ends the string, starts an escape or
-        // is a control byte (`JSONBytes.mayNeedEscape`: exactly those three kinds), then byte by
-        // byte up to the closing quote, or to what needs the full loop.
-        let (plain, seen) = bytes.withUnsafeBufferPointer { [position] buffer -> (Int, UInt64) in
-            var at = position, seen: UInt64 = 0
-            while at &+ 8 <= buffer.count {
-                let word = UnsafeRawPointer(buffer.baseAddress! + at).loadUnaligned(as: UInt64.self)
-                guard !JSONBytes.mayNeedEscape(word) else { break }
-                seen |= word
-                at &+= 8
-            }
-            return (at, seen)
-        }
-        position = plain
-        if seen & 0x8080_8080_8080_8080 != 0 { high = 0x80 }
+        // is a control byte (`JSONBytes.plainWords`), then byte by byte up to the closing quote,
+        // or to what needs the full loop.
+        let plain = bytes.withUnsafeBufferPointer { [position] in JSONBytes.plainWords($0, from: position) }
+        position = plain.end
+        if plain.high { high = 0x80 }
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
