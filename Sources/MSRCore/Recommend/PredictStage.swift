@@ -123,7 +123,8 @@ public enum PredictStage {
         var out = "\(name): \(result.knownTracks) of \(result.playlist.tracks.count) tracks known, "
             + "genre \(result.genre), similarity \(String(printf: "%.3f", result.similarity)), method \(result.method.rawValue)\n"
         // The song column only when the song index knows names (a dataset with descriptive columns).
-        let details = result.picks.map { catalog.details($0.row) }
+        let columns = SongDetails.Columns(catalog)
+        let details = result.picks.map { columns.details($0.row) }
         let titled = details.contains { $0.title != nil }
         out += "  #  uri                     genre         from     score  link" + (titled ? String(repeating: " ", count: 51) + "song" : "") + "\n"
         for (n, pick) in result.picks.enumerated() {

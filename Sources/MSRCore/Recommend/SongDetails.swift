@@ -76,9 +76,10 @@ extension Recommender.Result {
     /// (the song index it came from), and `model_version` when given (the service's answer).
     public func json(details catalog: SongIndex, modelVersion: String? = nil) -> JSONValue {
         guard case .object(var members) = json, case .array(let picksJSON)? = members["recommendations"] else { return json }
+        let columns = SongDetails.Columns(catalog)
         members["recommendations"] = .array(zip(picks, picksJSON).map { pick, value in
             guard case .object(let fields) = value else { return value }
-            return .object(fields.merging(catalog.details(pick.row).jsonMembers) { _, new in new })
+            return .object(fields.merging(columns.details(pick.row).jsonMembers) { _, new in new })
         })
         if let modelVersion { members["model_version"] = .string(modelVersion) }
         return .object(members)
