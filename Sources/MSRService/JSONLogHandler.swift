@@ -42,7 +42,7 @@ public struct JSONLogHandler: LogHandler {
         members.sort { $0.key < $1.key }
         var out = JSONBytes(capacity: 512)
         out.beginObject()
-        for (key, value) in members { out.member(key, value) }
+        for (key, value) in members { out.member(escaping: key, value) }
         out.endObject()
         out.newline()
         return out.bytes

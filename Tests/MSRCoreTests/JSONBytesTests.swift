@@ -21,7 +21,7 @@ final class JSONBytesTests: XCTestCase {
         case .object(let members):
             out.beginObject()
             for key in members.keys.sorted() {
-                out.key(key)
+                out.key(escaping: key)
                 write(members[key]!, to: &out)
             }
             out.endObject()

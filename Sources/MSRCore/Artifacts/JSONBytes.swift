@@ -40,8 +40,21 @@ public struct JSONBytes {
         follows = true
     }
 
-    /// An object's next key; its value comes next.
-    public mutating func key(_ name: String) {
+    /// An object's next key, known when the program is built and needing no escape (no `"`,
+    /// `\` or control character): copied as it is; its value comes next.
+    public mutating func key(_ name: StaticString) {
+        assert(!name.withUTF8Buffer { $0.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") } },
+               "a static JSON key needing an escape")
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
+        follows = false
+    }
+
+    /// An object's next key, escaped (a key the data gives); its value comes next.
+    public mutating func key(escaping name: String) {
         separate()
         Self.writeString(name, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
@@ -69,10 +82,17 @@ public struct JSONBytes {
         follows = true
     }
 
-    /// A member whose value is a string, or nothing when `value` is nil.
-    public mutating func member(_ name: String, _ value: String?) {
+    /// A member whose value is a string, or nothing when `value` is nil; `name` as `key(_:)`'s.
+    public mutating func member(_ name: StaticString, _ value: String?) {
         guard let value else { return }
         key(name)
+        string(value)
+    }
+
+    /// A member whose value is a string, or nothing when `value` is nil; `name` escaped.
+    public mutating func member(escaping name: String, _ value: String?) {
+        guard let value else { return }
+        key(escaping: name)
         string(value)
     }
 

@@ -108,7 +108,7 @@ extension Recommender.Result {
         out.key("genre_probabilities")
         out.beginObject()
         for genre in probabilities.keys.sorted() {
-            out.key(genre)
+            out.key(escaping: genre)
             out.double(probabilities[genre]!)
         }
         out.endObject()
