@@ -58,7 +58,7 @@ struct APIRoutes {
             let (entries, total) = try await state.database.history(userID: user.id, page: page, perPage: perPage)
             let items: [JSONValue] = entries.map { entry in
                 .object(["id": .int(Int(entry.id)), "time": .string(utcTimestamp(entry.time)),
-                         "result": StoredAnswer.answer(entry.result)])
+                         "result": entry.result.answer])
             }
             return JSONResponse.make(.object(["page": .int(page), "per_page": .int(perPage), "total": .int(total), "items": .array(items)]))
         }

@@ -24,7 +24,7 @@ struct HistoryPage {
                                    content: "<p>No recommendation yet: <a href=\"/recommend\">ask for some</a>.</p>")
         }
         let items: [HTML] = entries.map { entry in
-            let result = StoredAnswer.answer(entry.result)
+            let result = entry.result.answer
             let object = result.objectMembers
             let playlist = object["playlist"]?.objectMembers ?? [:]
             let name: HTML = playlist["name"]?.stringValue.map { " · playlist <b>\($0)</b>" } ?? .empty

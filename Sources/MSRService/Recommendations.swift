@@ -130,9 +130,10 @@ struct Recommendations {
         } catch let error as MSRError {
             throw APIError.from(error, field: "playlist")
         }
-        let (bytes, links) = result.compactJSONMarkingLinks(details: recommender.catalog, modelVersion: models.version)
+        let bytes = result.compactJSON(details: recommender.catalog, modelVersion: models.version)
         try state.recommendationLog.append([result], user: user.name)
-        state.database.recordRecommendation(userID: user.id, result: Recommender.Result.textWithoutLinks(bytes, links: links))
+        state.database.recordRecommendation(userID: user.id, result: .record(result.answerRecord(details: recommender.catalog,
+                                                                                                  modelVersion: models.version)))
         state.metrics.recommendations.increment()
         return (result, bytes, models)
     }

@@ -275,11 +275,11 @@ public final class ServiceDatabase: Sendable {
 
     // MARK: History
 
-    /// Records what was recommended to a user (`result`: the answer as `StoredAnswer` keeps it,
+    /// Records what was recommended to a user (`result`: the answer as the history keeps it,
     /// whose `recommendations` are marked seen when `seen(userID:)` next reads them), without waiting:
     /// the record is written with others in the next batch (`HistoryWriter`), before any read
     /// of the history or the seen songs.
-    public func recordRecommendation(userID: Int64, result: String, now: Date = Date()) {
+    func recordRecommendation(userID: Int64, result: StoredAnswer, now: Date = Date()) {
         historyWriter.add(.init(userID: userID, time: now, result: result))
     }
 
@@ -297,15 +297,21 @@ public final class ServiceDatabase: Sendable {
                 INSERT INTO history (user_id, time, result) SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM users WHERE id = ?)
                 """)
             for record in records {
-                try history.execute(arguments: [record.userID, record.time.timeIntervalSince1970, record.result, record.userID])
+                let result: DatabaseValue
+                switch record.result {
+                case .record(let bytes): result = Data(bytes).databaseValue
+                case .text(let text): result = text.databaseValue
+                }
+                try history.execute(arguments: [record.userID, record.time.timeIntervalSince1970, result, record.userID])
             }
         }
     }
 
     /// The songs already recommended to a user: the `uri` of each of the `recommendations` in
     /// their history. Those of the entries recorded since the last call are added to `seen`
-    /// first, by SQLite's JSON functions (an entry that is not JSON, whose `recommendations` is
-    /// not an array, or a pick that is not an object with a string `uri`, adds nothing), at
+    /// first: a record's (`AnswerRecord`) as it reads them, a JSON text's by SQLite's JSON
+    /// functions (an entry that is not JSON, whose `recommendations` is not an array, or a pick
+    /// that is not an object with a string `uri`, adds nothing), at
     /// most `seenChunk` entries a transaction: a user who never asked before may have hundreds
     /// of thousands (about 20 µs each), and the other writers (the history, sign-ins, sessions)
     /// get their turn between chunks.
@@ -333,6 +339,13 @@ public final class ServiceDatabase: Sendable {
             WHERE history.user_id = ? AND history.id > ? AND history.id <= ? AND typeof(pick.key) = 'integer'
               AND json_type(CASE WHEN pick.type = 'object' THEN pick.value ELSE '{}' END, '$.uri') = 'text'
             """, arguments: [userID, upto, last])
+        let records = try Data.fetchAll(db, sql: """
+            SELECT result FROM history WHERE user_id = ? AND id > ? AND id <= ? AND typeof(result) = 'blob'
+            """, arguments: [userID, upto, last])
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen (user_id, uri) VALUES (?, ?)")
+        for record in records {
+            for uri in StoredAnswer.record(Array(record)).recordURIs { try insert.execute(arguments: [userID, uri]) }
+        }
         try db.execute(sql: "UPDATE users SET seen_upto = ? WHERE id = ?", arguments: [last, userID])
         return true
     }
@@ -344,7 +357,15 @@ public final class ServiceDatabase: Sendable {
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM history WHERE user_id = ?", arguments: [userID]) ?? 0
             let rows = try Row.fetchAll(db, sql: "SELECT id, time, result FROM history WHERE user_id = ? ORDER BY id DESC LIMIT ? OFFSET ?",
                                         arguments: [userID, perPage, (page - 1) * perPage])
-            return (rows.map { HistoryEntry(id: $0["id"], time: Date(timeIntervalSince1970: $0["time"]), result: $0["result"]) }, total)
+            return (rows.map { row in
+                let result: StoredAnswer
+                switch (row["result"] as DatabaseValue).storage {
+                case .blob(let bytes): result = .record(Array(bytes))
+                case .string(let text): result = .text(text)
+                default: result = .text("")
+                }
+                return HistoryEntry(id: row["id"], time: Date(timeIntervalSince1970: row["time"]), result: result)
+            }, total)
         }
     }
 
@@ -454,8 +475,8 @@ public struct User: Sendable, Equatable {
 public struct HistoryEntry: Sendable {
     public var id: Int64
     public var time: Date
-    /// The result object as the history keeps it (`StoredAnswer`: compact JSON without links).
-    public var result: String
+    /// The answer as the history keeps it (`result.answer`: as it was sent).
+    var result: StoredAnswer
 }
 
 /// A retrain job.

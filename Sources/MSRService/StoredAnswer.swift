@@ -1,15 +1,24 @@
 import MSRCore
 
-/// An answer as the users' history keeps it: its compact JSON without the picks' `url`
-/// members (`Recommender.Result.textWithoutLinks`), which `Playlist.link(uri)` gives back when
-/// it is read. The links are 62 bytes a pick, 620 of a 2 KB answer without song names (a fifth
-/// when the song base has names, artists and albums), and under load the history's bytes are
-/// most of what recording it costs (SQLite's pages, the write-ahead log, the checkpoint).
-enum StoredAnswer {
-    /// The answer as it was sent: the stored text parsed, each pick without a `url` given its
-    /// link back (an entry stored with its links, as the history kept them before, is as it
-    /// was); `null` for a text that is not JSON.
-    static func answer(_ text: String) -> JSONValue {
+/// An answer as the users' history keeps it: an `AnswerRecord` (what the service records, about
+/// 40% of the answer's JSON: under load the history's bytes are most of what recording it costs:
+/// SQLite's pages, the write-ahead log, the checkpoint), or compact JSON text (entries recorded
+/// before the records, with or without the picks' links).
+enum StoredAnswer: Sendable, Equatable {
+    case record([UInt8])
+    case text(String)
+
+    /// The answer as it was sent: a record's value, or the stored text parsed with each pick
+    /// without a `url` given its link back (`Playlist.link(uri)`; an entry stored with its
+    /// links is as it was); `null` for bytes that are neither.
+    var answer: JSONValue {
+        switch self {
+        case .record(let bytes): return AnswerRecord.answer(bytes) ?? .null
+        case .text(let text): return Self.answer(text)
+        }
+    }
+
+    private static func answer(_ text: String) -> JSONValue {
         let value = (try? JSONParser.parse(Array(text.utf8))) ?? .null
         guard case .object(var members) = value, case .array(let picks)? = members["recommendations"] else { return value }
         members["recommendations"] = .array(picks.map { pick in
@@ -19,5 +28,11 @@ enum StoredAnswer {
             return .object(fields)
         })
         return .object(members)
+    }
+
+    /// The `uri` of each pick of a record (the seen songs; text entries are read by SQLite).
+    var recordURIs: [String] {
+        guard case .record = self, case .array(let picks)? = answer.objectMembers["recommendations"] else { return [] }
+        return picks.compactMap { $0.objectMembers["uri"]?.stringValue }
     }
 }

@@ -183,26 +183,6 @@ final class JSONBytesTests: XCTestCase {
         }
     }
 
-    /// The links `compactJSONMarkingLinks` marks are each pick's `,"url":"…"` member, one for
-    /// each pick whose id has a link (none for an id that is not a Spotify id), and the bytes
-    /// without them are the compact form of the value whose picks have no `url`.
-    func testTheMarkedLinksAreThePicksURLMembers() throws {
-        for (k, result) in Self.results().enumerated() {
-            let (bytes, links) = result.compactJSONMarkingLinks(details: Self.catalog, modelVersion: "v")
-            XCTAssertEqual(bytes, result.compactJSON(details: Self.catalog, modelVersion: "v"))
-            let expected = result.picks.compactMap { Playlist.link($0.uri) }.map { #","url":"\#($0)""# }
-            XCTAssertEqual(links.map { String(decoding: bytes[$0], as: UTF8.self) }, expected, "result \(k)")
-            guard case .object(var members) = result.json(details: Self.catalog, modelVersion: "v"),
-                  case .array(let picks)? = members["recommendations"] else { return XCTFail("an object with picks") }
-            members["recommendations"] = .array(picks.map { pick in
-                guard case .object(var fields) = pick else { return pick }
-                fields["url"] = nil
-                return .object(fields)
-            })
-            XCTAssertEqual(Recommender.Result.textWithoutLinks(bytes, links: links), JSONValue.object(members).compact(), "result \(k)")
-        }
-    }
-
     /// Each logged line is the compact form of the record msr-monitor and msr-factorize read.
     func testLoggedLinesAreTheRecordsCompactForm() throws {
         let results = Self.results().filter { $0.similarity.isFinite }

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import MSRCore
+@testable import MSRCore
 @testable import MSRService
 import MSRTestSupport
 import Synchronization
@@ -22,14 +22,14 @@ final class HistoryWriterTests: XCTestCase {
             let ana = try await XCTUnwrapAsync(try await database.createUser(name: "ana", passwordHash: "x", role: .user))
             await withTaskGroup(of: Void.self) { group in
                 for i in 0..<200 {
-                    group.addTask { database.recordRecommendation(userID: ana.id, result: Self.answer(["u\(i % 7)"], ["n": .int(i)])) }
+                    group.addTask { database.recordRecommendation(userID: ana.id, result: .text(Self.answer(["u\(i % 7)"], ["n": .int(i)]))) }
                 }
             }
             let (entries, total) = try await database.history(userID: ana.id, page: 1, perPage: 100)
             XCTAssertEqual(total, 200)
             XCTAssertEqual(entries.count, 100)
             let second = try await database.history(userID: ana.id, page: 2, perPage: 100).entries
-            XCTAssertEqual(Set((entries + second).map(\.result)), Set((0..<200).map { Self.answer(["u\($0 % 7)"], ["n": .int($0)]) }))
+            XCTAssertEqual(Set((entries + second).map { $0.result.answer.compact() }), Set((0..<200).map { Self.answer(["u\($0 % 7)"], ["n": .int($0)]) }))
             let seen = try await database.seen(userID: ana.id)
             XCTAssertEqual(seen, Set((0..<7).map { "u\($0)" }))
             XCTAssertEqual(failures.withLock { $0 }, 0)
@@ -47,18 +47,18 @@ final class HistoryWriterTests: XCTestCase {
             let ana = try await XCTUnwrapAsync(try await database.createUser(name: "ana", passwordHash: "x", role: .user))
             let odd = ["4uLU6hMCjMI75M1A2tKUQC", "quote\"d", "back\\slash", "tab\tnew\nline", "\u{1}", "é", "🎵",
                        "[\"not\", \"an array\"]", "", " "]
-            database.recordRecommendation(userID: ana.id, result: Self.answer(odd + odd))
-            database.recordRecommendation(userID: ana.id, result: Self.answer([]))
-            database.recordRecommendation(userID: ana.id, result: "not JSON {")
-            database.recordRecommendation(userID: ana.id, result: #"{"recommendations": [{"uri": 7}, {"url": "x"}, "y", null]}"#)
-            database.recordRecommendation(userID: ana.id, result: #"{"recommendations": {"uri": "z"}}"#)
-            database.recordRecommendation(userID: ana.id, result: #"{"recommendations": {"a": {"uri": "member"}}}"#)
-            database.recordRecommendation(userID: ana.id, result: Self.answer(["é", "last"]))
+            database.recordRecommendation(userID: ana.id, result: .text(Self.answer(odd + odd)))
+            database.recordRecommendation(userID: ana.id, result: .text(Self.answer([])))
+            database.recordRecommendation(userID: ana.id, result: .text("not JSON {"))
+            database.recordRecommendation(userID: ana.id, result: .text(#"{"recommendations": [{"uri": 7}, {"url": "x"}, "y", null]}"#))
+            database.recordRecommendation(userID: ana.id, result: .text(#"{"recommendations": {"uri": "z"}}"#))
+            database.recordRecommendation(userID: ana.id, result: .text(#"{"recommendations": {"a": {"uri": "member"}}}"#))
+            database.recordRecommendation(userID: ana.id, result: .text(Self.answer(["é", "last"])))
             let seen = try await database.seen(userID: ana.id)
             XCTAssertEqual(seen, Set(odd + ["last"]))
             let total = try await database.history(userID: ana.id, page: 1, perPage: 10).total
             XCTAssertEqual(total, 7)
-            database.recordRecommendation(userID: ana.id, result: Self.answer(["later"]))
+            database.recordRecommendation(userID: ana.id, result: .text(Self.answer(["later"])))
             let again = try await database.seen(userID: ana.id)
             XCTAssertEqual(again, Set(odd + ["last", "later"]))
         }
@@ -72,8 +72,8 @@ final class HistoryWriterTests: XCTestCase {
             let bo = try await XCTUnwrapAsync(try await database.createUser(name: "bo", passwordHash: "x", role: .user))
             let count = 2 * ServiceDatabase.seenChunk + 3
             for i in 0..<count {
-                database.recordRecommendation(userID: ana.id, result: Self.answer(["a\(i)", "shared"]))
-                if i % 100 == 0 { database.recordRecommendation(userID: bo.id, result: Self.answer(["b\(i)"])) }
+                database.recordRecommendation(userID: ana.id, result: .text(Self.answer(["a\(i)", "shared"])))
+                if i % 100 == 0 { database.recordRecommendation(userID: bo.id, result: .text(Self.answer(["b\(i)"]))) }
             }
             let seen = try await database.seen(userID: ana.id)
             XCTAssertEqual(seen, Set((0..<count).map { "a\($0)" } + ["shared"]))
@@ -101,7 +101,7 @@ final class HistoryWriterTests: XCTestCase {
             try queue.close()
             let database = try ServiceDatabase(path: path)
             let ana = try await XCTUnwrapAsync(try await database.user(named: "ana"))
-            database.recordRecommendation(userID: ana.id, result: Self.answer(["new"]))
+            database.recordRecommendation(userID: ana.id, result: .text(Self.answer(["new"])))
             let seen = try await database.seen(userID: ana.id)
             XCTAssertEqual(seen, ["old", "new"])
         }
@@ -117,8 +117,8 @@ final class HistoryWriterTests: XCTestCase {
             let deleted = try await database.deleteUser(name: "bo", by: root.id)
             guard case .deleted(let user) = deleted, user.id == bo.id else { return XCTFail("\(deleted)") }
             // In one batch: bo's record (his request was answered just before the delete) and ana's.
-            database.recordRecommendation(userID: bo.id, result: Self.answer(["b"]))
-            database.recordRecommendation(userID: ana.id, result: Self.answer(["a"]))
+            database.recordRecommendation(userID: bo.id, result: .text(Self.answer(["b"])))
+            database.recordRecommendation(userID: ana.id, result: .text(Self.answer(["a"])))
             let anas = try await database.history(userID: ana.id, page: 1, perPage: 10).total
             let seen = try await database.seen(userID: ana.id)
             let bos = try await database.history(userID: bo.id, page: 1, perPage: 10).total
@@ -131,28 +131,41 @@ final class HistoryWriterTests: XCTestCase {
 
     func testAFailedBatchIsReportedAndTheWriterGoesOn() async {
         struct DiskFull: Error {}
-        let written = Mutex<[String]>([])
+        let written = Mutex<[StoredAnswer]>([])
         let failed = Mutex<[Int]>([])
         let writer = HistoryWriter(write: { records in
-            if records.contains(where: { $0.result == "bad" }) { throw DiskFull() }
+            if records.contains(where: { $0.result == .text("bad") }) { throw DiskFull() }
             written.withLock { $0 += records.map(\.result) }
         }, failed: { error, count in
             XCTAssertTrue(error is DiskFull)
             failed.withLock { $0.append(count) }
         })
         await writer.flush()  // nothing waiting: returns at once
-        writer.add(.init(userID: 1, time: Date(), result: "bad"))
+        writer.add(.init(userID: 1, time: Date(), result: .text("bad")))
         await writer.flush()
-        writer.add(.init(userID: 1, time: Date(), result: "good"))
+        writer.add(.init(userID: 1, time: Date(), result: .record([1])))
         await writer.flush()
-        XCTAssertEqual(written.withLock { $0 }, ["good"])
+        XCTAssertEqual(written.withLock { $0 }, [.record([1])])
         XCTAssertEqual(failed.withLock { $0 }, [1])
     }
 }
 
-/// The history's form of an answer: the links cut out as marked, given back when read.
+/// The history's forms of an answer: records (what the service writes), and JSON text (entries
+/// written before them, with or without the picks' links), each read back as it was sent.
 final class StoredAnswerTests: XCTestCase {
-    func testLinksAreCutAndGivenBack() throws {
+    /// Two songs, one with a Spotify id (a link) and one without; a record of an answer
+    /// recommending both.
+    static let catalog = SongIndex(
+        genres: ["jazz", "pop"], featureNames: ["tempo"], uris: TextColumn(["4uLU6hMCjMI75M1A2tKUQC", "local \"7\""]),
+        labels: [0, 1], components: [0, 0], points: [0, 1], probabilities: [0.5, 0.5, 0.25, 0.75], descriptive: [])
+    static func record(_ rows: [Int]) -> [UInt8] {
+        let picks = rows.map { Recommender.Pick(row: $0, uri: catalog.uris[$0], genre: catalog.genres[Int(catalog.labels[$0])], score: 0.5) }
+        return Recommender.Result(playlist: Playlist(tracks: []), knownTracks: 0, unknownTracks: [], genre: "jazz",
+                                  probabilities: ["jazz": 0.75, "pop": 0.25], picks: picks, similarity: 0.5)
+            .answerRecord(details: catalog, modelVersion: "v1")
+    }
+
+    func testEachFormReadsBackAsSent() throws {
         let id = "4uLU6hMCjMI75M1A2tKUQC"
         let answer = JSONValue.object([
             "predicted_genre": .string("jazz"),
@@ -161,14 +174,38 @@ final class StoredAnswerTests: XCTestCase {
                 .object(["uri": .string("local-7")]),  // not a Spotify id: no link, none made up
             ]),
         ])
-        let bytes = Array(answer.compact().utf8)
-        let link = Array(#","url":"https://open.spotify.com/track/4uLU6hMCjMI75M1A2tKUQC""#.utf8)
-        let start = try XCTUnwrap(bytes.indices.first { bytes[$0...].starts(with: link) })
-        let text = Recommender.Result.textWithoutLinks(bytes, links: [start..<start + link.count])
-        XCTAssertEqual(text, #"{"predicted_genre":"jazz","recommendations":[{"name":"a \"url\": b","uri":"4uLU6hMCjMI75M1A2tKUQC"},{"uri":"local-7"}]}"#)
-        XCTAssertEqual(StoredAnswer.answer(text), answer)
-        XCTAssertEqual(StoredAnswer.answer(answer.compact()), answer, "an entry kept with its links, as before")
-        XCTAssertEqual(StoredAnswer.answer("not JSON"), .null)
-        XCTAssertEqual(StoredAnswer.answer("[1]"), .array([.int(1)]))
+        let withoutLinks = #"{"predicted_genre":"jazz","recommendations":[{"name":"a \"url\": b","uri":"4uLU6hMCjMI75M1A2tKUQC"},{"uri":"local-7"}]}"#
+        XCTAssertEqual(StoredAnswer.text(withoutLinks).answer, answer, "an entry kept without its links")
+        XCTAssertEqual(StoredAnswer.text(answer.compact()).answer, answer, "an entry kept with its links")
+        XCTAssertEqual(StoredAnswer.text("not JSON").answer, .null)
+        XCTAssertEqual(StoredAnswer.text("[1]").answer, .array([.int(1)]))
+        let record = StoredAnswer.record(Self.record([0, 1]))
+        let picks = record.answer.objectMembers["recommendations"]?.arrayItems ?? []
+        XCTAssertEqual(picks.count, 2)
+        XCTAssertEqual(picks.first?.objectMembers["url"]?.stringValue, Playlist.link(id))
+        XCTAssertNil(picks.last?.objectMembers["url"])
+        XCTAssertEqual(record.answer.objectMembers["model_version"]?.stringValue, "v1")
+        XCTAssertEqual(record.recordURIs, [id, "local \"7\""])
+        XCTAssertEqual(StoredAnswer.record(Array(Self.record([0]).dropLast())).answer, .null)
+        XCTAssertEqual(StoredAnswer.text(withoutLinks).recordURIs, [], "a text's songs are SQLite's to read")
+    }
+
+    /// Records and text entries side by side: the history gives each back as it was sent,
+    /// the seen songs are both kinds' songs.
+    func testRecordsAndTextEntriesInOneHistory() async throws {
+        try await withTemporaryFolderAsync { folder in
+            let database = try ServiceDatabase(path: "\(folder)/s.sqlite")
+            let ana = try await XCTUnwrapAsync(try await database.createUser(name: "ana", passwordHash: "x", role: .user))
+            database.recordRecommendation(userID: ana.id, result: .record(Self.record([1])))
+            database.recordRecommendation(userID: ana.id, result: .text(HistoryWriterTests.answer(["t"])))
+            database.recordRecommendation(userID: ana.id, result: .record(Self.record([0, 1])))
+            database.recordRecommendation(userID: ana.id, result: .record([0, 1, 2]))  // not a record: no songs, null
+            let entries = try await database.history(userID: ana.id, page: 1, perPage: 10).entries
+            XCTAssertEqual(entries.map(\.result), [.record([0, 1, 2]), .record(Self.record([0, 1])), .text(HistoryWriterTests.answer(["t"])),
+                                                   .record(Self.record([1]))])
+            XCTAssertEqual(entries[0].result.answer, .null)
+            let seen = try await database.seen(userID: ana.id)
+            XCTAssertEqual(seen, ["4uLU6hMCjMI75M1A2tKUQC", "local \"7\"", "t"])
+        }
     }
 }

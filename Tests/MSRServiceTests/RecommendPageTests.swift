@@ -13,7 +13,7 @@ final class RecommendPageTests: XCTestCase {
         let user = try await XCTUnwrapAsync(try await state.database.user(named: name))
         let history = try await state.database.history(userID: user.id, page: 1, perPage: 1)
         let entry = try XCTUnwrap(history.entries.first)
-        return try JSONParser.parse(Array(entry.result.utf8))
+        return entry.result.answer
     }
 
     func testPastedLinksGiveATableOfSongsLinkedToTheirPages() async throws {

@@ -140,12 +140,13 @@ final class RecommendationAPITests: XCTestCase {
             let page2 = try await client.call(.get, "/v1/recommendations?page=2&per_page=2", token: token)
             XCTAssertEqual(page2.count("items"), 1)
             XCTAssertEqual(page2["items.0.result"], first.json)
-            // The history keeps the answers without their links (`StoredAnswer`), and gives them back.
+            // The history keeps the answers as records (`AnswerRecord`), and gives them back.
             XCTAssertNotNil(first.string("recommendations.0.url"))
             let stored = try await state.database.history(userID: try await XCTUnwrapAsync(try await state.database.user(named: "gina")).id,
                                                           page: 1, perPage: 3).entries
             XCTAssertEqual(stored.count, 3)
-            XCTAssertFalse(stored.contains { $0.result.contains("\"url\"") || !$0.result.contains("\"uri\"") })
+            XCTAssertEqual(stored.map(\.result.answer), [fresh.json, again.json, first.json])
+            XCTAssertFalse(stored.contains { guard case .record = $0.result else { return true }; return false })
             XCTAssertError(try await client.call(.get, "/v1/recommendations?page=0", token: token), .unprocessableContent,
                            code: "invalid_field", field: "page")
             // Another user sees none of it.

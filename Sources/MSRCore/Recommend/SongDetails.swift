@@ -62,11 +62,17 @@ extension SongDetails {
 
         /// Song `row`'s details.
         func details(_ row: Int) -> SongDetails {
+            let (name, artists, album) = texts(row)
+            return SongDetails(name: name, artists: artists, album: album, url: Playlist.link(catalog.uris[row]))
+        }
+
+        /// Song `row`'s descriptive texts, without its link.
+        func texts(_ row: Int) -> (name: String?, artists: String?, album: String?) {
             func value(_ values: MappedText?) -> String? {
                 guard let values, !values.isEmpty(row) else { return nil }
                 return values[row]
             }
-            return SongDetails(name: value(name), artists: value(artists), album: value(album), url: Playlist.link(catalog.uris[row]))
+            return (value(name), value(artists), value(album))
         }
     }
 }
@@ -87,22 +93,12 @@ extension Recommender.Result {
 }
 
 extension Recommender.Result {
-    /// `json(details:modelVersion:)` written compactly: the same bytes as that value's `compact()`, written straight (keys in sorted
-    /// order) instead of through a tree of values, as the service answers every request with it.
+    /// `json(details:modelVersion:)` written compactly: the same bytes as that value's
+    /// `compact()`, written straight (keys in sorted order) instead of through a tree of values,
+    /// as the service answers every request with it.
     /// Each pick's link is its row's (`details(row).url`): a pick's uri is its row's, as the
     /// recommender makes them.
     public func compactJSON(details catalog: SongIndex, modelVersion: String? = nil) -> [UInt8] {
-        compactJSONMarkingLinks(details: catalog, modelVersion: modelVersion).bytes
-    }
-
-    /// `compactJSON(details:modelVersion:)`, and where each pick's `url` member lies in it (its
-    /// comma included: the member is never its object's first): a copy without the links,
-    /// which `Playlist.link(uri)` gives back, is cut from the bytes (`textWithoutLinks`) without
-    /// writing them twice.
-    public func compactJSONMarkingLinks(details catalog: SongIndex, modelVersion: String? = nil)
-        -> (bytes: [UInt8], links: [Range<Int>]) {
-        var links: [Range<Int>] = []
-        links.reserveCapacity(picks.count)
         var out = JSONBytes(capacity: 1024 + 256 * picks.count)
         out.beginObject()
         out.key("genre_probabilities")
@@ -141,9 +137,7 @@ extension Recommender.Result {
             out.double(pick.score)
             out.member("source", pick.source.rawValue)
             out.member("uri", pick.uri)
-            let start = out.bytes.count
             out.member("url", details.url)  // `Playlist.link(pick.uri)`: the pick's uri is its row's
-            if out.bytes.count > start { links.append(start..<out.bytes.count) }
             out.endObject()
         }
         out.endArray()
@@ -154,19 +148,6 @@ extension Recommender.Result {
         for track in unknownTracks { out.string(track) }
         out.endArray()
         out.endObject()
-        return (out.bytes, links)
-    }
-
-    /// `bytes` without the `links` ranges of `compactJSONMarkingLinks`, as text (one copy).
-    public static func textWithoutLinks(_ bytes: [UInt8], links: [Range<Int>]) -> String {
-        String(unsafeUninitializedCapacity: bytes.count - links.reduce(0) { $0 + $1.count }) { out in
-            var from = 0, written = 0
-            // Each kept run: up to the next link, then after the last one to the end.
-            for link in links + [bytes.count..<bytes.count] {
-                written = out[written...].initialize(fromContentsOf: bytes[from..<link.lowerBound])
-                from = link.upperBound
-            }
-            return written
-        }
+        return out.bytes
     }
 }
