@@ -18,6 +18,7 @@ final class AnswerRecordTests: XCTestCase {
                 XCTAssertLessThan(record.count, sent.utf8.count / 2, "result \(k)")
             }
         }
+        XCTAssertEqual(AnswerRecord.sources.map(AnswerRecord.code), [0, 1, 2])
         // A pick whose genre is not among the probabilities' keeps its own text.
         var result = JSONBytesTests.results()[2]
         result.picks[0].genre = "elsewhere"

@@ -129,6 +129,25 @@ final class HistoryWriterTests: XCTestCase {
         }
     }
 
+    /// A flush during the writer's pause after a batch cuts the pause short: the records handed
+    /// over meanwhile are written at once (the pause here is an hour; the flush is given a
+    /// minute).
+    func testAFlushDoesNotWaitForThePause() async {
+        let written = Mutex<[StoredAnswer]>([])
+        let writer = HistoryWriter(pause: .seconds(3600), write: { records in written.withLock { $0 += records.map(\.result) } },
+                                   failed: { _, _ in XCTFail("no batch fails") })
+        writer.add(.init(userID: 1, time: Date(), result: .record([1])))
+        await writer.flush()  // written; the writer now pauses for an hour
+        for k: UInt8 in 2...3 {
+            writer.add(.init(userID: 1, time: Date(), result: .record([k])))
+            let flushed = Mutex(false)
+            Task { await writer.flush(); flushed.withLock { $0 = true } }
+            for _ in 0..<6000 where !flushed.withLock({ $0 }) { try? await Task.sleep(for: .milliseconds(10)) }
+            XCTAssertTrue(flushed.withLock { $0 }, "record \(k)")
+        }
+        XCTAssertEqual(written.withLock { $0 }, [.record([1]), .record([2]), .record([3])])
+    }
+
     func testAFailedBatchIsReportedAndTheWriterGoesOn() async {
         struct DiskFull: Error {}
         let written = Mutex<[StoredAnswer]>([])

@@ -56,7 +56,7 @@ extension Recommender.Result {
             let details = columns.texts(pick.row)
             out.optionalText(details.album)
             out.optionalText(details.artists)
-            if let place = sorted.firstIndex(where: { $0.key == pick.genre }) {
+            if let place = sorted.firstIndex(where: { $0.key.utf8.elementsEqual(pick.genre.utf8) }) {
                 out.count(place + 1)
             } else {
                 out.count(0)
@@ -64,7 +64,7 @@ extension Recommender.Result {
             }
             out.optionalText(details.name)
             out.double(pick.score)
-            out.count(AnswerRecord.sources.firstIndex(of: pick.source)!)
+            out.count(AnswerRecord.code(pick.source))
             out.text(pick.uri)
         }
         out.double(similarity)
@@ -77,6 +77,15 @@ extension Recommender.Result {
 extension AnswerRecord {
     /// A pick's source by its code.
     static let sources: [Recommender.Pick.Source] = [.content, .cf, .both]
+
+    /// A source's code (its place in `sources`).
+    static func code(_ source: Recommender.Pick.Source) -> Int {
+        switch source {
+        case .content: return 0
+        case .cf: return 1
+        case .both: return 2
+        }
+    }
 
     struct Writer {
         var bytes: [UInt8]
