@@ -12,7 +12,8 @@ from fastapi import FastAPI
 import reference_predict
 
 reference_predict.load(os.environ["BENCH_PROJECT"], os.environ["BENCH_MODELS"])
-print(f"bench-app: models loaded in process {os.getpid()}", file=sys.stderr, flush=True)
+sys.stderr.write(f"bench-app: models loaded in process {os.getpid()}\n")  # one write: two workers share the file
+sys.stderr.flush()
 
 app = FastAPI()
 
