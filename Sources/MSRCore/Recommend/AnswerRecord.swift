@@ -95,23 +95,18 @@ extension AnswerRecord {
             bytes.reserveCapacity(capacity)
         }
 
-        mutating func count(_ value: Int) {
-            var value = UInt64(value)
+        mutating func count(_ value: Int) { varint(UInt64(value)) }
+
+        mutating func int(_ value: Int) { varint(UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))) }
+
+        /// LEB128: seven bits a byte, low first, the high bit set on all but the last.
+        mutating func varint(_ value: UInt64) {
+            var value = value
             while value >= 0x80 {
                 bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
                 value >>= 7
             }
             bytes.append(UInt8(value))
-        }
-
-        mutating func int(_ value: Int) {
-            let zigzag = UInt64(bitPattern: Int64((value << 1) ^ (value >> 63)))
-            var rest = zigzag
-            while rest >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: rest) | 0x80)
-                rest >>= 7
-            }
-            bytes.append(UInt8(rest))
         }
 
         mutating func double(_ value: Double) {
@@ -201,27 +196,25 @@ extension AnswerRecord {
         /// A varint of at most 63 bits; for a count, at most what the bytes left can hold at
         /// `each` bytes an item (0: no bound but the varint's).
         mutating func count(each: Int) -> Int? {
-            var value: UInt64 = 0, shift: UInt64 = 0
-            while at < bytes.count, shift < 63 {
-                let byte = bytes[at]
-                at += 1
-                value |= UInt64(byte & 0x7F) << shift
-                guard byte >= 0x80 else {
-                    guard value <= UInt64(Int.max), each == 0 || Int(value) <= (bytes.count - at) / each else { return nil }
-                    return Int(value)
-                }
-                shift += 7
-            }
-            return nil
+            guard let value = varint(maxBytes: 9), value <= UInt64(Int.max),
+                  each == 0 || Int(value) <= (bytes.count - at) / each else { return nil }
+            return Int(value)
         }
 
         mutating func int() -> Int? {
+            guard let value = varint(maxBytes: 10) else { return nil }
+            return Int(Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1))
+        }
+
+        /// A LEB128 varint of at most `maxBytes` bytes; nil when cut short or longer.
+        mutating func varint(maxBytes: Int) -> UInt64? {
             var value: UInt64 = 0, shift: UInt64 = 0
-            while at < bytes.count, shift < 64 {
+            for _ in 0..<maxBytes {
+                guard at < bytes.count else { return nil }
                 let byte = bytes[at]
                 at += 1
                 value |= UInt64(byte & 0x7F) << shift
-                guard byte >= 0x80 else { return Int(Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)) }
+                if byte < 0x80 { return value }
                 shift += 7
             }
             return nil
