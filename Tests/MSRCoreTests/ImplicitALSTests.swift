@@ -171,6 +171,47 @@ final class ImplicitALSTests: XCTestCase {
         }
     }
 
+    /// A playlist of fewer distinct tracks than factors is solved through a system of its own
+    /// size (`LowRankFoldIn`): the full solve's factor within rounding, the very same bits
+    /// whether the model's tracks were solved at load or as asked; larger playlists, and pairs of
+    /// confidence 1 or less, take the full solve.
+    func testASmallPlaylistsSolveOfItsOwnSizeGivesTheFullSolvesFactor() throws {
+        let matrix = Self.matrix(playlists: 120, tracks: 300)
+        var params = FactorizeParams()
+        params.factors = 24
+        params.iterations = 6
+        params.regularization = 0.01
+        let fit = try ImplicitALS(params: params).fit(matrix, workers: 2)
+        let model = TrackFactors(uris: TextColumn((0..<300).map { String(format: "%022d", $0) }), playlistCounts: matrix.playlistsPerTrack,
+                                 factors: fit.trackFactors, params: params, playlists: matrix.playlistCount, pairs: matrix.pairCount)
+        let asked = FoldIn(model), prepared = FoldIn(model, prepared: true)
+        let lowRank = try XCTUnwrap(asked.lowRank)
+        var generator = SplitMix64(seed: 11)
+        for size in [1, 2, 5, 12, 20, 23, 24, 25, 40] {
+            var rows = [Int]()
+            while rows.count < size { rows = (rows + [generator.below(300)]).sortedUnique() }
+            let confidences = [Float](repeating: 41, count: size)
+            let full = try XCTUnwrap(asked.fullFactor(rows: rows, confidences: confidences))
+            let factor = try XCTUnwrap(asked.factor(rows: rows + rows.prefix(3)))
+            XCTAssertEqual(prepared.factor(rows: rows), factor, "\(size) tracks: the same bits")
+            XCTAssertEqual(lowRank.factor(rows: rows, confidences: confidences) ?? full, factor, "\(size) tracks")
+            XCTAssertEqual(lowRank.factor(rows: rows, confidences: confidences) == nil, size >= 24, "\(size) tracks")
+            XCTAssertLessThan(Self.largestDifference(factor, full.map(Double.init)), 2e-5, "\(size) tracks: \(factor) vs \(full)")
+            if size < 24 {
+                var weighted = confidences
+                weighted[0] = -1
+                XCTAssertNil(lowRank.factor(rows: rows, confidences: weighted), "a pair of weight 0")
+                weighted[0] = 1
+                XCTAssertNil(lowRank.factor(rows: rows, confidences: weighted), "a pair of confidence 1")
+            }
+        }
+        params.regularization = 0
+        let singular = TrackFactors(uris: model.uris, playlistCounts: model.playlistCounts, factors: [Float](repeating: 0, count: 300 * 24),
+                                    params: params, playlists: model.playlists, pairs: model.pairs)
+        XCTAssertNil(FoldIn(singular).lowRank, "YᵀY + λI not positive definite")
+        XCTAssertNil(FoldIn(singular).factor(rows: [3]), "as the full solve")
+    }
+
     func testBM25WeightsByHand() {
         // Tracks 0..4; playlists {0, 1}, {0}, {0, 1, 2}, {3, 4, 3}: track lengths 3, 2, 1, 1, 1 (mean 1.6).
         let matrix = InteractionMatrix(starts: [0, 2, 3, 6, 9], tracks: [1, 0, 0, 2, 1, 0, 3, 4, 3], trackCount: 5)

@@ -14,9 +14,10 @@ public struct CollaborativeFilter: Sendable {
     let bounds: ScoreBounds?
 
     /// Prepares `model`: its fold-in, and with `bounded` the byte copy that bounds every score
-    /// (`ScoreBounds`; for a process that will rank more than `boundsPayOff` playlists).
+    /// (`ScoreBounds`) and the fold-in's tracks solved in advance (`FoldIn`), for a process that
+    /// will rank more than `boundsPayOff` playlists.
     public init(_ model: TrackFactors, bounded: Bool = false) {
-        foldIn = FoldIn(model)
+        foldIn = FoldIn(model, prepared: bounded)
         let tracks = foldIn.tracks, count = model.count
         lengths = Lazily { (0..<count).map { FactorKernels.dot(tracks.row($0), tracks.row($0), tracks.stride).squareRoot() } }
         bounds = bounded ? ScoreBounds(tracks) : nil
