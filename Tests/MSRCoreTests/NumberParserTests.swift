@@ -67,6 +67,45 @@ final class NumberFormatTests: XCTestCase {
         XCTAssertGreaterThan(fast, 100_000, "most values of few digits take the fast path")
     }
 
+    /// Every value in [1e-4, 2^53) that the fast path leaves (16 or 17 significant digits) takes
+    /// the exact path, and writes what `description` writes: random significands at every
+    /// binary exponent of the range, Float32 values as Float64 (the answers' scores), whole
+    /// numbers near 2^53, every power of two and its neighbours (none of the powers rounds into
+    /// the narrower gap below it, checked with exact fractions: the check there cannot be
+    /// told from the wider one), and the neighbours of every power of ten.
+    func testTheExactPathWritesWhatDescriptionWrites() {
+        var generator = SplitMix64(seed: 23)
+        var values: [Double] = []
+        for _ in 0..<200_000 {
+            let exponent = Int(generator.below(67)) - 14  // 2^-14 ... 2^52
+            values.append(Double(sign: .plus, exponentBitPattern: UInt(1023 + exponent), significandBitPattern: generator.next() >> 12))
+            values.append(-Double(Float(bitPattern: UInt32(truncatingIfNeeded: generator.next()) & 0x3fff_ffff | 0x3800_0000)))
+        }
+        for k in 0..<1_000 { values += [9_007_199_254_740_991 - Double(k), 4_503_599_627_370_496 + Double(k) * 0.5] }
+        for e in -14...52 { values += [0x1p0 * pow(2, Double(e)), pow(2, Double(e)).nextUp, pow(2, Double(e)).nextDown] }
+        for k in -4...15 {
+            var value = Double("1e\(k)")!
+            for _ in 0..<4 { value = value.nextDown }
+            for _ in 0..<8 {
+                values.append(value)
+                value = value.nextUp
+            }
+        }
+        var exact = 0
+        for value in values where abs(value) >= 1e-4 && abs(value) < 0x1p53 {
+            var scratch = [UInt8](repeating: 0, count: NumberFormat.maxLength)
+            let few = scratch.withUnsafeMutableBufferPointer { NumberFormat.writeFewDigits(value, to: $0.baseAddress!) }
+            let many = scratch.withUnsafeMutableBufferPointer { NumberFormat.writeManyDigits(value, to: $0.baseAddress!) }
+            XCTAssertTrue(few > 0 || many > 0, "\(value) went to description")
+            if few == 0 {
+                exact += 1
+                XCTAssertEqual(String(decoding: scratch[..<many], as: UTF8.self), value.description, "\(value.bitPattern)")
+            }
+            XCTAssertEqual(NumberFormat.shortest(value), value.description, "\(value.bitPattern)")
+        }
+        XCTAssertGreaterThan(exact, 300_000, "random values take the exact path")
+    }
+
     func testEdgeValues() {
         for value in [0.0, -0.0, 1e-4, 9.999999999999999e-05, 0.0001000000000000001, 1e16, 9999999999999998.0, 1e15,
                       123456789012345.0, 0.1, 0.2, 0.3, 1.0, 10.0, 100.0, -41.531, 2.07e-05, 85.012, 0.000417,

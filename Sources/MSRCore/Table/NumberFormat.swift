@@ -21,13 +21,16 @@ public enum NumberFormat {
     /// Writes the shortest round-trip form of `value` at `out` (room for `maxLength` bytes);
     /// returns the number of bytes written.
     ///
-    /// Values in [1e-4, 2^53) whose shortest form has at most 15 significant digits (every
-    /// value read from a CSV of real data) take a fast path; the rest go through `description`,
-    /// which the fast path reproduces byte for byte.
+    /// Values in [1e-4, 2^53) take a fast path when their shortest form has at most 15
+    /// significant digits (every value read from a CSV of real data), an exact one in 128-bit
+    /// integers otherwise (a computed value's 16 or 17); the rest go through `description`,
+    /// which both reproduce byte for byte.
     @inline(__always)
     public static func write(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let written = writeFewDigits(value, to: out)
         if written > 0 { return written }
+        let many = writeManyDigits(value, to: out)
+        if many > 0 { return many }
         var text = value.description
         return text.withUTF8 { utf8 in
             out.update(from: utf8.baseAddress!, count: utf8.count)
@@ -82,12 +85,75 @@ public enum NumberFormat {
         }
         let back = decimals >= 0 ? Double(digits) / Numerics.exactPowerOfTen(decimals) : Double(digits) * Numerics.exactPowerOfTen(-decimals)
         guard back == magnitude else { return 0 }
+        return writeDecimal(digits, decimals: decimals, negative: value < 0, to: out)
+    }
 
+    /// The path after `writeFewDigits` for [1e-4, 2^53): the value correctly rounded to 16
+    /// significant digits if that reads back to it, else to 17 (which always does): the
+    /// shortest form when it has 16 or 17 digits (`writeFewDigits` finds every shorter one) and
+    /// the nearest of that length, as `description` writes it. Exact, in 128-bit integers: the
+    /// value is `m / 2^s` (m < 2^53, s <= 66), the decimal `d / 10^q` (q <= 20): no product
+    /// reaches 2^126. 0 outside the
+    /// range, having written nothing.
+    static func writeManyDigits(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
+        let magnitude = abs(value)
+        guard magnitude >= 1e-4, magnitude < 9_007_199_254_740_992 else { return 0 }
+        let significand = magnitude.significandBitPattern | (1 << 52)  // normal in this range
+        let exponent2 = Int(magnitude.exponentBitPattern) - 1023
+        let m = UInt128(significand), s = 52 - exponent2
+        var exponent10 = (exponent2 * 78913) >> 18  // floor(log10), give or take one: checked below
+        for precision in 16...17 {
+            let low = UInt128(UInt64(Numerics.exactPowerOfTen(precision - 1)))
+            var q = 0, n: UInt128 = 0, whole: UInt128 = 0
+            for _ in 0..<3 {
+                q = precision - 1 - exponent10
+                guard q >= 0, q <= 21 else { return 0 }  // (q <= 20 but for a first guess off by one)
+                n = m &* powerOfTen(q)
+                whole = n &>> s
+                if whole < low { exponent10 -= 1 } else if whole >= low &* 10 { exponent10 += 1 } else { break }
+            }
+            guard whole >= low, whole < low &* 10 else { return 0 }
+            // Rounded half to even.
+            var d = whole
+            if s > 0 {
+                let rest = n &- (whole &<< s), half = UInt128(1) &<< (s - 1)
+                if rest > half || (rest == half && d & 1 == 1) { d &+= 1 }
+            }
+            // Whether d / 10^q reads back: within half the gap to each neighbour (the gap below
+            // a power of two is half the one above), a tie going to the even significand; in
+            // units of 1 / (4 10^q 2^s).
+            let a = (d &<< 2) &<< s, b = n &<< 2, tens = powerOfTen(q)
+            let above = tens &<< 1, below = significand == 1 << 52 ? tens : tens &<< 1
+            let even = significand & 1 == 0
+            let reads = a >= b ? (a &- b < above || (a &- b == above && even)) : (b &- a < below || (b &- a == below && even))
+            guard reads else { continue }  // (never at 17 digits: then `description`)
+            var digits = UInt64(d), decimals = q
+            if digits == UInt64(low) * 10 { digits /= 10; decimals -= 1 }  // rounded up to the next decade
+            while decimals > 0 && digits % 10 == 0 {
+                digits /= 10
+                decimals -= 1
+            }
+            return writeDecimal(digits, decimals: decimals, negative: value < 0, to: out)
+        }
+        return 0
+    }
+
+    /// 10^q, q in 0...21.
+    @inline(__always)
+    private static func powerOfTen(_ q: Int) -> UInt128 {
+        q <= 19 ? UInt128(UInt64(Numerics.exactPowerOfTen(q)))
+            : UInt128(UInt64(Numerics.exactPowerOfTen(19))) &* UInt128(UInt64(Numerics.exactPowerOfTen(q - 19)))
+    }
+
+    /// Writes `digits / 10^decimals` (its sign minus when `negative`) as `description` does
+    /// within [1e-4, 2^53): `ddd.ddd`, `0.000ddd`, or a whole number with `.0`.
+    @inline(__always)
+    private static func writeDecimal(_ digits: UInt64, decimals: Int, negative: Bool, to out: UnsafeMutablePointer<UInt8>) -> Int {
         var length = 0  // decimal digits of `digits`
         var probe = digits
         repeat { length += 1; probe /= 10 } while probe > 0
         var n = 0
-        if value < 0 { out[0] = 45; n = 1 }
+        if negative { out[0] = 45; n = 1 }
         if decimals <= 0 {
             // A whole number: its digits, the zeros the scale dropped, then ".0".
             writeDigits(digits, length, to: out + n)
