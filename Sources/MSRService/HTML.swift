@@ -92,7 +92,7 @@ extension HTML {
     /// A link to a song's open.spotify.com page, when `url` is one (the only links to another
     /// host the pages make); otherwise the text alone.
     static func songLink(_ url: String?, text: String) -> HTML {
-        guard let url, url.hasPrefix("https://open.spotify.com/track/"), Playlist.link(String(url.dropFirst(31))) == url else {
+        guard let url, url.hasPrefix("\(Playlist.linkPrefix)"), Playlist.link(String(url.dropFirst(Playlist.linkPrefix.utf8CodeUnitCount))) == url else {
             return "\(text)"
         }
         return "<a href=\"\(url)\" rel=\"noopener noreferrer\" target=\"_blank\">\(text)</a>"

@@ -68,6 +68,14 @@ public struct JSONBytes {
         follows = true
     }
 
+    /// A string made of a literal `prefix` (needing no escape, as `key(_:)`'s names) and
+    /// `value`, escaped: a link to a track without making its text.
+    public mutating func string(_ prefix: StaticString, _ value: String) {
+        separate()
+        Self.writeString(value, after: prefix, to: &bytes)
+        follows = true
+    }
+
     /// A whole number.
     public mutating func int(_ value: Int) {
         separate()
@@ -124,9 +132,10 @@ public struct JSONBytes {
     }
 
     /// A JSON string literal's bytes: `"`, `\`, and control characters escaped; every other
-    /// byte (UTF-8 included) as it is.
-    static func writeString(_ value: String, to out: inout [UInt8]) {
+    /// byte (UTF-8 included) as it is; `prefix` (needing no escape) first within the quotes.
+    static func writeString(_ value: String, after prefix: StaticString = "", to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        prefix.withUTF8Buffer { out.append(contentsOf: $0) }
         var value = value
         value.withUTF8 { bytes in
             var start = 0, k = 0

@@ -36,8 +36,11 @@ public struct Playlist: Sendable, Equatable {
     /// The open.spotify.com page of a Spotify track id; `nil` for a catalogue id that is not one.
     /// (`trackID(id) == id` exactly when `id` is in the Spotify form: 22 base62 characters.)
     public static func link(_ id: String) -> String? {
-        TrackIDForm.spotify.accepts(id) ? "https://open.spotify.com/track/\(id)" : nil
+        TrackIDForm.spotify.accepts(id) ? "\(linkPrefix)\(id)" : nil
     }
+
+    /// What a track's page address (`link`) is before its id.
+    public static let linkPrefix: StaticString = "https://open.spotify.com/track/"
 
     /// The Spotify track id in an id, a `spotify:track:` URI or an open.spotify.com track URL;
     /// `nil` when the text is none of these.

@@ -127,7 +127,7 @@ extension Recommender.Result {
         out.beginArray()
         let columns = SongDetails.Columns(catalog)
         for pick in picks {
-            let details = columns.details(pick.row)
+            let details = columns.texts(pick.row)
             out.beginObject()
             out.member("album", details.album)
             out.member("artists", details.artists)
@@ -137,7 +137,10 @@ extension Recommender.Result {
             out.double(pick.score)
             out.member("source", pick.source.rawValue)
             out.member("uri", pick.uri)
-            out.member("url", details.url)  // `Playlist.link(pick.uri)`: the pick's uri is its row's
+            if TrackIDForm.spotify.accepts(pick.uri) {  // `Playlist.link(pick.uri)`: the pick's uri is its row's
+                out.key("url")
+                out.string(Playlist.linkPrefix, pick.uri)
+            }
             out.endObject()
         }
         out.endArray()
