@@ -25,6 +25,12 @@ final class AnswerRecordTests: XCTestCase {
         let record = result.answerRecord(details: JSONBytesTests.catalog, modelVersion: "v")
         XCTAssertEqual(AnswerRecord.answer(record)?.compact(),
                        String(decoding: result.compactJSON(details: JSONBytesTests.catalog, modelVersion: "v"), as: UTF8.self))
+        // One canonically equivalent to a key in other bytes (`==` would match them) keeps its
+        // own bytes.
+        result.probabilities["caf\u{E9}"] = 0.1
+        result.picks[0].genre = "cafe\u{301}"
+        let equivalent = try XCTUnwrap(AnswerRecord.answer(result.answerRecord(details: JSONBytesTests.catalog, modelVersion: "v")))
+        XCTAssertEqual(Array(equivalent.compact().utf8), result.compactJSON(details: JSONBytesTests.catalog, modelVersion: "v"))
     }
 
     /// Every prefix of a record, the record with a byte after it, and records with a byte

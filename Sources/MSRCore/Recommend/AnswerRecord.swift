@@ -56,7 +56,7 @@ extension Recommender.Result {
             let details = columns.texts(pick.row)
             out.optionalText(details.album)
             out.optionalText(details.artists)
-            if let place = sorted.firstIndex(where: { $0.key.utf8.elementsEqual(pick.genre.utf8) }) {
+            if let place = sorted.firstIndex(where: { $0.key.hasSameBytes(as: pick.genre) }) {
                 out.count(place + 1)
             } else {
                 out.count(0)
