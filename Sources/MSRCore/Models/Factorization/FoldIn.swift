@@ -18,7 +18,7 @@ public struct FoldIn: Sendable {
     let lowRank: LowRankFoldIn?
 
     /// Prepares the fold-in for `model`: `YᵀY + λI` from the model's `YᵀY`; with `prepared`,
-    /// each track's part of a small playlist's solve as well (about 40 ms at 9,205 tracks of 64
+    /// each track's part of a small playlist's solve as well (about 30 ms at 9,205 tracks of 64
     /// factors, for a process that folds in many playlists; the same results either way).
     public init(_ model: TrackFactors, prepared: Bool = false) {
         self.model = model
