@@ -186,6 +186,11 @@ final class ImplicitALSTests: XCTestCase {
                                  factors: fit.trackFactors, params: params, playlists: matrix.playlistCount, pairs: matrix.pairCount)
         let asked = FoldIn(model), prepared = FoldIn(model, prepared: true)
         let lowRank = try XCTUnwrap(asked.lowRank)
+        XCTAssertEqual([asked.lowRank?.isPrepared, prepared.lowRank?.isPrepared], [false, true])
+        // Over the limit of values solved at load, tracks are solved as asked.
+        let overLimit = try XCTUnwrap(LowRankFoldIn(gram: asked.gram, tracks: asked.tracks, prepared: true, limit: 300 * 24 - 1))
+        XCTAssertFalse(overLimit.isPrepared)
+        XCTAssertEqual(LowRankFoldIn(gram: asked.gram, tracks: asked.tracks, prepared: true, limit: 300 * 24)?.isPrepared, true)
         var generator = SplitMix64(seed: 11)
         for size in [1, 2, 5, 12, 20, 23, 24, 25, 40] {
             var rows = [Int]()
@@ -194,6 +199,7 @@ final class ImplicitALSTests: XCTestCase {
             let full = try XCTUnwrap(asked.fullFactor(rows: rows, confidences: confidences))
             let factor = try XCTUnwrap(asked.factor(rows: rows + rows.prefix(3)))
             XCTAssertEqual(prepared.factor(rows: rows), factor, "\(size) tracks: the same bits")
+            XCTAssertEqual(overLimit.factor(rows: rows, confidences: confidences) ?? full, factor, "\(size) tracks")
             XCTAssertEqual(lowRank.factor(rows: rows, confidences: confidences) ?? full, factor, "\(size) tracks")
             XCTAssertEqual(lowRank.factor(rows: rows, confidences: confidences) == nil, size >= 24, "\(size) tracks")
             XCTAssertLessThan(Self.largestDifference(factor, full.map(Double.init)), 2e-5, "\(size) tracks: \(factor) vs \(full)")

@@ -18,9 +18,14 @@ struct LowRankFoldIn: Sendable {
     private let solved: [Double]?
     private let tracks: FactorMatrix
 
+    /// The most values solved at load (64 MB: 131,072 tracks of 64 factors); a bigger model's
+    /// tracks are solved as asked, which costs a playlist about what the full solve does.
+    static let preparedLimit = 1 << 23
+
     /// `G` (`stride x stride`, `FoldIn.gram`) factored, and with `prepared` every track solved
-    /// through it; nil when `G` is not positive definite (a fit without regularization).
-    init?(gram: [Float], tracks: FactorMatrix, prepared: Bool) {
+    /// through it when that is at most `limit` values; nil when `G` is not positive definite (a
+    /// fit without regularization).
+    init?(gram: [Float], tracks: FactorMatrix, prepared: Bool, limit: Int = preparedLimit) {
         let k = tracks.factors, w = CholeskySolve.stride(k)
         var factor = [Double](repeating: 0, count: k * w), none = [Double](repeating: 0, count: k)
         for m in 0..<k {
@@ -31,11 +36,14 @@ struct LowRankFoldIn: Sendable {
         width = (k + 3) & ~3
         self.tracks = tracks
         gramFactor = factor
-        solved = prepared ? [Double](unsafeUninitializedCapacity: tracks.rows * k) { out, count in
+        solved = prepared && tracks.rows * k <= limit ? [Double](unsafeUninitializedCapacity: tracks.rows * k) { out, count in
             for t in 0..<tracks.rows { Self.solve(tracks.row(t), factor, k, into: out.baseAddress! + t * k) }
             count = tracks.rows * k
         } : nil
     }
+
+    /// Whether every track was solved at load.
+    var isPrepared: Bool { solved != nil }
 
     /// Writes `G⁻¹ y` for the track row `y` into `out` (`k` values).
     private static func solve(_ y: UnsafePointer<Float>, _ factor: [Double], _ k: Int, into out: UnsafeMutablePointer<Double>) {
