@@ -93,8 +93,7 @@ public enum NumberFormat {
     /// shortest form when it has 16 or 17 digits (`writeFewDigits` finds every shorter one) and
     /// the nearest of that length, as `description` writes it. Exact, in 128-bit integers: the
     /// value is `m / 2^s` (m < 2^53, s <= 66), the decimal `d / 10^q` (q <= 20): no product
-    /// reaches 2^126. 0 outside the
-    /// range, having written nothing.
+    /// reaches 2^126. 0 outside the range, having written nothing.
     static func writeManyDigits(_ value: Double, to out: UnsafeMutablePointer<UInt8>) -> Int {
         let magnitude = abs(value)
         guard magnitude >= 1e-4, magnitude < 9_007_199_254_740_992 else { return 0 }
