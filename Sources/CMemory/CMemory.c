@@ -122,3 +122,71 @@ int msr_block_dots_kind(int kind, const int8_t *blocks, long count, long groups,
     default: return -1;
     }
 }
+
+/// Whether this processor and system run AVX-512F (the CPUID bit, and XCR0 saying the system saves
+/// the vector registers).
+static int avx512_ready(void) {
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0;  // OSXSAVE
+    unsigned low, high;
+    __asm__("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
+    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 16)) && (low & 0xe6) == 0xe6;
+#else
+    return 0;
+#endif
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx512f")))
+static long partition_avx512(int32_t *indices, long count, const uint8_t *column, uint8_t threshold, int32_t *right,
+                             long *rightCount) {
+    const __m512i bound = _mm512_set1_epi32(threshold), low = _mm512_set1_epi32(0xff);
+    long k = 0, write = 0, r = 0;
+    for (; k + 16 <= count; k += 16) {
+        __m512i rows = _mm512_loadu_si512(indices + k);
+        __m512i bins = _mm512_and_si512(_mm512_i32gather_epi32(rows, (const void *)column, 1), low);
+        __mmask16 left = _mm512_cmple_epu32_mask(bins, bound);
+        // In place for the front: a step writes at most up to the rows it read.
+        _mm512_storeu_si512(indices + write, _mm512_maskz_compress_epi32(left, rows));
+        _mm512_storeu_si512(right + r, _mm512_maskz_compress_epi32((__mmask16)~left, rows));
+        int n = __builtin_popcount(left);
+        write += n;
+        r += 16 - n;
+    }
+    *rightCount = r;
+    return write;
+}
+#endif
+
+int msr_partition_rows_kind(int kind, int32_t *indices, long count, const uint8_t *column, uint8_t threshold, int32_t *right,
+                            long *left) {
+    static int widest = -1;  // not asked yet
+    int known = __atomic_load_n(&widest, __ATOMIC_RELAXED);
+    if (known < 0) {
+        known = avx512_ready();
+        __atomic_store_n(&widest, known, __ATOMIC_RELAXED);
+    }
+    if (kind < 0) kind = known;
+    if (kind > known) return -1;
+    long k = 0, write = 0, r = 0;
+#if defined(__x86_64__)
+    if (kind == 1) {
+        write = partition_avx512(indices, count, column, threshold, right, &r);
+        k = count & ~15L;
+    }
+#endif
+    // Row by row (the last rows of a vector kind's): the next rows' bins loaded 16 ahead.
+    for (; k < count; k++) {
+        if (k + 16 < count) __builtin_prefetch(column + indices[k + 16], 0, 3);
+        int32_t row = indices[k];
+        long goes = column[row] <= threshold;
+        indices[write] = row;
+        right[r] = row;
+        write += goes;
+        r += 1 - goes;
+    }
+    memcpy(indices + write, right, (size_t)r * sizeof(int32_t));
+    *left = write;
+    return kind;
+}

@@ -99,6 +99,18 @@ int msr_spawn_actions_close_from(void *actions, int lowest);
 /// run. Returns the kind used, or -1 (nothing done) for one they cannot run.
 int msr_block_dots_kind(int kind, const int8_t *blocks, long count, long groups, const uint8_t *x, const int32_t *start, float *out);
 
+/// A stable partition of a node's rows by one feature: the rows of `indices[0..<count]` whose bin
+/// (`column[row]`) is at most `threshold` move to the front in their order, the others follow in
+/// theirs; `*left` is set to how many went to the front. `right` is scratch of `count + 16`
+/// values; `column` must have 3 readable bytes after its last row's. `kind` 1 is AVX-512's,
+/// sixteen rows a step (their bins gathered and compared at once, each side's rows packed by a
+/// compress into one store: 0.865 -> 0.75 s of CPU for the embedded fit), 0 row by row
+/// (branch-free: each row written to both sides, only its side's cursor moved), -1 the widest
+/// this processor and system run; the same rows in the same order whichever runs. Returns the
+/// kind used, or -1 (nothing done) for one they cannot run.
+int msr_partition_rows_kind(int kind, int32_t *indices, long count, const uint8_t *column, uint8_t threshold, int32_t *right,
+                            long *left);
+
 /// From now on a SIGBUS (what reading a mapped file that something truncated raises) writes
 /// `message` (its first 512 bytes) to standard error and ends the process with exit code 74,
 /// instead of dying of the signal without a word.

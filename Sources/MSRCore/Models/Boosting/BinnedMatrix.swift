@@ -12,17 +12,20 @@ final class BinnedMatrix: @unchecked Sendable {  // written once by init, read-o
     let rows: UnsafeMutablePointer<UInt8>
     let columns: UnsafeMutablePointer<UInt8>
 
+    /// Bytes after the last column that a partition's gathers may read (`msr_partition_rows_kind`).
+    static let columnPadding = 4
+
     /// Bins every value of `matrix` with `binner`.
     init(_ matrix: borrowing FeatureMatrix, binner: FeatureBinner) {
         rowCount = matrix.rowCount
         features = matrix.columnCount
         let count = rowCount * features
         rows = .allocate(capacity: count)
-        columns = .allocate(capacity: count)
+        columns = .allocate(capacity: count + Self.columnPadding)
         HugePages.advise(rows, byteCount: count)
         HugePages.advise(columns, byteCount: count)
         rows.initialize(repeating: 0, count: count)
-        columns.initialize(repeating: 0, count: count)
+        columns.initialize(repeating: 0, count: count + Self.columnPadding)
         for j in 0..<features {
             var i = 0
             for value in matrix.column(j) {

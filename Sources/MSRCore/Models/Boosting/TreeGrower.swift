@@ -197,26 +197,14 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
     }
 
     /// Moves the rows of `start..<end` whose bin is at or below `bin` to the front, keeping the
-    /// order within each side (a stable partition); returns where the right side starts.
-    /// Branch-free: each row is written to both sides' cursors and only one cursor advances, so
-    /// the unpredictable comparison costs no mispredictions.
+    /// order within each side (a stable partition: `msr_partition_rows_kind`); returns where the right
+    /// side starts.
     private func partition(_ indices: UnsafeMutableBufferPointer<Int32>, _ workspace: TreeWorkspace,
                            _ start: Int, _ end: Int, feature j: Int, bin: Int) -> Int {
-        let rightRows = workspace.rightRows
-        let threshold = UInt8(bin)
-        let column = columns + j &* rowCount
-        var write = start, right = 0
-        for k in start..<end {
-            if k &+ 16 < end { msr_prefetch(column + Int(indices[k &+ 16])) }
-            let index = indices[k]
-            let left = column[Int(index)] <= threshold ? 1 : 0
-            indices[write] = index
-            rightRows[right] = index
-            write &+= left
-            right &+= 1 &- left
-        }
-        (indices.baseAddress! + write).update(from: rightRows, count: right)
-        return write
+        var left = 0
+        _ = msr_partition_rows_kind(-1, indices.baseAddress! + start, end - start, columns + j &* rowCount, UInt8(bin),
+                                    workspace.rightRows, &left)
+        return start + left
     }
 }
 
@@ -238,7 +226,7 @@ final class TreeWorkspace: @unchecked Sendable {
     init(capacity: Int, rows: Int = 0) {
         self.capacity = capacity
         indices = .allocate(capacity: capacity)
-        rightRows = .allocate(capacity: capacity)
+        rightRows = .allocate(capacity: capacity + 16)  // msr_partition_rows_kind's scratch
         self.rows = rows
         storage = .allocate(byteCount: rows * MemoryLayout<SIMD2<Double>>.stride, alignment: MemoryLayout<SIMD2<Double>>.alignment)
         HugePages.advise(storage, byteCount: rows * MemoryLayout<SIMD2<Double>>.stride)
