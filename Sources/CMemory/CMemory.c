@@ -37,22 +37,29 @@ void msr_report_bus_errors(const char *message) {
     sigaction(SIGBUS, &action, NULL);
 }
 
-/// The byte products' widest kind this processor and system run: 2 for AVX-512 with VNNI's
-/// byte products, 1 for AVX2, 0 for neither (the CPUID feature bits, and XCR0 saying the system
-/// saves the vector registers).
-static int block_dots_kind(void) {
+/// The vector code this processor and system run (the CPUID feature bits, and XCR0 saying the
+/// system saves the vector registers): bit 0 AVX2, bit 1 AVX-512F, bit 2 AVX-512 BW and VNNI's byte
+/// products.
+static int vector_features(void) {
 #if defined(__x86_64__)
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0;  // OSXSAVE
     unsigned low, high;
     __asm__("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || (low & 0x6) != 0x6) return 0;  // SSE and AVX state
-    int avx2 = (b & (1u << 5)) != 0;
-    int vnni = (b & (1u << 16)) && (b & (1u << 30)) && (c & (1u << 11)) && (low & 0xe6) == 0xe6;  // AVX512F, BW, VNNI
-    return vnni ? 2 : avx2 ? 1 : 0;
+    int avx512 = (b & (1u << 16)) && (low & 0xe6) == 0xe6;  // AVX512F and its state
+    int vnni = avx512 && (b & (1u << 30)) && (c & (1u << 11));  // BW, VNNI
+    return ((b & (1u << 5)) ? 1 : 0) | (avx512 ? 2 : 0) | (vnni ? 4 : 0);
 #else
     return 0;
 #endif
+}
+
+/// The byte products' widest kind this processor and system run: 2 for AVX-512 with VNNI's
+/// byte products, 1 for AVX2, 0 for neither.
+static int block_dots_kind(void) {
+    int features = vector_features();
+    return (features & 4) ? 2 : (features & 1) ? 1 : 0;
 }
 
 #if defined(__x86_64__)
@@ -123,18 +130,9 @@ int msr_block_dots_kind(int kind, const int8_t *blocks, long count, long groups,
     }
 }
 
-/// Whether this processor and system run AVX-512F (the CPUID bit, and XCR0 saying the system saves
-/// the vector registers).
+/// Whether this processor and system run AVX-512F.
 static int avx512_ready(void) {
-#if defined(__x86_64__)
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0;  // OSXSAVE
-    unsigned low, high;
-    __asm__("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
-    return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 16)) && (low & 0xe6) == 0xe6;
-#else
-    return 0;
-#endif
+    return (vector_features() & 2) != 0;
 }
 
 #if defined(__x86_64__)
