@@ -13,7 +13,8 @@ final class PartitionRowsTests: XCTestCase {
         var ran: Set<Int32> = []
         for count in Array(0...70) + [255, 256, 257, 1_000] {
             for threshold: UInt8 in [0, 1, 17, 128, 254, 255] {
-                // A node's rows: distinct, in any order, the last row's bin among them.
+                // A node's rows: distinct, in any order (at 1,000 every row: the last one's bin and the
+                // padding after it read).
                 var rows = (0..<rowCount).map(Int32.init).shuffled(using: &random)
                 rows = Array(rows.prefix(count))
                 let expected = rows.filter { column[Int($0)] <= threshold } + rows.filter { column[Int($0)] > threshold }

@@ -104,7 +104,7 @@ int msr_block_dots_kind(int kind, const int8_t *blocks, long count, long groups,
 /// theirs; `*left` is set to how many went to the front. `right` is scratch of `count + 16`
 /// values; `column` must have 3 readable bytes after its last row's. `kind` 1 is AVX-512's,
 /// sixteen rows a step (their bins gathered and compared at once, each side's rows packed by a
-/// compress into one store: 0.865 -> 0.75 s of CPU for the embedded fit), 0 row by row
+/// compress into one store: 0.865 -> 0.825 s of CPU for the embedded fit), 0 row by row
 /// (branch-free: each row written to both sides, only its side's cursor moved), -1 the widest
 /// this processor and system run; the same rows in the same order whichever runs. Returns the
 /// kind used, or -1 (nothing done) for one they cannot run.
