@@ -157,14 +157,20 @@ static long partition_avx512(int32_t *indices, long count, const uint8_t *column
 }
 #endif
 
-int msr_partition_rows_kind(int kind, int32_t *indices, long count, const uint8_t *column, uint8_t threshold, int32_t *right,
-                            long *left) {
+/// `avx512_ready()`, asked once.
+static int partition_kind_cached(void) {
     static int widest = -1;  // not asked yet
     int known = __atomic_load_n(&widest, __ATOMIC_RELAXED);
     if (known < 0) {
         known = avx512_ready();
         __atomic_store_n(&widest, known, __ATOMIC_RELAXED);
     }
+    return known;
+}
+
+int msr_partition_rows_kind(int kind, int32_t *indices, long count, const uint8_t *column, uint8_t threshold, int32_t *right,
+                            long *left) {
+    int known = partition_kind_cached();
     if (kind < 0) kind = known;
     if (kind > known) return -1;
     long k = 0, write = 0, r = 0;
@@ -187,4 +193,60 @@ int msr_partition_rows_kind(int kind, int32_t *indices, long count, const uint8_
     memcpy(indices + write, right, (size_t)r * sizeof(int32_t));
     *left = write;
     return kind;
+}
+
+#if defined(__x86_64__)
+// Multiplications and additions kept apart, as Swift keeps them (no fused multiply-add): the
+// same bits as `Numerics.exponentials`.
+#pragma clang fp contract(off)
+
+/// `Numerics.exponentials` for eight values: the same operations in the same order, lane by lane.
+__attribute__((target("avx512f")))
+static inline __m512d exponentials8(__m512d x) {
+    const __m512d magic = _mm512_set1_pd(6755399441055744.0);
+    __m512d shifted = _mm512_add_pd(_mm512_mul_pd(x, _mm512_set1_pd(1.4426950408889634)), magic);
+    __m512d k = _mm512_sub_pd(shifted, magic);
+    __m512d r = _mm512_sub_pd(_mm512_sub_pd(x, _mm512_mul_pd(k, _mm512_set1_pd(0.693147180369123816490))),
+                              _mm512_mul_pd(k, _mm512_set1_pd(1.90821492927058770002e-10)));
+    static const double coefficients[] = {1.0 / 479001600, 1.0 / 39916800, 1.0 / 3628800, 1.0 / 362880, 1.0 / 40320,
+                                          1.0 / 5040, 1.0 / 720, 1.0 / 120, 1.0 / 24, 1.0 / 6, 0.5, 1, 1};
+    __m512d p = _mm512_set1_pd(1.0 / 6227020800);
+    for (int c = 0; c < 13; c++) p = _mm512_add_pd(_mm512_mul_pd(p, r), _mm512_set1_pd(coefficients[c]));
+    __m512i bits = _mm512_castpd_si512(shifted);
+    __m512i exponent = _mm512_slli_epi64(_mm512_add_epi64(_mm512_sub_epi64(bits, _mm512_set1_epi64(0x4338000000000000LL)),
+                                                          _mm512_set1_epi64(1023)), 52);
+    __m512d result = _mm512_mul_pd(p, _mm512_castsi512_pd(exponent));
+    return _mm512_maskz_mov_pd(~_mm512_cmp_pd_mask(x, _mm512_set1_pd(-708), _CMP_LT_OQ), result);
+}
+
+__attribute__((target("avx512f")))
+static long normalize_avx512(const double *scores, long stride, long classes, long start, long end, double *largest,
+                             double *sums, double *kept) {
+    long i = start;
+    for (; i + 8 <= end; i += 8) {
+        __m512d top = _mm512_set1_pd(-__builtin_inf());
+        for (long k = 0; k < classes; k++) {
+            __m512d values = _mm512_loadu_pd(scores + k * stride + i);
+            top = _mm512_mask_mov_pd(top, _mm512_cmp_pd_mask(values, top, _CMP_GT_OQ), values);
+        }
+        __m512d sum = _mm512_setzero_pd();
+        for (long k = 0; k < classes; k++) {
+            __m512d e = exponentials8(_mm512_sub_pd(_mm512_loadu_pd(scores + k * stride + i), top));
+            if (kept) _mm512_storeu_pd(kept + k * stride + i, e);
+            sum = _mm512_add_pd(sum, e);
+        }
+        _mm512_storeu_pd(largest + i, top);
+        _mm512_storeu_pd(sums + i, sum);
+    }
+    return i;
+}
+#pragma clang fp contract(on)
+#endif
+
+long msr_normalize_rows(const double *scores, long stride, long classes, long start, long end, double *largest, double *sums,
+                        double *kept) {
+#if defined(__x86_64__)
+    if (partition_kind_cached() == 1) return normalize_avx512(scores, stride, classes, start, end, largest, sums, kept);
+#endif
+    return start;
 }

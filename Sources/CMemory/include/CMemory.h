@@ -111,6 +111,15 @@ int msr_block_dots_kind(int kind, const int8_t *blocks, long count, long groups,
 int msr_partition_rows_kind(int kind, int32_t *indices, long count, const uint8_t *column, uint8_t threshold, int32_t *right,
                             long *left);
 
+/// The softmax normalisers of rows `start..<end` (`SoftmaxLoss.normalize`), eight rows at a time
+/// with AVX-512 where this processor and system run it: each row's largest score over the
+/// `classes` (scores class-major, `stride` apart) to `largest`, the sum of `e^(score - largest)` in
+/// class order to `sums`, each exponential to `kept` (class-major) when not NULL; the same
+/// operations in the same order as Swift's, so the same bits. Returns the first row not done
+/// (`start` without AVX-512), for the caller to finish.
+long msr_normalize_rows(const double *scores, long stride, long classes, long start, long end, double *largest, double *sums,
+                        double *kept);
+
 /// From now on a SIGBUS (what reading a mapped file that something truncated raises) writes
 /// `message` (its first 512 bytes) to standard error and ends the process with exit code 74,
 /// instead of dying of the signal without a word.

@@ -1,3 +1,4 @@
+import CMemory
 import FoundationEssentials
 import Glibc
 
@@ -42,7 +43,7 @@ public enum SoftmaxLoss {
                 _ = Parallel.blocks(n, size: size) { block in
                     let scores = shared.scores.baseAddress!, largest = shared.largest.baseAddress!, sums = shared.sums.baseAddress!
                     let kept = shared.exponentials
-                    var i = block.lowerBound
+                    var i = msr_normalize_rows(scores, n, classes, block.lowerBound, block.upperBound, largest, sums, kept)
                     while i + 4 <= block.upperBound {
                         let (top, sum) = normalizers(scores + i, stride: n, classes: classes, keeping: kept.map { $0 + i })
                         store(top, largest + i)
