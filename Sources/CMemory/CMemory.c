@@ -39,8 +39,8 @@ void msr_report_bus_errors(const char *message) {
 
 /// The vector code this processor and system run (the CPUID feature bits, and XCR0 saying the
 /// system saves the vector registers): bit 0 AVX2, bit 1 AVX-512F, bit 2 AVX-512 BW and VNNI's byte
-/// products.
-static int vector_features(void) {
+/// products. Read once (`vector_features`).
+static int read_vector_features(void) {
 #if defined(__x86_64__)
     unsigned a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0;  // OSXSAVE
@@ -53,6 +53,17 @@ static int vector_features(void) {
 #else
     return 0;
 #endif
+}
+
+/// `read_vector_features()`, asked once.
+static int vector_features(void) {
+    static int known = -1;  // not asked yet
+    int features = __atomic_load_n(&known, __ATOMIC_RELAXED);
+    if (features < 0) {
+        features = read_vector_features();
+        __atomic_store_n(&known, features, __ATOMIC_RELAXED);
+    }
+    return features;
 }
 
 /// The byte products' widest kind this processor and system run: 2 for AVX-512 with VNNI's
@@ -113,12 +124,7 @@ static void block_dots_plain(const int8_t *blocks, long count, long groups, cons
 }
 
 int msr_block_dots_kind(int kind, const int8_t *blocks, long count, long groups, const uint8_t *x, const int32_t *start, float *out) {
-    static int widest = -1;  // not asked yet
-    int known = __atomic_load_n(&widest, __ATOMIC_RELAXED);
-    if (known < 0) {
-        known = block_dots_kind();
-        __atomic_store_n(&widest, known, __ATOMIC_RELAXED);
-    }
+    int known = block_dots_kind();
     if (kind < 0 || kind > known) kind = kind < 0 ? known : -1;
     switch (kind) {
 #if defined(__x86_64__)
@@ -157,20 +163,9 @@ static long partition_avx512(int32_t *indices, long count, const uint8_t *column
 }
 #endif
 
-/// `avx512_ready()`, asked once.
-static int partition_kind_cached(void) {
-    static int widest = -1;  // not asked yet
-    int known = __atomic_load_n(&widest, __ATOMIC_RELAXED);
-    if (known < 0) {
-        known = avx512_ready();
-        __atomic_store_n(&widest, known, __ATOMIC_RELAXED);
-    }
-    return known;
-}
-
 int msr_partition_rows_kind(int kind, int32_t *indices, long count, const uint8_t *column, uint8_t threshold, int32_t *right,
                             long *left) {
-    int known = partition_kind_cached();
+    int known = avx512_ready();
     if (kind < 0) kind = known;
     if (kind > known) return -1;
     long k = 0, write = 0, r = 0;
@@ -246,7 +241,7 @@ static long normalize_avx512(const double *scores, long stride, long classes, lo
 long msr_normalize_rows(const double *scores, long stride, long classes, long start, long end, double *largest, double *sums,
                         double *kept) {
 #if defined(__x86_64__)
-    if (partition_kind_cached() == 1) return normalize_avx512(scores, stride, classes, start, end, largest, sums, kept);
+    if (avx512_ready()) return normalize_avx512(scores, stride, classes, start, end, largest, sums, kept);
 #endif
     return start;
 }
