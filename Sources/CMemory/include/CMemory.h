@@ -17,6 +17,16 @@ static inline void msr_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 }
 
+/// Tells the processor the thread is spinning on a value another thread will write (`pause`):
+/// less power, and the other hyperthread runs on.
+static inline void msr_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /// Bit `i` set where `values[i]` (`i < count`, at most 64) is not zero: a vector compare and its
 /// sign bits for eight (AVX2) or four values at a time, which Swift has no words for (its vector
 /// compare gives a mask, not bits; the loop the compiler made of one shifted bit a value was

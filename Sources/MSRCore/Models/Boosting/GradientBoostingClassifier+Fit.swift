@@ -33,23 +33,17 @@ extension GradientBoostingClassifier {
         let bagSize = max(1, Int((Double(fitRows.count) * params.subsample).rounded()))
         let rounds = RoundGrower(matrix: matrix, binner: binner, params: params, classes: classCount, fitRows: fitRows,
                                  bagSize: bagSize)
-        var largest = [Double](repeating: 0, count: n), sums = [Double](repeating: 0, count: n)
-        // Each round's `e^(score - largest)`, kept by `normalize` for the trees' gradients when
-        // they fit the budget (computed again by each class's tree otherwise).
-        var exponentials = HugePages.array(repeating: 0.0, count: n * classCount * 8 <= SoftmaxLoss.exponentialsBudget ? n * classCount : 0)
+        var normalizers = RoundGrower.Normalizers(rows: n, classes: classCount)
+        let workers = SpinningWorkers(width: rounds.width)
         var trees: [RegressionTree] = []
         var importance = [Double](repeating: 0, count: matrix.columnCount)
         var stopping = EarlyStopping(tol: params.tol, patience: params.nIterNoChange)
         var generator = SplitMix64(seed: params.randomState)
 
         for round in 0..<params.nEstimators {
-            exponentials.withUnsafeMutableBufferPointer { kept in
-                SoftmaxLoss.normalize(scores: scores, rows: n, classes: classCount, largest: &largest, sums: &sums,
-                                      exponentials: kept.isEmpty ? nil : kept.baseAddress)
-            }
             let bag = bagRows(fitRows, size: bagSize, generator: &generator)
-            for (tree, gains) in rounds.grow(bag: bag, largest: largest, sums: sums, labels: labels, exponentials: exponentials,
-                                             scores: &scores) {
+            for (tree, gains) in rounds.grow(bag: bag, labels: labels, scores: &scores, normalizers: &normalizers,
+                                             workers: workers) {
                 trees.append(tree)
                 for j in importance.indices { importance[j] += gains[j] }
             }

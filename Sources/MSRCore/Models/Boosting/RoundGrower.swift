@@ -4,7 +4,8 @@ import CMemory
 /// cores (one worker per core, each with its own buffers, taking the next class not yet taken:
 /// trees of uneven sizes keep every core busy to the end of the round).
 ///
-/// The trees of a round are independent given the rows' softmax normalisers; a class's tree takes
+/// The trees of a round are independent given the rows' softmax normalisers, which the same
+/// workers make first, each taking blocks of rows, and wait for; a class's tree takes
 /// its rows' probabilities, then gradient pairs, from them and its scores (or from the
 /// exponentials `normalize` kept) into its worker's buffer, and adds its leaves to its own
 /// class's region of the scores, the rows it was not grown on (bagged out, held out) by walking
@@ -42,11 +43,11 @@ struct RoundGrower {
     }
 
     /// The round's trees and each one's gains per feature, in class order; `scores` (class-major)
-    /// updated with them. `exponentials`: the round's `e^(score - largest)` as `normalize` kept
-    /// them (class-major), or empty when it kept none.
-    func grow(bag: [Int], largest: [Double], sums: [Double], labels: [Int32], exponentials: [Double], scores: inout [Double])
+    /// updated with them. `normalizers`: made again from the scores before the trees grow.
+    /// `workers`: the round's threads, `width` of them (kept from round to round).
+    func grow(bag: [Int], labels: [Int32], scores: inout [Double], normalizers: inout Normalizers, workers: SpinningWorkers)
         -> [(tree: RegressionTree, gains: [Double])] {
-        let (n, features, width, classCount) = (rows, features, width, classes)
+        let (n, features, classCount) = (rows, features, classes)
         let (grower, workspaces) = (self.grower, self.workspaces)
         // Rows the round's trees are not grown on (bagged out, held out): scored by walking.
         let outside: [Int]
@@ -62,18 +63,24 @@ struct RoundGrower {
         // when the bag is every fitted row).
         let rootCounts = wholeBagCounts ?? Histogram.counts(bins: binned.rows, layout: grower.layout, indices: bagRows)
         let grown: [(tree: RegressionTree, gains: [Double])] = withExtendedLifetime(binned) {
-            largest.withUnsafeBufferPointer { largest in
-             sums.withUnsafeBufferPointer { sums in
+            normalizers.largest.withUnsafeMutableBufferPointer { largest in
+             normalizers.sums.withUnsafeMutableBufferPointer { sums in
               labels.withUnsafeBufferPointer { labels in
-               exponentials.withUnsafeBufferPointer { exponentials in
+               normalizers.exponentials.withUnsafeMutableBufferPointer { exponentials in
                 scores.withUnsafeMutableBufferPointer { s in
                     let shared = SharedInputs(bins: UnsafePointer(binned.rows), largest: largest, sums: sums, labels: labels,
                                               exponentials: exponentials.isEmpty ? nil : exponentials.baseAddress, scores: s)
-                    // Each worker thread takes a workspace of its own for the round.
-                    let handedOut = Counter()
-                    return Parallel.blocks(classCount, size: 1, workers: width, scratch: { workspaces[handedOut.increment() - 1] }) {
-                        workspace, classes in
-                        let k = classes.lowerBound
+                    // First the rows' normalisers from the scores, in blocks of rows, on the
+                    // same threads as the trees (one hand-off a round).
+                    let block = SoftmaxLoss.normalizerBlock(rows: n)
+                    let normalize = { @Sendable (b: Int) in
+                        SoftmaxLoss.normalize(b * block ..< min(n, (b + 1) * block), scores: shared.scores.baseAddress!, rows: n,
+                                              classes: classCount, largest: shared.largest.baseAddress!,
+                                              sums: shared.sums.baseAddress!, exponentials: shared.exponentials)
+                    }
+                    // Each worker thread has a workspace of its own.
+                    return workers.items(classCount, first: ((n + block - 1) / block, normalize),
+                                         scratch: { workspaces[$0] }) { workspace, k in
                         let rows = UnsafeMutableBufferPointer(start: workspace.indices, count: bagRows.count)
                         _ = rows.initialize(from: bagRows)
                         let classScores = shared.scores.baseAddress! + k * n
@@ -98,17 +105,33 @@ struct RoundGrower {
         return grown
     }
 
+    /// Each row's softmax normalisers (`SoftmaxLoss.normalize`), made again at the start of each
+    /// round from the scores: the largest score, the sum of `e^(score - largest)` and, when they
+    /// fit the budget, every class's `e^(score - largest)` (class-major; for the trees'
+    /// gradients, computed again by each class's tree otherwise).
+    struct Normalizers {
+        var largest: [Double]
+        var sums: [Double]
+        var exponentials: [Double]
+
+        init(rows n: Int, classes: Int) {
+            largest = [Double](repeating: 0, count: n)
+            sums = [Double](repeating: 0, count: n)
+            exponentials = HugePages.array(repeating: 0.0, count: n * classes * 8 <= SoftmaxLoss.exponentialsBudget ? n * classes : 0)
+        }
+    }
+
     /// What the round's workers share: read-only inputs, and the scores, of which each worker
     /// writes only its own classes' regions.
     private struct SharedInputs: @unchecked Sendable {
         /// The binned matrix's row-major bins (valid while the round holds it).
         let bins: UnsafePointer<UInt8>
         /// The rows' softmax normalisers (`SoftmaxLoss.normalize`) and labels.
-        let largest: UnsafeBufferPointer<Double>
-        let sums: UnsafeBufferPointer<Double>
+        let largest: UnsafeMutableBufferPointer<Double>
+        let sums: UnsafeMutableBufferPointer<Double>
         let labels: UnsafeBufferPointer<Int32>
         /// The round's kept `e^(score - largest)`, class-major (nil: none kept).
-        let exponentials: UnsafePointer<Double>?
+        let exponentials: UnsafeMutablePointer<Double>?
         let scores: UnsafeMutableBufferPointer<Double>
     }
 }

@@ -37,41 +37,53 @@ public enum SoftmaxLoss {
           largest.withUnsafeMutableBufferPointer { largest in
             sums.withUnsafeMutableBufferPointer { sums in
                 let shared = Buffers(scores: scores, largest: largest, sums: sums, exponentials: exponentials)
-                // A block per core at least (the embedded data's 8,539 rows are one block of
-                // 16,384 otherwise: a serial step between rounds), whole quads of rows.
-                let size = min(16_384, max(1024, (n + Parallel.width - 1) / Parallel.width + 3) & ~3)
-                _ = Parallel.blocks(n, size: size) { block in
-                    let scores = shared.scores.baseAddress!, largest = shared.largest.baseAddress!, sums = shared.sums.baseAddress!
-                    let kept = shared.exponentials
-                    var i = msr_normalize_rows(scores, n, classes, block.lowerBound, block.upperBound, largest, sums, kept)
-                    while i + 4 <= block.upperBound {
-                        let (top, sum) = normalizers(scores + i, stride: n, classes: classes, keeping: kept.map { $0 + i })
-                        store(top, largest + i)
-                        store(sum, sums + i)
-                        i += 4
-                    }
-                    if i == block.upperBound { return 0 }
-                    // The last rows, padded to four with zeros (each lane is computed alone).
-                    let lanes = block.upperBound - i
-                    withUnsafeTemporaryAllocation(of: Double.self, capacity: 8 * classes + 8) { padded in
-                        let base = padded.baseAddress!, values = base + 4 * classes + 8
-                        base.initialize(repeating: 0, count: 8 * classes + 8)
-                        for k in 0..<classes { for l in 0..<lanes { base[4 * k + l] = scores[k * n + i + l] } }
-                        let (top, sum) = normalizers(base, stride: 4, classes: classes, keeping: kept == nil ? nil : values)
-                        store(top, base + 4 * classes)
-                        store(sum, base + 4 * classes + 4)
-                        for l in 0..<lanes {
-                            largest[i + l] = base[4 * classes + l]
-                            sums[i + l] = base[4 * classes + 4 + l]
-                        }
-                        if let kept {
-                            for k in 0..<classes { for l in 0..<lanes { kept[k * n + i + l] = values[4 * k + l] } }
-                        }
-                    }
+                _ = Parallel.blocks(n, size: normalizerBlock(rows: n)) { block in
+                    normalize(block, scores: shared.scores.baseAddress!, rows: n, classes: classes,
+                              largest: shared.largest.baseAddress!, sums: shared.sums.baseAddress!,
+                              exponentials: shared.exponentials)
                     return 0
                 }
             }
           }
+        }
+    }
+
+    /// The rows of a block of `normalize`'s for `n` rows: a block per core at least (the
+    /// embedded data's 8,539 rows are one block of 16,384 otherwise: a serial step between
+    /// rounds), whole quads of rows.
+    static func normalizerBlock(rows n: Int) -> Int {
+        min(16_384, max(1024, (n + Parallel.width - 1) / Parallel.width + 3) & ~3)
+    }
+
+    /// `normalize` for the rows `block` of the `n` rows' class-major scores: eight rows a step in
+    /// C where the processor has AVX-512 (`msr_normalize_rows`), then four, then the last ones.
+    static func normalize(_ block: Range<Int>, scores: UnsafePointer<Double>, rows n: Int, classes: Int,
+                          largest: UnsafeMutablePointer<Double>, sums: UnsafeMutablePointer<Double>,
+                          exponentials kept: UnsafeMutablePointer<Double>?) {
+        var i = msr_normalize_rows(scores, n, classes, block.lowerBound, block.upperBound, largest, sums, kept)
+        while i + 4 <= block.upperBound {
+            let (top, sum) = normalizers(scores + i, stride: n, classes: classes, keeping: kept.map { $0 + i })
+            store(top, largest + i)
+            store(sum, sums + i)
+            i += 4
+        }
+        if i == block.upperBound { return }
+        // The last rows, padded to four with zeros (each lane is computed alone).
+        let lanes = block.upperBound - i
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: 8 * classes + 8) { padded in
+            let base = padded.baseAddress!, values = base + 4 * classes + 8
+            base.initialize(repeating: 0, count: 8 * classes + 8)
+            for k in 0..<classes { for l in 0..<lanes { base[4 * k + l] = scores[k * n + i + l] } }
+            let (top, sum) = normalizers(base, stride: 4, classes: classes, keeping: kept == nil ? nil : values)
+            store(top, base + 4 * classes)
+            store(sum, base + 4 * classes + 4)
+            for l in 0..<lanes {
+                largest[i + l] = base[4 * classes + l]
+                sums[i + l] = base[4 * classes + 4 + l]
+            }
+            if let kept {
+                for k in 0..<classes { for l in 0..<lanes { kept[k * n + i + l] = values[4 * k + l] } }
+            }
         }
     }
 
