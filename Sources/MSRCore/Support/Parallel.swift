@@ -4,8 +4,9 @@ import Glibc
 
 /// Runs work on every core and hands back the results in order.
 public enum Parallel {
-    /// The cores work is spread over.
-    public static var width: Int { Swift.max(1, ProcessInfo.processInfo.activeProcessorCount) }
+    /// The cores work is spread over, read once: Foundation reads them from the cgroup's files
+    /// at each ask (two files opened and read, some 40 µs: msr-train asked twice a round).
+    public static let width = Swift.max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// `body(k)` for k in `0..<count`, run concurrently; the results in index order.
     public static func map<T>(_ count: Int, _ body: @Sendable (Int) -> T) -> [T] {

@@ -106,7 +106,7 @@ public struct CSVReader {
             }
             // A stream's producer (an archive's inflater, the slowest step) keeps a core of its
             // own until the data ends: the windows before are parsed on the other cores.
-            let cores = ProcessInfo.processInfo.activeProcessorCount - (isStream && !window.atEnd ? 1 : 0)
+            let cores = Parallel.width - (isStream && !window.atEnd ? 1 : 0)
             var chunk = try window.withBytes { buffer in
                 try parseParts(UnsafeBufferPointer(rebasing: buffer[..<stop]), from: start, layout: layout, policy: badCells,
                                count: parts, cores: cores)
