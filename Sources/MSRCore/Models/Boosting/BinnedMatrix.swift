@@ -26,15 +26,26 @@ final class BinnedMatrix: @unchecked Sendable {  // written once by init, read-o
         HugePages.advise(columns, byteCount: count)
         rows.initialize(repeating: 0, count: count)
         columns.initialize(repeating: 0, count: count + Self.columnPadding)
-        for j in 0..<features {
-            var i = 0
-            for value in matrix.column(j) {
-                let bin = binner.bin(value, feature: j)
-                rows[i * features + j] = bin
-                columns[j * rowCount + i] = bin
-                i += 1
+        // Blocks of rows on every core, each writing its own rows' bytes of both layouts.
+        let (n, features, out) = (rowCount, features, Output(rows: rows, columns: columns))
+        let values = (0..<features).map { matrix.column($0) }
+        _ = Parallel.blocks(n, size: max(4096, (n + Parallel.width - 1) / Parallel.width)) { block in
+            for j in 0..<features {
+                let column = values[j]
+                for i in block {
+                    let bin = binner.bin(column[column.startIndex + i], feature: j)
+                    out.rows[i * features + j] = bin
+                    out.columns[j * n + i] = bin
+                }
             }
+            return 0
         }
+    }
+
+    /// The two layouts' memory, for the blocks of rows that fill it.
+    private struct Output: @unchecked Sendable {
+        let rows: UnsafeMutablePointer<UInt8>
+        let columns: UnsafeMutablePointer<UInt8>
     }
 
     deinit {

@@ -23,6 +23,9 @@ struct RoundGrower {
     /// them all (`bagSize == fitRows.count`): then every tree's root's, counted once for the
     /// whole fit; nil when the bags are smaller.
     let wholeBagCounts: [Int32]?
+    /// The rows the fit draws its bags from as `Int32`s, when every round's bag takes them all
+    /// (made once, not once a round); nil when the bags are smaller.
+    let wholeBagRows: [Int32]?
 
     /// `fitRows`: the rows the fit draws each round's `bagSize` rows from.
     init(matrix: borrowing FeatureMatrix, binner: FeatureBinner, params: BoostingParams, classes: Int, fitRows: [Int],
@@ -38,6 +41,7 @@ struct RoundGrower {
         features = matrix.columnCount
         width = min(Parallel.width, classes)
         workspaces = (0..<width).map { _ in TreeWorkspace(capacity: bagSize, rows: matrix.rowCount) }
+        wholeBagRows = bagSize == fitRows.count ? fitRows.map(Int32.init) : nil
         wholeBagCounts = bagSize == fitRows.count
             ? Histogram.counts(bins: binned.rows, layout: layout, indices: fitRows.lazy.map { Int32($0) }) : nil
     }
@@ -58,7 +62,7 @@ struct RoundGrower {
         } else {
             outside = []
         }
-        let bagRows = bag.map(Int32.init)
+        let bagRows = wholeBagRows.flatMap { $0.count == bag.count ? $0 : nil } ?? bag.map(Int32.init)
         // The roots' counts, the same for every class's tree: counted once here (or once a fit,
         // when the bag is every fitted row).
         let rootCounts = wholeBagCounts ?? Histogram.counts(bins: binned.rows, layout: grower.layout, indices: bagRows)
