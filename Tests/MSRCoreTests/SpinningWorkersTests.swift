@@ -62,15 +62,21 @@ final class SpinningWorkersTests: XCTestCase {
         XCTAssertEqual(sameThread, [true, true, true, true])
     }
 
-    func testWorkersStartedAndStoppedAgainLeaveNoThreadBehind() {
-        func threads() -> Int {
-            (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count) ?? -1
+    func testWorkersStartedAndStoppedAgainLeaveNoThreadBehind() throws {
+        // The process's threads named as the helpers are.
+        func helpers() throws -> Int {
+            try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").filter { task in
+                let name = try String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+                return name.trimmingCharacters(in: .newlines) == SpinningWorkers.threadName
+            }.count
         }
-        let before = threads()
-        for _ in 0..<200 {
-            let workers = SpinningWorkers(width: 2)
+        let before = try helpers()
+        for round in 0..<200 {
+            let workers = SpinningWorkers(width: 3)
             XCTAssertEqual(workers.items(3, first: (1, { _ in }), scratch: { _ in 0 }) { _, item in item }, [0, 1, 2])
+            // Every helper has run the step, so has named its thread.
+            XCTAssertEqual(try helpers(), before + 2, "round \(round)")
         }
-        XCTAssertEqual(threads(), before)
+        XCTAssertEqual(try helpers(), before)
     }
 }

@@ -4,6 +4,7 @@
 #include <malloc.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #if defined(__AVX2__)
 #include <immintrin.h>
 #elif defined(__SSE2__)
@@ -15,6 +16,12 @@
 /// known a few rows ahead).
 static inline void msr_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
+}
+
+/// Names the calling thread (at most 15 bytes), as `top -H` and `/proc/PID/task/TID/comm` show it:
+/// `prctl` is variadic, which Swift cannot call.
+static inline void msr_name_thread(const char *name) {
+    prctl(PR_SET_NAME, name, 0, 0, 0);
 }
 
 /// Tells the processor the thread is spinning on a value another thread will write (`pause`):

@@ -17,6 +17,9 @@ final class SpinningWorkers: Sendable {
     private let shared: Shared
     private let helpers: [pthread_t]
 
+    /// The helpers' thread name (as `top -H` and `/proc/PID/task/TID/comm` show it).
+    static let threadName = "msr-worker"
+
     /// How long a helper spins for the next step before it sleeps.
     static let spinNanoseconds: UInt64 = 500_000
 
@@ -28,6 +31,7 @@ final class SpinningWorkers: Sendable {
             var thread = pthread_t()
             guard pthread_create(&thread, nil, { context in
                 let helper = Unmanaged<Helper>.fromOpaque(context!).takeRetainedValue()
+                msr_name_thread(SpinningWorkers.threadName)
                 helper.shared.serve(helper.index)
                 return nil
             }, context) == 0 else {
