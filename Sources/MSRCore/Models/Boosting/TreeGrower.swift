@@ -156,12 +156,12 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         return tree
     }
 
-    /// Adds a leaf's value to the scores of its rows. The rows are scattered over the scores (8 MB
-    /// a class at a million rows): each one's score is loaded a few rows ahead.
+    /// Adds a leaf's value to the scores of its rows. A leaf's rows ascend (the partitions are
+    /// stable and a bag's rows are in row order), so the processor's own prefetching follows
+    /// them: loading each score a few rows ahead as well changed nothing at a million rows and
+    /// cost embedded fits 1 to 2%.
     static func add(_ value: Double, to scores: UnsafeMutablePointer<Double>, at rows: UnsafePointer<Int32>, count: Int) {
-        let ahead = 16
         for k in 0..<count {
-            if k &+ ahead < count { msr_prefetch(scores + Int(rows[k &+ ahead])) }
             scores[Int(rows[k])] += value
         }
     }
@@ -170,13 +170,7 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
     /// the others': a split's two leaves, in one pass over its rows, without partitioning them.
     private static func add(_ left: Double, _ right: Double, by column: UnsafePointer<UInt8>, atMost bin: UInt8,
                             to scores: UnsafeMutablePointer<Double>, at rows: UnsafePointer<Int32>, count: Int) {
-        let ahead = 16
         for k in 0..<count {
-            if k &+ ahead < count {
-                let next = Int(rows[k &+ ahead])
-                msr_prefetch(scores + next)
-                msr_prefetch(column + next)
-            }
             let index = Int(rows[k])
             scores[index] += column[index] <= bin ? left : right
         }
