@@ -229,12 +229,29 @@ final class BoostingTests: XCTestCase {
         XCTAssertEqual(found.rightCount, 60)
     }
 
+    /// Every row's softmax normalisers, in the blocks of rows the fit's workers take.
+    private func normalize(_ scores: [Double], rows n: Int, classes: Int, largest: inout [Double], sums: inout [Double],
+                           exponentials: UnsafeMutablePointer<Double>? = nil) {
+        let block = SoftmaxLoss.normalizerBlock(rows: n)
+        scores.withUnsafeBufferPointer { scores in
+            largest.withUnsafeMutableBufferPointer { largest in
+                sums.withUnsafeMutableBufferPointer { sums in
+                    for start in stride(from: 0, to: n, by: block) {
+                        SoftmaxLoss.normalize(start ..< min(n, start + block), scores: scores.baseAddress!, rows: n,
+                                              classes: classes, largest: largest.baseAddress!, sums: sums.baseAddress!,
+                                              exponentials: exponentials)
+                    }
+                }
+            }
+        }
+    }
+
     func testSoftmaxGradientsMatchNumericalDerivatives() {
         // Two rows, three classes, class-major: scores[k * 2 + row].
         let scores: [Double] = [0.3, 0.1, -1.2, 0.0, 2.0, -0.5]
         let labels: [Int32] = [2, 0]
         var largest = [0.0, 0.0], sums = [0.0, 0.0]
-        SoftmaxLoss.normalize(scores: scores, rows: 2, classes: 3, largest: &largest, sums: &sums)
+        normalize(scores, rows: 2, classes: 3, largest: &largest, sums: &sums)
         var pairs = [SIMD2<Double>](repeating: .zero, count: 6)
         for k in 0..<3 {
             scores.withUnsafeBufferPointer { s in
@@ -266,8 +283,8 @@ final class BoostingTests: XCTestCase {
     }
 
     func testEachRowsPairIsItsOwnWhereverItIs() {
-        // 5,003 rows (blocks of rows on the cores, quads of rows, three rows left over) give every
-        // row the normaliser and pairs it gets alone.
+        // 5,003 rows (two blocks of rows as the fit's workers take them, quads of rows, three rows
+        // left over) give every row the normaliser and pairs it gets alone.
         let n = 5003, classes = 3
         var generator = SplitMix64(seed: 8)
         let scores = (0..<(n * classes)).map { _ in generator.unit() * 8 - 4 }
@@ -277,8 +294,8 @@ final class BoostingTests: XCTestCase {
             var largest = [Double](repeating: 0, count: rows), sums = largest
             var kept = [Double](repeating: .nan, count: keeping ? rows * classes : 0)
             kept.withUnsafeMutableBufferPointer { kept in
-                SoftmaxLoss.normalize(scores: scores, rows: rows, classes: classes, largest: &largest, sums: &sums,
-                                      exponentials: keeping ? kept.baseAddress : nil)
+                normalize(scores, rows: rows, classes: classes, largest: &largest, sums: &sums,
+                          exponentials: keeping ? kept.baseAddress : nil)
             }
             var pairs = [SIMD2<Double>](repeating: .zero, count: rows * classes)
             for k in 0..<classes {

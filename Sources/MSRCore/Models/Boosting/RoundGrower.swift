@@ -42,8 +42,7 @@ struct RoundGrower {
         width = min(Parallel.width, classes)
         workspaces = (0..<width).map { _ in TreeWorkspace(capacity: bagSize, rows: matrix.rowCount) }
         wholeBagRows = bagSize == fitRows.count ? fitRows.map(Int32.init) : nil
-        wholeBagCounts = bagSize == fitRows.count
-            ? Histogram.counts(bins: binned.rows, layout: layout, indices: fitRows.lazy.map { Int32($0) }) : nil
+        wholeBagCounts = wholeBagRows.map { Histogram.counts(bins: binned.rows, layout: layout, indices: $0) }
     }
 
     /// The round's trees and each one's gains per feature, in class order; `scores` (class-major)

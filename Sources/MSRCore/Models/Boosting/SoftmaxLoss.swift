@@ -21,33 +21,6 @@ public enum SoftmaxLoss {
         for k in 0..<classes { scores[k] /= sum }
     }
 
-    /// Each row's softmax normaliser from the class-major raw scores `scores[k * n + i]`
-    /// (`rows` per class): the largest score (`largest[i]`) and the sum over the classes of
-    /// `e^(score - largest)` (`sums[i]`). Class `k`'s probability of a row is then one
-    /// exponential and one division (`pairs`), computed where a class's tree needs it:
-    /// no probabilities held for every class and row (730 MB for 800,000 rows and 114 classes).
-    /// Four rows at a time (`Numerics.exponentials`), blocks of rows on every core.
-    ///
-    /// With `exponentials` (class-major like the scores), each `e^(score - largest)` is kept
-    /// there too, so that `pairs` divides instead of computing it again: the same values, for
-    /// the memory of a second copy of the scores (`exponentialsBudget`).
-    public static func normalize(scores: [Double], rows n: Int, classes: Int, largest: inout [Double], sums: inout [Double],
-                                 exponentials: UnsafeMutablePointer<Double>? = nil) {
-        scores.withUnsafeBufferPointer { scores in
-          largest.withUnsafeMutableBufferPointer { largest in
-            sums.withUnsafeMutableBufferPointer { sums in
-                let shared = Buffers(scores: scores, largest: largest, sums: sums, exponentials: exponentials)
-                _ = Parallel.blocks(n, size: normalizerBlock(rows: n)) { block in
-                    normalize(block, scores: shared.scores.baseAddress!, rows: n, classes: classes,
-                              largest: shared.largest.baseAddress!, sums: shared.sums.baseAddress!,
-                              exponentials: shared.exponentials)
-                    return 0
-                }
-            }
-          }
-        }
-    }
-
     /// The rows of a block of `normalize`'s for `n` rows: a block per core at least (the
     /// embedded data's 8,539 rows are one block of 16,384 otherwise: a serial step between
     /// rounds), whole quads of rows.
@@ -55,8 +28,18 @@ public enum SoftmaxLoss {
         min(16_384, max(1024, (n + Parallel.width - 1) / Parallel.width + 3) & ~3)
     }
 
-    /// `normalize` for the rows `block` of the `n` rows' class-major scores: eight rows a step in
-    /// C where the processor has AVX-512 (`msr_normalize_rows`), then four, then the last ones.
+    /// Each softmax normaliser of the rows `block` from the class-major raw scores
+    /// `scores[k * n + i]` (`rows` per class): the largest score (`largest[i]`) and the sum over
+    /// the classes of `e^(score - largest)` (`sums[i]`). Class `k`'s probability of a row is then
+    /// one exponential and one division (`pairs`), computed where a class's tree needs it: no
+    /// probabilities held for every class and row (730 MB for 800,000 rows and 114 classes).
+    /// Eight rows a step in C where the processor has AVX-512 (`msr_normalize_rows`), then four
+    /// (`Numerics.exponentials`), then the last ones; the fit's workers take blocks of
+    /// `normalizerBlock` rows each.
+    ///
+    /// With `exponentials` (class-major like the scores), each `e^(score - largest)` is kept
+    /// there too, so that `pairs` divides instead of computing it again: the same values, for
+    /// the memory of a second copy of the scores (`exponentialsBudget`).
     static func normalize(_ block: Range<Int>, scores: UnsafePointer<Double>, rows n: Int, classes: Int,
                           largest: UnsafeMutablePointer<Double>, sums: UnsafeMutablePointer<Double>,
                           exponentials kept: UnsafeMutablePointer<Double>?) {
@@ -186,14 +169,6 @@ public enum SoftmaxLoss {
     @inline(__always)
     private static func store(_ values: SIMD4<Double>, _ pointer: UnsafeMutablePointer<Double>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: values, as: SIMD4<Double>.self)
-    }
-
-    /// The buffers the row blocks share; each block writes only its own rows.
-    private struct Buffers: @unchecked Sendable {
-        let scores: UnsafeBufferPointer<Double>
-        let largest: UnsafeMutableBufferPointer<Double>
-        let sums: UnsafeMutableBufferPointer<Double>
-        let exponentials: UnsafeMutablePointer<Double>?
     }
 
     /// Mean negative log-likelihood of the labels under row-major probabilities, each clipped
