@@ -183,6 +183,36 @@ final class IngestTests: XCTestCase {
         }
     }
 
+    /// Pieces of every size pushed from another thread come out byte for byte, in order, however
+    /// the reader cuts them: a piece read is filled again for a later one, never while read.
+    func testTheStreamsRecycledPiecesKeepEveryByteInOrder() throws {
+        let stream = InflatingStream(ahead: 4)
+        let sizes = (0..<600).map { ($0 * 7_919) % 5_000 + 1 }
+        let producer = Thread {
+            for (k, size) in sizes.enumerated() {
+                let piece = (0..<size).map { UInt8(truncatingIfNeeded: k &* 31 &+ $0) }
+                try? piece.withUnsafeBytes { try stream.push($0) }
+            }
+            stream.finish(nil)
+        }
+        producer.start()
+        let expected = sizes.enumerated().flatMap { k, size in (0..<size).map { UInt8(truncatingIfNeeded: k &* 31 &+ $0) } }
+        var got: [UInt8] = []
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 9_000, alignment: 16)
+        defer { buffer.deallocate() }
+        var turn = 0
+        while true {
+            let size = (turn * 4_271) % 9_000 + 1
+            turn += 1
+            let count = try stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[..<size]))
+            if count == 0 { break }
+            got.append(contentsOf: buffer[..<count])
+        }
+        XCTAssertEqual(got.count, expected.count)
+        XCTAssertTrue(got == expected, "the bytes read differ from the bytes pushed")
+        XCTAssertEqual(try stream.read(into: buffer), 0, "the end stays the end")
+    }
+
     func testArchiveTakesTheOnlyCSVWhateverItsName() throws {
         try withTemporaryFolder { folder in
             try makeZip(at: "\(folder)/d.zip", [("tracks/spotify.csv", "a\n1\n")])

@@ -2,13 +2,16 @@ import Dispatch
 
 /// An archive entry's bytes as another thread inflates them: a `ByteStream` whose producer may
 /// run ahead of the reader by at most `ahead` pieces, so that inflating (on one core) overlaps
-/// with parsing what came before, and the entry is never held whole.
+/// with parsing what came before, and the entry is never held whole. Pieces read are handed back
+/// for the next ones, so the stream's memory is allocated (and its pages faulted in) once.
 final class InflatingStream: ByteStream, @unchecked Sendable {  // the producer's side under `lock`
     /// What a producer meets once the reader has stopped.
     struct Cancelled: Error {}
 
     private let lock = Lock()
     private var pieces: [[UInt8]] = []
+    /// Pieces read, kept for the producer to fill again.
+    private var spare: [[UInt8]] = []
     private var head = 0
     private var finished = false
     private var failure: (any Error)?
@@ -36,7 +39,12 @@ final class InflatingStream: ByteStream, @unchecked Sendable {  // the producer'
             lock.unlock()
             throw Cancelled()
         }
-        pieces.append([UInt8](chunk))
+        var piece = spare.popLast() ?? []
+        lock.unlock()
+        piece.removeAll(keepingCapacity: true)
+        piece.append(contentsOf: chunk.bindMemory(to: UInt8.self))
+        lock.lock()
+        pieces.append(piece)
         lock.unlock()
         ready.signal()
     }
@@ -68,6 +76,7 @@ final class InflatingStream: ByteStream, @unchecked Sendable {  // the producer'
             ready.wait()
             lock.lock()
             if head < pieces.count {
+                spare.append(current)
                 current = pieces[head]
                 pieces[head] = []
                 head += 1
@@ -80,6 +89,9 @@ final class InflatingStream: ByteStream, @unchecked Sendable {  // the producer'
                 space.signal()
             } else {
                 ended = true
+                spare = []
+                current = []
+                position = 0
                 lock.unlock()
             }
         }

@@ -68,7 +68,7 @@ public struct CSVReader {
         if case .stream(let input) = source { precondition(!input.read, "a stream's header comes before its read") }
         var window = try Window(source, first: Swift.min(chunkBytes, 1 << 16))
         let names = try headerRow(&window).names
-        if case .stream(let input) = source { input.pending = window.owned }
+        if case .stream(let input) = source { input.pending = window.bytes }
         return names
     }
 
@@ -246,7 +246,11 @@ public struct CSVReader {
     /// The bytes not yet parsed: for a stream, what was carried over from the last window and
     /// read after it (`owned`); for a mapped file, a range of its mapping (`lower..<upper`).
     private struct Window {
-        private(set) var owned: [UInt8]
+        /// Given or streamed bytes: the window is `owned[..<filled]`, the rest room for the next
+        /// window's bytes, so every window of a stream is read into the same pages (a new
+        /// allocation a window cost a page fault every 4 KB of the data).
+        private var owned: [UInt8]
+        private var filled = 0
         private let source: Source
         private var lower = 0, upper = 0, released = 0
         /// Whether the window runs to the end of the data.
@@ -265,14 +269,18 @@ public struct CSVReader {
                 owned = input.pending
                 atEnd = input.ended
             }
+            filled = owned.count
             if count < first { try grow(by: first - count) }
         }
 
         /// How many bytes the window holds.
         var count: Int {
             if case .file = source { return upper - lower }
-            return owned.count
+            return filled
         }
+
+        /// A copy of the window's bytes (what a stream's `header()` leaves for its `read`).
+        var bytes: [UInt8] { withBytes { Array($0) } }
 
         /// The window's bytes.
         func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
@@ -280,7 +288,7 @@ public struct CSVReader {
                 let all = region.bytes.assumingMemoryBound(to: UInt8.self)
                 return try body(UnsafeBufferPointer(rebasing: all[lower..<upper]))
             }
-            return try owned.withUnsafeBufferPointer(body)
+            return try owned.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[..<filled])) }
         }
 
         /// Takes up to `count` more bytes onto the end (fewer at the end of the data).
@@ -293,31 +301,31 @@ public struct CSVReader {
                 upper = Swift.min(region.bytes.count, upper + count)
                 atEnd = upper == region.bytes.count
             case .stream(let input):
-                let kept = owned.count
-                var failure: (any Error)?
+                let needed = filled + count
+                if owned.count < needed {
+                    // Room for a row carried over too, so the next windows fit.
+                    var larger = [UInt8](repeating: 0, count: needed + (64 << 10))
+                    larger.withUnsafeMutableBytes { target in
+                        owned.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[..<filled])) }
+                    }
+                    owned = larger
+                }
                 var ended = false
-                owned = [UInt8](unsafeUninitializedCapacity: kept + count) { buffer, initialized in
-                    owned.withUnsafeBufferPointer { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer($0)) }
-                    initialized = kept
-                    do {
-                        while initialized < kept + count {
-                            let free = UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(buffer)[initialized...])
-                            let got = try input.stream.read(into: free)
-                            guard got > 0 else { ended = true; return }
-                            initialized += got
-                        }
-                    } catch {
-                        failure = error
+                try owned.withUnsafeMutableBytes { room in
+                    while filled < needed {
+                        let got = try input.stream.read(into: UnsafeMutableRawBufferPointer(rebasing: room[filled..<needed]))
+                        guard got > 0 else { ended = true; return }
+                        filled += got
                     }
                 }
-                if let failure { throw failure }
                 atEnd = ended
                 input.ended = ended
             }
         }
 
         /// Drops the first `count` bytes (parsed). A mapped file's pages before the window are
-        /// handed back (they stay in the page cache, no longer in this process's memory).
+        /// handed back (they stay in the page cache, no longer in this process's memory); the
+        /// bytes kept of a stream move to the front of its room.
         mutating func drop(_ count: Int) {
             if case .file(let region) = source {
                 lower += count
@@ -328,7 +336,12 @@ public struct CSVReader {
                 }
                 return
             }
-            owned = Array(owned[count...])
+            let kept = filled - count
+            owned.withUnsafeMutableBytes { room in
+                guard let base = room.baseAddress, kept > 0 else { return }
+                memmove(base, base + count, kept)
+            }
+            filled = kept
         }
 
         /// Whether a row that ends at `position` ended at a line end for sure: after a line
