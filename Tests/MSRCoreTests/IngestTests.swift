@@ -298,6 +298,13 @@ final class IngestTests: XCTestCase {
             XCTAssertEqual(read(), "\(entry) is corrupt: it fails its CRC-32 check")
             try zipWithField(folder, text: text, field: 24) { $0 - 10 }
             XCTAssertEqual(read(), "\(entry) is corrupt: it inflates to \(text.utf8.count) bytes, its header says \(text.utf8.count - 10)")
+            // The first block's type made 3 (reserved): the inflater's reason, as zlib words it.
+            try makeZip(at: "\(folder)/d.zip", [("dataset.csv", text)])
+            var zip = try FileBytes.read("\(folder)/d.zip", what: "zip")
+            let data = 30 + Int(zip[26]) + Int(zip[27]) << 8 + Int(zip[28]) + Int(zip[29]) << 8
+            zip[data] |= 0b110
+            try AtomicFile.write(zip, to: "\(folder)/d.zip")
+            XCTAssertEqual(read(), "\(entry) is corrupt: invalid deflate data (invalid block type)")
         }
     }
 

@@ -3,10 +3,10 @@ import FoundationEssentials
 import Glibc
 
 /// A zip archive's bytes (a mapped file): its central directory, and one entry's data inflated
-/// with zlib within the bounds its headers give.
+/// (`Inflater`) within the bounds its headers give.
 ///
 /// Every offset and size is checked against the file before it is used, so a lying header is an
-/// error, never a read past the end or a loop: the data given to zlib is the entry's compressed
+/// error, never a read past the end or a loop: the data given to the inflater is the entry's compressed
 /// bytes and no more, and a deflate stream that has not ended when they run out is truncated.
 /// ZIP64 archives (more than 65,535 entries or 4 GiB) are read too.
 struct ZipArchive {
@@ -87,39 +87,16 @@ struct ZipArchive {
     /// Inflates the raw deflate stream `input`, which must end exactly at its last byte's stream end.
     private static func inflate(_ input: UnsafeRawBufferPointer,
                                 into consume: (UnsafeRawBufferPointer) throws -> Void) throws {
-        var stream = z_stream()
-        guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-            throw Failure.entry("cannot be inflated: zlib would not start")
-        }
-        defer { inflateEnd(&stream) }
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
-        defer { output.deallocate() }
-        var consumed = 0
-        while true {
-            if stream.avail_in == 0, consumed < input.count {
-                let next = min(input.count - consumed, Int(UInt32.max >> 1))
-                stream.next_in = UnsafeMutablePointer(
-                    mutating: (input.baseAddress! + consumed).assumingMemoryBound(to: Bytef.self))
-                stream.avail_in = uInt(next)
-                consumed += next
-            }
-            stream.next_out = output.baseAddress!.assumingMemoryBound(to: Bytef.self)
-            stream.avail_out = uInt(chunkSize)
-            let status = SystemZlib.inflate(&stream, Z_NO_FLUSH)
-            let produced = chunkSize - Int(stream.avail_out)
-            if produced > 0 { try consume(UnsafeRawBufferPointer(rebasing: output[0..<produced])) }
-            switch status {
-            case Z_STREAM_END:
-                guard stream.avail_in == 0, consumed == input.count else {
-                    throw Failure.entry("is corrupt: bytes follow the end of its deflate stream")
-                }
-                return
-            case Z_OK:
-                continue
-            case Z_BUF_ERROR where stream.avail_in == 0 && consumed == input.count:
+        do {
+            try Inflater.inflate(input, chunkSize: chunkSize, into: consume)
+        } catch let failure as Inflater.Failure {
+            switch failure {
+            case .truncated:
                 throw Failure.entry("is truncated: its deflate stream does not end within its \(input.count) compressed bytes")
-            default:
-                throw Failure.entry("is corrupt: invalid deflate data")
+            case .trailing:
+                throw Failure.entry("is corrupt: bytes follow the end of its deflate stream")
+            case .invalid(let reason):
+                throw Failure.entry("is corrupt: invalid deflate data (\(reason))")
             }
         }
     }
