@@ -81,8 +81,7 @@ public struct CSVReader {
     /// result is always the whole file's sequential one.
     ///
     /// `parts` forces how many parts each window's data is cut into (tests); by default one per
-    /// core for large windows (a stream's producer keeping one core while it produces), one
-    /// otherwise.
+    /// core for large windows, one otherwise.
     public func read(_ request: [(name: String, kind: CSVColumnKind)], badCells: BadCellPolicy = .fail,
                      parts: Int? = nil) throws -> CSVColumns {
         if case .stream(let input) = source {
@@ -95,8 +94,6 @@ public struct CSVReader {
         let layout = try CSVRowLayout(header: header, request: request, file: file)
         var parsed: [CSVPart] = []
         var start = dataStart, lineBase = dataLine
-        let isStream: Bool
-        if case .stream = source { isStream = true } else { isStream = false }
         while true {
             let rowsEnd: Int? = window.atEnd ? window.count
                                        : window.withBytes { Self.lastRowEnd(in: $0, after: start) }
@@ -104,12 +101,11 @@ public struct CSVReader {
                 try window.grow(by: Swift.max(chunkBytes, window.count))
                 continue
             }
-            // A stream's producer (an archive's inflater, the slowest step) keeps a core of its
-            // own until the data ends: the windows before are parsed on the other cores.
-            let cores = Parallel.width - (isStream && !window.atEnd ? 1 : 0)
+            // On every core, a stream's too: its producer (an archive's inflater) runs ahead while
+            // a window is parsed and waits for room after, so it leaves a core mostly free.
             var chunk = try window.withBytes { buffer in
                 try parseParts(UnsafeBufferPointer(rebasing: buffer[..<stop]), from: start, layout: layout, policy: badCells,
-                               count: parts, cores: cores)
+                               count: parts)
             }
             if let failed = chunk.firstIndex(where: { $0.error != nil }) {
                 if !window.atEnd {
@@ -194,9 +190,9 @@ public struct CSVReader {
 
     /// The parts of the data, parsed concurrently, each with lines counted from 0 at its start.
     private func parseParts(_ buffer: UnsafeBufferPointer<UInt8>, from dataStart: Int, layout: CSVRowLayout,
-                            policy: BadCellPolicy, count forced: Int?, cores: Int) throws -> [CSVPart] {
+                            policy: BadCellPolicy, count forced: Int?) throws -> [CSVPart] {
         let size = buffer.count - dataStart
-        let count = Swift.max(1, forced ?? (size >= Self.parallelThreshold ? cores : 1))
+        let count = Swift.max(1, forced ?? (size >= Self.parallelThreshold ? Parallel.width : 1))
         var starts = [dataStart]
         for k in 1..<Swift.max(count, 1) {
             var cut = dataStart + size / count * k
