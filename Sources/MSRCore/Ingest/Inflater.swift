@@ -167,16 +167,102 @@ public enum Inflater {
         return root
     }
 
-    /// The decoder's buffers and position.
-    private struct State {
+    /// The input as bits, least significant first: a 64-bit buffer refilled eight bytes at a
+    /// time, zero bytes taken past the end (`padding`) so that decoding can look ahead. Its
+    /// methods are all inlined, so that a block's loop keeps a copy of it in registers.
+    private struct BitReader {
         private let start: UnsafePointer<UInt8>
-        private let end: UnsafePointer<UInt8>
+        let end: UnsafePointer<UInt8>
         /// The next input byte not yet in `buffer`.
-        private var next: UnsafePointer<UInt8>
-        /// Zero bytes taken past the end of the input into `buffer` (so that decoding can look ahead).
+        var next: UnsafePointer<UInt8>
         private var padding = 0
         private var buffer: UInt64 = 0
-        private var bitCount = 0
+        /// The bits of `buffer` not yet taken (above them it may hold the bytes at `next`).
+        private(set) var count = 0
+
+        init(_ input: UnsafeRawBufferPointer) {
+            start = input.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
+            end = start + input.count
+            next = start
+        }
+
+        /// Tops the buffer up to at least 56 bits: eight bytes at once away from the end, then
+        /// byte by byte and zeros past it; throws once bits past the end were taken.
+        @inline(__always)
+        mutating func refill() throws {
+            if end - next >= 8 {
+                buffer |= UInt64(littleEndian: UnsafeRawPointer(next).loadUnaligned(as: UInt64.self)) &<< UInt64(count)
+                next += (63 &- count) &>> 3
+                count |= 56
+                return
+            }
+            while count <= 56 {
+                if next < end {
+                    buffer |= UInt64(next.pointee) &<< UInt64(count)
+                    next += 1
+                } else {
+                    padding += 1
+                }
+                count += 8
+            }
+            if ranPastEnd { throw Failure.truncated }
+        }
+
+        /// The buffer's next `count` bits (the caller has them there).
+        @inline(__always)
+        mutating func take(_ bits: Int) -> Int {
+            let value = Int(truncatingIfNeeded: buffer & ((1 &<< UInt64(bits)) &- 1))
+            buffer &>>= UInt64(bits)
+            count &-= bits
+            return value
+        }
+
+        /// Takes `bits` bits (at most 32), refilling first.
+        @inline(__always)
+        mutating func bits(_ bits: Int) throws -> Int {
+            if count < bits { try refill() }
+            return take(bits)
+        }
+
+        /// The next code of `table` (through its subtable when it has one), its bits taken.
+        @inline(__always)
+        mutating func decode(_ table: UnsafeMutablePointer<Entry>, mask: Int) -> Entry {
+            var here = table[Int(truncatingIfNeeded: buffer) & mask]
+            if here.op != 0 && here.op & 0xF0 == 0 {
+                let link = Int(here.value), width = Int(here.op)
+                _ = take(Int(here.bits))
+                here = table[link &+ (Int(truncatingIfNeeded: buffer) & ((1 &<< width) &- 1))]
+            }
+            _ = take(Int(here.bits))
+            return here
+        }
+
+        /// Drops the bits left of the current byte.
+        @inline(__always)
+        mutating func alignToByte() { _ = take(count & 7) }
+
+        /// Forgets the bytes read ahead once every bit counted is taken, before `next` is read
+        /// directly (a stored block's bytes).
+        @inline(__always)
+        mutating func dropReadAhead() { if count == 0 { buffer = 0 } }
+
+        /// Whether bits past the input's end were taken: the stream is truncated.
+        var ranPastEnd: Bool { padding * 8 > count }
+
+        /// The input bytes consumed, the partial byte's bits dropped.
+        var consumed: Int { (next - start) + padding - count / 8 }
+
+        /// The input's length.
+        var length: Int { end - start }
+
+        /// The failure for damage found with the bits taken so far: the stream is truncated when
+        /// they ran past its end (zlib would have waited for more), else invalid for `reason`.
+        func damaged(_ reason: String) -> Failure { ranPastEnd ? .truncated : .invalid(reason) }
+    }
+
+    /// The decoder's buffers and position.
+    private struct State {
+        private var reader: BitReader
 
         /// The output: 32 KiB of history kept before each chunk, and room for a match's
         /// eight-byte overrun after it.
@@ -193,10 +279,7 @@ public enum Inflater {
         private var literalRoot = 0, distanceRoot = 0
 
         init(input: UnsafeRawBufferPointer, chunkSize: Int) throws {
-            let base = input.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
-            start = base
-            end = base + input.count
-            next = base
+            reader = BitReader(input)
             self.chunkSize = Swift.max(chunkSize, 1 << 16)
             output = .allocate(capacity: State.history + self.chunkSize + State.slack)
             literals = .allocate(capacity: Alphabet.capacity)
@@ -209,65 +292,11 @@ public enum Inflater {
             distances.deallocate()
         }
 
-        // MARK: bits
-
-        /// Tops the buffer up to at least 56 bits: eight bytes at once away from the end.
-        @inline(__always)
-        private mutating func refill() throws {
-            if end - next >= 8 {
-                buffer |= UInt64(littleEndian: UnsafeRawPointer(next).loadUnaligned(as: UInt64.self)) &<< UInt64(bitCount)
-                next += (63 &- bitCount) &>> 3
-                bitCount |= 56
-            } else {
-                try refillNearEnd()
-            }
-        }
-
-        private mutating func refillNearEnd() throws {
-            while bitCount <= 56 {
-                if next < end {
-                    buffer |= UInt64(next.pointee) &<< UInt64(bitCount)
-                    next += 1
-                } else {
-                    padding += 1
-                }
-                bitCount += 8
-            }
-            // Bits of the padding already consumed: the stream ran past its end.
-            if padding * 8 > bitCount { throw Failure.truncated }
-        }
-
-        @inline(__always)
-        private mutating func take(_ count: Int) -> Int {
-            let value = Int(truncatingIfNeeded: buffer & ((1 &<< UInt64(count)) &- 1))
-            buffer &>>= UInt64(count)
-            bitCount &-= count
-            return value
-        }
-
-        /// Takes `count` bits (at most 32), refilling first.
-        private mutating func bits(_ count: Int) throws -> Int {
-            if bitCount < count { try refill() }
-            return take(count)
-        }
-
-        /// The input bytes consumed, the partial byte's bits dropped.
-        private var consumed: Int { (next - start) + padding - bitCount / 8 }
-
-        /// The failure for damage found with the bits taken so far (`bitCount` left): the stream
-        /// is truncated when they ran past its end (zlib would have waited for more), else
-        /// invalid for `reason`.
-        private func damaged(_ reason: String, bitCount: Int? = nil) -> Failure {
-            padding * 8 > (bitCount ?? self.bitCount) ? .truncated : .invalid(reason)
-        }
-
-        // MARK: blocks
-
         mutating func run(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
             var last = false
             while !last {
-                last = try bits(1) == 1
-                switch try bits(2) {
+                last = try reader.bits(1) == 1
+                switch try reader.bits(2) {
                 case 0: try storedBlock(consume)
                 case 1:
                     buildFixedTables()
@@ -275,12 +304,11 @@ public enum Inflater {
                 case 2:
                     try readDynamicTables()
                     try huffmanBlock(consume)
-                default: throw damaged("invalid block type")
+                default: throw reader.damaged("invalid block type")
                 }
             }
-            if padding * 8 > bitCount { throw Failure.truncated }
-            let used = consumed
-            if used < end - start { throw Failure.trailing(unused: (end - start) - used) }
+            if reader.ranPastEnd { throw Failure.truncated }
+            if reader.consumed < reader.length { throw Failure.trailing(unused: reader.length - reader.consumed) }
             if position > State.history {
                 try consume(UnsafeRawBufferPointer(start: output + State.history, count: position - State.history))
             }
@@ -290,34 +318,32 @@ public enum Inflater {
         @inline(__always)
         private mutating func flushIfFull(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
             guard position >= State.history + chunkSize else { return }
-            if padding * 8 > bitCount { throw Failure.truncated }
+            if reader.ranPastEnd { throw Failure.truncated }
             try consume(UnsafeRawBufferPointer(start: output + State.history, count: position - State.history))
             output.update(from: output + position - State.history, count: State.history)
             position = State.history
         }
 
         private mutating func storedBlock(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
-            _ = take(bitCount & 7)
-            let length = try bits(16), complement = try bits(16)
-            guard length == ~complement & 0xFFFF else { throw damaged("invalid stored block lengths") }
+            reader.alignToByte()
+            let length = try reader.bits(16), complement = try reader.bits(16)
+            guard length == ~complement & 0xFFFF else { throw reader.damaged("invalid stored block lengths") }
             // What the buffer holds is whole bytes of the block: written first, then the input.
             var left = length
-            while left > 0 && bitCount >= 8 {
-                output[position] = UInt8(truncatingIfNeeded: take(8))
+            while left > 0 && reader.count >= 8 {
+                output[position] = UInt8(truncatingIfNeeded: reader.take(8))
                 position += 1
                 total += 1
                 left -= 1
             }
-            if padding * 8 > bitCount { throw Failure.truncated }
-            // The buffer is empty, or the block ended within it; beyond what it counts it may
-            // hold bytes read ahead, which the copy below passes by.
-            if bitCount == 0 { buffer = 0 }
+            if reader.ranPastEnd { throw Failure.truncated }
+            reader.dropReadAhead()
             while left > 0 {
                 try flushIfFull(consume)
-                let step = Swift.min(left, State.history + chunkSize - position, end - next)
+                let step = Swift.min(left, State.history + chunkSize - position, reader.end - reader.next)
                 guard step > 0 else { throw Failure.truncated }
-                (output + position).update(from: next, count: step)
-                next += step
+                (output + position).update(from: reader.next, count: step)
+                reader.next += step
                 position += step
                 total += step
                 left -= step
@@ -335,24 +361,23 @@ public enum Inflater {
         }
 
         private mutating func readDynamicTables() throws {
-            let literalCount = try bits(5) + 257, distanceCount = try bits(5) + 1, codeLengthCount = try bits(4) + 4
+            let literalCount = try reader.bits(5) + 257, distanceCount = try reader.bits(5) + 1
+            let codeLengthCount = try reader.bits(4) + 4
             guard literalCount <= 286, distanceCount <= 30 else {
-                throw damaged("too many length or distance symbols")
+                throw reader.damaged("too many length or distance symbols")
             }
             var lengths = [UInt8](repeating: 0, count: 320)
-            for k in 0..<codeLengthCount { lengths[codeLengthOrder[k]] = UInt8(try bits(3)) }
+            for k in 0..<codeLengthCount { lengths[codeLengthOrder[k]] = UInt8(try reader.bits(3)) }
             let codeTable = UnsafeMutablePointer<Entry>.allocate(capacity: Alphabet.capacity)
             defer { codeTable.deallocate() }
             guard let codeRoot = lengths.withUnsafeBufferPointer({ buildTable(.codeLengths, lengths: $0.baseAddress!, count: 19, into: codeTable) }) else {
-                throw damaged("invalid code lengths set")
+                throw reader.damaged("invalid code lengths set")
             }
             for k in 0..<19 { lengths[k] = 0 }
             var k = 0
             while k < literalCount + distanceCount {
-                try refill()
-                let here = codeTable[Int(truncatingIfNeeded: buffer) & ((1 << codeRoot) - 1)]
-                _ = take(Int(here.bits))
-                let symbol = Int(here.value)
+                try reader.refill()
+                let symbol = Int(reader.decode(codeTable, mask: (1 << codeRoot) - 1).value)
                 if symbol < 16 {
                     lengths[k] = UInt8(symbol)
                     k += 1
@@ -361,102 +386,65 @@ public enum Inflater {
                 var repeated: UInt8 = 0, times: Int
                 switch symbol {
                 case 16:
-                    times = 3 + take(2)  // (taken first: zlib waits for these bits before judging)
-                    guard k > 0 else { throw damaged("invalid bit length repeat") }
+                    times = 3 + reader.take(2)  // (taken first: zlib waits for these bits before judging)
+                    guard k > 0 else { throw reader.damaged("invalid bit length repeat") }
                     repeated = lengths[k - 1]
-                case 17: times = 3 + take(3)
-                default: times = 11 + take(7)
+                case 17: times = 3 + reader.take(3)
+                default: times = 11 + reader.take(7)
                 }
-                guard k + times <= literalCount + distanceCount else { throw damaged("invalid bit length repeat") }
+                guard k + times <= literalCount + distanceCount else { throw reader.damaged("invalid bit length repeat") }
                 for _ in 0..<times { lengths[k] = repeated; k += 1 }
             }
-            guard lengths[256] != 0 else { throw damaged("invalid code -- missing end-of-block") }
+            guard lengths[256] != 0 else { throw reader.damaged("invalid code -- missing end-of-block") }
             guard let literalRoot = lengths.withUnsafeBufferPointer({ buildTable(.literalsAndLengths, lengths: $0.baseAddress!, count: literalCount, into: literals) }) else {
-                throw damaged("invalid literal/lengths set")
+                throw reader.damaged("invalid literal/lengths set")
             }
             guard let distanceRoot = lengths.withUnsafeBufferPointer({ buildTable(.distances, lengths: $0.baseAddress! + literalCount, count: distanceCount, into: distances) }) else {
-                throw damaged("invalid distances set")
+                throw reader.damaged("invalid distances set")
             }
             self.literalRoot = literalRoot
             self.distanceRoot = distanceRoot
         }
 
-        /// A block's literals and matches, until its end-of-block code. The bit buffer and the
-        /// output position live in locals (registers) in the loop, written back around anything
-        /// that reads them from `self`.
+        /// A block's literals and matches, until its end-of-block code. The reader and the
+        /// output position live in locals (registers) in the loop, written back around a flush,
+        /// which reads them from `self`.
         private mutating func huffmanBlock(_ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
-            let literals = self.literals, distances = self.distances, output = self.output, end = self.end
+            let literals = self.literals, distances = self.distances, output = self.output
             let literalMask = (1 &<< literalRoot) &- 1, distanceMask = (1 &<< distanceRoot) &- 1
             let limit = State.history + chunkSize
-            var buffer = self.buffer, bitCount = self.bitCount, next = self.next
-            var position = self.position, total = self.total
-            func store(_ state: inout State) {
-                state.buffer = buffer; state.bitCount = bitCount; state.next = next
-                state.position = position; state.total = total
-            }
-            func load(_ state: State) {
-                buffer = state.buffer; bitCount = state.bitCount; next = state.next
-                position = state.position; total = state.total
-            }
-            @inline(__always) func take(_ count: Int) -> Int {
-                let value = Int(truncatingIfNeeded: buffer & ((1 &<< UInt64(count)) &- 1))
-                buffer &>>= UInt64(count)
-                bitCount &-= count
-                return value
-            }
-            /// The next code of `table` (through its subtable when it has one), its bits taken.
-            @inline(__always) func decode(_ table: UnsafeMutablePointer<Entry>, _ mask: Int) -> Entry {
-                var here = table[Int(truncatingIfNeeded: buffer) & mask]
-                if here.op != 0 && here.op & 0xF0 == 0 {
-                    let link = Int(here.value), width = Int(here.op)
-                    _ = take(Int(here.bits))
-                    here = table[link &+ (Int(truncatingIfNeeded: buffer) & ((1 &<< width) &- 1))]
-                }
-                _ = take(Int(here.bits))
-                return here
+            var reader = self.reader, position = self.position, total = self.total
+            defer { self.reader = reader; self.position = position; self.total = total }
+            func flush(_ state: inout State) throws {
+                state.reader = reader; state.position = position
+                try state.flushIfFull(consume)
+                position = state.position
             }
             while true {
                 // A length code (15 bits) and its extra bits (5), then a distance code (15) and
                 // its extra bits (13): 48 bits, within one refill's 56.
-                if end - next >= 8 {
-                    buffer |= UInt64(littleEndian: UnsafeRawPointer(next).loadUnaligned(as: UInt64.self)) &<< UInt64(bitCount)
-                    next += (63 &- bitCount) &>> 3
-                    bitCount |= 56
-                } else {
-                    store(&self)
-                    try refillNearEnd()
-                    load(self)
-                }
-                let here = decode(literals, literalMask)
+                try reader.refill()
+                let here = reader.decode(literals, mask: literalMask)
                 if here.op == 0 {
                     output[position] = UInt8(truncatingIfNeeded: here.value)
                     position &+= 1
                     total &+= 1
-                    if position >= limit {
-                        store(&self)
-                        try flushIfFull(consume)
-                        load(self)
-                    }
+                    if position >= limit { try flush(&self) }
                     continue
                 }
                 if here.op & 16 == 0 {
-                    store(&self)
                     if here.op & 32 != 0 { return }
-                    throw damaged("invalid literal/length code", bitCount: bitCount)
+                    throw reader.damaged("invalid literal/length code")
                 }
-                let length = Int(here.value) &+ take(Int(here.op & 15))
-                let code = decode(distances, distanceMask)
-                guard code.op & 16 != 0 else { throw damaged("invalid distance code", bitCount: bitCount) }
-                let distance = Int(code.value) &+ take(Int(code.op & 15))
-                guard distance <= Swift.min(total, State.history) else { throw damaged("invalid distance too far back", bitCount: bitCount) }
+                let length = Int(here.value) &+ reader.take(Int(here.op & 15))
+                let code = reader.decode(distances, mask: distanceMask)
+                guard code.op & 16 != 0 else { throw reader.damaged("invalid distance code") }
+                let distance = Int(code.value) &+ reader.take(Int(code.op & 15))
+                guard distance <= Swift.min(total, State.history) else { throw reader.damaged("invalid distance too far back") }
                 Self.copy(output + position, length: length, distance: distance)
                 position &+= length
                 total &+= length
-                if position >= limit {
-                    store(&self)
-                    try flushIfFull(consume)
-                    load(self)
-                }
+                if position >= limit { try flush(&self) }
             }
         }
 
