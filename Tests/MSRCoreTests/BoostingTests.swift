@@ -68,6 +68,25 @@ final class BoostingTests: XCTestCase {
             }
         }
         XCTAssertEqual(uncounted, direct)
+        // Every row in order (a root grown on every row), read without the list: the same bits,
+        // counted or not, and the same total, as through the list.
+        let allCounts = bins.withUnsafeBufferPointer { Histogram.counts(bins: $0.baseAddress!, layout: layout, indices: all) }
+        for counted in [true, false] {
+            var listed = counted ? Histogram(layout: layout) : Histogram(layout: layout, counts: allCounts)
+            var inOrder = listed
+            let (listedTotal, inOrderTotal) = bins.withUnsafeBufferPointer { b in
+                all.withUnsafeBufferPointer { r in
+                    (listed.build(bins: b.baseAddress!, layout: layout, indices: r, pairs: pairs, counted: counted),
+                     inOrder.build(bins: b.baseAddress!, layout: layout, indices: r, pairs: pairs, counted: counted,
+                                   everyRow: true))
+                }
+            }
+            XCTAssertEqual(inOrder, listed)
+            XCTAssertEqual(inOrder.sums.map(\.x.bitPattern), listed.sums.map(\.x.bitPattern))
+            XCTAssertEqual(inOrderTotal, listedTotal)
+            XCTAssertEqual(inOrder.counts, allCounts)
+            XCTAssertEqual(inOrderTotal.x, gradient.reduce(0, +), accuracy: 1e-9)
+        }
         // Brute force: each slot holds the rows with that bin, their gradient and hessian sums.
         for j in 0..<3 {
             for b in 0..<layout.binCounts[j] {

@@ -46,13 +46,13 @@ public struct Histogram: Sendable, Equatable {
 
     /// Every bin empty again.
     mutating func clear() {
-        sums.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
-        counts.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        _ = sums.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        _ = counts.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
     }
 
     /// Every bin empty of sums again, the rows in each slot given (as `init(layout:counts:)`).
     mutating func clear(counts given: [Int32]) {
-        sums.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        _ = sums.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         counts.withUnsafeMutableBufferPointer { counts in _ = counts.update(fromContentsOf: given) }
     }
 
@@ -85,22 +85,26 @@ public struct Histogram: Sendable, Equatable {
     /// million rows).
     ///
     /// With `counted` false the rows are summed but not counted: the counts are those the
-    /// histogram was made with (`init(layout:counts:)`).
+    /// histogram was made with (`init(layout:counts:)`). With `everyRow` the rows are
+    /// `0..<indices.count` in order (a root grown on every row): read in order, not through
+    /// `indices` (the same sums; a fifth less time for such a root at a million rows).
     @discardableResult
     mutating func build<Pair: GradientPair>(bins: UnsafePointer<UInt8>, layout: Layout, indices: UnsafeBufferPointer<Int32>,
-                                            pairs: UnsafePointer<Pair>, counted: Bool = true) -> SIMD2<Double> {
+                                            pairs: UnsafePointer<Pair>, counted: Bool = true, everyRow: Bool = false)
+        -> SIMD2<Double> {
         guard let first = indices.baseAddress else { return .zero }
         return layout.offsets.withUnsafeBufferPointer { offsets in
             sums.withUnsafeMutableBufferPointer { sums in
-                guard counted else {
-                    return Self.accumulate(bins: bins, features: offsets.count, offsets: offsets.baseAddress!, rows: first,
-                                           count: indices.count, pairs: pairs, sums: sums.baseAddress!, counts: Uncounted())
+                func sum(_ counts: some RowCounts) -> SIMD2<Double> {
+                    everyRow
+                        ? Self.accumulate(bins: bins, features: offsets.count, offsets: offsets.baseAddress!, rows: EveryRow(),
+                                          count: indices.count, pairs: pairs, sums: sums.baseAddress!, counts: counts)
+                        : Self.accumulate(bins: bins, features: offsets.count, offsets: offsets.baseAddress!,
+                                          rows: ListedRows(base: first), count: indices.count, pairs: pairs,
+                                          sums: sums.baseAddress!, counts: counts)
                 }
-                return counts.withUnsafeMutableBufferPointer { counts in
-                    Self.accumulate(bins: bins, features: offsets.count, offsets: offsets.baseAddress!, rows: first,
-                                    count: indices.count, pairs: pairs, sums: sums.baseAddress!,
-                                    counts: SlotCounts(base: counts.baseAddress!))
-                }
+                guard counted else { return sum(Uncounted()) }
+                return counts.withUnsafeMutableBufferPointer { counts in sum(SlotCounts(base: counts.baseAddress!)) }
             }
         }
     }
@@ -109,8 +113,8 @@ public struct Histogram: Sendable, Equatable {
     /// per feature count up to twelve, so that the loop over a row's features is unrolled (the
     /// same sums, 4 to 6% less CPU for a fit of nine features), counting or not.
     @inline(never)
-    private static func accumulate<Pair: GradientPair, Counts: RowCounts>(
-        bins: UnsafePointer<UInt8>, features: Int, offsets: UnsafePointer<Int>, rows: UnsafePointer<Int32>, count: Int,
+    private static func accumulate<Pair: GradientPair, Counts: RowCounts, Rows: RowList>(
+        bins: UnsafePointer<UInt8>, features: Int, offsets: UnsafePointer<Int>, rows: Rows, count: Int,
         pairs: UnsafePointer<Pair>, sums: UnsafeMutablePointer<SIMD2<Double>>, counts: Counts) -> SIMD2<Double> {
         switch features {
         case 1: return accumulate(1, bins, offsets, rows, count, pairs, sums, counts)
@@ -130,20 +134,20 @@ public struct Histogram: Sendable, Equatable {
     }
 
     @inline(__always)
-    private static func accumulate<Pair: GradientPair, Counts: RowCounts>(
-        _ features: Int, _ bins: UnsafePointer<UInt8>, _ offsets: UnsafePointer<Int>, _ rows: UnsafePointer<Int32>, _ count: Int,
+    private static func accumulate<Pair: GradientPair, Counts: RowCounts, Rows: RowList>(
+        _ features: Int, _ bins: UnsafePointer<UInt8>, _ offsets: UnsafePointer<Int>, _ rows: Rows, _ count: Int,
         _ pairs: UnsafePointer<Pair>, _ sums: UnsafeMutablePointer<SIMD2<Double>>, _ counts: Counts) -> SIMD2<Double> {
         let ahead = 16
         var total = SIMD2<Double>.zero
         for k in 0..<count {
-            // Rows are scattered in memory: start loading one a few rows ahead (its bins and its
-            // pair).
-            if k &+ ahead < count {
-                let next = Int(rows[k &+ ahead])
+            // Listed rows are scattered in memory: start loading one a few rows ahead (its bins
+            // and its pair).
+            if Rows.scattered, k &+ ahead < count {
+                let next = rows.row(k &+ ahead)
                 msr_prefetch(bins + next &* features)
                 msr_prefetch(UnsafeRawPointer(pairs + next))
             }
-            let index = Int(rows[k])
+            let index = rows.row(k)
             let row = bins + index &* features
             let pair = pairs[index].wide
             total += pair
@@ -178,6 +182,25 @@ public struct Histogram: Sendable, Equatable {
             }
         }
     }
+}
+
+/// Which rows `Histogram.build`'s loop sums: those of a list, or every row in order.
+protocol RowList {
+    /// Whether the rows lie scattered in memory (worth loading ahead).
+    static var scattered: Bool { get }
+    /// The `k`th row summed.
+    func row(_ k: Int) -> Int
+}
+
+struct ListedRows: RowList {
+    let base: UnsafePointer<Int32>
+    static var scattered: Bool { true }
+    @inline(__always) func row(_ k: Int) -> Int { Int(base[k]) }
+}
+
+struct EveryRow: RowList {
+    static var scattered: Bool { false }
+    @inline(__always) func row(_ k: Int) -> Int { k }
 }
 
 /// Where `Histogram.build`'s loop counts each row's slots: into a histogram's counts, or not at all

@@ -32,7 +32,7 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         var split: SplitInfo
     }
 
-    /// Grows a tree on the rows in `indices` (reordered in place) with each row's
+    /// Grows a tree on the rows in `indices` (distinct, ascending; reordered in place) with each row's
     /// `(gradient, hessian)` pair (`pairs[row]`), and adds each row's leaf value to its score
     /// (`scores[row]`), without walking the tree. `importance[j]` accumulates the
     /// gain of the splits on feature `j`. The workspace holds the partition's scratch, reused
@@ -67,8 +67,10 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
         }
         func histogramAndTotal(_ start: Int, _ end: Int, counts: [Int32]?) -> (histogram: Histogram, total: SIMD2<Double>) {
             var result = fresh(counts: counts)
+            // `indices` holds distinct rows in ascending order: as many as the matrix's rows, they
+            // are every row in order.
             let total = result.build(bins: bins, layout: layout, indices: UnsafeBufferPointer(rebasing: indices[start..<end]),
-                                     pairs: pair, counted: counts == nil)
+                                     pairs: pair, counted: counts == nil, everyRow: end - start == rowCount)
             return (result, total)
         }
         var leaves = 1
