@@ -190,6 +190,18 @@ int msr_partition_rows_kind(int kind, int32_t *indices, long count, const uint8_
     return kind;
 }
 
+void msr_mark_split(const int32_t *rows, long count, const uint8_t *column, uint8_t threshold, uint16_t left, uint16_t right,
+                    uint16_t *leaf) {
+    for (long k = 0; k < count; k++) {
+        int32_t row = rows[k];
+        uint16_t goesLeft = (uint16_t)-(uint16_t)(column[row] <= threshold);
+        // Opaque to the compiler, which would make a choice that follows a load a branch again
+        // (even one marked unpredictable).
+        __asm__("" : "+r"(goesLeft));
+        leaf[row] = (uint16_t)((left & goesLeft) | (right & ~goesLeft));
+    }
+}
+
 #if defined(__x86_64__)
 // Multiplications and additions kept apart, as Swift keeps them (no fused multiply-add): the
 // same bits as `Numerics.exponentials`.

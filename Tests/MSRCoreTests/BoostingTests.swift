@@ -99,6 +99,44 @@ final class BoostingTests: XCTestCase {
         }
     }
 
+    func testEachRowOfATreeGetsItsLeafsValueAndOtherRowsNothing() {
+        // Trees of leaves at several depths (some split last, some not split) on every row, then
+        // on every third row with the same workspace: a row the tree was grown on moves by its
+        // leaf's value, a row outside it (marked by the tree before) keeps its score's bits.
+        let rows = 600
+        var generator = SplitMix64(seed: 21)
+        var columns: [[Double]] = (0..<3).map { _ in (0..<rows).map { _ in generator.unit() } }
+        let matrix = FeatureMatrix(consuming: &columns)
+        let binner = FeatureBinner(matrix: matrix, rows: Array(0..<rows), maxBins: 32)
+        let binned = BinnedMatrix(matrix, binner: binner)
+        let grower = TreeGrower(binned: binned, layout: Histogram.Layout(binCounts: (0..<3).map(binner.binCount)),
+                                edges: binner.edges, finder: SplitFinder(l2: 0.1, minSamplesLeaf: 5, minHessian: 1e-3),
+                                maxLeaves: 9, maxDepth: 4, learningRate: 0.5)
+        let workspace = TreeWorkspace(capacity: rows, rows: rows)
+        var scores = (0..<rows).map { $0 % 7 == 0 ? -0.0 : Double($0) / 100 }
+        for members in [Array(0..<rows), Array(stride(from: 0, to: rows, by: 3))] {
+            let pairs = (0..<rows).map { _ in SIMD2(generator.unit() - 0.5, 0.1 + generator.unit()) }
+            var indices = members.map(Int32.init)
+            var importance = [0.0, 0.0, 0.0]
+            let before = scores
+            let tree = indices.withUnsafeMutableBufferPointer { indices in
+                pairs.withUnsafeBufferPointer { pairs in
+                    scores.withUnsafeMutableBufferPointer { scores in
+                        grower.grow(indices: indices, pairs: pairs, workspace: workspace, importance: &importance,
+                                    scores: scores.baseAddress!)
+                    }
+                }
+            }
+            let leaves = (0..<tree.nodeCount).filter { tree.feature[$0] < 0 }
+            XCTAssertGreaterThanOrEqual(leaves.count, 6, "a tree of many leaves")
+            let grown = Set(members)
+            for row in 0..<rows {
+                let expected = grown.contains(row) ? before[row] + tree.predictBinned(binned.rows + row * 3) : before[row]
+                XCTAssertEqual(scores[row].bitPattern, expected.bitPattern, "row \(row) of \(members.count)")
+            }
+        }
+    }
+
     func testTreeSplitsWhereTheDataChanges() {
         // Feature 0 is noise; feature 1 jumps at 10: the root must split feature 1 between 9 and 10.
         var columns: [[Double]] = [(0..<40).map { Double(($0 * 7) % 13) }, (0..<40).map { Double($0 / 2) }]
@@ -120,7 +158,7 @@ final class BoostingTests: XCTestCase {
         let tree = indices.withUnsafeMutableBufferPointer { rows in
             pairs.withUnsafeBufferPointer { pairs in
                 rowScores.withUnsafeMutableBufferPointer { scores in
-                    grower.grow(indices: rows, pairs: pairs, workspace: TreeWorkspace(capacity: 40),
+                    grower.grow(indices: rows, pairs: pairs, workspace: TreeWorkspace(capacity: 40, rows: 40),
                                 importance: &importance, scores: scores.baseAddress!)
                 }
             }

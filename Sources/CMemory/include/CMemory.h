@@ -128,6 +128,14 @@ int msr_block_dots_kind(int kind, const int8_t *blocks, long count, long groups,
 int msr_partition_rows_kind(int kind, int32_t *indices, long count, const uint8_t *column, uint8_t threshold, int32_t *right,
                             long *left);
 
+/// Marks each of the rows `rows[0..<count]` with the leaf its split sends it to: `leaf[row]` is
+/// `left` when its bin (`column[row]`) is at most `threshold`, `right` otherwise. Without a
+/// branch (the side of a row is as good as random: a mispredicted branch every other row cost
+/// more than the rest of the loop), which Swift's compiler would make of a choice that follows a
+/// load.
+void msr_mark_split(const int32_t *rows, long count, const uint8_t *column, uint8_t threshold, uint16_t left, uint16_t right,
+                    uint16_t *leaf);
+
 /// The softmax normalisers of rows `start..<end` (`SoftmaxLoss.normalize`), eight rows at a time
 /// with AVX-512 where this processor and system run it: each row's largest score over the
 /// `classes` (scores class-major, `stride` apart) to `largest`, the sum of `e^(score - largest)` in

@@ -42,13 +42,13 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
               rootCounts: [Int32]? = nil, workspace: TreeWorkspace, importance: inout [Double],
               scores: UnsafeMutablePointer<Double>) -> RegressionTree {
         var tree = RegressionTree()
-        precondition(workspace.capacity >= indices.count)
+        precondition(workspace.capacity >= indices.count && workspace.rows >= rowCount)
         let pair = pairs.baseAddress!
         var open: [Candidate] = []
         var finished: [(node: Int, start: Int, end: Int)] = []
         // Splits whose children are leaves for good: their rows are not partitioned, but scored
         // by the split's feature at the end.
-        var lastSplits: [(start: Int, end: Int, feature: Int, bin: Int, left: Double, right: Double)] = []
+        var lastSplits: [(start: Int, end: Int, feature: Int, bin: Int, left: Int, right: Int)] = []
         // Histograms are taken from the workspace's spares and given back when done with: a
         // tree's dozens of 46 KB histograms are not allocated and freed again at every tree.
         // `counts`: the rows' counts, known already (a root's), or nil to count them.
@@ -113,7 +113,7 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
             leaves += 1
             if !splittable(depth: parent.depth + 1) {
                 // Leaves for good: no split search, so no histograms, and no partition.
-                lastSplits.append((parent.start, parent.end, split.feature, split.bin, tree.value[leftNode], tree.value[rightNode]))
+                lastSplits.append((parent.start, parent.end, split.feature, split.bin, leftNode, rightNode))
                 recycle(parent.histogram)
                 continue
             }
@@ -147,34 +147,37 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
             finished.append((candidate.node, candidate.start, candidate.end))
             recycle(candidate.histogram)
         }
-        let rows = UnsafePointer(indices.baseAddress!)
+        // Each row's leaf, then each row's score in row order: stores of the leaves' numbers,
+        // scattered over 2 bytes a row, cost less than adding to the scores scattered over 8
+        // (loaded, added, stored back), and the scores are then read and written in order.
+        let rows = UnsafePointer(indices.baseAddress!), leafOf = workspace.leaves
+        if indices.count < rowCount { leafOf.update(repeating: TreeWorkspace.noLeaf, count: rowCount) }
         for (node, start, end) in finished {
-            Self.add(tree.value[node], to: scores, at: rows + start, count: end - start)
+            Self.mark(UInt16(node), at: rows + start, count: end - start, in: leafOf)
         }
         for last in lastSplits {
-            Self.add(last.left, last.right, by: columns + last.feature &* rowCount, atMost: UInt8(last.bin), to: scores,
-                     at: rows + last.start, count: last.end - last.start)
+            // The split's two leaves, in one pass over its rows, without partitioning them.
+            msr_mark_split(rows + last.start, last.end - last.start, columns + last.feature &* rowCount, UInt8(last.bin),
+                           UInt16(last.left), UInt16(last.right), leafOf)
         }
+        tree.value.withUnsafeBufferPointer { Self.add($0.baseAddress!, of: UnsafePointer(leafOf), to: scores, rows: rowCount) }
         return tree
     }
 
-    /// Adds a leaf's value to the scores of its rows. A leaf's rows ascend (the partitions are
-    /// stable and a bag's rows are in row order), so the processor's own prefetching follows
-    /// them: loading each score a few rows ahead as well changed nothing at a million rows and
-    /// cost embedded fits 1 to 2%.
-    static func add(_ value: Double, to scores: UnsafeMutablePointer<Double>, at rows: UnsafePointer<Int32>, count: Int) {
+    /// Numbers rows `rows[0..<count]` as leaf `node`'s.
+    private static func mark(_ node: UInt16, at rows: UnsafePointer<Int32>, count: Int, in leafOf: UnsafeMutablePointer<UInt16>) {
         for k in 0..<count {
-            scores[Int(rows[k])] += value
+            leafOf[Int(rows[k])] = node
         }
     }
 
-    /// Adds `left` to the scores of the rows whose bin in `column` is at most `bin`, `right` to
-    /// the others': a split's two leaves, in one pass over its rows, without partitioning them.
-    private static func add(_ left: Double, _ right: Double, by column: UnsafePointer<UInt8>, atMost bin: UInt8,
-                            to scores: UnsafeMutablePointer<Double>, at rows: UnsafePointer<Int32>, count: Int) {
-        for k in 0..<count {
-            let index = Int(rows[k])
-            scores[index] += column[index] <= bin ? left : right
+    /// Adds each row's leaf value (`values[leafOf[i]]`) to its score, the rows of no leaf
+    /// (`TreeWorkspace.noLeaf`: not grown on) left as they are.
+    private static func add(_ values: UnsafePointer<Double>, of leafOf: UnsafePointer<UInt16>,
+                            to scores: UnsafeMutablePointer<Double>, rows: Int) {
+        for i in 0..<rows {
+            let leaf = leafOf[i]
+            if leaf != TreeWorkspace.noLeaf { scores[i] += values[Int(leaf)] }
         }
     }
 
@@ -210,6 +213,11 @@ final class TreeWorkspace: @unchecked Sendable {
     let capacity: Int
     let indices: UnsafeMutablePointer<Int32>
     let rightRows: UnsafeMutablePointer<Int32>
+    /// Each row's leaf in the tree growing (its node's number), `noLeaf` for a row it is not
+    /// grown on: `rows` of them.
+    let leaves: UnsafeMutablePointer<UInt16>
+    /// `leaves`' mark of a row outside the tree (a tree has at most 2,047 nodes).
+    static let noLeaf = UInt16.max
     /// Histograms a tree is done with, for the next ones (`TreeGrower.grow`).
     var spareHistograms: [Histogram] = []
     /// The `(gradient, hessian)` of every row for the class whose tree is growing, 16 bytes a
@@ -223,6 +231,7 @@ final class TreeWorkspace: @unchecked Sendable {
         self.capacity = capacity
         indices = .allocate(capacity: capacity)
         rightRows = .allocate(capacity: capacity + 16)  // msr_partition_rows_kind's scratch
+        leaves = .allocate(capacity: rows)
         self.rows = rows
         storage = .allocate(byteCount: rows * MemoryLayout<SIMD2<Double>>.stride, alignment: MemoryLayout<SIMD2<Double>>.alignment)
         HugePages.advise(storage, byteCount: rows * MemoryLayout<SIMD2<Double>>.stride)
@@ -231,6 +240,7 @@ final class TreeWorkspace: @unchecked Sendable {
     deinit {
         indices.deallocate()
         rightRows.deallocate()
+        leaves.deallocate()
         storage.deallocate()
     }
 }
