@@ -208,7 +208,8 @@ struct TreeGrower: @unchecked Sendable {  // its bins are read-only while trees 
 }
 
 /// A tree grower's reusable buffers, sized for the most rows a tree sees (and the gradient pairs
-/// of all `rows`): one per worker, so growing thousands of trees allocates nothing per tree.
+/// and leaves of all `rows`, the matrix's): one per worker, so growing thousands of trees allocates
+/// nothing per tree.
 final class TreeWorkspace: @unchecked Sendable {
     let capacity: Int
     let indices: UnsafeMutablePointer<Int32>
@@ -227,7 +228,7 @@ final class TreeWorkspace: @unchecked Sendable {
     var pairs: UnsafeMutablePointer<SIMD2<Double>> { storage.bindMemory(to: SIMD2<Double>.self, capacity: rows) }
     var floatPairs: UnsafeMutablePointer<FloatPair> { storage.bindMemory(to: FloatPair.self, capacity: rows) }
 
-    init(capacity: Int, rows: Int = 0) {
+    init(capacity: Int, rows: Int) {
         self.capacity = capacity
         indices = .allocate(capacity: capacity)
         rightRows = .allocate(capacity: capacity + 16)  // msr_partition_rows_kind's scratch
