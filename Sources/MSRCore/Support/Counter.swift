@@ -10,4 +10,11 @@ final class Counter: @unchecked Sendable {
         value += 1
         return value
     }
+
+    /// The count made so far.
+    var current: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
 }

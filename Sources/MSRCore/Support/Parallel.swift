@@ -24,18 +24,54 @@ public enum Parallel {
     }
 
     /// `body` over consecutive blocks of `0..<count` of at most `block` items, a window of one
-    /// block per core at a time, each window's results handed to `take` in order before the next
-    /// is made: memory holds a window's results, not every block's.
+    /// block per core at a time, each window's results handed to `take` in order: memory holds
+    /// two windows' results, not every block's. `take` runs on the calling thread while the next
+    /// window is made on the others (a file's `write`, the kernel copying into the page cache,
+    /// overlaps the formatting of what follows instead of leaving the cores idle).
     public static func windows<T>(_ count: Int, size block: Int, _ body: @Sendable (Range<Int>) -> T,
                                   take: (T) throws -> Void) rethrows {
         let window = block * width
-        var first = 0
-        while first < count {
-            let start = first, items = Swift.min(window, count - first)
-            for result in blocks(items, size: block, { body((start + $0.lowerBound) ..< (start + $0.upperBound)) }) {
-                try take(result)
+        let make = { @Sendable (start: Int) in
+            blocks(Swift.min(window, count - start), size: block) { body((start + $0.lowerBound) ..< (start + $0.upperBound)) }
+        }
+        guard count > 0 else { return }
+        try withoutActuallyEscaping(make) { make in
+            var ready = make(0)
+            var first = window
+            while true {
+                let next = first < count ? Pending(make, first) : nil
+                // The next window is waited for before leaving, `take` thrown or not: it runs
+                // `body`, which must not outlive this call.
+                do {
+                    for result in ready { try take(result) }
+                } catch {
+                    _ = next?.wait()
+                    throw error
+                }
+                guard let next else { return }
+                ready = next.wait()
+                first += window
             }
-            first += items
+        }
+    }
+
+    /// A window being made on the pool's threads.
+    private final class Pending<T>: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var results: [T] = []
+
+        init(_ make: @escaping @Sendable (Int) -> [T], _ start: Int) {
+            DispatchQueue.global().async { [self] in
+                results = make(start)
+                done.signal()
+            }
+        }
+
+        /// The window's results, once made (taken: call once).
+        func wait() -> [T] {
+            done.wait()
+            defer { results = [] }
+            return results
         }
     }
 
