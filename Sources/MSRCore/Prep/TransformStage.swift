@@ -59,6 +59,7 @@ public enum TransformStage {
         try outputs.add(encoder.classes.map { $0 + "\n" }.joined(), to: "\(paths.toRecDir)/\(FolderFiles.genres)")
         outputs.retire(FolderFiles.beyond(encoder.classes.count, in: toRec, FolderFiles.toRec))
         try outputs.commit()
+        timer.mark("rename into place")
         return "\(songs.count) songs in \(encoder.classes.count) genres: \(split.train.count) train, "
             + "\(split.test.count) test rows -> \(processed), \(paths.toRecDir)"
     }

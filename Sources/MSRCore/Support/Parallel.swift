@@ -59,10 +59,15 @@ public enum Parallel {
     private final class Pending<T>: @unchecked Sendable {
         private let done = DispatchSemaphore(value: 0)
         private var results: [T] = []
+        /// Dropped before `done` is signalled: the closure must be released by the time the
+        /// caller's `withoutActuallyEscaping` ends, not whenever the queue lets go of its task.
+        private var make: (@Sendable (Int) -> [T])?
 
         init(_ make: @escaping @Sendable (Int) -> [T], _ start: Int) {
+            self.make = make
             DispatchQueue.global().async { [self] in
-                results = make(start)
+                results = self.make!(start)
+                self.make = nil
                 done.signal()
             }
         }
