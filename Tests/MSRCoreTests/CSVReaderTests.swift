@@ -261,6 +261,7 @@ final class CSVParallelReadTests: XCTestCase {
         for name in columns.texts.keys.sorted() { text += "\(name): \(columns.texts[name]!.strings)\n" }
         for name in columns.categories.keys.sorted() { text += "\(name): \(columns.categories[name]!)\n" }
         for name in columns.numbers.keys.sorted() { text += "\(name): \(columns.numbers[name]!.map(\.bitPattern))\n" }
+        text += "feature text: \(columns.featureText.strings)\n"
         return text
     }
 
@@ -277,13 +278,16 @@ final class CSVParallelReadTests: XCTestCase {
             for (k, text) in files.enumerated() {
                 let path = "\(folder)/f\(k).csv"
                 XCTAssertTrue(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
-                let whole = summary(try CSVReader(bytes: Array(text.utf8), file: path).read(request, badCells: .collect, parts: 1))
-                for chunk in [1, 2, 3, 7, 64, 333, 1 << 20] {
-                    for parts in [1, 3] {
-                        let reader = try CSVReader(path: path, chunkBytes: chunk)
-                        XCTAssertEqual(try reader.header(), ["", "id", "name", "g", "x"], "file \(k), window \(chunk)")
-                        XCTAssertEqual(summary(try reader.read(request, badCells: .collect, parts: parts)), whole,
-                                       "file \(k), window \(chunk), parts \(parts)")
+                // The same with the number as a feature: its text kept too.
+                for request in [request, request.dropLast() + [("x", .feature(integer: false))]] {
+                    let whole = summary(try CSVReader(bytes: Array(text.utf8), file: path).read(request, badCells: .collect, parts: 1))
+                    for chunk in [1, 2, 3, 7, 64, 333, 1 << 20] {
+                        for parts in [1, 3] {
+                            let reader = try CSVReader(path: path, chunkBytes: chunk)
+                            XCTAssertEqual(try reader.header(), ["", "id", "name", "g", "x"], "file \(k), window \(chunk)")
+                            XCTAssertEqual(summary(try reader.read(request, badCells: .collect, parts: parts)), whole,
+                                           "file \(k), window \(chunk), parts \(parts), \(request.last!.kind)")
+                        }
                     }
                 }
             }

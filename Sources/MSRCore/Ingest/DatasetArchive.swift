@@ -52,7 +52,7 @@ public enum DatasetArchive {
         let displayName = displayName ?? zipPath
         return try FileBytes.withMapped(zipPath, what: "dataset archive") { file in
             let (archive, entry) = try csvEntry(in: file, displayName: displayName, maxBytes: maxBytes)
-            let stream = InflatingStream(ahead: 32)
+            let stream = InflatingStream(ahead: 32, expectedBytes: Int(entry.uncompressedSize))
             let done = DispatchSemaphore(value: 0)
             let producer = Producer(archive: archive, entry: entry, stream: stream)
             DispatchQueue.global().async {

@@ -23,7 +23,12 @@ final class InflatingStream: ByteStream, @unchecked Sendable {  // the producer'
     private var position = 0
     private var ended = false
 
-    init(ahead: Int) {
+    /// The entry's size as its header declares it (checked against the limit, not yet against
+    /// what it inflates to).
+    let expectedBytes: Int?
+
+    init(ahead: Int, expectedBytes: Int? = nil) {
+        self.expectedBytes = expectedBytes
         // Counted up from zero: libdispatch traps when a semaphore is freed below the value it
         // was made with, as `space` is when the reader stops with pieces unread.
         space = DispatchSemaphore(value: 0)

@@ -188,20 +188,31 @@ struct CSVScanner {
         return names
     }
 
-    /// Parses the rows that start before `stop` into a part; an error ends the part.
-    mutating func part(layout: CSVRowLayout, policy: CSVReader.BadCellPolicy, stop: Int) -> CSVPart {
+    /// Parses the rows that start before `stop` into a part (`spare`, an emptied part of an
+    /// earlier window, when given: its room is reused); an error ends the part.
+    mutating func part(layout: CSVRowLayout, policy: CSVReader.BadCellPolicy, stop: Int, reusing spare: consuming CSVPart? = nil)
+        -> CSVPart {
         let slots = layout.slots
-        let estimatedRows = Swift.max(16, (stop - position) / Swift.max(8, slots.count * 6))
-        var part = CSVPart(numbers: Array(repeating: [], count: layout.numberNames.count),
+        var part: CSVPart
+        if let spare = consume spare {
+            part = spare
+            precondition(part.rowCount == 0 && part.lines.isEmpty, "a spare part that still holds rows")
+        } else {
+            let estimatedRows = Swift.max(16, (stop - position) / Swift.max(8, slots.count * 6))
+            part = CSVPart(numbers: Array(repeating: [], count: layout.numberNames.count),
                            texts: Array(repeating: TextColumn(), count: layout.textNames.count),
                            tables: Array(repeating: ByteStringTable(), count: layout.categoryNames.count),
                            codes: Array(repeating: [], count: layout.categoryNames.count))
-        for k in part.numbers.indices { part.numbers[k].reserveCapacity(estimatedRows) }
-        for k in part.texts.indices { part.texts[k].reserve(values: estimatedRows, bytes: estimatedRows * 24) }
-        for k in part.codes.indices { part.codes[k].reserveCapacity(estimatedRows) }
-        part.lines.reserveCapacity(estimatedRows)
+            for k in part.numbers.indices { part.numbers[k].reserveCapacity(estimatedRows) }
+            for k in part.texts.indices { part.texts[k].reserve(values: estimatedRows, bytes: estimatedRows * 24) }
+            for k in part.codes.indices { part.codes[k].reserveCapacity(estimatedRows) }
+            part.lines.reserveCapacity(estimatedRows)
+            if !layout.featureIntegers.isEmpty {
+                part.featureText.reserve(values: estimatedRows, bytes: estimatedRows * 8 * layout.featureIntegers.count)
+            }
+        }
+        part.error = nil
         let features = FeatureRow(integers: layout.featureIntegers)
-        if !layout.featureIntegers.isEmpty { part.featureText.reserve(values: estimatedRows, bytes: estimatedRows * 8 * layout.featureIntegers.count) }
         do {
             while position < stop && skipBlankLines() {
                 let rowLine = line
@@ -277,83 +288,6 @@ struct CSVScanner {
         }
         part.badCells.append(BadCell(row: part.rowCount, line: rowLine, column: layout.header[column], value: text, reason: reason))
         return .nan
-    }
-}
-
-extension CSVColumns {
-    /// Joins parsed parts in order: lines made absolute, rows renumbered, category codes mapped
-    /// onto one table. Each part's columns are released as soon as they are copied (the parts
-    /// are taken, not shared: a caller's copy would keep them all alive until the end).
-    init(joining parts: inout [CSVPart], layout: CSVRowLayout, header: [String], firstLine: Int) {
-        self.init(header: header)
-        rowCount = parts.reduce(0) { $0 + $1.rowCount }
-        var lineBase = firstLine
-        var rowBase = 0
-        lines.reserveCapacity(rowCount)
-        for k in parts.indices {
-            let shift = Int32(truncatingIfNeeded: lineBase)
-            lines += parts[k].lines.map { $0 + shift }
-            parts[k].lines = []
-            badCells += parts[k].badCells.map {
-                BadCell(row: $0.row + rowBase, line: $0.line + lineBase, column: $0.column, value: $0.value, reason: $0.reason)
-            }
-            parts[k].badCells = []
-            lineBase += parts[k].linesConsumed
-            rowBase += parts[k].rowCount
-        }
-        // Each column's pieces, taken out of the parts, joined on every core: a column's join
-        // releases each piece once it is copied.
-        var numberPieces = layout.numberNames.indices.map { j in parts.map { $0.numbers[j] } }
-        var textPieces = layout.textNames.indices.map { j in parts.map { $0.texts[j] } }
-        if !layout.featureIntegers.isEmpty { textPieces.append(parts.map(\.featureText)) }
-        for k in parts.indices {
-            parts[k].numbers = []
-            parts[k].texts = []
-            parts[k].featureText = TextColumn()
-        }
-        let total = rowCount
-        let joinedNumbers = Parallel.mapConsuming(&numberPieces) { _, pieces in
-            var joined: [Double] = []
-            joined.reserveCapacity(total)
-            for k in pieces.indices {
-                joined += pieces[k]
-                pieces[k] = []
-            }
-            return joined
-        }
-        for (j, name) in layout.numberNames.enumerated() { numbers[name] = joinedNumbers[j] }
-        var joinedTexts = Parallel.mapConsuming(&textPieces) { _, pieces in
-            // The whole column's room at once: grown by doubling, a million uris were copied
-            // and their pages faulted in about twice over.
-            var joined = TextColumn()
-            joined.reserve(values: total, bytes: pieces.reduce(0) { $0 + $1.bytes.count })
-            for k in pieces.indices {
-                joined.append(contentsOf: pieces[k])
-                pieces[k] = TextColumn()
-            }
-            return joined
-        }
-        if !layout.featureIntegers.isEmpty { featureText = joinedTexts.removeLast() }
-        for (j, name) in layout.textNames.enumerated() { texts[name] = joinedTexts[j] }
-        for (j, name) in layout.categoryNames.enumerated() {
-            var table = parts[0].tables[j]
-            var codes = parts[0].codes[j]
-            parts[0].tables[j] = ByteStringTable()
-            parts[0].codes[j] = []
-            for k in parts.indices.dropFirst() {
-                let keys = parts[k].tables[j].keys
-                let map: [Int32] = keys.bytes.withUnsafeBufferPointer { stored in
-                    (0..<keys.count).map { id in
-                        let range = keys.range(id)
-                        return Int32(table.insert(stored.baseAddress! + range.lowerBound, count: range.count).id)
-                    }
-                }
-                codes += parts[k].codes[j].map { map[Int($0)] }
-                parts[k].tables[j] = ByteStringTable()
-                parts[k].codes[j] = []
-            }
-            categories[name] = CategoryColumn(names: table.keys.strings, codes: codes)
-        }
     }
 }
 

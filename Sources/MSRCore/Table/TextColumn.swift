@@ -50,6 +50,12 @@ public struct TextColumn: Sendable, Equatable {
         ends.append(bytes.count)
     }
 
+    /// Removes every value, keeping the room (`keepingCapacity`) for as many again.
+    public mutating func removeAll(keepingCapacity: Bool) {
+        bytes.removeAll(keepingCapacity: keepingCapacity)
+        ends.removeAll(keepingCapacity: keepingCapacity)
+    }
+
     public mutating func reserve(values: Int, bytes byteCount: Int) {
         ends.reserveCapacity(values)
         bytes.reserveCapacity(byteCount)
