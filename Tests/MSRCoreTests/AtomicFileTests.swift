@@ -29,4 +29,44 @@ final class AtomicFileTests: XCTestCase {
             XCTAssertEqual(try String(contentsOfFile: "\(folder)/a.json", encoding: .utf8), "{}\n")
         }
     }
+
+    /// The file being replaced keeps its content until the commit, but not its page cache: the
+    /// new file's pages come from memory just freed. (In a folder beside the build, on the
+    /// checkout's disk: a tmpfs keeps every page it holds.)
+    func testTheReplacedFilesPageCacheIsReleasedAndItsContentKept() throws {
+        let folder = FileManager.default.currentDirectoryPath + "/.build/msr-test-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let old = Array(repeating: UInt8(ascii: "o"), count: 1 << 20)
+        for name in ["replaced", "kept"] {
+            let descriptor = open("\(folder)/\(name)", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            XCTAssertTrue(old.withUnsafeBytes { writeWhole($0, to: descriptor) })
+            XCTAssertEqual(fsync(descriptor), 0)  // clean pages: only those can be dropped
+            close(descriptor)
+        }
+        XCTAssertEqual(try residentPages("\(folder)/replaced"), 256, "written pages are cached")
+        let file = try AtomicFile(path: "\(folder)/replaced")
+        XCTAssertEqual(try residentPages("\(folder)/replaced"), 0, "the replaced file's cache is released")
+        XCTAssertEqual(try residentPages("\(folder)/kept"), 256, "another file's is not")
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/replaced"))), old, "its content is kept")
+        try file.write(Array("new".utf8))
+        try file.commit()
+        XCTAssertEqual(try String(contentsOfFile: "\(folder)/replaced", encoding: .utf8), "new")
+    }
+
+    /// How many of the file's pages are in the page cache.
+    private func residentPages(_ path: String) throws -> Int {
+        let descriptor = open(path, O_RDONLY)
+        defer { close(descriptor) }
+        var info = stat()
+        XCTAssertEqual(fstat(descriptor, &info), 0)
+        let size = Int(info.st_size), page = Int(getpagesize())
+        guard let map = mmap(nil, size, PROT_READ, MAP_SHARED, descriptor, 0), map != MAP_FAILED else {
+            throw MSRError(.io, "cannot map \(path)")
+        }
+        defer { munmap(map, size) }
+        var resident = [UInt8](repeating: 0, count: (size + page - 1) / page)
+        XCTAssertEqual(mincore(map, size, &resident), 0)
+        return resident.filter { $0 & 1 != 0 }.count
+    }
 }

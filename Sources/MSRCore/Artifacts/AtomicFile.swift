@@ -23,8 +23,11 @@ public final class AtomicFile {
         }
         // A rename over a device, a FIFO or a folder would replace the node itself.
         var info = stat()
-        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-            throw MSRError(.badData, "\(path): is \(FileKind.describe(info)), not a regular file: refusing to replace it")
+        if stat(path, &info) == 0 {
+            guard (info.st_mode & S_IFMT) == S_IFREG else {
+                throw MSRError(.badData, "\(path): is \(FileKind.describe(info)), not a regular file: refusing to replace it")
+            }
+            Self.releaseCache(of: path)
         }
         Self.removeStale(prefix: ".\(url.lastPathComponent).tmp-", in: folder)
         temporary = "\(folder)/.\(url.lastPathComponent).tmp-\(getpid())"
@@ -105,6 +108,21 @@ public final class AtomicFile {
             guard let pid = Int32(name.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
             unlink("\(folder)/\(name)")
         }
+    }
+
+    /// Hands the page cache of the file about to be replaced back to the kernel (its clean
+    /// pages; the file's content is untouched), so that the new file is written into memory
+    /// freed just now. On this project's virtual machine the host takes back memory the guest
+    /// has left free for a few seconds, and each such page costs about 9 µs to touch again:
+    /// msr-transform wrote its 247 MB of outputs into such pages while the previous outputs'
+    /// cache stayed until the renames (writing them took 0.46 -> 0.30 s, medians of six
+    /// alternated runs at a million songs). Truncating a file before writing it, as most tools
+    /// do, frees its cache the same way; a rename cannot, until it is done.
+    private static func releaseCache(of path: String) {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        close(descriptor)
     }
 
     static func ioError(_ path: String, _ what: String) -> MSRError {
