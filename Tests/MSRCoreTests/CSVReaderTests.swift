@@ -296,14 +296,17 @@ final class CSVParallelReadTests: XCTestCase {
         }
     }
 
-    /// A stream handing out `text` a few bytes at a time (1 to 7), then `failure` if any.
+    /// A stream handing out `text` a few bytes at a time (1 to 7), then `failure` if any; it
+    /// says it holds `expectedBytes` (true or not).
     final class Trickle: ByteStream {
         var bytes: [UInt8], position = 0, step = 0
         let failure: (any Error)?
+        let expectedBytes: Int?
 
-        init(_ text: String, failure: (any Error)? = nil) {
+        init(_ text: String, failure: (any Error)? = nil, expectedBytes: Int? = nil) {
             bytes = Array(text.utf8)
             self.failure = failure
+            self.expectedBytes = expectedBytes
         }
 
         func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
@@ -323,10 +326,15 @@ final class CSVParallelReadTests: XCTestCase {
         let request: [(name: String, kind: CSVColumnKind)] = [("id", .text), ("name", .text), ("g", .category), ("x", .number)]
         let text = messyCSV(rows: 300, seed: 12)
         let whole = summary(try CSVReader(bytes: Array(text.utf8), file: "m.csv").read(request, badCells: .collect, parts: 1))
-        for chunk in [1, 5, 100, 1 << 20] {
-            let reader = CSVReader(stream: Trickle(text), file: "m.csv", chunkBytes: chunk)
-            XCTAssertEqual(try reader.header(), ["", "id", "name", "g", "x"], "the header first, then the read")
-            XCTAssertEqual(summary(try reader.read(request, badCells: .collect, parts: 2)), whole, "window \(chunk)")
+        // Whatever size the stream says it holds: none, its own, far less, far more (room for a
+        // gigabyte's rows reserved, untouched) and more than the machine (nothing reserved).
+        for expected in [nil, text.utf8.count, 1, 1 << 30, 1 << 50] {
+            for chunk in [1, 5, 100, 1 << 20] {
+                let reader = CSVReader(stream: Trickle(text, expectedBytes: expected), file: "m.csv", chunkBytes: chunk)
+                XCTAssertEqual(try reader.header(), ["", "id", "name", "g", "x"], "the header first, then the read")
+                XCTAssertEqual(summary(try reader.read(request, badCells: .collect, parts: 2)), whole,
+                               "window \(chunk), expected \(String(describing: expected))")
+            }
         }
         // Damage met at the end of the stream wins over a row the damage cut short.
         let damaged = MSRError(.badData, "d.zip: entry \"d.csv\" is corrupt: it fails its CRC-32 check")

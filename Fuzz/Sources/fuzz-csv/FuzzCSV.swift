@@ -35,6 +35,10 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             let whole = outcome { try reader.read(request, badCells: policy, parts: 1) }
             let cut = outcome { try reader.read(request, badCells: policy, parts: 3) }
             Fuzz.check(whole == cut, "CSVReader.read(\(policy)): 1 part gave \(whole), 3 parts gave \(cut)")
+            // The file a few bytes a window, each window's parts reused for the next.
+            let window = 5 + size % 61
+            let windowed = outcome { try CSVReader(path: path, displayName: "fuzz.csv", chunkBytes: window).read(request, badCells: policy, parts: 2) }
+            Fuzz.check(whole == windowed, "CSVReader.read(\(policy)): 1 part gave \(whole), windows of \(window) bytes gave \(windowed)")
         }
     }
     Fuzz.read("SchemaValidator.problems") { try SchemaValidator(schema: schema, genres: ["pop", "rock"]).problems(in: reader) }

@@ -1,3 +1,5 @@
+import Glibc
+
 /// A read's columns, built from the parts of each window as they are parsed: each part's values
 /// appended to the columns, then the part handed back emptied with its room kept, for the next
 /// window to be parsed into. The parts' memory is allocated (and its pages faulted in) once, not
@@ -101,18 +103,23 @@ struct CSVColumnsBuilder {
         }
     }
 
-    /// Room in every column for `scale` times what `parts` hold.
+    /// Room in every column for `scale` times what `parts` hold; none when that would be more
+    /// than half the machine's memory (a size that is only declared, an archive entry's, may lie:
+    /// the read then fails at its end, and the columns grow as they go meanwhile).
     private mutating func reserve(_ parts: [CSVPart], rows: Int, scale: Double) {
         let expected = Int((Double(rows) * scale * 1.02).rounded(.up)) + 16
-        columns.lines.reserveCapacity(expected)
-        for j in numbers.indices { numbers[j].reserveCapacity(expected) }
-        for j in codes.indices { codes[j].reserveCapacity(expected) }
-        for j in texts.indices {
+        let textBytes = texts.indices.map { j in
             let bytes = parts.reduce(0) { total, part in
                 total + (j < layout.textNames.count ? part.texts[j].bytes.count : part.featureText.bytes.count)
             }
-            texts[j].reserve(values: expected, bytes: Int((Double(bytes) * scale * 1.02).rounded(.up)) + 64)
+            return Int((Double(bytes) * scale * 1.02).rounded(.up)) + 64
         }
+        let planned = Double(expected) * Double(8 * (numbers.count + texts.count) + 4 * (codes.count + 1)) + Double(textBytes.reduce(0, +))
+        guard planned <= Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE))) / 2 else { return }
+        columns.lines.reserveCapacity(expected)
+        for j in numbers.indices { numbers[j].reserveCapacity(expected) }
+        for j in codes.indices { codes[j].reserveCapacity(expected) }
+        for j in texts.indices { texts[j].reserve(values: expected, bytes: textBytes[j]) }
     }
 
     /// The columns, by name.
