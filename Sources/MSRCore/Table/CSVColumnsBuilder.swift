@@ -107,19 +107,22 @@ struct CSVColumnsBuilder {
     /// than half the machine's memory (a size that is only declared, an archive entry's, may lie:
     /// the read then fails at its end, and the columns grow as they go meanwhile).
     private mutating func reserve(_ parts: [CSVPart], rows: Int, scale: Double) {
-        let expected = Int((Double(rows) * scale * 1.02).rounded(.up)) + 16
+        // In Double until the plan is known to fit: a declared size near `Int.max` times a text
+        // column's share would overflow an `Int`.
+        let values = (Double(rows) * scale * 1.02).rounded(.up) + 16
         let textBytes = texts.indices.map { j in
             let bytes = parts.reduce(0) { total, part in
                 total + (j < layout.textNames.count ? part.texts[j].bytes.count : part.featureText.bytes.count)
             }
-            return Int((Double(bytes) * scale * 1.02).rounded(.up)) + 64
+            return (Double(bytes) * scale * 1.02).rounded(.up) + 64
         }
-        let planned = Double(expected) * Double(8 * (numbers.count + texts.count) + 4 * (codes.count + 1)) + Double(textBytes.reduce(0, +))
+        let planned = values * Double(8 * (numbers.count + texts.count) + 4 * (codes.count + 1)) + textBytes.reduce(0, +)
         guard planned <= Double(sysconf(Int32(_SC_PHYS_PAGES))) * Double(sysconf(Int32(_SC_PAGESIZE))) / 2 else { return }
+        let expected = Int(values)
         columns.lines.reserveCapacity(expected)
         for j in numbers.indices { numbers[j].reserveCapacity(expected) }
         for j in codes.indices { codes[j].reserveCapacity(expected) }
-        for j in texts.indices { texts[j].reserve(values: expected, bytes: textBytes[j]) }
+        for j in texts.indices { texts[j].reserve(values: expected, bytes: Int(textBytes[j])) }
     }
 
     /// The columns, by name.
