@@ -30,6 +30,23 @@ final class AtomicFileTests: XCTestCase {
         }
     }
 
+    /// A link planted at the name this process's temporary file will have (its pid is easy to
+    /// guess) does not make it write through the link: the link goes, the file is made anew.
+    func testALinkPlantedAtTheTemporarysNameIsNotWrittenThrough() throws {
+        try withTemporaryFolder { folder in
+            let victim = "\(folder)/victim", planted = "\(folder)/.a.json.tmp-\(getpid())"
+            try Data("keep me\n".utf8).write(to: URL(fileURLWithPath: victim))
+            XCTAssertEqual(symlink(victim, planted), 0)
+            try AtomicFile.write("{}\n", to: "\(folder)/a.json")
+            XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "keep me\n")
+            XCTAssertEqual(try String(contentsOfFile: "\(folder)/a.json", encoding: .utf8), "{}\n")
+            var info = stat()
+            XCTAssertEqual(lstat("\(folder)/a.json", &info), 0)
+            XCTAssertEqual(info.st_mode & S_IFMT, S_IFREG, "the output is a file, not the planted link")
+            XCTAssertEqual(lstat(planted, &info), -1, "nothing is left at the temporary's name")
+        }
+    }
+
     /// The file being replaced keeps its content until the commit, but not its page cache: the
     /// new file's pages come from memory just freed. (In a folder beside the build, on the
     /// checkout's disk: a tmpfs keeps every page it holds.)

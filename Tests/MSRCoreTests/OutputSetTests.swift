@@ -71,7 +71,7 @@ final class OutputSetTests: XCTestCase {
             try failing.add("new a", to: a)
             try Data().write(to: URL(fileURLWithPath: "\(folder)/file"))
             XCTAssertEqual(errorMessage { try failing.add("x", to: "\(folder)/file/c.json") },
-                           "\(folder)/file/c.json: cannot create the folder \(folder)/file")
+                           "\(folder)/file/c.json: cannot create the folder \(folder)/file: File exists")
             XCTAssertEqual(try String(contentsOfFile: a, encoding: .utf8), "old a")
             XCTAssertEqual(contents(), ["a.json", "file"])
 

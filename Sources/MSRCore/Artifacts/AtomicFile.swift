@@ -19,7 +19,7 @@ public final class AtomicFile {
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
-            throw MSRError(.io, "\(path): cannot create the folder \(folder)")
+            throw MSRError(.io, "\(path): cannot create the folder \(folder): \(MSRError.reason(error))")
         }
         // A rename over a device, a FIFO or a folder would replace the node itself.
         var info = stat()
@@ -31,8 +31,22 @@ public final class AtomicFile {
         }
         Self.removeStale(prefix: ".\(url.lastPathComponent).tmp-", in: folder)
         temporary = "\(folder)/.\(url.lastPathComponent).tmp-\(getpid())"
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        descriptor = Self.createNew(temporary)
         guard descriptor >= 0 else { throw Self.ioError(path, "cannot create a temporary file") }
+    }
+
+    /// Opens a new file at `path` for writing, never through what is already there: whatever
+    /// holds the name (a file a crashed run left, or a link planted to make this process write
+    /// elsewhere) is removed and the file made anew (`O_EXCL`, which no link passes), a few times
+    /// should something keep taking the name. Returns the descriptor, or -1 with `errno` set.
+    static func createNew(_ path: String) -> Int32 {
+        for _ in 0..<4 {
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            guard descriptor < 0, errno == EEXIST else { return descriptor }
+            guard unlink(path) == 0 || errno == ENOENT else { return -1 }
+        }
+        errno = EEXIST
+        return -1
     }
 
     deinit {
@@ -119,9 +133,14 @@ public final class AtomicFile {
     /// alternated runs at a million songs). Truncating a file before writing it, as most tools
     /// do, frees its cache the same way; a rename cannot, until it is done.
     private static func releaseCache(of path: String) {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        // Opened without following a link, waiting on a FIFO or taking a terminal, and advised
+        // only when still a regular file (the path may have changed since it was checked).
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
-        _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        var info = stat()
+        if fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG {
+            _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+        }
         close(descriptor)
     }
 

@@ -54,7 +54,7 @@ public enum DatasetFetcher {
         defer { close(input) }
         guard fstat(input, &status) == 0 else { throw MSRError(.io, "\(path): cannot read the dataset: \(String(cString: strerror(errno)))") }
         try requireRegular(status, path)
-        let output = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let output = AtomicFile.createNew(temporary)
         guard output >= 0 else { throw AtomicFile.ioError(temporary, "cannot create the copy") }
         defer { close(output) }
         let chunk = 1 << 20
