@@ -104,6 +104,21 @@ final class BadInputTests: XCTestCase {
         XCTAssertEqual(workspace.read("data/status.txt"), "Validation status: False\n")
     }
 
+    /// A song base that cannot be read as CSV at all is invalid: the verdict on the file before it
+    /// does not stand.
+    func testAnUnreadableSongBaseTurnsTheVerdictFalse() throws {
+        let workspace = try Workspace()
+        try workspace.runPipeline()
+        XCTAssertEqual(workspace.read("data/status.txt"), "Validation status: True\n")
+        try workspace.edit("data/raw/song_df.csv", "\n09gysnJpfQ3ublBmJDfcEC,", "\n\"09gysnJpfQ3ublBmJDfcEC,")
+        XCTAssertFails(try workspace.run("validate"), status: 65,
+                       "msr-validate: data/raw/song_df.csv:3: a quoted field is never closed")
+        XCTAssertEqual(workspace.read("data/status.txt"), "Validation status: False\n")
+        let report = try JSONSerialization.jsonObject(with: XCTUnwrap(workspace.bytes("data/validation.json"))) as? [String: Any]
+        XCTAssertEqual(report?["valid"] as? Bool, false)
+        XCTAssertEqual(report?["error"] as? String, "data/raw/song_df.csv:3: a quoted field is never closed")
+    }
+
     func testADuplicatedColumnIsRefused() throws {
         let workspace = try Workspace()
         let csv = kaggleHeader + ",tempo\n5E30LdtzQTGqRvNd7l6kG5,0.5,0.5,1,-5,0.1,0.1,0,0.5,120,pop,-999\n"

@@ -10,10 +10,22 @@ public enum ValidateStage {
         let paths = config.validation
         var timer = PhaseTimer(inputs.events)
         let reader = try CSVReader(path: paths.songBase)
-        let columnCount = try reader.header().count
-        timer.mark("read file")
         let validator = SchemaValidator(schema: schema, genres: params.ingest.genres)
-        let (rows, problems) = try validator.problems(in: consume reader, timer: &timer)
+        let columnCount: Int, rows: Int, problems: [ValidationProblem]
+        do {
+            columnCount = try reader.header().count
+            timer.mark("read file")
+            (rows, problems) = try validator.problems(in: consume reader, timer: &timer)
+        } catch let error as MSRError where error.kind == .badData {
+            // A file that cannot be read as CSV is invalid too: the verdict on the file before
+            // it is not left standing.
+            let outputs = OutputSet()
+            try outputs.add(JSONValue.object(["file": .string(paths.songBase), "valid": .bool(false), "error": .string(error.message)]),
+                            to: paths.report)
+            try outputs.add("Validation status: False\n", to: paths.status)
+            try outputs.commit()
+            throw error
+        }
         let valid = problems.isEmpty
 
         var byRule: [String: Int] = [:]
