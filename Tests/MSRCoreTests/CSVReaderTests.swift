@@ -62,7 +62,7 @@ final class CSVReaderTests: XCTestCase {
     func testANumberBeyondADoubleIsRefused() {
         for text in ["1e999", "-1e999", "1" + String(repeating: "0", count: 400)] {
             XCTAssertEqual(errorMessage { _ = try self.read("a,energy,b\n1,0.5,x\n2,\(text),y\n", [("energy", .number)]) },
-                           "t.csv:3:2: column 'energy': expected a finite number, got \"\(text)\"")
+                           "t.csv:3:2: column 'energy': expected a finite number, got \"\(text.count > 200 ? text.prefix(200) + "..." : text)\"")
         }
         XCTAssertEqual(try read("x\n1e308\n1e-999\n", [("x", .number)]).numbers["x"]!, [1e308, 0], "finite, or underflowing to 0")
     }
@@ -122,6 +122,17 @@ final class CSVReaderTests: XCTestCase {
     func testMissingColumnListsTheHeader() {
         XCTAssertEqual(errorMessage { _ = try self.read("a,b\n1,2\n", [("energy", .number)]) },
                        "t.csv:1: missing column 'energy' (the header has: a, b)")
+    }
+
+    /// A message shows at most `MessageText.shownCharacters` of a header or a cell: a 50 MB
+    /// line is not repeated into the message.
+    func testAHugeHeaderOrCellIsCutInTheMessage() {
+        let long = String(repeating: "B", count: 100_000)
+        let header = "a, " + long.prefix(197) + "...", cell = long.prefix(200) + "..."
+        XCTAssertEqual(errorMessage { _ = try self.read("a,\(long)\n1,2\n", [("energy", .number)]) },
+                       "t.csv:1: missing column 'energy' (the header has: \(header))")
+        XCTAssertEqual(errorMessage { _ = try self.read("a\n\(long)\n", [("a", .number)]) },
+                       "t.csv:2:1: column 'a': expected a number, got \"\(cell)\"")
     }
 
     func testEmptyFileHasNoHeader() {
@@ -328,13 +339,27 @@ final class CSVParallelReadTests: XCTestCase {
         let whole = summary(try CSVReader(bytes: Array(text.utf8), file: "m.csv").read(request, badCells: .collect, parts: 1))
         // Whatever size the stream says it holds: none, its own, far less, far more (room for a
         // gigabyte's rows reserved, untouched) and more than the machine (nothing reserved).
-        for expected in [nil, text.utf8.count, 1, 1 << 30, 1 << 50] {
+        for expected in [nil, text.utf8.count, 1, 1 << 30, 1 << 50, 1 << 62, Int.max] {
             for chunk in [1, 5, 100, 1 << 20] {
                 let reader = CSVReader(stream: Trickle(text, expectedBytes: expected), file: "m.csv", chunkBytes: chunk)
                 XCTAssertEqual(try reader.header(), ["", "id", "name", "g", "x"], "the header first, then the read")
                 XCTAssertEqual(summary(try reader.read(request, badCells: .collect, parts: 2)), whole,
                                "window \(chunk), expected \(String(describing: expected))")
             }
+        }
+        // Sizes near Int.max times a text column's share of the bytes (nearly all of them), a
+        // feature's text (written twice as wide as read) and the two together: the room planned
+        // past any Int is not reserved (each trapped converting or adding).
+        let long = "name\n" + String(repeating: String(repeating: "a", count: 200) + "\n", count: 300)
+        let wide = "x\n" + String(repeating: "1e5\n", count: 300)
+        let both = "name,x\n" + String(repeating: "aaaa,1e5\n", count: 300)
+        let cases: [(text: String, request: [(name: String, kind: CSVColumnKind)], expected: Int)] = [
+            (long, [("name", .text)], Int.max), (wide, [("x", .feature(integer: false))], 1 << 62),
+            (both, [("name", .text), ("x", .feature(integer: false))], Int.max)]
+        for (text, request, expected) in cases {
+            let whole = summary(try CSVReader(bytes: Array(text.utf8), file: "h.csv").read(request, parts: 1))
+            let reader = CSVReader(stream: Trickle(text, expectedBytes: expected), file: "h.csv", chunkBytes: 1000)
+            XCTAssertEqual(summary(try reader.read(request, parts: 2)), whole, "expected \(expected)")
         }
         // Damage met at the end of the stream wins over a row the damage cut short.
         let damaged = MSRError(.badData, "d.zip: entry \"d.csv\" is corrupt: it fails its CRC-32 check")

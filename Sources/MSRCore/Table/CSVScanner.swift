@@ -31,7 +31,7 @@ struct CSVRowLayout: Sendable {
         for (name, kind) in request {
             guard let index = header.firstIndex(of: name) else {
                 throw MSRError.badData(file: file, line: 1,
-                                       "missing column '\(name)' (the header has: \(header.joined(separator: ", ")))")
+                                       "missing column '\(name)' (the header has: \(MessageText.clipped(header.joined(separator: ", "))))")
             }
             // Two columns of one name: which one holds the data is a guess, so neither is read.
             if let second = header[(index + 1)...].firstIndex(of: name) {

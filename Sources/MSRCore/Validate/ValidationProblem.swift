@@ -31,8 +31,10 @@ public struct ValidationProblem: Sendable, Equatable {
 
     /// `column 'x': expected ..., got "v"`, control characters in the value escaped as in a
     /// Swift literal (`\0`, `\n`, `\u{01}`), so that an id holding a NUL byte or a line break
-    /// stays one visible line.
+    /// stays one visible line; names and values past `MessageText.shownCharacters` cut (as in
+    /// the report's JSON).
     public var message: String {
+        let column = MessageText.clipped(column)
         if rule == .duplicateColumn { return "duplicated column '\(column)' (expected \(expected))" }
         return "column '\(column)': expected \(expected), got \(value.isEmpty && rule == .missing ? "an empty cell" : MessageText.quoted(value))"
     }
@@ -41,8 +43,8 @@ public struct ValidationProblem: Sendable, Equatable {
         .object([
             "row": row.map { .int($0) } ?? .null,
             "line": .int(line),
-            "column": .string(column),
-            "value": .string(value),
+            "column": .string(MessageText.clipped(column)),
+            "value": .string(MessageText.clipped(value)),
             "rule": .string(rule.rawValue),
             "expected": .string(expected),
         ])
