@@ -45,8 +45,12 @@ final class SpinningWorkersTests: XCTestCase {
         XCTAssertEqual(workers.width, 3)
         for round in 0..<5 {
             usleep(UInt32(SpinningWorkers.spinNanoseconds / 1000) * 3)
+            // Each item waits until every thread has taken one (up to 5 s, so that a helper that
+            // never wakes fails the test instead of hanging it; a loaded machine only slows it).
+            let entered = Atomic<Int>(0)
             let threads = workers.items(6, first: (0, { _ in }), scratch: { $0 }) { thread, _ in
-                usleep(2_000)  // long enough for every thread to take an item
+                entered.bitwiseOr(1 << thread, ordering: .relaxed)
+                for _ in 0..<5_000 where entered.load(ordering: .relaxed) != 0b111 { usleep(1_000) }
                 return thread
             }
             XCTAssertEqual(Set(threads), [0, 1, 2], "round \(round)")
