@@ -101,7 +101,7 @@ private final class DownloadReceiver: NSObject, URLSessionDataDelegate, @uncheck
             error = tooLarge
             return completionHandler(.cancel)
         }
-        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        descriptor = AtomicFile.createNew(path)
         guard descriptor >= 0 else {
             error = MSRError(.io, "\(path): cannot create the download file: \(String(cString: strerror(errno)))")
             return completionHandler(.cancel)

@@ -39,7 +39,7 @@ public final class AtomicFile {
     /// holds the name (a file a crashed run left, or a link planted to make this process write
     /// elsewhere) is removed and the file made anew (`O_EXCL`, which no link passes), a few times
     /// should something keep taking the name. Returns the descriptor, or -1 with `errno` set.
-    static func createNew(_ path: String) -> Int32 {
+    public static func createNew(_ path: String) -> Int32 {
         for _ in 0..<4 {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
             guard descriptor < 0, errno == EEXIST else { return descriptor }
