@@ -9,8 +9,7 @@ public enum MessageText {
     /// beyond `limit` characters, cut with `...`.
     public static func quoted(_ value: String, limit: Int = shownCharacters) -> String {
         var text = "\""
-        let cut = value.count > limit
-        for scalar in (cut ? String(value.prefix(limit)) : value).unicodeScalars {
+        for scalar in clipped(value, limit: limit).unicodeScalars {
             // Printable characters, quotes and backslashes included, stay as they are.
             if scalar.value >= 0x20, scalar.value != 0x7F, scalar.properties.generalCategory != .control {
                 text.unicodeScalars.append(scalar)
@@ -18,7 +17,7 @@ public enum MessageText {
                 text += scalar.escaped(asASCII: true)
             }
         }
-        return text + (cut ? "...\"" : "\"")
+        return text + "\""
     }
 
     /// `text` itself up to `limit` characters, else its first `limit` and `...`.
