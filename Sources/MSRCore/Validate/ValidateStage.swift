@@ -19,11 +19,8 @@ public enum ValidateStage {
         } catch let error as MSRError where error.kind == .badData {
             // A file that cannot be read as CSV is invalid too: the verdict on the file before
             // it is not left standing.
-            let outputs = OutputSet()
-            try outputs.add(JSONValue.object(["file": .string(paths.songBase), "valid": .bool(false), "error": .string(error.message)]),
-                            to: paths.report)
-            try outputs.add("Validation status: False\n", to: paths.status)
-            try outputs.commit()
+            try write(.object(["file": .string(paths.songBase), "valid": .bool(false), "error": .string(error.message)]),
+                      valid: false, paths)
             throw error
         }
         let valid = problems.isEmpty
@@ -38,10 +35,7 @@ public enum ValidateStage {
             "problems_by_rule": .object(byRule.mapValues { .int($0) }),
             "problems": .array(problems.prefix(reportedProblems).map(\.json)),
         ])
-        let outputs = OutputSet()
-        try outputs.add(report, to: paths.report)
-        try outputs.add("Validation status: \(valid ? "True" : "False")\n", to: paths.status)
-        try outputs.commit()
+        try write(report, valid: valid, paths)
 
         if let first = problems.first {
             let more = problems.count > 1 ? " (\(problems.count) problems in all, see \(paths.report))" : " (see \(paths.report))"
@@ -49,5 +43,13 @@ public enum ValidateStage {
         }
         // A valid file has the schema's columns and those of its descriptive columns it carries.
         return "\(rows) rows, \(columnCount) columns: valid -> \(paths.status), \(paths.report)"
+    }
+
+    /// The report and the status line, both or neither.
+    private static func write(_ report: JSONValue, valid: Bool, _ paths: ProjectConfig.Validation) throws {
+        let outputs = OutputSet()
+        try outputs.add(report, to: paths.report)
+        try outputs.add("Validation status: \(valid ? "True" : "False")\n", to: paths.status)
+        try outputs.commit()
     }
 }
